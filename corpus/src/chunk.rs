@@ -51,7 +51,13 @@ pub(crate) fn split_sections(body: &str, title: &str, limits: &ChunkLimits) -> V
         let heading = (!in_code).then(|| parse_heading(line)).flatten();
         match heading {
             Some((level, name)) => {
-                push_section(&mut chunks, &section_name(&path), &current, current_line, limits);
+                push_section(
+                    &mut chunks,
+                    &section_name(&path),
+                    &current,
+                    current_line,
+                    limits,
+                );
                 current.clear();
                 current_line = index + 1;
                 path.retain(|(l, _)| *l < level);
@@ -63,7 +69,13 @@ pub(crate) fn split_sections(body: &str, title: &str, limits: &ChunkLimits) -> V
             }
         }
     }
-    push_section(&mut chunks, &section_name(&path), &current, current_line, limits);
+    push_section(
+        &mut chunks,
+        &section_name(&path),
+        &current,
+        current_line,
+        limits,
+    );
     chunks
 }
 
@@ -80,7 +92,13 @@ fn parse_heading(line: &str) -> Option<(usize, String)> {
     (!name.is_empty()).then(|| (level, name.to_string()))
 }
 
-fn push_section(chunks: &mut Vec<Chunk>, section: &str, text: &str, line: usize, limits: &ChunkLimits) {
+fn push_section(
+    chunks: &mut Vec<Chunk>,
+    section: &str,
+    text: &str,
+    line: usize,
+    limits: &ChunkLimits,
+) {
     let mut pieces: Vec<String> = Vec::new();
     for paragraph in text.split("\n\n").map(str::trim).filter(|p| !p.is_empty()) {
         match pieces.last_mut() {
@@ -186,14 +204,24 @@ mod tests {
 
     #[test]
     fn headings_inside_code_blocks_are_text() {
-        let chunks = split_sections("## A\n```\n# not a heading\n```\n", "T", &ChunkLimits::default());
+        let chunks = split_sections(
+            "## A\n```\n# not a heading\n```\n",
+            "T",
+            &ChunkLimits::default(),
+        );
         assert_eq!(chunks.len(), 1);
         assert!(chunks[0].text.contains("# not a heading"));
     }
 
     #[test]
     fn slugs_fold_accents() {
-        assert_eq!(section_slug("¿Qué debe indicar la autorización?"), "que-debe-indicar-la-autorizacion");
-        assert_eq!(section_slug("Share of proceeds (5 %)"), "share-of-proceeds-5");
+        assert_eq!(
+            section_slug("¿Qué debe indicar la autorización?"),
+            "que-debe-indicar-la-autorizacion"
+        );
+        assert_eq!(
+            section_slug("Share of proceeds (5 %)"),
+            "share-of-proceeds-5"
+        );
     }
 }

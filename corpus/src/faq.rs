@@ -93,17 +93,15 @@ pub(crate) fn check_date(value: &str) -> Result<(), String> {
     if ok {
         Ok(())
     } else {
-        Err(format!("`valid_as_of` {value:?} is not a date like 2024-11-24"))
+        Err(format!(
+            "`valid_as_of` {value:?} is not a date like 2024-11-24"
+        ))
     }
 }
 
 /// Parses an FAQ file. Entries are checked one by one, so a bad entry is reported with its line and the
 /// good ones around it are kept.
-pub(crate) fn parse_faq(
-    path: &Path,
-    origin: &str,
-    text: &str,
-) -> (Vec<Passage>, Vec<CorpusError>) {
+pub(crate) fn parse_faq(path: &Path, origin: &str, text: &str) -> (Vec<Passage>, Vec<CorpusError>) {
     let invalid = |line: usize, message: String| CorpusError::Invalid {
         path: path.to_path_buf(),
         line,
@@ -119,7 +117,10 @@ pub(crate) fn parse_faq(
     let serde_yaml::Value::Sequence(items) = documents else {
         return (
             vec![],
-            vec![invalid(1, "an FAQ file must be a YAML list of entries".into())],
+            vec![invalid(
+                1,
+                "an FAQ file must be a YAML list of entries".into(),
+            )],
         );
     };
     let starts = entry_start_lines(text);
@@ -188,7 +189,11 @@ mod tests {
     #[test]
     fn broken_yaml_names_the_line() {
         let (_, errors) = parse_faq(Path::new("x.yaml"), "x.yaml", "- id: a\n  lang: [en\n");
-        assert!(errors[0].to_string().starts_with("x.yaml:"), "{}", errors[0]);
+        assert!(
+            errors[0].to_string().starts_with("x.yaml:"),
+            "{}",
+            errors[0]
+        );
     }
 
     #[test]

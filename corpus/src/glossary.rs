@@ -41,11 +41,12 @@ impl Glossary {
             path: path.to_path_buf(),
             source,
         })?;
-        let terms: Vec<GlossaryTerm> = serde_yaml::from_str(&text).map_err(|e| CorpusError::Invalid {
-            path: path.to_path_buf(),
-            line: e.location().map_or(1, |l| l.line()),
-            message: format!("invalid glossary: {e}"),
-        })?;
+        let terms: Vec<GlossaryTerm> =
+            serde_yaml::from_str(&text).map_err(|e| CorpusError::Invalid {
+                path: path.to_path_buf(),
+                line: e.location().map_or(1, |l| l.line()),
+                message: format!("invalid glossary: {e}"),
+            })?;
         Ok(Glossary::new(terms))
     }
 

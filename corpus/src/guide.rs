@@ -36,17 +36,25 @@ pub(crate) fn parse_guide(
         message,
     };
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let Some(rest) = text.strip_prefix("---\n").or_else(|| text.strip_prefix("---\r\n")) else {
+    let Some(rest) = text
+        .strip_prefix("---\n")
+        .or_else(|| text.strip_prefix("---\r\n"))
+    else {
         return Err(invalid(
             1,
             "a guide must start with YAML front matter between `---` lines".into(),
         ));
     };
     let Some(end) = rest.find("\n---") else {
-        return Err(invalid(1, "the front matter has no closing `---` line".into()));
+        return Err(invalid(
+            1,
+            "the front matter has no closing `---` line".into(),
+        ));
     };
     let front = &rest[..end];
-    let body_start = rest[end + 4..].find('\n').map_or(rest.len(), |i| end + 4 + i + 1);
+    let body_start = rest[end + 4..]
+        .find('\n')
+        .map_or(rest.len(), |i| end + 4 + i + 1);
     let body = &rest[body_start..];
     // Lines before the body: the opening `---`, the front matter and the closing `---`.
     let body_line_offset = 2 + front.lines().count();
@@ -57,7 +65,10 @@ pub(crate) fn parse_guide(
     })?;
     check_date(&meta.valid_as_of).map_err(|message| invalid(1, message))?;
     if meta.title.trim().is_empty() || meta.source.trim().is_empty() {
-        return Err(invalid(1, "front matter needs a `title` and a `source`".into()));
+        return Err(invalid(
+            1,
+            "front matter needs a `title` and a `source`".into(),
+        ));
     }
 
     let doc_id = format!("guide:{slug}");
@@ -114,7 +125,10 @@ The transferring Party adds, the using Party subtracts.
         )
         .unwrap();
         assert_eq!(passages.len(), 2);
-        assert_eq!(passages[1].section, "Corresponding adjustments > Who applies them");
+        assert_eq!(
+            passages[1].section,
+            "Corresponding adjustments > Who applies them"
+        );
         assert_eq!(passages[1].doc_id, "guide:ca");
         assert_eq!(passages[1].origin, "guides/en/ca.md:12");
     }
@@ -122,8 +136,14 @@ The transferring Party adds, the using Party subtracts.
     #[test]
     fn bad_front_matter_names_the_line() {
         let broken = GUIDE.replace("lang: en", "lang: fr");
-        let err = parse_guide(Path::new("ca.md"), "ca.md", "ca", &broken, &ChunkLimits::default())
-            .unwrap_err();
+        let err = parse_guide(
+            Path::new("ca.md"),
+            "ca.md",
+            "ca",
+            &broken,
+            &ChunkLimits::default(),
+        )
+        .unwrap_err();
         let message = err.to_string();
         assert!(message.starts_with("ca.md:3:"), "{message}");
         assert!(message.contains("fr"), "{message}");
@@ -131,8 +151,14 @@ The transferring Party adds, the using Party subtracts.
 
     #[test]
     fn missing_front_matter_is_explained() {
-        let err = parse_guide(Path::new("ca.md"), "ca.md", "ca", "# Title\n", &ChunkLimits::default())
-            .unwrap_err();
+        let err = parse_guide(
+            Path::new("ca.md"),
+            "ca.md",
+            "ca",
+            "# Title\n",
+            &ChunkLimits::default(),
+        )
+        .unwrap_err();
         assert!(err.to_string().contains("front matter"));
     }
 }

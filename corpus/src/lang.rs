@@ -43,9 +43,7 @@ impl FromStr for Lang {
             "es" => Ok(Lang::Es),
             "pt" => Ok(Lang::Pt),
             "en" => Ok(Lang::En),
-            _ => Err(format!(
-                "unsupported language {s:?}: use es, pt or en"
-            )),
+            _ => Err(format!("unsupported language {s:?}: use es, pt or en")),
         }
     }
 }

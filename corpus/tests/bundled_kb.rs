@@ -41,9 +41,21 @@ fn covers_each_language() {
 #[test]
 fn every_passage_is_sourced_and_dated() {
     for passage in bundled().passages {
-        assert!(!passage.source.trim().is_empty(), "{} has no source", passage.origin);
-        assert!(passage.valid_as_of.is_some(), "{} has no date", passage.origin);
-        assert!(!passage.text.trim().is_empty(), "{} is empty", passage.origin);
+        assert!(
+            !passage.source.trim().is_empty(),
+            "{} has no source",
+            passage.origin
+        );
+        assert!(
+            passage.valid_as_of.is_some(),
+            "{} has no date",
+            passage.origin
+        );
+        assert!(
+            !passage.text.trim().is_empty(),
+            "{} is empty",
+            passage.origin
+        );
     }
 }
 

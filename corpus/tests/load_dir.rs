@@ -42,7 +42,11 @@ fn loads_guides_and_faqs_and_reports_broken_files() {
     fs::write(root.join("faq/a62.es.yaml"), FAQ).unwrap();
     fs::write(root.join("guides/es/informes.md"), GUIDE).unwrap();
     fs::write(root.join("README.md"), "# About this folder\n").unwrap();
-    fs::write(root.join("faq/latin1.es.yaml"), b"- id: x\n  question: \xbfQu\xe9?\n").unwrap();
+    fs::write(
+        root.join("faq/latin1.es.yaml"),
+        b"- id: x\n  question: \xbfQu\xe9?\n",
+    )
+    .unwrap();
     fs::write(root.join("faq/broken.en.yaml"), "- id: a\n  lang: [en\n").unwrap();
     fs::write(root.join("faq/dup.es.yaml"), FAQ).unwrap();
 
@@ -71,19 +75,19 @@ fn loads_guides_and_faqs_and_reports_broken_files() {
 
     let messages: Vec<String> = loaded.errors.iter().map(ToString::to_string).collect();
     assert_eq!(loaded.errors.len(), 3, "{messages:#?}");
-    assert!(
-        loaded
-            .errors
-            .iter()
-            .any(|e| matches!(e, CorpusError::NotUtf8 { path, .. } if path.ends_with("latin1.es.yaml")))
-    );
+    assert!(loaded.errors.iter().any(
+        |e| matches!(e, CorpusError::NotUtf8 { path, .. } if path.ends_with("latin1.es.yaml"))
+    ));
     assert!(
         messages
             .iter()
             .any(|m| m.contains("broken.en.yaml:") && m.contains("line 2")),
         "{messages:#?}"
     );
-    assert!(messages.iter().any(|m| m.contains("already defined")), "{messages:#?}");
+    assert!(
+        messages.iter().any(|m| m.contains("already defined")),
+        "{messages:#?}"
+    );
     assert_eq!(loaded.files, 5);
 }
 
@@ -96,7 +100,11 @@ fn ids_are_stable_and_follow_content() {
 
     fs::write(kb.path().join("a.es.yaml"), FAQ.replace("15 de abril", "")).unwrap();
     assert_eq!(load_dir(kb.path()).passages[0].id, first, "unrelated edit");
-    fs::write(kb.path().join("a.es.yaml"), FAQ.replace("A más tardar", "Como máximo")).unwrap();
+    fs::write(
+        kb.path().join("a.es.yaml"),
+        FAQ.replace("A más tardar", "Como máximo"),
+    )
+    .unwrap();
     assert_ne!(load_dir(kb.path()).passages[0].id, first, "changed answer");
 }
 
@@ -104,5 +112,9 @@ fn ids_are_stable_and_follow_content() {
 fn a_missing_directory_is_an_error_not_a_panic() {
     let loaded = load_dir(std::path::Path::new("/nonexistent/consulta-kb"));
     assert!(loaded.passages.is_empty());
-    assert!(loaded.errors[0].to_string().contains("/nonexistent/consulta-kb"));
+    assert!(
+        loaded.errors[0]
+            .to_string()
+            .contains("/nonexistent/consulta-kb")
+    );
 }

@@ -1,0 +1,168 @@
+use consulta_corpus::Lang;
+use serde::{Deserialize, Serialize};
+
+use super::identity::{ChatRef, Identity};
+use super::time::Span;
+
+/// How the desk is run: who the experts are, how tickets reach them, and the time windows and thresholds
+/// behind reminders, outcomes and reports. Read from the `[desk]` table of Consulta's TOML config; every
+/// field has a default so a missing table still gives a working (if expert-less) desk.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct DeskConfig {
+    /// The people allowed to act on tickets.
+    pub experts: Vec<ExpertConfig>,
+    /// Teams of experts with a shared queue and shared chats.
+    pub groups: Vec<GroupConfig>,
+    /// Which group gets which questions; the first matching rule wins.
+    pub routes: Vec<RouteRule>,
+    /// The group for tickets no rule matches; the first group when unset.
+    pub default_group: Option<String>,
+    /// How long a ticket may wait unclaimed before its group is reminded (and reminded again).
+    pub reminder_after: Span,
+    /// How long after an answer a silence (no rating, no new question) counts as "resolved".
+    pub resolution_after: Span,
+    /// Confidence below which a question counts as poorly covered in the gap report.
+    pub low_confidence: f32,
+    /// Cosine similarity at or above which two gap questions share a cluster.
+    pub gap_similarity: f32,
+    /// How many example questions each gap cluster shows.
+    pub gap_examples: usize,
+    /// Closed tickets are deleted, and older questions anonymised, after this many days; `None` keeps
+    /// them until `forget`.
+    pub retention_days: Option<u32>,
+    /// Delivery retries.
+    pub outbox: OutboxConfig,
+}
+
+impl Default for DeskConfig {
+    fn default() -> Self {
+        DeskConfig {
+            experts: Vec::new(),
+            groups: Vec::new(),
+            routes: Vec::new(),
+            default_group: None,
+            reminder_after: Span::from_hours(2),
+            resolution_after: Span::from_days(3),
+            low_confidence: 0.35,
+            gap_similarity: 0.88,
+            gap_examples: 3,
+            retention_days: Some(365),
+            outbox: OutboxConfig::default(),
+        }
+    }
+}
+
+/// One expert.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExpertConfig {
+    /// How the expert is named to askers and in curated-FAQ attributions; unique.
+    pub name: String,
+    /// Every account the expert acts from (`telegram:12345`, `discord:9876`, `cli:ana`).
+    pub identities: Vec<Identity>,
+    /// Groups the expert belongs to; their queues are the expert's.
+    #[serde(default)]
+    pub groups: Vec<String>,
+    /// A private chat for messages meant for this expert alone (transfers, and group notices when the
+    /// group has no chat of its own).
+    #[serde(default)]
+    pub notify: Option<ChatRef>,
+}
+
+/// A team with a queue.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GroupConfig {
+    /// Unique name, used by routes, transfers and the CLI.
+    pub name: String,
+    /// Team chats that receive new-ticket cards and reminders; when empty, members' `notify` chats do.
+    #[serde(default)]
+    pub chats: Vec<ChatRef>,
+}
+
+/// A routing rule: a ticket whose tags match every field set here goes to `group`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RouteRule {
+    /// Matches when the ticket has this topic tag (case-insensitive).
+    #[serde(default)]
+    pub topic: Option<String>,
+    /// Matches when the ticket concerns this country (case-insensitive).
+    #[serde(default)]
+    pub country: Option<String>,
+    /// Matches when the question is in this language.
+    #[serde(default)]
+    pub language: Option<Lang>,
+    /// The group that gets matching tickets.
+    pub group: String,
+}
+
+/// Retry policy of the outbox worker.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct OutboxConfig {
+    /// Wait after the first transient failure; doubled after each further one.
+    pub backoff_initial: Span,
+    /// Ceiling for the doubling, so a long outage is retried at a steady pace.
+    pub backoff_max: Span,
+    /// Attempts before a message is given up on and set aside for the operator.
+    pub max_attempts: u32,
+}
+
+impl Default for OutboxConfig {
+    fn default() -> Self {
+        OutboxConfig {
+            backoff_initial: Span::from_secs(5),
+            backoff_max: Span::from_hours(1),
+            max_attempts: 20,
+        }
+    }
+}
+
+/// A configuration the desk refuses to run with.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ConfigError {
+    /// Two experts share a name, so actions could not say who acted.
+    #[error("desk config: two experts are named {0:?}; expert names must be unique")]
+    DuplicateExpert(String),
+    /// An expert with no platform identity could never act.
+    #[error(
+        "desk config: expert {0:?} has no identities; add e.g. identities = [\"telegram:12345\"]"
+    )]
+    NoIdentity(String),
+    /// One platform identity would map to two experts.
+    #[error("desk config: identity {identity} is listed for both {first:?} and {second:?}")]
+    DuplicateIdentity {
+        /// The identity listed twice.
+        identity: Identity,
+        /// The first expert that lists it.
+        first: String,
+        /// The second expert that lists it.
+        second: String,
+    },
+    /// Two groups share a name, so routing would be ambiguous.
+    #[error("desk config: two groups are named {0:?}; group names must be unique")]
+    DuplicateGroup(String),
+    /// A rule or expert names a group that does not exist.
+    #[error(
+        "desk config: {used_by} names group {group:?}, which is not defined; add a [[desk.groups]] entry"
+    )]
+    UnknownGroup {
+        /// The undefined group.
+        group: String,
+        /// The rule or expert that names it.
+        used_by: String,
+    },
+    /// A fraction outside 0..=1.
+    #[error("desk config: {field} = {value} is outside 0..=1")]
+    OutOfRange {
+        /// The setting.
+        field: &'static str,
+        /// Its value.
+        value: f32,
+    },
+    /// An outbox that may never try would never deliver.
+    #[error("desk config: outbox.max_attempts must be at least 1")]
+    NoAttempts,
+}

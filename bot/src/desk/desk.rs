@@ -1,0 +1,523 @@
+use std::path::Path;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use consulta_corpus::Lang;
+use tokio::sync::Notify;
+
+use super::action::{self, Action, TransferTarget, TransitionError};
+use super::clock::{Clock, SystemClock};
+use super::config::{DeskConfig, ExpertConfig};
+use super::curated::CuratedSink;
+use super::error::DeskError;
+use super::identity::{Asker, Identity};
+use super::message;
+use super::notify::Notifier;
+use super::outbox::{DeadLetter, OutboxEntry};
+use super::question::{NewQuestion, QuestionId, QuestionRecord, Rating};
+use super::routing::Directory;
+use super::sled_storage::SledStorage;
+use super::storage::{Storage, Table};
+use super::store::{Batch, Store};
+use super::ticket::{Actor, Event, EventKind, RetrievedPassage, Status, Tags, Ticket};
+use super::ticket_id::TicketId;
+use super::time::Timestamp;
+
+/// A question handed to experts, as a front-end reports it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewTicket {
+    /// Who asked, and where the answer goes.
+    pub asker: Asker,
+    /// The question's language; the asker is answered in it.
+    pub language: Lang,
+    /// The question.
+    pub question: String,
+    /// What Consulta retrieved, best first.
+    pub passages: Vec<RetrievedPassage>,
+    /// Topics and countries, for routing.
+    pub tags: Tags,
+    /// The recorded question this ticket escalates ([`Desk::record_question`]), for outcome metrics.
+    pub question_id: Option<QuestionId>,
+}
+
+/// The desk: tickets, their experts, the outbox and the curated FAQ, over one durable store.
+///
+/// A cheap handle (`Clone` shares the same desk), safe to use from every front-end task at once.
+/// Writes are serialised and each returns only once durable, which takes a disk flush (a few
+/// milliseconds): async callers with heavy traffic may run them under `spawn_blocking`.
+///
+/// ```
+/// use consulta_bot::desk::{Action, Asker, Desk, DeskConfig, NewTicket, Platform, Status, Tags};
+///
+/// let dir = tempfile::tempdir()?;
+/// let config: DeskConfig = toml::from_str(r#"
+///     groups = [{ name = "andes", chats = ["telegram:-100200"] }]
+///     experts = [{ name = "Ana", identities = ["telegram:7", "cli:ana"], groups = ["andes"] }]
+/// "#)?;
+/// let desk = Desk::open(dir.path(), config)?;
+/// let ticket = desk.open_ticket(NewTicket {
+///     asker: Asker { platform: Platform::Discord, chat_id: "55".into(), user_id: "9".into(),
+///                    display_name: "Marta".into() },
+///     language: "es".parse()?,
+///     question: "¿Quién autoriza los ITMO en Chile?".into(),
+///     passages: vec![],
+///     tags: Tags::default(),
+///     question_id: None,
+/// })?;
+/// let ana = "cli:ana".parse()?;
+/// let claimed = desk.act(&ana, &ticket.id, Action::Claim)?;
+/// assert_eq!(claimed.status, Status::Claimed);
+/// // A second claim is refused with a reason, and changes nothing.
+/// let refused = desk.act(&ana, &ticket.id, Action::Claim).unwrap_err();
+/// assert!(refused.to_string().contains("already claimed"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct Desk {
+    pub(crate) inner: Arc<Inner>,
+}
+
+pub(crate) struct Inner {
+    pub(crate) store: Store,
+    pub(crate) directory: Directory,
+    pub(crate) clock: Arc<dyn Clock>,
+    pub(crate) sink: Option<Arc<dyn CuratedSink>>,
+    /// Serialises read-modify-write cycles: sled is single-process, so this is the only writer.
+    write_lock: Mutex<()>,
+    /// Wakes the outbox worker when a commit enqueued messages.
+    pub(crate) outbox_signal: Notify,
+    /// Held for a whole delivery pass: two workers on one desk would send the same message twice.
+    pub(crate) delivery_lock: tokio::sync::Mutex<()>,
+}
+
+impl std::fmt::Debug for Inner {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Desk")
+            .field("store", &self.store)
+            .field("clock", &self.clock)
+            .field("sink", &self.sink.is_some())
+            .finish_non_exhaustive()
+    }
+}
+
+/// Assembles a [`Desk`] from its parts; [`Desk::open`] covers the usual case.
+pub struct DeskBuilder {
+    config: DeskConfig,
+    clock: Arc<dyn Clock>,
+    sink: Option<Arc<dyn CuratedSink>>,
+}
+
+impl std::fmt::Debug for DeskBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DeskBuilder")
+            .field("clock", &self.clock)
+            .field("sink", &self.sink.is_some())
+            .finish_non_exhaustive()
+    }
+}
+
+impl DeskBuilder {
+    /// Uses `clock` instead of the system clock (tests, simulations).
+    pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    /// Indexes approved answers into `sink` (the retrieval engine) as soon as they are approved.
+    pub fn sink(mut self, sink: Arc<dyn CuratedSink>) -> Self {
+        self.sink = Some(sink);
+        self
+    }
+
+    /// Builds the desk over `storage`, after validating the configuration.
+    pub fn build(self, storage: Arc<dyn Storage>) -> Result<Desk, DeskError> {
+        let directory = Directory::new(self.config)?;
+        Ok(Desk {
+            inner: Arc::new(Inner {
+                store: Store::new(storage),
+                directory,
+                clock: self.clock,
+                sink: self.sink,
+                write_lock: Mutex::new(()),
+                outbox_signal: Notify::new(),
+                delivery_lock: tokio::sync::Mutex::new(()),
+            }),
+        })
+    }
+
+    /// Builds the desk over a sled database at `path` (created if missing).
+    pub fn open(self, path: &Path) -> Result<Desk, DeskError> {
+        let storage = SledStorage::open(path)?;
+        self.build(Arc::new(storage))
+    }
+}
+
+impl Desk {
+    /// Starts assembling a desk with `config`, the system clock and no index sink.
+    pub fn builder(config: DeskConfig) -> DeskBuilder {
+        DeskBuilder {
+            config,
+            clock: Arc::new(SystemClock),
+            sink: None,
+        }
+    }
+
+    /// Opens the desk whose sled database is at `path`, with the system clock and no index sink.
+    pub fn open(path: &Path, config: DeskConfig) -> Result<Desk, DeskError> {
+        Desk::builder(config).open(path)
+    }
+
+    /// The configuration in force.
+    pub fn config(&self) -> &DeskConfig {
+        &self.inner.directory.config
+    }
+
+    /// The desk's current time (from its clock).
+    pub fn now(&self) -> Timestamp {
+        self.inner.clock.now()
+    }
+
+    pub(crate) fn lock(&self) -> MutexGuard<'_, ()> {
+        // A panic while holding the lock leaves nothing half-written (commits are atomic), so the
+        // poisoned state carries no meaning here.
+        self.inner
+            .write_lock
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    pub(crate) fn store(&self) -> &Store {
+        &self.inner.store
+    }
+
+    pub(crate) fn directory(&self) -> &Directory {
+        &self.inner.directory
+    }
+
+    /// The expert acting from `identity`, or [`DeskError::NotAnExpert`]: every expert action and
+    /// every read of tickets goes through this.
+    pub fn authorise(&self, identity: &Identity) -> Result<&ExpertConfig, DeskError> {
+        self.directory()
+            .expert(identity)
+            .ok_or_else(|| DeskError::NotAnExpert(identity.clone()))
+    }
+
+    /// Records a question asked of Consulta (escalated or not), for outcome metrics and gap reports.
+    /// Front-ends call it for every question, right after answering.
+    pub fn record_question(&self, question: NewQuestion) -> Result<QuestionId, DeskError> {
+        let _guard = self.lock();
+        let now = self.now();
+        let store = self.store();
+        let mut batch = Batch::default();
+        let id = QuestionId(store.next(&mut batch, "seq:question")?);
+        let user = question.asker.identity();
+        let user_key = user.to_string();
+        let window = self.config().resolution_after;
+        if let Some(previous) = store.get::<QuestionId>(Table::LastQuestion, user_key.as_bytes())?
+            && let Some(mut record) =
+                store.get::<QuestionRecord>(Table::Questions, &previous.0.to_be_bytes())?
+            && record.followed_up_at.is_none()
+            && record.is_followed_up_by(now, window)
+        {
+            record.followed_up_at = Some(now);
+            batch.put(Table::Questions, &previous.0.to_be_bytes(), &record)?;
+        }
+        let record = QuestionRecord {
+            id,
+            at: now,
+            user: Some(user),
+            language: question.language,
+            text: Some(question.text),
+            confidence: question.confidence,
+            escalated: question.escalate,
+            tags: question.tags,
+            ticket: None,
+            ticket_opened_at: None,
+            first_response_at: None,
+            answered_at: None,
+            rating: None,
+            followed_up_at: None,
+        };
+        batch.put(Table::Questions, &id.0.to_be_bytes(), &record)?;
+        batch.put(Table::LastQuestion, user_key.as_bytes(), &id)?;
+        store.commit(batch)?;
+        Ok(id)
+    }
+
+    /// Opens a ticket and queues it for its group. When this returns the ticket is on disk, and the
+    /// group's notification is in the outbox: it is safe to tell the asker the ticket id.
+    pub fn open_ticket(&self, new: NewTicket) -> Result<Ticket, DeskError> {
+        let question = new.question.trim().to_string();
+        if question.is_empty() {
+            return Err(DeskError::EmptyQuestion);
+        }
+        let group = self
+            .directory()
+            .route(&new.tags, new.language)
+            .ok_or(DeskError::NoGroup)?
+            .to_string();
+        let _guard = self.lock();
+        let now = self.now();
+        let store = self.store();
+        let mut batch = Batch::default();
+        let id = TicketId::from_sequence(store.next(&mut batch, "seq:ticket")?);
+        let mut ticket = Ticket {
+            id: id.clone(),
+            created_at: now,
+            asker: new.asker,
+            language: new.language,
+            question,
+            passages: new.passages,
+            tags: new.tags,
+            group: group.clone(),
+            status: Status::Open,
+            assignee: None,
+            answer: None,
+            rating: None,
+            question_id: new.question_id,
+            queued_since: now,
+            reminded_at: None,
+            closed_at: None,
+            cards: Vec::new(),
+            events: vec![Event {
+                at: now,
+                actor: Actor::Asker,
+                kind: EventKind::Opened {
+                    group: group.clone(),
+                },
+            }],
+        };
+        if let Some(question_id) = new.question_id {
+            let key = question_id.0.to_be_bytes();
+            let mut record = store
+                .get::<QuestionRecord>(Table::Questions, &key)?
+                .ok_or(DeskError::NoSuchQuestion(question_id))?;
+            record.escalated = true;
+            record.ticket = Some(id.clone());
+            record.ticket_opened_at = Some(now);
+            if record.tags == Tags::default() {
+                record.tags = ticket.tags.clone();
+            }
+            batch.put(Table::Questions, &key, &record)?;
+        }
+        let mut notifier = Notifier {
+            store,
+            batch: &mut batch,
+            now,
+        };
+        notifier.post_cards(&mut ticket, self.directory())?;
+        batch.put(Table::Tickets, id.as_str().as_bytes(), &ticket)?;
+        store.commit(batch)?;
+        self.inner.outbox_signal.notify_one();
+        tracing::info!(ticket = %id, %group, "ticket opened");
+        Ok(ticket)
+    }
+
+    /// The ticket with `id`.
+    pub fn ticket(&self, id: &TicketId) -> Result<Ticket, DeskError> {
+        self.store()
+            .get(Table::Tickets, id.as_str().as_bytes())?
+            .ok_or_else(|| DeskError::NoSuchTicket(id.clone()))
+    }
+
+    /// Every ticket, oldest first.
+    pub fn tickets(&self) -> Result<Vec<Ticket>, DeskError> {
+        let mut tickets: Vec<Ticket> = self.store().all(Table::Tickets)?;
+        tickets.sort_by(|a, b| a.created_at.cmp(&b.created_at).then(a.id.cmp(&b.id)));
+        Ok(tickets)
+    }
+
+    /// The recorded question `id`.
+    pub fn question(&self, id: QuestionId) -> Result<QuestionRecord, DeskError> {
+        self.store()
+            .get(Table::Questions, &id.0.to_be_bytes())?
+            .ok_or(DeskError::NoSuchQuestion(id))
+    }
+
+    /// Every recorded question, in the order asked.
+    pub fn questions(&self) -> Result<Vec<QuestionRecord>, DeskError> {
+        Ok(self.store().all(Table::Questions)?)
+    }
+
+    /// Performs an expert's action on a ticket, after checking that `by` is a configured expert and that
+    /// the action fits the ticket's state. The change and its notifications commit together.
+    pub fn act(&self, by: &Identity, id: &TicketId, action: Action) -> Result<Ticket, DeskError> {
+        let expert = self.authorise(by)?.name.clone();
+        let action = self.resolve_target(action)?;
+        let _guard = self.lock();
+        let now = self.now();
+        let store = self.store();
+        let mut ticket = self.ticket(id)?;
+        let was_queued = ticket.status.is_queued();
+        let actor = Actor::Expert {
+            name: expert.clone(),
+            identity: by.clone(),
+        };
+        action::apply(&mut ticket, &actor, &expert, &action, now).map_err(|reason| {
+            DeskError::Refused {
+                ticket: id.clone(),
+                reason,
+            }
+        })?;
+        let mut batch = Batch::default();
+        let mut notifier = Notifier {
+            store,
+            batch: &mut batch,
+            now,
+        };
+        let event = ticket.events.len();
+        let asker_chat = ticket.asker.chat();
+        match &action {
+            Action::Claim => {
+                notifier.edit_cards(&ticket)?;
+                notifier.send(
+                    asker_chat,
+                    message::expert_took(&ticket, &expert),
+                    format!("took:{id}:{event}"),
+                )?;
+            }
+            Action::Answer { .. } => {
+                notifier.edit_cards(&ticket)?;
+                let text = ticket.answer.as_ref().map_or("", |a| a.text.as_str());
+                notifier.send(
+                    asker_chat,
+                    message::expert_answer(&ticket, &expert, text),
+                    format!("answer:{id}:{event}"),
+                )?;
+            }
+            Action::Unclaim | Action::Close { .. } => notifier.edit_cards(&ticket)?,
+            Action::Reopen { .. } | Action::Transfer(TransferTarget::Group(_)) => {
+                notifier.edit_cards(&ticket)?;
+                notifier.post_cards(&mut ticket, self.directory())?;
+            }
+            Action::Transfer(TransferTarget::Expert(to)) => {
+                notifier.edit_cards(&ticket)?;
+                if let Some(chat) = self
+                    .directory()
+                    .find_expert(to)
+                    .and_then(|e| e.notify.clone())
+                {
+                    notifier.send(
+                        chat,
+                        message::transferred(&ticket, &expert),
+                        format!("transfer:{id}:{event}"),
+                    )?;
+                }
+            }
+            Action::Note { .. } => {}
+        }
+        if let Some(question_id) = ticket.question_id {
+            let key = question_id.0.to_be_bytes();
+            if let Some(mut record) = store.get::<QuestionRecord>(Table::Questions, &key)? {
+                let responded = matches!(action, Action::Claim)
+                    || (was_queued && matches!(action, Action::Answer { .. }));
+                if responded && record.first_response_at.is_none() {
+                    record.first_response_at = Some(now);
+                }
+                match action {
+                    Action::Answer { .. } => record.answered_at = Some(now),
+                    Action::Reopen { .. } => {
+                        record.answered_at = None;
+                        record.rating = None;
+                        record.followed_up_at = None;
+                    }
+                    _ => {}
+                }
+                batch.put(Table::Questions, &key, &record)?;
+            }
+        }
+        batch.put(Table::Tickets, id.as_str().as_bytes(), &ticket)?;
+        store.commit(batch)?;
+        self.inner.outbox_signal.notify_one();
+        tracing::info!(ticket = %id, expert = %expert, status = %ticket.status, "ticket updated");
+        Ok(ticket)
+    }
+
+    /// Turns the names people type into configured names, so the history and assignee are canonical.
+    fn resolve_target(&self, action: Action) -> Result<Action, DeskError> {
+        Ok(match action {
+            Action::Transfer(TransferTarget::Expert(who)) => {
+                let expert = self
+                    .directory()
+                    .find_expert(&who)
+                    .ok_or(DeskError::UnknownExpert(who))?;
+                Action::Transfer(TransferTarget::Expert(expert.name.clone()))
+            }
+            Action::Transfer(TransferTarget::Group(name)) => {
+                let group = self
+                    .directory()
+                    .group(&name)
+                    .ok_or(DeskError::UnknownGroup(name))?;
+                Action::Transfer(TransferTarget::Group(group.name.clone()))
+            }
+            other => other,
+        })
+    }
+
+    /// The asker rates the expert's answer on their ticket (the 👍/👎 under it).
+    pub fn rate_ticket(
+        &self,
+        by: &Identity,
+        id: &TicketId,
+        rating: Rating,
+    ) -> Result<Ticket, DeskError> {
+        let _guard = self.lock();
+        let now = self.now();
+        let store = self.store();
+        let mut ticket = self.ticket(id)?;
+        if &ticket.asker.identity() != by {
+            return Err(DeskError::NotTheAsker(by.clone()));
+        }
+        if ticket.answer.is_none() {
+            return Err(DeskError::Refused {
+                ticket: id.clone(),
+                reason: TransitionError::NoAnswer,
+            });
+        }
+        ticket.rating = Some(rating);
+        ticket.events.push(Event {
+            at: now,
+            actor: Actor::Asker,
+            kind: EventKind::Rated { rating },
+        });
+        let mut batch = Batch::default();
+        if let Some(question_id) = ticket.question_id {
+            let key = question_id.0.to_be_bytes();
+            if let Some(mut record) = store.get::<QuestionRecord>(Table::Questions, &key)? {
+                record.rating = Some(rating);
+                batch.put(Table::Questions, &key, &record)?;
+            }
+        }
+        batch.put(Table::Tickets, id.as_str().as_bytes(), &ticket)?;
+        store.commit(batch)?;
+        Ok(ticket)
+    }
+
+    /// The asker rates Consulta's own answer to a recorded question.
+    pub fn rate_answer(
+        &self,
+        by: &Identity,
+        id: QuestionId,
+        rating: Rating,
+    ) -> Result<(), DeskError> {
+        let _guard = self.lock();
+        let mut record = self.question(id)?;
+        if record.user.as_ref() != Some(by) {
+            return Err(DeskError::NotTheAsker(by.clone()));
+        }
+        record.rating = Some(rating);
+        let mut batch = Batch::default();
+        batch.put(Table::Questions, &id.0.to_be_bytes(), &record)?;
+        self.store().commit(batch)?;
+        Ok(())
+    }
+
+    /// Messages not yet delivered, in delivery order.
+    pub fn pending_messages(&self) -> Result<Vec<OutboxEntry>, DeskError> {
+        Ok(self.store().all(Table::Outbox)?)
+    }
+
+    /// Messages the worker gave up on.
+    pub fn dead_letters(&self) -> Result<Vec<DeadLetter>, DeskError> {
+        Ok(self.store().all(Table::DeadLetters)?)
+    }
+}

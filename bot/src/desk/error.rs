@@ -1,0 +1,77 @@
+use super::action::TransitionError;
+use super::config::ConfigError;
+use super::identity::Identity;
+use super::question::QuestionId;
+use super::storage::StorageError;
+use super::ticket_id::TicketId;
+
+/// Why a desk operation failed. Nothing was changed unless the variant says otherwise.
+#[derive(Debug, thiserror::Error)]
+pub enum DeskError {
+    /// The database failed; the operation did not happen.
+    #[error(transparent)]
+    Storage(#[from] StorageError),
+    /// The desk configuration is inconsistent.
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    /// Only configured experts may act on tickets.
+    #[error(
+        "{0} is not a configured expert: add it to an expert's `identities` in the [desk] config"
+    )]
+    NotAnExpert(Identity),
+    /// The ticket id is unknown (mistyped, or purged by retention).
+    #[error("no ticket {0}: check the id with `consulta tickets list`")]
+    NoSuchTicket(TicketId),
+    /// The action does not apply in the ticket's current state.
+    #[error("ticket {ticket} refused: {reason}")]
+    Refused {
+        /// The ticket acted on.
+        ticket: TicketId,
+        /// Why the action does not apply in the ticket's state.
+        reason: TransitionError,
+    },
+    /// Tickets need at least one group to be routed to.
+    #[error(
+        "no expert group is configured to take tickets: add a [[desk.groups]] entry to the config"
+    )]
+    NoGroup,
+    /// A transfer names an expert the config does not define.
+    #[error("no configured expert is named {0:?} or has that identity")]
+    UnknownExpert(String),
+    /// A transfer names a group the config does not define.
+    #[error("no group named {0:?} in the [desk] config")]
+    UnknownGroup(String),
+    /// The question id is unknown (or its asker was forgotten).
+    #[error("no question {0} is recorded")]
+    NoSuchQuestion(QuestionId),
+    /// Ratings count only from the person who asked.
+    #[error("only the person who asked may rate it ({0} did not ask it)")]
+    NotTheAsker(Identity),
+    /// A ticket needs a question.
+    #[error("the question is empty: there is nothing to ask an expert")]
+    EmptyQuestion,
+    /// The approval is stored, but the search index refused it for now.
+    #[error(
+        "curated entry for ticket {ticket} is saved but not yet searchable: {reason}; it is pushed to the index again at the next start"
+    )]
+    NotIndexed {
+        /// The ticket whose answer was approved.
+        ticket: TicketId,
+        /// What the index said.
+        reason: String,
+    },
+    /// Writing the curated-FAQ export failed.
+    #[error("cannot write {path}: {source}")]
+    Export {
+        /// The file that could not be written.
+        path: String,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// The curated entries could not be serialised.
+    #[error("cannot build the export: {0}")]
+    Yaml(String),
+    /// The model failed while grouping questions into gaps.
+    #[error("cannot embed questions for the gap report: {0}")]
+    Embedding(String),
+}

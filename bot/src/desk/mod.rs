@@ -1,0 +1,64 @@
+//! The desk: where questions Consulta cannot answer with confidence become tickets for human experts,
+//! and where their answers come back — to the asker on whatever platform they used, and into the
+//! knowledge base as curated FAQ entries.
+//!
+//! - [`Desk`] is the handle front-ends share: [`Desk::record_question`] for every question,
+//!   [`Desk::open_ticket`] to escalate, [`Desk::act`] for expert actions, [`Desk::approve`] to curate,
+//!   [`Desk::tick`] for reminders and retention, [`Desk::report`] for outcomes and coverage gaps.
+//! - Every state change commits atomically with the notifications it causes, into a durable outbox;
+//!   an [`OutboxWorker`] delivers them through [`FrontEnd`]s, one per platform.
+//! - Storage sits behind [`Storage`]; [`SledStorage`] is the implementation in use.
+
+mod action;
+mod clock;
+mod config;
+mod curated;
+#[allow(clippy::module_inception)]
+mod desk;
+mod error;
+mod export;
+mod frontend;
+mod gaps;
+mod identity;
+mod message;
+mod notify;
+mod outbox;
+mod privacy;
+mod question;
+mod recording;
+mod reminder;
+mod report;
+mod routing;
+mod sled_storage;
+mod storage;
+mod store;
+mod ticket;
+mod ticket_id;
+mod time;
+mod worker;
+
+pub use action::{Action, TransferTarget, TransitionError};
+pub use clock::{Clock, ManualClock, SystemClock};
+pub use config::{ConfigError, DeskConfig, ExpertConfig, GroupConfig, OutboxConfig, RouteRule};
+pub use curated::{Approval, CuratedEntry, CuratedSink};
+pub use desk::{Desk, DeskBuilder, NewTicket};
+pub use error::DeskError;
+pub use export::{export_id, faq_yaml};
+pub use frontend::{BoxFuture, Delivery, DeliveryError, FailureKind, FrontEnd};
+pub use gaps::cluster;
+pub use identity::{Asker, ChatRef, Identity, IdentityError, Platform};
+pub use message::{Message, MessageKind};
+pub use outbox::{DeadLetter, DeliveryRecord, OutboxEntry};
+pub use privacy::Forgotten;
+pub use question::{NewQuestion, QuestionId, QuestionRecord, Rating, Resolution};
+pub use recording::{Recorded, RecordingFrontEnd};
+pub use reminder::TickReport;
+pub use report::{Gap, Period, Report, ResolutionCounts, ResponseTimes, TagCount};
+pub use sled_storage::SledStorage;
+pub use storage::{Storage, StorageError, Table, Write};
+pub use ticket::{
+    Actor, Card, Event, EventKind, ExpertAnswer, RetrievedPassage, Status, Tags, Ticket,
+};
+pub use ticket_id::{TicketId, TicketIdError};
+pub use time::{Span, TimeError, Timestamp};
+pub use worker::{DeliveryPass, OutboxWorker};

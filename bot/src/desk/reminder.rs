@@ -1,0 +1,74 @@
+use super::desk::Desk;
+use super::error::DeskError;
+use super::message;
+use super::notify::Notifier;
+use super::storage::Table;
+use super::store::Batch;
+use super::ticket::{Actor, Event, EventKind, Ticket};
+use super::ticket_id::TicketId;
+
+/// What a [`Desk::tick`] did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TickReport {
+    /// Tickets whose group was reminded.
+    pub reminded: Vec<TicketId>,
+    /// Closed tickets deleted by the retention rule.
+    pub purged_tickets: usize,
+    /// Question records anonymised by the retention rule.
+    pub anonymised_questions: usize,
+}
+
+impl Desk {
+    /// The desk's periodic work, at the desk clock's "now": reminds groups of tickets that have waited
+    /// unclaimed for `reminder_after` (again every `reminder_after` while they keep waiting), and applies
+    /// the retention rule. The runtime calls it every minute or so; tests call it after moving the clock.
+    pub fn tick(&self) -> Result<TickReport, DeskError> {
+        let reminded = self.send_reminders()?;
+        let (purged_tickets, anonymised_questions) = self.apply_retention()?;
+        Ok(TickReport {
+            reminded,
+            purged_tickets,
+            anonymised_questions,
+        })
+    }
+
+    fn send_reminders(&self) -> Result<Vec<TicketId>, DeskError> {
+        let _guard = self.lock();
+        let now = self.now();
+        let after = self.config().reminder_after;
+        let store = self.store();
+        let due = |t: &Ticket| {
+            t.status.is_queued() && now.since(t.reminded_at.unwrap_or(t.queued_since)) >= after
+        };
+        let mut batch = Batch::default();
+        let mut reminded = Vec::new();
+        for mut ticket in self.tickets()?.into_iter().filter(due) {
+            let waited = now.since(ticket.queued_since);
+            let mut notifier = Notifier {
+                store,
+                batch: &mut batch,
+                now,
+            };
+            for chat in self.directory().group_chats(&ticket.group) {
+                let key = format!("remind:{}:{}:{chat}", ticket.id, ticket.events.len());
+                notifier.send(chat, message::reminder(&ticket, waited), key)?;
+            }
+            ticket.reminded_at = Some(now);
+            ticket.events.push(Event {
+                at: now,
+                actor: Actor::System,
+                kind: EventKind::Reminded {
+                    group: ticket.group.clone(),
+                },
+            });
+            batch.put(Table::Tickets, ticket.id.as_str().as_bytes(), &ticket)?;
+            tracing::info!(ticket = %ticket.id, group = %ticket.group, waited = %waited, "reminder queued");
+            reminded.push(ticket.id);
+        }
+        store.commit(batch)?;
+        if !reminded.is_empty() {
+            self.inner.outbox_signal.notify_one();
+        }
+        Ok(reminded)
+    }
+}

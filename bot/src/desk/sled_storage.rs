@@ -1,0 +1,90 @@
+use std::convert::Infallible;
+use std::path::Path;
+
+use sled::transaction::{ConflictableTransactionError, TransactionError};
+
+use super::storage::{Record, Storage, StorageError, Table, Write};
+
+/// [`Storage`] on sled 0.34: one tree, each table under its one-byte prefix, so every commit is a
+/// single-tree transaction followed by a flush to disk.
+#[derive(Debug, Clone)]
+pub struct SledStorage {
+    db: sled::Db,
+}
+
+impl SledStorage {
+    /// Opens (or creates) the database directory at `path`.
+    pub fn open(path: &Path) -> Result<Self, StorageError> {
+        let db = sled::Config::new()
+            .path(path)
+            .open()
+            .map_err(|e| open_error(path, e))?;
+        Ok(SledStorage { db })
+    }
+}
+
+fn open_error(path: &Path, error: sled::Error) -> StorageError {
+    match &error {
+        // sled reports a held lock only through this message.
+        sled::Error::Io(io) if io.to_string().contains("could not acquire lock") => {
+            StorageError::Locked {
+                path: path.display().to_string(),
+            }
+        }
+        _ => StorageError::Backend(format!("cannot open {}: {error}", path.display())),
+    }
+}
+
+fn full_key(table: Table, key: &[u8]) -> Vec<u8> {
+    let mut full = Vec::with_capacity(key.len() + 1);
+    full.push(table.tag());
+    full.extend_from_slice(key);
+    full
+}
+
+fn backend(error: sled::Error) -> StorageError {
+    StorageError::Backend(error.to_string())
+}
+
+impl Storage for SledStorage {
+    fn get(&self, table: Table, key: &[u8]) -> Result<Option<Vec<u8>>, StorageError> {
+        Ok(self
+            .db
+            .get(full_key(table, key))
+            .map_err(backend)?
+            .map(|v| v.to_vec()))
+    }
+
+    fn scan(&self, table: Table) -> Result<Vec<Record>, StorageError> {
+        self.db
+            .scan_prefix([table.tag()])
+            .map(|entry| {
+                let (k, v) = entry.map_err(backend)?;
+                Ok((k[1..].to_vec(), v.to_vec()))
+            })
+            .collect()
+    }
+
+    fn commit(&self, writes: Vec<Write>) -> Result<(), StorageError> {
+        let result: Result<(), TransactionError<Infallible>> = self.db.transaction(|tree| {
+            for write in &writes {
+                match write {
+                    Write::Put { table, key, value } => {
+                        tree.insert(full_key(*table, key), value.as_slice())?;
+                    }
+                    Write::Delete { table, key } => {
+                        tree.remove(full_key(*table, key))?;
+                    }
+                }
+            }
+            Ok::<(), ConflictableTransactionError<Infallible>>(())
+        });
+        match result {
+            Ok(()) => {}
+            Err(TransactionError::Storage(e)) => return Err(backend(e)),
+            Err(TransactionError::Abort(never)) => match never {},
+        }
+        self.db.flush().map_err(backend)?;
+        Ok(())
+    }
+}

@@ -1,0 +1,111 @@
+/// The record families the desk keeps. A storage maps each to its own key space.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Table {
+    /// Tickets by id.
+    Tickets,
+    /// Question records by id (big-endian, so keys sort by time of asking).
+    Questions,
+    /// Each user's latest question, for follow-up detection without scanning every question.
+    LastQuestion,
+    /// Messages waiting for delivery, by enqueue sequence.
+    Outbox,
+    /// Idempotency keys of delivered messages, with the platform's message id.
+    Delivered,
+    /// Messages given up on (permanent error or too many attempts), for the operator.
+    DeadLetters,
+    /// Curated FAQ entries by ticket id.
+    Curated,
+    /// Counters.
+    Meta,
+}
+
+impl Table {
+    /// Every table, for storages that lay them out up front.
+    pub const ALL: [Table; 8] = [
+        Table::Tickets,
+        Table::Questions,
+        Table::LastQuestion,
+        Table::Outbox,
+        Table::Delivered,
+        Table::DeadLetters,
+        Table::Curated,
+        Table::Meta,
+    ];
+
+    /// A one-byte tag, stable on disk: never renumber.
+    pub fn tag(self) -> u8 {
+        match self {
+            Table::Tickets => b't',
+            Table::Questions => b'q',
+            Table::LastQuestion => b'u',
+            Table::Outbox => b'o',
+            Table::Delivered => b'd',
+            Table::DeadLetters => b'x',
+            Table::Curated => b'c',
+            Table::Meta => b'm',
+        }
+    }
+}
+
+/// One change in a [`Storage::commit`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Write {
+    /// Sets `key` to `value` in `table`.
+    Put {
+        /// The table written.
+        table: Table,
+        /// The record's key.
+        key: Vec<u8>,
+        /// The encoded record.
+        value: Vec<u8>,
+    },
+    /// Removes `key` from `table` (nothing happens if it is absent).
+    Delete {
+        /// The table written.
+        table: Table,
+        /// The record's key.
+        key: Vec<u8>,
+    },
+}
+
+/// A stored record: its key and its encoded value.
+pub type Record = (Vec<u8>, Vec<u8>);
+
+/// Where the desk's state lives. Small on purpose: the desk needs point reads, whole-table scans and
+/// atomic, durable multi-record commits, and nothing else, so another embedded store can replace sled
+/// without touching the desk.
+pub trait Storage: Send + Sync + std::fmt::Debug {
+    /// The value at `key` in `table`.
+    fn get(&self, table: Table, key: &[u8]) -> Result<Option<Vec<u8>>, StorageError>;
+
+    /// Every entry of `table`, in key order.
+    fn scan(&self, table: Table) -> Result<Vec<Record>, StorageError>;
+
+    /// Applies all `writes` or none, and returns only once they would survive a crash (`kill -9`, power
+    /// loss short of disk failure): the desk acknowledges nothing before this returns.
+    fn commit(&self, writes: Vec<Write>) -> Result<(), StorageError>;
+}
+
+/// The store failed: the change was not made.
+#[derive(Debug, thiserror::Error)]
+pub enum StorageError {
+    /// Another process holds the database open.
+    #[error(
+        "the desk database at {path} is in use by another process (is `consulta` running?); stop it or use its chat front-ends"
+    )]
+    Locked {
+        /// The database directory.
+        path: String,
+    },
+    /// The storage engine itself failed (disk full, I/O error).
+    #[error("desk database: {0}")]
+    Backend(String),
+    /// A stored record does not decode as what its table holds.
+    #[error("desk database holds a record it cannot read ({table:?}): {reason}")]
+    Corrupt {
+        /// The table of the unreadable record.
+        table: Table,
+        /// What the decoder said.
+        reason: String,
+    },
+}

@@ -1,0 +1,118 @@
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use super::storage::{Storage, StorageError, Table, Write};
+
+/// Typed access to a [`Storage`]: records are JSON, which keeps the database inspectable and lets
+/// fields be added without a migration.
+#[derive(Debug, Clone)]
+pub(crate) struct Store {
+    storage: Arc<dyn Storage>,
+}
+
+fn decode<T: DeserializeOwned>(table: Table, bytes: &[u8]) -> Result<T, StorageError> {
+    serde_json::from_slice(bytes).map_err(|e| StorageError::Corrupt {
+        table,
+        reason: e.to_string(),
+    })
+}
+
+impl Store {
+    pub(crate) fn new(storage: Arc<dyn Storage>) -> Self {
+        Store { storage }
+    }
+
+    pub(crate) fn get<T: DeserializeOwned>(
+        &self,
+        table: Table,
+        key: &[u8],
+    ) -> Result<Option<T>, StorageError> {
+        self.storage
+            .get(table, key)?
+            .map(|bytes| decode(table, &bytes))
+            .transpose()
+    }
+
+    pub(crate) fn all<T: DeserializeOwned>(&self, table: Table) -> Result<Vec<T>, StorageError> {
+        self.storage
+            .scan(table)?
+            .iter()
+            .map(|(_, bytes)| decode(table, bytes))
+            .collect()
+    }
+
+    /// Every entry of `table` with its key.
+    pub(crate) fn entries<T: DeserializeOwned>(
+        &self,
+        table: Table,
+    ) -> Result<Vec<(Vec<u8>, T)>, StorageError> {
+        self.storage
+            .scan(table)?
+            .into_iter()
+            .map(|(key, bytes)| Ok((key, decode(table, &bytes)?)))
+            .collect()
+    }
+
+    pub(crate) fn contains(&self, table: Table, key: &[u8]) -> Result<bool, StorageError> {
+        Ok(self.storage.get(table, key)?.is_some())
+    }
+
+    /// Commits the batch atomically and durably.
+    pub(crate) fn commit(&self, batch: Batch) -> Result<(), StorageError> {
+        if batch.writes.is_empty() {
+            return Ok(());
+        }
+        self.storage.commit(batch.writes)
+    }
+
+    /// The next value of a counter, counting increments already in `batch`. Callers hold the desk's
+    /// write lock, so read-then-write cannot race.
+    pub(crate) fn next(&self, batch: &mut Batch, counter: &str) -> Result<u64, StorageError> {
+        let current = match batch.counters.get(counter) {
+            Some(&value) => value,
+            None => self
+                .get::<u64>(Table::Meta, counter.as_bytes())?
+                .unwrap_or(0),
+        };
+        batch.counters.insert(counter.to_string(), current + 1);
+        batch.put(Table::Meta, counter.as_bytes(), &(current + 1))?;
+        Ok(current)
+    }
+}
+
+/// Writes to commit together.
+#[derive(Debug, Default)]
+pub(crate) struct Batch {
+    writes: Vec<Write>,
+    counters: HashMap<String, u64>,
+}
+
+impl Batch {
+    pub(crate) fn put<T: Serialize + ?Sized>(
+        &mut self,
+        table: Table,
+        key: &[u8],
+        value: &T,
+    ) -> Result<(), StorageError> {
+        let value = serde_json::to_vec(value).map_err(|e| StorageError::Corrupt {
+            table,
+            reason: e.to_string(),
+        })?;
+        self.writes.push(Write::Put {
+            table,
+            key: key.to_vec(),
+            value,
+        });
+        Ok(())
+    }
+
+    pub(crate) fn delete(&mut self, table: Table, key: &[u8]) {
+        self.writes.push(Write::Delete {
+            table,
+            key: key.to_vec(),
+        });
+    }
+}

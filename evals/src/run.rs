@@ -1,0 +1,107 @@
+//! Runs the gold questions through a live engine and collects per-question outcomes.
+
+use serde::Serialize;
+
+use consulta_retrieval::{AskOptions, Engine, Leg, SearchOptions};
+
+use crate::gold::{GoldQuestion, matches};
+use crate::metrics::{ndcg_at, recall_at, reciprocal_rank_at};
+
+/// How deep rankings are scored.
+pub const DEPTH: usize = 10;
+
+/// The three ways of ranking that are compared.
+pub const LEGS: [Leg; 3] = [Leg::Bm25, Leg::Dense, Leg::Hybrid];
+
+/// One answerable question's scores on one leg.
+#[derive(Debug, Clone, Serialize)]
+pub struct RankingOutcome {
+    pub recall_1: f64,
+    pub recall_5: f64,
+    pub recall_10: f64,
+    pub mrr_10: f64,
+    pub ndcg_10: f64,
+}
+
+/// What happened to one gold question.
+#[derive(Debug, Clone, Serialize)]
+pub struct QuestionOutcome {
+    pub question: String,
+    pub group: &'static str,
+    pub must_escalate: bool,
+    /// The answer's confidence, which the threshold curve is computed from.
+    pub confidence: f32,
+    pub escalated: bool,
+    /// Scores per leg (`bm25`, `dense`, `hybrid`), for answerable questions only.
+    pub rankings: Vec<(String, RankingOutcome)>,
+    /// The document ids the hybrid leg returned, to read misses.
+    pub hybrid_top: Vec<String>,
+}
+
+/// Asks every question once (for confidence and escalation) and searches it on each leg.
+pub fn evaluate(
+    engine: &Engine,
+    questions: &[GoldQuestion],
+) -> anyhow::Result<Vec<QuestionOutcome>> {
+    let mut outcomes = Vec::with_capacity(questions.len());
+    for question in questions {
+        let answer = engine.ask(&question.q, &AskOptions::default())?;
+        let mut rankings = Vec::new();
+        let mut hybrid_top = Vec::new();
+        if !question.escalate {
+            for leg in LEGS {
+                let options = SearchOptions {
+                    leg,
+                    k: DEPTH,
+                    ..SearchOptions::default()
+                };
+                let hits = engine.search(&question.q, &options)?;
+                let ranked: Vec<(&str, &str)> = hits
+                    .iter()
+                    .map(|h| (h.passage.doc_id.as_str(), h.passage.section.as_str()))
+                    .collect();
+                if leg == Leg::Hybrid {
+                    hybrid_top = ranked
+                        .iter()
+                        .take(5)
+                        .map(|(doc, _)| doc.to_string())
+                        .collect();
+                }
+                rankings.push((leg.name().to_string(), score(question, &ranked)));
+            }
+        }
+        outcomes.push(QuestionOutcome {
+            question: question.q.clone(),
+            group: question.group(),
+            must_escalate: question.escalate,
+            confidence: answer.confidence,
+            escalated: answer.escalate,
+            rankings,
+            hybrid_top,
+        });
+    }
+    Ok(outcomes)
+}
+
+/// Marks each rank that satisfies a label not already satisfied higher up, then scores the ranking.
+fn score(question: &GoldQuestion, ranked: &[(&str, &str)]) -> RankingOutcome {
+    let mut satisfied = vec![false; question.relevant.len()];
+    let hits: Vec<bool> = ranked
+        .iter()
+        .map(|(doc, section)| {
+            let newly = question
+                .relevant
+                .iter()
+                .enumerate()
+                .find(|(i, label)| !satisfied[*i] && matches(label, doc, section));
+            newly.map(|(i, _)| satisfied[i] = true).is_some()
+        })
+        .collect();
+    RankingOutcome {
+        recall_1: recall_at(&hits, 1),
+        recall_5: recall_at(&hits, 5),
+        recall_10: recall_at(&hits, 10),
+        mrr_10: reciprocal_rank_at(&hits, DEPTH),
+        ndcg_10: ndcg_at(&hits, question.relevant.len(), DEPTH),
+    }
+}

@@ -1,0 +1,23 @@
+//! The interface the rest of Consulta embeds text through.
+
+use crate::{ModelError, Role};
+
+/// Turns texts into L2-normalised vectors.
+///
+/// Object-safe and `Send + Sync` so one loaded model (hundreds of MB) is shared by every task as
+/// `Arc<dyn Embedder>`, and so tests of other crates can substitute their own implementation.
+/// Vectors are unit length, so a dot product is the cosine similarity.
+pub trait Embedder: Send + Sync {
+    /// Length of every vector this embedder returns.
+    fn dimension(&self) -> usize;
+
+    /// Embeds `texts` in order, one vector per text.
+    ///
+    /// Adds the role prefix itself; batches internally; truncates each text to the model's
+    /// maximum input (512 tokens for e5), so a long text is represented by its beginning.
+    /// An empty slice gives an empty result; an empty string is a valid text.
+    fn embed(&self, texts: &[&str], role: Role) -> Result<Vec<Vec<f32>>, ModelError>;
+
+    /// A short human name for logs and reports, e.g. "multilingual-e5-small (E5S1 Q4_0)".
+    fn name(&self) -> &str;
+}

@@ -1,0 +1,196 @@
+//! Language detection for short questions in Spanish, Portuguese or English.
+//!
+//! General-purpose detectors need a paragraph; practitioners send "¿Qué es un ITMO?". Three signals
+//! work at that length, all scored per word:
+//! - function words ([`crate::stopwords`]): a word found in one language's list counts 1 for it, a
+//!   word shared by two or three lists is split between them;
+//! - letters and marks only one language uses: `¿ ¡ ñ` (es), `ã õ ç` and the word `é` (pt);
+//! - word endings: `-ción/-iente` (es), `-ção/-ões/-dade/-vel` (pt), `-tion/-ing/-ly` (en), matched on
+//!   the folded word so they survive a keyboard without accents.
+//!
+//! Acronyms and numbers (`ITMO`, `A6.4ER`, `6.2`) carry no language and are skipped, so a Spanish
+//! question about an English acronym stays Spanish. When the evidence is weak or tied, detection
+//! says so ([`detect`] returns `None`) and the caller falls back to the user's known language.
+
+use consulta_corpus::Lang;
+
+use crate::stopwords::is_stopword;
+use crate::text::{fold, words};
+
+/// The least total evidence for a verdict: one exclusive function word, or one distinctive mark.
+const MIN_SCORE: f32 = 1.0;
+/// How far ahead the winner must be; below this the question is ambiguous (e.g. "Como funciona?").
+const MIN_MARGIN: f32 = 0.5;
+
+/// Endings (of folded words) that point to one language, with their weight.
+const SUFFIXES: &[(&str, Lang, f32)] = &[
+    ("cion", Lang::Es, 1.0),
+    ("ciones", Lang::Es, 1.0),
+    ("iente", Lang::Es, 0.75),
+    ("ientes", Lang::Es, 0.75),
+    ("idad", Lang::Es, 0.75),
+    ("cao", Lang::Pt, 1.0),
+    ("coes", Lang::Pt, 1.0),
+    ("oes", Lang::Pt, 0.5),
+    ("dade", Lang::Pt, 0.75),
+    ("vel", Lang::Pt, 0.5),
+    ("veis", Lang::Pt, 0.75),
+    ("tion", Lang::En, 1.0),
+    ("tions", Lang::En, 1.0),
+    ("ing", Lang::En, 0.75),
+    ("ly", Lang::En, 0.5),
+];
+
+/// Per-language evidence for one text.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct LanguageScores {
+    /// Evidence for Spanish.
+    pub es: f32,
+    /// Evidence for Portuguese.
+    pub pt: f32,
+    /// Evidence for English.
+    pub en: f32,
+}
+
+impl LanguageScores {
+    fn add(&mut self, lang: Lang, weight: f32) {
+        match lang {
+            Lang::Es => self.es += weight,
+            Lang::Pt => self.pt += weight,
+            Lang::En => self.en += weight,
+        }
+    }
+
+    fn get(&self, lang: Lang) -> f32 {
+        match lang {
+            Lang::Es => self.es,
+            Lang::Pt => self.pt,
+            Lang::En => self.en,
+        }
+    }
+
+    /// The language with clearly the most evidence, if any.
+    pub fn verdict(&self) -> Option<Lang> {
+        let mut ranked = Lang::ALL;
+        ranked.sort_by(|a, b| self.get(*b).total_cmp(&self.get(*a)));
+        let (best, second) = (self.get(ranked[0]), self.get(ranked[1]));
+        (best >= MIN_SCORE && best - second >= MIN_MARGIN).then_some(ranked[0])
+    }
+}
+
+/// Scores `text` for each language (see the module documentation).
+pub fn language_scores(text: &str) -> LanguageScores {
+    let mut scores = LanguageScores {
+        es: 0.0,
+        pt: 0.0,
+        en: 0.0,
+    };
+    for c in text.chars() {
+        match c {
+            '¿' | '¡' => scores.add(Lang::Es, 2.0),
+            'ñ' | 'Ñ' => scores.add(Lang::Es, 1.5),
+            'ã' | 'õ' | 'Ã' | 'Õ' => scores.add(Lang::Pt, 1.5),
+            'ç' | 'Ç' => scores.add(Lang::Pt, 1.0),
+            _ => {}
+        }
+    }
+    for word in words(text) {
+        if is_acronym_or_number(word) {
+            continue;
+        }
+        if word == "é" || word == "É" {
+            scores.add(Lang::Pt, 1.5);
+            continue;
+        }
+        let folded = fold(word);
+        let holders: Vec<Lang> = Lang::ALL
+            .into_iter()
+            .filter(|lang| is_stopword(*lang, &folded))
+            .collect();
+        for lang in &holders {
+            scores.add(*lang, 1.0 / holders.len() as f32);
+        }
+        if holders.is_empty()
+            && let Some((_, lang, weight)) = SUFFIXES
+                .iter()
+                .filter(|(suffix, _, _)| {
+                    folded.len() > suffix.len() + 2 && folded.ends_with(suffix)
+                })
+                .max_by_key(|(suffix, _, _)| suffix.len())
+        {
+            scores.add(*lang, *weight);
+        }
+    }
+    scores
+}
+
+/// The language of `text`, or `None` when the text does not say clearly (then use the asker's
+/// known language).
+///
+/// ```
+/// use consulta_corpus::Lang;
+/// use consulta_retrieval::detect_language;
+///
+/// assert_eq!(detect_language("¿Qué es un ITMO?"), Some(Lang::Es));
+/// assert_eq!(detect_language("O que é ajuste correspondente?"), Some(Lang::Pt));
+/// assert_eq!(detect_language("ITMO?"), None);
+/// ```
+pub fn detect_language(text: &str) -> Option<Lang> {
+    language_scores(text).verdict()
+}
+
+/// `ITMO`, `A6.4ER`'s pieces, `CMA`, `2021`: tokens that are the same in every language.
+fn is_acronym_or_number(word: &str) -> bool {
+    word.chars().any(|c| c.is_ascii_digit())
+        || (word.chars().count() >= 2 && word.chars().all(|c| !c.is_lowercase()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[track_caller]
+    fn check(text: &str, expected: Option<Lang>) {
+        assert_eq!(
+            detect_language(text),
+            expected,
+            "{text:?}: {:?}",
+            language_scores(text)
+        );
+    }
+
+    #[test]
+    fn short_questions_with_accents() {
+        check("¿Qué es un ITMO?", Some(Lang::Es));
+        check("O que é ajuste correspondente?", Some(Lang::Pt));
+        check("What is an ITMO?", Some(Lang::En));
+        check("Quem autoriza a transferência dos ITMOs?", Some(Lang::Pt));
+        check("¿Quién aplica el ajuste correspondiente?", Some(Lang::Es));
+    }
+
+    #[test]
+    fn accents_missing() {
+        check("que es un ITMO", Some(Lang::Es));
+        check("o que e ajuste correspondente", Some(Lang::Pt));
+        check(
+            "como funciona a autorizacao de transferencia",
+            Some(Lang::Pt),
+        );
+        check("como funciona la autorizacion de los ITMO", Some(Lang::Es));
+        check("nao entendi o que sao os ITMOs", Some(Lang::Pt));
+    }
+
+    #[test]
+    fn acronyms_do_not_vote() {
+        check("¿El CDM y el A6.4M son lo mismo?", Some(Lang::Es));
+        check("Is the CDM the same as the A6.4M?", Some(Lang::En));
+        check("ITMO CDM NDC 6.2", None);
+    }
+
+    #[test]
+    fn ambiguous_text_has_no_verdict() {
+        check("", None);
+        check("ajuste", None);
+        check("Como funciona?", None);
+    }
+}

@@ -1,0 +1,276 @@
+//! The engine: both indexes, the passage manifest and the model, behind one cheap handle.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard, RwLock};
+
+use consulta_corpus::{Glossary, Lang};
+use consulta_models::Embedder;
+use serde::Serialize;
+
+use crate::analysis::Analyzers;
+use crate::bm25::Bm25Index;
+use crate::catalog::{Catalog, EmbedderInfo};
+use crate::{EdgeStore, RetrievalConfig, RetrievalError, VectorStore};
+
+/// File name of the passage manifest inside the data dir.
+const MANIFEST_FILE: &str = "passages.json";
+/// Directory of the BM25 index inside the data dir.
+const BM25_DIR: &str = "bm25";
+/// Directory of the embedded vector shard inside the data dir.
+const VECTORS_DIR: &str = "vectors";
+
+/// Hybrid retrieval and cited answers over the knowledge base.
+///
+/// A cheap handle: clones share one engine. All methods are synchronous and may block (model
+/// inference, disk); async callers use `spawn_blocking`. Reads run concurrently; writes
+/// ([`Engine::sync`], [`Engine::upsert_curated`], [`Engine::remove`]) are serialised and never
+/// block reads.
+#[derive(Clone)]
+pub struct Engine {
+    pub(crate) inner: Arc<Inner>,
+}
+
+pub(crate) struct Inner {
+    pub(crate) config: RetrievalConfig,
+    pub(crate) embedder: Arc<dyn Embedder>,
+    pub(crate) analyzers: Analyzers,
+    pub(crate) bm25: Bm25Index,
+    pub(crate) vectors: Box<dyn VectorStore>,
+    pub(crate) manifest_path: PathBuf,
+    /// The committed passages. Replaced as a whole after each write, so a reader holding one
+    /// snapshot never sees half of a sync.
+    catalog: RwLock<Arc<Catalog>>,
+    glossary: RwLock<Option<Arc<Glossary>>>,
+    /// Serialises writers; readers do not take it.
+    writing: Mutex<()>,
+}
+
+/// What the index holds, for `consulta stats` and health checks.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct IndexStats {
+    /// Committed passages (the manifest).
+    pub passages: usize,
+    /// Committed passages per language.
+    pub by_lang: BTreeMap<Lang, usize>,
+    /// Committed passages per kind (`guide`, `faq`, `curated`).
+    pub by_kind: BTreeMap<String, usize>,
+    /// Documents in the BM25 index; equals `passages` when the indexes are consistent.
+    pub full_text_docs: u64,
+    /// Points in the vector store; equals `passages` when consistent. `None` when the store could
+    /// not be asked (the error is logged).
+    pub vectors: Option<usize>,
+    /// The embedding model the vectors come from.
+    pub embedder: String,
+    /// The vectors' dimension.
+    pub dimension: usize,
+}
+
+impl std::fmt::Debug for Engine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Engine")
+            .field("manifest", &self.inner.manifest_path)
+            .field("embedder", &self.inner.embedder.name())
+            .finish_non_exhaustive()
+    }
+}
+
+fn embedder_info(embedder: &dyn Embedder) -> EmbedderInfo {
+    EmbedderInfo {
+        name: embedder.name().to_string(),
+        dimension: embedder.dimension(),
+    }
+}
+
+impl Engine {
+    /// Opens (or creates) the engine stored in `data_dir`, with the embedded vector store.
+    ///
+    /// Reconciles both indexes with the passage manifest before returning (see the crate
+    /// documentation), which re-embeds passages whose vectors are missing. When the manifest was
+    /// written with another embedder, the vector store is rebuilt from scratch: vectors of two
+    /// models cannot be compared.
+    pub fn open(
+        data_dir: &Path,
+        embedder: Arc<dyn Embedder>,
+        config: RetrievalConfig,
+    ) -> Result<Engine, RetrievalError> {
+        config.validate()?;
+        create_dir(data_dir)?;
+        let info = embedder_info(embedder.as_ref());
+        let catalog = Catalog::load(&data_dir.join(MANIFEST_FILE))?;
+        let vectors_dir = data_dir.join(VECTORS_DIR);
+        if let Some(catalog) = &catalog
+            && catalog.embedder != info
+            && vectors_dir.exists()
+        {
+            tracing::warn!(
+                was = %catalog.embedder.name,
+                now = %info.name,
+                passages = catalog.entries.len(),
+                "the embedding model changed: rebuilding the vector store"
+            );
+            std::fs::remove_dir_all(&vectors_dir).map_err(|source| RetrievalError::Io {
+                path: vectors_dir.clone(),
+                source,
+            })?;
+        }
+        let store = EdgeStore::open(&vectors_dir, info.dimension)?;
+        Engine::assemble(data_dir, Box::new(store), embedder, config, catalog)
+    }
+
+    /// Opens the engine with another vector store (e.g. a Qdrant server), keeping the BM25 index
+    /// and the manifest in `data_dir`. Fails when the manifest was written with another embedder:
+    /// the store's collection must then be recreated by its operator.
+    pub fn open_with_store(
+        data_dir: &Path,
+        store: Box<dyn VectorStore>,
+        embedder: Arc<dyn Embedder>,
+        config: RetrievalConfig,
+    ) -> Result<Engine, RetrievalError> {
+        config.validate()?;
+        create_dir(data_dir)?;
+        let manifest_path = data_dir.join(MANIFEST_FILE);
+        let catalog = Catalog::load(&manifest_path)?;
+        let info = embedder_info(embedder.as_ref());
+        if let Some(catalog) = &catalog
+            && catalog.embedder != info
+        {
+            return Err(RetrievalError::Manifest {
+                path: manifest_path,
+                message: format!(
+                    "the stored vectors come from {} ({} dimensions) but this engine embeds with \
+                     {} ({} dimensions): recreate the vector collection empty and start again, \
+                     the passages are re-embedded from this manifest",
+                    catalog.embedder.name, catalog.embedder.dimension, info.name, info.dimension
+                ),
+            });
+        }
+        Engine::assemble(data_dir, store, embedder, config, catalog)
+    }
+
+    fn assemble(
+        data_dir: &Path,
+        store: Box<dyn VectorStore>,
+        embedder: Arc<dyn Embedder>,
+        config: RetrievalConfig,
+        catalog: Option<Catalog>,
+    ) -> Result<Engine, RetrievalError> {
+        let info = embedder_info(embedder.as_ref());
+        let manifest_path = data_dir.join(MANIFEST_FILE);
+        let needs_save = catalog.as_ref().is_none_or(|c| c.embedder != info);
+        let mut catalog = catalog.unwrap_or_else(|| Catalog::empty(info.clone()));
+        catalog.embedder = info;
+        if needs_save {
+            catalog.save(&manifest_path)?;
+        }
+        let analyzers = Analyzers::new();
+        let bm25 = Bm25Index::open(&data_dir.join(BM25_DIR), &analyzers)?;
+        let engine = Engine {
+            inner: Arc::new(Inner {
+                config,
+                embedder,
+                analyzers,
+                bm25,
+                vectors: store,
+                manifest_path,
+                catalog: RwLock::new(Arc::new(catalog)),
+                glossary: RwLock::new(None),
+                writing: Mutex::new(()),
+            }),
+        };
+        let report = engine.inner.reconcile()?;
+        if report.is_empty() {
+            tracing::debug!("indexes agree with the manifest");
+        } else {
+            tracing::warn!(
+                ?report,
+                "indexes repaired to match the manifest (an earlier write was interrupted)"
+            );
+        }
+        Ok(engine)
+    }
+
+    /// Sets (or clears) the glossary whose variants expand BM25 queries, so that "RMTI" also
+    /// finds passages that say "ITMO". Takes effect for the next question.
+    pub fn set_glossary(&self, glossary: Option<Glossary>) {
+        let mut slot = self
+            .inner
+            .glossary
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        *slot = glossary.map(Arc::new);
+    }
+
+    /// The engine's settings.
+    pub fn config(&self) -> &RetrievalConfig {
+        &self.inner.config
+    }
+
+    /// Counts of what the indexes hold.
+    pub fn stats(&self) -> IndexStats {
+        let catalog = self.inner.catalog();
+        let mut by_lang = BTreeMap::new();
+        let mut by_kind = BTreeMap::new();
+        for entry in catalog.entries.values() {
+            *by_lang.entry(entry.passage.lang).or_insert(0) += 1;
+            *by_kind
+                .entry(entry.passage.kind.as_str().to_string())
+                .or_insert(0) += 1;
+        }
+        let vectors = match self.inner.vectors.count() {
+            Ok(count) => Some(count),
+            Err(error) => {
+                tracing::error!(%error, "cannot count the stored vectors");
+                None
+            }
+        };
+        IndexStats {
+            passages: catalog.entries.len(),
+            by_lang,
+            by_kind,
+            full_text_docs: self.inner.bm25.num_docs(),
+            vectors,
+            embedder: catalog.embedder.name.clone(),
+            dimension: catalog.embedder.dimension,
+        }
+    }
+}
+
+impl Inner {
+    /// The current committed passages.
+    pub(crate) fn catalog(&self) -> Arc<Catalog> {
+        self.catalog
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .clone()
+    }
+
+    /// Installs a new committed state, after its manifest is on disk.
+    pub(crate) fn publish(&self, catalog: Catalog) {
+        *self
+            .catalog
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner()) = Arc::new(catalog);
+    }
+
+    pub(crate) fn glossary(&self) -> Option<Arc<Glossary>> {
+        self.glossary
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .clone()
+    }
+
+    /// Taken by every writer for its whole duration.
+    pub(crate) fn write_guard(&self) -> MutexGuard<'_, ()> {
+        self.writing
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+fn create_dir(dir: &Path) -> Result<(), RetrievalError> {
+    std::fs::create_dir_all(dir).map_err(|source| RetrievalError::Io {
+        path: dir.to_path_buf(),
+        source,
+    })
+}

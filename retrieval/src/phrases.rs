@@ -1,0 +1,79 @@
+//! The fixed words of an answer, in each language Consulta speaks.
+
+use consulta_corpus::Lang;
+
+/// The words an answer adds around the quoted passages. Kept in one place so the bot, the CLI and
+/// the answers agree, and so a translator finds them all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Phrases {
+    /// Heading of the list of citations.
+    pub sources: &'static str,
+    /// The answer text when the evidence is too weak to answer.
+    pub escalation: &'static str,
+    /// Introduces the date a cited fact is known to hold ("as of 2024-11-01").
+    pub as_of: &'static str,
+    /// The reply to an empty question, with an example of a good one.
+    pub empty_question: &'static str,
+    /// Note shown with answers whose citations are all in other languages than the asker's.
+    pub other_language_sources: &'static str,
+    /// Note shown when a question was cut; `{n}` stands for the number of characters kept.
+    truncated: &'static str,
+}
+
+const ES: Phrases = Phrases {
+    sources: "Fuentes",
+    escalation: "No encontré una respuesta fiable; una persona experta puede ayudarle.",
+    as_of: "vigente al",
+    empty_question: "Pregunta vacía: escriba su pregunta sobre el Artículo 6, por ejemplo «¿Qué es un ITMO?».",
+    other_language_sources: "Las fuentes citadas están en otro idioma.",
+    truncated: "La pregunta era demasiado larga: se usaron sus primeros {n} caracteres.",
+};
+
+const PT: Phrases = Phrases {
+    sources: "Fontes",
+    escalation: "Não encontrei uma resposta confiável; uma pessoa especialista pode ajudar.",
+    as_of: "válido em",
+    empty_question: "Pergunta vazia: escreva sua pergunta sobre o Artigo 6, por exemplo “O que é um ITMO?”.",
+    other_language_sources: "As fontes citadas estão em outro idioma.",
+    truncated: "A pergunta era longa demais: foram usados os primeiros {n} caracteres.",
+};
+
+const EN: Phrases = Phrases {
+    sources: "Sources",
+    escalation: "I could not find a reliable answer — an expert can help.",
+    as_of: "as of",
+    empty_question: "Empty question: write your question about Article 6, for example “What is an ITMO?”.",
+    other_language_sources: "The cited sources are in another language.",
+    truncated: "The question was too long: only its first {n} characters were used.",
+};
+
+/// The phrases of `lang`.
+pub fn phrases(lang: Lang) -> &'static Phrases {
+    match lang {
+        Lang::Es => &ES,
+        Lang::Pt => &PT,
+        Lang::En => &EN,
+    }
+}
+
+impl Phrases {
+    /// The note added when a question was cut to `max_chars` characters.
+    pub fn truncated(&self, max_chars: usize) -> String {
+        self.truncated.replace("{n}", &max_chars.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_language_has_its_own_words() {
+        assert_eq!(phrases(Lang::En).sources, "Sources");
+        assert!(phrases(Lang::Es).escalation.contains("experta"));
+        assert_eq!(
+            phrases(Lang::Pt).truncated(2000),
+            "A pergunta era longa demais: foram usados os primeiros 2000 caracteres."
+        );
+    }
+}

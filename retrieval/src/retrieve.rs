@@ -1,0 +1,244 @@
+//! From a question to ranked candidate passages: preparation, the two legs, fusion and the
+//! ranking preferences (asker's language, curated answers).
+
+use std::collections::{HashMap, HashSet};
+
+use consulta_corpus::{Lang, Passage, PassageKind};
+use consulta_models::Role;
+
+use crate::bm25::Bm25Query;
+use crate::engine::Inner;
+use crate::fusion::{FusionWeights, fuse};
+use crate::stopwords::is_stopword;
+use crate::text::{fold, has_content, truncate_chars, words};
+use crate::{Hit, Leg, LegRank, RetrievalError, SearchFilter, detect_language, phrases};
+
+/// A question ready to search.
+pub(crate) struct Prepared {
+    /// Trimmed and cut to the configured length.
+    pub(crate) text: String,
+    /// The language to analyse and answer in.
+    pub(crate) lang: Lang,
+    /// Whether the question was cut.
+    pub(crate) truncated: bool,
+}
+
+/// A ranked passage with the evidence each leg gave for it.
+pub(crate) struct Candidate {
+    pub(crate) passage: Passage,
+    /// The ranking score (leg score, or fused score with preferences applied).
+    pub(crate) score: f32,
+    pub(crate) bm25: Option<LegRank>,
+    pub(crate) dense: Option<LegRank>,
+}
+
+impl Candidate {
+    /// The passage's cosine similarity to the question, when the dense leg found it.
+    pub(crate) fn cosine(&self) -> Option<f32> {
+        self.dense.map(|d| d.score)
+    }
+
+    pub(crate) fn into_hit(self) -> Hit {
+        Hit {
+            passage: self.passage,
+            score: self.score,
+            bm25: self.bm25,
+            dense: self.dense,
+        }
+    }
+}
+
+impl Inner {
+    /// Trims, rejects empty questions, truncates long ones, and settles the language: the
+    /// explicit choice, else what the question says, else the asker's profile, else the default.
+    pub(crate) fn prepare(
+        &self,
+        question: &str,
+        language: Option<Lang>,
+        user_lang: Option<Lang>,
+    ) -> Result<Prepared, RetrievalError> {
+        let trimmed = question.trim();
+        if !has_content(trimmed) {
+            let lang = language
+                .or(user_lang)
+                .unwrap_or(self.config.default_language);
+            return Err(RetrievalError::EmptyQuestion {
+                message: phrases(lang).empty_question.to_string(),
+            });
+        }
+        let (text, truncated) = truncate_chars(trimmed, self.config.max_question_chars);
+        let lang = language
+            .or_else(|| detect_language(text))
+            .or(user_lang)
+            .unwrap_or(self.config.default_language);
+        Ok(Prepared {
+            text: text.to_string(),
+            lang,
+            truncated,
+        })
+    }
+
+    /// The BM25 query for a question: its content words (judged in its language) on every
+    /// language's field, each field analysing them its own way, the question's language weighted
+    /// up; plus glossary variants at a lower weight.
+    pub(crate) fn bm25_query(&self, text: &str, lang: Lang) -> Bm25Query {
+        let config = &self.config;
+        let content = self.analyzers.content_words(lang, text);
+        let expansions: Vec<String> = self
+            .glossary()
+            .map(|glossary| glossary.expansions(text))
+            .unwrap_or_default()
+            .iter()
+            .map(|variant| without_function_words(variant))
+            .collect();
+        let mut query = Bm25Query::default();
+        for field in Lang::ALL {
+            let weight = if field == lang {
+                config.bm25_same_language_weight
+            } else {
+                1.0
+            };
+            for term in self.analyzers.terms(field, &content) {
+                query.add(field, term, weight);
+            }
+            for expansion in &expansions {
+                for term in self.analyzers.terms(field, expansion) {
+                    query.add(field, term, weight * config.expansion_weight);
+                }
+            }
+        }
+        query
+    }
+
+    /// The passages ranked by `leg`, at most `limit`, among those `filter` admits.
+    pub(crate) fn candidates(
+        &self,
+        question: &Prepared,
+        leg: Leg,
+        filter: &SearchFilter,
+        limit: usize,
+    ) -> Result<Vec<Candidate>, RetrievalError> {
+        let depth = limit.max(self.config.candidates_per_leg);
+        let bm25 = match leg {
+            Leg::Bm25 | Leg::Hybrid => {
+                let query = self.bm25_query(&question.text, question.lang);
+                self.bm25.search(&query, filter, depth)?
+            }
+            Leg::Dense => Vec::new(),
+        };
+        let dense = match leg {
+            Leg::Dense | Leg::Hybrid => self.dense_search(&question.text, filter, depth)?,
+            Leg::Bm25 => Vec::new(),
+        };
+        let weights = FusionWeights {
+            k: self.config.rrf_k,
+            bm25: self.config.bm25_weight,
+            dense: self.config.dense_weight,
+        };
+        let mut fused = fuse(&bm25, &dense, weights);
+        if leg != Leg::Hybrid {
+            // A single leg keeps its own scores and order.
+            for f in &mut fused {
+                f.score = f.bm25.or(f.dense).map_or(0.0, |r| r.score);
+            }
+        }
+        let catalog = self.catalog();
+        let mut candidates: Vec<Candidate> = fused
+            .into_iter()
+            .filter_map(|f| {
+                // An index may briefly hold a passage whose write is not committed yet.
+                let entry = catalog.entries.get(&f.passage_id)?;
+                Some(Candidate {
+                    passage: entry.passage.clone(),
+                    score: f.score,
+                    bm25: f.bm25,
+                    dense: f.dense,
+                })
+            })
+            .collect();
+        if leg == Leg::Hybrid {
+            self.apply_preferences(&mut candidates, question.lang);
+        }
+        candidates.truncate(limit);
+        Ok(candidates)
+    }
+
+    fn dense_search(
+        &self,
+        text: &str,
+        filter: &SearchFilter,
+        limit: usize,
+    ) -> Result<Vec<(String, f32)>, RetrievalError> {
+        let mut embedded = self.embedder.embed(&[text], Role::Query)?;
+        let Some(vector) = embedded.pop() else {
+            return Err(RetrievalError::BadEmbedding {
+                name: self.embedder.name().to_string(),
+                got: "no vector".into(),
+                expected: "one vector for the question".into(),
+            });
+        };
+        Ok(self
+            .vectors
+            .search(&vector, limit, filter)?
+            .into_iter()
+            .map(|hit| (hit.passage_id, hit.score))
+            .collect())
+    }
+
+    /// Orders fused candidates for answering. When an FAQ entry was found in several languages,
+    /// its version in the asker's language stands for all of them, with the best score any of
+    /// them earned: one answer, in the asker's words, and no citation slot spent on a
+    /// translation. Then a small bonus for the asker's language (it wins when scores are close),
+    /// and curated answers close enough to the question go first.
+    fn apply_preferences(&self, candidates: &mut Vec<Candidate>, lang: Lang) {
+        let config = &self.config;
+        if config.prefer_same_language {
+            let mut best_by_doc: HashMap<String, f32> = HashMap::new();
+            for candidate in candidates.iter() {
+                let best = best_by_doc
+                    .entry(candidate.passage.doc_id.clone())
+                    .or_insert(0.0);
+                *best = best.max(candidate.score);
+            }
+            let translated: HashSet<String> = candidates
+                .iter()
+                .filter(|c| c.passage.kind == PassageKind::Faq && c.passage.lang == lang)
+                .map(|c| c.passage.doc_id.clone())
+                .collect();
+            candidates
+                .retain(|c| c.passage.lang == lang || !translated.contains(&c.passage.doc_id));
+            for candidate in candidates.iter_mut() {
+                if translated.contains(&candidate.passage.doc_id) {
+                    candidate.score = best_by_doc[&candidate.passage.doc_id];
+                }
+                if candidate.passage.lang == lang {
+                    candidate.score *= 1.0 + config.same_language_bonus;
+                }
+            }
+        }
+        let precedence = |c: &Candidate| {
+            (c.passage.kind == PassageKind::Curated)
+                .then(|| c.cosine())
+                .flatten()
+                .filter(|cosine| *cosine >= config.curated_precedence)
+        };
+        candidates.sort_by(|a, b| match (precedence(a), precedence(b)) {
+            (Some(x), Some(y)) => y.total_cmp(&x),
+            (Some(_), None) => std::cmp::Ordering::Less,
+            (None, Some(_)) => std::cmp::Ordering::Greater,
+            (None, None) => b.score.total_cmp(&a.score),
+        });
+    }
+}
+
+/// `text` without the words that are function words in any of the languages: glossary variants
+/// are searched in every language's field, where another language's "de" or "a" is noise.
+fn without_function_words(text: &str) -> String {
+    words(text)
+        .filter(|word| {
+            let folded = fold(word);
+            !Lang::ALL.iter().any(|lang| is_stopword(*lang, &folded))
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}

@@ -1,0 +1,332 @@
+//! Questions and answers on the fixture knowledge base.
+
+use consulta_corpus::{Lang, PassageKind};
+use consulta_retrieval::{AskOptions, Leg, RetrievalError, SearchFilter, SearchOptions, phrases};
+
+use crate::common::{id_of, knowledge_base, model, passage, shared_engine};
+
+fn ask(question: &str) -> consulta_retrieval::Answer {
+    shared_engine()
+        .ask(question, &AskOptions::default())
+        .unwrap_or_else(|e| panic!("{question:?}: {e}"))
+}
+
+#[test]
+fn spanish_question_cites_the_spanish_passage_first() {
+    let answer = ask("¿Qué es un ITMO?");
+    assert_eq!(answer.language, Lang::Es);
+    assert!(!answer.escalate, "{answer:#?}");
+    assert_eq!(
+        answer.citations[0].passage_id,
+        id_of("faq:itmo-what", Lang::Es),
+        "{answer:#?}"
+    );
+    assert!(answer.answer.contains("[1]"), "{}", answer.answer);
+    assert!(answer.answer.contains("ITMO"), "{}", answer.answer);
+    // Every marker in the text has its citation, and every citation is referenced.
+    for n in 1..=answer.citations.len() {
+        assert!(answer.answer.contains(&format!("[{n}]")), "{answer:#?}");
+    }
+    assert!(
+        !answer
+            .answer
+            .contains(&format!("[{}]", answer.citations.len() + 1))
+    );
+}
+
+#[test]
+fn query_without_accents_matches_accented_text() {
+    let engine = shared_engine();
+    let options = SearchOptions {
+        leg: Leg::Bm25,
+        k: 3,
+        ..SearchOptions::default()
+    };
+    let hits = engine
+        .search("autorizacion organo supervision", &options)
+        .unwrap();
+    let top: Vec<&str> = hits.iter().map(|h| h.passage.doc_id.as_str()).collect();
+    assert!(
+        top[..2].contains(&"guide:autorizacion") && top[..2].contains(&"guide:sbm"),
+        "{top:?}"
+    );
+
+    let answer = ask("quien da la autorizacion de los ITMO");
+    assert!(!answer.escalate, "{answer:#?}");
+    assert_eq!(
+        answer.citations[0].doc_id, "guide:autorizacion",
+        "{answer:#?}"
+    );
+}
+
+#[test]
+fn portuguese_question_finds_an_english_only_passage() {
+    let answer = ask("Qual parcela das A6.4ERs vai para o Fundo de Adaptação?");
+    assert_eq!(answer.language, Lang::Pt);
+    assert!(!answer.escalate, "{answer:#?}");
+    assert_eq!(answer.citations[0].doc_id, "guide:registry", "{answer:#?}");
+    assert!(
+        answer
+            .notes
+            .contains(&phrases(Lang::Pt).other_language_sources.to_string())
+            || answer.citations.iter().any(|c| c.lang == Lang::Pt),
+        "{answer:#?}"
+    );
+}
+
+#[test]
+fn out_of_scope_questions_escalate_in_their_language() {
+    for (question, lang) in [
+        ("¿Quién ganó la Copa del Mundo de fútbol en 2022?", Lang::Es),
+        ("What will the weather be like in Lima tomorrow?", Lang::En),
+        ("Qual é a melhor receita de feijoada?", Lang::Pt),
+        ("¿Cuál es la capital de Australia?", Lang::Es),
+    ] {
+        let answer = ask(question);
+        assert_eq!(answer.language, lang, "{question}");
+        assert!(answer.escalate, "{question}: {answer:#?}");
+        assert_eq!(answer.answer, phrases(lang).escalation, "{question}");
+        assert!(
+            !answer.citations.is_empty(),
+            "escalations still list what was found"
+        );
+    }
+}
+
+#[test]
+fn in_scope_questions_do_not_escalate() {
+    for question in [
+        "¿Qué es un ITMO?",
+        "O que é um ajuste correspondente?",
+        "Until when could CDM activities request transition to the 6.4 mechanism?",
+        "¿Quién expide las A6.4ER?",
+        "Quando o país deve apresentar o relatório inicial?",
+    ] {
+        let answer = ask(question);
+        assert!(!answer.escalate, "{question}: {answer:#?}");
+        assert!(answer.confidence >= shared_engine().config().escalate_below);
+    }
+}
+
+#[test]
+fn filters_restrict_both_legs() {
+    let engine = shared_engine();
+    let english = AskOptions {
+        filter: SearchFilter {
+            langs: vec![Lang::En],
+            ..SearchFilter::default()
+        },
+        ..AskOptions::default()
+    };
+    let answer = engine.ask("¿Qué es un ITMO?", &english).unwrap();
+    assert!(!answer.citations.is_empty());
+    assert!(
+        answer.citations.iter().all(|c| c.lang == Lang::En),
+        "{answer:#?}"
+    );
+
+    for leg in [Leg::Bm25, Leg::Dense, Leg::Hybrid] {
+        let options = SearchOptions {
+            leg,
+            k: 10,
+            filter: SearchFilter {
+                tags: vec!["6.4".into()],
+                ..SearchFilter::default()
+            },
+            language: None,
+        };
+        let hits = engine.search("ITMO A6.4ER mechanism", &options).unwrap();
+        assert!(!hits.is_empty(), "{leg:?}");
+        assert!(
+            hits.iter()
+                .all(|h| h.passage.tags.contains(&"6.4".to_string())),
+            "{leg:?}: {hits:#?}"
+        );
+
+        let options = SearchOptions {
+            leg,
+            k: 10,
+            filter: SearchFilter {
+                kinds: vec![PassageKind::Faq],
+                doc_ids: vec!["faq:ca-what".into()],
+                ..SearchFilter::default()
+            },
+            language: None,
+        };
+        let hits = engine.search("ajuste correspondente", &options).unwrap();
+        let docs: Vec<&str> = hits.iter().map(|h| h.passage.doc_id.as_str()).collect();
+        assert_eq!(docs, ["faq:ca-what"], "{leg:?}");
+    }
+}
+
+#[test]
+fn hostile_queries_do_not_error() {
+    let engine = shared_engine();
+    for query in [
+        "<b>ITMO</b> <script>alert(1)</script>",
+        "\"ajuste correspondiente\" AND (CDM OR",
+        "title:ITMO text:\"6.2\" -",
+        "- ITMO -- CDM +",
+        "ITMO~2 ^3 * ? \\ / {} [] :::",
+        "NOT AND OR",
+    ] {
+        engine
+            .ask(query, &AskOptions::default())
+            .unwrap_or_else(|e| panic!("{query:?}: {e}"));
+        for leg in [Leg::Bm25, Leg::Dense, Leg::Hybrid] {
+            let options = SearchOptions {
+                leg,
+                ..SearchOptions::default()
+            };
+            engine
+                .search(query, &options)
+                .unwrap_or_else(|e| panic!("{query:?} {leg:?}: {e}"));
+        }
+    }
+    let hits = engine
+        .search(
+            "<b>ITMO</b>",
+            &SearchOptions {
+                leg: Leg::Bm25,
+                ..SearchOptions::default()
+            },
+        )
+        .unwrap();
+    assert!(hits.iter().any(|h| h.passage.text.contains("ITMO")));
+}
+
+#[test]
+fn empty_questions_are_refused_in_the_askers_language() {
+    let engine = shared_engine();
+    for question in ["", "   ", "¿?", "- ... !"] {
+        match engine.ask(question, &AskOptions::default()) {
+            Err(RetrievalError::EmptyQuestion { message }) => {
+                assert_eq!(message, phrases(Lang::Es).empty_question)
+            }
+            other => panic!("{question:?}: {other:?}"),
+        }
+    }
+    let english = AskOptions {
+        user_lang: Some(Lang::En),
+        ..AskOptions::default()
+    };
+    let error = engine.ask(" ", &english).unwrap_err().to_string();
+    assert!(error.starts_with("Empty question"), "{error}");
+}
+
+#[test]
+fn a_100_kb_question_is_truncated_with_a_note() {
+    let engine = shared_engine();
+    let question = "¿Qué es un ITMO y quién lo autoriza? ".repeat(2_800);
+    assert!(question.len() > 100_000);
+    let answer = engine.ask(&question, &AskOptions::default()).unwrap();
+    let max = engine.config().max_question_chars;
+    assert_eq!(answer.question.chars().count(), max);
+    assert!(question.starts_with(&answer.question));
+    assert_eq!(answer.notes[0], phrases(Lang::Es).truncated(max));
+}
+
+#[test]
+fn language_override_and_user_fallback() {
+    let engine = shared_engine();
+    let fallback = AskOptions {
+        user_lang: Some(Lang::Pt),
+        ..AskOptions::default()
+    };
+    assert_eq!(engine.ask("ITMO?", &fallback).unwrap().language, Lang::Pt);
+    assert_eq!(
+        engine.ask("¿Qué es un ITMO?", &fallback).unwrap().language,
+        Lang::Es,
+        "a clear question wins over the profile"
+    );
+    let forced = AskOptions {
+        language: Some(Lang::En),
+        ..AskOptions::default()
+    };
+    assert_eq!(
+        engine.ask("¿Qué es un ITMO?", &forced).unwrap().language,
+        Lang::En
+    );
+}
+
+#[test]
+fn answers_serialise_to_the_json_contract() {
+    let answer = ask("¿Qué es un ITMO?");
+    let json = serde_json::to_value(&answer).unwrap();
+    let mut keys: Vec<&str> = json
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    keys.sort_unstable();
+    assert_eq!(
+        keys,
+        [
+            "answer",
+            "citations",
+            "confidence",
+            "escalate",
+            "language",
+            "question"
+        ],
+        "no notes key when there are no notes"
+    );
+    let citation = json["citations"][0].as_object().unwrap();
+    for key in [
+        "title",
+        "section",
+        "source",
+        "source_url",
+        "date",
+        "text",
+        "score",
+    ] {
+        assert!(citation.contains_key(key), "citation lacks {key}");
+    }
+    assert_eq!(json["language"], "es");
+    assert_eq!(json["citations"][0]["date"], "2024-11-01");
+}
+
+#[test]
+fn curated_answers_take_precedence_when_close_to_the_question() {
+    let dir = tempfile::tempdir().unwrap();
+    let engine = crate::common::engine_with_kb(dir.path(), model());
+    let curated = passage(
+        "curated:itmo-expert",
+        PassageKind::Curated,
+        Lang::Es,
+        "¿Qué es un ITMO?",
+        &["6.2"],
+        "Según la mesa de ayuda, un ITMO es una unidad de resultado de mitigación que un país \
+         autoriza para transferirla a otro país bajo el Artículo 6.2.",
+    );
+    engine.upsert_curated(curated.clone()).unwrap();
+
+    let answer = engine
+        .ask("¿Qué es un ITMO?", &AskOptions::default())
+        .unwrap();
+    assert_eq!(answer.citations[0].passage_id, curated.id, "{answer:#?}");
+    assert_eq!(answer.citations[0].kind, PassageKind::Curated);
+
+    // Far from the question, the curated passage does not jump ahead.
+    let answer = engine
+        .ask(
+            "Until when could CDM activities request transition?",
+            &AskOptions::default(),
+        )
+        .unwrap();
+    assert_eq!(
+        answer.citations[0].doc_id, "guide:cdm-transition",
+        "{answer:#?}"
+    );
+
+    // A full resync keeps it: curated passages are not part of the knowledge base files.
+    let report = engine.sync(&knowledge_base(), &|_, _| {}).unwrap();
+    assert_eq!((report.removed, report.added), (0, 0));
+    engine.remove(std::slice::from_ref(&curated.id)).unwrap();
+    let answer = engine
+        .ask("¿Qué es un ITMO?", &AskOptions::default())
+        .unwrap();
+    assert_ne!(answer.citations[0].passage_id, curated.id);
+}

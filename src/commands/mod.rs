@@ -1,0 +1,24 @@
+//! One module per subcommand; each turns parsed arguments and settings into calls on the crates.
+
+mod ask;
+mod eval;
+mod ingest;
+
+use std::process::ExitCode;
+
+use crate::cli::{Cli, Command};
+use crate::config::Settings;
+
+/// Runs the chosen subcommand. Errors carry their context chain for the user; the exit code tells
+/// scripts whether the command succeeded (0), failed (1) or was given bad input (2).
+pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let mut settings = Settings::load(cli.global.config.as_deref())?;
+    if let Some(data_dir) = cli.global.data_dir {
+        settings.data_dir = data_dir;
+    }
+    match cli.command {
+        Command::Ingest(args) => ingest::run(&settings, args),
+        Command::Ask(args) => ask::run(&settings, args),
+        Command::Eval(args) => eval::run(&settings, args),
+    }
+}

@@ -1,0 +1,38 @@
+//! Opening the retrieval engine from settings: the one place that knows where the model and the
+//! indexes live.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use anyhow::Context;
+
+use consulta_models::E5Embedder;
+use consulta_retrieval::Engine;
+
+use crate::config::Settings;
+
+/// Loads the embedding model and opens the indexes under `data_dir/index`.
+pub fn open(settings: &Settings) -> anyhow::Result<Engine> {
+    let embedder = E5Embedder::load(&settings.model_dir)?;
+    let engine = Engine::open(
+        &index_dir(settings),
+        Arc::new(embedder),
+        settings.retrieval.clone(),
+    )
+    .with_context(|| {
+        format!(
+            "cannot open the indexes in {}",
+            index_dir(settings).display()
+        )
+    })?;
+    let glossary_path = settings.kb_dir.join("glossary.yaml");
+    if glossary_path.exists() {
+        engine.set_glossary(Some(consulta_corpus::Glossary::load(&glossary_path)?));
+    }
+    Ok(engine)
+}
+
+/// Where both indexes (BM25 and vectors) are kept.
+pub fn index_dir(settings: &Settings) -> PathBuf {
+    settings.data_dir.join("index")
+}

@@ -1,0 +1,278 @@
+//! The command-line contract scripts depend on, exercised on the real binary with the real model,
+//! tantivy and qdrant-edge: ingest, `ask`, `ask --json`, stdin mode, and bad input.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use serde_json::Value;
+
+const FAQ_ES: &str = "\
+- id: initial-report-when
+  lang: es
+  question: ¿Cuándo debe presentarse el informe inicial del artículo 6.2?
+  answer: |
+    El informe inicial se presenta a más tardar cuando la Parte autoriza los RMTI del enfoque
+    cooperativo. Cuando sea posible, se presenta junto con el siguiente informe bienal de transparencia.
+  source: Decisión 2/CMA.3, anexo, párr. 18
+  valid_as_of: 2021-11-13
+  tags: [6.2, informe-inicial]
+- id: sop-adaptation
+  lang: es
+  question: ¿Qué parte de las RE6.4 va al Fondo de Adaptación?
+  answer: |
+    Al expedirse las RE6.4, el 5 % se transfiere a la cuenta del Fondo de Adaptación, además de una
+    contribución monetaria que fija el Órgano de Supervisión.
+  source: Decisión 3/CMA.3, anexo, párr. 67
+  valid_as_of: 2021-11-13
+  tags: [6.4, share-of-proceeds]
+";
+
+const FAQ_EN: &str = "\
+- id: ca-what-is
+  lang: en
+  question: What is a corresponding adjustment?
+  answer: |
+    A corresponding adjustment is an accounting entry in the emissions balance. The Party that
+    first transfers ITMOs adds them, and the Party that uses them subtracts them, so that one tonne is
+    never counted twice.
+  source: Decision 2/CMA.3, annex, chapter III
+  valid_as_of: 2021-11-13
+  tags: [6.2, corresponding-adjustment]
+";
+
+/// A data dir and knowledge base of the test's own, so tests run in parallel without sharing state.
+struct Sandbox {
+    _dir: tempfile::TempDir,
+    kb: PathBuf,
+    data: PathBuf,
+}
+
+impl Sandbox {
+    fn new() -> Sandbox {
+        let dir = tempfile::tempdir().unwrap();
+        let kb = dir.path().join("kb");
+        std::fs::create_dir_all(&kb).unwrap();
+        std::fs::write(kb.join("a.es.yaml"), FAQ_ES).unwrap();
+        std::fs::write(kb.join("a.en.yaml"), FAQ_EN).unwrap();
+        let data = dir.path().join("data");
+        Sandbox {
+            _dir: dir,
+            kb,
+            data,
+        }
+    }
+
+    fn consulta(&self) -> Command {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_consulta"));
+        command
+            .env_remove("CONSULTA_CONFIG")
+            .env("CONSULTA_KB_DIR", &self.kb)
+            .arg("--data-dir")
+            .arg(&self.data);
+        command
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        self.consulta().args(args).output().unwrap()
+    }
+
+    fn ingested(self) -> Sandbox {
+        let out = self.run(&["ingest"]);
+        assert!(out.status.success(), "ingest failed: {}", stderr(&out));
+        self
+    }
+}
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+#[test]
+fn ask_prints_a_cited_answer() {
+    let sandbox = Sandbox::new().ingested();
+    let out = sandbox.run(&["ask", "¿Cuándo hay que presentar el informe inicial?"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains("[1]"), "{text}");
+    assert!(text.contains("Decisión 2/CMA.3, anexo, párr. 18"), "{text}");
+    assert!(text.contains("2021-11-13"), "{text}");
+}
+
+#[test]
+fn ask_json_follows_the_contract() {
+    let sandbox = Sandbox::new().ingested();
+    let out = sandbox.run(&["ask", "--json", "What is a corresponding adjustment?"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let answer: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    for key in [
+        "question",
+        "language",
+        "escalate",
+        "confidence",
+        "answer",
+        "citations",
+    ] {
+        assert!(answer.get(key).is_some(), "missing {key}: {answer}");
+    }
+    assert_eq!(answer["language"], "en");
+    let first = &answer["citations"][0];
+    for key in [
+        "title",
+        "section",
+        "source",
+        "source_url",
+        "date",
+        "text",
+        "score",
+    ] {
+        assert!(first.get(key).is_some(), "citation lacks {key}: {first}");
+    }
+    assert_eq!(first["title"], "What is a corresponding adjustment?");
+}
+
+#[test]
+fn ask_json_reads_stdin_one_question_per_line() {
+    let sandbox = Sandbox::new().ingested();
+    let mut child = sandbox
+        .consulta()
+        .args(["ask", "--json"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    stdin
+        .write_all("O que é um ajuste correspondente?\n\n".as_bytes())
+        .unwrap();
+    // Latin-1 bytes from a badly configured terminal: not UTF-8, still a question.
+    stdin.write_all(b"Qu\xe9 es un RMTI?\n").unwrap();
+    stdin
+        .write_all(b"Que porcentaje va al Fondo de Adaptacion?\n")
+        .unwrap();
+    drop(stdin);
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let lines: Vec<Value> = stdout(&out)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(
+        lines.len(),
+        3,
+        "blank line skipped, bad bytes answered: {lines:#?}"
+    );
+    assert_eq!(lines[0]["language"], "pt");
+    assert_eq!(lines[2]["language"], "es");
+    assert!(
+        lines[2]["answer"].as_str().unwrap().contains("5 %"),
+        "{}",
+        lines[2]
+    );
+}
+
+#[test]
+fn empty_question_gets_help_not_a_crash() {
+    let sandbox = Sandbox::new();
+    let out = sandbox.run(&["ask", "   "]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("question is empty"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn huge_question_is_truncated_with_a_note() {
+    let sandbox = Sandbox::new().ingested();
+    let question = "¿Cuándo se presenta el informe inicial? ".repeat(2600);
+    assert!(question.len() > 100_000);
+    let out = sandbox.run(&["ask", "--json", &question]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let answer: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert!(
+        answer["question"].as_str().unwrap().chars().count() <= 2000,
+        "{answer}"
+    );
+    let notes = answer["notes"].as_array().unwrap();
+    assert!(
+        notes
+            .iter()
+            .any(|note| note.as_str().unwrap().contains("2000")),
+        "{answer}"
+    );
+}
+
+#[test]
+fn ingest_reports_bad_files_by_name_and_keeps_the_rest() {
+    let sandbox = Sandbox::new();
+    std::fs::write(
+        sandbox.kb.join("latin1.es.yaml"),
+        b"- id: x\n  question: \xbfQu\xe9?\n",
+    )
+    .unwrap();
+    std::fs::write(sandbox.kb.join("broken.en.yaml"), "- id: y\n  lang: [en\n").unwrap();
+    let out = sandbox.run(&["ingest"]);
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert!(
+        err.contains("latin1.es.yaml") && err.contains("UTF-8"),
+        "{err}"
+    );
+    assert!(err.contains("broken.en.yaml:3"), "{err}");
+    assert!(
+        stdout(&out).contains("ingested 3 passages"),
+        "{}",
+        stdout(&out)
+    );
+
+    let out = sandbox.run(&["ask", "--json", "What is a corresponding adjustment?"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+}
+
+#[test]
+fn reingest_embeds_only_what_changed() {
+    let sandbox = Sandbox::new().ingested();
+    let out = sandbox.run(&["ingest"]);
+    assert!(
+        stdout(&out).contains("0 added, 0 removed, 3 unchanged"),
+        "{}",
+        stdout(&out)
+    );
+
+    std::fs::write(
+        sandbox.kb.join("a.en.yaml"),
+        FAQ_EN.replace("never counted twice", "counted once"),
+    )
+    .unwrap();
+    std::fs::remove_file(sandbox.kb.join("a.es.yaml")).unwrap();
+    let out = sandbox.run(&["ingest"]);
+    assert!(
+        stdout(&out).contains("1 added, 3 removed, 0 unchanged"),
+        "{}",
+        stdout(&out)
+    );
+}
+
+#[test]
+fn a_missing_model_says_how_to_fetch_it() {
+    let sandbox = Sandbox::new();
+    let out = sandbox
+        .consulta()
+        .env("CONSULTA_MODEL_DIR", Path::new("/nonexistent/models"))
+        .args(["ask", "What is an ITMO?"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("deploy/fetch-models.sh"),
+        "{}",
+        stderr(&out)
+    );
+}
