@@ -82,21 +82,10 @@ impl FaqEntry {
 
 /// `valid_as_of` must be a calendar date: citations show it and staleness warnings compare it.
 pub(crate) fn check_date(value: &str) -> Result<(), String> {
-    let parts: Vec<&str> = value.trim().split('-').collect();
-    let ok = parts.len() == 3
-        && parts[0].len() == 4
-        && parts[1].len() == 2
-        && parts[2].len() == 2
-        && parts.iter().all(|p| p.chars().all(|c| c.is_ascii_digit()))
-        && (1..=12).contains(&parts[1].parse::<u32>().unwrap_or(0))
-        && (1..=31).contains(&parts[2].parse::<u32>().unwrap_or(0));
-    if ok {
-        Ok(())
-    } else {
-        Err(format!(
-            "`valid_as_of` {value:?} is not a date like 2024-11-24"
-        ))
-    }
+    value
+        .parse::<crate::Date>()
+        .map(drop)
+        .map_err(|error| format!("`valid_as_of` {error}"))
 }
 
 /// Parses an FAQ file. Entries are checked one by one, so a bad entry is reported with its line and the

@@ -25,6 +25,7 @@
 //! ```
 
 mod chunk;
+mod date;
 mod error;
 mod faq;
 mod glossary;
@@ -35,6 +36,7 @@ mod passage;
 mod yaml;
 
 pub use chunk::{ChunkLimits, section_slug};
+pub use date::{Date, DateError};
 pub use error::CorpusError;
 pub use faq::FaqEntry;
 pub use glossary::{Glossary, GlossaryTerm};

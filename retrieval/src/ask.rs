@@ -2,12 +2,27 @@
 
 use std::collections::HashSet;
 
+use consulta_corpus::Date;
+
 use crate::compose::{Quotable, compose};
 use crate::evidence::{coverage, evidence};
+use crate::requests::personal_request;
 use crate::retrieve::Candidate;
 use crate::{
     Answer, AskOptions, Citation, Engine, Hit, Leg, RetrievalError, SearchOptions, phrases,
 };
+
+/// The latest `valid_as_of` among the citations: how current the answer is as a whole.
+fn newest_source(citations: &[Citation]) -> Option<Date> {
+    citations
+        .iter()
+        .filter_map(|citation| citation.date.as_deref()?.parse::<Date>().ok())
+        .max()
+}
+
+/// How much a personal request (see [`crate::requests`]) lowers the confidence: the passages
+/// found are on topic, but they do not answer what was asked.
+const PERSONAL_REQUEST_DISCOUNT: f32 = 0.5;
 
 impl Engine {
     /// Answers `question` with sentences quoted from the best passages, citations, a confidence,
@@ -50,13 +65,17 @@ impl Engine {
                 (candidate, score)
             })
             .collect();
-        let confidence = scored
+        let mut confidence = scored
             .iter()
             .map(|(_, score)| *score)
             .fold(0.0_f32, f32::max);
-        let escalate = confidence < config.escalate_below;
-
         let mut notes = Vec::new();
+        let personal = personal_request(&prepared.text).is_some();
+        if personal {
+            confidence *= PERSONAL_REQUEST_DISCOUNT;
+            notes.push(words.personal_request.to_string());
+        }
+        let escalate = personal || confidence < config.escalate_below;
         if prepared.truncated {
             notes.push(words.truncated(config.max_question_chars));
         }
@@ -93,6 +112,12 @@ impl Engine {
                 .collect();
             if !citations.iter().any(|c| c.lang == lang) {
                 notes.push(words.other_language_sources.to_string());
+            }
+            if let Some(newest) = newest_source(&citations)
+                && Date::today().days_since_epoch() - newest.days_since_epoch()
+                    > i64::from(config.stale_after_days)
+            {
+                notes.push(words.stale(newest, config.stale_after_days));
             }
             (composed.text, citations)
         };

@@ -17,7 +17,8 @@
 //! 5. **Answer.** A confidence from the evidence (calibrated cosine, share of the question's words
 //!    present, both legs agreeing); below the threshold the answer escalates to an expert, still
 //!    listing what was found. Otherwise the best sentences of the reliable passages are quoted, with
-//!    `[n]` markers matching the citations.
+//!    `[n]` markers matching the citations. A question only a person can answer (a case's
+//!    status, a contact, a price, a decision not yet taken) escalates whatever the evidence.
 //!
 //! # Storage and crash consistency
 //!
@@ -89,6 +90,7 @@ mod filter;
 mod fusion;
 mod ingest;
 mod phrases;
+mod requests;
 mod retrieve;
 mod sentences;
 mod stopwords;

@@ -1,6 +1,7 @@
 use std::fmt;
 use std::str::FromStr;
 
+use consulta_corpus::Date;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 const MS_PER_SEC: i64 = 1_000;
@@ -27,16 +28,22 @@ impl Timestamp {
 
     /// Midnight UTC of a civil date; `None` when the date does not exist (e.g. February 30).
     pub fn from_date(year: i64, month: u32, day: u32) -> Option<Self> {
-        if !(1..=12).contains(&month) || day == 0 || day > days_in_month(year, month) {
-            return None;
-        }
-        Some(Timestamp(days_from_civil(year, month, day) * MS_PER_DAY))
+        Date::from_ymd(year, month, day).map(Timestamp::at_midnight)
+    }
+
+    /// Midnight UTC of `date`.
+    pub fn at_midnight(date: Date) -> Self {
+        Timestamp(date.days_since_epoch() * MS_PER_DAY)
     }
 
     /// The civil date (UTC) as `YYYY-MM-DD`, the form the knowledge base uses for `valid_as_of`.
     pub fn date(self) -> String {
-        let (y, m, d) = civil_from_days(self.0.div_euclid(MS_PER_DAY));
-        format!("{y:04}-{m:02}-{d:02}")
+        self.calendar_date().to_string()
+    }
+
+    /// The civil date (UTC) of this instant.
+    pub fn calendar_date(self) -> Date {
+        Date::from_days_since_epoch(self.0.div_euclid(MS_PER_DAY))
     }
 
     /// The span from `earlier` to `self`, zero when `earlier` is later (clocks may be set back).
@@ -254,43 +261,6 @@ pub enum TimeError {
         "cannot read {0:?} as a span of time: use a number and a unit, e.g. 90s, 15m, 2h, 3d, 1w or 1h30m"
     )]
     Span(String),
-}
-
-fn is_leap(year: i64) -> bool {
-    (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
-}
-
-fn days_in_month(year: i64, month: u32) -> u32 {
-    match month {
-        2 if is_leap(year) => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    }
-}
-
-// Howard Hinnant's `days_from_civil`: exact for the proleptic Gregorian calendar, no tables.
-fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let m = i64::from(month);
-    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(day) - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-fn civil_from_days(days: i64) -> (i64, u32, u32) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let month = (if mp < 10 { mp + 3 } else { mp - 9 }) as u32;
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    (year, month, day)
 }
 
 #[cfg(test)]

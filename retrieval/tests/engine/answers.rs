@@ -260,18 +260,12 @@ fn answers_serialise_to_the_json_contract() {
         .map(String::as_str)
         .collect();
     keys.sort_unstable();
-    assert_eq!(
-        keys,
-        [
-            "answer",
-            "citations",
-            "confidence",
-            "escalate",
-            "language",
-            "question"
-        ],
-        "no notes key when there are no notes"
-    );
+    let mut expected = vec!["answer", "citations", "confidence", "escalate", "language", "question"];
+    if !answer.notes.is_empty() {
+        expected.push("notes");
+        expected.sort_unstable();
+    }
+    assert_eq!(keys, expected, "a notes key exactly when there are notes");
     let citation = json["citations"][0].as_object().unwrap();
     for key in [
         "title",
@@ -329,4 +323,41 @@ fn curated_answers_take_precedence_when_close_to_the_question() {
         .ask("¿Qué es un ITMO?", &AskOptions::default())
         .unwrap();
     assert_ne!(answer.citations[0].passage_id, curated.id);
+}
+
+#[test]
+fn answers_from_old_sources_say_how_old_they_are() {
+    // Every fixture passage was checked on 2024-11-01, more than the default 365 days ago.
+    let answer = ask("¿Qué es un ITMO?");
+    assert!(!answer.escalate, "{answer:#?}");
+    let stale = phrases(Lang::Es).stale("2024-11-01".parse().unwrap(), 365);
+    assert!(answer.notes.contains(&stale), "{answer:#?}");
+}
+
+#[test]
+fn requests_only_a_person_can_meet_escalate_with_the_reason() {
+    for (question, lang) in [
+        (
+            "¿El ministerio ya aprobó mi carta de autorización de RMTI?",
+            Lang::Es,
+        ),
+        (
+            "Qual o telefone da autoridade que aprova a transição do MDL?",
+            Lang::Pt,
+        ),
+        ("What is the price of an ITMO today?", Lang::En),
+    ] {
+        let answer = ask(question);
+        assert!(answer.escalate, "{question}: {answer:#?}");
+        assert!(
+            answer
+                .notes
+                .contains(&phrases(lang).personal_request.to_string()),
+            "{question}: {answer:#?}"
+        );
+        assert!(
+            !answer.citations.is_empty(),
+            "the expert still sees what was found"
+        );
+    }
 }
