@@ -38,6 +38,90 @@ pub enum Command {
     Ask(AskArgs),
     /// Measure retrieval quality on the gold sets.
     Eval(EvalArgs),
+    /// Work the expert desk from a terminal: list, show and act on tickets.
+    Tickets(TicketsArgs),
+    /// Outcomes over a period, the busiest tags, and the coverage gaps to write about next.
+    Report(ReportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct TicketsArgs {
+    /// The expert acting: their identity is `cli:NAME`, which must be listed in their
+    /// `[[desk.experts]]` entry. Needed for every action, not for `list` and `show`.
+    #[arg(long = "as", env = "CONSULTA_EXPERT", global = true)]
+    pub expert: Option<String>,
+
+    /// Print JSON instead of text.
+    #[arg(long, global = true)]
+    pub json: bool,
+
+    #[command(subcommand)]
+    pub command: TicketCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TicketCommand {
+    /// Tickets, newest first.
+    List {
+        /// Only tickets with this status (open, claimed, answered, closed, reopened).
+        #[arg(long)]
+        status: Option<String>,
+    },
+    /// One ticket with what Consulta found and its full history.
+    Show { id: String },
+    /// Take a ticket, so that other experts leave it alone.
+    Claim { id: String },
+    /// Put a claimed ticket back in its group's queue.
+    Unclaim { id: String },
+    /// Answer the asker (on the platform they asked from). Without TEXT, the answer is read from stdin.
+    Answer { id: String, text: Option<String> },
+    /// Close a ticket.
+    Close {
+        id: String,
+        #[arg(long)]
+        reason: Option<String>,
+    },
+    /// Reopen an answered or closed ticket.
+    Reopen {
+        id: String,
+        #[arg(long)]
+        reason: Option<String>,
+    },
+    /// Add an internal note, never shown to the asker.
+    Note { id: String, text: String },
+    /// Hand a ticket to another expert (by name) or group.
+    Transfer {
+        id: String,
+        #[arg(long, conflicts_with = "group", required_unless_present = "group")]
+        expert: Option<String>,
+        #[arg(long)]
+        group: Option<String>,
+    },
+    /// Make the expert answer a curated FAQ entry, searchable at once.
+    Approve {
+        id: String,
+        /// Rewrite the question for a general reader.
+        #[arg(long)]
+        question: Option<String>,
+        /// Rewrite the answer (without the asker's particulars).
+        #[arg(long)]
+        answer: Option<String>,
+    },
+    /// Write the curated entries as FAQ YAML files (corpus format) into DIR, for review and commit.
+    Export { dir: PathBuf },
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// First day of the period (YYYY-MM-DD); default 30 days ago.
+    #[arg(long)]
+    pub since: Option<String>,
+    /// Last day of the period (YYYY-MM-DD, inclusive); default today.
+    #[arg(long)]
+    pub until: Option<String>,
+    /// Print JSON instead of text.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]

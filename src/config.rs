@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, bail};
 use serde::Deserialize;
 
+use consulta_bot::desk::DeskConfig;
 use consulta_retrieval::RetrievalConfig;
 
 /// Prefix of the environment variables that configure Consulta.
@@ -29,6 +30,8 @@ pub struct Settings {
     pub kb_dir: PathBuf,
     /// Search and answer settings.
     pub retrieval: RetrievalConfig,
+    /// The expert desk: experts, groups, routing, reminders, retention.
+    pub desk: DeskConfig,
 }
 
 impl Default for Settings {
@@ -38,6 +41,7 @@ impl Default for Settings {
             model_dir: consulta_models::default_model_dir(),
             kb_dir: PathBuf::from("corpus/kb"),
             retrieval: RetrievalConfig::default(),
+            desk: DeskConfig::default(),
         }
     }
 }

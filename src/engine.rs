@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use anyhow::Context;
 
+use consulta_bot::desk::Desk;
 use consulta_models::E5Embedder;
 use consulta_retrieval::Engine;
 
@@ -30,6 +31,18 @@ pub fn open(settings: &Settings) -> anyhow::Result<Engine> {
         engine.set_glossary(Some(consulta_corpus::Glossary::load(&glossary_path)?));
     }
     Ok(engine)
+}
+
+/// Opens the desk's database under `data_dir/desk`; `sink` makes approved answers searchable.
+pub fn open_desk(settings: &Settings, sink: Option<Engine>) -> anyhow::Result<Desk> {
+    let path = settings.data_dir.join("desk");
+    let mut builder = Desk::builder(settings.desk.clone());
+    if let Some(engine) = sink {
+        builder = builder.sink(Arc::new(engine));
+    }
+    builder
+        .open(&path)
+        .with_context(|| format!("cannot open the desk in {}", path.display()))
 }
 
 /// Where both indexes (BM25 and vectors) are kept.

@@ -5,6 +5,8 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
+use consulta_bot::desk::{Asker, Desk, DeskConfig, NewTicket, Platform, Tags};
+use consulta_corpus::Lang;
 use serde_json::Value;
 
 const FAQ_ES: &str = "\
@@ -272,6 +274,157 @@ fn a_missing_model_says_how_to_fetch_it() {
     assert!(!out.status.success());
     assert!(
         stderr(&out).contains("deploy/fetch-models.sh"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+/// The desk settings of the ticket tests: one group, one expert who acts from the command line.
+const DESK_CONFIG: &str = r#"
+[desk]
+groups = [{ name = "andes", chats = ["telegram:-100200"] }]
+experts = [{ name = "Ana", identities = ["cli:ana"], groups = ["andes"] }]
+"#;
+
+impl Sandbox {
+    /// Writes the desk settings and opens one ticket directly on the desk, as a front-end would.
+    fn with_ticket(&self) -> (PathBuf, String) {
+        let config = self.data.with_extension("toml");
+        std::fs::write(&config, DESK_CONFIG).unwrap();
+        let settings: toml::Table = DESK_CONFIG.parse().unwrap();
+        let desk_config: DeskConfig = settings["desk"].clone().try_into().unwrap();
+        let desk = Desk::open(&self.data.join("desk"), desk_config).unwrap();
+        let ticket = desk
+            .open_ticket(NewTicket {
+                asker: Asker {
+                    platform: Platform::Telegram,
+                    chat_id: "42".into(),
+                    user_id: "42".into(),
+                    display_name: "Marta".into(),
+                },
+                language: Lang::Es,
+                question: "¿Cuándo vence el plazo de transición de nuestro proyecto?".into(),
+                passages: vec![],
+                tags: Tags::default(),
+                question_id: None,
+            })
+            .unwrap();
+        (config, ticket.id.to_string())
+    }
+
+    fn run_with_config(&self, config: &Path, args: &[&str]) -> Output {
+        self.consulta()
+            .arg("--config")
+            .arg(config)
+            .args(args)
+            .output()
+            .unwrap()
+    }
+}
+
+#[test]
+fn experts_work_tickets_from_the_command_line() {
+    let sandbox = Sandbox::new();
+    let (config, id) = sandbox.with_ticket();
+
+    let out = sandbox.run_with_config(&config, &["tickets", "list", "--status", "open"]);
+    assert!(
+        stdout(&out).contains(&id),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+
+    let out = sandbox.run_with_config(&config, &["tickets", "claim", "--as", "ana", &id]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("claimed"), "{}", stdout(&out));
+
+    let mut child = sandbox
+        .consulta()
+        .arg("--config")
+        .arg(&config)
+        .args(["tickets", "answer", "--as", "ana", &id])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(
+            "El plazo para la aprobación del país anfitrión venció el 30 de junio de 2026."
+                .as_bytes(),
+        )
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+
+    let out = sandbox.run_with_config(&config, &["tickets", "show", "--json", &id]);
+    let ticket: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(ticket["status"], "answered", "{ticket}");
+    assert!(
+        ticket["answer"]["text"]
+            .as_str()
+            .unwrap()
+            .contains("30 de junio"),
+        "{ticket}"
+    );
+    assert_eq!(ticket["answer"]["expert"], "Ana");
+
+    let out = sandbox.run_with_config(&config, &["tickets", "approve", "--as", "ana", &id]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = sandbox.run_with_config(
+        &config,
+        &[
+            "ask",
+            "--json",
+            "¿Cuándo vence el plazo de transición de nuestro proyecto?",
+        ],
+    );
+    let answer: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let first = &answer["citations"][0];
+    assert_eq!(
+        first["kind"], "curated",
+        "the expert's answer goes first: {answer}"
+    );
+    assert!(
+        first["source"].as_str().unwrap().contains("Ana"),
+        "{answer}"
+    );
+
+    let out = sandbox.run_with_config(&config, &["report", "--json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let report: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(report["tickets"], 1, "{report}");
+}
+
+#[test]
+fn ticket_actions_need_a_configured_expert_and_a_valid_transition() {
+    let sandbox = Sandbox::new();
+    let (config, id) = sandbox.with_ticket();
+
+    let out = sandbox.run_with_config(&config, &["tickets", "claim", &id]);
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("--as NAME"), "{}", stderr(&out));
+
+    let out = sandbox.run_with_config(&config, &["tickets", "claim", "--as", "mallory", &id]);
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("not a configured expert"),
+        "{}",
+        stderr(&out)
+    );
+
+    let out = sandbox.run_with_config(&config, &["tickets", "reopen", "--as", "ana", &id]);
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("refused"), "{}", stderr(&out));
+
+    let out = sandbox.run_with_config(&config, &["tickets", "show", "no-such-ticket"]);
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("consulta tickets list"),
         "{}",
         stderr(&out)
     );

@@ -3,6 +3,8 @@
 mod ask;
 mod eval;
 mod ingest;
+mod report;
+mod tickets;
 
 use std::process::ExitCode;
 
@@ -20,5 +22,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Ingest(args) => ingest::run(&settings, args),
         Command::Ask(args) => ask::run(&settings, args),
         Command::Eval(args) => eval::run(&settings, args),
+        Command::Tickets(args) => tickets::run(&settings, args),
+        Command::Report(args) => report::run(&settings, args),
     }
 }

@@ -23,6 +23,17 @@ pub trait CuratedSink: Send + Sync {
     ) -> Result<(), Box<dyn std::error::Error + Send + Sync>>;
 }
 
+/// The retrieval engine indexes curated answers in both of its indexes at once, replacing an
+/// earlier version of the same entry.
+impl CuratedSink for consulta_retrieval::Engine {
+    fn upsert_curated(
+        &self,
+        passage: Passage,
+    ) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+        consulta_retrieval::Engine::upsert_curated(self, passage).map_err(Into::into)
+    }
+}
+
 /// Optional edits an expert makes while approving an answer as an FAQ: a question rewritten for a
 /// general reader, an answer stripped of the asker's particulars.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -260,7 +260,14 @@ fn answers_serialise_to_the_json_contract() {
         .map(String::as_str)
         .collect();
     keys.sort_unstable();
-    let mut expected = vec!["answer", "citations", "confidence", "escalate", "language", "question"];
+    let mut expected = vec![
+        "answer",
+        "citations",
+        "confidence",
+        "escalate",
+        "language",
+        "question",
+    ];
     if !answer.notes.is_empty() {
         expected.push("notes");
         expected.sort_unstable();

@@ -1,0 +1,145 @@
+use std::io::Read;
+use std::process::ExitCode;
+
+use anyhow::{Context, bail};
+
+use consulta_bot::desk::{
+    Action, Approval, Identity, Platform, Status, Ticket, TicketId, TransferTarget,
+};
+
+use crate::cli::{TicketCommand, TicketsArgs};
+use crate::config::Settings;
+use crate::{engine, output};
+
+/// Lists, shows and acts on tickets as the expert `--as NAME` (identity `cli:NAME`).
+pub fn run(settings: &Settings, args: TicketsArgs) -> anyhow::Result<ExitCode> {
+    match args.command {
+        TicketCommand::List { status } => {
+            let wanted = status.as_deref().map(parse_status).transpose()?;
+            let desk = engine::open_desk(settings, None)?;
+            let mut tickets: Vec<Ticket> = desk
+                .tickets()?
+                .into_iter()
+                .filter(|t| wanted.is_none_or(|s| t.status == s))
+                .collect();
+            tickets.sort_by_key(|t| std::cmp::Reverse(t.created_at));
+            let mut stdout = std::io::stdout().lock();
+            if args.json {
+                serde_json::to_writer_pretty(&mut stdout, &tickets)?;
+                println!();
+            } else {
+                output::write_ticket_list(&mut stdout, &tickets)?;
+            }
+        }
+        TicketCommand::Show { id } => {
+            let desk = engine::open_desk(settings, None)?;
+            let ticket = desk.ticket(&parse_id(&id)?)?;
+            print_ticket(&ticket, args.json)?;
+        }
+        TicketCommand::Approve {
+            id,
+            question,
+            answer,
+        } => {
+            let by = expert(args.expert.as_deref())?;
+            let desk = engine::open_desk(settings, Some(engine::open(settings)?))?;
+            let entry = desk.approve(&by, &parse_id(&id)?, Approval { question, answer })?;
+            println!(
+                "ticket {} is now a curated FAQ entry ({}), cited as \"{}\"",
+                entry.ticket,
+                entry.language,
+                entry.source()
+            );
+        }
+        TicketCommand::Export { dir } => {
+            let desk = engine::open_desk(settings, None)?;
+            for (path, count) in desk.export_curated(&dir)? {
+                println!("wrote {count} entries to {}", path.display());
+            }
+        }
+        command => {
+            let by = expert(args.expert.as_deref())?;
+            let (id, action) = action_of(command)?;
+            let desk = engine::open_desk(settings, None)?;
+            let ticket = desk.act(&by, &parse_id(&id)?, action)?;
+            print_ticket(&ticket, args.json)?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The ticket action a subcommand stands for, with the ticket it acts on.
+fn action_of(command: TicketCommand) -> anyhow::Result<(String, Action)> {
+    Ok(match command {
+        TicketCommand::Claim { id } => (id, Action::Claim),
+        TicketCommand::Unclaim { id } => (id, Action::Unclaim),
+        TicketCommand::Answer { id, text } => {
+            let text = match text {
+                Some(text) => text,
+                None => {
+                    let mut text = String::new();
+                    std::io::stdin()
+                        .read_to_string(&mut text)
+                        .context("cannot read the answer from stdin (it must be UTF-8)")?;
+                    text
+                }
+            };
+            (id, Action::Answer { text })
+        }
+        TicketCommand::Close { id, reason } => (id, Action::Close { reason }),
+        TicketCommand::Reopen { id, reason } => (id, Action::Reopen { reason }),
+        TicketCommand::Note { id, text } => (id, Action::Note { text }),
+        TicketCommand::Transfer { id, expert, group } => {
+            let target = match (expert, group) {
+                (Some(expert), _) => TransferTarget::Expert(expert),
+                (None, Some(group)) => TransferTarget::Group(group),
+                (None, None) => bail!("say where the ticket goes: --expert NAME or --group NAME"),
+            };
+            (id, Action::Transfer(target))
+        }
+        TicketCommand::List { .. }
+        | TicketCommand::Show { .. }
+        | TicketCommand::Approve { .. }
+        | TicketCommand::Export { .. } => unreachable!("handled before actions"),
+    })
+}
+
+fn expert(name: Option<&str>) -> anyhow::Result<Identity> {
+    let Some(name) = name else {
+        bail!(
+            "say which expert you are: --as NAME (or CONSULTA_EXPERT=NAME), where cli:NAME is one of your identities in [[desk.experts]]"
+        );
+    };
+    Ok(Identity::new(Platform::Cli, name))
+}
+
+fn parse_id(id: &str) -> anyhow::Result<TicketId> {
+    id.parse()
+        .with_context(|| format!("{id:?} is not a ticket id; `consulta tickets list` shows them"))
+}
+
+fn parse_status(status: &str) -> anyhow::Result<Status> {
+    [
+        Status::Open,
+        Status::Claimed,
+        Status::Answered,
+        Status::Closed,
+        Status::Reopened,
+    ]
+    .into_iter()
+    .find(|s| s.as_str() == status)
+    .with_context(|| {
+        format!("unknown status {status:?}: use open, claimed, answered, closed or reopened")
+    })
+}
+
+fn print_ticket(ticket: &Ticket, json: bool) -> anyhow::Result<()> {
+    let mut stdout = std::io::stdout().lock();
+    if json {
+        serde_json::to_writer_pretty(&mut stdout, ticket)?;
+        println!();
+    } else {
+        output::write_ticket(&mut stdout, ticket)?;
+    }
+    Ok(())
+}
