@@ -12,36 +12,9 @@ consulta: the question is empty. Ask in Spanish, Portuguese or English, for exam
   consulta ask \"O que é um ajuste correspondente?\"
 or give no question to read one per line from stdin.";
 
-/// Writes the answer text, then its numbered citations with everything needed to check them.
+/// Writes the answer with its notes and numbered citations, as every front-end shows it.
 pub fn write_answer(out: &mut impl Write, answer: &Answer) -> std::io::Result<()> {
-    let labels = consulta_retrieval::phrases(answer.language);
-    writeln!(out, "{}", answer.answer.trim_end())?;
-    for note in &answer.notes {
-        writeln!(out, "({note})")?;
-    }
-    if answer.citations.is_empty() {
-        return Ok(());
-    }
-    writeln!(out)?;
-    writeln!(out, "{}:", labels.sources)?;
-    for (number, citation) in answer.citations.iter().enumerate() {
-        writeln!(
-            out,
-            "  [{}] {} — {}",
-            number + 1,
-            citation.title,
-            citation.section
-        )?;
-        let mut detail = citation.source.clone();
-        if let Some(date) = &citation.date {
-            detail.push_str(&format!(" · {} {date}", labels.as_of));
-        }
-        if let Some(url) = &citation.source_url {
-            detail.push_str(&format!(" · {url}"));
-        }
-        writeln!(out, "      {detail}")?;
-    }
-    Ok(())
+    writeln!(out, "{}", answer.to_text())
 }
 
 /// One line per ticket: id, status, language, age, asker and the start of the question.

@@ -62,7 +62,7 @@ pub enum TransitionError {
     /// An answered ticket takes no second answer until reopened.
     #[error("it is already answered: reopen it first to answer again")]
     AlreadyAnswered,
-    /// A closed ticket takes no action but reopen.
+    /// A closed ticket takes no claim, answer or transfer until it is reopened (notes are allowed).
     #[error("it is closed: reopen it first")]
     Closed,
     /// Only answered or closed tickets can be reopened.
@@ -165,6 +165,8 @@ pub(crate) fn apply(
             requeue(ticket, now);
             ticket.status = Status::Reopened;
             ticket.closed_at = None;
+            // The rating was of the answer being reopened; the history keeps it.
+            ticket.rating = None;
             EventKind::Reopened {
                 reason: reason.clone(),
             }

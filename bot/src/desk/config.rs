@@ -162,6 +162,11 @@ pub enum ConfigError {
         /// Its value.
         value: f32,
     },
+    /// A group with no chat and no member with a `notify` chat: its tickets would reach nobody.
+    #[error(
+        "desk config: group {0:?} has no chats and none of its experts has a `notify` chat, so nobody would hear of its tickets; add chats = [\"telegram:-100...\"] to the group"
+    )]
+    Unreachable(String),
     /// An outbox that may never try would never deliver.
     #[error("desk config: outbox.max_attempts must be at least 1")]
     NoAttempts,

@@ -55,7 +55,7 @@ pub use recording::{Recorded, RecordingFrontEnd};
 pub use reminder::TickReport;
 pub use report::{Gap, Period, Report, ResolutionCounts, ResponseTimes, TagCount};
 pub use sled_storage::SledStorage;
-pub use storage::{Storage, StorageError, Table, Write};
+pub use storage::{Record, Storage, StorageError, Table, Write};
 pub use ticket::{
     Actor, Card, Event, EventKind, ExpertAnswer, RetrievedPassage, Status, Tags, Ticket,
 };

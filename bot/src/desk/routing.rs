@@ -60,6 +60,15 @@ impl Directory {
         {
             return Err(unknown(g, "default_group".to_string()));
         }
+        for group in &config.groups {
+            let member_notified = config
+                .experts
+                .iter()
+                .any(|e| e.notify.is_some() && e.groups.contains(&group.name));
+            if group.chats.is_empty() && !member_notified {
+                return Err(ConfigError::Unreachable(group.name.clone()));
+            }
+        }
         for (field, value) in [
             ("low_confidence", config.low_confidence),
             ("gap_similarity", config.gap_similarity),
