@@ -109,6 +109,12 @@ pub enum TicketCommand {
     },
     /// Write the curated entries as FAQ YAML files (corpus format) into DIR, for review and commit.
     Export { dir: PathBuf },
+    /// Queue reminders for tickets waiting too long and apply the retention rule. `consulta serve`
+    /// does this every minute; run it from cron where only the command line is used.
+    Tick,
+    /// Delete everything the desk holds about one asker (PLATFORM:ID, e.g. telegram:12345), as a
+    /// deletion request asks; their question counts stay, anonymised, in the metrics.
+    Forget { user: String },
 }
 
 #[derive(Debug, Args)]

@@ -398,6 +398,16 @@ fn experts_work_tickets_from_the_command_line() {
     assert!(out.status.success(), "{}", stderr(&out));
     let report: Value = serde_json::from_str(&stdout(&out)).unwrap();
     assert_eq!(report["tickets"], 1, "{report}");
+
+    let out = sandbox.run_with_config(&config, &["tickets", "forget", "telegram:42"]);
+    assert!(
+        stdout(&out).contains("1 ticket(s)"),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    let out = sandbox.run_with_config(&config, &["tickets", "show", &id]);
+    assert!(!out.status.success(), "a forgotten ticket is gone");
 }
 
 #[test]

@@ -51,6 +51,25 @@ pub fn run(settings: &Settings, args: TicketsArgs) -> anyhow::Result<ExitCode> {
                 entry.source()
             );
         }
+        TicketCommand::Tick => {
+            let desk = engine::open_desk(settings, None)?;
+            let done = desk.tick()?;
+            println!(
+                "reminded {} ticket(s); retention purged {} closed ticket(s) and anonymised {} question(s)",
+                done.reminded.len(),
+                done.purged_tickets,
+                done.anonymised_questions
+            );
+        }
+        TicketCommand::Forget { user } => {
+            let user: Identity = user.parse()?;
+            let desk = engine::open_desk(settings, None)?;
+            let forgotten = desk.forget(&user)?;
+            println!(
+                "forgot {user}: {} ticket(s) and {} undelivered message(s) deleted, {} question(s) anonymised",
+                forgotten.tickets, forgotten.messages, forgotten.questions
+            );
+        }
         TicketCommand::Export { dir } => {
             let desk = engine::open_desk(settings, None)?;
             for (path, count) in desk.export_curated(&dir)? {
@@ -100,7 +119,9 @@ fn action_of(command: TicketCommand) -> anyhow::Result<(String, Action)> {
         TicketCommand::List { .. }
         | TicketCommand::Show { .. }
         | TicketCommand::Approve { .. }
-        | TicketCommand::Export { .. } => unreachable!("handled before actions"),
+        | TicketCommand::Export { .. }
+        | TicketCommand::Tick
+        | TicketCommand::Forget { .. } => unreachable!("handled before actions"),
     })
 }
 
