@@ -16,9 +16,11 @@ use crate::evidence::coverage;
 use crate::sentences::sentences;
 
 /// Sentences quoted from one passage at most: enough for a definition and its condition.
-const MAX_PER_PASSAGE: usize = 3;
-/// Sentences in an answer at most: a chat reply, not a report.
-const MAX_SENTENCES: usize = 6;
+const MAX_PER_PASSAGE: usize = 2;
+/// Sentences in an answer at most: a chat reply, not a report. The knowledge base writes full
+/// sentences of 25-40 words, so four make a reply that fits a phone screen; the citations carry the
+/// rest.
+const MAX_SENTENCES: usize = 4;
 
 /// A passage that may be quoted, with what the composer needs to know about it.
 pub(crate) struct Quotable<'a> {
@@ -204,5 +206,32 @@ mod tests {
             ],
         );
         assert_eq!(composed.cited, [0]);
+    }
+
+    #[test]
+    fn an_answer_quotes_a_few_sentences_however_many_match() {
+        let analyzers = Analyzers::new();
+        let texts: Vec<String> = (0..4)
+            .map(|i| {
+                format!(
+                    "The initial report {i} comes first. The initial report lists metrics. \
+                     The initial report names the method."
+                )
+            })
+            .collect();
+        let passages: Vec<Passage> = texts.iter().map(|t| passage(Lang::En, t)).collect();
+        let quotable: Vec<Quotable<'_>> = passages
+            .iter()
+            .map(|passage| Quotable {
+                passage,
+                cosine: 0.9,
+            })
+            .collect();
+        let composed = compose(&analyzers, "initial report", &quotable);
+        assert_eq!(
+            composed.text.matches("initial report").count(),
+            MAX_SENTENCES
+        );
+        assert!(composed.cited.len() <= MAX_SENTENCES.div_ceil(MAX_PER_PASSAGE) + 1);
     }
 }
