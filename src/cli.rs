@@ -42,6 +42,9 @@ pub enum Command {
     Tickets(TicketsArgs),
     /// Outcomes over a period, the busiest tags, and the coverage gaps to write about next.
     Report(ReportArgs),
+    /// Run the Telegram bot (long polling) and deliver the desk's notifications on Telegram, until
+    /// Ctrl-C or SIGTERM. The token comes from `CONSULTA_TELEGRAM__TOKEN` or `[telegram] token`.
+    Telegram,
 }
 
 #[derive(Debug, Args)]

@@ -10,6 +10,7 @@ use anyhow::{Context, bail};
 use serde::Deserialize;
 
 use consulta_bot::desk::DeskConfig;
+use consulta_bot::telegram::TelegramConfig;
 use consulta_retrieval::RetrievalConfig;
 
 /// Prefix of the environment variables that configure Consulta.
@@ -32,6 +33,8 @@ pub struct Settings {
     pub retrieval: RetrievalConfig,
     /// The expert desk: experts, groups, routing, reminders, retention.
     pub desk: DeskConfig,
+    /// The Telegram bot: token, Bot API server, forum topics, flood control.
+    pub telegram: TelegramConfig,
 }
 
 impl Default for Settings {
@@ -42,6 +45,7 @@ impl Default for Settings {
             kb_dir: PathBuf::from("corpus/kb"),
             retrieval: RetrievalConfig::default(),
             desk: DeskConfig::default(),
+            telegram: TelegramConfig::default(),
         }
     }
 }

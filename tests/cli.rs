@@ -439,3 +439,12 @@ fn ticket_actions_need_a_configured_expert_and_a_valid_transition() {
         stderr(&out)
     );
 }
+
+#[test]
+fn the_example_configuration_is_valid() {
+    let sandbox = Sandbox::new();
+    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("deploy/consulta.example.toml");
+    let out = sandbox.run_with_config(&example, &["tickets", "list"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("no tickets"), "{}", stdout(&out));
+}

@@ -1,8 +1,13 @@
 //! Consulta's bot: the ticket desk where human experts take over the questions the assistant cannot answer
 //! with confidence, and (in their own modules) the chat front-ends that talk to askers and experts.
+//! Front-ends reach the engine and the desk only through the [`assistant::Assistant`] trait.
 //!
 //! The [`desk`] is platform-neutral: front-ends hand it questions and tickets, and it hands back outgoing
 //! messages through a durable outbox, addressed to whichever platform the recipient is on.
 
 #[warn(missing_docs)]
+pub mod assistant;
+#[warn(missing_docs)]
 pub mod desk;
+#[warn(missing_docs)]
+pub mod telegram;

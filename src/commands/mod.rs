@@ -4,6 +4,7 @@ mod ask;
 mod eval;
 mod ingest;
 mod report;
+mod telegram;
 mod tickets;
 
 use std::process::ExitCode;
@@ -24,5 +25,6 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Eval(args) => eval::run(&settings, args),
         Command::Tickets(args) => tickets::run(&settings, args),
         Command::Report(args) => report::run(&settings, args),
+        Command::Telegram => telegram::run(&settings),
     }
 }

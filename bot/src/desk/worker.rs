@@ -121,7 +121,9 @@ impl OutboxWorker {
                         tracing::info!(key = %entry.key, attempts, retry_in = %wait, "delivery failed, will retry");
                         let mut retry = entry.clone();
                         retry.attempts = attempts;
-                        retry.next_attempt_at = now.plus(wait);
+                        // From when the failure came back, not from the pass's start: a platform's
+                        // `retry_after` counts from its response.
+                        retry.next_attempt_at = self.desk.now().plus(wait);
                         retry.last_error = Some(error.to_string());
                         self.settle(&entry, |batch| {
                             batch.put(Table::Outbox, &outbox_key(entry.seq), &retry)

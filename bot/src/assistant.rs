@@ -1,0 +1,278 @@
+//! What a front-end needs from Consulta, behind one object-safe trait.
+//!
+//! Front-ends answer questions (recording them for the outcome metrics), escalate them, let experts act
+//! on tickets, take ratings and forget users. In the single-process deployment those calls go straight
+//! to the [`Engine`] and the [`Desk`] ([`LocalAssistant`]); a front-end running as its own process can
+//! make the same calls over HTTP by implementing the same trait, so the service stays the only owner of
+//! the desk's database. Front-ends hold an `Arc<dyn Assistant>` and never know which.
+
+use std::fmt;
+
+use consulta_corpus::Lang;
+use consulta_retrieval::{Answer, AskOptions, Engine, RetrievalError};
+
+use crate::desk::{
+    Action, Approval, Asker, BoxFuture, CuratedEntry, Desk, DeskError, Forgotten, Identity,
+    NewQuestion, NewTicket, QuestionId, Rating, RetrievedPassage, Status, Tags, Ticket, TicketId,
+};
+
+/// A question from someone on a platform.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AskRequest {
+    /// Who asks, and where the answer goes.
+    pub asker: Asker,
+    /// The question as typed.
+    pub question: String,
+    /// The language the asker chose (`/lang`), which overrides detection.
+    pub language: Option<Lang>,
+    /// The asker's platform language (Telegram's `language_code`): the fallback when the question is
+    /// too short to tell.
+    pub user_lang: Option<Lang>,
+    /// Cite this many passages instead of the configured number ("More sources").
+    pub top_k: Option<usize>,
+}
+
+/// An answer, with the id under which the question was recorded (for ratings and escalation).
+#[derive(Debug, Clone, PartialEq)]
+pub struct AskReply {
+    /// The recorded question, which 👍/👎 and "Ask an expert" refer to.
+    pub question_id: QuestionId,
+    /// What Consulta found.
+    pub answer: Answer,
+}
+
+/// A request to hand a question to the experts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EscalateRequest {
+    /// Who asked, and where the expert's answer goes.
+    pub asker: Asker,
+    /// The question as the asker wrote it.
+    pub question: String,
+    /// The language the asker is answered in.
+    pub language: Lang,
+    /// The recorded question this escalates, linking the ticket to the outcome metrics.
+    pub question_id: Option<QuestionId>,
+    /// What Consulta found, shown to the expert so they need not search again.
+    pub passages: Vec<RetrievedPassage>,
+}
+
+/// Why an assistant call failed, classified so every front-end can answer the user the same way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FailureCode {
+    /// The request itself is wrong (an empty question); the message is for the user.
+    BadRequest,
+    /// The caller may not do this (not an expert, not the asker).
+    Forbidden,
+    /// The ticket or question does not exist (any more).
+    NotFound,
+    /// The action does not apply in the ticket's current state (claiming a closed ticket).
+    Conflict,
+    /// A fault on our side; the message is for the operator's logs.
+    Internal,
+}
+
+/// A failed call: a code for the program, a message for the person.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct AssistantError {
+    /// How the front-end should react.
+    pub code: FailureCode,
+    /// What went wrong, in words the user or operator can act on.
+    pub message: String,
+}
+
+impl AssistantError {
+    /// A failure of kind `code`.
+    pub fn new(code: FailureCode, message: impl fmt::Display) -> Self {
+        AssistantError {
+            code,
+            message: message.to_string(),
+        }
+    }
+}
+
+impl From<DeskError> for AssistantError {
+    fn from(error: DeskError) -> Self {
+        let code = match &error {
+            DeskError::NotAnExpert(_) | DeskError::NotTheAsker(_) => FailureCode::Forbidden,
+            DeskError::NoSuchTicket(_) | DeskError::NoSuchQuestion(_) => FailureCode::NotFound,
+            DeskError::Refused { .. } => FailureCode::Conflict,
+            DeskError::EmptyQuestion | DeskError::UnknownExpert(_) | DeskError::UnknownGroup(_) => {
+                FailureCode::BadRequest
+            }
+            _ => FailureCode::Internal,
+        };
+        AssistantError::new(code, error)
+    }
+}
+
+impl From<RetrievalError> for AssistantError {
+    fn from(error: RetrievalError) -> Self {
+        let code = match &error {
+            RetrievalError::EmptyQuestion { .. } => FailureCode::BadRequest,
+            _ => FailureCode::Internal,
+        };
+        AssistantError::new(code, error)
+    }
+}
+
+/// Everything a front-end asks of Consulta. Object-safe: front-ends share an `Arc<dyn Assistant>`.
+pub trait Assistant: Send + Sync {
+    /// Answers a question and records it (language, confidence, escalation) for the outcome report.
+    fn ask(&self, request: AskRequest) -> BoxFuture<'_, Result<AskReply, AssistantError>>;
+
+    /// Opens a ticket; once this returns, the ticket is durable and the asker may be told so.
+    fn escalate(&self, request: EscalateRequest) -> BoxFuture<'_, Result<Ticket, AssistantError>>;
+
+    /// An expert action (claim, answer, close, ...), authorised against the configured experts.
+    fn act(
+        &self,
+        by: Identity,
+        ticket: TicketId,
+        action: Action,
+    ) -> BoxFuture<'_, Result<Ticket, AssistantError>>;
+
+    /// Approves a ticket's answer as a curated FAQ entry, searchable at once.
+    fn approve(
+        &self,
+        by: Identity,
+        ticket: TicketId,
+    ) -> BoxFuture<'_, Result<CuratedEntry, AssistantError>>;
+
+    /// 👍 / 👎 on an answer, by the person who asked.
+    fn rate_answer(
+        &self,
+        by: Identity,
+        question: QuestionId,
+        rating: Rating,
+    ) -> BoxFuture<'_, Result<(), AssistantError>>;
+
+    /// The tickets a user opened that still wait for an expert or an answer, newest first (`/status`).
+    fn open_tickets_of(&self, user: Identity)
+    -> BoxFuture<'_, Result<Vec<Ticket>, AssistantError>>;
+
+    /// Whether this identity is a configured expert: others are refused before any ticket is touched.
+    fn is_expert(&self, identity: Identity) -> BoxFuture<'_, Result<bool, AssistantError>>;
+
+    /// Deletes what the desk keeps about a user (`/forget`).
+    fn forget(&self, user: Identity) -> BoxFuture<'_, Result<Forgotten, AssistantError>>;
+}
+
+/// The assistant in the same process as the engine and the desk. Calls run on the blocking pool:
+/// embedding a question and flushing the desk are CPU and disk work that must not stall the runtime.
+#[derive(Clone)]
+pub struct LocalAssistant {
+    engine: Engine,
+    desk: Desk,
+}
+
+impl LocalAssistant {
+    /// Answers from `engine`, escalates to `desk`.
+    pub fn new(engine: Engine, desk: Desk) -> Self {
+        LocalAssistant { engine, desk }
+    }
+
+    fn blocking<T, F>(&self, work: F) -> BoxFuture<'_, Result<T, AssistantError>>
+    where
+        T: Send + 'static,
+        F: FnOnce(LocalAssistant) -> Result<T, AssistantError> + Send + 'static,
+    {
+        let this = self.clone();
+        Box::pin(async move {
+            tokio::task::spawn_blocking(move || work(this))
+                .await
+                .map_err(|e| {
+                    AssistantError::new(FailureCode::Internal, format!("worker failed: {e}"))
+                })?
+        })
+    }
+}
+
+impl Assistant for LocalAssistant {
+    fn ask(&self, request: AskRequest) -> BoxFuture<'_, Result<AskReply, AssistantError>> {
+        self.blocking(move |this| {
+            let options = AskOptions {
+                language: request.language,
+                user_lang: request.user_lang,
+                top_k: request.top_k,
+                ..AskOptions::default()
+            };
+            let answer = this.engine.ask(&request.question, &options)?;
+            let question_id = this.desk.record_question(NewQuestion {
+                asker: request.asker,
+                language: answer.language,
+                text: request.question,
+                confidence: answer.confidence,
+                escalate: answer.escalate,
+                tags: Tags::default(),
+            })?;
+            Ok(AskReply {
+                question_id,
+                answer,
+            })
+        })
+    }
+
+    fn escalate(&self, request: EscalateRequest) -> BoxFuture<'_, Result<Ticket, AssistantError>> {
+        self.blocking(move |this| {
+            Ok(this.desk.open_ticket(NewTicket {
+                asker: request.asker,
+                language: request.language,
+                question: request.question,
+                passages: request.passages,
+                tags: Tags::default(),
+                question_id: request.question_id,
+            })?)
+        })
+    }
+
+    fn act(
+        &self,
+        by: Identity,
+        ticket: TicketId,
+        action: Action,
+    ) -> BoxFuture<'_, Result<Ticket, AssistantError>> {
+        self.blocking(move |this| Ok(this.desk.act(&by, &ticket, action)?))
+    }
+
+    fn approve(
+        &self,
+        by: Identity,
+        ticket: TicketId,
+    ) -> BoxFuture<'_, Result<CuratedEntry, AssistantError>> {
+        self.blocking(move |this| Ok(this.desk.approve(&by, &ticket, Approval::default())?))
+    }
+
+    fn rate_answer(
+        &self,
+        by: Identity,
+        question: QuestionId,
+        rating: Rating,
+    ) -> BoxFuture<'_, Result<(), AssistantError>> {
+        self.blocking(move |this| Ok(this.desk.rate_answer(&by, question, rating)?))
+    }
+
+    fn open_tickets_of(
+        &self,
+        user: Identity,
+    ) -> BoxFuture<'_, Result<Vec<Ticket>, AssistantError>> {
+        self.blocking(move |this| {
+            let mut tickets: Vec<Ticket> = this
+                .desk
+                .tickets()?
+                .into_iter()
+                .filter(|t| t.asker.identity() == user && t.status != Status::Closed)
+                .collect();
+            tickets.sort_by_key(|t| std::cmp::Reverse(t.created_at));
+            Ok(tickets)
+        })
+    }
+
+    fn is_expert(&self, identity: Identity) -> BoxFuture<'_, Result<bool, AssistantError>> {
+        self.blocking(move |this| Ok(this.desk.authorise(&identity).is_ok()))
+    }
+
+    fn forget(&self, user: Identity) -> BoxFuture<'_, Result<Forgotten, AssistantError>> {
+        self.blocking(move |this| Ok(this.desk.forget(&user)?))
+    }
+}

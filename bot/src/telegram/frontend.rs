@@ -1,0 +1,275 @@
+//! The desk's deliveries on Telegram: ticket cards with their buttons in the experts' chats, notices
+//! and expert answers to askers (as replies to their question), and the classification of Telegram's
+//! failures so that the outbox retries what may succeed later and honours `retry_after`.
+
+use std::future::Future;
+use std::time::Duration;
+
+use teloxide::payloads::{EditMessageTextSetters, SendMessageSetters};
+use teloxide::prelude::*;
+use teloxide::types::{InlineKeyboardMarkup, MessageId, ParseMode, ReplyParameters, ThreadId};
+use teloxide::{ApiError, RequestError};
+
+use crate::desk::{
+    BoxFuture, Delivery, DeliveryError, FailureKind, FrontEnd, MessageKind, Platform, Span,
+};
+
+use super::format::{MESSAGE_LIMIT, escape, split};
+use super::keyboard;
+use super::store::Store;
+
+/// Attempts of a request made outside the outbox (answers, and the later parts of a long message,
+/// whose first part was already delivered and so must not be sent again by the outbox).
+const ATTEMPTS: u32 = 5;
+/// First wait after a transient failure outside the outbox; doubled after each further one.
+const FIRST_BACKOFF: Duration = Duration::from_millis(250);
+
+/// Telegram's failure, classified for the outbox. The reason never includes request URLs, which carry
+/// the bot token.
+pub fn classify(error: &RequestError) -> DeliveryError {
+    match error {
+        RequestError::RetryAfter(wait) => {
+            DeliveryError::transient("Telegram asked to slow down (429)")
+                .retry_after(Span::from_secs(u64::from(wait.seconds())))
+        }
+        RequestError::Network(e) if e.is_timeout() => {
+            DeliveryError::transient("Telegram did not answer in time")
+        }
+        RequestError::Network(_) => DeliveryError::transient("cannot reach Telegram"),
+        RequestError::Io(_) => DeliveryError::transient("I/O error talking to Telegram"),
+        RequestError::InvalidJson { .. } => {
+            DeliveryError::transient("Telegram (or a proxy) sent an unreadable response")
+        }
+        // Telegram's server errors (5xx) have no fixed description, so teloxide cannot name them.
+        RequestError::Api(ApiError::Unknown(description)) => {
+            DeliveryError::transient(format!("Telegram failed: {description}"))
+        }
+        RequestError::Api(api) => DeliveryError::permanent(format!("Telegram refused: {api}")),
+        RequestError::MigrateToChatId(to) => DeliveryError::permanent(format!(
+            "the group moved to chat {}: put telegram:{} in the desk configuration",
+            to.0, to.0
+        )),
+    }
+}
+
+/// Runs a request until it succeeds, a permanent failure, or [`ATTEMPTS`], honouring `retry_after`.
+pub async fn with_retry<T, F, Fut>(mut call: F) -> Result<T, RequestError>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<T, RequestError>>,
+{
+    let mut backoff = FIRST_BACKOFF;
+    let mut attempt = 1;
+    loop {
+        match call().await {
+            Ok(value) => return Ok(value),
+            Err(error) => {
+                let failure = classify(&error);
+                if failure.kind == FailureKind::Permanent || attempt >= ATTEMPTS {
+                    return Err(error);
+                }
+                let wait = failure
+                    .retry_after
+                    .map(Span::to_duration)
+                    .unwrap_or(backoff);
+                tracing::debug!(%failure, ?wait, attempt, "retrying a Telegram request");
+                tokio::time::sleep(wait).await;
+                backoff *= 2;
+                attempt += 1;
+            }
+        }
+    }
+}
+
+/// Where and how to send a message.
+#[derive(Debug, Clone, Default)]
+pub struct Placement {
+    /// The forum topic, if any.
+    pub thread_id: Option<i32>,
+    /// The message the first part replies to.
+    pub reply_to: Option<i32>,
+    /// Buttons, put under the last part.
+    pub keyboard: Option<InlineKeyboardMarkup>,
+}
+
+/// Sends `html`, split at the length limit, and returns the ids of the parts. `first_once`: the first
+/// part is tried once and its failure returned (the outbox retries it); otherwise every part is retried
+/// here. Later parts are always retried here: the first one is already delivered.
+pub async fn send_html(
+    bot: &Bot,
+    chat_id: i64,
+    html: &str,
+    placement: &Placement,
+    first_once: bool,
+) -> Result<Vec<i32>, RequestError> {
+    let parts = split(html, MESSAGE_LIMIT);
+    let last = parts.len().saturating_sub(1);
+    let mut ids = Vec::with_capacity(parts.len());
+    for (n, part) in parts.iter().enumerate() {
+        let request = || {
+            let mut request = bot
+                .send_message(ChatId(chat_id), part.clone())
+                .parse_mode(ParseMode::Html);
+            if let Some(thread) = placement.thread_id {
+                request = request.message_thread_id(ThreadId(MessageId(thread)));
+            }
+            if n == 0
+                && let Some(reply_to) = placement.reply_to
+            {
+                request = request.reply_parameters(
+                    ReplyParameters::new(MessageId(reply_to)).allow_sending_without_reply(),
+                );
+            }
+            if n == last
+                && let Some(keyboard) = &placement.keyboard
+            {
+                request = request.reply_markup(keyboard.clone());
+            }
+            request.send()
+        };
+        let sent = if n == 0 && first_once {
+            request().await?
+        } else {
+            with_retry(request).await?
+        };
+        ids.push(sent.id.0);
+    }
+    Ok(ids)
+}
+
+/// The desk's [`FrontEnd`] for Telegram.
+pub struct TelegramFrontEnd {
+    bot: Bot,
+    store: Store,
+    forum_topics: bool,
+}
+
+impl TelegramFrontEnd {
+    /// Delivers through `bot`; `forum_topics` opens one forum topic per ticket in expert groups.
+    pub fn new(bot: Bot, store: Store, forum_topics: bool) -> Self {
+        TelegramFrontEnd {
+            bot,
+            store,
+            forum_topics,
+        }
+    }
+
+    async fn placement(
+        &self,
+        chat_id: i64,
+        delivery: &Delivery<'_>,
+    ) -> Result<Placement, DeliveryError> {
+        let message = delivery.message;
+        let ticket = &message.ticket;
+        let mut placement = Placement::default();
+        match message.kind {
+            MessageKind::TicketCard => {
+                placement.keyboard = Some(keyboard::ticket(ticket));
+                placement.thread_id = self.topic(chat_id, ticket).await?;
+            }
+            MessageKind::Reminder | MessageKind::Transferred => {
+                placement.thread_id = self.store.topic(chat_id, ticket).map_err(store_failure)?;
+            }
+            MessageKind::ExpertTookQuestion | MessageKind::ExpertAnswer => {
+                if let Some(origin) = self.store.origin(ticket).map_err(store_failure)?
+                    && origin.chat_id == chat_id
+                {
+                    placement.reply_to = Some(origin.message_id);
+                    placement.thread_id = origin.thread_id;
+                }
+            }
+        }
+        Ok(placement)
+    }
+
+    /// The ticket's forum topic in a group chat, opened on first use, when forum topics are on.
+    async fn topic(
+        &self,
+        chat_id: i64,
+        ticket: &crate::desk::TicketId,
+    ) -> Result<Option<i32>, DeliveryError> {
+        if !self.forum_topics || chat_id >= 0 {
+            return Ok(None);
+        }
+        if let Some(thread) = self.store.topic(chat_id, ticket).map_err(store_failure)? {
+            return Ok(Some(thread));
+        }
+        let topic = self
+            .bot
+            .create_forum_topic(ChatId(chat_id), format!("Ticket {ticket}"))
+            .await
+            .map_err(|e| classify(&e))?;
+        let thread = topic.thread_id.0.0;
+        self.store
+            .put_topic(chat_id, ticket, thread)
+            .map_err(store_failure)?;
+        Ok(Some(thread))
+    }
+}
+
+fn store_failure(error: super::store::StoreError) -> DeliveryError {
+    DeliveryError::transient(error.to_string())
+}
+
+fn telegram_chat(chat_id: &str) -> Result<i64, DeliveryError> {
+    chat_id.parse().map_err(|_| {
+        DeliveryError::permanent(format!(
+            "{chat_id:?} is not a Telegram chat id: write e.g. telegram:-100200 in the desk configuration"
+        ))
+    })
+}
+
+impl FrontEnd for TelegramFrontEnd {
+    fn platform(&self) -> Platform {
+        Platform::Telegram
+    }
+
+    fn send<'a>(&'a self, delivery: Delivery<'a>) -> BoxFuture<'a, Result<String, DeliveryError>> {
+        Box::pin(async move {
+            let chat_id = telegram_chat(delivery.chat_id)?;
+            let placement = self.placement(chat_id, &delivery).await?;
+            let html = escape(&delivery.message.text);
+            let ids = send_html(&self.bot, chat_id, &html, &placement, true)
+                .await
+                .map_err(|e| classify(&e))?;
+            let first = ids.first().copied().unwrap_or_default();
+            if delivery.message.kind == MessageKind::TicketCard {
+                self.store
+                    .put_card(chat_id, first, &delivery.message.ticket)
+                    .map_err(store_failure)?;
+            }
+            Ok(first.to_string())
+        })
+    }
+
+    fn edit<'a>(
+        &'a self,
+        delivery: Delivery<'a>,
+        message_id: &'a str,
+    ) -> BoxFuture<'a, Result<String, DeliveryError>> {
+        Box::pin(async move {
+            let chat_id = telegram_chat(delivery.chat_id)?;
+            let id: i32 = message_id.parse().map_err(|_| {
+                DeliveryError::permanent(format!("{message_id:?} is not a Telegram message id"))
+            })?;
+            let html = escape(&delivery.message.text);
+            let first = split(&html, MESSAGE_LIMIT)
+                .into_iter()
+                .next()
+                .unwrap_or_default();
+            let mut request = self
+                .bot
+                .edit_message_text(ChatId(chat_id), MessageId(id), first)
+                .parse_mode(ParseMode::Html);
+            if delivery.message.kind == MessageKind::TicketCard {
+                request = request.reply_markup(keyboard::ticket(&delivery.message.ticket));
+            }
+            match request.await {
+                Ok(_) | Err(RequestError::Api(ApiError::MessageNotModified)) => {
+                    Ok(message_id.to_string())
+                }
+                Err(error) => Err(classify(&error)),
+            }
+        })
+    }
+}

@@ -1,0 +1,547 @@
+//! Updates → assistant calls: questions, commands, button presses and expert replies.
+
+use std::fmt;
+use std::sync::Arc;
+
+use consulta_corpus::Lang;
+use teloxide::RequestError;
+use teloxide::payloads::{AnswerCallbackQuerySetters, EditMessageTextSetters};
+use teloxide::prelude::*;
+use teloxide::types::{CallbackQuery, MaybeInaccessibleMessage, ParseMode, UpdateKind, User};
+
+use crate::assistant::{AskRequest, Assistant, AssistantError, EscalateRequest, FailureCode};
+use crate::desk::{
+    Action, Asker, Identity, Platform, QuestionId, Rating, RetrievedPassage, TicketId,
+};
+
+use super::flood::{FloodControl, Verdict};
+use super::format::{escape, render_answer};
+use super::frontend::{Placement, classify, send_html, with_retry};
+use super::keyboard::{self, Press};
+use super::store::{Asked, Origin, Store, StoreError};
+use super::texts::texts;
+
+/// Passages cited after "More sources".
+const MORE_SOURCES: usize = 8;
+
+/// What every handler needs, shared by all update tasks.
+pub struct Context {
+    /// The Bot API client.
+    pub bot: Bot,
+    /// Answers and the desk.
+    pub assistant: Arc<dyn Assistant>,
+    /// Languages, recent questions, ticket messages.
+    pub store: Store,
+    /// Per-user limit on questions.
+    pub flood: FloodControl,
+    /// The bot's own user id, to recognise replies to it in groups.
+    pub me_id: u64,
+    /// The bot's username in lower case, without `@`, to recognise mentions and `/cmd@bot`.
+    pub username: String,
+}
+
+/// Why handling an update failed; logged, never shown as is.
+#[derive(Debug)]
+pub enum HandlerError {
+    /// A Bot API call failed (shown classified: raw errors can contain the token in the URL).
+    Telegram(RequestError),
+    /// The front-end's database failed.
+    Store(StoreError),
+    /// The assistant failed on our side.
+    Assistant(AssistantError),
+}
+
+impl fmt::Display for HandlerError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            HandlerError::Telegram(e) => write!(f, "{}", classify(e)),
+            HandlerError::Store(e) => write!(f, "{e}"),
+            HandlerError::Assistant(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+impl From<RequestError> for HandlerError {
+    fn from(e: RequestError) -> Self {
+        HandlerError::Telegram(e)
+    }
+}
+
+impl From<StoreError> for HandlerError {
+    fn from(e: StoreError) -> Self {
+        HandlerError::Store(e)
+    }
+}
+
+impl From<AssistantError> for HandlerError {
+    fn from(e: AssistantError) -> Self {
+        HandlerError::Assistant(e)
+    }
+}
+
+type Handled = Result<(), HandlerError>;
+
+/// Handles one update; failures are logged (the next update must not suffer from this one).
+pub async fn handle(ctx: Arc<Context>, update: Update) {
+    let result = match update.kind {
+        UpdateKind::Message(message) => on_message(&ctx, &message).await,
+        UpdateKind::CallbackQuery(query) => on_callback(&ctx, &query).await,
+        _ => Ok(()),
+    };
+    if let Err(error) = result {
+        tracing::warn!(%error, "a Telegram update could not be handled");
+    }
+}
+
+/// The language of the bot's own words for `user`: their `/lang`, else their Telegram language, else
+/// Spanish (most of Consulta's askers).
+fn ui_lang(ctx: &Context, user: &User) -> Result<Lang, StoreError> {
+    Ok(ctx
+        .store
+        .lang(&user.id.0.to_string())?
+        .or_else(|| user.language_code.as_deref()?.parse().ok())
+        .unwrap_or(Lang::Es))
+}
+
+fn identity(user: &User) -> Identity {
+    Identity::new(Platform::Telegram, user.id.0.to_string())
+}
+
+/// The forum topic a message is in, for replies to stay in it.
+fn topic_of(message: &Message) -> Option<i32> {
+    message
+        .is_topic_message
+        .then(|| message.thread_id.map(|t| t.0.0))
+        .flatten()
+}
+
+/// What the start of a message says about commands.
+#[derive(Debug, PartialEq, Eq)]
+enum Command<'a> {
+    /// Not a command.
+    None,
+    /// A command for another bot in the group.
+    OtherBot,
+    /// A command for us: its name (lower case) and the rest of the text.
+    Ours(String, &'a str),
+}
+
+fn parse_command<'a>(text: &'a str, username: &str) -> Command<'a> {
+    let Some(rest) = text.trim_start().strip_prefix('/') else {
+        return Command::None;
+    };
+    let (head, args) = rest.split_once(char::is_whitespace).unwrap_or((rest, ""));
+    let (name, target) = head.split_once('@').unwrap_or((head, ""));
+    if !target.is_empty() && !target.eq_ignore_ascii_case(username) {
+        return Command::OtherBot;
+    }
+    Command::Ours(name.to_ascii_lowercase(), args.trim())
+}
+
+/// The text without the bot's `@mention`, when it mentions the bot.
+fn without_mention(text: &str, username: &str) -> Option<String> {
+    let mention = format!("@{username}");
+    let lower = text.to_lowercase();
+    let at = lower.find(&mention)?;
+    if lower.len() != text.len() {
+        // Lower-casing changed byte offsets (rare scripts): keep the text, mention included.
+        return Some(text.to_string());
+    }
+    let mut question = String::with_capacity(text.len());
+    question.push_str(&text[..at]);
+    question.push_str(&text[at + mention.len()..]);
+    Some(question.trim().to_string())
+}
+
+async fn reply(ctx: &Context, message: &Message, html: &str) -> Handled {
+    let placement = Placement {
+        thread_id: topic_of(message),
+        reply_to: Some(message.id.0),
+        keyboard: None,
+    };
+    send_html(&ctx.bot, message.chat.id.0, html, &placement, false).await?;
+    Ok(())
+}
+
+async fn on_message(ctx: &Context, message: &Message) -> Handled {
+    let Some(from) = message.from.as_ref().filter(|u| !u.is_bot) else {
+        return Ok(());
+    };
+    let private = message.chat.is_private();
+    let lang = ui_lang(ctx, from)?;
+    let Some(text) = message.text().or(message.caption()) else {
+        if private {
+            reply(ctx, message, &escape(texts(lang).text_only)).await?;
+        }
+        return Ok(());
+    };
+    match parse_command(text, &ctx.username) {
+        Command::OtherBot => return Ok(()),
+        Command::Ours(name, args) => return command(ctx, message, from, lang, &name, args).await,
+        Command::None => {}
+    }
+    if private {
+        return ask(ctx, message, from, text, None).await;
+    }
+    if let Some(replied) = message.reply_to_message()
+        && let Some(ticket) = ctx.store.card(message.chat.id.0, replied.id.0)?
+    {
+        return expert_reply(ctx, message, from, ticket, text).await;
+    }
+    if let Some(question) = without_mention(text, &ctx.username) {
+        if question.is_empty() {
+            return reply(ctx, message, &escape(texts(lang).ask_usage)).await;
+        }
+        return ask(ctx, message, from, &question, None).await;
+    }
+    let replies_to_bot = message
+        .reply_to_message()
+        .and_then(|r| r.from.as_ref())
+        .is_some_and(|u| u.id.0 == ctx.me_id);
+    if replies_to_bot {
+        return ask(ctx, message, from, text, None).await;
+    }
+    Ok(())
+}
+
+async fn command(
+    ctx: &Context,
+    message: &Message,
+    from: &User,
+    lang: Lang,
+    name: &str,
+    args: &str,
+) -> Handled {
+    let t = texts(lang);
+    let user = from.id.0.to_string();
+    match name {
+        "start" => reply(ctx, message, &escape(t.welcome)).await,
+        "help" => reply(ctx, message, &escape(t.help)).await,
+        "ask" if args.is_empty() => reply(ctx, message, &escape(t.ask_usage)).await,
+        "ask" => ask(ctx, message, from, args, None).await,
+        "lang" => match args.parse::<Lang>() {
+            Ok(chosen) if !args.is_empty() => {
+                ctx.store.set_lang(&user, chosen)?;
+                reply(ctx, message, &escape(texts(chosen).lang_set)).await
+            }
+            _ => reply(ctx, message, &escape(t.lang_usage)).await,
+        },
+        "expert" => match ctx.store.last_question(&user)? {
+            Some(question) => {
+                let html = escalate(ctx, question, from).await?;
+                reply(ctx, message, &html).await
+            }
+            None => reply(ctx, message, &escape(t.no_question_yet)).await,
+        },
+        "status" => {
+            let tickets = ctx.assistant.open_tickets_of(identity(from)).await?;
+            if tickets.is_empty() {
+                return reply(ctx, message, &escape(t.no_tickets)).await;
+            }
+            let mut html = format!("<b>{}</b>", escape(t.your_tickets));
+            for ticket in tickets {
+                let excerpt: String = ticket.question.chars().take(80).collect();
+                html.push_str(&format!(
+                    "\n• <code>{}</code> — {} — {}",
+                    ticket.id,
+                    ticket.status.as_str(),
+                    escape(&excerpt)
+                ));
+            }
+            reply(ctx, message, &html).await
+        }
+        "forget" => {
+            let placement = Placement {
+                thread_id: topic_of(message),
+                reply_to: Some(message.id.0),
+                keyboard: Some(keyboard::forget(lang)),
+            };
+            send_html(
+                &ctx.bot,
+                message.chat.id.0,
+                &escape(t.forget_confirm),
+                &placement,
+                false,
+            )
+            .await?;
+            Ok(())
+        }
+        _ => reply(ctx, message, &escape(t.unknown_command)).await,
+    }
+}
+
+/// Answers `question` (asked in `message`), with the answer's buttons.
+async fn ask(
+    ctx: &Context,
+    message: &Message,
+    from: &User,
+    question: &str,
+    top_k: Option<usize>,
+) -> Handled {
+    let lang = ui_lang(ctx, from)?;
+    match ctx.flood.check(from.id.0) {
+        Verdict::Allow => {}
+        Verdict::Warn => return reply(ctx, message, &escape(texts(lang).slow_down)).await,
+        Verdict::Drop => return Ok(()),
+    }
+    let asker = Asker {
+        platform: Platform::Telegram,
+        chat_id: message.chat.id.0.to_string(),
+        user_id: from.id.0.to_string(),
+        display_name: from.full_name(),
+    };
+    let request = AskRequest {
+        asker: asker.clone(),
+        question: question.to_string(),
+        language: ctx.store.lang(&asker.user_id)?,
+        user_lang: from.language_code.as_deref().and_then(|c| c.parse().ok()),
+        top_k,
+    };
+    let reply_to_asker = match ctx.assistant.ask(request).await {
+        Ok(reply) => reply,
+        Err(error) if error.code == FailureCode::BadRequest => {
+            return self::reply(ctx, message, &escape(&error.message)).await;
+        }
+        Err(error) => {
+            self::reply(ctx, message, &escape(texts(lang).sorry)).await?;
+            return Err(error.into());
+        }
+    };
+    let answer = &reply_to_asker.answer;
+    let html = render_answer(answer, answer.language);
+    let more = top_k.is_none() && !answer.citations.is_empty();
+    let placement = Placement {
+        thread_id: topic_of(message),
+        reply_to: Some(message.id.0),
+        keyboard: Some(keyboard::answer(
+            answer.language,
+            reply_to_asker.question_id,
+            more,
+        )),
+    };
+    ctx.store.put_asked(
+        reply_to_asker.question_id,
+        &Asked {
+            asker,
+            message_id: message.id.0,
+            thread_id: topic_of(message),
+            text: question.to_string(),
+            language: answer.language,
+            passages: answer
+                .citations
+                .iter()
+                .map(|c| RetrievedPassage {
+                    title: c.title.clone(),
+                    section: c.section.clone(),
+                    source: c.source.clone(),
+                    source_url: c.source_url.clone(),
+                    date: c.date.clone(),
+                    text: c.text.clone(),
+                    score: c.score,
+                })
+                .collect(),
+        },
+    )?;
+    send_html(&ctx.bot, message.chat.id.0, &html, &placement, false).await?;
+    Ok(())
+}
+
+/// Opens a ticket for a recorded question (once), and returns what to tell the asker.
+async fn escalate(ctx: &Context, question: QuestionId, by: &User) -> Result<String, HandlerError> {
+    let lang = ui_lang(ctx, by)?;
+    let Some(asked) = ctx.store.asked(question)? else {
+        return Ok(escape(texts(lang).no_question_yet));
+    };
+    let t = texts(asked.language);
+    if asked.asker.user_id != by.id.0.to_string() {
+        return Ok(escape(texts(lang).not_your_question));
+    }
+    let existing = ctx
+        .assistant
+        .open_tickets_of(asked.asker.identity())
+        .await?
+        .into_iter()
+        .find(|ticket| ticket.question_id == Some(question));
+    let ticket = match existing {
+        Some(ticket) => ticket,
+        None => {
+            let ticket = ctx
+                .assistant
+                .escalate(EscalateRequest {
+                    asker: asked.asker.clone(),
+                    question: asked.text.clone(),
+                    language: asked.language,
+                    question_id: Some(question),
+                    passages: asked.passages.clone(),
+                })
+                .await?;
+            let chat_id = asked.asker.chat_id.parse().unwrap_or_default();
+            ctx.store.put_origin(
+                &ticket.id,
+                Origin {
+                    chat_id,
+                    message_id: asked.message_id,
+                    thread_id: asked.thread_id,
+                },
+            )?;
+            ticket
+        }
+    };
+    Ok(escape(&t.ticket_opened.replace("{id}", ticket.id.as_str())))
+}
+
+async fn expert_reply(
+    ctx: &Context,
+    message: &Message,
+    from: &User,
+    ticket: TicketId,
+    text: &str,
+) -> Handled {
+    if !ctx.assistant.is_expert(identity(from)).await? {
+        return reply(ctx, message, &escape(NOT_AN_EXPERT)).await;
+    }
+    let action = Action::Answer {
+        text: text.to_string(),
+    };
+    if let Err(error) = ctx.assistant.act(identity(from), ticket, action).await {
+        return reply(ctx, message, &escape(&error.message)).await;
+    }
+    Ok(())
+}
+
+/// The refusal for people who are not configured experts (in English, the desk's working language).
+const NOT_AN_EXPERT: &str = "Sorry, only the desk's configured experts can act on tickets. Ask an administrator to add your Telegram id to the desk configuration.";
+
+async fn on_callback(ctx: &Context, query: &CallbackQuery) -> Handled {
+    let from = &query.from;
+    let lang = ui_lang(ctx, from)?;
+    let t = texts(lang);
+    let Some(press) = query.data.as_deref().and_then(Press::decode) else {
+        ctx.bot.answer_callback_query(query.id.clone()).await?;
+        return Ok(());
+    };
+    let message = match &query.message {
+        Some(MaybeInaccessibleMessage::Regular(message)) => Some(message.as_ref()),
+        _ => None,
+    };
+    let mut notice: Option<(String, bool)> = None;
+    match press {
+        Press::Claim(ticket) | Press::Close(ticket) | Press::Approve(ticket)
+            if !ctx.assistant.is_expert(identity(from)).await? =>
+        {
+            tracing::info!(%ticket, user = from.id.0, "a non-expert pressed a ticket button");
+            notice = Some((NOT_AN_EXPERT.to_string(), true));
+        }
+        Press::Claim(ticket) => {
+            notice = Some(expert_outcome(
+                ctx.assistant
+                    .act(identity(from), ticket.clone(), Action::Claim)
+                    .await,
+                format!("You claimed ticket {ticket}. Reply to the card to answer."),
+            ));
+        }
+        Press::Close(ticket) => {
+            let action = Action::Close { reason: None };
+            notice = Some(expert_outcome(
+                ctx.assistant
+                    .act(identity(from), ticket.clone(), action)
+                    .await,
+                format!("Ticket {ticket} closed."),
+            ));
+        }
+        Press::Approve(ticket) => {
+            notice = Some(expert_outcome(
+                ctx.assistant.approve(identity(from), ticket.clone()).await,
+                format!("The answer to {ticket} is now a curated FAQ entry."),
+            ));
+        }
+        Press::Rate { question, up } => {
+            let rating = if up { Rating::Up } else { Rating::Down };
+            notice = Some(
+                match ctx
+                    .assistant
+                    .rate_answer(identity(from), question, rating)
+                    .await
+                {
+                    Ok(()) => (t.thanks.to_string(), false),
+                    Err(error) => (error.message, true),
+                },
+            );
+        }
+        Press::Escalate(question) => {
+            let html = escalate(ctx, question, from).await?;
+            if let Some(message) = message {
+                reply(ctx, message, &html).await?;
+            }
+        }
+        Press::MoreSources(question) => {
+            if let (Some(asked), Some(message)) = (ctx.store.asked(question)?, message) {
+                ctx.bot.answer_callback_query(query.id.clone()).await?;
+                return ask(ctx, message, from, &asked.text, Some(MORE_SOURCES)).await;
+            }
+        }
+        Press::Forget(confirmed) => {
+            let text = if confirmed {
+                ctx.assistant.forget(identity(from)).await?;
+                ctx.store.forget(&from.id.0.to_string())?;
+                t.forgotten
+            } else {
+                t.kept
+            };
+            if let Some(message) = message {
+                let (chat, id) = (message.chat.id, message.id);
+                with_retry(|| {
+                    ctx.bot
+                        .edit_message_text(chat, id, escape(text))
+                        .parse_mode(ParseMode::Html)
+                        .send()
+                })
+                .await?;
+            }
+        }
+    }
+    let mut answer = ctx.bot.answer_callback_query(query.id.clone());
+    if let Some((text, alert)) = notice {
+        answer = answer.text(text).show_alert(alert);
+    }
+    answer.await?;
+    Ok(())
+}
+
+fn expert_outcome<T>(result: Result<T, AssistantError>, done: String) -> (String, bool) {
+    match result {
+        Ok(_) => (done, false),
+        Err(error) => (error.message, true),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn commands_for_other_bots_are_not_ours() {
+        assert_eq!(
+            parse_command("/ask@consulta_bot ¿Qué es?", "consulta_bot"),
+            Command::Ours("ask".into(), "¿Qué es?")
+        );
+        assert_eq!(
+            parse_command("/ask@other_bot x", "consulta_bot"),
+            Command::OtherBot
+        );
+        assert_eq!(
+            parse_command("/LANG pt", "consulta_bot"),
+            Command::Ours("lang".into(), "pt")
+        );
+        assert_eq!(parse_command("hola", "consulta_bot"), Command::None);
+    }
+
+    #[test]
+    fn mentions_are_found_in_any_case_and_removed() {
+        assert_eq!(
+            without_mention("@Consulta_Bot what is an ITMO?", "consulta_bot").as_deref(),
+            Some("what is an ITMO?")
+        );
+        assert_eq!(without_mention("what is an ITMO?", "consulta_bot"), None);
+    }
+}

@@ -1,0 +1,243 @@
+//! The Telegram front-end: practitioners ask in private chats or groups, experts work tickets in their
+//! group, and the desk's notices and answers come back through [`TelegramFrontEnd`].
+//!
+//! [`TelegramBot::connect`] checks the token, [`TelegramBot::run`] long-polls until shutdown, and
+//! [`TelegramBot::frontend`] is what the desk's [`crate::desk::OutboxWorker`] delivers through. The
+//! front-end never calls the engine or the desk itself: everything goes through an
+//! [`crate::assistant::Assistant`].
+
+mod flood;
+mod format;
+mod frontend;
+mod handler;
+mod keyboard;
+mod store;
+mod texts;
+
+use std::fmt;
+use std::future::Future;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde::Deserialize;
+use teloxide::prelude::*;
+use teloxide::types::AllowedUpdate;
+use tokio::task::JoinSet;
+
+use crate::assistant::Assistant;
+use crate::desk::{FrontEnd, Span};
+
+pub use frontend::TelegramFrontEnd;
+pub use store::StoreError;
+
+use flood::FloodControl;
+use frontend::{classify, with_retry};
+use handler::Context;
+use store::Store;
+
+/// teloxide's HTTP client gives up on a request after 17 s: a long poll must return before that.
+const MAX_POLL: Span = Span::from_secs(15);
+/// Longest wait between polls while Telegram cannot be reached.
+const MAX_POLL_BACKOFF: Duration = Duration::from_secs(30);
+
+/// The `[telegram]` settings.
+#[derive(Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct TelegramConfig {
+    /// The bot token from @BotFather. Secret: never logged, not even in `Debug`.
+    pub token: String,
+    /// Bot API server to use instead of Telegram's (a self-hosted Bot API server, or a test fake).
+    pub api_url: Option<String>,
+    /// Open one forum topic per ticket in expert groups that have topics enabled.
+    pub forum_topics: bool,
+    /// Questions one user may ask per `flood_window` before being asked to wait; 0 turns it off.
+    pub flood_max_questions: u32,
+    /// The window of the flood control.
+    pub flood_window: Span,
+    /// How long one long poll waits for updates (at most 15 s).
+    pub poll_timeout: Span,
+}
+
+impl Default for TelegramConfig {
+    fn default() -> Self {
+        TelegramConfig {
+            token: String::new(),
+            api_url: None,
+            forum_topics: false,
+            flood_max_questions: 10,
+            flood_window: Span::from_secs(60),
+            poll_timeout: Span::from_secs(10),
+        }
+    }
+}
+
+impl fmt::Debug for TelegramConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TelegramConfig")
+            .field(
+                "token",
+                &if self.token.is_empty() {
+                    ""
+                } else {
+                    "<redacted>"
+                },
+            )
+            .field("api_url", &self.api_url)
+            .field("forum_topics", &self.forum_topics)
+            .field("flood_max_questions", &self.flood_max_questions)
+            .field("flood_window", &self.flood_window)
+            .field("poll_timeout", &self.poll_timeout)
+            .finish()
+    }
+}
+
+/// Why the bot cannot start.
+#[derive(Debug, thiserror::Error)]
+pub enum TelegramError {
+    /// No token configured.
+    #[error(
+        "no Telegram bot token: set CONSULTA_TELEGRAM__TOKEN, or token in the [telegram] table of the configuration file"
+    )]
+    NoToken,
+    /// `api_url` is not a URL.
+    #[error("telegram.api_url {0:?} is not a URL: write e.g. http://127.0.0.1:8081/")]
+    BadApiUrl(String),
+    /// `poll_timeout` too long for the HTTP client.
+    #[error("telegram.poll_timeout must be at most 15s")]
+    PollTimeout,
+    /// The front-end's database.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// Telegram refused or could not be reached.
+    #[error(
+        "cannot start the Telegram bot: {0}; check the token and the network (or telegram.api_url)"
+    )]
+    Telegram(String),
+}
+
+/// The running bot: the long-polling loop and the desk's front-end, sharing one client and store.
+pub struct TelegramBot {
+    ctx: Arc<Context>,
+    frontend: Arc<TelegramFrontEnd>,
+    poll_timeout: Span,
+}
+
+impl TelegramBot {
+    /// Checks the configuration and the token (`getMe`), turns off any webhook (long polling and a
+    /// webhook exclude each other), and opens the front-end's database at `store_dir`.
+    pub async fn connect(
+        config: &TelegramConfig,
+        assistant: Arc<dyn Assistant>,
+        store_dir: &Path,
+    ) -> Result<TelegramBot, TelegramError> {
+        if config.token.trim().is_empty() {
+            return Err(TelegramError::NoToken);
+        }
+        if config.poll_timeout > MAX_POLL {
+            return Err(TelegramError::PollTimeout);
+        }
+        let mut bot = Bot::new(config.token.trim());
+        if let Some(url) = &config.api_url {
+            let parsed = url
+                .parse()
+                .map_err(|_| TelegramError::BadApiUrl(url.clone()))?;
+            bot = bot.set_api_url(parsed);
+        }
+        let failed = |e: teloxide::RequestError| TelegramError::Telegram(classify(&e).reason);
+        let me = with_retry(|| bot.get_me().send()).await.map_err(failed)?;
+        let webhook = with_retry(|| bot.get_webhook_info().send())
+            .await
+            .map_err(failed)?;
+        if webhook.url.is_some() {
+            with_retry(|| bot.delete_webhook().send())
+                .await
+                .map_err(failed)?;
+        }
+        let store = Store::open(store_dir)?;
+        let frontend = Arc::new(TelegramFrontEnd::new(
+            bot.clone(),
+            store.clone(),
+            config.forum_topics,
+        ));
+        let username = me.username.clone().unwrap_or_default().to_lowercase();
+        tracing::info!(bot = %username, "connected to Telegram");
+        let ctx = Arc::new(Context {
+            bot,
+            assistant,
+            store,
+            flood: FloodControl::new(
+                config.flood_max_questions,
+                config.flood_window.to_duration(),
+            ),
+            me_id: me.id.0,
+            username,
+        });
+        Ok(TelegramBot {
+            ctx,
+            frontend,
+            poll_timeout: config.poll_timeout,
+        })
+    }
+
+    /// What the desk's outbox worker delivers Telegram messages through.
+    pub fn frontend(&self) -> Arc<dyn FrontEnd> {
+        self.frontend.clone()
+    }
+
+    /// Long-polls and handles updates until `shutdown` completes, then lets the updates in hand finish
+    /// and confirms them to Telegram, so that none is handled twice after a restart. Network failures
+    /// are retried with backoff from the same offset: no update is lost or repeated.
+    pub async fn run(&self, shutdown: impl Future<Output = ()>) {
+        tokio::pin!(shutdown);
+        let bot = &self.ctx.bot;
+        let timeout = u32::try_from(self.poll_timeout.to_duration().as_secs()).unwrap_or(10);
+        let mut offset: i32 = 0;
+        let mut backoff = Duration::from_secs(1);
+        let mut tasks = JoinSet::new();
+        loop {
+            let poll = bot
+                .get_updates()
+                .offset(offset)
+                .timeout(timeout)
+                .allowed_updates(vec![AllowedUpdate::Message, AllowedUpdate::CallbackQuery])
+                .send();
+            let result = tokio::select! {
+                () = &mut shutdown => break,
+                result = poll => result,
+            };
+            match result {
+                Ok(updates) => {
+                    backoff = Duration::from_secs(1);
+                    for update in updates {
+                        let next = i32::try_from(update.id.0)
+                            .unwrap_or(i32::MAX)
+                            .saturating_add(1);
+                        offset = offset.max(next);
+                        tasks.spawn(handler::handle(self.ctx.clone(), update));
+                    }
+                }
+                Err(error) => {
+                    let failure = classify(&error);
+                    let wait = failure
+                        .retry_after
+                        .map(Span::to_duration)
+                        .unwrap_or(backoff);
+                    tracing::warn!(%failure, ?wait, "polling Telegram failed; retrying");
+                    backoff = (backoff * 2).min(MAX_POLL_BACKOFF);
+                    tokio::select! {
+                        () = &mut shutdown => break,
+                        () = tokio::time::sleep(wait) => {}
+                    }
+                }
+            }
+            while tasks.try_join_next().is_some() {}
+        }
+        while tasks.join_next().await.is_some() {}
+        if offset > 0
+            && let Err(error) = bot.get_updates().offset(offset).timeout(0).send().await
+        {
+            tracing::warn!(failure = %classify(&error), "could not confirm the last updates to Telegram");
+        }
+    }
+}

@@ -1,0 +1,672 @@
+//! The real teloxide bot against a fake Bot API server on 127.0.0.1, answering from a small
+//! knowledge base with the real model, escalating to a real desk.
+
+mod fake;
+
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
+
+use consulta_bot::assistant::LocalAssistant;
+use consulta_bot::desk::{Desk, DeskConfig, OutboxWorker, Span, Status};
+use consulta_bot::telegram::{TelegramBot, TelegramConfig};
+use consulta_corpus::{Lang, Passage, PassageKind, passage_id};
+use consulta_models::{E5Embedder, Embedder, default_model_dir};
+use consulta_retrieval::{Engine, RetrievalConfig};
+use serde_json::{Value, json};
+use tempfile::TempDir;
+use tokio::sync::watch;
+
+use fake::{Fake, bot_user, chat, user};
+
+/// The experts' group chat, as configured in the desk.
+const EXPERTS: i64 = -100200;
+/// Ana, the configured expert.
+const ANA: i64 = 7;
+/// Marta, who asks.
+const MARTA: i64 = 501;
+/// Someone in the experts' group who is not a configured expert.
+const INTRUDER: i64 = 99;
+/// A practitioners' group where the bot is a member.
+const GROUP: i64 = -100300;
+
+const DESK: &str = r#"
+[[groups]]
+name = "andes"
+chats = ["telegram:-100200"]
+
+[[experts]]
+name = "Ana"
+identities = ["telegram:7"]
+groups = ["andes"]
+
+[outbox]
+backoff_initial = "1s"
+backoff_max = "2s"
+max_attempts = 5
+"#;
+
+const WAIT: Duration = Duration::from_secs(60);
+
+fn model() -> Arc<dyn Embedder> {
+    static MODEL: OnceLock<Arc<dyn Embedder>> = OnceLock::new();
+    MODEL
+        .get_or_init(|| {
+            Arc::new(
+                E5Embedder::load(&default_model_dir())
+                    .expect("the e5 model is installed (deploy/fetch-models.sh)"),
+            )
+        })
+        .clone()
+}
+
+fn passage(doc: &str, lang: Lang, title: &str, text: &str) -> Passage {
+    Passage {
+        id: passage_id(doc, lang, title, text),
+        doc_id: doc.to_string(),
+        kind: PassageKind::Faq,
+        lang,
+        title: title.to_string(),
+        section: title.to_string(),
+        source: "Decision 2/CMA.3, annex".to_string(),
+        source_url: Some("https://unfccc.int/documents/460950?a=1&b=2".to_string()),
+        valid_as_of: Some("2024-11-01".to_string()),
+        tags: vec!["6.2".to_string()],
+        countries: vec![],
+        text: text.to_string(),
+        origin: format!("test/{doc}.{lang}"),
+    }
+}
+
+fn knowledge_base() -> Vec<Passage> {
+    vec![
+        passage(
+            "faq:itmo-what",
+            Lang::Es,
+            "¿Qué es un ITMO?",
+            "Un ITMO (resultado de mitigación de transferencia internacional) es una reducción o remoción \
+             de emisiones lograda en un país y transferida a otro en el marco del Artículo 6.2 del Acuerdo \
+             de París. Se mide en toneladas de CO2 equivalente. El país anfitrión debe autorizarlo antes de \
+             su primera transferencia.",
+        ),
+        passage(
+            "faq:itmo-what",
+            Lang::En,
+            "What is an ITMO?",
+            "An ITMO (internationally transferred mitigation outcome) is an emission reduction or removal \
+             achieved in one country and transferred to another under Article 6.2 of the Paris Agreement. \
+             It is measured in tonnes of CO2 equivalent. The host country must authorise it before its \
+             first transfer.",
+        ),
+        passage(
+            "faq:ca-what",
+            Lang::En,
+            "What is a corresponding adjustment?",
+            "A corresponding adjustment is an accounting entry: the country that transfers an ITMO adds the \
+             transferred amount to its emissions balance, and the acquiring country subtracts it, so the \
+             same reduction is not counted twice towards NDCs.",
+        ),
+    ]
+}
+
+/// The bot, its outbox worker and the fake, running until dropped.
+struct Harness {
+    fake: Arc<Fake>,
+    desk: Desk,
+    stop: watch::Sender<bool>,
+    done: tokio::task::JoinHandle<()>,
+    _dir: TempDir,
+}
+
+impl Harness {
+    async fn start() -> Harness {
+        Harness::start_with(false).await
+    }
+
+    /// With `forum_topics`, each ticket gets its own topic in the experts' group.
+    async fn start_with(forum_topics: bool) -> Harness {
+        let fake = Fake::start().await;
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let engine = Engine::open(
+            &dir.path().join("index"),
+            model(),
+            RetrievalConfig::default(),
+        )
+        .expect("the engine opens");
+        engine
+            .sync(&knowledge_base(), &|_, _| {})
+            .expect("the knowledge base is indexed");
+        let config: DeskConfig = toml::from_str(DESK).expect("the desk config parses");
+        let desk = Desk::open(&dir.path().join("desk"), config).expect("the desk opens");
+        let assistant = Arc::new(LocalAssistant::new(engine, desk.clone()));
+        let telegram = TelegramConfig {
+            token: "123456:TEST-TOKEN".to_string(),
+            api_url: Some(fake.url()),
+            poll_timeout: Span::from_secs(1),
+            flood_max_questions: 5,
+            forum_topics,
+            ..TelegramConfig::default()
+        };
+        let bot = TelegramBot::connect(&telegram, assistant, &dir.path().join("telegram"))
+            .await
+            .expect("the bot connects to the fake");
+        let worker = OutboxWorker::new(desk.clone()).with_frontend(bot.frontend());
+        let (stop, stopped) = watch::channel(false);
+        let done = tokio::spawn(async move {
+            let until = |mut rx: watch::Receiver<bool>| async move {
+                let _ = rx.wait_for(|s| *s).await;
+            };
+            tokio::join!(bot.run(until(stopped.clone())), worker.run(until(stopped)));
+        });
+        Harness {
+            fake,
+            desk,
+            stop,
+            done,
+            _dir: dir,
+        }
+    }
+
+    /// Stops the bot and checks every message it sent was valid Telegram HTML.
+    async fn stop(self) {
+        self.stop.send(true).expect("the bot is running");
+        tokio::time::timeout(WAIT, self.done)
+            .await
+            .expect("the bot shuts down")
+            .expect("the bot task did not panic");
+        let last_poll = self
+            .fake
+            .calls()
+            .into_iter()
+            .rfind(|c| c.method == "getupdates")
+            .expect("the bot polled");
+        assert_eq!(
+            last_poll.body["timeout"],
+            json!(0),
+            "shutdown confirms the offset at once"
+        );
+        for call in self.fake.calls() {
+            if call.method == "sendmessage" || call.method == "editmessagetext" {
+                assert_eq!(call.body["parse_mode"], json!("HTML"));
+                assert_valid_html(call.body["text"].as_str().expect("a text"));
+            }
+        }
+    }
+
+    /// Marta (or `from`) writes `text` in `chat_id`; returns the message id.
+    fn say(&self, chat_id: i64, from: Value, text: &str, reply_to: Option<Value>) -> i64 {
+        let id = self.fake.message_id();
+        let mut message = json!({
+            "message_id": id, "date": 1_764_000_000, "chat": chat(chat_id), "from": from, "text": text
+        });
+        if let Some(replied) = reply_to {
+            message["reply_to_message"] = replied;
+        }
+        self.fake.push(json!({ "message": message }));
+        id
+    }
+
+    /// `from` presses the button with data `data` under `message` (a sent message's body).
+    fn press(&self, from: Value, message: &fake::Call, data: &str) -> String {
+        let id = format!("cb{}", self.fake.message_id());
+        self.fake.push(json!({"callback_query": {
+            "id": id, "from": from, "chat_instance": "1", "data": data,
+            "message": sent_message(message),
+        }}));
+        id
+    }
+}
+
+/// A sent message as Telegram would show it in an update.
+fn sent_message(call: &fake::Call) -> Value {
+    json!({
+        "message_id": call.result["message_id"],
+        "date": 1_764_000_000,
+        "chat": chat(call.body["chat_id"].as_i64().expect("a chat id")),
+        "from": bot_user(),
+        "text": call.body["text"].clone(),
+    })
+}
+
+/// Every `<` opens or closes an allowed tag, tags balance, and every `&` starts an entity.
+fn assert_valid_html(text: &str) {
+    let mut open: Vec<String> = Vec::new();
+    let mut rest = text;
+    while let Some(at) = rest.find(['<', '&']) {
+        let tail = &rest[at..];
+        if let Some(after) = tail.strip_prefix('&') {
+            assert!(
+                ["&amp;", "&lt;", "&gt;", "&quot;"]
+                    .iter()
+                    .any(|e| tail.starts_with(e)),
+                "a bare & in {text:?}"
+            );
+            rest = after;
+            continue;
+        }
+        let end = tail
+            .find('>')
+            .unwrap_or_else(|| panic!("unclosed tag in {text:?}"));
+        let tag = &tail[1..end];
+        if let Some(name) = tag.strip_prefix('/') {
+            assert_eq!(
+                open.pop().as_deref(),
+                Some(name),
+                "unbalanced tags in {text:?}"
+            );
+        } else {
+            let name = tag.split(' ').next().unwrap_or_default().to_string();
+            assert!(
+                ["b", "i", "a", "code"].contains(&name.as_str()),
+                "unexpected tag <{tag}> in {text:?}"
+            );
+            open.push(name);
+        }
+        rest = &tail[end + 1..];
+    }
+    assert!(open.is_empty(), "unclosed {open:?} in {text:?}");
+}
+
+fn buttons(call: &fake::Call) -> Vec<String> {
+    call.body["reply_markup"]["inline_keyboard"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|row| row.as_array().cloned().unwrap_or_default())
+        .map(|b| b["callback_data"].as_str().unwrap_or_default().to_string())
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_question_gets_a_cited_answer_with_buttons() {
+    let h = Harness::start().await;
+    let asked = h.say(MARTA, user(MARTA, "Marta", "en"), "What is an ITMO?", None);
+    let answer = h.fake.wait_sent("sendmessage", MARTA, 0).await;
+    let text = answer.body["text"].as_str().unwrap();
+    assert!(text.contains("[1] <b>What is an ITMO?</b>"), "{text}");
+    assert!(text.contains("Decision 2/CMA.3"), "{text}");
+    assert!(text.contains("2024-11-01"), "{text}");
+    assert!(
+        text.contains("<a href=\"https://unfccc.int/documents/460950?a=1&amp;b=2\">"),
+        "the link is there, its & escaped: {text}"
+    );
+    assert_eq!(answer.body["reply_parameters"]["message_id"], json!(asked));
+    let data = buttons(&answer);
+    for verb in ["up:", "down:", "more:", "exp:"] {
+        assert!(
+            data.iter().any(|d| d.starts_with(verb)),
+            "{verb} in {data:?}"
+        );
+    }
+    h.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_group_message_without_mention_is_ignored() {
+    let h = Harness::start().await;
+    h.say(GROUP, user(MARTA, "Marta", "es"), "¿Qué es un ITMO?", None);
+    let ignored = h.fake.last_update();
+    h.fake
+        .wait_for("the ignored message to be fetched", WAIT, |calls| {
+            calls
+                .iter()
+                .any(|c| c.method == "getupdates" && c.body["offset"].as_i64() > Some(ignored))
+                .then_some(())
+        })
+        .await;
+    let mentioned = h.say(
+        GROUP,
+        user(MARTA, "Marta", "es"),
+        "@Consulta_bot ¿Qué es un ITMO?",
+        None,
+    );
+    let answer = h.fake.wait_sent("sendmessage", GROUP, 0).await;
+    assert_eq!(
+        answer.body["reply_parameters"]["message_id"],
+        json!(mentioned)
+    );
+    let replied = sent_message(&answer);
+    let asked_again = h.say(
+        GROUP,
+        user(MARTA, "Marta", "es"),
+        "¿Y quién lo autoriza?",
+        Some(replied),
+    );
+    let second = h.fake.wait_sent("sendmessage", GROUP, 1).await;
+    assert_eq!(
+        second.body["reply_parameters"]["message_id"],
+        json!(asked_again),
+        "a reply to the bot is a question"
+    );
+    let other_bot = h.say(
+        GROUP,
+        user(MARTA, "Marta", "es"),
+        "/ask@other_bot ¿Qué es un ITMO?",
+        None,
+    );
+    let command = h.say(
+        GROUP,
+        user(MARTA, "Marta", "es"),
+        "/ask ¿Qué es un ITMO?",
+        None,
+    );
+    let third = h.fake.wait_sent("sendmessage", GROUP, 2).await;
+    assert_eq!(third.body["reply_parameters"]["message_id"], json!(command));
+    assert!(other_bot < command);
+    assert_eq!(
+        h.fake.sent("sendmessage", GROUP).len(),
+        3,
+        "the unmentioned message and the other bot's command got nothing"
+    );
+    h.stop().await;
+}
+
+/// Marta asks `question` privately and turns it into a ticket with `/expert`; returns the id of her
+/// question and the ticket card posted to the experts' group.
+async fn ask_and_escalate(h: &Harness, question: &str) -> (i64, fake::Call) {
+    let asked = h.say(MARTA, user(MARTA, "Marta", "en"), question, None);
+    h.fake.wait_sent("sendmessage", MARTA, 0).await;
+    h.say(MARTA, user(MARTA, "Marta", "en"), "/expert", None);
+    let told = h.fake.wait_sent("sendmessage", MARTA, 1).await;
+    assert!(
+        told.body["text"].as_str().unwrap().contains("ticket"),
+        "{:?}",
+        told.body
+    );
+    let card = h.fake.wait_sent("sendmessage", EXPERTS, 0).await;
+    (asked, card)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn low_confidence_goes_to_the_experts_and_their_answer_comes_back() {
+    let h = Harness::start().await;
+    let asked = h.say(
+        MARTA,
+        user(MARTA, "Marta", "en"),
+        "What is the best recipe for chocolate cake?",
+        None,
+    );
+    let answer = h.fake.wait_sent("sendmessage", MARTA, 0).await;
+    let text = answer.body["text"].as_str().unwrap();
+    assert!(
+        text.contains("human expert"),
+        "low confidence is said: {text}"
+    );
+    let escalate = buttons(&answer)
+        .into_iter()
+        .find(|d| d.starts_with("exp:"))
+        .expect("an expert button");
+    h.press(user(MARTA, "Marta", "en"), &answer, &escalate);
+    let told = h.fake.wait_sent("sendmessage", MARTA, 1).await;
+    assert!(told.body["text"].as_str().unwrap().contains("ticket"));
+
+    let card = h.fake.wait_sent("sendmessage", EXPERTS, 0).await;
+    let card_text = card.body["text"].as_str().unwrap();
+    assert!(card_text.contains("chocolate cake"), "{card_text}");
+    assert!(
+        card_text.contains("in en"),
+        "the language is on the card: {card_text}"
+    );
+    let data = buttons(&card);
+    let claim = data
+        .iter()
+        .find(|d| d.starts_with("claim:"))
+        .expect("a claim button")
+        .clone();
+    assert!(
+        data.iter().any(|d| d.starts_with("close:")) && data.iter().any(|d| d.starts_with("faq:"))
+    );
+
+    let pressed = h.press(user(ANA, "Ana", "es"), &card, &claim);
+    let ack = h.fake.wait_callback_answer(&pressed).await;
+    assert_ne!(ack.body["show_alert"], json!(true), "{:?}", ack.body);
+    let took = h.fake.wait_sent("sendmessage", MARTA, 2).await;
+    assert!(
+        took.body["text"]
+            .as_str()
+            .unwrap()
+            .contains("took your question"),
+        "{:?}",
+        took.body
+    );
+    assert_eq!(took.body["reply_parameters"]["message_id"], json!(asked));
+
+    h.say(
+        EXPERTS,
+        user(ANA, "Ana", "es"),
+        "Consulta covers Article 6 only; try a cookbook.",
+        Some(sent_message(&card)),
+    );
+    let relayed = h.fake.wait_sent("sendmessage", MARTA, 3).await;
+    let relayed_text = relayed.body["text"].as_str().unwrap();
+    assert!(relayed_text.contains("try a cookbook"), "{relayed_text}");
+    assert_eq!(
+        relayed.body["reply_parameters"]["message_id"],
+        json!(asked),
+        "the answer replies to the question"
+    );
+    let ticket = h.desk.tickets().unwrap().pop().expect("one ticket");
+    assert_eq!(ticket.status, Status::Answered);
+    h.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_non_expert_pressing_claim_is_refused() {
+    let h = Harness::start().await;
+    let (_, card) = ask_and_escalate(&h, "What is an ITMO?").await;
+    let claim = buttons(&card)
+        .into_iter()
+        .find(|d| d.starts_with("claim:"))
+        .expect("a claim button");
+    let pressed = h.press(user(INTRUDER, "Ivo", "en"), &card, &claim);
+    let refusal = h.fake.wait_callback_answer(&pressed).await;
+    assert_eq!(refusal.body["show_alert"], json!(true));
+    assert!(
+        refusal.body["text"]
+            .as_str()
+            .unwrap()
+            .contains("only the desk's configured experts")
+    );
+    h.say(
+        EXPERTS,
+        user(INTRUDER, "Ivo", "en"),
+        "I know the answer",
+        Some(sent_message(&card)),
+    );
+    let told = h.fake.wait_sent("sendmessage", EXPERTS, 1).await;
+    assert!(
+        told.body["text"]
+            .as_str()
+            .unwrap()
+            .contains("only the desk's configured experts")
+    );
+    let ticket = h.desk.tickets().unwrap().pop().expect("one ticket");
+    assert_eq!(ticket.status, Status::Open, "nothing changed");
+    h.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_429_is_honoured_and_the_card_delivered_once() {
+    let h = Harness::start().await;
+    h.fake.fail_next(
+        "sendmessage",
+        EXPERTS,
+        json!({"ok": false, "error_code": 429, "description": "Too Many Requests: retry after 1", "parameters": {"retry_after": 1}}),
+    );
+    let (_, card) = ask_and_escalate(&h, "What is an ITMO?").await;
+    let to_experts: Vec<_> = h
+        .fake
+        .calls()
+        .into_iter()
+        .filter(|c| c.method == "sendmessage" && c.body["chat_id"] == json!(EXPERTS))
+        .collect();
+    assert_eq!(to_experts.len(), 2, "one refused attempt, one delivery");
+    assert!(to_experts[0].failed && !to_experts[1].failed);
+    assert!(
+        card.at.duration_since(to_experts[0].at) >= Duration::from_secs(1),
+        "retry_after was honoured"
+    );
+    h.fake
+        .wait_for("the outbox to empty", WAIT, |_| {
+            h.desk.pending_messages().unwrap().is_empty().then_some(())
+        })
+        .await;
+    assert_eq!(
+        h.fake.sent("sendmessage", EXPERTS).len(),
+        1,
+        "delivered exactly once"
+    );
+    h.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_error_on_an_answer_is_retried() {
+    let h = Harness::start().await;
+    h.fake.fail_next(
+        "sendmessage",
+        MARTA,
+        json!({"ok": false, "error_code": 502, "description": "Bad Gateway"}),
+    );
+    h.say(MARTA, user(MARTA, "Marta", "en"), "What is an ITMO?", None);
+    h.fake.wait_sent("sendmessage", MARTA, 0).await;
+    let attempts = h
+        .fake
+        .calls()
+        .into_iter()
+        .filter(|c| c.method == "sendmessage")
+        .count();
+    assert_eq!(attempts, 2, "one failure, one delivery");
+    h.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn html_in_a_question_is_escaped_everywhere() {
+    let h = Harness::start().await;
+    let (_, card) = ask_and_escalate(&h, "What is an ITMO? <b>bold</b> & <script>x</script>").await;
+    let text = card.body["text"].as_str().unwrap();
+    assert!(
+        text.contains("&lt;b&gt;bold&lt;/b&gt; &amp; &lt;script&gt;"),
+        "{text}"
+    );
+    h.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn commands_speak_the_users_language_and_lang_is_remembered() {
+    let h = Harness::start().await;
+    h.say(MARTA, user(MARTA, "Marta", "pt"), "/start", None);
+    let welcome = h.fake.wait_sent("sendmessage", MARTA, 0).await;
+    assert!(
+        welcome.body["text"].as_str().unwrap().starts_with("Olá"),
+        "{:?}",
+        welcome.body
+    );
+    h.say(MARTA, user(MARTA, "Marta", "pt"), "/lang en", None);
+    h.fake.wait_sent("sendmessage", MARTA, 1).await;
+    h.say(MARTA, user(MARTA, "Marta", "pt"), "/help", None);
+    let help = h.fake.wait_sent("sendmessage", MARTA, 2).await;
+    assert!(
+        help.body["text"]
+            .as_str()
+            .unwrap()
+            .starts_with("Type your question"),
+        "{:?}",
+        help.body
+    );
+    h.say(MARTA, user(MARTA, "Marta", "pt"), "/status", None);
+    let status = h.fake.wait_sent("sendmessage", MARTA, 3).await;
+    assert!(
+        status.body["text"]
+            .as_str()
+            .unwrap()
+            .contains("no open tickets")
+    );
+    h.say(MARTA, user(MARTA, "Marta", "pt"), "/frobnicate", None);
+    let unknown = h.fake.wait_sent("sendmessage", MARTA, 4).await;
+    assert!(unknown.body["text"].as_str().unwrap().contains("/help"));
+    h.say(MARTA, user(MARTA, "Marta", "pt"), "/forget", None);
+    let confirm = h.fake.wait_sent("sendmessage", MARTA, 5).await;
+    assert!(buttons(&confirm).contains(&"forget:yes".to_string()));
+    h.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_forum_topics_each_ticket_has_a_topic_and_answers_typed_there_are_relayed() {
+    let h = Harness::start_with(true).await;
+    let (asked, card) = ask_and_escalate(&h, "What is an ITMO?").await;
+    let topic = h
+        .fake
+        .calls()
+        .into_iter()
+        .find(|c| c.method == "createforumtopic")
+        .expect("a topic was created");
+    assert_eq!(topic.body["chat_id"], json!(EXPERTS));
+    let thread = topic.result["message_thread_id"].clone();
+    assert_eq!(
+        card.body["message_thread_id"], thread,
+        "the card is posted in the topic"
+    );
+    let id = h.fake.message_id();
+    h.fake.push(json!({"message": {
+        "message_id": id, "date": 1_764_000_000, "chat": chat(EXPERTS), "from": user(ANA, "Ana", "es"),
+        "text": "Answered in the topic: an ITMO is a transferred outcome.",
+        "message_thread_id": thread, "is_topic_message": true,
+        "reply_to_message": {"message_id": thread, "date": 1_764_000_000, "chat": chat(EXPERTS),
+            "from": bot_user(), "message_thread_id": thread, "is_topic_message": true,
+            "forum_topic_created": {"name": "Ticket", "icon_color": 7_322_096}},
+    }}));
+    let relayed = h
+        .fake
+        .wait_for("the relayed answer", WAIT, |_| {
+            h.fake.sent("sendmessage", MARTA).into_iter().find(|c| {
+                c.body["text"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .contains("Answered in the topic")
+            })
+        })
+        .await;
+    assert_eq!(relayed.body["reply_parameters"]["message_id"], json!(asked));
+    h.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn empty_questions_get_a_polite_reply_and_floods_a_polite_stop() {
+    let h = Harness::start().await;
+    let fake = h.fake.clone();
+    for _ in 0..7 {
+        h.say(MARTA, user(MARTA, "Marta", "en"), "?!", None);
+    }
+    h.fake.wait_sent("sendmessage", MARTA, 5).await;
+    h.stop().await;
+    let replies: Vec<String> = fake
+        .sent("sendmessage", MARTA)
+        .iter()
+        .map(|c| c.body["text"].as_str().unwrap_or_default().to_string())
+        .collect();
+    assert_eq!(
+        replies.len(),
+        6,
+        "five answers, one warning, then silence: {replies:?}"
+    );
+    let warnings = replies
+        .iter()
+        .filter(|t| t.contains("many questions"))
+        .count();
+    assert_eq!(warnings, 1, "{replies:?}");
+    let empty = consulta_retrieval::phrases(Lang::En).empty_question;
+    assert!(
+        replies
+            .iter()
+            .filter(|t| !t.contains("many questions"))
+            .all(|t| *t == fake_escape(empty)),
+        "{replies:?}"
+    );
+}
+
+/// The HTML escaping a plain sentence gets (the phrases contain quotes at most).
+fn fake_escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
