@@ -9,7 +9,7 @@
 use std::fmt;
 
 use consulta_corpus::Lang;
-use consulta_retrieval::{Answer, AskOptions, Engine, RetrievalError};
+use consulta_retrieval::{Answer, AskOptions, Citation, Engine, RetrievalError};
 
 use crate::desk::{
     Action, Approval, Asker, BoxFuture, CuratedEntry, Desk, DeskError, Forgotten, Identity,
@@ -204,7 +204,7 @@ impl Assistant for LocalAssistant {
                 text: request.question,
                 confidence: answer.confidence,
                 escalate: answer.escalate,
-                tags: Tags::default(),
+                tags: tags_of(&answer.citations),
             })?;
             Ok(AskReply {
                 question_id,
@@ -215,12 +215,17 @@ impl Assistant for LocalAssistant {
 
     fn escalate(&self, request: EscalateRequest) -> BoxFuture<'_, Result<Ticket, AssistantError>> {
         self.blocking(move |this| {
+            // The tags were worked out when the question was answered; routing reads them.
+            let tags = match request.question_id {
+                Some(id) => this.desk.question(id)?.tags,
+                None => Tags::default(),
+            };
             Ok(this.desk.open_ticket(NewTicket {
                 asker: request.asker,
                 language: request.language,
                 question: request.question,
                 passages: request.passages,
-                tags: Tags::default(),
+                tags,
                 question_id: request.question_id,
             })?)
         })
@@ -275,4 +280,23 @@ impl Assistant for LocalAssistant {
     fn forget(&self, user: Identity) -> BoxFuture<'_, Result<Forgotten, AssistantError>> {
         self.blocking(move |this| Ok(this.desk.forget(&user)?))
     }
+}
+
+/// What a question is about, from the passages its answer cites: their topics and countries, each
+/// once, in citation order.
+fn tags_of(citations: &[Citation]) -> Tags {
+    let mut tags = Tags::default();
+    for citation in citations {
+        for topic in &citation.tags {
+            if !tags.topics.contains(topic) {
+                tags.topics.push(topic.clone());
+            }
+        }
+        for country in &citation.countries {
+            if !tags.countries.contains(country) {
+                tags.countries.push(country.clone());
+            }
+        }
+    }
+    tags
 }

@@ -57,6 +57,12 @@ pub struct Citation {
     pub kind: PassageKind,
     /// The passage's language, which may differ from the question's.
     pub lang: Lang,
+    /// The passage's topic tags: what the question is about, for routing an escalation.
+    #[serde(default)]
+    pub tags: Vec<String>,
+    /// The countries the passage concerns, likewise.
+    #[serde(default)]
+    pub countries: Vec<String>,
 }
 
 impl Citation {
@@ -73,6 +79,8 @@ impl Citation {
             doc_id: passage.doc_id.clone(),
             kind: passage.kind,
             lang: passage.lang,
+            tags: passage.tags.clone(),
+            countries: passage.countries.clone(),
         }
     }
 }
@@ -103,6 +111,8 @@ impl Answer {
     ///         doc_id: "faq:itmo".into(),
     ///         kind: PassageKind::Faq,
     ///         lang: Lang::En,
+    ///         tags: vec!["6.2".into()],
+    ///         countries: vec![],
     ///     }],
     ///     notes: vec![],
     /// };

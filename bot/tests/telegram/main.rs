@@ -446,6 +446,11 @@ async fn low_confidence_goes_to_the_experts_and_their_answer_comes_back() {
     );
     let ticket = h.desk.tickets().unwrap().pop().expect("one ticket");
     assert_eq!(ticket.status, Status::Answered);
+    assert_eq!(
+        ticket.tags.topics,
+        ["6.2"],
+        "the ticket carries the topics of what Consulta found, for routing"
+    );
     h.stop().await;
 }
 
