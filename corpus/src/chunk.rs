@@ -165,7 +165,9 @@ pub fn section_slug(heading: &str) -> String {
     slug.trim_end_matches('-').to_string()
 }
 
-fn fold_accent(c: char) -> char {
+/// `c` without its accent, for the letters of Spanish and Portuguese: section slugs and search
+/// both treat "mitigación" and "mitigacion" as one word.
+pub fn fold_accent(c: char) -> char {
     match c {
         'á' | 'à' | 'â' | 'ã' | 'ä' => 'a',
         'é' | 'è' | 'ê' | 'ë' => 'e',

@@ -35,7 +35,7 @@ mod load;
 mod passage;
 mod yaml;
 
-pub use chunk::{ChunkLimits, section_slug};
+pub use chunk::{ChunkLimits, fold_accent, section_slug};
 pub use date::{Date, DateError};
 pub use error::CorpusError;
 pub use faq::FaqEntry;
