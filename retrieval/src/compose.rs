@@ -114,26 +114,13 @@ pub(crate) fn compose(
 
 #[cfg(test)]
 mod tests {
-    use consulta_corpus::{Lang, PassageKind};
+    use consulta_corpus::Lang;
 
     use super::*;
+    use crate::test_support::bare_passage;
 
     fn passage(lang: Lang, text: &str) -> Passage {
-        Passage {
-            id: "00000000000000a1".into(),
-            doc_id: "faq:x".into(),
-            kind: PassageKind::Faq,
-            lang,
-            title: String::new(),
-            section: String::new(),
-            source: String::new(),
-            source_url: None,
-            valid_as_of: None,
-            tags: vec![],
-            countries: vec![],
-            text: text.into(),
-            origin: String::new(),
-        }
+        bare_passage("00000000000000a1", lang, text)
     }
 
     #[test]

@@ -48,28 +48,15 @@ pub(crate) fn coverage(question_terms: &HashSet<String>, passage_terms: &HashSet
 
 #[cfg(test)]
 mod tests {
-    use consulta_corpus::{Lang, Passage, PassageKind};
+    use consulta_corpus::Lang;
 
     use super::*;
     use crate::LegRank;
+    use crate::test_support::bare_passage;
 
     fn candidate(cosine: Option<f32>, bm25_rank: Option<usize>) -> Candidate {
         Candidate {
-            passage: Passage {
-                id: "00000000000000a1".into(),
-                doc_id: "faq:x".into(),
-                kind: PassageKind::Faq,
-                lang: Lang::Es,
-                title: String::new(),
-                section: String::new(),
-                source: String::new(),
-                source_url: None,
-                valid_as_of: None,
-                tags: vec![],
-                countries: vec![],
-                text: "x".into(),
-                origin: String::new(),
-            },
+            passage: bare_passage("00000000000000a1", Lang::Es, "x"),
             score: 0.0,
             bm25: bm25_rank.map(|rank| LegRank { rank, score: 5.0 }),
             dense: cosine.map(|score| LegRank { rank: 1, score }),

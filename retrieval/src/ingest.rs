@@ -414,6 +414,7 @@ mod tests {
 
     use super::*;
     use crate::catalog::EmbedderInfo;
+    use crate::test_support::bare_passage;
 
     fn catalog(entries: &[(&str, &str)]) -> Catalog {
         let mut catalog = Catalog::empty(EmbedderInfo {
@@ -425,21 +426,7 @@ mod tests {
                 id.to_string(),
                 Entry {
                     hash: hash.to_string(),
-                    passage: Passage {
-                        id: id.to_string(),
-                        doc_id: "faq:x".into(),
-                        kind: PassageKind::Faq,
-                        lang: Lang::En,
-                        title: String::new(),
-                        section: String::new(),
-                        source: String::new(),
-                        source_url: None,
-                        valid_as_of: None,
-                        tags: vec![],
-                        countries: vec![],
-                        text: "x".into(),
-                        origin: String::new(),
-                    },
+                    passage: bare_passage(id, Lang::En, "x"),
                 },
             );
         }

@@ -94,6 +94,8 @@ mod requests;
 mod retrieve;
 mod sentences;
 mod stopwords;
+#[cfg(test)]
+mod test_support;
 mod text;
 mod vector_store;
 
