@@ -8,7 +8,7 @@ CARGO := deploy/cargo.sh
 CONSULTA := $(CARGO_TARGET_DIR)/release/consulta
 DATA_DIR ?= data/demo
 
-.PHONY: demo test models build lint fmt eval bench
+.PHONY: demo test models build lint fmt eval bench bench-load
 
 ## Fetch the model, build, ingest the bundled knowledge base, answer three sample questions.
 demo: models build
@@ -48,3 +48,9 @@ eval: models build
 bench: models
 	$(CARGO) build --release --bin consulta --bin consulta-bench
 	$(CARGO_TARGET_DIR)/release/consulta-bench --consulta $(CONSULTA)
+
+## 50 clients asking through `POST /v1/ask` for 60 s against `consulta serve` on the demo data.
+bench-load: models
+	$(CARGO) build --release --bin consulta --bin consulta-load
+	$(CONSULTA) --data-dir $(DATA_DIR) ingest corpus/kb
+	$(CARGO_TARGET_DIR)/release/consulta-load --consulta $(CONSULTA) --data-dir $(DATA_DIR)

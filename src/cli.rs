@@ -44,7 +44,25 @@ pub enum Command {
     Report(ReportArgs),
     /// Run the Telegram bot (long polling) and deliver the desk's notifications on Telegram, until
     /// Ctrl-C or SIGTERM. The token comes from `CONSULTA_TELEGRAM__TOKEN` or `[telegram] token`.
-    Telegram,
+    Telegram(FrontEndArgs),
+    /// Run the service: the HTTP API, the chat page and the expert console, the desk's deliveries,
+    /// and the bots whose tokens are configured, in one process until Ctrl-C or SIGTERM.
+    Serve(ServeArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on (setting `service.listen`, default 127.0.0.1:8080).
+    #[arg(long, env = "CONSULTA_LISTEN")]
+    pub listen: Option<std::net::SocketAddr>,
+}
+
+#[derive(Debug, Args)]
+pub struct FrontEndArgs {
+    /// Talk to a running `consulta serve` at this URL instead of opening the indexes and the desk
+    /// here; the token is `service.frontend_token` (`CONSULTA_SERVICE__FRONTEND_TOKEN`).
+    #[arg(long, env = "CONSULTA_SERVICE_URL")]
+    pub service_url: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -10,6 +10,7 @@ use anyhow::{Context, bail};
 use serde::Deserialize;
 
 use consulta_bot::desk::DeskConfig;
+use consulta_bot::service::ServiceConfig;
 use consulta_bot::telegram::TelegramConfig;
 use consulta_retrieval::RetrievalConfig;
 
@@ -17,7 +18,13 @@ use consulta_retrieval::RetrievalConfig;
 const ENV_PREFIX: &str = "CONSULTA_";
 
 /// Environment variables that are command-line flags rather than settings.
-const NOT_SETTINGS: [&str; 2] = ["CONSULTA_CONFIG", "CONSULTA_LOG"];
+const NOT_SETTINGS: [&str; 5] = [
+    "CONSULTA_CONFIG",
+    "CONSULTA_LOG",
+    "CONSULTA_EXPERT",
+    "CONSULTA_LISTEN",
+    "CONSULTA_SERVICE_URL",
+];
 
 /// Everything an operator can set. Field docs are the configuration reference (README).
 #[derive(Debug, Clone, Deserialize)]
@@ -35,6 +42,8 @@ pub struct Settings {
     pub desk: DeskConfig,
     /// The Telegram bot: token, Bot API server, forum topics, flood control.
     pub telegram: TelegramConfig,
+    /// The HTTP service: address, tokens, CORS, request limits.
+    pub service: ServiceConfig,
 }
 
 impl Default for Settings {
@@ -46,6 +55,7 @@ impl Default for Settings {
             retrieval: RetrievalConfig::default(),
             desk: DeskConfig::default(),
             telegram: TelegramConfig::default(),
+            service: ServiceConfig::default(),
         }
     }
 }
@@ -163,7 +173,13 @@ mod tests {
     fn flags_in_the_environment_are_not_settings() {
         let settings = Settings::from_sources(
             None,
-            env(&[("CONSULTA_CONFIG", "x.toml"), ("CONSULTA_LOG", "debug")]),
+            env(&[
+                ("CONSULTA_CONFIG", "x.toml"),
+                ("CONSULTA_LOG", "debug"),
+                ("CONSULTA_EXPERT", "ana"),
+                ("CONSULTA_LISTEN", "0.0.0.0:9000"),
+                ("CONSULTA_SERVICE_URL", "http://127.0.0.1:8080"),
+            ]),
         )
         .unwrap();
         assert_eq!(settings.data_dir, PathBuf::from("data"));

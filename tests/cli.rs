@@ -3,96 +3,15 @@
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Output, Stdio};
+
+mod common;
 
 use consulta_bot::desk::{Asker, Desk, DeskConfig, NewTicket, Platform, Tags};
 use consulta_corpus::Lang;
 use serde_json::Value;
 
-const FAQ_ES: &str = "\
-- id: initial-report-when
-  lang: es
-  question: ¿Cuándo debe presentarse el informe inicial del artículo 6.2?
-  answer: |
-    El informe inicial se presenta a más tardar cuando la Parte autoriza los RMTI del enfoque
-    cooperativo. Cuando sea posible, se presenta junto con el siguiente informe bienal de transparencia.
-  source: Decisión 2/CMA.3, anexo, párr. 18
-  valid_as_of: 2021-11-13
-  tags: [6.2, informe-inicial]
-- id: sop-adaptation
-  lang: es
-  question: ¿Qué parte de las RE6.4 va al Fondo de Adaptación?
-  answer: |
-    Al expedirse las RE6.4, el 5 % se transfiere a la cuenta del Fondo de Adaptación, además de una
-    contribución monetaria que fija el Órgano de Supervisión.
-  source: Decisión 3/CMA.3, anexo, párr. 67
-  valid_as_of: 2021-11-13
-  tags: [6.4, share-of-proceeds]
-";
-
-const FAQ_EN: &str = "\
-- id: ca-what-is
-  lang: en
-  question: What is a corresponding adjustment?
-  answer: |
-    A corresponding adjustment is an accounting entry in the emissions balance. The Party that
-    first transfers ITMOs adds them, and the Party that uses them subtracts them, so that one tonne is
-    never counted twice.
-  source: Decision 2/CMA.3, annex, chapter III
-  valid_as_of: 2021-11-13
-  tags: [6.2, corresponding-adjustment]
-";
-
-/// A data dir and knowledge base of the test's own, so tests run in parallel without sharing state.
-struct Sandbox {
-    _dir: tempfile::TempDir,
-    kb: PathBuf,
-    data: PathBuf,
-}
-
-impl Sandbox {
-    fn new() -> Sandbox {
-        let dir = tempfile::tempdir().unwrap();
-        let kb = dir.path().join("kb");
-        std::fs::create_dir_all(&kb).unwrap();
-        std::fs::write(kb.join("a.es.yaml"), FAQ_ES).unwrap();
-        std::fs::write(kb.join("a.en.yaml"), FAQ_EN).unwrap();
-        let data = dir.path().join("data");
-        Sandbox {
-            _dir: dir,
-            kb,
-            data,
-        }
-    }
-
-    fn consulta(&self) -> Command {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_consulta"));
-        command
-            .env_remove("CONSULTA_CONFIG")
-            .env("CONSULTA_KB_DIR", &self.kb)
-            .arg("--data-dir")
-            .arg(&self.data);
-        command
-    }
-
-    fn run(&self, args: &[&str]) -> Output {
-        self.consulta().args(args).output().unwrap()
-    }
-
-    fn ingested(self) -> Sandbox {
-        let out = self.run(&["ingest"]);
-        assert!(out.status.success(), "ingest failed: {}", stderr(&out));
-        self
-    }
-}
-
-fn stdout(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
+use common::{FAQ_EN, Sandbox, stderr, stdout};
 
 #[test]
 fn ask_prints_a_cited_answer() {

@@ -147,6 +147,14 @@ pub trait Assistant: Send + Sync {
         rating: Rating,
     ) -> BoxFuture<'_, Result<(), AssistantError>>;
 
+    /// 👍 / 👎 on an expert's answer, by the person who asked.
+    fn rate_ticket(
+        &self,
+        by: Identity,
+        ticket: TicketId,
+        rating: Rating,
+    ) -> BoxFuture<'_, Result<Ticket, AssistantError>>;
+
     /// The tickets a user opened that still wait for an expert or an answer, newest first (`/status`).
     fn open_tickets_of(&self, user: Identity)
     -> BoxFuture<'_, Result<Vec<Ticket>, AssistantError>>;
@@ -257,6 +265,15 @@ impl Assistant for LocalAssistant {
         self.blocking(move |this| Ok(this.desk.rate_answer(&by, question, rating)?))
     }
 
+    fn rate_ticket(
+        &self,
+        by: Identity,
+        ticket: TicketId,
+        rating: Rating,
+    ) -> BoxFuture<'_, Result<Ticket, AssistantError>> {
+        self.blocking(move |this| Ok(this.desk.rate_ticket(&by, &ticket, rating)?))
+    }
+
     fn open_tickets_of(
         &self,
         user: Identity,
@@ -280,6 +297,22 @@ impl Assistant for LocalAssistant {
     fn forget(&self, user: Identity) -> BoxFuture<'_, Result<Forgotten, AssistantError>> {
         self.blocking(move |this| Ok(this.desk.forget(&user)?))
     }
+}
+
+/// What the expert is shown of an answer's citations when its question becomes a ticket.
+pub fn retrieved_passages(citations: &[Citation]) -> Vec<RetrievedPassage> {
+    citations
+        .iter()
+        .map(|c| RetrievedPassage {
+            title: c.title.clone(),
+            section: c.section.clone(),
+            source: c.source.clone(),
+            source_url: c.source_url.clone(),
+            date: c.date.clone(),
+            text: c.text.clone(),
+            score: c.score,
+        })
+        .collect()
 }
 
 /// What a question is about, from the passages its answer cites: their topics and countries, each

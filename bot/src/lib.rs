@@ -10,4 +10,8 @@ pub mod assistant;
 #[warn(missing_docs)]
 pub mod desk;
 #[warn(missing_docs)]
+pub mod remote;
+#[warn(missing_docs)]
+pub mod service;
+#[warn(missing_docs)]
 pub mod telegram;

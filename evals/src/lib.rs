@@ -11,7 +11,9 @@
 //! ```
 
 pub mod gold;
+pub mod load;
 pub mod metrics;
 pub mod report;
 pub mod run;
 pub mod thresholds;
+pub mod timing;

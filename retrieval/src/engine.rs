@@ -201,6 +201,11 @@ impl Engine {
         *slot = glossary.map(Arc::new);
     }
 
+    /// The embedding model, for callers that embed texts of their own (the desk's coverage report).
+    pub fn embedder(&self) -> Arc<dyn Embedder> {
+        self.inner.embedder.clone()
+    }
+
     /// The engine's settings.
     pub fn config(&self) -> &RetrievalConfig {
         &self.inner.config

@@ -4,6 +4,8 @@ mod ask;
 mod eval;
 mod ingest;
 mod report;
+mod serve;
+mod shutdown;
 mod telegram;
 mod tickets;
 
@@ -25,6 +27,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Eval(args) => eval::run(&settings, args),
         Command::Tickets(args) => tickets::run(&settings, args),
         Command::Report(args) => report::run(&settings, args),
-        Command::Telegram => telegram::run(&settings),
+        Command::Telegram(args) => telegram::run(&settings, args),
+        Command::Serve(args) => serve::run(&settings, args),
     }
 }

@@ -13,7 +13,7 @@ use super::ticket_id::TicketId;
 use super::time::Span;
 
 /// What [`Desk::forget`] removed.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Forgotten {
     /// Tickets deleted.
     pub tickets: usize,

@@ -9,10 +9,10 @@ use teloxide::payloads::{AnswerCallbackQuerySetters, EditMessageTextSetters};
 use teloxide::prelude::*;
 use teloxide::types::{CallbackQuery, MaybeInaccessibleMessage, ParseMode, UpdateKind, User};
 
-use crate::assistant::{AskRequest, Assistant, AssistantError, EscalateRequest, FailureCode};
-use crate::desk::{
-    Action, Asker, Identity, Platform, QuestionId, Rating, RetrievedPassage, TicketId,
+use crate::assistant::{
+    AskRequest, Assistant, AssistantError, EscalateRequest, FailureCode, retrieved_passages,
 };
+use crate::desk::{Action, Asker, Identity, Platform, QuestionId, Rating, TicketId};
 
 use super::flood::{FloodControl, Verdict};
 use super::format::{escape, render_answer};
@@ -327,19 +327,7 @@ async fn ask(
             thread_id: topic_of(message),
             text: question.to_string(),
             language: answer.language,
-            passages: answer
-                .citations
-                .iter()
-                .map(|c| RetrievedPassage {
-                    title: c.title.clone(),
-                    section: c.section.clone(),
-                    source: c.source.clone(),
-                    source_url: c.source_url.clone(),
-                    date: c.date.clone(),
-                    text: c.text.clone(),
-                    score: c.score,
-                })
-                .collect(),
+            passages: retrieved_passages(&answer.citations),
         },
     )?;
     send_html(&ctx.bot, message.chat.id.0, &html, &placement, false).await?;

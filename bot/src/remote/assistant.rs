@@ -1,0 +1,190 @@
+use reqwest::Method;
+use serde_json::{Value, json};
+
+use super::client::{ServiceClient, segment};
+use crate::assistant::{AskReply, AskRequest, Assistant, AssistantError, EscalateRequest};
+use crate::desk::{
+    Action, BoxFuture, CuratedEntry, Forgotten, Identity, QuestionId, Rating, Ticket, TicketId,
+    TransferTarget,
+};
+use crate::service::{ActionResponse, AskResponse, ExpertCheck, FeedbackResponse, TicketList};
+
+/// The [`Assistant`] of a front-end process: every call goes to the service's API.
+#[derive(Debug, Clone)]
+pub struct RemoteAssistant {
+    client: ServiceClient,
+}
+
+impl RemoteAssistant {
+    /// Calls the service through `client`.
+    pub fn new(client: ServiceClient) -> Self {
+        RemoteAssistant { client }
+    }
+
+    async fn act_remote(
+        &self,
+        by: Identity,
+        ticket: TicketId,
+        action: Action,
+    ) -> Result<Ticket, AssistantError> {
+        let (verb, body) = match action {
+            Action::Claim => ("claim", json!({})),
+            Action::Unclaim => ("unclaim", json!({})),
+            Action::Answer { text } => ("answer", json!({ "text": text })),
+            Action::Note { text } => ("note", json!({ "text": text })),
+            Action::Close { reason } => ("close", json!({ "reason": reason })),
+            Action::Reopen { reason } => ("reopen", json!({ "reason": reason })),
+            Action::Transfer(TransferTarget::Expert(_) | TransferTarget::Group(_)) => {
+                return Err(AssistantError::new(
+                    crate::assistant::FailureCode::BadRequest,
+                    "transfers are made from the command line or the console",
+                ));
+            }
+        };
+        let path = format!("/v1/tickets/{}/{verb}", segment(ticket.as_str()));
+        let reply: ActionResponse = self
+            .client
+            .json(Method::POST, &path, Some(&by), Some(&body))
+            .await?;
+        Ok(reply.ticket)
+    }
+}
+
+impl Assistant for RemoteAssistant {
+    fn ask(&self, request: AskRequest) -> BoxFuture<'_, Result<AskReply, AssistantError>> {
+        Box::pin(async move {
+            let body = json!({
+                "question": request.question,
+                "language": request.language,
+                "user_lang": request.user_lang,
+                "top_k": request.top_k,
+                "asker": request.asker,
+            });
+            let reply: AskResponse = self
+                .client
+                .json(Method::POST, "/v1/ask", None, Some(&body))
+                .await?;
+            Ok(AskReply {
+                question_id: reply.question_id,
+                answer: reply.answer,
+            })
+        })
+    }
+
+    fn escalate(&self, request: EscalateRequest) -> BoxFuture<'_, Result<Ticket, AssistantError>> {
+        Box::pin(async move {
+            let body = json!({
+                "question_id": request.question_id,
+                "question": request.question,
+                "language": request.language,
+                "asker": request.asker,
+                "passages": request.passages,
+            });
+            Ok(self
+                .client
+                .json(Method::POST, "/v1/escalations", None, Some(&body))
+                .await?)
+        })
+    }
+
+    fn act(
+        &self,
+        by: Identity,
+        ticket: TicketId,
+        action: Action,
+    ) -> BoxFuture<'_, Result<Ticket, AssistantError>> {
+        Box::pin(self.act_remote(by, ticket, action))
+    }
+
+    fn approve(
+        &self,
+        by: Identity,
+        ticket: TicketId,
+    ) -> BoxFuture<'_, Result<CuratedEntry, AssistantError>> {
+        Box::pin(async move {
+            let path = format!("/v1/tickets/{}/approve", segment(ticket.as_str()));
+            let reply: ActionResponse = self
+                .client
+                .json(Method::POST, &path, Some(&by), Some(&json!({})))
+                .await?;
+            reply.curated.ok_or_else(|| {
+                AssistantError::new(
+                    crate::assistant::FailureCode::Internal,
+                    "the service approved but sent no curated entry",
+                )
+            })
+        })
+    }
+
+    fn rate_answer(
+        &self,
+        by: Identity,
+        question: QuestionId,
+        rating: Rating,
+    ) -> BoxFuture<'_, Result<(), AssistantError>> {
+        Box::pin(async move {
+            let body = json!({ "rating": rating, "question_id": question, "by": by });
+            let _: FeedbackResponse = self
+                .client
+                .json(Method::POST, "/v1/feedback", None, Some(&body))
+                .await?;
+            Ok(())
+        })
+    }
+
+    fn rate_ticket(
+        &self,
+        by: Identity,
+        ticket: TicketId,
+        rating: Rating,
+    ) -> BoxFuture<'_, Result<Ticket, AssistantError>> {
+        Box::pin(async move {
+            let body = json!({ "rating": rating, "ticket": ticket.as_str(), "by": by });
+            let reply: FeedbackResponse = self
+                .client
+                .json(Method::POST, "/v1/feedback", None, Some(&body))
+                .await?;
+            reply.ticket.ok_or_else(|| {
+                AssistantError::new(
+                    crate::assistant::FailureCode::Internal,
+                    "the service recorded the rating but sent no ticket",
+                )
+            })
+        })
+    }
+
+    fn open_tickets_of(
+        &self,
+        user: Identity,
+    ) -> BoxFuture<'_, Result<Vec<Ticket>, AssistantError>> {
+        Box::pin(async move {
+            let path = format!("/v1/users/{}/tickets", segment(&user.to_string()));
+            let list: TicketList = self
+                .client
+                .json::<Value, _>(Method::GET, &path, None, None)
+                .await?;
+            Ok(list.tickets)
+        })
+    }
+
+    fn is_expert(&self, identity: Identity) -> BoxFuture<'_, Result<bool, AssistantError>> {
+        Box::pin(async move {
+            let path = format!("/v1/experts/{}", segment(&identity.to_string()));
+            let check: ExpertCheck = self
+                .client
+                .json::<Value, _>(Method::GET, &path, None, None)
+                .await?;
+            Ok(check.expert)
+        })
+    }
+
+    fn forget(&self, user: Identity) -> BoxFuture<'_, Result<Forgotten, AssistantError>> {
+        Box::pin(async move {
+            let path = format!("/v1/users/{}", segment(&user.to_string()));
+            Ok(self
+                .client
+                .json::<Value, _>(Method::DELETE, &path, None, None)
+                .await?)
+        })
+    }
+}

@@ -1,0 +1,14 @@
+//! A front-end in its own process, talking to a running `consulta serve` (`--service-url`).
+//!
+//! [`RemoteAssistant`] makes the [`crate::assistant::Assistant`] calls over the service's API, and
+//! [`RelayClient`] collects the desk's messages for the front-end's platform and delivers them through
+//! the local [`crate::desk::FrontEnd`]. With both, a bot process holds no desk state: the service stays
+//! the only owner of the desk's database, and the bot can be restarted or replicated freely.
+
+mod assistant;
+mod client;
+mod relay_client;
+
+pub use assistant::RemoteAssistant;
+pub use client::{RemoteError, ServiceClient};
+pub use relay_client::RelayClient;

@@ -1,0 +1,343 @@
+//! The asking side of the API: questions, searches, ratings, escalations, and the web visitor's
+//! conversation (where experts' answers arrive).
+
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::HeaderMap;
+use consulta_corpus::Lang;
+use consulta_retrieval::{Answer, AskOptions, Hit, Leg, SearchFilter, SearchOptions};
+use serde::{Deserialize, Serialize};
+
+use super::Service;
+use super::auth::Caller;
+use super::error::ApiError;
+use super::inbox::{InboxMessage, SessionId};
+use crate::assistant::{AskRequest, EscalateRequest, retrieved_passages};
+use crate::desk::{
+    Asker, Forgotten, Identity, Platform, QuestionId, Rating, RetrievedPassage, Ticket, TicketId,
+};
+
+/// Most passages a search may return: a bigger page is a scrape, not a search.
+const MAX_SEARCH_K: usize = 50;
+/// Longest display name a visitor may give; experts see it on the ticket card.
+const MAX_NAME_CHARS: usize = 80;
+
+/// `POST /v1/ask`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AskBody {
+    question: String,
+    /// Answer in this language whatever the question looks like.
+    language: Option<Lang>,
+    /// The visitor's conversation, for ratings, escalation and the expert's answer; made by the page.
+    session: Option<String>,
+    /// How the visitor wants to be named to experts.
+    name: Option<String>,
+    /// Cite this many passages.
+    top_k: Option<usize>,
+    /// Front-end token only: the platform user who asks.
+    asker: Option<Asker>,
+    /// Front-end token only: the user's platform language, used when the question is too short.
+    user_lang: Option<Lang>,
+}
+
+/// The reply of `POST /v1/ask`: the answer exactly as `consulta ask --json` prints it, plus the id
+/// the question was recorded under.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct AskResponse {
+    /// For `POST /v1/feedback` and `POST /v1/escalations`.
+    pub question_id: QuestionId,
+    /// The answer.
+    #[serde(flatten)]
+    pub answer: Answer,
+}
+
+pub(super) async fn ask(
+    State(service): State<Service>,
+    headers: HeaderMap,
+    Json(body): Json<AskBody>,
+) -> Result<Json<AskResponse>, ApiError> {
+    let caller = Caller::from_headers(&headers, &service.state.config)?;
+    let asker = asker_for(&caller, body.asker, body.session.as_deref(), body.name)?;
+    let request = AskRequest {
+        asker,
+        question: body.question,
+        language: body.language,
+        user_lang: body.user_lang,
+        top_k: body.top_k.map(|k| k.clamp(1, MAX_SEARCH_K)),
+    };
+    let reply = service.state.assistant.ask(request).await?;
+    Ok(Json(AskResponse {
+        question_id: reply.question_id,
+        answer: reply.answer,
+    }))
+}
+
+/// Who asks: a front-end names its user; a visitor is their session.
+fn asker_for(
+    caller: &Caller,
+    asker: Option<Asker>,
+    session: Option<&str>,
+    name: Option<String>,
+) -> Result<Asker, ApiError> {
+    if let Some(asker) = asker {
+        caller.require_frontend()?;
+        return Ok(asker);
+    }
+    let session = visitor_session(session)?;
+    let display_name = name
+        .map(|n| n.trim().chars().take(MAX_NAME_CHARS).collect::<String>())
+        .filter(|n| !n.is_empty())
+        .unwrap_or_else(|| "web visitor".to_string());
+    Ok(Asker {
+        platform: Platform::Web,
+        chat_id: session.as_str().to_string(),
+        user_id: session.as_str().to_string(),
+        display_name,
+    })
+}
+
+fn visitor_session(session: Option<&str>) -> Result<SessionId, ApiError> {
+    let session = session.ok_or_else(|| {
+        ApiError::bad_request("give a `session`: a random id of 16 to 64 letters, digits or dashes")
+    })?;
+    SessionId::parse(session).map_err(|e| ApiError::bad_request(e.to_string()))
+}
+
+/// `POST /v1/search`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SearchBody {
+    query: String,
+    #[serde(default)]
+    leg: Option<Leg>,
+    #[serde(default)]
+    k: Option<usize>,
+    #[serde(default)]
+    language: Option<Lang>,
+    #[serde(default)]
+    filter: SearchFilter,
+}
+
+/// The passages found, best first.
+#[derive(Debug, Serialize)]
+pub struct SearchResponse {
+    hits: Vec<Hit>,
+}
+
+pub(super) async fn search(
+    State(service): State<Service>,
+    Json(body): Json<SearchBody>,
+) -> Result<Json<SearchResponse>, ApiError> {
+    if body.query.trim().is_empty() {
+        return Err(ApiError::bad_request("the query is empty"));
+    }
+    let options = SearchOptions {
+        leg: body.leg.unwrap_or(Leg::Hybrid),
+        k: body.k.unwrap_or(10).clamp(1, MAX_SEARCH_K),
+        filter: body.filter,
+        language: body.language,
+    };
+    let engine = service.state.engine.clone();
+    let hits = tokio::task::spawn_blocking(move || engine.search(&body.query, &options))
+        .await
+        .map_err(ApiError::internal)?
+        .map_err(|e| ApiError::from(crate::assistant::AssistantError::from(e)))?;
+    Ok(Json(SearchResponse { hits }))
+}
+
+/// `POST /v1/feedback`: 👍/👎 on Consulta's answer (`question_id`) or on an expert's (`ticket`).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FeedbackBody {
+    rating: Rating,
+    question_id: Option<QuestionId>,
+    ticket: Option<TicketId>,
+    session: Option<String>,
+    /// Front-end token only: the platform user who rates.
+    by: Option<Identity>,
+}
+
+/// What a rating changed.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct FeedbackResponse {
+    /// Always `true`: failures are errors.
+    pub recorded: bool,
+    /// The rated ticket, when an expert's answer was rated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ticket: Option<Ticket>,
+}
+
+pub(super) async fn feedback(
+    State(service): State<Service>,
+    headers: HeaderMap,
+    Json(body): Json<FeedbackBody>,
+) -> Result<Json<FeedbackResponse>, ApiError> {
+    let caller = Caller::from_headers(&headers, &service.state.config)?;
+    let by = rater(&caller, body.by, body.session.as_deref())?;
+    let assistant = &service.state.assistant;
+    let ticket = match (body.question_id, body.ticket) {
+        (Some(question), None) => {
+            assistant.rate_answer(by, question, body.rating).await?;
+            None
+        }
+        (None, Some(ticket)) => Some(assistant.rate_ticket(by, ticket, body.rating).await?),
+        _ => {
+            return Err(ApiError::bad_request(
+                "rate either a `question_id` (Consulta's answer) or a `ticket` (an expert's answer)",
+            ));
+        }
+    };
+    Ok(Json(FeedbackResponse {
+        recorded: true,
+        ticket,
+    }))
+}
+
+fn rater(
+    caller: &Caller,
+    by: Option<Identity>,
+    session: Option<&str>,
+) -> Result<Identity, ApiError> {
+    match by {
+        Some(identity) => {
+            caller.require_frontend()?;
+            Ok(identity)
+        }
+        None => Ok(Identity::new(
+            Platform::Web,
+            visitor_session(session)?.as_str(),
+        )),
+    }
+}
+
+/// `POST /v1/escalations`: hand a question to the experts.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EscalationBody {
+    /// The recorded question (from `POST /v1/ask`): its text, language and passages are used.
+    question_id: Option<QuestionId>,
+    /// A question that was not asked first (front-ends only, or a visitor's direct request).
+    question: Option<String>,
+    language: Option<Lang>,
+    session: Option<String>,
+    name: Option<String>,
+    /// Front-end token only.
+    asker: Option<Asker>,
+    /// Front-end token only: what Consulta found, shown to the expert.
+    #[serde(default)]
+    passages: Vec<RetrievedPassage>,
+}
+
+pub(super) async fn escalate(
+    State(service): State<Service>,
+    headers: HeaderMap,
+    Json(body): Json<EscalationBody>,
+) -> Result<Json<Ticket>, ApiError> {
+    let caller = Caller::from_headers(&headers, &service.state.config)?;
+    if !body.passages.is_empty() {
+        caller.require_frontend()?;
+    }
+    let asker = asker_for(&caller, body.asker, body.session.as_deref(), body.name)?;
+    let mut request = EscalateRequest {
+        question: body.question.unwrap_or_default(),
+        language: body.language.unwrap_or(Lang::En),
+        question_id: body.question_id,
+        passages: body.passages,
+        asker,
+    };
+    if let Some(id) = body.question_id {
+        recorded_question(&service, id, &mut request).await?;
+    } else if request.question.trim().is_empty() {
+        return Err(ApiError::bad_request(
+            "give the `question_id` of an asked question, or the `question`",
+        ));
+    }
+    Ok(Json(service.state.assistant.escalate(request).await?))
+}
+
+/// Fills an escalation of a recorded question with its text, language and passages, after checking
+/// that whoever escalates is whoever asked.
+async fn recorded_question(
+    service: &Service,
+    id: QuestionId,
+    request: &mut EscalateRequest,
+) -> Result<(), ApiError> {
+    let record = service.state.desk.question(id)?;
+    if record.user.as_ref() != Some(&request.asker.identity()) {
+        return Err(ApiError::forbidden(
+            "only the person who asked can escalate this question",
+        ));
+    }
+    let text = record
+        .text
+        .ok_or_else(|| ApiError::not_found("that question was forgotten"))?;
+    request.language = record.language;
+    if request.passages.is_empty() {
+        let engine = service.state.engine.clone();
+        let options = AskOptions {
+            language: Some(record.language),
+            ..AskOptions::default()
+        };
+        let asked = text.clone();
+        let answer = tokio::task::spawn_blocking(move || engine.ask(&asked, &options))
+            .await
+            .map_err(ApiError::internal)?
+            .map_err(|e| ApiError::from(crate::assistant::AssistantError::from(e)))?;
+        request.passages = retrieved_passages(&answer.citations);
+    }
+    request.question = text;
+    Ok(())
+}
+
+/// `GET /v1/conversations/{session}/messages?after=N`.
+#[derive(Debug, Deserialize)]
+pub struct AfterQuery {
+    #[serde(default)]
+    after: u64,
+}
+
+/// The visitor's messages from the desk.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct ConversationResponse {
+    /// Oldest first; ask again with `after` = the last `seq`.
+    pub messages: Vec<InboxMessage>,
+}
+
+pub(super) async fn conversation(
+    State(service): State<Service>,
+    Path(session): Path<String>,
+    Query(query): Query<AfterQuery>,
+) -> Result<Json<ConversationResponse>, ApiError> {
+    let session = visitor_session(Some(&session))?;
+    let messages = service
+        .state
+        .inbox
+        .messages_after(&session, query.after)
+        .map_err(ApiError::internal)?;
+    Ok(Json(ConversationResponse { messages }))
+}
+
+/// What forgetting a visitor removed.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct ForgetResponse {
+    /// What the desk deleted.
+    pub desk: Forgotten,
+    /// Messages deleted from the visitor's conversation.
+    pub messages: usize,
+}
+
+pub(super) async fn forget_conversation(
+    State(service): State<Service>,
+    Path(session): Path<String>,
+) -> Result<Json<ForgetResponse>, ApiError> {
+    let session = visitor_session(Some(&session))?;
+    let identity = Identity::new(Platform::Web, session.as_str());
+    let desk = service.state.assistant.forget(identity).await?;
+    let messages = service
+        .state
+        .inbox
+        .forget(&session)
+        .map_err(ApiError::internal)?;
+    Ok(Json(ForgetResponse { desk, messages }))
+}

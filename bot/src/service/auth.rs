@@ -1,0 +1,188 @@
+use axum::http::HeaderMap;
+use axum::http::header::AUTHORIZATION;
+use sha2::{Digest, Sha256};
+
+use super::config::ServiceConfig;
+use super::error::ApiError;
+use crate::desk::Identity;
+
+/// The header that names who an expert or a front-end acts as (`web:ana`, `telegram:7`).
+pub const IDENTITY_HEADER: &str = "x-consulta-identity";
+
+/// Who is calling, from the bearer token. Tokens name roles, not people: the expert console's token is
+/// shared by the experts, each of whom names their own identity, which the desk then authorises.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Caller {
+    /// No token: a visitor of the chat page.
+    Visitor,
+    /// The expert token, acting as this identity.
+    Expert(Identity),
+    /// A front-end process, acting for its platform's users (who it names per request).
+    FrontEnd,
+    /// The operator.
+    Admin,
+}
+
+impl Caller {
+    /// Reads the caller from the request headers. A token that matches no configured role is refused
+    /// rather than treated as a visitor, so a typo in a script's token fails loudly.
+    pub fn from_headers(headers: &HeaderMap, config: &ServiceConfig) -> Result<Caller, ApiError> {
+        let Some(value) = headers.get(AUTHORIZATION) else {
+            return Ok(Caller::Visitor);
+        };
+        let token = value
+            .to_str()
+            .ok()
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(str::trim)
+            .ok_or_else(|| {
+                ApiError::unauthorized("the Authorization header must be `Bearer <token>`")
+            })?;
+        if same_secret(token, &config.admin_token) {
+            return Ok(Caller::Admin);
+        }
+        if same_secret(token, &config.frontend_token) {
+            return Ok(Caller::FrontEnd);
+        }
+        if same_secret(token, &config.expert_token) {
+            let identity = acting_identity(headers)?.ok_or_else(|| {
+                ApiError::bad_request(format!(
+                    "name the expert in the {IDENTITY_HEADER} header, e.g. web:ana"
+                ))
+            })?;
+            return Ok(Caller::Expert(identity));
+        }
+        Err(ApiError::unauthorized(
+            "unknown token: check the token configured in [service]",
+        ))
+    }
+
+    /// The identity an expert action is done as: the expert's own, or the one a front-end names.
+    pub fn expert_identity(&self, headers: &HeaderMap) -> Result<Identity, ApiError> {
+        match self {
+            Caller::Expert(identity) => Ok(identity.clone()),
+            Caller::FrontEnd => acting_identity(headers)?.ok_or_else(|| {
+                ApiError::bad_request(format!("name the expert in the {IDENTITY_HEADER} header"))
+            }),
+            Caller::Admin | Caller::Visitor => Err(ApiError::unauthorized(
+                "expert routes need the expert token (Authorization: Bearer ...) and an identity",
+            )),
+        }
+    }
+
+    /// Refuses everyone but a front-end process.
+    pub fn require_frontend(&self) -> Result<(), ApiError> {
+        match self {
+            Caller::FrontEnd => Ok(()),
+            Caller::Visitor => Err(ApiError::unauthorized(
+                "this route needs the front-end token (service.frontend_token)",
+            )),
+            _ => Err(ApiError::forbidden("this route is for front-end processes")),
+        }
+    }
+
+    /// Refuses everyone but the operator.
+    pub fn require_admin(&self) -> Result<(), ApiError> {
+        match self {
+            Caller::Admin => Ok(()),
+            Caller::Visitor => Err(ApiError::unauthorized(
+                "this route needs the admin token (service.admin_token)",
+            )),
+            _ => Err(ApiError::forbidden("this route needs the admin token")),
+        }
+    }
+}
+
+fn acting_identity(headers: &HeaderMap) -> Result<Option<Identity>, ApiError> {
+    let Some(value) = headers.get(IDENTITY_HEADER) else {
+        return Ok(None);
+    };
+    let text = value
+        .to_str()
+        .map_err(|_| ApiError::bad_request(format!("the {IDENTITY_HEADER} header is not text")))?;
+    text.parse::<Identity>()
+        .map(Some)
+        .map_err(|e| ApiError::bad_request(format!("{IDENTITY_HEADER}: {e}")))
+}
+
+/// Compares a presented token with a configured one without leaking, through timing, how much of it
+/// matched or how long it is: both are hashed, and the digests are compared in full. An empty
+/// configured token never matches: it means the role is off.
+pub fn same_secret(presented: &str, configured: &str) -> bool {
+    if configured.is_empty() {
+        return false;
+    }
+    let a = Sha256::digest(presented.as_bytes());
+    let b = Sha256::digest(configured.as_bytes());
+    a.iter()
+        .zip(b.iter())
+        .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+        == 0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::HeaderValue;
+
+    fn config() -> ServiceConfig {
+        ServiceConfig {
+            expert_token: "e-token".into(),
+            admin_token: "a-token".into(),
+            ..ServiceConfig::default()
+        }
+    }
+
+    fn headers(pairs: &[(&'static str, &str)]) -> HeaderMap {
+        let mut map = HeaderMap::new();
+        for (name, value) in pairs {
+            map.insert(*name, HeaderValue::from_str(value).unwrap());
+        }
+        map
+    }
+
+    #[test]
+    fn tokens_pick_the_role_and_an_empty_token_turns_a_role_off() {
+        let config = config();
+        assert_eq!(
+            Caller::from_headers(&headers(&[]), &config).unwrap(),
+            Caller::Visitor
+        );
+        assert_eq!(
+            Caller::from_headers(&headers(&[("authorization", "Bearer a-token")]), &config)
+                .unwrap(),
+            Caller::Admin
+        );
+        let expert = headers(&[
+            ("authorization", "Bearer e-token"),
+            (IDENTITY_HEADER, "web:ana"),
+        ]);
+        assert_eq!(
+            Caller::from_headers(&expert, &config).unwrap(),
+            Caller::Expert("web:ana".parse().unwrap())
+        );
+        // frontend_token is empty: presenting an empty token is not the front-end role.
+        let error =
+            Caller::from_headers(&headers(&[("authorization", "Bearer ")]), &config).unwrap_err();
+        assert_eq!(error.code, "unauthorized");
+        let wrong = Caller::from_headers(&headers(&[("authorization", "Bearer nope")]), &config);
+        assert_eq!(wrong.unwrap_err().code, "unauthorized");
+    }
+
+    #[test]
+    fn the_expert_token_needs_an_identity() {
+        let error =
+            Caller::from_headers(&headers(&[("authorization", "Bearer e-token")]), &config())
+                .unwrap_err();
+        assert_eq!(error.code, "bad_request");
+        assert!(error.message.contains(IDENTITY_HEADER));
+    }
+
+    #[test]
+    fn same_secret_needs_the_whole_token() {
+        assert!(same_secret("abc", "abc"));
+        assert!(!same_secret("ab", "abc"));
+        assert!(!same_secret("abcd", "abc"));
+        assert!(!same_secret("", ""));
+    }
+}

@@ -1,0 +1,101 @@
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+
+use crate::assistant::{AssistantError, FailureCode};
+use crate::desk::DeskError;
+
+/// An API failure: an HTTP status, a stable machine-readable code that clients can branch on, and a
+/// message a person can act on. Every error response has this JSON shape.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiError {
+    /// The HTTP status.
+    pub status: StatusCode,
+    /// Stable, documented in the OpenAPI document (`bad_request`, `unauthorized`, ...).
+    pub code: &'static str,
+    /// For the person reading it.
+    pub message: String,
+}
+
+#[derive(Serialize)]
+struct ErrorBody<'a> {
+    error: ErrorDetail<'a>,
+}
+
+#[derive(Serialize)]
+struct ErrorDetail<'a> {
+    code: &'a str,
+    message: &'a str,
+}
+
+impl ApiError {
+    /// A failure with status `status` and code `code`.
+    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+        ApiError {
+            status,
+            code,
+            message: message.into(),
+        }
+    }
+
+    /// The request is malformed or breaks a rule (empty question, unknown action).
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        ApiError::new(StatusCode::BAD_REQUEST, "bad_request", message)
+    }
+
+    /// No credentials, or wrong ones.
+    pub fn unauthorized(message: impl Into<String>) -> Self {
+        ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized", message)
+    }
+
+    /// Valid credentials that do not allow this.
+    pub fn forbidden(message: impl Into<String>) -> Self {
+        ApiError::new(StatusCode::FORBIDDEN, "forbidden", message)
+    }
+
+    /// Nothing with that id.
+    pub fn not_found(message: impl Into<String>) -> Self {
+        ApiError::new(StatusCode::NOT_FOUND, "not_found", message)
+    }
+
+    /// Our fault; the message goes to the logs, the client gets a generic one.
+    pub fn internal(message: impl std::fmt::Display) -> Self {
+        tracing::error!(error = %message, "request failed");
+        ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "internal error; the operator's logs say more",
+        )
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let body = ErrorBody {
+            error: ErrorDetail {
+                code: self.code,
+                message: &self.message,
+            },
+        };
+        (self.status, Json(body)).into_response()
+    }
+}
+
+impl From<AssistantError> for ApiError {
+    fn from(error: AssistantError) -> Self {
+        match error.code {
+            FailureCode::BadRequest => ApiError::bad_request(error.message),
+            FailureCode::Forbidden => ApiError::forbidden(error.message),
+            FailureCode::NotFound => ApiError::not_found(error.message),
+            FailureCode::Conflict => ApiError::new(StatusCode::CONFLICT, "conflict", error.message),
+            FailureCode::Internal => ApiError::internal(error.message),
+        }
+    }
+}
+
+impl From<DeskError> for ApiError {
+    fn from(error: DeskError) -> Self {
+        AssistantError::from(error).into()
+    }
+}

@@ -1,0 +1,110 @@
+//! Probes, metrics and the JSON 404.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::{StatusCode, Uri, header};
+use axum::response::IntoResponse;
+use serde::Serialize;
+
+use super::Service;
+use super::error::ApiError;
+use super::metrics::Snapshot;
+use crate::desk::Status;
+
+/// The process is up and serving HTTP.
+pub(super) async fn healthz() -> &'static str {
+    "ok\n"
+}
+
+/// What `/readyz` reports.
+#[derive(Debug, Serialize)]
+pub struct Readiness {
+    /// `ready`, or why not.
+    status: &'static str,
+    /// Passages searchable now.
+    passages: usize,
+    /// Vectors in the vector store (absent when it cannot be counted).
+    vectors: Option<usize>,
+}
+
+/// Ready to answer: the indexes hold passages and the vector store answers. A service without a
+/// knowledge base is up but not ready, so a load balancer keeps traffic away until `ingest` ran.
+pub(super) async fn readyz(State(service): State<Service>) -> impl IntoResponse {
+    let engine = service.state.engine.clone();
+    let stats = tokio::task::spawn_blocking(move || engine.stats()).await;
+    let Ok(stats) = stats else {
+        return (
+            StatusCode::SERVICE_UNAVAILABLE,
+            Json(Readiness {
+                status: "the index could not be read",
+                passages: 0,
+                vectors: None,
+            }),
+        );
+    };
+    let (code, status) = match stats.vectors {
+        None => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            "the vector store does not answer",
+        ),
+        Some(_) if stats.passages == 0 => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            "no passages indexed: run `consulta ingest`",
+        ),
+        Some(_) => (StatusCode::OK, "ready"),
+    };
+    (
+        code,
+        Json(Readiness {
+            status,
+            passages: stats.passages,
+            vectors: stats.vectors,
+        }),
+    )
+}
+
+/// Prometheus metrics.
+pub(super) async fn metrics(State(service): State<Service>) -> Result<impl IntoResponse, ApiError> {
+    let state = service.state.clone();
+    let snapshot = tokio::task::spawn_blocking(move || -> Result<Snapshot, ApiError> {
+        let tickets = state.desk.tickets()?;
+        let statuses = [
+            Status::Open,
+            Status::Claimed,
+            Status::Answered,
+            Status::Closed,
+            Status::Reopened,
+        ];
+        Ok(Snapshot {
+            tickets: statuses
+                .iter()
+                .map(|s| {
+                    (
+                        s.as_str(),
+                        tickets.iter().filter(|t| t.status == *s).count(),
+                    )
+                })
+                .collect(),
+            outbox_backlog: state.desk.pending_messages()?.len(),
+            dead_letters: state.desk.dead_letters()?.len(),
+            passages: state.engine.stats().passages,
+        })
+    })
+    .await
+    .map_err(ApiError::internal)??;
+    Ok((
+        [(
+            header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
+        service.state.metrics.render(&snapshot),
+    ))
+}
+
+/// Unknown paths get the same JSON error shape as everything else.
+pub(super) async fn not_found(uri: Uri) -> ApiError {
+    ApiError::not_found(format!(
+        "no route {}; the API is described at /openapi.json",
+        uri.path()
+    ))
+}

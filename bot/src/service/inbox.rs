@@ -1,0 +1,225 @@
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::desk::{
+    BoxFuture, Clock, Delivery, DeliveryError, FrontEnd, MessageKind, Platform, SystemClock,
+    TicketId, Timestamp,
+};
+
+/// The longest a web session id may be; they are random tokens the page makes, not user data.
+const MAX_SESSION_CHARS: usize = 64;
+/// The shortest: shorter ids could be guessed, and the id is all that guards a conversation.
+const MIN_SESSION_CHARS: usize = 16;
+
+/// A message the desk sent to a visitor of the chat page, kept until the page fetches it (and after,
+/// so a reload shows the conversation again).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InboxMessage {
+    /// Increases with every message to the session; the page asks for those after the last it saw.
+    pub seq: u64,
+    /// What the message is (an expert took the question, the expert's answer).
+    pub kind: MessageKind,
+    /// The ticket it concerns.
+    pub ticket: TicketId,
+    /// The text, in the visitor's language.
+    pub text: String,
+    /// When it arrived.
+    pub at: Timestamp,
+}
+
+/// The web chat's side of the outbox: the desk "delivers" to a visitor by storing the message here,
+/// durably (sled, `DATA_DIR/web`), and the page collects it by polling. Cheap to clone.
+///
+/// The page cannot be reached while closed, so storing is the delivery: the outbox's exactly-once
+/// bookkeeping ends here, and the page may fetch the same message any number of times.
+#[derive(Clone)]
+pub struct WebInbox {
+    db: sled::Db,
+    messages: sled::Tree,
+}
+
+/// A web session id that is not one the chat page could have made.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "a session id is {MIN_SESSION_CHARS} to {MAX_SESSION_CHARS} letters, digits or dashes (the chat page makes one)"
+)]
+pub struct BadSession;
+
+/// A visitor's conversation id: random, made by the chat page, and the only key to its messages.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct SessionId(String);
+
+impl SessionId {
+    /// Checks that `text` could be a session id.
+    pub fn parse(text: &str) -> Result<SessionId, BadSession> {
+        let ok = (MIN_SESSION_CHARS..=MAX_SESSION_CHARS).contains(&text.len())
+            && text.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+        if ok {
+            Ok(SessionId(text.to_string()))
+        } else {
+            Err(BadSession)
+        }
+    }
+
+    /// The id as text (also the visitor's user and chat id in the desk).
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl WebInbox {
+    /// Opens (or creates) the inbox database at `path`.
+    pub fn open(path: &Path) -> Result<WebInbox, sled::Error> {
+        let db = sled::open(path)?;
+        let messages = db.open_tree("messages")?;
+        Ok(WebInbox { db, messages })
+    }
+
+    fn key(session: &str, seq: u64) -> Vec<u8> {
+        let mut key = Vec::with_capacity(session.len() + 9);
+        key.extend_from_slice(session.as_bytes());
+        key.push(0);
+        key.extend_from_slice(&seq.to_be_bytes());
+        key
+    }
+
+    fn prefix(session: &str) -> Vec<u8> {
+        let mut prefix = session.as_bytes().to_vec();
+        prefix.push(0);
+        prefix
+    }
+
+    fn store(
+        &self,
+        session: &str,
+        kind: MessageKind,
+        ticket: TicketId,
+        text: String,
+    ) -> Result<u64, String> {
+        let seq = self.db.generate_id().map_err(|e| e.to_string())? + 1;
+        let message = InboxMessage {
+            seq,
+            kind,
+            ticket,
+            text,
+            at: SystemClock.now(),
+        };
+        let value = serde_json::to_vec(&message).map_err(|e| e.to_string())?;
+        self.messages
+            .insert(Self::key(session, seq), value)
+            .map_err(|e| e.to_string())?;
+        self.db.flush().map_err(|e| e.to_string())?;
+        Ok(seq)
+    }
+
+    /// The session's messages with a sequence number above `after`, oldest first.
+    pub fn messages_after(
+        &self,
+        session: &SessionId,
+        after: u64,
+    ) -> Result<Vec<InboxMessage>, sled::Error> {
+        let start = Self::key(session.as_str(), after.saturating_add(1));
+        let end = Self::key(session.as_str(), u64::MAX);
+        let mut found = Vec::new();
+        for item in self.messages.range(start..=end) {
+            let (_, value) = item?;
+            if let Ok(message) = serde_json::from_slice(&value) {
+                found.push(message);
+            }
+        }
+        Ok(found)
+    }
+
+    /// Deletes everything kept for the session (the visitor's "forget me").
+    pub fn forget(&self, session: &SessionId) -> Result<usize, sled::Error> {
+        let mut removed = 0;
+        for item in self.messages.scan_prefix(Self::prefix(session.as_str())) {
+            let (key, _) = item?;
+            self.messages.remove(key)?;
+            removed += 1;
+        }
+        self.db.flush()?;
+        Ok(removed)
+    }
+}
+
+impl FrontEnd for WebInbox {
+    fn platform(&self) -> Platform {
+        Platform::Web
+    }
+
+    fn send<'a>(&'a self, delivery: Delivery<'a>) -> BoxFuture<'a, Result<String, DeliveryError>> {
+        Box::pin(async move {
+            let message = delivery.message;
+            self.store(
+                delivery.chat_id,
+                message.kind,
+                message.ticket.clone(),
+                message.text.clone(),
+            )
+            .map(|seq| seq.to_string())
+            .map_err(|e| DeliveryError::transient(format!("the web inbox failed: {e}")))
+        })
+    }
+
+    /// A page shows a conversation as a list: a changed message is appended as a new one, so a visitor
+    /// who already read the old version sees that it changed.
+    fn edit<'a>(
+        &'a self,
+        delivery: Delivery<'a>,
+        _message_id: &'a str,
+    ) -> BoxFuture<'a, Result<String, DeliveryError>> {
+        self.send(delivery)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::desk::Message;
+
+    #[test]
+    fn messages_are_kept_per_session_in_order_and_forgotten_on_request() {
+        let dir = tempfile::tempdir().unwrap();
+        let inbox = WebInbox::open(dir.path()).unwrap();
+        let alice = SessionId::parse("alice-0123456789abcdef").unwrap();
+        let bob = SessionId::parse("bob-0123456789abcdefgh").unwrap();
+        let ticket = TicketId::from_sequence(0);
+        let message = |text: &str| Message {
+            kind: MessageKind::ExpertAnswer,
+            ticket: ticket.clone(),
+            text: text.into(),
+        };
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        for (session, text) in [(&alice, "one"), (&bob, "other"), (&alice, "two")] {
+            let message = message(text);
+            runtime
+                .block_on(inbox.send(Delivery {
+                    key: "k",
+                    chat_id: session.as_str(),
+                    message: &message,
+                }))
+                .unwrap();
+        }
+        let all = inbox.messages_after(&alice, 0).unwrap();
+        let texts: Vec<&str> = all.iter().map(|m| m.text.as_str()).collect();
+        assert_eq!(texts, ["one", "two"]);
+        let later = inbox.messages_after(&alice, all[0].seq).unwrap();
+        assert_eq!(later.len(), 1);
+        assert_eq!(later[0].text, "two");
+        assert_eq!(inbox.forget(&alice).unwrap(), 2);
+        assert!(inbox.messages_after(&alice, 0).unwrap().is_empty());
+        assert_eq!(inbox.messages_after(&bob, 0).unwrap().len(), 1);
+    }
+
+    #[test]
+    fn session_ids_must_be_long_random_tokens() {
+        assert!(SessionId::parse("short").is_err());
+        assert!(SessionId::parse("has spaces in it, really long").is_err());
+        assert!(SessionId::parse(&"x".repeat(65)).is_err());
+        assert!(SessionId::parse("0f8e2a34-5b6c-4d7e-8f90-a1b2c3d4e5f6").is_ok());
+    }
+}

@@ -1,0 +1,111 @@
+use std::sync::Arc;
+use std::time::Instant;
+
+use consulta_retrieval::Engine;
+
+use super::metrics::Metrics;
+use crate::assistant::{
+    AskReply, AskRequest, Assistant, AssistantError, EscalateRequest, LocalAssistant,
+};
+use crate::desk::{
+    Action, BoxFuture, CuratedEntry, Desk, Forgotten, Identity, QuestionId, Rating, Ticket,
+    TicketId,
+};
+
+/// An [`Assistant`] that counts what passes through it: every front-end of the process (web,
+/// Telegram, Discord) asks through one, so `/metrics` covers them all.
+pub struct MeteredAssistant {
+    inner: Arc<dyn Assistant>,
+    metrics: Metrics,
+}
+
+impl MeteredAssistant {
+    /// Counts the calls made to `inner`.
+    pub fn new(inner: Arc<dyn Assistant>, metrics: Metrics) -> Self {
+        MeteredAssistant { inner, metrics }
+    }
+
+    /// A metered [`LocalAssistant`] over `engine` and `desk`.
+    pub fn local(engine: Engine, desk: Desk, metrics: Metrics) -> Self {
+        MeteredAssistant::new(Arc::new(LocalAssistant::new(engine, desk)), metrics)
+    }
+}
+
+impl Assistant for MeteredAssistant {
+    fn ask(&self, request: AskRequest) -> BoxFuture<'_, Result<AskReply, AssistantError>> {
+        Box::pin(async move {
+            let started = Instant::now();
+            let reply = self.inner.ask(request).await?;
+            let answer = &reply.answer;
+            self.metrics
+                .question(answer.language, answer.escalate, started.elapsed());
+            Ok(reply)
+        })
+    }
+
+    fn escalate(&self, request: EscalateRequest) -> BoxFuture<'_, Result<Ticket, AssistantError>> {
+        Box::pin(async move {
+            let ticket = self.inner.escalate(request).await?;
+            self.metrics.escalation();
+            Ok(ticket)
+        })
+    }
+
+    fn act(
+        &self,
+        by: Identity,
+        ticket: TicketId,
+        action: Action,
+    ) -> BoxFuture<'_, Result<Ticket, AssistantError>> {
+        self.inner.act(by, ticket, action)
+    }
+
+    fn approve(
+        &self,
+        by: Identity,
+        ticket: TicketId,
+    ) -> BoxFuture<'_, Result<CuratedEntry, AssistantError>> {
+        self.inner.approve(by, ticket)
+    }
+
+    fn rate_answer(
+        &self,
+        by: Identity,
+        question: QuestionId,
+        rating: Rating,
+    ) -> BoxFuture<'_, Result<(), AssistantError>> {
+        Box::pin(async move {
+            self.inner.rate_answer(by, question, rating).await?;
+            self.metrics.rating(rating == Rating::Up);
+            Ok(())
+        })
+    }
+
+    fn rate_ticket(
+        &self,
+        by: Identity,
+        ticket: TicketId,
+        rating: Rating,
+    ) -> BoxFuture<'_, Result<Ticket, AssistantError>> {
+        Box::pin(async move {
+            let rated = self.inner.rate_ticket(by, ticket, rating).await?;
+            self.metrics.rating(rating == Rating::Up);
+            Ok(rated)
+        })
+    }
+
+    fn open_tickets_of(
+        &self,
+        user: Identity,
+    ) -> BoxFuture<'_, Result<Vec<Ticket>, AssistantError>> {
+        self.inner.open_tickets_of(user)
+    }
+
+    fn is_expert(&self, identity: Identity) -> BoxFuture<'_, Result<bool, AssistantError>> {
+        self.inner.is_expert(identity)
+    }
+
+    fn forget(&self, user: Identity) -> BoxFuture<'_, Result<Forgotten, AssistantError>> {
+        self.inner.forget(user)
+    }
+}

@@ -1,0 +1,272 @@
+use std::fmt::Write;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use consulta_corpus::Lang;
+
+/// Upper bounds of the latency histogram's buckets, in seconds: from the compute floor of one query
+/// (~10 ms) to the point where an answer is too slow for a chat.
+const LATENCY_BUCKETS: [f64; 10] = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0];
+
+/// The service's counters, shared by every route and front-end of the process. Cheap to clone.
+///
+/// Gauges that the desk and the indexes already know (tickets by status, the outbox backlog,
+/// passages) are read at scrape time instead of being mirrored here, so they cannot drift.
+#[derive(Clone, Default)]
+pub struct Metrics {
+    inner: Arc<Counters>,
+}
+
+#[derive(Default)]
+struct Counters {
+    /// Questions answered, per answer language (es, pt, en).
+    questions: [AtomicU64; 3],
+    /// Answers that recommended an expert (low confidence or a personal request).
+    low_confidence: AtomicU64,
+    /// Tickets opened.
+    escalations: AtomicU64,
+    /// Ratings received, 👍 then 👎.
+    ratings: [AtomicU64; 2],
+    /// Answer latency histogram: one count per bucket (not cumulative), then the +Inf bucket.
+    latency_buckets: [AtomicU64; LATENCY_BUCKETS.len() + 1],
+    /// Sum of all latencies, in microseconds.
+    latency_sum_micros: AtomicU64,
+    /// HTTP responses by class: 2xx, 4xx, 5xx.
+    responses: [AtomicU64; 3],
+}
+
+fn lang_slot(lang: Lang) -> usize {
+    match lang {
+        Lang::Es => 0,
+        Lang::Pt => 1,
+        Lang::En => 2,
+    }
+}
+
+/// Values only the caller knows at scrape time.
+#[derive(Debug, Clone, Default)]
+pub struct Snapshot {
+    /// Tickets per status name.
+    pub tickets: Vec<(&'static str, usize)>,
+    /// Messages waiting in the outbox.
+    pub outbox_backlog: usize,
+    /// Messages the outbox gave up on.
+    pub dead_letters: usize,
+    /// Passages in the indexes.
+    pub passages: usize,
+}
+
+impl Metrics {
+    /// Counts one answered question and how long it took.
+    pub fn question(&self, lang: Lang, low_confidence: bool, took: Duration) {
+        let c = &self.inner;
+        c.questions[lang_slot(lang)].fetch_add(1, Ordering::Relaxed);
+        if low_confidence {
+            c.low_confidence.fetch_add(1, Ordering::Relaxed);
+        }
+        let seconds = took.as_secs_f64();
+        let slot = LATENCY_BUCKETS
+            .iter()
+            .position(|bound| seconds <= *bound)
+            .unwrap_or(LATENCY_BUCKETS.len());
+        c.latency_buckets[slot].fetch_add(1, Ordering::Relaxed);
+        let micros = u64::try_from(took.as_micros()).unwrap_or(u64::MAX);
+        c.latency_sum_micros.fetch_add(micros, Ordering::Relaxed);
+    }
+
+    /// Counts one ticket opened.
+    pub fn escalation(&self) {
+        self.inner.escalations.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Counts one rating.
+    pub fn rating(&self, helpful: bool) {
+        self.inner.ratings[usize::from(!helpful)].fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Counts one HTTP response by its status code.
+    pub fn response(&self, status: u16) {
+        let slot = match status {
+            500.. => 2,
+            400.. => 1,
+            _ => 0,
+        };
+        self.inner.responses[slot].fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// The Prometheus text exposition format (version 0.0.4).
+    pub fn render(&self, snapshot: &Snapshot) -> String {
+        let c = &self.inner;
+        let load = |a: &AtomicU64| a.load(Ordering::Relaxed);
+        let mut out = String::new();
+        family(
+            &mut out,
+            "consulta_questions_total",
+            "counter",
+            "Questions answered, by answer language.",
+        );
+        for lang in [Lang::Es, Lang::Pt, Lang::En] {
+            let _ = writeln!(
+                out,
+                "consulta_questions_total{{language=\"{lang}\"}} {}",
+                load(&c.questions[lang_slot(lang)])
+            );
+        }
+        family(
+            &mut out,
+            "consulta_low_confidence_answers_total",
+            "counter",
+            "Answers that recommended an expert.",
+        );
+        let _ = writeln!(
+            out,
+            "consulta_low_confidence_answers_total {}",
+            load(&c.low_confidence)
+        );
+        family(
+            &mut out,
+            "consulta_escalations_total",
+            "counter",
+            "Tickets opened for the experts.",
+        );
+        let _ = writeln!(out, "consulta_escalations_total {}", load(&c.escalations));
+        family(
+            &mut out,
+            "consulta_ratings_total",
+            "counter",
+            "Ratings of answers.",
+        );
+        let _ = writeln!(
+            out,
+            "consulta_ratings_total{{rating=\"up\"}} {}",
+            load(&c.ratings[0])
+        );
+        let _ = writeln!(
+            out,
+            "consulta_ratings_total{{rating=\"down\"}} {}",
+            load(&c.ratings[1])
+        );
+        family(
+            &mut out,
+            "consulta_answer_duration_seconds",
+            "histogram",
+            "Time to answer a question.",
+        );
+        let mut cumulative = 0;
+        for (bound, bucket) in LATENCY_BUCKETS.iter().zip(&c.latency_buckets) {
+            cumulative += load(bucket);
+            let _ = writeln!(
+                out,
+                "consulta_answer_duration_seconds_bucket{{le=\"{bound}\"}} {cumulative}"
+            );
+        }
+        cumulative += load(&c.latency_buckets[LATENCY_BUCKETS.len()]);
+        let _ = writeln!(
+            out,
+            "consulta_answer_duration_seconds_bucket{{le=\"+Inf\"}} {cumulative}"
+        );
+        let sum = load(&c.latency_sum_micros) as f64 / 1e6;
+        let _ = writeln!(out, "consulta_answer_duration_seconds_sum {sum}");
+        let _ = writeln!(out, "consulta_answer_duration_seconds_count {cumulative}");
+        family(
+            &mut out,
+            "consulta_http_responses_total",
+            "counter",
+            "HTTP responses by status class.",
+        );
+        for (class, slot) in [("2xx", 0), ("4xx", 1), ("5xx", 2)] {
+            let _ = writeln!(
+                out,
+                "consulta_http_responses_total{{class=\"{class}\"}} {}",
+                load(&c.responses[slot])
+            );
+        }
+        family(
+            &mut out,
+            "consulta_tickets",
+            "gauge",
+            "Tickets in the desk, by status.",
+        );
+        for (status, count) in &snapshot.tickets {
+            let _ = writeln!(out, "consulta_tickets{{status=\"{status}\"}} {count}");
+        }
+        family(
+            &mut out,
+            "consulta_outbox_backlog",
+            "gauge",
+            "Messages waiting to be delivered.",
+        );
+        let _ = writeln!(out, "consulta_outbox_backlog {}", snapshot.outbox_backlog);
+        family(
+            &mut out,
+            "consulta_outbox_dead_letters",
+            "gauge",
+            "Messages the outbox gave up on.",
+        );
+        let _ = writeln!(
+            out,
+            "consulta_outbox_dead_letters {}",
+            snapshot.dead_letters
+        );
+        family(
+            &mut out,
+            "consulta_index_passages",
+            "gauge",
+            "Passages in the indexes.",
+        );
+        let _ = writeln!(out, "consulta_index_passages {}", snapshot.passages);
+        out
+    }
+}
+
+fn family(out: &mut String, name: &str, kind: &str, help: &str) {
+    let _ = writeln!(out, "# HELP {name} {help}");
+    let _ = writeln!(out, "# TYPE {name} {kind}");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_histogram_is_cumulative_and_counts_every_answer() {
+        let metrics = Metrics::default();
+        metrics.question(Lang::Es, false, Duration::from_millis(3));
+        metrics.question(Lang::Es, true, Duration::from_millis(40));
+        metrics.question(Lang::Pt, false, Duration::from_secs(9));
+        let text = metrics.render(&Snapshot::default());
+        assert!(
+            text.contains("consulta_questions_total{language=\"es\"} 2"),
+            "{text}"
+        );
+        assert!(
+            text.contains("consulta_questions_total{language=\"pt\"} 1"),
+            "{text}"
+        );
+        assert!(
+            text.contains("consulta_low_confidence_answers_total 1"),
+            "{text}"
+        );
+        assert!(
+            text.contains("consulta_answer_duration_seconds_bucket{le=\"0.005\"} 1"),
+            "{text}"
+        );
+        assert!(
+            text.contains("consulta_answer_duration_seconds_bucket{le=\"0.05\"} 2"),
+            "{text}"
+        );
+        assert!(
+            text.contains("consulta_answer_duration_seconds_bucket{le=\"5\"} 2"),
+            "{text}"
+        );
+        assert!(
+            text.contains("consulta_answer_duration_seconds_bucket{le=\"+Inf\"} 3"),
+            "{text}"
+        );
+        assert!(
+            text.contains("consulta_answer_duration_seconds_count 3"),
+            "{text}"
+        );
+    }
+}

@@ -1,0 +1,233 @@
+//! The HTTP service behind `consulta serve`: the JSON API, the chat page and the expert console, the
+//! metrics, and the seams that let front-end processes run apart from it.
+//!
+//! [`Service`] is a cheap handle on everything a request needs; [`Service::router`] builds the axum
+//! routes from it. The service is the only owner of the desk's database: front-ends in other processes
+//! reach it through the API with the front-end token ([`crate::remote`]), and receive the desk's
+//! messages for their platform through a [`Relay`].
+
+mod admin;
+mod ask;
+mod auth;
+mod config;
+mod error;
+mod health;
+mod inbox;
+mod metered;
+mod metrics;
+mod openapi;
+mod pages;
+mod relay;
+mod routes;
+mod tickets;
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, Request, State};
+use axum::http::StatusCode;
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use consulta_retrieval::Engine;
+use tower_http::cors::{AllowOrigin, CorsLayer};
+
+use crate::assistant::Assistant;
+use crate::desk::{Desk, FrontEnd, Platform};
+
+pub use ask::{AskResponse, ConversationResponse, FeedbackResponse, ForgetResponse};
+pub use auth::{Caller, IDENTITY_HEADER, same_secret};
+pub use config::ServiceConfig;
+pub use error::ApiError;
+pub use inbox::{InboxMessage, SessionId, WebInbox};
+pub use metered::MeteredAssistant;
+pub use metrics::{Metrics, Snapshot};
+pub use openapi::openapi_document;
+pub use relay::{DoneBody, Relay, RelayFailure, RelayJob, RelayOutcome};
+pub use routes::{Access, RouteDoc, docs};
+pub use tickets::{ActionResponse, ExpertCheck, Me, TicketList};
+
+/// Where the knowledge base comes from when the service rebuilds its indexes.
+#[derive(Debug, Clone)]
+pub struct KnowledgeSources {
+    /// The bundled or operator-maintained knowledge base (`kb_dir`).
+    pub kb_dir: PathBuf,
+    /// Documents added through `POST /v1/documents`, kept apart so the knowledge base stays as shipped.
+    pub documents_dir: PathBuf,
+}
+
+/// Everything a request handler may need, behind one `Arc`.
+pub(crate) struct Shared {
+    config: ServiceConfig,
+    engine: Engine,
+    desk: Desk,
+    assistant: Arc<dyn Assistant>,
+    metrics: Metrics,
+    inbox: WebInbox,
+    relays: HashMap<Platform, Relay>,
+    sources: KnowledgeSources,
+    /// One rebuild of the indexes at a time; a second request waits for the first.
+    reindexing: tokio::sync::Mutex<()>,
+}
+
+/// The service: a cheap `Clone` handle shared by every request.
+#[derive(Clone)]
+pub struct Service {
+    state: Arc<Shared>,
+}
+
+/// What [`Service::new`] is built from.
+pub struct ServiceParts {
+    /// `[service]` settings.
+    pub config: ServiceConfig,
+    /// The retrieval engine (search, answers, reindexing).
+    pub engine: Engine,
+    /// The desk (tickets, the coverage report, the outbox backlog).
+    pub desk: Desk,
+    /// Metrics shared with the [`MeteredAssistant`] the in-process front-ends use.
+    pub metrics: Metrics,
+    /// The web chat's mailbox.
+    pub inbox: WebInbox,
+    /// Platforms whose front-end runs in another process and collects its messages from the service.
+    pub relayed: Vec<Platform>,
+    /// Where reindexing reads the knowledge base.
+    pub sources: KnowledgeSources,
+}
+
+impl Service {
+    /// Assembles the service. Questions go through a [`MeteredAssistant`] over the engine and the desk.
+    pub fn new(parts: ServiceParts) -> Service {
+        let assistant = Arc::new(MeteredAssistant::local(
+            parts.engine.clone(),
+            parts.desk.clone(),
+            parts.metrics.clone(),
+        ));
+        let relays = parts
+            .relayed
+            .into_iter()
+            .map(|platform| (platform, Relay::new(platform)))
+            .collect();
+        Service {
+            state: Arc::new(Shared {
+                config: parts.config,
+                engine: parts.engine,
+                desk: parts.desk,
+                assistant,
+                metrics: parts.metrics,
+                inbox: parts.inbox,
+                relays,
+                sources: parts.sources,
+                reindexing: tokio::sync::Mutex::new(()),
+            }),
+        }
+    }
+
+    /// The assistant in-process front-ends (Telegram, Discord) should use, so their questions are
+    /// counted in the same metrics.
+    pub fn assistant(&self) -> Arc<dyn Assistant> {
+        self.state.assistant.clone()
+    }
+
+    /// The front-ends the outbox worker delivers through for the web chat and the relayed platforms.
+    pub fn frontends(&self) -> Vec<Arc<dyn FrontEnd>> {
+        let mut frontends: Vec<Arc<dyn FrontEnd>> = vec![Arc::new(self.state.inbox.clone())];
+        for relay in self.state.relays.values() {
+            frontends.push(Arc::new(relay.clone()));
+        }
+        frontends
+    }
+
+    /// Serves HTTP on `listener` until `shutdown` completes, then lets the requests in flight finish.
+    pub async fn serve(
+        &self,
+        listener: tokio::net::TcpListener,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
+        axum::serve(listener, self.router())
+            .with_graceful_shutdown(shutdown)
+            .await
+    }
+
+    /// Every route: the API under `/v1`, health and metrics, the OpenAPI document, the web pages.
+    pub fn router(&self) -> Router {
+        let config = &self.state.config;
+        let mut router = Router::new();
+        for (doc, handler) in routes::table(config) {
+            router = router.route(doc.path, handler);
+        }
+        let router = router
+            .merge(pages::routes())
+            .fallback(health::not_found)
+            .layer(DefaultBodyLimit::max(config.max_body_bytes))
+            .layer(middleware::from_fn_with_state(
+                self.clone(),
+                finish_response,
+            ))
+            .with_state(self.clone());
+        match cors_layer(&config.cors_origins) {
+            Some(cors) => router.layer(cors),
+            None => router,
+        }
+    }
+}
+
+/// Counts every response for `/metrics`, and gives the errors axum produces itself (a malformed JSON
+/// body, a body over the limit, a wrong method) the API's JSON error shape.
+async fn finish_response(State(service): State<Service>, request: Request, next: Next) -> Response {
+    let response = next.run(request).await;
+    let status = response.status();
+    service.state.metrics.response(status.as_u16());
+    let is_json = response
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
+    if !(status.is_client_error() || status.is_server_error()) || is_json {
+        return response;
+    }
+    let text = axum::body::to_bytes(response.into_body(), 4096)
+        .await
+        .map(|b| String::from_utf8_lossy(&b).trim().to_string())
+        .unwrap_or_default();
+    let code = match status {
+        StatusCode::PAYLOAD_TOO_LARGE => "payload_too_large",
+        StatusCode::METHOD_NOT_ALLOWED => "method_not_allowed",
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => "unsupported_media_type",
+        StatusCode::NOT_FOUND => "not_found",
+        s if s.is_server_error() => "internal",
+        _ => "bad_request",
+    };
+    let message = if text.is_empty() {
+        status.canonical_reason().unwrap_or("error").to_string()
+    } else {
+        text
+    };
+    ApiError::new(status, code, message).into_response()
+}
+
+/// Browsers on the configured origins may call the API (the chat page embedded in another site).
+fn cors_layer(origins: &[String]) -> Option<CorsLayer> {
+    use axum::http::{HeaderName, HeaderValue, Method, header};
+    if origins.is_empty() {
+        return None;
+    }
+    let allow = if origins.iter().any(|o| o == "*") {
+        AllowOrigin::any()
+    } else {
+        AllowOrigin::list(
+            origins
+                .iter()
+                .filter_map(|o| HeaderValue::from_str(o.trim_end_matches('/')).ok()),
+        )
+    };
+    Some(
+        CorsLayer::new()
+            .allow_origin(allow)
+            .allow_methods([Method::GET, Method::POST, Method::DELETE])
+            .allow_headers([
+                header::CONTENT_TYPE,
+                header::AUTHORIZATION,
+                HeaderName::from_static(IDENTITY_HEADER),
+            ]),
+    )
+}

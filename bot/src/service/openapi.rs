@@ -1,0 +1,146 @@
+//! The OpenAPI 3.1 description of the API, built from the same route table as the router, so the
+//! document cannot list a route that does not exist or miss one that does.
+
+use axum::Json;
+use axum::extract::State;
+use serde_json::{Map, Value, json};
+
+use super::Service;
+use super::routes::{Access, RouteDoc, docs};
+
+pub(super) async fn serve(State(_service): State<Service>) -> Json<Value> {
+    Json(openapi_document())
+}
+
+/// The OpenAPI document of every route [`Service::router`](super::Service::router) serves.
+pub fn openapi_document() -> Value {
+    let mut paths: Map<String, Value> = Map::new();
+    for doc in docs() {
+        let entry = paths
+            .entry(doc.path.to_string())
+            .or_insert_with(|| json!({}));
+        entry[doc.method] = operation(&doc);
+    }
+    json!({
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Consulta",
+            "version": env!("CARGO_PKG_VERSION"),
+            "description": "Cited answers on Article 6 of the Paris Agreement, with human experts behind them. \
+                Errors are always `{\"error\": {\"code\", \"message\"}}` with a stable code."
+        },
+        "paths": paths,
+        "components": {
+            "securitySchemes": {
+                "expert": {"type": "http", "scheme": "bearer", "description": "service.expert_token, with the expert's identity in X-Consulta-Identity"},
+                "frontend": {"type": "http", "scheme": "bearer", "description": "service.frontend_token: a front-end process acting for its users"},
+                "admin": {"type": "http", "scheme": "bearer", "description": "service.admin_token"}
+            },
+            "schemas": schemas()
+        }
+    })
+}
+
+fn operation(doc: &RouteDoc) -> Value {
+    let mut op = json!({
+        "summary": doc.summary,
+        "operationId": doc.operation,
+        "responses": {
+            "200": {"description": "Success", "content": {"application/json": {"schema": {"$ref": format!("#/components/schemas/{}", doc.response)}}}},
+            "default": {"description": "An error", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+        }
+    });
+    let parameters: Vec<Value> = doc
+        .path
+        .split('/')
+        .filter_map(|part| part.strip_prefix('{')?.strip_suffix('}'))
+        .map(|name| json!({"name": name, "in": "path", "required": true, "schema": {"type": "string"}}))
+        .chain(doc.query.iter().map(|name| json!({"name": name, "in": "query", "required": false, "schema": {"type": "string"}})))
+        .collect();
+    if !parameters.is_empty() {
+        op["parameters"] = Value::Array(parameters);
+    }
+    if let Some(body) = doc.body {
+        let content_type = if body == "Document" {
+            "application/octet-stream"
+        } else {
+            "application/json"
+        };
+        op["requestBody"] = json!({
+            "required": true,
+            "content": {content_type: {"schema": {"$ref": format!("#/components/schemas/{body}")}}}
+        });
+    }
+    let security = match doc.access {
+        Access::Public => None,
+        Access::Expert => Some(json!([{"expert": []}, {"frontend": []}])),
+        Access::FrontEnd => Some(json!([{"frontend": []}])),
+        Access::Admin => Some(json!([{"admin": []}])),
+        Access::PublicOrFrontEnd => Some(json!([{}, {"frontend": []}])),
+    };
+    if let Some(security) = security {
+        op["security"] = security;
+    }
+    op
+}
+
+fn schemas() -> Value {
+    let lang = json!({"type": "string", "enum": ["es", "pt", "en"]});
+    let session =
+        json!({"type": "string", "minLength": 16, "maxLength": 64, "pattern": "^[A-Za-z0-9-]+$"});
+    json!({
+        "Error": {"type": "object", "required": ["error"], "properties": {"error": {"type": "object", "required": ["code", "message"], "properties": {
+            "code": {"type": "string", "enum": ["bad_request", "unauthorized", "forbidden", "not_found", "conflict", "gone", "payload_too_large", "method_not_allowed", "unsupported_media_type", "internal"]},
+            "message": {"type": "string"}}}}},
+        "AskRequest": {"type": "object", "required": ["question"], "properties": {
+            "question": {"type": "string"}, "language": lang, "session": session, "name": {"type": "string"},
+            "top_k": {"type": "integer", "minimum": 1}, "asker": {"$ref": "#/components/schemas/Asker"}, "user_lang": lang}},
+        "Asker": {"type": "object", "required": ["platform", "chat_id", "user_id", "display_name"], "properties": {
+            "platform": {"type": "string", "enum": ["telegram", "discord", "web", "cli"]}, "chat_id": {"type": "string"},
+            "user_id": {"type": "string"}, "display_name": {"type": "string"}}},
+        "Citation": {"type": "object", "properties": {
+            "title": {"type": "string"}, "section": {"type": "string"}, "source": {"type": "string"},
+            "source_url": {"type": ["string", "null"]}, "date": {"type": ["string", "null"]}, "text": {"type": "string"},
+            "score": {"type": "number"}, "passage_id": {"type": "string"}, "doc_id": {"type": "string"},
+            "kind": {"type": "string"}, "lang": lang, "tags": {"type": "array", "items": {"type": "string"}},
+            "countries": {"type": "array", "items": {"type": "string"}}}},
+        "AskResponse": {"type": "object", "required": ["question_id", "question", "language", "escalate", "confidence", "answer", "citations", "notes"], "properties": {
+            "question_id": {"type": "integer"}, "question": {"type": "string"}, "language": lang, "escalate": {"type": "boolean"},
+            "confidence": {"type": "number"}, "answer": {"type": "string"},
+            "citations": {"type": "array", "items": {"$ref": "#/components/schemas/Citation"}},
+            "notes": {"type": "array", "items": {"type": "string"}}}},
+        "SearchRequest": {"type": "object", "required": ["query"], "properties": {
+            "query": {"type": "string"}, "leg": {"type": "string", "enum": ["hybrid", "bm25", "dense"]},
+            "k": {"type": "integer", "minimum": 1, "maximum": 50}, "language": lang, "filter": {"type": "object"}}},
+        "SearchResponse": {"type": "object", "properties": {"hits": {"type": "array", "items": {"type": "object"}}}},
+        "FeedbackRequest": {"type": "object", "required": ["rating"], "properties": {
+            "rating": {"type": "string", "enum": ["up", "down"]}, "question_id": {"type": "integer"}, "ticket": {"type": "string"},
+            "session": session, "by": {"type": "string", "description": "platform:id (front-end token only)"}}},
+        "FeedbackResponse": {"type": "object", "properties": {"recorded": {"type": "boolean"}}},
+        "EscalationRequest": {"type": "object", "properties": {
+            "question_id": {"type": "integer"}, "question": {"type": "string"}, "language": lang, "session": session,
+            "name": {"type": "string"}, "asker": {"$ref": "#/components/schemas/Asker"}, "passages": {"type": "array", "items": {"type": "object"}}}},
+        "Ticket": {"type": "object", "required": ["id", "status", "question", "language"], "properties": {
+            "id": {"type": "string"}, "status": {"type": "string", "enum": ["open", "claimed", "answered", "closed", "reopened"]},
+            "question": {"type": "string"}, "language": lang, "group": {"type": "string"}, "assignee": {"type": ["string", "null"]},
+            "tags": {"type": "object"}, "passages": {"type": "array", "items": {"type": "object"}}, "answer": {"type": ["object", "null"]},
+            "events": {"type": "array", "items": {"type": "object"}}}},
+        "TicketList": {"type": "object", "properties": {"tickets": {"type": "array", "items": {"$ref": "#/components/schemas/Ticket"}}}},
+        "ActionRequest": {"type": "object", "properties": {"text": {"type": "string"}, "reason": {"type": "string"}}},
+        "ActionResponse": {"type": "object", "properties": {"ticket": {"$ref": "#/components/schemas/Ticket"}, "curated": {"type": "object"}}},
+        "Conversation": {"type": "object", "properties": {"messages": {"type": "array", "items": {"type": "object", "properties": {
+            "seq": {"type": "integer"}, "kind": {"type": "string"}, "ticket": {"type": "string"}, "text": {"type": "string"}, "at": {"type": "integer"}}}}}},
+        "Forgotten": {"type": "object"},
+        "Report": {"type": "object"},
+        "Me": {"type": "object", "properties": {"identity": {"type": "string"}}},
+        "ExpertCheck": {"type": "object", "properties": {"expert": {"type": "boolean"}}},
+        "RelayJob": {"type": "object", "properties": {"job": {"type": "integer"}, "key": {"type": "string"}, "chat_id": {"type": "string"}, "message": {"type": "object"}, "edit_of": {"type": ["string", "null"]}}},
+        "RelayDone": {"type": "object", "required": ["job", "outcome"], "properties": {"job": {"type": "integer"}, "outcome": {"type": "object"}}},
+        "Document": {"type": "string", "format": "binary"},
+        "DocumentResponse": {"type": "object"},
+        "ReindexResponse": {"type": "object"},
+        "Readiness": {"type": "object", "properties": {"status": {"type": "string"}, "passages": {"type": "integer"}, "vectors": {"type": ["integer", "null"]}}},
+        "Text": {"type": "string"},
+        "OpenApi": {"type": "object"}
+    })
+}

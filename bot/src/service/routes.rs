@@ -1,0 +1,358 @@
+//! The API's route table: each route once, with what the OpenAPI document says about it.
+
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{MethodRouter, delete, get, post};
+
+use super::config::ServiceConfig;
+use super::{Service, admin, ask, health, openapi, relay, tickets};
+
+/// Who may call a route.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Anyone (the chat page).
+    Public,
+    /// Anyone; a front-end process may also act for its users.
+    PublicOrFrontEnd,
+    /// The expert token (or a front-end acting for an expert).
+    Expert,
+    /// A front-end process.
+    FrontEnd,
+    /// The operator.
+    Admin,
+}
+
+/// What the OpenAPI document says about one route.
+#[derive(Debug, Clone)]
+pub struct RouteDoc {
+    /// The axum path, which is also the OpenAPI path (`{id}` parameters).
+    pub path: &'static str,
+    /// Lowercase HTTP method.
+    pub method: &'static str,
+    /// The OpenAPI `operationId`.
+    pub operation: &'static str,
+    /// One line for the reader.
+    pub summary: &'static str,
+    /// Who may call it.
+    pub access: Access,
+    /// The request body's schema, if any.
+    pub body: Option<&'static str>,
+    /// The success response's schema.
+    pub response: &'static str,
+    /// Optional query parameters.
+    pub query: &'static [&'static str],
+}
+
+const fn doc(
+    method: &'static str,
+    path: &'static str,
+    operation: &'static str,
+    summary: &'static str,
+    access: Access,
+    body: Option<&'static str>,
+    response: &'static str,
+) -> RouteDoc {
+    RouteDoc {
+        path,
+        method,
+        operation,
+        summary,
+        access,
+        body,
+        response,
+        query: &[],
+    }
+}
+
+/// Every API route with its documentation.
+pub(super) fn table(config: &ServiceConfig) -> Vec<(RouteDoc, MethodRouter<Service>)> {
+    use Access::*;
+    vec![
+        (
+            doc(
+                "post",
+                "/v1/ask",
+                "ask",
+                "Answer a question with cited passages",
+                PublicOrFrontEnd,
+                Some("AskRequest"),
+                "AskResponse",
+            ),
+            post(ask::ask),
+        ),
+        (
+            doc(
+                "post",
+                "/v1/search",
+                "search",
+                "The passages a search finds, best first",
+                Public,
+                Some("SearchRequest"),
+                "SearchResponse",
+            ),
+            post(ask::search),
+        ),
+        (
+            doc(
+                "post",
+                "/v1/feedback",
+                "feedback",
+                "Rate an answer (Consulta's or an expert's)",
+                PublicOrFrontEnd,
+                Some("FeedbackRequest"),
+                "FeedbackResponse",
+            ),
+            post(ask::feedback),
+        ),
+        (
+            doc(
+                "post",
+                "/v1/escalations",
+                "escalate",
+                "Hand a question to the experts",
+                PublicOrFrontEnd,
+                Some("EscalationRequest"),
+                "Ticket",
+            ),
+            post(ask::escalate),
+        ),
+        (
+            RouteDoc {
+                query: &["after"],
+                ..doc(
+                    "get",
+                    "/v1/conversations/{session}/messages",
+                    "conversation",
+                    "A web visitor's messages from the experts",
+                    Public,
+                    None,
+                    "Conversation",
+                )
+            },
+            get(ask::conversation),
+        ),
+        (
+            doc(
+                "delete",
+                "/v1/conversations/{session}",
+                "forgetConversation",
+                "Delete what is kept about a web visitor",
+                Public,
+                None,
+                "Forgotten",
+            ),
+            delete(ask::forget_conversation),
+        ),
+        (
+            RouteDoc {
+                query: &["status", "tag", "language", "group"],
+                ..doc(
+                    "get",
+                    "/v1/tickets",
+                    "listTickets",
+                    "Tickets, newest first, filtered",
+                    Expert,
+                    None,
+                    "TicketList",
+                )
+            },
+            get(tickets::list),
+        ),
+        (
+            doc(
+                "get",
+                "/v1/tickets/{id}",
+                "showTicket",
+                "One ticket in full",
+                Expert,
+                None,
+                "Ticket",
+            ),
+            get(tickets::show),
+        ),
+        (
+            doc(
+                "post",
+                "/v1/tickets/{id}/{action}",
+                "actOnTicket",
+                "claim, unclaim, answer, note, close, reopen or approve",
+                Expert,
+                Some("ActionRequest"),
+                "ActionResponse",
+            ),
+            post(tickets::act),
+        ),
+        (
+            RouteDoc {
+                query: &["days"],
+                ..doc(
+                    "get",
+                    "/v1/report",
+                    "report",
+                    "Outcomes and coverage gaps",
+                    Expert,
+                    None,
+                    "Report",
+                )
+            },
+            get(tickets::report),
+        ),
+        (
+            doc(
+                "get",
+                "/v1/me",
+                "me",
+                "The expert the console is signed in as",
+                Expert,
+                None,
+                "Me",
+            ),
+            get(tickets::me),
+        ),
+        (
+            doc(
+                "get",
+                "/v1/users/{identity}/tickets",
+                "openTicketsOf",
+                "A user's open tickets",
+                FrontEnd,
+                None,
+                "TicketList",
+            ),
+            get(tickets::open_tickets_of),
+        ),
+        (
+            doc(
+                "delete",
+                "/v1/users/{identity}",
+                "forgetUser",
+                "Delete what the desk keeps about a user",
+                FrontEnd,
+                None,
+                "Forgotten",
+            ),
+            delete(tickets::forget_user),
+        ),
+        (
+            doc(
+                "get",
+                "/v1/experts/{identity}",
+                "isExpert",
+                "Whether an identity is a configured expert",
+                FrontEnd,
+                None,
+                "ExpertCheck",
+            ),
+            get(tickets::is_expert),
+        ),
+        (
+            RouteDoc {
+                query: &["wait_secs"],
+                ..doc(
+                    "get",
+                    "/v1/relay/{platform}/next",
+                    "relayNext",
+                    "Collect the next delivery for a platform (204: none)",
+                    FrontEnd,
+                    None,
+                    "RelayJob",
+                )
+            },
+            get(relay::next),
+        ),
+        (
+            doc(
+                "post",
+                "/v1/relay/{platform}/done",
+                "relayDone",
+                "Report a delivery's outcome",
+                FrontEnd,
+                Some("RelayDone"),
+                "Text",
+            ),
+            post(relay::done),
+        ),
+        (
+            RouteDoc {
+                query: &["name"],
+                ..doc(
+                    "post",
+                    "/v1/documents",
+                    "addDocument",
+                    "Add a document (FAQ YAML or Markdown guide) and reindex",
+                    Admin,
+                    Some("Document"),
+                    "DocumentResponse",
+                )
+            },
+            post(admin::add_document).layer(DefaultBodyLimit::max(config.max_document_bytes)),
+        ),
+        (
+            doc(
+                "post",
+                "/v1/reindex",
+                "reindex",
+                "Rebuild the indexes from the knowledge base",
+                Admin,
+                None,
+                "ReindexResponse",
+            ),
+            post(admin::reindex),
+        ),
+        (
+            doc(
+                "get",
+                "/healthz",
+                "healthz",
+                "The process is up",
+                Public,
+                None,
+                "Text",
+            ),
+            get(health::healthz),
+        ),
+        (
+            doc(
+                "get",
+                "/readyz",
+                "readyz",
+                "Ready to answer (503 until passages are indexed)",
+                Public,
+                None,
+                "Readiness",
+            ),
+            get(health::readyz),
+        ),
+        (
+            doc(
+                "get",
+                "/metrics",
+                "metrics",
+                "Prometheus metrics",
+                Public,
+                None,
+                "Text",
+            ),
+            get(health::metrics),
+        ),
+        (
+            doc(
+                "get",
+                "/openapi.json",
+                "openapi",
+                "This document",
+                Public,
+                None,
+                "OpenApi",
+            ),
+            get(openapi::serve),
+        ),
+    ]
+}
+
+/// The documentation half of [`table`].
+pub fn docs() -> Vec<RouteDoc> {
+    table(&ServiceConfig::default())
+        .into_iter()
+        .map(|(doc, _)| doc)
+        .collect()
+}

@@ -1,0 +1,248 @@
+//! The experts' side of the API (the console, and front-end processes acting for experts), and the
+//! per-user routes front-end processes need (`/status`, `/forget`).
+
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::HeaderMap;
+use consulta_corpus::{Date, Lang};
+use serde::{Deserialize, Serialize};
+
+use super::Service;
+use super::auth::Caller;
+use super::error::ApiError;
+use crate::desk::{
+    Action, CuratedEntry, Forgotten, Identity, Period, Report, Status, Ticket, TicketId, Timestamp,
+};
+
+/// Days the coverage report covers when `days` is not given.
+const DEFAULT_REPORT_DAYS: i64 = 30;
+
+/// The identity an expert request acts as, checked against the desk's experts before anything is
+/// read: a wrong identity gets 403 even on read-only routes, since tickets hold askers' questions.
+async fn expert(service: &Service, headers: &HeaderMap) -> Result<Identity, ApiError> {
+    let caller = Caller::from_headers(headers, &service.state.config)?;
+    let identity = caller.expert_identity(headers)?;
+    if !service.state.assistant.is_expert(identity.clone()).await? {
+        return Err(ApiError::forbidden(format!(
+            "{identity} is not a configured expert; add it to an expert's identities in [desk]"
+        )));
+    }
+    Ok(identity)
+}
+
+/// `GET /v1/tickets` filters; all optional.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TicketFilter {
+    status: Option<Status>,
+    tag: Option<String>,
+    language: Option<Lang>,
+    group: Option<String>,
+}
+
+/// Tickets, newest first.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct TicketList {
+    /// The tickets that match.
+    pub tickets: Vec<Ticket>,
+}
+
+pub(super) async fn list(
+    State(service): State<Service>,
+    headers: HeaderMap,
+    Query(filter): Query<TicketFilter>,
+) -> Result<Json<TicketList>, ApiError> {
+    expert(&service, &headers).await?;
+    let mut tickets: Vec<Ticket> = service
+        .state
+        .desk
+        .tickets()?
+        .into_iter()
+        .filter(|t| filter.status.is_none_or(|s| t.status == s))
+        .filter(|t| filter.language.is_none_or(|l| t.language == l))
+        .filter(|t| filter.group.as_ref().is_none_or(|g| &t.group == g))
+        .filter(|t| {
+            filter
+                .tag
+                .as_ref()
+                .is_none_or(|tag| t.tags.topics.contains(tag) || t.tags.countries.contains(tag))
+        })
+        .collect();
+    tickets.sort_by_key(|t| std::cmp::Reverse(t.created_at));
+    Ok(Json(TicketList { tickets }))
+}
+
+pub(super) async fn show(
+    State(service): State<Service>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Result<Json<Ticket>, ApiError> {
+    expert(&service, &headers).await?;
+    Ok(Json(service.state.desk.ticket(&ticket_id(&id)?)?))
+}
+
+fn ticket_id(text: &str) -> Result<TicketId, ApiError> {
+    text.parse()
+        .map_err(|e: crate::desk::TicketIdError| ApiError::not_found(e.to_string()))
+}
+
+/// The body of `POST /v1/tickets/{id}/{action}`: `text` for answer and note, `reason` for close and
+/// reopen.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ActionBody {
+    text: Option<String>,
+    reason: Option<String>,
+}
+
+/// The ticket after the action, and the curated entry when the action was `approve`.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct ActionResponse {
+    /// The ticket as it is now.
+    pub ticket: Ticket,
+    /// The new FAQ entry, for `approve`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub curated: Option<CuratedEntry>,
+}
+
+pub(super) async fn act(
+    State(service): State<Service>,
+    headers: HeaderMap,
+    Path((id, action)): Path<(String, String)>,
+    body: Option<Json<ActionBody>>,
+) -> Result<Json<ActionResponse>, ApiError> {
+    let by = expert(&service, &headers).await?;
+    let id = ticket_id(&id)?;
+    let body = body.map(|Json(b)| b).unwrap_or_default();
+    let assistant = &service.state.assistant;
+    if action == "approve" {
+        let curated = assistant.approve(by, id.clone()).await?;
+        let ticket = service.state.desk.ticket(&id)?;
+        return Ok(Json(ActionResponse {
+            ticket,
+            curated: Some(curated),
+        }));
+    }
+    let required_text = |text: Option<String>| {
+        text.filter(|t| !t.trim().is_empty())
+            .ok_or_else(|| ApiError::bad_request(format!("`{action}` needs a non-empty `text`")))
+    };
+    let action = match action.as_str() {
+        "claim" => Action::Claim,
+        "unclaim" => Action::Unclaim,
+        "answer" => Action::Answer {
+            text: required_text(body.text)?,
+        },
+        "note" => Action::Note {
+            text: required_text(body.text)?,
+        },
+        "close" => Action::Close {
+            reason: body.reason,
+        },
+        "reopen" => Action::Reopen {
+            reason: body.reason,
+        },
+        other => {
+            return Err(ApiError::not_found(format!(
+                "unknown action {other:?}: use claim, unclaim, answer, note, close, reopen or approve"
+            )));
+        }
+    };
+    let ticket = assistant.act(by, id, action).await?;
+    Ok(Json(ActionResponse {
+        ticket,
+        curated: None,
+    }))
+}
+
+/// `GET /v1/report?days=N`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReportQuery {
+    days: Option<i64>,
+}
+
+pub(super) async fn report(
+    State(service): State<Service>,
+    headers: HeaderMap,
+    Query(query): Query<ReportQuery>,
+) -> Result<Json<Report>, ApiError> {
+    expert(&service, &headers).await?;
+    let days = query.days.unwrap_or(DEFAULT_REPORT_DAYS).clamp(1, 3660);
+    let today = Date::today();
+    let period = Period {
+        since: Timestamp::at_midnight(Date::from_days_since_epoch(
+            today.days_since_epoch() - days + 1,
+        )),
+        until: Timestamp::at_midnight(Date::from_days_since_epoch(today.days_since_epoch() + 1)),
+    };
+    let desk = service.state.desk.clone();
+    let embedder = service.state.engine.embedder();
+    let report = tokio::task::spawn_blocking(move || desk.report(period, embedder.as_ref()))
+        .await
+        .map_err(ApiError::internal)??;
+    Ok(Json(report))
+}
+
+/// Who the expert console is signed in as.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Me {
+    /// The identity the requests act as.
+    pub identity: Identity,
+}
+
+pub(super) async fn me(
+    State(service): State<Service>,
+    headers: HeaderMap,
+) -> Result<Json<Me>, ApiError> {
+    Ok(Json(Me {
+        identity: expert(&service, &headers).await?,
+    }))
+}
+
+fn user(text: &str) -> Result<Identity, ApiError> {
+    text.parse()
+        .map_err(|e: crate::desk::IdentityError| ApiError::bad_request(e.to_string()))
+}
+
+pub(super) async fn open_tickets_of(
+    State(service): State<Service>,
+    headers: HeaderMap,
+    Path(identity): Path<String>,
+) -> Result<Json<TicketList>, ApiError> {
+    Caller::from_headers(&headers, &service.state.config)?.require_frontend()?;
+    let tickets = service
+        .state
+        .assistant
+        .open_tickets_of(user(&identity)?)
+        .await?;
+    Ok(Json(TicketList { tickets }))
+}
+
+pub(super) async fn forget_user(
+    State(service): State<Service>,
+    headers: HeaderMap,
+    Path(identity): Path<String>,
+) -> Result<Json<Forgotten>, ApiError> {
+    Caller::from_headers(&headers, &service.state.config)?.require_frontend()?;
+    Ok(Json(
+        service.state.assistant.forget(user(&identity)?).await?,
+    ))
+}
+
+/// Whether an identity is a configured expert.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct ExpertCheck {
+    /// `true` when the desk lists the identity under an expert.
+    pub expert: bool,
+}
+
+pub(super) async fn is_expert(
+    State(service): State<Service>,
+    headers: HeaderMap,
+    Path(identity): Path<String>,
+) -> Result<Json<ExpertCheck>, ApiError> {
+    Caller::from_headers(&headers, &service.state.config)?.require_frontend()?;
+    let expert = service.state.assistant.is_expert(user(&identity)?).await?;
+    Ok(Json(ExpertCheck { expert }))
+}

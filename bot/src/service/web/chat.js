@@ -1,0 +1,182 @@
+// The chat page: ask, read cited answers, rate them, ask for an expert, and receive the expert's answer
+// here (polled from /v1/conversations/{session}/messages). Every text from the server is set with
+// textContent, never as HTML.
+"use strict";
+
+const POLL_MS = 3000;
+
+function newSession() {
+  if (crypto.randomUUID) return crypto.randomUUID();
+  const bytes = new Uint8Array(16);
+  crypto.getRandomValues(bytes);
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+function session() {
+  let id = localStorage.getItem("consulta.session");
+  if (!id) {
+    id = newSession();
+    localStorage.setItem("consulta.session", id);
+  }
+  return id;
+}
+
+function element(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+function say(key, values) {
+  document.getElementById("status").textContent = t(key, values);
+}
+
+function button(label, className, onClick) {
+  const node = element("button", className, label);
+  node.type = "button";
+  node.addEventListener("click", onClick);
+  return node;
+}
+
+function showQuestion(text) {
+  const item = element("li", "mine");
+  item.appendChild(element("strong", null, t("you") + ": "));
+  item.appendChild(element("span", "question-text", text));
+  document.getElementById("conversation").appendChild(item);
+}
+
+function showAnswer(reply) {
+  const item = element("li", "answer");
+  if (reply.escalate) item.appendChild(element("p", "notice low-confidence", t("lowConfidence")));
+  if (reply.answer) item.appendChild(element("p", "answer-text", reply.answer));
+  for (const note of reply.notes || []) item.appendChild(element("p", "note", note));
+  if (reply.citations && reply.citations.length) {
+    item.appendChild(element("h2", "sources", t("sources")));
+    const list = element("ol", "citations");
+    for (const citation of reply.citations) {
+      const entry = element("li", "citation");
+      const label = [citation.title, citation.section].filter(Boolean).join(" — ");
+      if (citation.source_url && /^https?:\/\//.test(citation.source_url)) {
+        const link = element("a", null, label);
+        link.href = citation.source_url;
+        link.rel = "noopener noreferrer";
+        link.target = "_blank";
+        entry.appendChild(link);
+      } else {
+        entry.appendChild(element("span", null, label));
+      }
+      const detail = [citation.source, citation.date].filter(Boolean).join(", ");
+      if (detail) entry.appendChild(element("span", "citation-source", " (" + detail + ")"));
+      list.appendChild(entry);
+    }
+    item.appendChild(list);
+  }
+  const actions = element("div", "row");
+  const rate = (rating) => async (event) => {
+    for (const b of actions.querySelectorAll(".rate")) b.disabled = true;
+    try {
+      await api("POST", "/v1/feedback", { rating, question_id: reply.question_id, session: session() });
+      say("thanks");
+    } catch (error) {
+      event.target.disabled = false;
+      say("error", { message: error.message });
+    }
+  };
+  actions.appendChild(button(t("helpful"), "secondary rate", rate("up")));
+  actions.appendChild(button(t("notHelpful"), "secondary rate", rate("down")));
+  const expert = button(t("expert"), "expert-button", async () => {
+    expert.disabled = true;
+    try {
+      const ticket = await api("POST", "/v1/escalations", { question_id: reply.question_id, session: session() });
+      const notice = element("p", "notice escalated", t("escalated", { id: ticket.id }));
+      item.appendChild(notice);
+      say("escalated", { id: ticket.id });
+      localStorage.setItem("consulta.waiting", "1");
+    } catch (error) {
+      expert.disabled = false;
+      say("error", { message: error.message });
+    }
+  });
+  actions.appendChild(expert);
+  item.appendChild(actions);
+  document.getElementById("conversation").appendChild(item);
+  item.scrollIntoView({ block: "nearest" });
+}
+
+function showExpertMessage(message) {
+  const item = element("li", "expert-message");
+  item.appendChild(element("h2", null, t("fromExpert")));
+  item.appendChild(element("p", "expert-text", message.text));
+  if (message.kind === "expert_answer") {
+    const actions = element("div", "row");
+    const rate = (rating) => async () => {
+      for (const b of actions.querySelectorAll("button")) b.disabled = true;
+      try {
+        await api("POST", "/v1/feedback", { rating, ticket: message.ticket, session: session() });
+        say("thanks");
+      } catch (error) {
+        say("error", { message: error.message });
+      }
+    };
+    actions.appendChild(button(t("helpful"), "secondary", rate("up")));
+    actions.appendChild(button(t("notHelpful"), "secondary", rate("down")));
+    item.appendChild(actions);
+  }
+  document.getElementById("conversation").appendChild(item);
+}
+
+let lastSeq = 0;
+async function poll() {
+  try {
+    const data = await api("GET", "/v1/conversations/" + encodeURIComponent(session()) + "/messages?after=" + lastSeq);
+    for (const message of data.messages) {
+      lastSeq = Math.max(lastSeq, message.seq);
+      showExpertMessage(message);
+    }
+  } catch (_) {
+    // The next poll tries again; a passing network failure must not stop the page.
+  }
+  setTimeout(poll, POLL_MS);
+}
+
+document.addEventListener("DOMContentLoaded", () => {
+  const form = document.getElementById("ask-form");
+  const field = document.getElementById("question");
+  const submit = document.getElementById("ask");
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const question = field.value.trim();
+    if (!question) { say("empty"); field.focus(); return; }
+    submit.disabled = true;
+    say("asking");
+    showQuestion(question);
+    try {
+      const reply = await api("POST", "/v1/ask", { question, session: session() });
+      showAnswer(reply);
+      say("");
+      field.value = "";
+    } catch (error) {
+      say("error", { message: error.message });
+    } finally {
+      submit.disabled = false;
+      field.focus();
+    }
+  });
+  field.addEventListener("keydown", (event) => {
+    if (event.key === "Enter" && !event.shiftKey) { event.preventDefault(); form.requestSubmit(); }
+  });
+  document.getElementById("forget").addEventListener("click", async () => {
+    if (!confirm(t("confirmForget"))) return;
+    try {
+      await api("DELETE", "/v1/conversations/" + encodeURIComponent(session()));
+      localStorage.removeItem("consulta.session");
+      document.getElementById("conversation").textContent = "";
+      lastSeq = 0;
+      say("forgotten");
+    } catch (error) {
+      say("error", { message: error.message });
+    }
+  });
+  poll();
+});

@@ -1,0 +1,111 @@
+// The pages' texts in Spanish, Portuguese and English. Elements with data-i18n="key" get texts[lang][key].
+"use strict";
+const TEXTS = {
+  es: {
+    skip: "Ir a la pregunta", title: "Consulta — Artículo 6 del Acuerdo de París", language: "Idioma",
+    intro: "Pregunte sobre enfoques cooperativos (6.2), el Mecanismo de Acreditación del Acuerdo de París (6.4) o los enfoques no de mercado (6.8). Las respuestas citan nuestras guías, con sus fuentes.",
+    question: "Su pregunta", ask: "Preguntar", forget: "Borrar mi conversación", asking: "Buscando en las guías…",
+    sources: "Fuentes", helpful: "👍 Útil", notHelpful: "👎 No útil", expert: "Preguntar a un experto",
+    lowConfidence: "No encontramos una respuesta segura. Un experto puede responderle aquí mismo.",
+    thanks: "Gracias por su opinión.", escalated: "Ticket {id} abierto. Un experto le responderá en esta página.",
+    forgotten: "Su conversación fue borrada.", confirmForget: "¿Borrar su conversación y sus tickets?",
+    error: "Algo falló: {message}", empty: "Escriba una pregunta.", fromExpert: "Mensaje del equipo de expertos",
+    conversation: "Conversación", you: "Usted",
+    consoleTitle: "Consulta — consola de expertos", signIn: "Iniciar sesión", identity: "Su identidad de experto (p. ej. web:ana)",
+    token: "Clave de la consola", signInButton: "Entrar", status: "Estado", all: "Todos", st_open: "Abierto", st_claimed: "Tomado",
+    st_answered: "Respondido", st_reopened: "Reabierto", st_closed: "Cerrado", tag: "Etiqueta", refresh: "Actualizar",
+    tickets: "Tickets", questionCol: "Pregunta", found: "Lo que encontró Consulta", yourAnswer: "Su respuesta", claim: "Tomar",
+    unclaim: "Devolver", sendAnswer: "Enviar respuesta", closeTicket: "Cerrar", reopen: "Reabrir", approve: "Aprobar como FAQ",
+    gaps: "Vacíos de cobertura (30 días)", loadReport: "Ver el informe", signedIn: "Sesión de {who}", done: "Hecho: {status}",
+    approved: "Aprobado: la respuesta ya se cita como FAQ.", noTickets: "No hay tickets.", noGaps: "Sin vacíos en el período.",
+    answerBy: "Respuesta de {who}", questions: "{n} preguntas"
+  },
+  pt: {
+    skip: "Ir para a pergunta", title: "Consulta — Artigo 6 do Acordo de Paris", language: "Idioma",
+    intro: "Pergunte sobre abordagens cooperativas (6.2), o Mecanismo de Crédito do Acordo de Paris (6.4) ou abordagens não relacionadas a mercado (6.8). As respostas citam nossos guias, com as fontes.",
+    question: "Sua pergunta", ask: "Perguntar", forget: "Apagar minha conversa", asking: "Buscando nos guias…",
+    sources: "Fontes", helpful: "👍 Útil", notHelpful: "👎 Não ajudou", expert: "Perguntar a um especialista",
+    lowConfidence: "Não encontramos uma resposta segura. Um especialista pode responder aqui mesmo.",
+    thanks: "Obrigado pela avaliação.", escalated: "Ticket {id} aberto. Um especialista responderá nesta página.",
+    forgotten: "Sua conversa foi apagada.", confirmForget: "Apagar sua conversa e seus tickets?",
+    error: "Algo deu errado: {message}", empty: "Escreva uma pergunta.", fromExpert: "Mensagem da equipe de especialistas",
+    conversation: "Conversa", you: "Você",
+    consoleTitle: "Consulta — console de especialistas", signIn: "Entrar", identity: "Sua identidade de especialista (ex.: web:ana)",
+    token: "Senha do console", signInButton: "Entrar", status: "Situação", all: "Todos", st_open: "Aberto", st_claimed: "Assumido",
+    st_answered: "Respondido", st_reopened: "Reaberto", st_closed: "Fechado", tag: "Etiqueta", refresh: "Atualizar",
+    tickets: "Tickets", questionCol: "Pergunta", found: "O que o Consulta encontrou", yourAnswer: "Sua resposta", claim: "Assumir",
+    unclaim: "Devolver", sendAnswer: "Enviar resposta", closeTicket: "Fechar", reopen: "Reabrir", approve: "Aprovar como FAQ",
+    gaps: "Lacunas de cobertura (30 dias)", loadReport: "Ver o relatório", signedIn: "Sessão de {who}", done: "Feito: {status}",
+    approved: "Aprovado: a resposta já é citada como FAQ.", noTickets: "Nenhum ticket.", noGaps: "Sem lacunas no período.",
+    answerBy: "Resposta de {who}", questions: "{n} perguntas"
+  },
+  en: {
+    skip: "Skip to the question", title: "Consulta — Article 6 of the Paris Agreement", language: "Language",
+    intro: "Ask about cooperative approaches (6.2), the Paris Agreement Crediting Mechanism (6.4) or non-market approaches (6.8). Answers quote our guidance, with sources.",
+    question: "Your question", ask: "Ask", forget: "Delete my conversation", asking: "Searching the guidance…",
+    sources: "Sources", helpful: "👍 Helpful", notHelpful: "👎 Not helpful", expert: "Ask an expert",
+    lowConfidence: "We found no confident answer. An expert can answer you right here.",
+    thanks: "Thank you for the feedback.", escalated: "Ticket {id} opened. An expert will answer you on this page.",
+    forgotten: "Your conversation was deleted.", confirmForget: "Delete your conversation and your tickets?",
+    error: "Something went wrong: {message}", empty: "Type a question.", fromExpert: "Message from the experts",
+    conversation: "Conversation", you: "You",
+    consoleTitle: "Consulta — expert console", signIn: "Sign in", identity: "Your expert identity (e.g. web:ana)",
+    token: "Console token", signInButton: "Sign in", status: "Status", all: "All", st_open: "Open", st_claimed: "Claimed",
+    st_answered: "Answered", st_reopened: "Reopened", st_closed: "Closed", tag: "Tag", refresh: "Refresh",
+    tickets: "Tickets", questionCol: "Question", found: "What Consulta found", yourAnswer: "Your answer", claim: "Claim",
+    unclaim: "Unclaim", sendAnswer: "Send answer", closeTicket: "Close", reopen: "Reopen", approve: "Approve as FAQ",
+    gaps: "Coverage gaps (30 days)", loadReport: "Show the report", signedIn: "Signed in as {who}", done: "Done: {status}",
+    approved: "Approved: the answer is now cited as an FAQ.", noTickets: "No tickets.", noGaps: "No gaps in the period.",
+    answerBy: "Answer by {who}", questions: "{n} questions"
+  }
+};
+
+function pickLanguage() {
+  const saved = localStorage.getItem("consulta.lang");
+  if (saved && TEXTS[saved]) return saved;
+  const browser = (navigator.language || "en").slice(0, 2).toLowerCase();
+  return TEXTS[browser] ? browser : "en";
+}
+
+let LANG = pickLanguage();
+
+function t(key, values) {
+  let text = (TEXTS[LANG] && TEXTS[LANG][key]) || TEXTS.en[key] || key;
+  for (const [name, value] of Object.entries(values || {})) text = text.replace("{" + name + "}", value);
+  return text;
+}
+
+function applyTexts() {
+  document.documentElement.lang = LANG;
+  for (const element of document.querySelectorAll("[data-i18n]")) element.textContent = t(element.dataset.i18n);
+  const select = document.getElementById("language");
+  if (select) select.value = LANG;
+}
+
+function setLanguage(lang) {
+  if (!TEXTS[lang]) return;
+  LANG = lang;
+  localStorage.setItem("consulta.lang", lang);
+  applyTexts();
+}
+
+// The API's errors are {"error": {"code", "message"}}; anything else becomes a generic message.
+async function api(method, path, body, headers) {
+  const options = { method, headers: Object.assign({ "Content-Type": "application/json" }, headers || {}) };
+  if (body !== undefined) options.body = JSON.stringify(body);
+  const response = await fetch(path, options);
+  const text = await response.text();
+  let data = null;
+  try { data = text ? JSON.parse(text) : null; } catch (_) { data = null; }
+  if (!response.ok) {
+    const message = data && data.error ? data.error.message : response.status + " " + response.statusText;
+    throw new Error(message);
+  }
+  return data;
+}
+
+document.addEventListener("DOMContentLoaded", () => {
+  applyTexts();
+  const select = document.getElementById("language");
+  if (select) select.addEventListener("change", () => setLanguage(select.value));
+});

@@ -1,0 +1,114 @@
+//! `consulta serve`: the whole service in one process — the HTTP API and pages, the desk's deliveries
+//! and reminders, and the bots whose tokens are configured — until Ctrl-C or SIGTERM.
+
+use std::io::Write;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use anyhow::Context;
+use consulta_bot::desk::{Desk, OutboxWorker, Platform};
+use consulta_bot::service::{KnowledgeSources, Metrics, Service, ServiceParts, WebInbox};
+use consulta_bot::telegram::TelegramBot;
+
+use super::shutdown::Shutdown;
+use crate::cli::ServeArgs;
+use crate::config::Settings;
+use crate::engine;
+
+/// How often reminders and the retention rule run.
+const TICK_EVERY: Duration = Duration::from_secs(60);
+
+/// Serves until a signal, then stops taking requests, lets those in flight finish, and stops the bots,
+/// the deliveries and the reminders.
+pub fn run(settings: &Settings, args: ServeArgs) -> anyhow::Result<ExitCode> {
+    let mut config = settings.service.clone();
+    if let Some(listen) = args.listen {
+        config.listen = listen;
+    }
+    let engine = engine::open(settings)?;
+    let desk = engine::open_desk(settings, Some(engine.clone()))?;
+    let inbox_dir = settings.data_dir.join("web");
+    let inbox = WebInbox::open(&inbox_dir)
+        .with_context(|| format!("cannot open the web inbox in {}", inbox_dir.display()))?;
+    let telegram_here = !settings.telegram.token.trim().is_empty();
+    // A platform without its bot here is relayed to a bot process, if one can authenticate.
+    let relayed: Vec<Platform> = if config.frontend_token.is_empty() {
+        Vec::new()
+    } else {
+        [Platform::Telegram, Platform::Discord]
+            .into_iter()
+            .filter(|p| !(telegram_here && *p == Platform::Telegram))
+            .collect()
+    };
+    let listen = config.listen;
+    let service = Service::new(ServiceParts {
+        config,
+        engine,
+        desk: desk.clone(),
+        metrics: Metrics::default(),
+        inbox,
+        relayed,
+        sources: KnowledgeSources {
+            kb_dir: settings.kb_dir.clone(),
+            documents_dir: settings.data_dir.join("documents"),
+        },
+    });
+    let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
+    runtime.block_on(async {
+        let listener = tokio::net::TcpListener::bind(listen)
+            .await
+            .with_context(|| format!("cannot listen on {listen}: is another process using it?"))?;
+        let address = listener.local_addr()?;
+        let telegram = if telegram_here {
+            let store = settings.data_dir.join("telegram");
+            Some(TelegramBot::connect(&settings.telegram, service.assistant(), &store).await?)
+        } else {
+            None
+        };
+        let mut worker = OutboxWorker::new(desk.clone());
+        for frontend in service.frontends() {
+            worker = worker.with_frontend(frontend);
+        }
+        if let Some(bot) = &telegram {
+            worker = worker.with_frontend(bot.frontend());
+        }
+        let shutdown = Shutdown::new();
+        let http = service.serve(listener, shutdown.signalled());
+        // Scripts and tests read this line to find the port when listening on port 0.
+        println!("consulta: listening on http://{address}");
+        std::io::stdout().flush()?;
+        let bot = async {
+            if let Some(bot) = &telegram {
+                bot.run(shutdown.signalled()).await;
+            }
+        };
+        let (_, served, (), (), ()) = tokio::join!(
+            shutdown.on_signal(),
+            http,
+            bot,
+            worker.run(shutdown.signalled()),
+            tick(desk.clone(), shutdown.signalled())
+        );
+        served.context("the HTTP server failed")?;
+        // Nothing of the desk is left to write: every change was flushed when it was committed.
+        tracing::info!("stopped");
+        Ok(ExitCode::SUCCESS)
+    })
+}
+
+/// Reminders and retention, every minute until shutdown.
+async fn tick(desk: Desk, shutdown: impl Future<Output = ()>) {
+    tokio::pin!(shutdown);
+    loop {
+        tokio::select! {
+            () = &mut shutdown => return,
+            () = tokio::time::sleep(TICK_EVERY) => {}
+        }
+        let desk = desk.clone();
+        match tokio::task::spawn_blocking(move || desk.tick()).await {
+            Ok(Ok(report)) => tracing::debug!(?report, "desk tick"),
+            Ok(Err(error)) => tracing::warn!(%error, "desk tick failed; trying again in a minute"),
+            Err(error) => tracing::warn!(%error, "desk tick panicked"),
+        }
+    }
+}
