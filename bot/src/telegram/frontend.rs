@@ -171,6 +171,9 @@ impl TelegramFrontEnd {
                 placement.thread_id = self.store.topic(chat_id, ticket).map_err(store_failure)?;
             }
             MessageKind::ExpertTookQuestion | MessageKind::ExpertAnswer => {
+                if message.kind == MessageKind::ExpertAnswer {
+                    placement.keyboard = Some(keyboard::expert_answer(ticket));
+                }
                 if let Some(origin) = self.store.origin(ticket).map_err(store_failure)?
                     && origin.chat_id == chat_id
                 {

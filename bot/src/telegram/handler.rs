@@ -456,6 +456,19 @@ async fn on_callback(ctx: &Context, query: &CallbackQuery) -> Handled {
                 },
             );
         }
+        Press::RateTicket { ticket, up } => {
+            let rating = if up { Rating::Up } else { Rating::Down };
+            notice = Some(
+                match ctx
+                    .assistant
+                    .rate_ticket(identity(from), ticket, rating)
+                    .await
+                {
+                    Ok(_) => (t.thanks.to_string(), false),
+                    Err(error) => (error.message, true),
+                },
+            );
+        }
         Press::Escalate(question) => {
             let html = escalate(ctx, question, from).await?;
             if let Some(message) = message {

@@ -21,6 +21,11 @@ pub enum Press {
         up: bool,
     },
     /// Hand this question to an expert.
+    /// 👍/👎 under an expert's answer, by the asker.
+    RateTicket {
+        ticket: TicketId,
+        up: bool,
+    },
     Escalate(QuestionId),
     /// Ask again, citing more passages.
     MoreSources(QuestionId),
@@ -43,6 +48,8 @@ impl Press {
                 question,
                 up: false,
             } => format!("down:{}", question.0),
+            Press::RateTicket { ticket, up: true } => format!("tup:{ticket}"),
+            Press::RateTicket { ticket, up: false } => format!("tdown:{ticket}"),
             Press::Escalate(q) => format!("exp:{}", q.0),
             Press::MoreSources(q) => format!("more:{}", q.0),
             Press::Claim(t) => format!("claim:{t}"),
@@ -64,6 +71,14 @@ impl Press {
             },
             "down" => Press::Rate {
                 question: question()?,
+                up: false,
+            },
+            "tup" => Press::RateTicket {
+                ticket: ticket()?,
+                up: true,
+            },
+            "tdown" => Press::RateTicket {
+                ticket: ticket()?,
                 up: false,
             },
             "exp" => Press::Escalate(question()?),
@@ -109,6 +124,26 @@ pub fn answer(lang: Lang, question: QuestionId, more: bool) -> InlineKeyboardMar
 }
 
 /// Under a ticket card in an experts' chat (English, the desk's working language).
+/// 👍/👎 under an expert's answer; the emoji need no translation.
+pub fn expert_answer(id: &TicketId) -> InlineKeyboardMarkup {
+    InlineKeyboardMarkup::new(vec![vec![
+        button(
+            "👍",
+            Press::RateTicket {
+                ticket: id.clone(),
+                up: true,
+            },
+        ),
+        button(
+            "👎",
+            Press::RateTicket {
+                ticket: id.clone(),
+                up: false,
+            },
+        ),
+    ]])
+}
+
 pub fn ticket(id: &TicketId) -> InlineKeyboardMarkup {
     InlineKeyboardMarkup::new(vec![vec![
         button("Claim", Press::Claim(id.clone())),
@@ -146,6 +181,14 @@ mod tests {
             Press::MoreSources(QuestionId(5)),
             Press::Claim(ticket.clone()),
             Press::Close(ticket.clone()),
+            Press::RateTicket {
+                ticket: ticket.clone(),
+                up: true,
+            },
+            Press::RateTicket {
+                ticket: ticket.clone(),
+                up: false,
+            },
             Press::Approve(ticket),
             Press::Forget(true),
             Press::Forget(false),

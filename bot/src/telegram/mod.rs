@@ -14,6 +14,7 @@ mod keyboard;
 mod store;
 mod texts;
 
+use std::collections::HashMap;
 use std::fmt;
 use std::future::Future;
 use std::path::Path;
@@ -23,7 +24,7 @@ use std::time::Duration;
 use serde::Deserialize;
 use teloxide::prelude::*;
 use teloxide::types::AllowedUpdate;
-use tokio::task::JoinSet;
+use tokio::task::JoinHandle;
 
 use crate::assistant::Assistant;
 use crate::desk::{FrontEnd, Span};
@@ -194,7 +195,7 @@ impl TelegramBot {
         let timeout = u32::try_from(self.poll_timeout.to_duration().as_secs()).unwrap_or(10);
         let mut offset: i32 = 0;
         let mut backoff = Duration::from_secs(1);
-        let mut tasks = JoinSet::new();
+        let mut chats = ChatQueues::default();
         loop {
             let poll = bot
                 .get_updates()
@@ -214,7 +215,7 @@ impl TelegramBot {
                             .unwrap_or(i32::MAX)
                             .saturating_add(1);
                         offset = offset.max(next);
-                        tasks.spawn(handler::handle(self.ctx.clone(), update));
+                        chats.push(handler::handle(self.ctx.clone(), update.clone()), &update);
                     }
                 }
                 Err(error) => {
@@ -231,13 +232,53 @@ impl TelegramBot {
                     }
                 }
             }
-            while tasks.try_join_next().is_some() {}
+            chats.forget_finished();
         }
-        while tasks.join_next().await.is_some() {}
+        chats.drain().await;
         if offset > 0
             && let Err(error) = bot.get_updates().offset(offset).timeout(0).send().await
         {
             tracing::warn!(failure = %classify(&error), "could not confirm the last updates to Telegram");
+        }
+    }
+}
+
+/// Updates of one chat are handled one after the other, in the order Telegram sent them (a question
+/// and its follow-up must not be answered the other way round); different chats run concurrently.
+#[derive(Default)]
+struct ChatQueues {
+    /// The last update in hand per chat; the next one for that chat waits for it.
+    last: HashMap<i64, JoinHandle<()>>,
+}
+
+impl ChatQueues {
+    fn push(
+        &mut self,
+        work: impl Future<Output = ()> + Send + 'static,
+        update: &teloxide::types::Update,
+    ) {
+        let chat = update
+            .chat()
+            .map(|c| c.id.0)
+            .or_else(|| update.from().and_then(|u| i64::try_from(u.id.0).ok()))
+            .unwrap_or(0);
+        let previous = self.last.remove(&chat);
+        let handle = tokio::spawn(async move {
+            if let Some(previous) = previous {
+                let _ = previous.await;
+            }
+            work.await;
+        });
+        self.last.insert(chat, handle);
+    }
+
+    fn forget_finished(&mut self) {
+        self.last.retain(|_, handle| !handle.is_finished());
+    }
+
+    async fn drain(&mut self) {
+        for (_, handle) in self.last.drain() {
+            let _ = handle.await;
         }
     }
 }

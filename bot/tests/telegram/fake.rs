@@ -37,6 +37,7 @@ pub struct Fake {
     calls: Mutex<Vec<Call>>,
     updates: Mutex<Vec<Value>>,
     failures: Mutex<VecDeque<(String, i64, Value)>>,
+    delays: Mutex<VecDeque<(String, i64, Duration)>>,
     next_update: AtomicI64,
     next_message: AtomicI64,
     url: Mutex<String>,
@@ -90,6 +91,14 @@ impl Fake {
             .lock()
             .unwrap()
             .push_back((method.to_lowercase(), chat_id, error));
+    }
+
+    /// The next call of `method` to `chat_id` is answered (and recorded) only after `delay`.
+    pub fn delay_next(&self, method: &str, chat_id: i64, delay: Duration) {
+        self.delays
+            .lock()
+            .unwrap()
+            .push_back((method.to_lowercase(), chat_id, delay));
     }
 
     /// Every call so far.
@@ -205,6 +214,16 @@ async fn serve(
     if let Some((_, _, error)) = failure {
         fake.record(&method, &body, true, &error);
         return Json(error);
+    }
+    let delay = {
+        let mut delays = fake.delays.lock().unwrap();
+        let at = delays
+            .iter()
+            .position(|(m, c, _)| *m == method && *c == chat_id);
+        at.and_then(|at| delays.remove(at))
+    };
+    if let Some((_, _, delay)) = delay {
+        tokio::time::sleep(delay).await;
     }
     let result = match method.as_str() {
         "getme" => json!({

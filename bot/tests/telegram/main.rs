@@ -444,13 +444,50 @@ async fn low_confidence_goes_to_the_experts_and_their_answer_comes_back() {
         json!(asked),
         "the answer replies to the question"
     );
+    let rate = buttons(&relayed)
+        .into_iter()
+        .find(|d| d.starts_with("tup:"))
+        .expect("👍 under the expert's answer");
+    let pressed = h.press(user(MARTA, "Marta", "en"), &relayed, &rate);
+    let thanked = h.fake.wait_callback_answer(&pressed).await;
+    assert_eq!(
+        thanked.body["text"],
+        json!("Thank you!"),
+        "{:?}",
+        thanked.body
+    );
     let ticket = h.desk.tickets().unwrap().pop().expect("one ticket");
     assert_eq!(ticket.status, Status::Answered);
+    assert_eq!(ticket.rating, Some(consulta_bot::desk::Rating::Up));
     assert_eq!(
         ticket.tags.topics,
         ["6.2"],
         "the ticket carries the topics of what Consulta found, for routing"
     );
+    h.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_messages_from_one_chat_are_answered_in_order() {
+    let h = Harness::start().await;
+    // The first answer is slow to go out; the second question must still be answered after it.
+    h.fake
+        .delay_next("sendmessage", MARTA, Duration::from_millis(800));
+    let first = h.say(MARTA, user(MARTA, "Marta", "en"), "What is an ITMO?", None);
+    let second = h.say(
+        MARTA,
+        user(MARTA, "Marta", "en"),
+        "What is a corresponding adjustment?",
+        None,
+    );
+    h.fake.wait_sent("sendmessage", MARTA, 1).await;
+    let replies: Vec<Value> = h
+        .fake
+        .sent("sendmessage", MARTA)
+        .iter()
+        .map(|c| c.body["reply_parameters"]["message_id"].clone())
+        .collect();
+    assert_eq!(replies, [json!(first), json!(second)]);
     h.stop().await;
 }
 
