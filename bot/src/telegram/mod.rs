@@ -13,10 +13,12 @@ mod handler;
 mod keyboard;
 mod store;
 mod texts;
+mod webhook;
 
 use std::collections::HashMap;
 use std::fmt;
 use std::future::Future;
+use std::net::SocketAddr;
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
@@ -58,6 +60,13 @@ pub struct TelegramConfig {
     pub flood_window: Span,
     /// How long one long poll waits for updates (at most 15 s).
     pub poll_timeout: Span,
+    /// Receive updates by webhook at this public HTTPS URL instead of long polling.
+    pub webhook_url: Option<String>,
+    /// Where the webhook listener binds: the address the HTTPS proxy for `webhook_url` forwards to.
+    pub webhook_listen: SocketAddr,
+    /// The secret Telegram sends with every webhook call (1-256 of `A-Z a-z 0-9 _ -`). Required
+    /// with `webhook_url`; never logged.
+    pub webhook_secret: String,
 }
 
 impl Default for TelegramConfig {
@@ -69,6 +78,9 @@ impl Default for TelegramConfig {
             flood_max_questions: 10,
             flood_window: Span::from_secs(60),
             poll_timeout: Span::from_secs(10),
+            webhook_url: None,
+            webhook_listen: SocketAddr::from(([127, 0, 0, 1], 8443)),
+            webhook_secret: String::new(),
         }
     }
 }
@@ -89,6 +101,16 @@ impl fmt::Debug for TelegramConfig {
             .field("flood_max_questions", &self.flood_max_questions)
             .field("flood_window", &self.flood_window)
             .field("poll_timeout", &self.poll_timeout)
+            .field("webhook_url", &self.webhook_url)
+            .field("webhook_listen", &self.webhook_listen)
+            .field(
+                "webhook_secret",
+                &if self.webhook_secret.is_empty() {
+                    ""
+                } else {
+                    "<redacted>"
+                },
+            )
             .finish()
     }
 }
@@ -107,6 +129,19 @@ pub enum TelegramError {
     /// `poll_timeout` too long for the HTTP client.
     #[error("telegram.poll_timeout must be at most 15s")]
     PollTimeout,
+    /// `webhook_url` is not an HTTPS URL.
+    #[error(
+        "telegram.webhook_url {0:?} is not an https:// URL with a path, e.g. https://consulta.example.org/telegram"
+    )]
+    BadWebhookUrl(String),
+    /// Webhook mode without a usable secret.
+    #[error(
+        "telegram.webhook_secret must be 1 to 256 letters, digits, `_` or `-` when telegram.webhook_url is set (CONSULTA_TELEGRAM__WEBHOOK_SECRET)"
+    )]
+    WebhookSecret,
+    /// The webhook listener could not bind.
+    #[error("cannot listen for the Telegram webhook on {0}: {1}")]
+    WebhookListen(SocketAddr, String),
     /// The front-end's database.
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -122,6 +157,16 @@ pub struct TelegramBot {
     ctx: Arc<Context>,
     frontend: Arc<TelegramFrontEnd>,
     poll_timeout: Span,
+    /// In webhook mode: the bound listener (taken by `run`), its path and secret.
+    webhook: Option<Webhook>,
+}
+
+/// Webhook mode's listener, bound at connect time so a busy port is reported before the bot runs.
+struct Webhook {
+    listener: std::sync::Mutex<Option<tokio::net::TcpListener>>,
+    address: SocketAddr,
+    path: String,
+    secret: String,
 }
 
 impl TelegramBot {
@@ -147,14 +192,20 @@ impl TelegramBot {
         }
         let failed = |e: teloxide::RequestError| TelegramError::Telegram(classify(&e).reason);
         let me = with_retry(|| bot.get_me().send()).await.map_err(failed)?;
-        let webhook = with_retry(|| bot.get_webhook_info().send())
-            .await
-            .map_err(failed)?;
-        if webhook.url.is_some() {
-            with_retry(|| bot.delete_webhook().send())
-                .await
-                .map_err(failed)?;
-        }
+        let webhook = match &config.webhook_url {
+            Some(url) => Some(set_webhook(&bot, config, url).await?),
+            None => {
+                let info = with_retry(|| bot.get_webhook_info().send())
+                    .await
+                    .map_err(failed)?;
+                if info.url.is_some() {
+                    with_retry(|| bot.delete_webhook().send())
+                        .await
+                        .map_err(failed)?;
+                }
+                None
+            }
+        };
         let store = Store::open(store_dir)?;
         let frontend = Arc::new(TelegramFrontEnd::new(
             bot.clone(),
@@ -178,7 +229,13 @@ impl TelegramBot {
             ctx,
             frontend,
             poll_timeout: config.poll_timeout,
+            webhook,
         })
+    }
+
+    /// Where the webhook listener is bound, in webhook mode.
+    pub fn webhook_address(&self) -> Option<SocketAddr> {
+        self.webhook.as_ref().map(|w| w.address)
     }
 
     /// What the desk's outbox worker delivers Telegram messages through.
@@ -186,10 +243,34 @@ impl TelegramBot {
         self.frontend.clone()
     }
 
-    /// Long-polls and handles updates until `shutdown` completes, then lets the updates in hand finish
-    /// and confirms them to Telegram, so that none is handled twice after a restart. Network failures
-    /// are retried with backoff from the same offset: no update is lost or repeated.
-    pub async fn run(&self, shutdown: impl Future<Output = ()>) {
+    /// Handles updates until `shutdown` completes, then lets the updates in hand finish: from the
+    /// webhook in webhook mode, else by long polling.
+    pub async fn run(&self, shutdown: impl Future<Output = ()> + Send + 'static) {
+        let listener = self
+            .webhook
+            .as_ref()
+            .and_then(|w| w.listener.lock().unwrap_or_else(|p| p.into_inner()).take());
+        match (&self.webhook, listener) {
+            (Some(webhook), Some(listener)) => {
+                tracing::info!(address = %webhook.address, path = %webhook.path, "receiving Telegram updates by webhook");
+                webhook::serve(
+                    self.ctx.clone(),
+                    listener,
+                    &webhook.path,
+                    &webhook.secret,
+                    shutdown,
+                )
+                .await;
+            }
+            (Some(_), None) => tracing::error!("the Telegram bot runs only once"),
+            (None, _) => self.poll(shutdown).await,
+        }
+    }
+
+    /// Long-polls until `shutdown`, then confirms the updates handled to Telegram, so that none is
+    /// handled twice after a restart. Network failures are retried with backoff from the same offset:
+    /// no update is lost or repeated.
+    async fn poll(&self, shutdown: impl Future<Output = ()>) {
         tokio::pin!(shutdown);
         let bot = &self.ctx.bot;
         let timeout = u32::try_from(self.poll_timeout.to_duration().as_secs()).unwrap_or(10);
@@ -243,10 +324,52 @@ impl TelegramBot {
     }
 }
 
+/// Checks the webhook settings, binds the listener and tells Telegram where to post.
+async fn set_webhook(
+    bot: &Bot,
+    config: &TelegramConfig,
+    url: &str,
+) -> Result<Webhook, TelegramError> {
+    let parsed: reqwest::Url = url
+        .parse()
+        .map_err(|_| TelegramError::BadWebhookUrl(url.to_string()))?;
+    if parsed.scheme() != "https" {
+        return Err(TelegramError::BadWebhookUrl(url.to_string()));
+    }
+    let secret = config.webhook_secret.trim();
+    let valid_secret = (1..=256).contains(&secret.len())
+        && secret
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+    if !valid_secret {
+        return Err(TelegramError::WebhookSecret);
+    }
+    let listener = tokio::net::TcpListener::bind(config.webhook_listen)
+        .await
+        .map_err(|e| TelegramError::WebhookListen(config.webhook_listen, e.to_string()))?;
+    let address = listener
+        .local_addr()
+        .map_err(|e| TelegramError::WebhookListen(config.webhook_listen, e.to_string()))?;
+    with_retry(|| {
+        bot.set_webhook(parsed.clone())
+            .secret_token(secret)
+            .allowed_updates(vec![AllowedUpdate::Message, AllowedUpdate::CallbackQuery])
+            .send()
+    })
+    .await
+    .map_err(|e| TelegramError::Telegram(classify(&e).reason))?;
+    Ok(Webhook {
+        listener: std::sync::Mutex::new(Some(listener)),
+        address,
+        path: parsed.path().to_string(),
+        secret: secret.to_string(),
+    })
+}
+
 /// Updates of one chat are handled one after the other, in the order Telegram sent them (a question
 /// and its follow-up must not be answered the other way round); different chats run concurrently.
 #[derive(Default)]
-struct ChatQueues {
+pub(crate) struct ChatQueues {
     /// The last update in hand per chat; the next one for that chat waits for it.
     last: HashMap<i64, JoinHandle<()>>,
 }

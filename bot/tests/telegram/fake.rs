@@ -199,10 +199,18 @@ pub fn user(id: i64, name: &str, lang: &str) -> Value {
 async fn serve(
     State(fake): State<Arc<Fake>>,
     Path((_token, method)): Path<(String, String)>,
+    headers: axum::http::HeaderMap,
     body: axum::body::Bytes,
 ) -> Json<Value> {
     let method = method.to_lowercase();
-    let body: Value = serde_json::from_slice(&body).unwrap_or(json!({}));
+    let content_type = headers
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    let body: Value = match content_type.split_once("boundary=") {
+        Some((_, boundary)) => form_fields(boundary, &body),
+        None => serde_json::from_slice(&body).unwrap_or(json!({})),
+    };
     let chat_id = body["chat_id"].as_i64().unwrap_or_default();
     let failure = {
         let mut failures = fake.failures.lock().unwrap();
@@ -235,7 +243,7 @@ async fn serve(
         "getwebhookinfo" => {
             json!({"url": "", "has_custom_certificate": false, "pending_update_count": 0})
         }
-        "deletewebhook" | "answercallbackquery" => json!(true),
+        "deletewebhook" | "setwebhook" | "answercallbackquery" => json!(true),
         "getupdates" => {
             fake.record(&method, &body, false, &Value::Null);
             let offset = body["offset"].as_i64().unwrap_or(0);
@@ -283,4 +291,26 @@ async fn serve(
         fake.record(&method, &body, false, &result);
     }
     Json(json!({"ok": true, "result": result}))
+}
+
+/// The text fields of a `multipart/form-data` body (teloxide sends `setWebhook` that way), as JSON.
+fn form_fields(boundary: &str, body: &[u8]) -> Value {
+    let text = String::from_utf8_lossy(body);
+    let mut fields = serde_json::Map::new();
+    for part in text.split(&format!("--{boundary}")) {
+        let Some((head, value)) = part.split_once("\r\n\r\n") else {
+            continue;
+        };
+        let Some(name) = head
+            .split("name=\"")
+            .nth(1)
+            .and_then(|rest| rest.split('"').next())
+        else {
+            continue;
+        };
+        let value = value.trim_end_matches("\r\n");
+        let parsed = serde_json::from_str(value).unwrap_or_else(|_| json!(value));
+        fields.insert(name.to_string(), parsed);
+    }
+    Value::Object(fields)
 }

@@ -114,16 +114,21 @@ struct Harness {
     desk: Desk,
     stop: watch::Sender<bool>,
     done: tokio::task::JoinHandle<()>,
+    /// In webhook mode, where the bot listens for Telegram's posts.
+    webhook: Option<std::net::SocketAddr>,
     _dir: TempDir,
 }
 
+/// The webhook secret the webhook scenario configures.
+const WEBHOOK_SECRET: &str = "s3cret-Token_1";
+
 impl Harness {
     async fn start() -> Harness {
-        Harness::start_with(false).await
+        Harness::start_with(|_| {}).await
     }
 
-    /// With `forum_topics`, each ticket gets its own topic in the experts' group.
-    async fn start_with(forum_topics: bool) -> Harness {
+    /// Starts with the test's own changes to the Telegram settings.
+    async fn start_with(configure: impl FnOnce(&mut TelegramConfig)) -> Harness {
         let fake = Fake::start().await;
         let dir = tempfile::tempdir().expect("temporary directory");
         let engine = Engine::open(
@@ -138,17 +143,18 @@ impl Harness {
         let config: DeskConfig = toml::from_str(DESK).expect("the desk config parses");
         let desk = Desk::open(&dir.path().join("desk"), config).expect("the desk opens");
         let assistant = Arc::new(LocalAssistant::new(engine, desk.clone()));
-        let telegram = TelegramConfig {
+        let mut telegram = TelegramConfig {
             token: "123456:TEST-TOKEN".to_string(),
             api_url: Some(fake.url()),
             poll_timeout: Span::from_secs(1),
             flood_max_questions: 5,
-            forum_topics,
             ..TelegramConfig::default()
         };
+        configure(&mut telegram);
         let bot = TelegramBot::connect(&telegram, assistant, &dir.path().join("telegram"))
             .await
             .expect("the bot connects to the fake");
+        let webhook = bot.webhook_address();
         let worker = OutboxWorker::new(desk.clone()).with_frontend(bot.frontend());
         let (stop, stopped) = watch::channel(false);
         let done = tokio::spawn(async move {
@@ -162,6 +168,7 @@ impl Harness {
             desk,
             stop,
             done,
+            webhook,
             _dir: dir,
         }
     }
@@ -173,17 +180,19 @@ impl Harness {
             .await
             .expect("the bot shuts down")
             .expect("the bot task did not panic");
-        let last_poll = self
-            .fake
-            .calls()
-            .into_iter()
-            .rfind(|c| c.method == "getupdates")
-            .expect("the bot polled");
-        assert_eq!(
-            last_poll.body["timeout"],
-            json!(0),
-            "shutdown confirms the offset at once"
-        );
+        if self.webhook.is_none() {
+            let last_poll = self
+                .fake
+                .calls()
+                .into_iter()
+                .rfind(|c| c.method == "getupdates")
+                .expect("the bot polled");
+            assert_eq!(
+                last_poll.body["timeout"],
+                json!(0),
+                "shutdown confirms the offset at once"
+            );
+        }
         for call in self.fake.calls() {
             if call.method == "sendmessage" || call.method == "editmessagetext" {
                 assert_eq!(call.body["parse_mode"], json!("HTML"));
@@ -633,7 +642,7 @@ async fn commands_speak_the_users_language_and_lang_is_remembered() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn with_forum_topics_each_ticket_has_a_topic_and_answers_typed_there_are_relayed() {
-    let h = Harness::start_with(true).await;
+    let h = Harness::start_with(|c| c.forum_topics = true).await;
     let (asked, card) = ask_and_escalate(&h, "What is an ITMO?").await;
     let topic = h
         .fake
@@ -711,4 +720,72 @@ fn fake_escape(text: &str) -> String {
         .replace('<', "&lt;")
         .replace('>', "&gt;")
         .replace('"', "&quot;")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn in_webhook_mode_updates_posted_with_the_secret_are_answered_once() {
+    let h = Harness::start_with(|c| {
+        c.webhook_url = Some("https://consulta.example/telegram/hook".into());
+        c.webhook_listen = "127.0.0.1:0".parse().unwrap();
+        c.webhook_secret = WEBHOOK_SECRET.into();
+    })
+    .await;
+    let set = h
+        .fake
+        .wait_for("setWebhook", WAIT, |calls| {
+            calls.iter().find(|c| c.method == "setwebhook").cloned()
+        })
+        .await;
+    assert_eq!(
+        set.body["url"],
+        json!("https://consulta.example/telegram/hook")
+    );
+    assert_eq!(set.body["secret_token"], json!(WEBHOOK_SECRET));
+    assert!(
+        !h.fake.calls().iter().any(|c| c.method == "getupdates"),
+        "no polling in webhook mode"
+    );
+    let hook = format!("http://{}/telegram/hook", h.webhook.unwrap());
+    let update = json!({"update_id": 77, "message": {
+        "message_id": 5, "date": 1_764_000_000, "chat": chat(MARTA),
+        "from": user(MARTA, "Marta", "en"), "text": "What is an ITMO?"
+    }});
+    let http = reqwest::Client::new();
+    let forged = http.post(&hook).json(&update).send().await.unwrap();
+    assert_eq!(forged.status(), reqwest::StatusCode::UNAUTHORIZED);
+    let wrong = http
+        .post(&hook)
+        .header("X-Telegram-Bot-Api-Secret-Token", "guess")
+        .json(&update)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(wrong.status(), reqwest::StatusCode::UNAUTHORIZED);
+    for _ in 0..2 {
+        let delivered = http
+            .post(&hook)
+            .header("X-Telegram-Bot-Api-Secret-Token", WEBHOOK_SECRET)
+            .json(&update)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(delivered.status(), reqwest::StatusCode::OK);
+    }
+    // Acknowledged only once handled: the answer is already out.
+    let answers = h.fake.sent("sendmessage", MARTA);
+    assert_eq!(
+        answers.len(),
+        1,
+        "a repeated delivery is not answered twice"
+    );
+    assert!(answers[0].body["text"].as_str().unwrap().contains("ITMO"));
+    let garbage = http
+        .post(&hook)
+        .header("X-Telegram-Bot-Api-Secret-Token", WEBHOOK_SECRET)
+        .body("{not an update")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(garbage.status(), reqwest::StatusCode::BAD_REQUEST);
+    h.stop().await;
 }
