@@ -12,8 +12,9 @@ use consulta_corpus::Lang;
 use consulta_retrieval::{Answer, AskOptions, Citation, Engine, RetrievalError};
 
 use crate::desk::{
-    Action, Approval, Asker, BoxFuture, CuratedEntry, Desk, DeskError, Forgotten, Identity,
-    NewQuestion, NewTicket, QuestionId, Rating, RetrievedPassage, Status, Tags, Ticket, TicketId,
+    Action, Approval, Asker, BoxFuture, ChatRef, CuratedEntry, Desk, DeskError, Forgotten,
+    Identity, NewQuestion, NewTicket, QuestionId, Rating, RetrievedPassage, Status, Tags, Ticket,
+    TicketId,
 };
 
 /// A question from someone on a platform.
@@ -162,6 +163,16 @@ pub trait Assistant: Send + Sync {
     /// Whether this identity is a configured expert: others are refused before any ticket is touched.
     fn is_expert(&self, identity: Identity) -> BoxFuture<'_, Result<bool, AssistantError>>;
 
+    /// Lets a member of a team chat (the front-end checked the membership on its platform) act as an
+    /// expert of the groups working in `chat`, for [`crate::desk::ADMISSION`]; `false` when no group
+    /// works there.
+    fn admit_member(
+        &self,
+        member: Identity,
+        name: String,
+        chat: ChatRef,
+    ) -> BoxFuture<'_, Result<bool, AssistantError>>;
+
     /// Deletes what the desk keeps about a user (`/forget`).
     fn forget(&self, user: Identity) -> BoxFuture<'_, Result<Forgotten, AssistantError>>;
 }
@@ -292,6 +303,15 @@ impl Assistant for LocalAssistant {
 
     fn is_expert(&self, identity: Identity) -> BoxFuture<'_, Result<bool, AssistantError>> {
         self.blocking(move |this| Ok(this.desk.authorise(&identity).is_ok()))
+    }
+
+    fn admit_member(
+        &self,
+        member: Identity,
+        name: String,
+        chat: ChatRef,
+    ) -> BoxFuture<'_, Result<bool, AssistantError>> {
+        self.blocking(move |this| Ok(this.desk.admit_member(&member, &name, &chat)?))
     }
 
     fn forget(&self, user: Identity) -> BoxFuture<'_, Result<Forgotten, AssistantError>> {

@@ -10,6 +10,7 @@ use super::config::{DeskConfig, ExpertConfig};
 use super::curated::CuratedSink;
 use super::error::DeskError;
 use super::identity::{Asker, Identity};
+use super::members::Members;
 use super::message;
 use super::notify::Notifier;
 use super::outbox::{DeadLetter, OutboxEntry};
@@ -87,6 +88,8 @@ pub(crate) struct Inner {
     pub(crate) outbox_signal: Notify,
     /// Held for a whole delivery pass: two workers on one desk would send the same message twice.
     pub(crate) delivery_lock: tokio::sync::Mutex<()>,
+    /// Team-chat members admitted to act for a while.
+    pub(crate) members: Members,
 }
 
 impl std::fmt::Debug for Inner {
@@ -140,6 +143,7 @@ impl DeskBuilder {
                 write_lock: Mutex::new(()),
                 outbox_signal: Notify::new(),
                 delivery_lock: tokio::sync::Mutex::new(()),
+                members: Members::default(),
             }),
         })
     }
@@ -193,11 +197,16 @@ impl Desk {
         &self.inner.directory
     }
 
-    /// The expert acting from `identity`, or [`DeskError::NotAnExpert`]: every expert action and
-    /// every read of tickets goes through this.
-    pub fn authorise(&self, identity: &Identity) -> Result<&ExpertConfig, DeskError> {
-        self.directory()
-            .expert(identity)
+    /// The expert acting from `identity` (configured, or a team-chat member admitted with
+    /// [`Desk::admit_member`]), or [`DeskError::NotAnExpert`]: every expert action and every read of
+    /// tickets goes through this.
+    pub fn authorise(&self, identity: &Identity) -> Result<ExpertConfig, DeskError> {
+        if let Some(expert) = self.directory().expert(identity) {
+            return Ok(expert.clone());
+        }
+        self.inner
+            .members
+            .get(identity, self.now())
             .ok_or_else(|| DeskError::NotAnExpert(identity.clone()))
     }
 

@@ -4,8 +4,8 @@ use serde_json::{Value, json};
 use super::client::{ServiceClient, segment};
 use crate::assistant::{AskReply, AskRequest, Assistant, AssistantError, EscalateRequest};
 use crate::desk::{
-    Action, BoxFuture, CuratedEntry, Forgotten, Identity, QuestionId, Rating, Ticket, TicketId,
-    TransferTarget,
+    Action, BoxFuture, ChatRef, CuratedEntry, Forgotten, Identity, QuestionId, Rating, Ticket,
+    TicketId, TransferTarget,
 };
 use crate::service::{ActionResponse, AskResponse, ExpertCheck, FeedbackResponse, TicketList};
 
@@ -173,6 +173,23 @@ impl Assistant for RemoteAssistant {
             let check: ExpertCheck = self
                 .client
                 .json::<Value, _>(Method::GET, &path, None, None)
+                .await?;
+            Ok(check.expert)
+        })
+    }
+
+    fn admit_member(
+        &self,
+        member: Identity,
+        name: String,
+        chat: ChatRef,
+    ) -> BoxFuture<'_, Result<bool, AssistantError>> {
+        Box::pin(async move {
+            let path = format!("/v1/experts/{}/admission", segment(&member.to_string()));
+            let body = json!({ "name": name, "chat": chat });
+            let check: ExpertCheck = self
+                .client
+                .json(Method::POST, &path, None, Some(&body))
                 .await?;
             Ok(check.expert)
         })

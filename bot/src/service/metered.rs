@@ -8,8 +8,8 @@ use crate::assistant::{
     AskReply, AskRequest, Assistant, AssistantError, EscalateRequest, LocalAssistant,
 };
 use crate::desk::{
-    Action, BoxFuture, CuratedEntry, Desk, Forgotten, Identity, QuestionId, Rating, Ticket,
-    TicketId,
+    Action, BoxFuture, ChatRef, CuratedEntry, Desk, Forgotten, Identity, QuestionId, Rating,
+    Ticket, TicketId,
 };
 
 /// An [`Assistant`] that counts what passes through it: every front-end of the process (web,
@@ -103,6 +103,15 @@ impl Assistant for MeteredAssistant {
 
     fn is_expert(&self, identity: Identity) -> BoxFuture<'_, Result<bool, AssistantError>> {
         self.inner.is_expert(identity)
+    }
+
+    fn admit_member(
+        &self,
+        member: Identity,
+        name: String,
+        chat: ChatRef,
+    ) -> BoxFuture<'_, Result<bool, AssistantError>> {
+        self.inner.admit_member(member, name, chat)
     }
 
     fn forget(&self, user: Identity) -> BoxFuture<'_, Result<Forgotten, AssistantError>> {

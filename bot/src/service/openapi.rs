@@ -133,6 +133,7 @@ fn schemas() -> Value {
         "Forgotten": {"type": "object"},
         "Report": {"type": "object"},
         "Me": {"type": "object", "properties": {"identity": {"type": "string"}}},
+        "Admission": {"type": "object", "required": ["name", "chat"], "properties": {"name": {"type": "string"}, "chat": {"type": "string", "description": "platform:chat_id"}}},
         "ExpertCheck": {"type": "object", "properties": {"expert": {"type": "boolean"}}},
         "RelayJob": {"type": "object", "properties": {"job": {"type": "integer"}, "key": {"type": "string"}, "chat_id": {"type": "string"}, "message": {"type": "object"}, "edit_of": {"type": ["string", "null"]}}},
         "RelayDone": {"type": "object", "required": ["job", "outcome"], "properties": {"job": {"type": "integer"}, "outcome": {"type": "object"}}},

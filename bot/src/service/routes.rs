@@ -245,6 +245,18 @@ pub(super) fn table(config: &ServiceConfig) -> Vec<(RouteDoc, MethodRouter<Servi
             get(tickets::is_expert),
         ),
         (
+            doc(
+                "post",
+                "/v1/experts/{identity}/admission",
+                "admitMember",
+                "Vouch that an identity is a member of a team chat",
+                FrontEnd,
+                Some("Admission"),
+                "ExpertCheck",
+            ),
+            post(tickets::admit_member),
+        ),
+        (
             RouteDoc {
                 query: &["wait_secs"],
                 ..doc(

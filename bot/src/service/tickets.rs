@@ -11,7 +11,8 @@ use super::Service;
 use super::auth::Caller;
 use super::error::ApiError;
 use crate::desk::{
-    Action, CuratedEntry, Forgotten, Identity, Period, Report, Status, Ticket, TicketId, Timestamp,
+    Action, ChatRef, CuratedEntry, Forgotten, Identity, Period, Report, Status, Ticket, TicketId,
+    Timestamp,
 };
 
 /// Days the coverage report covers when `days` is not given.
@@ -244,5 +245,29 @@ pub(super) async fn is_expert(
 ) -> Result<Json<ExpertCheck>, ApiError> {
     Caller::from_headers(&headers, &service.state.config)?.require_frontend()?;
     let expert = service.state.assistant.is_expert(user(&identity)?).await?;
+    Ok(Json(ExpertCheck { expert }))
+}
+
+/// `POST /v1/experts/{identity}/admission`: a front-end vouches that the identity is a member of
+/// the team chat `chat`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AdmissionBody {
+    name: String,
+    chat: ChatRef,
+}
+
+pub(super) async fn admit_member(
+    State(service): State<Service>,
+    headers: HeaderMap,
+    Path(identity): Path<String>,
+    Json(body): Json<AdmissionBody>,
+) -> Result<Json<ExpertCheck>, ApiError> {
+    Caller::from_headers(&headers, &service.state.config)?.require_frontend()?;
+    let expert = service
+        .state
+        .assistant
+        .admit_member(user(&identity)?, body.name, body.chat)
+        .await?;
     Ok(Json(ExpertCheck { expert }))
 }

@@ -12,7 +12,7 @@ use teloxide::types::{CallbackQuery, MaybeInaccessibleMessage, ParseMode, Update
 use crate::assistant::{
     AskRequest, Assistant, AssistantError, EscalateRequest, FailureCode, retrieved_passages,
 };
-use crate::desk::{Action, Asker, Identity, Platform, QuestionId, Rating, TicketId};
+use crate::desk::{Action, Asker, ChatRef, Identity, Platform, QuestionId, Rating, TicketId};
 
 use super::flood::{FloodControl, Verdict};
 use super::format::{escape, render_answer};
@@ -385,7 +385,7 @@ async fn expert_reply(
     ticket: TicketId,
     text: &str,
 ) -> Handled {
-    if !ctx.assistant.is_expert(identity(from)).await? {
+    if !may_act(ctx, from, Some(message.chat.id)).await? {
         return reply(ctx, message, &escape(NOT_AN_EXPERT)).await;
     }
     let action = Action::Answer {
@@ -397,8 +397,33 @@ async fn expert_reply(
     Ok(())
 }
 
-/// The refusal for people who are not configured experts (in English, the desk's working language).
-const NOT_AN_EXPERT: &str = "Sorry, only the desk's configured experts can act on tickets. Ask an administrator to add your Telegram id to the desk configuration.";
+/// The refusal for people who are neither configured experts nor members of an experts' group (in
+/// English, the desk's working language).
+const NOT_AN_EXPERT: &str = "Sorry, only the desk's experts can act on tickets: members of the experts' group, or experts in the desk configuration. Ask an administrator to add you.";
+
+/// Whether `from` may act on tickets: a configured expert, or a present member of the group chat the
+/// action comes from when a desk group works in that chat (asked of Telegram, and admitted for a while).
+async fn may_act(ctx: &Context, from: &User, chat: Option<ChatId>) -> Result<bool, HandlerError> {
+    if ctx.assistant.is_expert(identity(from)).await? {
+        return Ok(true);
+    }
+    let Some(chat) = chat.filter(|c| c.0 < 0) else {
+        return Ok(false);
+    };
+    let member = with_retry(|| ctx.bot.get_chat_member(chat, from.id).send()).await?;
+    if !member.kind.is_present() {
+        return Ok(false);
+    }
+    let name = match &from.username {
+        Some(username) => format!("{} (@{username})", from.full_name()),
+        None => from.full_name(),
+    };
+    let chat = ChatRef::new(Platform::Telegram, chat.0.to_string());
+    Ok(ctx
+        .assistant
+        .admit_member(identity(from), name, chat)
+        .await?)
+}
 
 async fn on_callback(ctx: &Context, query: &CallbackQuery) -> Handled {
     let from = &query.from;
@@ -415,7 +440,7 @@ async fn on_callback(ctx: &Context, query: &CallbackQuery) -> Handled {
     let mut notice: Option<(String, bool)> = None;
     match press {
         Press::Claim(ticket) | Press::Close(ticket) | Press::Approve(ticket)
-            if !ctx.assistant.is_expert(identity(from)).await? =>
+            if !may_act(ctx, from, message.map(|m| m.chat.id)).await? =>
         {
             tracing::info!(%ticket, user = from.id.0, "a non-expert pressed a ticket button");
             notice = Some((NOT_AN_EXPERT.to_string(), true));

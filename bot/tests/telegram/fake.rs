@@ -38,6 +38,7 @@ pub struct Fake {
     updates: Mutex<Vec<Value>>,
     failures: Mutex<VecDeque<(String, i64, Value)>>,
     delays: Mutex<VecDeque<(String, i64, Duration)>>,
+    members: Mutex<Vec<(i64, i64)>>,
     next_update: AtomicI64,
     next_message: AtomicI64,
     url: Mutex<String>,
@@ -91,6 +92,11 @@ impl Fake {
             .lock()
             .unwrap()
             .push_back((method.to_lowercase(), chat_id, error));
+    }
+
+    /// `user_id` is a member of `chat_id` (others are reported as having left it).
+    pub fn add_member(&self, chat_id: i64, user_id: i64) {
+        self.members.lock().unwrap().push((chat_id, user_id));
     }
 
     /// The next call of `method` to `chat_id` is answered (and recorded) only after `delay`.
@@ -277,6 +283,14 @@ async fn serve(
                 message["is_topic_message"] = json!(true);
             }
             message
+        }
+        "getchatmember" => {
+            let user_id = body["user_id"].as_i64().unwrap_or_default();
+            let member = fake.members.lock().unwrap().contains(&(chat_id, user_id));
+            json!({
+                "status": if member { "member" } else { "left" },
+                "user": user(user_id, "Someone", "en")
+            })
         }
         "createforumtopic" => json!({
             "message_thread_id": fake.message_id(), "name": body["name"].clone(), "icon_color": 7_322_096

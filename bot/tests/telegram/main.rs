@@ -24,8 +24,10 @@ const EXPERTS: i64 = -100200;
 const ANA: i64 = 7;
 /// Marta, who asks.
 const MARTA: i64 = 501;
-/// Someone in the experts' group who is not a configured expert.
+/// Someone who is neither a configured expert nor a member of the experts' group.
 const INTRUDER: i64 = 99;
+/// A member of the experts' group who is not in the desk configuration.
+const BETO: i64 = 55;
 /// A practitioners' group where the bot is a member.
 const GROUP: i64 = -100300;
 
@@ -501,6 +503,54 @@ async fn two_messages_from_one_chat_are_answered_in_order() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_member_of_the_experts_group_claims_and_answers_without_being_configured() {
+    let h = Harness::start().await;
+    let (asked, card) = ask_and_escalate(&h, "What is an ITMO?").await;
+    h.fake.add_member(EXPERTS, BETO);
+    let claim = buttons(&card)
+        .into_iter()
+        .find(|d| d.starts_with("claim:"))
+        .expect("a claim button");
+    let beto = json!({"id": BETO, "is_bot": false, "first_name": "Beto", "username": "beto_mx", "language_code": "es"});
+    let pressed = h.press(beto.clone(), &card, &claim);
+    let ack = h.fake.wait_callback_answer(&pressed).await;
+    assert_ne!(ack.body["show_alert"], json!(true), "{:?}", ack.body);
+    let checked = h
+        .fake
+        .calls()
+        .into_iter()
+        .find(|c| c.method == "getchatmember")
+        .expect("membership was asked of Telegram");
+    assert_eq!(checked.body["user_id"], json!(BETO));
+    h.say(
+        EXPERTS,
+        beto,
+        "Beto here: ask your focal point for the authorization letter.",
+        Some(sent_message(&card)),
+    );
+    let relayed = h
+        .fake
+        .wait_for("the member's answer", WAIT, |calls| {
+            calls
+                .iter()
+                .filter(|c| c.method == "sendmessage" && c.body["chat_id"] == json!(MARTA))
+                .find(|c| {
+                    c.body["text"]
+                        .as_str()
+                        .unwrap_or("")
+                        .contains("authorization letter")
+                })
+                .cloned()
+        })
+        .await;
+    assert_eq!(relayed.body["reply_parameters"]["message_id"], json!(asked));
+    let ticket = h.desk.tickets().unwrap().pop().expect("one ticket");
+    assert_eq!(ticket.status, Status::Answered);
+    assert_eq!(ticket.assignee.as_deref(), Some("Beto (@beto_mx)"));
+    h.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_non_expert_pressing_claim_is_refused() {
     let h = Harness::start().await;
     let (_, card) = ask_and_escalate(&h, "What is an ITMO?").await;
@@ -515,7 +565,7 @@ async fn a_non_expert_pressing_claim_is_refused() {
         refusal.body["text"]
             .as_str()
             .unwrap()
-            .contains("only the desk's configured experts")
+            .contains("only the desk's experts")
     );
     h.say(
         EXPERTS,
@@ -528,7 +578,7 @@ async fn a_non_expert_pressing_claim_is_refused() {
         told.body["text"]
             .as_str()
             .unwrap()
-            .contains("only the desk's configured experts")
+            .contains("only the desk's experts")
     );
     let ticket = h.desk.tickets().unwrap().pop().expect("one ticket");
     assert_eq!(ticket.status, Status::Open, "nothing changed");
