@@ -446,7 +446,7 @@ async fn on_callback(ctx: &Context, query: &CallbackQuery) -> Handled {
             notice = Some((NOT_AN_EXPERT.to_string(), true));
         }
         Press::Claim(ticket) => {
-            notice = Some(expert_outcome(
+            notice = Some(outcome(
                 ctx.assistant
                     .act(identity(from), ticket.clone(), Action::Claim)
                     .await,
@@ -455,7 +455,7 @@ async fn on_callback(ctx: &Context, query: &CallbackQuery) -> Handled {
         }
         Press::Close(ticket) => {
             let action = Action::Close { reason: None };
-            notice = Some(expert_outcome(
+            notice = Some(outcome(
                 ctx.assistant
                     .act(identity(from), ticket.clone(), action)
                     .await,
@@ -463,36 +463,24 @@ async fn on_callback(ctx: &Context, query: &CallbackQuery) -> Handled {
             ));
         }
         Press::Approve(ticket) => {
-            notice = Some(expert_outcome(
+            notice = Some(outcome(
                 ctx.assistant.approve(identity(from), ticket.clone()).await,
                 format!("The answer to {ticket} is now a curated FAQ entry."),
             ));
         }
         Press::Rate { question, up } => {
-            let rating = if up { Rating::Up } else { Rating::Down };
-            notice = Some(
-                match ctx
-                    .assistant
-                    .rate_answer(identity(from), question, rating)
-                    .await
-                {
-                    Ok(()) => (t.thanks.to_string(), false),
-                    Err(error) => (error.message, true),
-                },
-            );
+            let rated = ctx
+                .assistant
+                .rate_answer(identity(from), question, rating(up))
+                .await;
+            notice = Some(outcome(rated, t.thanks.to_string()));
         }
         Press::RateTicket { ticket, up } => {
-            let rating = if up { Rating::Up } else { Rating::Down };
-            notice = Some(
-                match ctx
-                    .assistant
-                    .rate_ticket(identity(from), ticket, rating)
-                    .await
-                {
-                    Ok(_) => (t.thanks.to_string(), false),
-                    Err(error) => (error.message, true),
-                },
-            );
+            let rated = ctx
+                .assistant
+                .rate_ticket(identity(from), ticket, rating(up))
+                .await;
+            notice = Some(outcome(rated, t.thanks.to_string()));
         }
         Press::Escalate(question) => {
             let html = escalate(ctx, question, from).await?;
@@ -534,7 +522,13 @@ async fn on_callback(ctx: &Context, query: &CallbackQuery) -> Handled {
     Ok(())
 }
 
-fn expert_outcome<T>(result: Result<T, AssistantError>, done: String) -> (String, bool) {
+/// 👍 or 👎.
+fn rating(up: bool) -> Rating {
+    if up { Rating::Up } else { Rating::Down }
+}
+
+/// The notice for a button's action: `done` when it worked, the reason (as an alert) when not.
+fn outcome<T>(result: Result<T, AssistantError>, done: String) -> (String, bool) {
     match result {
         Ok(_) => (done, false),
         Err(error) => (error.message, true),
