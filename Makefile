@@ -46,13 +46,11 @@ eval: models build
 
 ## Latency, cold start, memory and ingest throughput (numbers for the README).
 bench: models
-	$(CARGO) build --release --bin consulta
-	$(CARGO) build --release -p consulta-evals --bin consulta-bench
+	$(CARGO) build --release --workspace --bin consulta --bin consulta-bench
 	$(CARGO_TARGET_DIR)/release/consulta-bench --consulta $(CONSULTA)
 
 ## 50 clients asking through `POST /v1/ask` for 60 s against `consulta serve` on the demo data.
 bench-load: models
-	$(CARGO) build --release --bin consulta
-	$(CARGO) build --release -p consulta-evals --bin consulta-load
+	$(CARGO) build --release --workspace --bin consulta --bin consulta-load
 	$(CONSULTA) --data-dir $(DATA_DIR) ingest corpus/kb
 	$(CARGO_TARGET_DIR)/release/consulta-load --consulta $(CONSULTA) --data-dir $(DATA_DIR)
