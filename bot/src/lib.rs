@@ -8,6 +8,8 @@
 #[warn(missing_docs)]
 pub mod assistant;
 #[warn(missing_docs)]
+pub(crate) mod chat;
+#[warn(missing_docs)]
 pub mod desk;
 #[warn(missing_docs)]
 pub mod telegram;

@@ -10,16 +10,13 @@ use teloxide::prelude::*;
 use teloxide::types::{CallbackQuery, MaybeInaccessibleMessage, ParseMode, UpdateKind, User};
 
 use crate::assistant::{AskRequest, Assistant, AssistantError, EscalateRequest, FailureCode};
-use crate::desk::{
-    Action, Asker, Identity, Platform, QuestionId, Rating, RetrievedPassage, TicketId,
-};
+use crate::chat::{FloodControl, Press, Verdict, passages_of, texts};
+use crate::desk::{Action, Asker, Identity, Platform, QuestionId, Rating, TicketId};
 
-use super::flood::{FloodControl, Verdict};
 use super::format::{escape, render_answer};
 use super::frontend::{Placement, classify, send_html, with_retry};
-use super::keyboard::{self, Press};
-use super::store::{Asked, Origin, Store, StoreError};
-use super::texts::texts;
+use super::keyboard;
+use super::store::{Asked, Origin, Spot, Store, StoreError};
 
 /// Passages cited after "More sources".
 const MORE_SOURCES: usize = 8;
@@ -93,14 +90,10 @@ pub async fn handle(ctx: Arc<Context>, update: Update) {
     }
 }
 
-/// The language of the bot's own words for `user`: their `/lang`, else their Telegram language, else
-/// Spanish (most of Consulta's askers).
+/// The language of the bot's own words for `user` (see [`crate::chat::Memory::ui_lang`]).
 fn ui_lang(ctx: &Context, user: &User) -> Result<Lang, StoreError> {
-    Ok(ctx
-        .store
-        .lang(&user.id.0.to_string())?
-        .or_else(|| user.language_code.as_deref()?.parse().ok())
-        .unwrap_or(Lang::Es))
+    let platform = user.language_code.as_deref().and_then(|c| c.parse().ok());
+    ctx.store.memory.ui_lang(&user.id.0.to_string(), platform)
 }
 
 fn identity(user: &User) -> Identity {
@@ -221,12 +214,12 @@ async fn command(
         "ask" => ask(ctx, message, from, args, None).await,
         "lang" => match args.parse::<Lang>() {
             Ok(chosen) if !args.is_empty() => {
-                ctx.store.set_lang(&user, chosen)?;
+                ctx.store.memory.set_lang(&user, chosen)?;
                 reply(ctx, message, &escape(texts(chosen).lang_set)).await
             }
             _ => reply(ctx, message, &escape(t.lang_usage)).await,
         },
-        "expert" => match ctx.store.last_question(&user)? {
+        "expert" => match ctx.store.memory.last_question(&user)? {
             Some(question) => {
                 let html = escalate(ctx, question, from).await?;
                 reply(ctx, message, &html).await
@@ -293,7 +286,7 @@ async fn ask(
     let request = AskRequest {
         asker: asker.clone(),
         question: question.to_string(),
-        language: ctx.store.lang(&asker.user_id)?,
+        language: ctx.store.memory.lang(&asker.user_id)?,
         user_lang: from.language_code.as_deref().and_then(|c| c.parse().ok()),
         top_k,
     };
@@ -319,27 +312,17 @@ async fn ask(
             more,
         )),
     };
-    ctx.store.put_asked(
+    ctx.store.memory.put_asked(
         reply_to_asker.question_id,
         &Asked {
             asker,
-            message_id: message.id.0,
-            thread_id: topic_of(message),
+            place: Spot {
+                message_id: message.id.0,
+                thread_id: topic_of(message),
+            },
             text: question.to_string(),
             language: answer.language,
-            passages: answer
-                .citations
-                .iter()
-                .map(|c| RetrievedPassage {
-                    title: c.title.clone(),
-                    section: c.section.clone(),
-                    source: c.source.clone(),
-                    source_url: c.source_url.clone(),
-                    date: c.date.clone(),
-                    text: c.text.clone(),
-                    score: c.score,
-                })
-                .collect(),
+            passages: passages_of(answer),
         },
     )?;
     send_html(&ctx.bot, message.chat.id.0, &html, &placement, false).await?;
@@ -349,7 +332,7 @@ async fn ask(
 /// Opens a ticket for a recorded question (once), and returns what to tell the asker.
 async fn escalate(ctx: &Context, question: QuestionId, by: &User) -> Result<String, HandlerError> {
     let lang = ui_lang(ctx, by)?;
-    let Some(asked) = ctx.store.asked(question)? else {
+    let Some(asked) = ctx.store.memory.asked::<Spot>(question)? else {
         return Ok(escape(texts(lang).no_question_yet));
     };
     let t = texts(asked.language);
@@ -380,8 +363,8 @@ async fn escalate(ctx: &Context, question: QuestionId, by: &User) -> Result<Stri
                 &ticket.id,
                 Origin {
                     chat_id,
-                    message_id: asked.message_id,
-                    thread_id: asked.thread_id,
+                    message_id: asked.place.message_id,
+                    thread_id: asked.place.thread_id,
                 },
             )?;
             ticket
@@ -426,7 +409,10 @@ async fn on_callback(ctx: &Context, query: &CallbackQuery) -> Handled {
     };
     let mut notice: Option<(String, bool)> = None;
     match press {
-        Press::Claim(ticket) | Press::Close(ticket) | Press::Approve(ticket)
+        Press::Claim(ticket)
+        | Press::Close(ticket)
+        | Press::Approve(ticket)
+        | Press::Answer(ticket)
             if !ctx.assistant.is_expert(identity(from)).await? =>
         {
             tracing::info!(%ticket, user = from.id.0, "a non-expert pressed a ticket button");
@@ -439,6 +425,10 @@ async fn on_callback(ctx: &Context, query: &CallbackQuery) -> Handled {
                     .await,
                 format!("You claimed ticket {ticket}. Reply to the card to answer."),
             ));
+        }
+        Press::Answer(ticket) => {
+            // Telegram has no forms: an answer is a reply to the card.
+            notice = Some((format!("Reply to the card of {ticket} to answer."), false));
         }
         Press::Close(ticket) => {
             let action = Action::Close { reason: None };
@@ -475,7 +465,9 @@ async fn on_callback(ctx: &Context, query: &CallbackQuery) -> Handled {
             }
         }
         Press::MoreSources(question) => {
-            if let (Some(asked), Some(message)) = (ctx.store.asked(question)?, message) {
+            if let (Some(asked), Some(message)) =
+                (ctx.store.memory.asked::<Spot>(question)?, message)
+            {
                 ctx.bot.answer_callback_query(query.id.clone()).await?;
                 return ask(ctx, message, from, &asked.text, Some(MORE_SOURCES)).await;
             }
@@ -483,7 +475,7 @@ async fn on_callback(ctx: &Context, query: &CallbackQuery) -> Handled {
         Press::Forget(confirmed) => {
             let text = if confirmed {
                 ctx.assistant.forget(identity(from)).await?;
-                ctx.store.forget(&from.id.0.to_string())?;
+                ctx.store.memory.forget(&from.id.0.to_string())?;
                 t.forgotten
             } else {
                 t.kept
