@@ -12,4 +12,6 @@ pub(crate) mod chat;
 #[warn(missing_docs)]
 pub mod desk;
 #[warn(missing_docs)]
+pub mod discord;
+#[warn(missing_docs)]
 pub mod telegram;
