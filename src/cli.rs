@@ -45,6 +45,9 @@ pub enum Command {
     /// Run the Telegram bot (long polling) and deliver the desk's notifications on Telegram, until
     /// Ctrl-C or SIGTERM. The token comes from `CONSULTA_TELEGRAM__TOKEN` or `[telegram] token`.
     Telegram,
+    /// Run the Discord bot (gateway, slash commands) and deliver the desk's notifications on Discord,
+    /// until Ctrl-C or SIGTERM. The token comes from `CONSULTA_DISCORD__TOKEN` or `[discord] token`.
+    Discord,
 }
 
 #[derive(Debug, Args)]

@@ -10,6 +10,7 @@ use anyhow::{Context, bail};
 use serde::Deserialize;
 
 use consulta_bot::desk::DeskConfig;
+use consulta_bot::discord::DiscordConfig;
 use consulta_bot::telegram::TelegramConfig;
 use consulta_retrieval::RetrievalConfig;
 
@@ -35,6 +36,8 @@ pub struct Settings {
     pub desk: DeskConfig,
     /// The Telegram bot: token, Bot API server, forum topics, flood control.
     pub telegram: TelegramConfig,
+    /// The Discord bot: token, guilds, allowed channels, experts channel and role, flood control.
+    pub discord: DiscordConfig,
 }
 
 impl Default for Settings {
@@ -46,6 +49,7 @@ impl Default for Settings {
             retrieval: RetrievalConfig::default(),
             desk: DeskConfig::default(),
             telegram: TelegramConfig::default(),
+            discord: DiscordConfig::default(),
         }
     }
 }

@@ -1,6 +1,7 @@
 //! One module per subcommand; each turns parsed arguments and settings into calls on the crates.
 
 mod ask;
+mod discord;
 mod eval;
 mod ingest;
 mod report;
@@ -26,5 +27,6 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Tickets(args) => tickets::run(&settings, args),
         Command::Report(args) => report::run(&settings, args),
         Command::Telegram => telegram::run(&settings),
+        Command::Discord => discord::run(&settings),
     }
 }

@@ -45,7 +45,7 @@ pub fn run(settings: &Settings) -> anyhow::Result<ExitCode> {
 }
 
 /// Ctrl-C, or SIGTERM from a service manager.
-async fn shutdown_signal() {
+pub(crate) async fn shutdown_signal() {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{SignalKind, signal};
