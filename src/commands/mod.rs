@@ -1,6 +1,7 @@
 //! One module per subcommand; each turns parsed arguments and settings into calls on the crates.
 
 mod ask;
+mod chat_bot;
 mod discord;
 mod eval;
 mod ingest;

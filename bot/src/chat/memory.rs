@@ -1,12 +1,13 @@
 //! What every chat front-end remembers about the people who ask, in its own small sled database
-//! (`DATA_DIR/telegram`, `DATA_DIR/discord`), apart from the desk's: chosen languages and recent
-//! questions, so that a button pressed later can escalate or re-ask them and `/expert` finds the last one.
+//! (`DATA_DIR/telegram`, `DATA_DIR/discord`), apart from the desk's: chosen languages, recent
+//! questions (so that a button pressed later can escalate or re-ask them and `/expert` finds the last
+//! one), and where each escalated question was asked (so the expert's answer goes back there).
 
 use consulta_corpus::Lang;
 use serde::de::{DeserializeOwned, IgnoredAny};
 use serde::{Deserialize, Serialize};
 
-use crate::desk::{Asker, QuestionId, RetrievedPassage};
+use crate::desk::{Asker, DeliveryError, QuestionId, RetrievedPassage, TicketId};
 
 /// A question as asked on a platform, kept so "Ask an expert", "More sources" and `/expert` can act on
 /// it later. `P` is where on the platform it was asked (a message, a thread), so that the expert's
@@ -44,6 +45,13 @@ impl From<serde_json::Error> for StoreError {
     }
 }
 
+/// A delivery that cannot look up where it goes may succeed once the disk is fixed.
+impl From<StoreError> for DeliveryError {
+    fn from(error: StoreError) -> Self {
+        DeliveryError::transient(error.to_string())
+    }
+}
+
 /// Languages and recent questions, per user. Cheap to clone (sled trees are shared handles).
 #[derive(Clone)]
 pub struct Memory {
@@ -51,6 +59,7 @@ pub struct Memory {
     langs: sled::Tree,
     asked: sled::Tree,
     last: sled::Tree,
+    origins: sled::Tree,
 }
 
 impl Memory {
@@ -60,6 +69,7 @@ impl Memory {
             langs: db.open_tree("langs")?,
             asked: db.open_tree("asked")?,
             last: db.open_tree("last")?,
+            origins: db.open_tree("origins")?,
             db: db.clone(),
         })
     }
@@ -120,6 +130,25 @@ impl Memory {
             let bytes: [u8; 8] = v.as_ref().try_into().ok()?;
             Some(QuestionId(u64::from_be_bytes(bytes)))
         }))
+    }
+
+    /// Records where `ticket` was asked, in the platform's terms.
+    pub fn put_origin<O: Serialize>(
+        &self,
+        ticket: &TicketId,
+        origin: &O,
+    ) -> Result<(), StoreError> {
+        self.origins
+            .insert(ticket.as_str(), serde_json::to_vec(origin)?)?;
+        self.flush()
+    }
+
+    /// Where `ticket` was asked.
+    pub fn origin<O: DeserializeOwned>(&self, ticket: &TicketId) -> Result<Option<O>, StoreError> {
+        match self.origins.get(ticket.as_str())? {
+            Some(bytes) => Ok(Some(serde_json::from_slice(&bytes)?)),
+            None => Ok(None),
+        }
     }
 
     /// Deletes what is kept about `user` (their language and questions), for `/forget`.

@@ -20,7 +20,7 @@ use crate::desk::{
 
 use super::components;
 use super::render::{MESSAGE_LIMIT, escape, split, truncate};
-use super::store::{Store, StoreError};
+use super::store::{Spot, Store};
 
 /// reqwest, under serenity, has no timeout of its own: a request that hangs is cut after this.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
@@ -74,6 +74,12 @@ pub async fn timed<T>(
     tokio::time::timeout(REQUEST_TIMEOUT, call)
         .await
         .unwrap_or(Err(serenity::Error::Other(TIMED_OUT)))
+}
+
+impl crate::chat::Classify for serenity::Error {
+    fn classify(&self) -> DeliveryError {
+        classify(self)
+    }
 }
 
 /// Runs a Discord request with [`crate::chat::with_retry`], each attempt cut after a timeout.
@@ -230,14 +236,11 @@ impl DiscordFrontEnd {
         match delivery.message.kind {
             MessageKind::TicketCard => Ok((channel, None)),
             MessageKind::Reminder | MessageKind::Transferred => {
-                let thread = self
-                    .store
-                    .thread_of(channel.get(), ticket)
-                    .map_err(store_failure)?;
+                let thread = self.store.thread_of(channel.get(), ticket)?;
                 Ok((thread.map_or(channel, ChannelId::new), None))
             }
             MessageKind::ExpertTookQuestion | MessageKind::ExpertAnswer => {
-                let origin = self.store.origin(ticket).map_err(store_failure)?;
+                let origin = self.store.memory.origin::<Spot>(ticket)?;
                 let reference = origin
                     .filter(|spot| spot.channel_id == channel.get())
                     .and_then(|spot| spot.message_id)
@@ -246,10 +249,6 @@ impl DiscordFrontEnd {
             }
         }
     }
-}
-
-fn store_failure(error: StoreError) -> DeliveryError {
-    DeliveryError::transient(error.to_string())
 }
 
 fn card_components(delivery: &Delivery<'_>) -> Vec<CreateActionRow> {
@@ -319,5 +318,39 @@ impl FrontEnd for DiscordFrontEnd {
                 .map_err(|e| classify(&e))?;
             Ok(message_id.to_string())
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::desk::FailureKind;
+
+    #[test]
+    fn desk_chats_name_channels_users_or_the_experts_channel() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let http = Arc::new(Http::new("token"));
+        let frontend = DiscordFrontEnd::new(http.clone(), store.clone(), Some(600));
+        assert_eq!(
+            frontend.target("300"),
+            Ok(Target::Channel(ChannelId::new(300)))
+        );
+        assert_eq!(frontend.target("@7"), Ok(Target::User(UserId::new(7))));
+        assert_eq!(
+            frontend.target(EXPERTS_ALIAS),
+            Ok(Target::Channel(ChannelId::new(600)))
+        );
+        for bad in ["general", "0", "@", "-5"] {
+            let error = frontend.target(bad).unwrap_err();
+            assert_eq!(error.kind, FailureKind::Permanent, "{bad}");
+            assert!(
+                error.reason.contains("discord:CHANNEL_ID"),
+                "{bad}: {error}"
+            );
+        }
+        let unset = DiscordFrontEnd::new(http, store, None);
+        let error = unset.target(EXPERTS_ALIAS).unwrap_err();
+        assert!(error.reason.contains("experts_channel_id"), "{error}");
     }
 }

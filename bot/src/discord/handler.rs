@@ -2,7 +2,6 @@
 //! typed in ticket threads. Interactions (slash commands, buttons, forms) are in
 //! [`super::interactions`]; what both need (asking, escalating) is here.
 
-use std::fmt;
 use std::sync::Arc;
 
 use consulta_corpus::Lang;
@@ -15,14 +14,12 @@ use serenity::builder::CreateActionRow;
 use serenity::http::Http;
 use serenity::model::channel::MessageReference;
 
-use crate::assistant::{
-    AskReply, AskRequest, Assistant, AssistantError, EscalateRequest, FailureCode,
-};
-use crate::chat::{FloodControl, Verdict, passages_of, texts};
+use crate::assistant::{AskReply, AskRequest, Assistant, FailureCode};
+use crate::chat::{FloodControl, Verdict, escalate_once, passages_of, texts};
 use crate::desk::{Action, Asker, Identity, Platform, QuestionId};
 
 use super::components;
-use super::frontend::{classify, send_text};
+use super::frontend::send_text;
 use super::render::{AnswerEmbed, escape};
 use super::seen::{InFlight, Seen};
 use super::store::{Asked, Spot, Store, StoreError};
@@ -55,44 +52,8 @@ pub struct Context {
     pub inflight: InFlight,
 }
 
-/// Why handling an event failed; logged, never shown as is.
-#[derive(Debug)]
-pub enum HandlerError {
-    /// A Discord call failed (shown classified).
-    Discord(serenity::Error),
-    /// The front-end's database failed.
-    Store(StoreError),
-    /// The assistant failed on our side.
-    Assistant(AssistantError),
-}
-
-impl fmt::Display for HandlerError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            HandlerError::Discord(e) => write!(f, "{}", classify(e)),
-            HandlerError::Store(e) => write!(f, "{e}"),
-            HandlerError::Assistant(e) => write!(f, "{e}"),
-        }
-    }
-}
-
-impl From<serenity::Error> for HandlerError {
-    fn from(e: serenity::Error) -> Self {
-        HandlerError::Discord(e)
-    }
-}
-
-impl From<StoreError> for HandlerError {
-    fn from(e: StoreError) -> Self {
-        HandlerError::Store(e)
-    }
-}
-
-impl From<AssistantError> for HandlerError {
-    fn from(e: AssistantError) -> Self {
-        HandlerError::Assistant(e)
-    }
-}
+/// Why handling failed.
+pub type HandlerError = crate::chat::HandlerError<serenity::Error>;
 
 /// The result of handling one event.
 pub type Handled = Result<(), HandlerError>;
@@ -361,37 +322,16 @@ pub async fn escalate(
     by: &Who,
 ) -> Result<String, HandlerError> {
     let lang = ui_lang(ctx, by)?;
-    let Some(asked) = ctx.store.memory.asked::<Spot>(question)? else {
-        return Ok(escape(texts(lang).no_question_yet));
-    };
-    if asked.asker.user_id != by.key() {
-        return Ok(escape(texts(lang).not_your_question));
-    }
-    let existing = ctx
-        .assistant
-        .open_tickets_of(asked.asker.identity())
-        .await?
-        .into_iter()
-        .find(|ticket| ticket.question_id == Some(question));
-    let ticket = match existing {
-        Some(ticket) => ticket,
-        None => {
-            let ticket = ctx
-                .assistant
-                .escalate(EscalateRequest {
-                    asker: asked.asker.clone(),
-                    question: asked.text.clone(),
-                    language: asked.language,
-                    question_id: Some(question),
-                    passages: asked.passages.clone(),
-                })
-                .await?;
-            ctx.store.put_origin(&ticket.id, asked.place)?;
-            ticket
-        }
-    };
-    let t = texts(asked.language);
-    Ok(escape(&t.ticket_opened.replace("{id}", ticket.id.as_str())))
+    let text = escalate_once(
+        ctx.assistant.as_ref(),
+        &ctx.store.memory,
+        question,
+        &by.key(),
+        lang,
+        |asked: &Asked| asked.place,
+    )
+    .await?;
+    Ok(escape(&text))
 }
 
 /// A message in a ticket's thread: the expert's answer.

@@ -1,6 +1,6 @@
 //! What the Discord front-end remembers across restarts, in its own small sled database
-//! (`DATA_DIR/discord`), apart from the desk's: the askers' [`Memory`], which thread belongs to which
-//! ticket, and where each escalated question was asked.
+//! (`DATA_DIR/discord`), apart from the desk's: the askers' [`Memory`], and which thread belongs to
+//! which ticket.
 
 use std::path::Path;
 
@@ -10,7 +10,8 @@ use crate::chat::Memory;
 pub use crate::chat::StoreError;
 use crate::desk::TicketId;
 
-/// Where on Discord a question was asked, so the expert's answer goes back there.
+/// Where on Discord a question was asked, so the expert's answer goes back there (kept as the
+/// ticket's origin in the [`Memory`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Spot {
     /// The message the answer replies to: the asker's mention, or the bot's public answer to `/ask`.
@@ -30,7 +31,6 @@ pub struct Store {
     pub memory: Memory,
     threads: sled::Tree,
     ticket_threads: sled::Tree,
-    origins: sled::Tree,
 }
 
 impl Store {
@@ -41,7 +41,6 @@ impl Store {
             memory: Memory::open(&db)?,
             threads: db.open_tree("threads")?,
             ticket_threads: db.open_tree("ticket_threads")?,
-            origins: db.open_tree("origins")?,
         })
     }
 
@@ -74,20 +73,5 @@ impl Store {
             .ticket_threads
             .get(format!("{channel_id}:{ticket}"))?
             .and_then(|v| Some(u64::from_be_bytes(v.as_ref().try_into().ok()?))))
-    }
-
-    /// Records where `ticket` was asked.
-    pub fn put_origin(&self, ticket: &TicketId, spot: Spot) -> Result<(), StoreError> {
-        self.origins
-            .insert(ticket.as_str(), serde_json::to_vec(&spot)?)?;
-        self.memory.flush()
-    }
-
-    /// Where `ticket` was asked.
-    pub fn origin(&self, ticket: &TicketId) -> Result<Option<Spot>, StoreError> {
-        match self.origins.get(ticket.as_str())? {
-            Some(bytes) => Ok(Some(serde_json::from_slice(&bytes)?)),
-            None => Ok(None),
-        }
     }
 }

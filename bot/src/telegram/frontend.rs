@@ -13,7 +13,7 @@ use crate::desk::{BoxFuture, Delivery, DeliveryError, FrontEnd, MessageKind, Pla
 
 use super::format::{MESSAGE_LIMIT, escape, split};
 use super::keyboard;
-use super::store::Store;
+use super::store::{Origin, Store};
 
 /// Telegram's failure, classified for the outbox. The reason never includes request URLs, which carry
 /// the bot token.
@@ -40,6 +40,12 @@ pub fn classify(error: &RequestError) -> DeliveryError {
             "the group moved to chat {}: put telegram:{} in the desk configuration",
             to.0, to.0
         )),
+    }
+}
+
+impl crate::chat::Classify for RequestError {
+    fn classify(&self) -> DeliveryError {
+        classify(self)
     }
 }
 
@@ -139,10 +145,10 @@ impl TelegramFrontEnd {
                 placement.thread_id = self.topic(chat_id, ticket).await?;
             }
             MessageKind::Reminder | MessageKind::Transferred => {
-                placement.thread_id = self.store.topic(chat_id, ticket).map_err(store_failure)?;
+                placement.thread_id = self.store.topic(chat_id, ticket)?;
             }
             MessageKind::ExpertTookQuestion | MessageKind::ExpertAnswer => {
-                if let Some(origin) = self.store.origin(ticket).map_err(store_failure)?
+                if let Some(origin) = self.store.memory.origin::<Origin>(ticket)?
                     && origin.chat_id == chat_id
                 {
                     placement.reply_to = Some(origin.message_id);
@@ -162,7 +168,7 @@ impl TelegramFrontEnd {
         if !self.forum_topics || chat_id >= 0 {
             return Ok(None);
         }
-        if let Some(thread) = self.store.topic(chat_id, ticket).map_err(store_failure)? {
+        if let Some(thread) = self.store.topic(chat_id, ticket)? {
             return Ok(Some(thread));
         }
         let topic = self
@@ -171,15 +177,9 @@ impl TelegramFrontEnd {
             .await
             .map_err(|e| classify(&e))?;
         let thread = topic.thread_id.0.0;
-        self.store
-            .put_topic(chat_id, ticket, thread)
-            .map_err(store_failure)?;
+        self.store.put_topic(chat_id, ticket, thread)?;
         Ok(Some(thread))
     }
-}
-
-fn store_failure(error: super::store::StoreError) -> DeliveryError {
-    DeliveryError::transient(error.to_string())
 }
 
 fn telegram_chat(chat_id: &str) -> Result<i64, DeliveryError> {
@@ -206,8 +206,7 @@ impl FrontEnd for TelegramFrontEnd {
             let first = ids.first().copied().unwrap_or_default();
             if delivery.message.kind == MessageKind::TicketCard {
                 self.store
-                    .put_card(chat_id, first, &delivery.message.ticket)
-                    .map_err(store_failure)?;
+                    .put_card(chat_id, first, &delivery.message.ticket)?;
             }
             Ok(first.to_string())
         })

@@ -1,6 +1,5 @@
 //! Updates → assistant calls: questions, commands, button presses and expert replies.
 
-use std::fmt;
 use std::sync::Arc;
 
 use consulta_corpus::Lang;
@@ -9,12 +8,12 @@ use teloxide::payloads::{AnswerCallbackQuerySetters, EditMessageTextSetters};
 use teloxide::prelude::*;
 use teloxide::types::{CallbackQuery, MaybeInaccessibleMessage, ParseMode, UpdateKind, User};
 
-use crate::assistant::{AskRequest, Assistant, AssistantError, EscalateRequest, FailureCode};
-use crate::chat::{FloodControl, Press, Verdict, passages_of, texts};
+use crate::assistant::{AskRequest, Assistant, AssistantError, FailureCode};
+use crate::chat::{FloodControl, Press, Verdict, escalate_once, passages_of, texts};
 use crate::desk::{Action, Asker, Identity, Platform, QuestionId, Rating, TicketId};
 
 use super::format::{escape, render_answer};
-use super::frontend::{Placement, classify, send_html, with_retry};
+use super::frontend::{Placement, send_html, with_retry};
 use super::keyboard;
 use super::store::{Asked, Origin, Spot, Store, StoreError};
 
@@ -37,44 +36,8 @@ pub struct Context {
     pub username: String,
 }
 
-/// Why handling an update failed; logged, never shown as is.
-#[derive(Debug)]
-pub enum HandlerError {
-    /// A Bot API call failed (shown classified: raw errors can contain the token in the URL).
-    Telegram(RequestError),
-    /// The front-end's database failed.
-    Store(StoreError),
-    /// The assistant failed on our side.
-    Assistant(AssistantError),
-}
-
-impl fmt::Display for HandlerError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            HandlerError::Telegram(e) => write!(f, "{}", classify(e)),
-            HandlerError::Store(e) => write!(f, "{e}"),
-            HandlerError::Assistant(e) => write!(f, "{e}"),
-        }
-    }
-}
-
-impl From<RequestError> for HandlerError {
-    fn from(e: RequestError) -> Self {
-        HandlerError::Telegram(e)
-    }
-}
-
-impl From<StoreError> for HandlerError {
-    fn from(e: StoreError) -> Self {
-        HandlerError::Store(e)
-    }
-}
-
-impl From<AssistantError> for HandlerError {
-    fn from(e: AssistantError) -> Self {
-        HandlerError::Assistant(e)
-    }
-}
+/// Why handling failed.
+pub type HandlerError = crate::chat::HandlerError<RequestError>;
 
 type Handled = Result<(), HandlerError>;
 
@@ -332,45 +295,20 @@ async fn ask(
 /// Opens a ticket for a recorded question (once), and returns what to tell the asker.
 async fn escalate(ctx: &Context, question: QuestionId, by: &User) -> Result<String, HandlerError> {
     let lang = ui_lang(ctx, by)?;
-    let Some(asked) = ctx.store.memory.asked::<Spot>(question)? else {
-        return Ok(escape(texts(lang).no_question_yet));
-    };
-    let t = texts(asked.language);
-    if asked.asker.user_id != by.id.0.to_string() {
-        return Ok(escape(texts(lang).not_your_question));
-    }
-    let existing = ctx
-        .assistant
-        .open_tickets_of(asked.asker.identity())
-        .await?
-        .into_iter()
-        .find(|ticket| ticket.question_id == Some(question));
-    let ticket = match existing {
-        Some(ticket) => ticket,
-        None => {
-            let ticket = ctx
-                .assistant
-                .escalate(EscalateRequest {
-                    asker: asked.asker.clone(),
-                    question: asked.text.clone(),
-                    language: asked.language,
-                    question_id: Some(question),
-                    passages: asked.passages.clone(),
-                })
-                .await?;
-            let chat_id = asked.asker.chat_id.parse().unwrap_or_default();
-            ctx.store.put_origin(
-                &ticket.id,
-                Origin {
-                    chat_id,
-                    message_id: asked.place.message_id,
-                    thread_id: asked.place.thread_id,
-                },
-            )?;
-            ticket
-        }
-    };
-    Ok(escape(&t.ticket_opened.replace("{id}", ticket.id.as_str())))
+    let text = escalate_once(
+        ctx.assistant.as_ref(),
+        &ctx.store.memory,
+        question,
+        &by.id.0.to_string(),
+        lang,
+        |asked: &Asked| Origin {
+            chat_id: asked.asker.chat_id.parse().unwrap_or_default(),
+            message_id: asked.place.message_id,
+            thread_id: asked.place.thread_id,
+        },
+    )
+    .await?;
+    Ok(escape(&text))
 }
 
 async fn expert_reply(

@@ -40,7 +40,6 @@ pub struct Store {
     pub memory: Memory,
     cards: sled::Tree,
     topics: sled::Tree,
-    origins: sled::Tree,
 }
 
 impl Store {
@@ -51,7 +50,6 @@ impl Store {
             memory: Memory::open(&db)?,
             cards: db.open_tree("cards")?,
             topics: db.open_tree("topics")?,
-            origins: db.open_tree("origins")?,
         })
     }
 
@@ -98,20 +96,5 @@ impl Store {
                 let bytes: [u8; 4] = v.as_ref().try_into().ok()?;
                 Some(i32::from_be_bytes(bytes))
             }))
-    }
-
-    /// Records where `ticket` was asked, so the expert's answer replies to the question.
-    pub fn put_origin(&self, ticket: &TicketId, origin: Origin) -> Result<(), StoreError> {
-        self.origins
-            .insert(ticket.as_str(), serde_json::to_vec(&origin)?)?;
-        self.memory.flush()
-    }
-
-    /// Where `ticket` was asked.
-    pub fn origin(&self, ticket: &TicketId) -> Result<Option<Origin>, StoreError> {
-        match self.origins.get(ticket.as_str())? {
-            Some(bytes) => Ok(Some(serde_json::from_slice(&bytes)?)),
-            None => Ok(None),
-        }
     }
 }

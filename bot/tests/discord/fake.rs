@@ -69,11 +69,8 @@ impl Fake {
             ..Fake::default()
         });
         let app = axum::Router::new().fallback(serve).with_state(fake.clone());
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("a free port on 127.0.0.1");
-        *fake.url.lock().unwrap() = format!("http://{}", listener.local_addr().unwrap());
-        tokio::spawn(async move { axum::serve(listener, app).await });
+        let addr = super::kb::serve(app).await;
+        *fake.url.lock().unwrap() = format!("http://{addr}");
         fake
     }
 
@@ -120,21 +117,16 @@ impl Fake {
 
     /// Waits until `check` finds something in the calls, failing the test after a minute.
     pub async fn wait_for<T>(&self, what: &str, check: impl Fn(&[Call]) -> Option<T>) -> T {
-        let deadline = Instant::now() + Duration::from_secs(60);
-        loop {
-            if let Some(found) = check(&self.calls()) {
-                return found;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "timed out waiting for {what}; calls: {:#?}",
-                self.calls()
-                    .iter()
-                    .map(|c| (&c.method, &c.path, c.status, &c.body))
-                    .collect::<Vec<_>>()
-            );
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
+        let describe = || {
+            let calls = self.calls();
+            let shown: Vec<_> = calls
+                .iter()
+                .map(|c| (&c.method, &c.path, c.status, &c.body))
+                .collect();
+            format!("calls: {shown:#?}")
+        };
+        let minute = Duration::from_secs(60);
+        super::kb::eventually(what, minute, || check(&self.calls()), describe).await
     }
 
     /// Waits for the accepted `method` call to a path containing `path`, after the first `skip` ones.

@@ -3,8 +3,10 @@
 
 mod fake;
 mod gateway;
+#[path = "../support/kb.rs"]
+mod kb;
 
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 use std::time::Duration;
 
 use consulta_bot::assistant::{Assistant, EscalateRequest, LocalAssistant};
@@ -12,9 +14,7 @@ use consulta_bot::desk::{
     Asker, Desk, DeskConfig, MessageKind, OutboxWorker, Platform, RecordingFrontEnd, Status,
 };
 use consulta_bot::discord::{DiscordBot, DiscordConfig};
-use consulta_corpus::{Lang, Passage, PassageKind, passage_id};
-use consulta_models::{E5Embedder, Embedder, default_model_dir};
-use consulta_retrieval::{Engine, RetrievalConfig};
+use consulta_corpus::Lang;
 use serde_json::{Value, json};
 use tempfile::TempDir;
 use tokio::sync::watch;
@@ -57,66 +57,6 @@ backoff_max = "2s"
 max_attempts = 5
 "#;
 
-fn model() -> Arc<dyn Embedder> {
-    static MODEL: OnceLock<Arc<dyn Embedder>> = OnceLock::new();
-    MODEL
-        .get_or_init(|| {
-            Arc::new(
-                E5Embedder::load(&default_model_dir())
-                    .expect("the e5 model is installed (deploy/fetch-models.sh)"),
-            )
-        })
-        .clone()
-}
-
-fn passage(doc: &str, lang: Lang, title: &str, text: &str) -> Passage {
-    Passage {
-        id: passage_id(doc, lang, title, text),
-        doc_id: doc.to_string(),
-        kind: PassageKind::Faq,
-        lang,
-        title: title.to_string(),
-        section: title.to_string(),
-        source: "Decision 2/CMA.3, annex".to_string(),
-        source_url: Some("https://unfccc.int/documents/460950".to_string()),
-        valid_as_of: Some("2024-11-01".to_string()),
-        tags: vec!["6.2".to_string()],
-        countries: vec![],
-        text: text.to_string(),
-        origin: format!("test/{doc}.{lang}"),
-    }
-}
-
-fn knowledge_base() -> Vec<Passage> {
-    vec![
-        passage(
-            "faq:itmo-what",
-            Lang::En,
-            "What is an ITMO?",
-            "An ITMO (internationally transferred mitigation outcome) is an emission reduction or removal \
-             achieved in one country and transferred to another under Article 6.2 of the Paris Agreement. \
-             It is measured in tonnes of CO2 equivalent. The host country must authorise it before its \
-             first transfer.",
-        ),
-        passage(
-            "faq:itmo-what",
-            Lang::Es,
-            "¿Qué es un ITMO?",
-            "Un ITMO (resultado de mitigación de transferencia internacional) es una reducción o remoción \
-             de emisiones lograda en un país y transferida a otro en el marco del Artículo 6.2 del Acuerdo \
-             de París. Se mide en toneladas de CO2 equivalente.",
-        ),
-        passage(
-            "faq:ca-what",
-            Lang::En,
-            "What is a corresponding adjustment?",
-            "A corresponding adjustment is an accounting entry: the country that transfers an ITMO adds the \
-             transferred amount to its emissions balance, and the acquiring country subtracts it, so the \
-             same reduction is not counted twice towards NDCs.",
-        ),
-    ]
-}
-
 /// The bot, its outbox worker (Discord, plus a recording Telegram front-end), and the fakes.
 struct Harness {
     fake: Arc<Fake>,
@@ -134,15 +74,7 @@ impl Harness {
         let gateway = Gateway::start().await;
         let fake = Fake::start(gateway.url()).await;
         let dir = tempfile::tempdir().expect("temporary directory");
-        let engine = Engine::open(
-            &dir.path().join("index"),
-            model(),
-            RetrievalConfig::default(),
-        )
-        .expect("the engine opens");
-        engine
-            .sync(&knowledge_base(), &|_, _| {})
-            .expect("the knowledge base is indexed");
+        let engine = kb::engine(&dir.path().join("index"));
         let config: DeskConfig = toml::from_str(DESK).expect("the desk config parses");
         let desk = Desk::open(&dir.path().join("desk"), config).expect("the desk opens");
         let assistant = Arc::new(LocalAssistant::new(engine, desk.clone()));
@@ -244,6 +176,11 @@ impl Harness {
         id
     }
 
+    /// Marta runs slash command `name` in the allowed channel.
+    fn marta(&self, name: &str, options: Value) -> u64 {
+        self.command(ALLOWED, MARTA, &[], name, options)
+    }
+
     /// `from` presses button `custom_id` under `message` (a message object as the fake returned it).
     fn press(&self, from: u64, roles: &[u64], message: &Value, custom_id: &str) -> u64 {
         let id = self.fake.id();
@@ -256,6 +193,11 @@ impl Harness {
         interaction["message"] = message.clone();
         self.gateway.push("INTERACTION_CREATE", interaction);
         id
+    }
+
+    /// Ana, the expert, presses the card's button whose custom id starts with `verb`.
+    fn expert_presses(&self, card: &Call, verb: &str) -> u64 {
+        self.press(ANA, &[EXPERT_ROLE], &card.result, &button(&card.body, verb))
     }
 
     /// `from` submits the answer form of `custom_id` with `text`.
@@ -392,6 +334,17 @@ async fn wait_posted(h: &Harness, channel: u64, n: usize) -> Call {
         .await
 }
 
+/// The thread opened on the first ticket card, and its id.
+async fn ticket_thread(h: &Harness) -> (Call, u64) {
+    let thread = h
+        .fake
+        .wait_sent("POST", &format!("/channels/{EXPERTS}/messages/"), 0)
+        .await;
+    assert!(thread.path.ends_with("/threads"), "{}", thread.path);
+    let id = thread.result["id"].as_str().unwrap().parse().unwrap();
+    (thread, id)
+}
+
 /// The deferred answer to `/ask` (the `n`-th edit of an original response).
 async fn wait_answer(h: &Harness, n: usize) -> Call {
     h.fake.wait_sent("PATCH", "/messages/@original", n).await
@@ -400,10 +353,7 @@ async fn wait_answer(h: &Harness, n: usize) -> Call {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn ask_is_deferred_then_answered_with_an_embed_and_buttons() {
     let h = Harness::start().await;
-    let asked = h.command(
-        ALLOWED,
-        MARTA,
-        &[],
+    let asked = h.marta(
         "ask",
         json!([{"name": "question", "type": 3, "value": "What is an ITMO?"}]),
     );
@@ -437,7 +387,7 @@ async fn ask_is_deferred_then_answered_with_an_embed_and_buttons() {
         "{value}"
     );
     assert!(
-        value.contains("(https://unfccc.int/documents/460950)"),
+        value.contains("(https://unfccc.int/documents/460950?a=1&b=2)"),
         "a link: {value}"
     );
     let ids = buttons(&answer.body);
@@ -518,10 +468,7 @@ async fn a_mention_in_a_channel_not_allowed_is_ignored() {
 /// Marta asks `question` with `/ask` in the allowed channel and presses "Ask an expert"; returns the
 /// answer's edit and the card posted in the experts' channel.
 async fn ask_and_escalate(h: &Harness, question: &str) -> (Call, Call) {
-    h.command(
-        ALLOWED,
-        MARTA,
-        &[],
+    h.marta(
         "ask",
         json!([{"name": "question", "type": 3, "value": question}]),
     );
@@ -551,21 +498,11 @@ async fn low_confidence_goes_to_a_thread_and_the_experts_answer_comes_back() {
     for verb in ["claim:", "close:", "faq:", "answer:"] {
         button(&card.body, verb);
     }
-    let thread = h
-        .fake
-        .wait_sent("POST", &format!("/channels/{EXPERTS}/messages/"), 0)
-        .await;
-    assert!(thread.path.ends_with("/threads"));
+    let (thread, thread_id) = ticket_thread(&h).await;
     let ticket = h.desk.tickets().unwrap().pop().expect("one ticket");
     assert_eq!(thread.body["name"], json!(format!("Ticket {}", ticket.id)));
-    let thread_id: u64 = thread.result["id"].as_str().unwrap().parse().unwrap();
 
-    let claim = h.press(
-        ANA,
-        &[EXPERT_ROLE],
-        &card.result,
-        &button(&card.body, "claim:"),
-    );
+    let claim = h.expert_presses(&card, "claim:");
     let claimed = h.callback(claim).await;
     assert!(
         content(&claimed).contains("You claimed"),
@@ -610,16 +547,31 @@ async fn low_confidence_goes_to_a_thread_and_the_experts_answer_comes_back() {
         })
         .await;
     assert_eq!(h.desk.ticket(&ticket.id).unwrap().status, Status::Answered);
+
+    let approve = h.expert_presses(&card, "faq:");
+    let approved = h.callback(approve).await;
+    assert!(
+        content(&approved).contains("curated FAQ entry"),
+        "{}",
+        approved.body
+    );
+    assert!(
+        h.desk
+            .curated()
+            .unwrap()
+            .iter()
+            .any(|e| e.ticket == ticket.id)
+    );
+    let close = h.expert_presses(&card, "close:");
+    assert!(content(&h.callback(close).await).contains("closed"));
+    assert_eq!(h.desk.ticket(&ticket.id).unwrap().status, Status::Closed);
     h.stop().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_answer_form_answers_and_a_private_question_is_answered_by_direct_message() {
     let h = Harness::start().await;
-    let asked = h.command(
-        ALLOWED,
-        MARTA,
-        &[],
+    let asked = h.marta(
         "ask",
         json!([
             {"name": "question", "type": 3, "value": "What is a corresponding adjustment?"},
@@ -631,16 +583,11 @@ async fn the_answer_form_answers_and_a_private_question_is_answered_by_direct_me
         "a private question is answered privately"
     );
     let answer = wait_answer(&h, 0).await;
-    h.command(ALLOWED, MARTA, &[], "expert", json!([]));
+    h.marta("expert", json!([]));
     let told = wait_answer(&h, 1).await;
     assert!(content(&told).contains("ticket"), "{}", told.body);
     let card = wait_posted(&h, EXPERTS, 0).await;
-    let form = h.press(
-        ANA,
-        &[EXPERT_ROLE],
-        &card.result,
-        &button(&card.body, "answer:"),
-    );
+    let form = h.expert_presses(&card, "answer:");
     let modal = h.callback(form).await;
     assert_eq!(modal.body["type"], json!(9), "a form: {}", modal.body);
     let custom_id = modal.body["data"]["custom_id"]
@@ -694,11 +641,7 @@ async fn members_without_the_experts_role_or_desk_entry_are_refused() {
             refusal.body
         );
     }
-    let thread = h
-        .fake
-        .wait_sent("POST", &format!("/channels/{EXPERTS}/messages/"), 0)
-        .await;
-    let thread_id: u64 = thread.result["id"].as_str().unwrap().parse().unwrap();
+    let (_, thread_id) = ticket_thread(&h).await;
     h.say(thread_id, INTRUDER, &[], "I know the answer");
     let told = wait_posted(&h, thread_id, 0).await;
     assert!(content(&told).contains("only the desk's experts"));
@@ -812,7 +755,7 @@ async fn server_errors_are_retried_and_an_unknown_interaction_is_not() {
     let mut expired = interaction(gone, ALLOWED, MARTA, &[], 2);
     expired["data"] = json!({"id": "1", "name": "help", "type": 1});
     h.gateway.push("INTERACTION_CREATE", expired);
-    let unknown = h.command(ALLOWED, MARTA, &[], "frobnicate", json!([]));
+    let unknown = h.marta("frobnicate", json!([]));
     let told = h.callback(unknown).await;
     assert!(content(&told).contains("/help"), "{}", told.body);
     let tries = h
@@ -843,10 +786,7 @@ async fn markdown_is_escaped_and_bad_questions_get_clear_replies() {
         content(&card)
     );
 
-    let blank = h.command(
-        ALLOWED,
-        MARTA,
-        &[],
+    let blank = h.marta(
         "ask",
         json!([{"name": "question", "type": 3, "value": "   "}]),
     );
@@ -857,10 +797,7 @@ async fn markdown_is_escaped_and_bad_questions_get_clear_replies() {
         usage.body
     );
     let huge = "What is an ITMO? ".repeat(400);
-    h.command(
-        ALLOWED,
-        MARTA,
-        &[],
+    h.marta(
         "ask",
         json!([{"name": "question", "type": 3, "value": huge}]),
     );
@@ -884,20 +821,17 @@ async fn markdown_is_escaped_and_bad_questions_get_clear_replies() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn lang_is_remembered_and_commands_speak_it() {
     let h = Harness::start().await;
-    let chosen = h.command(
-        ALLOWED,
-        MARTA,
-        &[],
+    let chosen = h.marta(
         "lang",
         json!([{"name": "language", "type": 3, "value": "pt"}]),
     );
     assert!(content(&h.callback(chosen).await).contains("português"));
-    let help = h.command(ALLOWED, MARTA, &[], "help", json!([]));
+    let help = h.marta("help", json!([]));
     assert!(content(&h.callback(help).await).starts_with("Escreva sua pergunta"));
-    let status = h.command(ALLOWED, MARTA, &[], "status", json!([]));
+    let status = h.marta("status", json!([]));
     h.callback(status).await;
     assert!(content(&wait_answer(&h, 0).await).contains("não tem tickets"));
-    let forget = h.command(ALLOWED, MARTA, &[], "forget", json!([]));
+    let forget = h.marta("forget", json!([]));
     let confirm = h.callback(forget).await;
     assert!(buttons(&confirm.body).contains(&"forget:yes".to_string()));
     h.stop().await;
@@ -924,11 +858,7 @@ async fn a_telegram_asker_gets_a_discord_experts_answer_in_telegram() {
         .expect("the ticket opens");
     let card = wait_posted(&h, EXPERTS, 0).await;
     assert!(content(&card).contains("(telegram)"), "{}", content(&card));
-    let thread = h
-        .fake
-        .wait_sent("POST", &format!("/channels/{EXPERTS}/messages/"), 0)
-        .await;
-    let thread_id: u64 = thread.result["id"].as_str().unwrap().parse().unwrap();
+    let (_, thread_id) = ticket_thread(&h).await;
     h.say(
         thread_id,
         ANA,
