@@ -45,6 +45,10 @@ pub enum Command {
     /// Run the Telegram bot (long polling) and deliver the desk's notifications on Telegram, until
     /// Ctrl-C or SIGTERM. The token comes from `CONSULTA_TELEGRAM__TOKEN` or `[telegram] token`.
     Telegram(FrontEndArgs),
+    /// Run the Discord bot (gateway, slash commands) and deliver the desk's notifications on Discord,
+    /// until Ctrl-C or SIGTERM; with `--service-url`, as a front-end of a running `consulta serve`.
+    /// The token comes from `CONSULTA_DISCORD__TOKEN` or `[discord] token`.
+    Discord(FrontEndArgs),
     /// Run the service: the HTTP API, the chat page and the expert console, the desk's deliveries,
     /// and the bots whose tokens are configured, in one process until Ctrl-C or SIGTERM.
     Serve(ServeArgs),

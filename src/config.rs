@@ -10,6 +10,7 @@ use anyhow::{Context, bail};
 use serde::Deserialize;
 
 use consulta_bot::desk::DeskConfig;
+use consulta_bot::discord::DiscordConfig;
 use consulta_bot::service::ServiceConfig;
 use consulta_bot::telegram::TelegramConfig;
 use consulta_retrieval::RetrievalConfig;
@@ -44,6 +45,8 @@ pub struct Settings {
     pub telegram: TelegramConfig,
     /// The HTTP service: address, tokens, CORS, request limits.
     pub service: ServiceConfig,
+    /// The Discord bot: token, guilds, allowed channels, experts channel and role, flood control.
+    pub discord: DiscordConfig,
 }
 
 impl Default for Settings {
@@ -56,6 +59,7 @@ impl Default for Settings {
             desk: DeskConfig::default(),
             telegram: TelegramConfig::default(),
             service: ServiceConfig::default(),
+            discord: DiscordConfig::default(),
         }
     }
 }

@@ -8,7 +8,11 @@
 #[warn(missing_docs)]
 pub mod assistant;
 #[warn(missing_docs)]
+pub(crate) mod chat;
+#[warn(missing_docs)]
 pub mod desk;
+#[warn(missing_docs)]
+pub mod discord;
 #[warn(missing_docs)]
 pub mod remote;
 #[warn(missing_docs)]

@@ -1,6 +1,8 @@
 //! One module per subcommand; each turns parsed arguments and settings into calls on the crates.
 
 mod ask;
+mod chat_bot;
+mod discord;
 mod eval;
 mod ingest;
 mod report;
@@ -28,6 +30,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Tickets(args) => tickets::run(&settings, args),
         Command::Report(args) => report::run(&settings, args),
         Command::Telegram(args) => telegram::run(&settings, args),
+        Command::Discord(args) => discord::run(&settings, args),
         Command::Serve(args) => serve::run(&settings, args),
     }
 }

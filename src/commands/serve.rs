@@ -1,5 +1,5 @@
 //! `consulta serve`: the whole service in one process — the HTTP API and pages, the desk's deliveries
-//! and reminders, and the bots whose tokens are configured — until Ctrl-C or SIGTERM.
+//! and reminders, and the bots (Telegram, Discord) whose tokens are configured — until Ctrl-C or SIGTERM.
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use anyhow::Context;
 use consulta_bot::desk::{Desk, OutboxWorker, Platform};
+use consulta_bot::discord::DiscordBot;
 use consulta_bot::service::{KnowledgeSources, Metrics, Service, ServiceParts, WebInbox};
 use consulta_bot::telegram::TelegramBot;
 
@@ -31,14 +32,19 @@ pub fn run(settings: &Settings, args: ServeArgs) -> anyhow::Result<ExitCode> {
     let inbox = WebInbox::open(&inbox_dir)
         .with_context(|| format!("cannot open the web inbox in {}", inbox_dir.display()))?;
     let telegram_here = !settings.telegram.token.trim().is_empty();
+    let discord_here = !settings.discord.token.trim().is_empty();
     // A platform without its bot here is relayed to a bot process, if one can authenticate.
     let relayed: Vec<Platform> = if config.frontend_token.is_empty() {
         Vec::new()
     } else {
-        [Platform::Telegram, Platform::Discord]
-            .into_iter()
-            .filter(|p| !(telegram_here && *p == Platform::Telegram))
-            .collect()
+        [
+            (Platform::Telegram, telegram_here),
+            (Platform::Discord, discord_here),
+        ]
+        .into_iter()
+        .filter(|(_, here)| !here)
+        .map(|(platform, _)| platform)
+        .collect()
     };
     let listen = config.listen;
     let service = Service::new(ServiceParts {
@@ -65,6 +71,12 @@ pub fn run(settings: &Settings, args: ServeArgs) -> anyhow::Result<ExitCode> {
         } else {
             None
         };
+        let discord = if discord_here {
+            let store = settings.data_dir.join("discord");
+            Some(DiscordBot::connect(&settings.discord, service.assistant(), &store).await?)
+        } else {
+            None
+        };
         let mut worker = OutboxWorker::new(desk.clone());
         for frontend in service.frontends() {
             worker = worker.with_frontend(frontend);
@@ -72,20 +84,29 @@ pub fn run(settings: &Settings, args: ServeArgs) -> anyhow::Result<ExitCode> {
         if let Some(bot) = &telegram {
             worker = worker.with_frontend(bot.frontend());
         }
+        if let Some(bot) = &discord {
+            worker = worker.with_frontend(bot.frontend());
+        }
         let shutdown = Shutdown::new();
         let http = service.serve(listener, shutdown.signalled());
         // Scripts and tests read this line to find the port when listening on port 0.
         println!("consulta: listening on http://{address}");
         std::io::stdout().flush()?;
-        let bot = async {
+        let telegram_bot = async {
             if let Some(bot) = &telegram {
                 bot.run(shutdown.signalled()).await;
             }
         };
-        let (_, served, (), (), ()) = tokio::join!(
+        let discord_bot = async {
+            if let Some(bot) = &discord {
+                bot.run(shutdown.signalled()).await;
+            }
+        };
+        let (_, served, (), (), (), ()) = tokio::join!(
             shutdown.on_signal(),
             http,
-            bot,
+            telegram_bot,
+            discord_bot,
             worker.run(shutdown.signalled()),
             tick(desk.clone(), shutdown.signalled())
         );

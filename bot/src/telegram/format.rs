@@ -7,7 +7,7 @@
 use consulta_corpus::Lang;
 use consulta_retrieval::{Answer, phrases};
 
-use super::texts::texts;
+use crate::chat::texts;
 
 /// Telegram refuses longer messages.
 pub const MESSAGE_LIMIT: usize = 4096;

@@ -3,26 +3,17 @@
 //! failures so that the outbox retries what may succeed later and honours `retry_after`.
 
 use std::future::Future;
-use std::time::Duration;
 
 use teloxide::payloads::{EditMessageTextSetters, SendMessageSetters};
 use teloxide::prelude::*;
 use teloxide::types::{InlineKeyboardMarkup, MessageId, ParseMode, ReplyParameters, ThreadId};
 use teloxide::{ApiError, RequestError};
 
-use crate::desk::{
-    BoxFuture, Delivery, DeliveryError, FailureKind, FrontEnd, MessageKind, Platform, Span,
-};
+use crate::desk::{BoxFuture, Delivery, DeliveryError, FrontEnd, MessageKind, Platform, Span};
 
 use super::format::{MESSAGE_LIMIT, escape, split};
 use super::keyboard;
-use super::store::Store;
-
-/// Attempts of a request made outside the outbox (answers, and the later parts of a long message,
-/// whose first part was already delivered and so must not be sent again by the outbox).
-const ATTEMPTS: u32 = 5;
-/// First wait after a transient failure outside the outbox; doubled after each further one.
-const FIRST_BACKOFF: Duration = Duration::from_millis(250);
+use super::store::{Origin, Store};
 
 /// Telegram's failure, classified for the outbox. The reason never includes request URLs, which carry
 /// the bot token.
@@ -52,33 +43,19 @@ pub fn classify(error: &RequestError) -> DeliveryError {
     }
 }
 
-/// Runs a request until it succeeds, a permanent failure, or [`ATTEMPTS`], honouring `retry_after`.
-pub async fn with_retry<T, F, Fut>(mut call: F) -> Result<T, RequestError>
+impl crate::chat::Classify for RequestError {
+    fn classify(&self) -> DeliveryError {
+        classify(self)
+    }
+}
+
+/// Runs a Telegram request with [`crate::chat::with_retry`].
+pub async fn with_retry<T, F, Fut>(call: F) -> Result<T, RequestError>
 where
     F: FnMut() -> Fut,
     Fut: Future<Output = Result<T, RequestError>>,
 {
-    let mut backoff = FIRST_BACKOFF;
-    let mut attempt = 1;
-    loop {
-        match call().await {
-            Ok(value) => return Ok(value),
-            Err(error) => {
-                let failure = classify(&error);
-                if failure.kind == FailureKind::Permanent || attempt >= ATTEMPTS {
-                    return Err(error);
-                }
-                let wait = failure
-                    .retry_after
-                    .map(Span::to_duration)
-                    .unwrap_or(backoff);
-                tracing::debug!(%failure, ?wait, attempt, "retrying a Telegram request");
-                tokio::time::sleep(wait).await;
-                backoff *= 2;
-                attempt += 1;
-            }
-        }
-    }
+    crate::chat::with_retry(classify, call).await
 }
 
 /// Where and how to send a message.
@@ -168,13 +145,13 @@ impl TelegramFrontEnd {
                 placement.thread_id = self.topic(chat_id, ticket).await?;
             }
             MessageKind::Reminder | MessageKind::Transferred => {
-                placement.thread_id = self.store.topic(chat_id, ticket).map_err(store_failure)?;
+                placement.thread_id = self.store.topic(chat_id, ticket)?;
             }
             MessageKind::ExpertTookQuestion | MessageKind::ExpertAnswer => {
                 if message.kind == MessageKind::ExpertAnswer {
                     placement.keyboard = Some(keyboard::expert_answer(ticket));
                 }
-                if let Some(origin) = self.store.origin(ticket).map_err(store_failure)?
+                if let Some(origin) = self.store.memory.origin::<Origin>(ticket)?
                     && origin.chat_id == chat_id
                 {
                     placement.reply_to = Some(origin.message_id);
@@ -194,7 +171,7 @@ impl TelegramFrontEnd {
         if !self.forum_topics || chat_id >= 0 {
             return Ok(None);
         }
-        if let Some(thread) = self.store.topic(chat_id, ticket).map_err(store_failure)? {
+        if let Some(thread) = self.store.topic(chat_id, ticket)? {
             return Ok(Some(thread));
         }
         let topic = self
@@ -203,15 +180,9 @@ impl TelegramFrontEnd {
             .await
             .map_err(|e| classify(&e))?;
         let thread = topic.thread_id.0.0;
-        self.store
-            .put_topic(chat_id, ticket, thread)
-            .map_err(store_failure)?;
+        self.store.put_topic(chat_id, ticket, thread)?;
         Ok(Some(thread))
     }
-}
-
-fn store_failure(error: super::store::StoreError) -> DeliveryError {
-    DeliveryError::transient(error.to_string())
 }
 
 fn telegram_chat(chat_id: &str) -> Result<i64, DeliveryError> {
@@ -238,8 +209,7 @@ impl FrontEnd for TelegramFrontEnd {
             let first = ids.first().copied().unwrap_or_default();
             if delivery.message.kind == MessageKind::TicketCard {
                 self.store
-                    .put_card(chat_id, first, &delivery.message.ticket)
-                    .map_err(store_failure)?;
+                    .put_card(chat_id, first, &delivery.message.ticket)?;
             }
             Ok(first.to_string())
         })

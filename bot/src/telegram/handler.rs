@@ -1,6 +1,5 @@
 //! Updates → assistant calls: questions, commands, button presses and expert replies.
 
-use std::fmt;
 use std::sync::Arc;
 
 use consulta_corpus::Lang;
@@ -9,17 +8,14 @@ use teloxide::payloads::{AnswerCallbackQuerySetters, EditMessageTextSetters};
 use teloxide::prelude::*;
 use teloxide::types::{CallbackQuery, MaybeInaccessibleMessage, ParseMode, UpdateKind, User};
 
-use crate::assistant::{
-    AskRequest, Assistant, AssistantError, EscalateRequest, FailureCode, retrieved_passages,
-};
+use crate::assistant::{AskRequest, Assistant, AssistantError, FailureCode, retrieved_passages};
+use crate::chat::{FloodControl, Press, Verdict, escalate_once, texts};
 use crate::desk::{Action, Asker, ChatRef, Identity, Platform, QuestionId, Rating, TicketId};
 
-use super::flood::{FloodControl, Verdict};
 use super::format::{escape, render_answer};
-use super::frontend::{Placement, classify, send_html, with_retry};
-use super::keyboard::{self, Press};
-use super::store::{Asked, Origin, Store, StoreError};
-use super::texts::texts;
+use super::frontend::{Placement, send_html, with_retry};
+use super::keyboard;
+use super::store::{Asked, Origin, Spot, Store, StoreError};
 
 /// Passages cited after "More sources".
 const MORE_SOURCES: usize = 8;
@@ -40,44 +36,8 @@ pub struct Context {
     pub username: String,
 }
 
-/// Why handling an update failed; logged, never shown as is.
-#[derive(Debug)]
-pub enum HandlerError {
-    /// A Bot API call failed (shown classified: raw errors can contain the token in the URL).
-    Telegram(RequestError),
-    /// The front-end's database failed.
-    Store(StoreError),
-    /// The assistant failed on our side.
-    Assistant(AssistantError),
-}
-
-impl fmt::Display for HandlerError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            HandlerError::Telegram(e) => write!(f, "{}", classify(e)),
-            HandlerError::Store(e) => write!(f, "{e}"),
-            HandlerError::Assistant(e) => write!(f, "{e}"),
-        }
-    }
-}
-
-impl From<RequestError> for HandlerError {
-    fn from(e: RequestError) -> Self {
-        HandlerError::Telegram(e)
-    }
-}
-
-impl From<StoreError> for HandlerError {
-    fn from(e: StoreError) -> Self {
-        HandlerError::Store(e)
-    }
-}
-
-impl From<AssistantError> for HandlerError {
-    fn from(e: AssistantError) -> Self {
-        HandlerError::Assistant(e)
-    }
-}
+/// Why handling failed.
+pub type HandlerError = crate::chat::HandlerError<RequestError>;
 
 type Handled = Result<(), HandlerError>;
 
@@ -93,14 +53,10 @@ pub async fn handle(ctx: Arc<Context>, update: Update) {
     }
 }
 
-/// The language of the bot's own words for `user`: their `/lang`, else their Telegram language, else
-/// Spanish (most of Consulta's askers).
+/// The language of the bot's own words for `user` (see [`crate::chat::Memory::ui_lang`]).
 fn ui_lang(ctx: &Context, user: &User) -> Result<Lang, StoreError> {
-    Ok(ctx
-        .store
-        .lang(&user.id.0.to_string())?
-        .or_else(|| user.language_code.as_deref()?.parse().ok())
-        .unwrap_or(Lang::Es))
+    let platform = user.language_code.as_deref().and_then(|c| c.parse().ok());
+    ctx.store.memory.ui_lang(&user.id.0.to_string(), platform)
 }
 
 fn identity(user: &User) -> Identity {
@@ -221,12 +177,12 @@ async fn command(
         "ask" => ask(ctx, message, from, args, None).await,
         "lang" => match args.parse::<Lang>() {
             Ok(chosen) if !args.is_empty() => {
-                ctx.store.set_lang(&user, chosen)?;
+                ctx.store.memory.set_lang(&user, chosen)?;
                 reply(ctx, message, &escape(texts(chosen).lang_set)).await
             }
             _ => reply(ctx, message, &escape(t.lang_usage)).await,
         },
-        "expert" => match ctx.store.last_question(&user)? {
+        "expert" => match ctx.store.memory.last_question(&user)? {
             Some(question) => {
                 let html = escalate(ctx, question, from).await?;
                 reply(ctx, message, &html).await
@@ -293,7 +249,7 @@ async fn ask(
     let request = AskRequest {
         asker: asker.clone(),
         question: question.to_string(),
-        language: ctx.store.lang(&asker.user_id)?,
+        language: ctx.store.memory.lang(&asker.user_id)?,
         user_lang: from.language_code.as_deref().and_then(|c| c.parse().ok()),
         top_k,
     };
@@ -319,12 +275,14 @@ async fn ask(
             more,
         )),
     };
-    ctx.store.put_asked(
+    ctx.store.memory.put_asked(
         reply_to_asker.question_id,
         &Asked {
             asker,
-            message_id: message.id.0,
-            thread_id: topic_of(message),
+            place: Spot {
+                message_id: message.id.0,
+                thread_id: topic_of(message),
+            },
             text: question.to_string(),
             language: answer.language,
             passages: retrieved_passages(&answer.citations),
@@ -337,45 +295,20 @@ async fn ask(
 /// Opens a ticket for a recorded question (once), and returns what to tell the asker.
 async fn escalate(ctx: &Context, question: QuestionId, by: &User) -> Result<String, HandlerError> {
     let lang = ui_lang(ctx, by)?;
-    let Some(asked) = ctx.store.asked(question)? else {
-        return Ok(escape(texts(lang).no_question_yet));
-    };
-    let t = texts(asked.language);
-    if asked.asker.user_id != by.id.0.to_string() {
-        return Ok(escape(texts(lang).not_your_question));
-    }
-    let existing = ctx
-        .assistant
-        .open_tickets_of(asked.asker.identity())
-        .await?
-        .into_iter()
-        .find(|ticket| ticket.question_id == Some(question));
-    let ticket = match existing {
-        Some(ticket) => ticket,
-        None => {
-            let ticket = ctx
-                .assistant
-                .escalate(EscalateRequest {
-                    asker: asked.asker.clone(),
-                    question: asked.text.clone(),
-                    language: asked.language,
-                    question_id: Some(question),
-                    passages: asked.passages.clone(),
-                })
-                .await?;
-            let chat_id = asked.asker.chat_id.parse().unwrap_or_default();
-            ctx.store.put_origin(
-                &ticket.id,
-                Origin {
-                    chat_id,
-                    message_id: asked.message_id,
-                    thread_id: asked.thread_id,
-                },
-            )?;
-            ticket
-        }
-    };
-    Ok(escape(&t.ticket_opened.replace("{id}", ticket.id.as_str())))
+    let text = escalate_once(
+        ctx.assistant.as_ref(),
+        &ctx.store.memory,
+        question,
+        &by.id.0.to_string(),
+        lang,
+        |asked: &Asked| Origin {
+            chat_id: asked.asker.chat_id.parse().unwrap_or_default(),
+            message_id: asked.place.message_id,
+            thread_id: asked.place.thread_id,
+        },
+    )
+    .await?;
+    Ok(escape(&text))
 }
 
 async fn expert_reply(
@@ -439,7 +372,10 @@ async fn on_callback(ctx: &Context, query: &CallbackQuery) -> Handled {
     };
     let mut notice: Option<(String, bool)> = None;
     match press {
-        Press::Claim(ticket) | Press::Close(ticket) | Press::Approve(ticket)
+        Press::Claim(ticket)
+        | Press::Close(ticket)
+        | Press::Approve(ticket)
+        | Press::Answer(ticket)
             if !may_act(ctx, from, message.map(|m| m.chat.id)).await? =>
         {
             tracing::info!(%ticket, user = from.id.0, "a non-expert pressed a ticket button");
@@ -452,6 +388,10 @@ async fn on_callback(ctx: &Context, query: &CallbackQuery) -> Handled {
                     .await,
                 format!("You claimed ticket {ticket}. Reply to the card to answer."),
             ));
+        }
+        Press::Answer(ticket) => {
+            // Telegram has no forms: an answer is a reply to the card.
+            notice = Some((format!("Reply to the card of {ticket} to answer."), false));
         }
         Press::Close(ticket) => {
             let action = Action::Close { reason: None };
@@ -489,7 +429,9 @@ async fn on_callback(ctx: &Context, query: &CallbackQuery) -> Handled {
             }
         }
         Press::MoreSources(question) => {
-            if let (Some(asked), Some(message)) = (ctx.store.asked(question)?, message) {
+            if let (Some(asked), Some(message)) =
+                (ctx.store.memory.asked::<Spot>(question)?, message)
+            {
                 ctx.bot.answer_callback_query(query.id.clone()).await?;
                 return ask(ctx, message, from, &asked.text, Some(MORE_SOURCES)).await;
             }
@@ -497,7 +439,7 @@ async fn on_callback(ctx: &Context, query: &CallbackQuery) -> Handled {
         Press::Forget(confirmed) => {
             let text = if confirmed {
                 ctx.assistant.forget(identity(from)).await?;
-                ctx.store.forget(&from.id.0.to_string())?;
+                ctx.store.memory.forget(&from.id.0.to_string())?;
                 t.forgotten
             } else {
                 t.kept

@@ -6,13 +6,11 @@
 //! front-end never calls the engine or the desk itself: everything goes through an
 //! [`crate::assistant::Assistant`].
 
-mod flood;
 mod format;
 mod frontend;
 mod handler;
 mod keyboard;
 mod store;
-mod texts;
 mod webhook;
 
 use std::collections::HashMap;
@@ -29,12 +27,12 @@ use teloxide::types::AllowedUpdate;
 use tokio::task::JoinHandle;
 
 use crate::assistant::Assistant;
+use crate::chat::FloodControl;
 use crate::desk::{FrontEnd, Span};
 
 pub use frontend::TelegramFrontEnd;
 pub use store::StoreError;
 
-use flood::FloodControl;
 use frontend::{classify, with_retry};
 use handler::Context;
 use store::Store;

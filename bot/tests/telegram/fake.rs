@@ -55,11 +55,8 @@ impl Fake {
         let app = axum::Router::new()
             .route("/{token}/{method}", post(serve))
             .with_state(fake.clone());
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("a free port on 127.0.0.1");
-        *fake.url.lock().unwrap() = format!("http://{}/", listener.local_addr().unwrap());
-        tokio::spawn(async move { axum::serve(listener, app).await });
+        let addr = super::kb::serve(app).await;
+        *fake.url.lock().unwrap() = format!("http://{addr}/");
         fake
     }
 
@@ -127,21 +124,12 @@ impl Fake {
         timeout: Duration,
         check: impl Fn(&[Call]) -> Option<T>,
     ) -> T {
-        let deadline = Instant::now() + timeout;
-        loop {
-            if let Some(found) = check(&self.calls()) {
-                return found;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "timed out waiting for {what}; calls: {:#?}",
-                self.calls()
-                    .iter()
-                    .map(|c| (&c.method, &c.body))
-                    .collect::<Vec<_>>()
-            );
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
+        let describe = || {
+            let calls = self.calls();
+            let shown: Vec<_> = calls.iter().map(|c| (&c.method, &c.body)).collect();
+            format!("calls: {shown:#?}")
+        };
+        super::kb::eventually(what, timeout, || check(&self.calls()), describe).await
     }
 
     /// Waits for the first successful `method` call to `chat_id` after the first `skip` ones.

@@ -2,16 +2,16 @@
 //! knowledge base with the real model, escalating to a real desk.
 
 mod fake;
+#[path = "../support/kb.rs"]
+mod kb;
 
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 use std::time::Duration;
 
 use consulta_bot::assistant::LocalAssistant;
 use consulta_bot::desk::{Desk, DeskConfig, OutboxWorker, Span, Status};
 use consulta_bot::telegram::{TelegramBot, TelegramConfig};
-use consulta_corpus::{Lang, Passage, PassageKind, passage_id};
-use consulta_models::{E5Embedder, Embedder, default_model_dir};
-use consulta_retrieval::{Engine, RetrievalConfig};
+use consulta_corpus::Lang;
 use serde_json::{Value, json};
 use tempfile::TempDir;
 use tokio::sync::watch;
@@ -49,67 +49,6 @@ max_attempts = 5
 
 const WAIT: Duration = Duration::from_secs(60);
 
-fn model() -> Arc<dyn Embedder> {
-    static MODEL: OnceLock<Arc<dyn Embedder>> = OnceLock::new();
-    MODEL
-        .get_or_init(|| {
-            Arc::new(
-                E5Embedder::load(&default_model_dir())
-                    .expect("the e5 model is installed (deploy/fetch-models.sh)"),
-            )
-        })
-        .clone()
-}
-
-fn passage(doc: &str, lang: Lang, title: &str, text: &str) -> Passage {
-    Passage {
-        id: passage_id(doc, lang, title, text),
-        doc_id: doc.to_string(),
-        kind: PassageKind::Faq,
-        lang,
-        title: title.to_string(),
-        section: title.to_string(),
-        source: "Decision 2/CMA.3, annex".to_string(),
-        source_url: Some("https://unfccc.int/documents/460950?a=1&b=2".to_string()),
-        valid_as_of: Some("2024-11-01".to_string()),
-        tags: vec!["6.2".to_string()],
-        countries: vec![],
-        text: text.to_string(),
-        origin: format!("test/{doc}.{lang}"),
-    }
-}
-
-fn knowledge_base() -> Vec<Passage> {
-    vec![
-        passage(
-            "faq:itmo-what",
-            Lang::Es,
-            "¿Qué es un ITMO?",
-            "Un ITMO (resultado de mitigación de transferencia internacional) es una reducción o remoción \
-             de emisiones lograda en un país y transferida a otro en el marco del Artículo 6.2 del Acuerdo \
-             de París. Se mide en toneladas de CO2 equivalente. El país anfitrión debe autorizarlo antes de \
-             su primera transferencia.",
-        ),
-        passage(
-            "faq:itmo-what",
-            Lang::En,
-            "What is an ITMO?",
-            "An ITMO (internationally transferred mitigation outcome) is an emission reduction or removal \
-             achieved in one country and transferred to another under Article 6.2 of the Paris Agreement. \
-             It is measured in tonnes of CO2 equivalent. The host country must authorise it before its \
-             first transfer.",
-        ),
-        passage(
-            "faq:ca-what",
-            Lang::En,
-            "What is a corresponding adjustment?",
-            "A corresponding adjustment is an accounting entry: the country that transfers an ITMO adds the \
-             transferred amount to its emissions balance, and the acquiring country subtracts it, so the \
-             same reduction is not counted twice towards NDCs.",
-        ),
-    ]
-}
-
 /// The bot, its outbox worker and the fake, running until dropped.
 struct Harness {
     fake: Arc<Fake>,
@@ -133,15 +72,7 @@ impl Harness {
     async fn start_with(configure: impl FnOnce(&mut TelegramConfig)) -> Harness {
         let fake = Fake::start().await;
         let dir = tempfile::tempdir().expect("temporary directory");
-        let engine = Engine::open(
-            &dir.path().join("index"),
-            model(),
-            RetrievalConfig::default(),
-        )
-        .expect("the engine opens");
-        engine
-            .sync(&knowledge_base(), &|_, _| {})
-            .expect("the knowledge base is indexed");
+        let engine = kb::engine(&dir.path().join("index"));
         let config: DeskConfig = toml::from_str(DESK).expect("the desk config parses");
         let desk = Desk::open(&dir.path().join("desk"), config).expect("the desk opens");
         let assistant = Arc::new(LocalAssistant::new(engine, desk.clone()));

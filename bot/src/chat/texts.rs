@@ -1,8 +1,9 @@
-//! The bot's own words in each language. Answers and notices from the desk bring their own.
+//! The bot's own words in each language, shared by the chat front-ends. Answers and notices from the
+//! desk bring their own.
 
 use consulta_corpus::Lang;
 
-/// Everything the Telegram front-end says by itself, in one language.
+/// Everything a chat front-end says by itself, in one language.
 pub struct Texts {
     /// Reply to `/start`.
     pub welcome: &'static str,

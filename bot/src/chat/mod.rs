@@ -1,0 +1,19 @@
+//! What the chat front-ends (Telegram, Discord) share: the bot's own words, flood control, what a
+//! button press means, and the per-user memory of languages and recent questions.
+
+mod escalate;
+mod flood;
+mod handler_error;
+mod memory;
+mod press;
+mod retry;
+mod texts;
+
+pub use escalate::escalate_once;
+pub use flood::{FloodControl, Verdict};
+pub use handler_error::{Classify, HandlerError};
+pub use memory::{Asked, Memory, StoreError};
+pub use press::Press;
+pub use retry::with_retry;
+pub use texts::texts;
+

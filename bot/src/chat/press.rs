@@ -1,0 +1,147 @@
+//! What a pressed button asks for, and the short text a button carries to say so.
+//!
+//! Platforms give a button little room (Telegram 64 bytes of callback data, Discord 100 characters of
+//! custom id), so a button carries a short verb and an id; the rest (the question text, who asked) is
+//! looked up when it is pressed.
+
+use crate::desk::{QuestionId, TicketId};
+
+/// What a pressed button asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Press {
+    /// 👍 or 👎 on an answer.
+    Rate {
+        /// The answered question.
+        question: QuestionId,
+        /// 👍 is true.
+        up: bool,
+    },
+    /// 👍 or 👎 on an expert's answer, by the asker.
+    RateTicket {
+        /// The answered ticket.
+        ticket: TicketId,
+        /// 👍 is true.
+        up: bool,
+    },
+    /// Hand this question to an expert.
+    Escalate(QuestionId),
+    /// Ask again, citing more passages.
+    MoreSources(QuestionId),
+    /// An expert takes the ticket.
+    Claim(TicketId),
+    /// An expert closes the ticket.
+    Close(TicketId),
+    /// An expert makes the answer a curated FAQ entry.
+    Approve(TicketId),
+    /// An expert opens a form to type the answer (on platforms with forms).
+    Answer(TicketId),
+    /// The user confirmed (true) or cancelled `/forget`.
+    Forget(bool),
+}
+
+impl Press {
+    /// The callback data for this press.
+    pub fn encode(&self) -> String {
+        match self {
+            Press::Rate { question, up: true } => format!("up:{}", question.0),
+            Press::Rate {
+                question,
+                up: false,
+            } => format!("down:{}", question.0),
+            Press::RateTicket { ticket, up: true } => format!("tup:{ticket}"),
+            Press::RateTicket { ticket, up: false } => format!("tdown:{ticket}"),
+            Press::Escalate(q) => format!("exp:{}", q.0),
+            Press::MoreSources(q) => format!("more:{}", q.0),
+            Press::Claim(t) => format!("claim:{t}"),
+            Press::Close(t) => format!("close:{t}"),
+            Press::Approve(t) => format!("faq:{t}"),
+            Press::Answer(t) => format!("answer:{t}"),
+            Press::Forget(yes) => format!("forget:{}", if *yes { "yes" } else { "no" }),
+        }
+    }
+
+    /// Reads callback data; `None` for data this bot never wrote (an old keyboard, a forged press).
+    pub fn decode(data: &str) -> Option<Press> {
+        let (verb, arg) = data.split_once(':')?;
+        let question = || arg.parse().ok().map(QuestionId);
+        let ticket = || arg.parse::<TicketId>().ok();
+        Some(match verb {
+            "up" => Press::Rate {
+                question: question()?,
+                up: true,
+            },
+            "down" => Press::Rate {
+                question: question()?,
+                up: false,
+            },
+            "tup" => Press::RateTicket {
+                ticket: ticket()?,
+                up: true,
+            },
+            "tdown" => Press::RateTicket {
+                ticket: ticket()?,
+                up: false,
+            },
+            "exp" => Press::Escalate(question()?),
+            "more" => Press::MoreSources(question()?),
+            "claim" => Press::Claim(ticket()?),
+            "close" => Press::Close(ticket()?),
+            "faq" => Press::Approve(ticket()?),
+            "answer" => Press::Answer(ticket()?),
+            "forget" => Press::Forget(match arg {
+                "yes" => true,
+                "no" => false,
+                _ => return None,
+            }),
+            _ => return None,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_press_survives_the_round_trip_within_telegrams_64_bytes() {
+        let ticket: TicketId = "K7P2Q".parse().expect("a valid ticket id");
+        let presses = [
+            Press::Rate {
+                question: QuestionId(u64::MAX),
+                up: true,
+            },
+            Press::Rate {
+                question: QuestionId(3),
+                up: false,
+            },
+            Press::Escalate(QuestionId(4)),
+            Press::MoreSources(QuestionId(5)),
+            Press::Claim(ticket.clone()),
+            Press::Close(ticket.clone()),
+            Press::Approve(ticket.clone()),
+            Press::RateTicket {
+                ticket: ticket.clone(),
+                up: true,
+            },
+            Press::RateTicket {
+                ticket: ticket.clone(),
+                up: false,
+            },
+            Press::Answer(ticket),
+            Press::Forget(true),
+            Press::Forget(false),
+        ];
+        for press in presses {
+            let data = press.encode();
+            assert!(data.len() <= 64, "{data}");
+            assert_eq!(Press::decode(&data), Some(press));
+        }
+    }
+
+    #[test]
+    fn unknown_data_is_refused() {
+        assert_eq!(Press::decode("drop:tables"), None);
+        assert_eq!(Press::decode("up:abc"), None);
+        assert_eq!(Press::decode("nonsense"), None);
+    }
+}

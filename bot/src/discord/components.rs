@@ -1,0 +1,87 @@
+//! Buttons and the answer form; the custom id each carries is a [`Press`] (Discord allows 100
+//! characters, far more than a press needs).
+
+use consulta_corpus::Lang;
+use serenity::all::{ButtonStyle, InputTextStyle, ReactionType};
+use serenity::builder::{CreateActionRow, CreateButton, CreateInputText, CreateModal};
+
+use crate::chat::{Press, texts};
+use crate::desk::{QuestionId, TicketId};
+
+/// The id of the answer form's text field.
+pub const ANSWER_FIELD: &str = "answer";
+
+fn button(label: &str, press: &Press, style: ButtonStyle) -> CreateButton {
+    CreateButton::new(press.encode()).label(label).style(style)
+}
+
+fn emoji(emoji: &str, press: &Press) -> CreateButton {
+    CreateButton::new(press.encode())
+        .emoji(ReactionType::Unicode(emoji.to_string()))
+        .style(ButtonStyle::Secondary)
+}
+
+/// Under an answer: 👍, 👎, "Ask an expert", and "More sources" unless the answer already cites all
+/// it can.
+pub fn answer(lang: Lang, question: QuestionId, more: bool) -> Vec<CreateActionRow> {
+    let t = texts(lang);
+    let mut row = vec![
+        emoji(t.helpful, &Press::Rate { question, up: true }),
+        emoji(
+            t.not_helpful,
+            &Press::Rate {
+                question,
+                up: false,
+            },
+        ),
+        button(
+            t.ask_expert,
+            &Press::Escalate(question),
+            ButtonStyle::Primary,
+        ),
+    ];
+    if more {
+        row.push(button(
+            t.more_sources,
+            &Press::MoreSources(question),
+            ButtonStyle::Secondary,
+        ));
+    }
+    vec![CreateActionRow::Buttons(row)]
+}
+
+/// Under a ticket card (English, the desk's working language).
+pub fn ticket(id: &TicketId) -> Vec<CreateActionRow> {
+    vec![CreateActionRow::Buttons(vec![
+        button("Claim", &Press::Claim(id.clone()), ButtonStyle::Primary),
+        button("Answer", &Press::Answer(id.clone()), ButtonStyle::Success),
+        button("Close", &Press::Close(id.clone()), ButtonStyle::Secondary),
+        button(
+            "Approve as FAQ",
+            &Press::Approve(id.clone()),
+            ButtonStyle::Secondary,
+        ),
+    ])]
+}
+
+/// The confirmation `/forget` asks for.
+pub fn forget(lang: Lang) -> Vec<CreateActionRow> {
+    let t = texts(lang);
+    vec![CreateActionRow::Buttons(vec![
+        button(t.forget_yes, &Press::Forget(true), ButtonStyle::Danger),
+        button(t.forget_no, &Press::Forget(false), ButtonStyle::Secondary),
+    ])]
+}
+
+/// The form the Answer button opens.
+pub fn answer_form(id: &TicketId) -> CreateModal {
+    CreateModal::new(
+        Press::Answer(id.clone()).encode(),
+        format!("Answer ticket {id}"),
+    )
+    .components(vec![CreateActionRow::InputText(
+        CreateInputText::new(InputTextStyle::Paragraph, "Your answer", ANSWER_FIELD)
+            .min_length(1)
+            .max_length(4000),
+    )])
+}

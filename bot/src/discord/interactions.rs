@@ -1,0 +1,417 @@
+//! Interactions → assistant calls: slash commands, button presses and the answer form.
+//!
+//! Discord gives a bot 3 seconds to acknowledge an interaction. Whatever may take longer (answering,
+//! escalating, the desk) is deferred first and edited in when done.
+
+use serenity::all::{
+    ActionRowComponent, CommandInteraction, ComponentInteraction, Interaction, InteractionId,
+    MessageFlags, ModalInteraction,
+};
+use serenity::builder::{
+    CreateActionRow, CreateInteractionResponse, CreateInteractionResponseMessage,
+    EditInteractionResponse,
+};
+
+use crate::assistant::AssistantError;
+use crate::chat::{Press, texts};
+use crate::desk::{Action, Rating};
+
+use super::commands::{flag_option, string_option};
+use super::components::{self, ANSWER_FIELD};
+use super::frontend::{no_pings, with_retry};
+use super::handler::{
+    Answering, Context, Handled, HandlerError, NOT_AN_EXPERT, Who, answer, answer_recorded, asker,
+    escalate, has_experts_role, record, spot, ui_lang,
+};
+use super::render::{MESSAGE_LIMIT, escape, truncate};
+use super::store::Spot;
+
+/// Passages cited after "More sources".
+const MORE_SOURCES: usize = 8;
+/// The reply to a button this bot does not (or no longer) know.
+const STALE_BUTTON: &str = "This button is no longer in use; ask again to get fresh buttons.";
+
+/// Handles one interaction.
+pub async fn handle(ctx: &Context, interaction: Interaction) -> Handled {
+    match interaction {
+        Interaction::Command(command) => on_command(ctx, &command).await,
+        Interaction::Component(press) => on_press(ctx, &press).await,
+        Interaction::Modal(form) => on_form(ctx, &form).await,
+        _ => Ok(()),
+    }
+}
+
+/// The interaction's response: its id and token.
+struct Response<'a> {
+    id: InteractionId,
+    token: &'a str,
+}
+
+impl Response<'_> {
+    async fn create(&self, ctx: &Context, response: CreateInteractionResponse) -> Handled {
+        with_retry(|| {
+            ctx.http
+                .create_interaction_response(self.id, self.token, &response, Vec::new())
+        })
+        .await?;
+        Ok(())
+    }
+
+    /// Answers at once with `text` (already escaped).
+    async fn say(&self, ctx: &Context, text: &str, ephemeral: bool) -> Handled {
+        self.say_with(ctx, text, ephemeral, Vec::new()).await
+    }
+
+    async fn say_with(
+        &self,
+        ctx: &Context,
+        text: &str,
+        ephemeral: bool,
+        rows: Vec<CreateActionRow>,
+    ) -> Handled {
+        let message = CreateInteractionResponseMessage::new()
+            .content(truncate(text, MESSAGE_LIMIT))
+            .ephemeral(ephemeral)
+            .allowed_mentions(no_pings())
+            .components(rows);
+        self.create(ctx, CreateInteractionResponse::Message(message))
+            .await
+    }
+
+    /// Acknowledges now, to answer later with [`Response::edit`].
+    async fn defer(&self, ctx: &Context, ephemeral: bool) -> Handled {
+        let message = CreateInteractionResponseMessage::new().ephemeral(ephemeral);
+        self.create(ctx, CreateInteractionResponse::Defer(message))
+            .await
+    }
+
+    /// Puts the deferred answer in; returns the id of the message it is.
+    async fn edit(
+        &self,
+        ctx: &Context,
+        edit: EditInteractionResponse,
+    ) -> Result<serenity::all::MessageId, HandlerError> {
+        let edit = edit.allowed_mentions(no_pings());
+        let message = with_retry(|| {
+            ctx.http
+                .edit_original_interaction_response(self.token, &edit, Vec::new())
+        })
+        .await?;
+        Ok(message.id)
+    }
+
+    async fn edit_text(&self, ctx: &Context, text: &str) -> Handled {
+        self.edit(
+            ctx,
+            EditInteractionResponse::new().content(truncate(text, MESSAGE_LIMIT)),
+        )
+        .await?;
+        Ok(())
+    }
+}
+
+fn who(user: &serenity::all::User, member: Option<&serenity::all::Member>, locale: &str) -> Who {
+    Who {
+        user: user.clone(),
+        roles: member.map(|m| m.roles.clone()).unwrap_or_default(),
+        locale: locale.parse().ok(),
+    }
+}
+
+async fn on_command(ctx: &Context, command: &CommandInteraction) -> Handled {
+    let who = who(&command.user, command.member.as_deref(), &command.locale);
+    let lang = ui_lang(ctx, &who)?;
+    let t = texts(lang);
+    let response = Response {
+        id: command.id,
+        token: &command.token,
+    };
+    let options = &command.data.options;
+    match command.data.name.as_str() {
+        "ask" => {
+            let question = string_option(options, "question")
+                .unwrap_or_default()
+                .trim();
+            if question.is_empty() {
+                return response.say(ctx, &escape(t.ask_usage), true).await;
+            }
+            let private = flag_option(options, "private");
+            response.defer(ctx, private).await?;
+            let chat = if private {
+                format!("@{}", who.key())
+            } else {
+                command.channel_id.get().to_string()
+            };
+            ask(ctx, &response, &who, chat, question, None, private).await
+        }
+        "expert" => {
+            response.defer(ctx, true).await?;
+            let text = match ctx.store.memory.last_question(&who.key())? {
+                Some(question) => escalate(ctx, question, &who).await?,
+                None => escape(t.no_question_yet),
+            };
+            response.edit_text(ctx, &text).await
+        }
+        "lang" => match string_option(options, "language").map(str::parse) {
+            Some(Ok(chosen)) => {
+                ctx.store.memory.set_lang(&who.key(), chosen)?;
+                response
+                    .say(ctx, &escape(texts(chosen).lang_set), true)
+                    .await
+            }
+            _ => response.say(ctx, &escape(t.lang_usage), true).await,
+        },
+        "status" => {
+            response.defer(ctx, true).await?;
+            let tickets = ctx.assistant.open_tickets_of(who.identity()).await?;
+            let text = if tickets.is_empty() {
+                escape(t.no_tickets)
+            } else {
+                let mut text = format!("**{}**", escape(t.your_tickets));
+                for ticket in tickets {
+                    let excerpt: String = ticket.question.chars().take(80).collect();
+                    text.push_str(&format!(
+                        "\n• `{}` — {} — {}",
+                        ticket.id,
+                        ticket.status.as_str(),
+                        escape(&excerpt)
+                    ));
+                }
+                text
+            };
+            response.edit_text(ctx, &text).await
+        }
+        "forget" => {
+            response
+                .say_with(
+                    ctx,
+                    &escape(t.forget_confirm),
+                    true,
+                    components::forget(lang),
+                )
+                .await
+        }
+        "help" => response.say(ctx, &escape(t.help), true).await,
+        _ => response.say(ctx, &escape(t.unknown_command), true).await,
+    }
+}
+
+/// Answers `question` into a deferred response and records it, the expert's answer to go to `chat`.
+async fn ask(
+    ctx: &Context,
+    response: &Response<'_>,
+    who: &Who,
+    chat: String,
+    question: &str,
+    top_k: Option<usize>,
+    private: bool,
+) -> Handled {
+    let asker = asker(who, chat);
+    let channel = asker
+        .chat_id
+        .parse()
+        .ok()
+        .map(serenity::all::ChannelId::new);
+    match answer(ctx, who, asker.clone(), question, top_k).await? {
+        Answering::Answered(answered) => {
+            let edit = EditInteractionResponse::new()
+                .embed(answered.embed.build())
+                .components(answered.components.clone());
+            let posted = response.edit(ctx, edit).await?;
+            let place = match channel {
+                Some(channel) if !private => spot(channel, Some(posted)),
+                _ => Spot {
+                    message_id: None,
+                    channel_id: 0,
+                },
+            };
+            record(ctx, &answered, asker, question, place)?;
+            Ok(())
+        }
+        Answering::Told(text) => response.edit_text(ctx, &text).await,
+        Answering::Silent => {
+            let lang = ui_lang(ctx, who)?;
+            response
+                .edit_text(ctx, &escape(texts(lang).slow_down))
+                .await
+        }
+    }
+}
+
+async fn on_press(ctx: &Context, press: &ComponentInteraction) -> Handled {
+    let who = who(&press.user, press.member.as_ref(), &press.locale);
+    let lang = ui_lang(ctx, &who)?;
+    let t = texts(lang);
+    let response = Response {
+        id: press.id,
+        token: &press.token,
+    };
+    let private = press
+        .message
+        .flags
+        .is_some_and(|f| f.contains(MessageFlags::EPHEMERAL));
+    let Some(pressed) = Press::decode(&press.data.custom_id) else {
+        return response.say(ctx, &escape(STALE_BUTTON), true).await;
+    };
+    match pressed {
+        Press::Claim(_) | Press::Close(_) | Press::Approve(_) | Press::Answer(_)
+            if !is_expert(ctx, &who).await? =>
+        {
+            tracing::info!(user = %who.user.id, "a non-expert pressed a ticket button");
+            response.say(ctx, &escape(NOT_AN_EXPERT), true).await
+        }
+        Press::Claim(ticket) => {
+            let done = format!(
+                "You claimed ticket {ticket}. Write the answer in its thread, or press Answer."
+            );
+            let result = ctx
+                .assistant
+                .act(who.identity(), ticket, Action::Claim)
+                .await;
+            response
+                .say(ctx, &escape(&outcome(result, done)), true)
+                .await
+        }
+        Press::Close(ticket) => {
+            let done = format!("Ticket {ticket} closed.");
+            let result = ctx
+                .assistant
+                .act(who.identity(), ticket, Action::Close { reason: None })
+                .await;
+            response
+                .say(ctx, &escape(&outcome(result, done)), true)
+                .await
+        }
+        Press::Approve(ticket) => {
+            let done = format!("The answer to {ticket} is now a curated FAQ entry.");
+            let result = ctx.assistant.approve(who.identity(), ticket).await;
+            response
+                .say(ctx, &escape(&outcome(result, done)), true)
+                .await
+        }
+        Press::Answer(ticket) => {
+            let form = CreateInteractionResponse::Modal(components::answer_form(&ticket));
+            response.create(ctx, form).await
+        }
+        Press::Rate { question, up } => {
+            let rating = if up { Rating::Up } else { Rating::Down };
+            let result = ctx
+                .assistant
+                .rate_answer(who.identity(), question, rating)
+                .await;
+            let text = outcome(result, t.thanks.to_string());
+            response.say(ctx, &escape(&text), true).await
+        }
+        Press::RateTicket { ticket, up } => {
+            let rating = if up { Rating::Up } else { Rating::Down };
+            let result = ctx
+                .assistant
+                .rate_ticket(who.identity(), ticket, rating)
+                .await;
+            let text = outcome(result, t.thanks.to_string());
+            response.say(ctx, &escape(&text), true).await
+        }
+        Press::Escalate(question) => {
+            response.defer(ctx, private).await?;
+            let text = escalate(ctx, question, &who).await?;
+            response.edit_text(ctx, &text).await
+        }
+        Press::MoreSources(question) => match ctx.store.memory.asked::<Spot>(question)? {
+            Some(asked) if asked.asker.user_id == who.key() => {
+                response.defer(ctx, private).await?;
+                let chat = asked.asker.chat_id.clone();
+                ask(
+                    ctx,
+                    &response,
+                    &who,
+                    chat,
+                    &asked.text,
+                    Some(MORE_SOURCES),
+                    private,
+                )
+                .await
+            }
+            Some(_) => response.say(ctx, &escape(t.not_your_question), true).await,
+            None => response.say(ctx, &escape(STALE_BUTTON), true).await,
+        },
+        Press::Forget(confirmed) => {
+            response
+                .create(ctx, CreateInteractionResponse::Acknowledge)
+                .await?;
+            let text = if confirmed {
+                ctx.assistant.forget(who.identity()).await?;
+                ctx.store.memory.forget(&who.key())?;
+                t.forgotten
+            } else {
+                t.kept
+            };
+            let edit = EditInteractionResponse::new()
+                .content(escape(text))
+                .components(Vec::new());
+            response.edit(ctx, edit).await?;
+            Ok(())
+        }
+    }
+}
+
+/// The experts role (when configured) and the desk's list both.
+async fn is_expert(ctx: &Context, who: &Who) -> Result<bool, HandlerError> {
+    Ok(has_experts_role(ctx, who) && ctx.assistant.is_expert(who.identity()).await?)
+}
+
+fn outcome<T>(result: Result<T, AssistantError>, done: String) -> String {
+    match result {
+        Ok(_) => done,
+        Err(error) => error.message,
+    }
+}
+
+async fn on_form(ctx: &Context, form: &ModalInteraction) -> Handled {
+    let who = who(&form.user, form.member.as_ref(), &form.locale);
+    let response = Response {
+        id: form.id,
+        token: &form.token,
+    };
+    let Some(Press::Answer(ticket)) = Press::decode(&form.data.custom_id) else {
+        return response.say(ctx, &escape(STALE_BUTTON), true).await;
+    };
+    if !is_expert(ctx, &who).await? {
+        return response.say(ctx, &escape(NOT_AN_EXPERT), true).await;
+    }
+    let text = form
+        .data
+        .components
+        .iter()
+        .flat_map(|row| &row.components)
+        .find_map(|component| match component {
+            ActionRowComponent::InputText(input) if input.custom_id == ANSWER_FIELD => {
+                input.value.clone()
+            }
+            _ => None,
+        })
+        .unwrap_or_default();
+    if text.trim().is_empty() {
+        return response
+            .say(
+                ctx,
+                &escape("The answer was empty; nothing was sent."),
+                true,
+            )
+            .await;
+    }
+    response.defer(ctx, true).await?;
+    let done = answer_recorded(&ticket);
+    let result = ctx
+        .assistant
+        .act(
+            who.identity(),
+            ticket,
+            Action::Answer {
+                text: text.trim().to_string(),
+            },
+        )
+        .await;
+    response
+        .edit_text(ctx, &escape(&outcome(result, done)))
+        .await
+}

@@ -1,0 +1,924 @@
+//! The real serenity client against a fake Discord HTTP API and gateway on 127.0.0.1, answering from
+//! a small knowledge base with the real model, escalating to a real desk.
+
+mod fake;
+mod gateway;
+#[path = "../support/kb.rs"]
+mod kb;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use consulta_bot::assistant::{Assistant, EscalateRequest, LocalAssistant};
+use consulta_bot::desk::{
+    Asker, Desk, DeskConfig, MessageKind, OutboxWorker, Platform, RecordingFrontEnd, Status,
+};
+use consulta_bot::discord::{DiscordBot, DiscordConfig};
+use consulta_corpus::Lang;
+use serde_json::{Value, json};
+use tempfile::TempDir;
+use tokio::sync::watch;
+
+use fake::{APP_ID, Call, Fake, bot_user};
+use gateway::Gateway;
+
+/// The workspace.
+const GUILD: u64 = 1_000;
+/// A channel where mentions are answered.
+const ALLOWED: u64 = 300;
+/// A channel where they are not.
+const ELSEWHERE: u64 = 301;
+/// The experts' channel (`discord:experts` in the desk).
+const EXPERTS: u64 = 600;
+/// The experts role.
+const EXPERT_ROLE: u64 = 555;
+/// Ana, a configured expert with the role.
+const ANA: u64 = 7;
+/// Marta, who asks.
+const MARTA: u64 = 501;
+/// Someone without the role, and not in the desk.
+const INTRUDER: u64 = 99;
+/// Rui, who has the role but is not in the desk's configuration.
+const RUI: u64 = 98;
+
+const DESK: &str = r#"
+[[groups]]
+name = "andes"
+chats = ["discord:experts"]
+
+[[experts]]
+name = "Ana"
+identities = ["discord:7", "telegram:7"]
+groups = ["andes"]
+
+[outbox]
+backoff_initial = "1s"
+backoff_max = "2s"
+max_attempts = 5
+"#;
+
+/// The bot, its outbox worker (Discord, plus a recording Telegram front-end), and the fakes.
+struct Harness {
+    fake: Arc<Fake>,
+    gateway: Arc<Gateway>,
+    desk: Desk,
+    assistant: Arc<LocalAssistant>,
+    telegram: Arc<RecordingFrontEnd>,
+    stop: watch::Sender<bool>,
+    done: tokio::task::JoinHandle<()>,
+    _dir: TempDir,
+}
+
+impl Harness {
+    async fn start() -> Harness {
+        let gateway = Gateway::start().await;
+        let fake = Fake::start(gateway.url()).await;
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let engine = kb::engine(&dir.path().join("index"));
+        let config: DeskConfig = toml::from_str(DESK).expect("the desk config parses");
+        let desk = Desk::open(&dir.path().join("desk"), config).expect("the desk opens");
+        let assistant = Arc::new(LocalAssistant::new(engine, desk.clone()));
+        let discord = DiscordConfig {
+            token: "TEST.TOKEN.discord".to_string(),
+            guild_ids: vec![GUILD],
+            allowed_channels: vec![ALLOWED],
+            experts_channel_id: Some(EXPERTS),
+            experts_role_id: Some(EXPERT_ROLE),
+            api_url: Some(fake.url()),
+            flood_max_questions: 20,
+            ..DiscordConfig::default()
+        };
+        let bot = DiscordBot::connect(&discord, assistant.clone(), &dir.path().join("discord"))
+            .await
+            .expect("the bot connects to the fake");
+        let telegram = Arc::new(RecordingFrontEnd::new(Platform::Telegram));
+        let worker = OutboxWorker::new(desk.clone())
+            .with_frontend(bot.frontend())
+            .with_frontend(telegram.clone());
+        let (stop, stopped) = watch::channel(false);
+        let done = tokio::spawn(async move {
+            let until = |mut rx: watch::Receiver<bool>| async move {
+                let _ = rx.wait_for(|s| *s).await;
+            };
+            tokio::join!(bot.run(until(stopped.clone())), worker.run(until(stopped)));
+        });
+        let h = Harness {
+            fake,
+            gateway,
+            desk,
+            assistant,
+            telegram,
+            stop,
+            done,
+            _dir: dir,
+        };
+        h.wait_identified(1).await;
+        h
+    }
+
+    /// Waits until the client has sent `n` IDENTIFY or RESUME payloads in all.
+    async fn wait_identified(&self, n: usize) {
+        self.fake
+            .wait_for("the client to identify on the gateway", |_| {
+                let count = self
+                    .gateway
+                    .received()
+                    .iter()
+                    .filter(|p| matches!(p["op"].as_u64(), Some(2) | Some(6)))
+                    .count();
+                (count >= n).then_some(())
+            })
+            .await;
+        // READY is dispatched right after IDENTIFY; give the shard a moment to process it.
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
+
+    /// Stops the bot and checks that nothing it sent broke Discord's limits.
+    async fn stop(self) {
+        self.stop.send(true).expect("the bot is running");
+        tokio::time::timeout(Duration::from_secs(60), self.done)
+            .await
+            .expect("the bot shuts down")
+            .expect("the bot task did not panic");
+        for call in self.fake.calls() {
+            assert_within_limits(&call);
+        }
+    }
+
+    /// `from` writes `text` in `channel` (of the guild); returns the message id.
+    fn say(&self, channel: u64, from: u64, roles: &[u64], text: &str) -> u64 {
+        let id = self.fake.id();
+        let mentions: Vec<Value> = if text.contains(&format!("<@{}>", fake::BOT_ID)) {
+            vec![bot_user()]
+        } else {
+            vec![]
+        };
+        self.gateway.push(
+            "MESSAGE_CREATE",
+            json!({
+                "id": id.to_string(), "channel_id": channel.to_string(), "guild_id": GUILD.to_string(),
+                "author": user(from), "member": partial_member(roles),
+                "content": text, "timestamp": "2026-12-01T12:00:00.000000+00:00",
+                "edited_timestamp": null, "tts": false, "mention_everyone": false,
+                "mentions": mentions, "mention_roles": [], "attachments": [], "embeds": [],
+                "pinned": false, "type": 0
+            }),
+        );
+        id
+    }
+
+    /// `from` runs slash command `name` in `channel`; returns the interaction id.
+    fn command(&self, channel: u64, from: u64, roles: &[u64], name: &str, options: Value) -> u64 {
+        let id = self.fake.id();
+        let mut interaction = interaction(id, channel, from, roles, 2);
+        interaction["data"] = json!({"id": "1", "name": name, "type": 1, "options": options});
+        self.gateway.push("INTERACTION_CREATE", interaction);
+        id
+    }
+
+    /// Marta runs slash command `name` in the allowed channel.
+    fn marta(&self, name: &str, options: Value) -> u64 {
+        self.command(ALLOWED, MARTA, &[], name, options)
+    }
+
+    /// `from` presses button `custom_id` under `message` (a message object as the fake returned it).
+    fn press(&self, from: u64, roles: &[u64], message: &Value, custom_id: &str) -> u64 {
+        let id = self.fake.id();
+        let channel = message["channel_id"]
+            .as_str()
+            .and_then(|c| c.parse().ok())
+            .unwrap_or(ALLOWED);
+        let mut interaction = interaction(id, channel, from, roles, 3);
+        interaction["data"] = json!({"custom_id": custom_id, "component_type": 2});
+        interaction["message"] = message.clone();
+        self.gateway.push("INTERACTION_CREATE", interaction);
+        id
+    }
+
+    /// Ana, the expert, presses the card's button whose custom id starts with `verb`.
+    fn expert_presses(&self, card: &Call, verb: &str) -> u64 {
+        self.press(ANA, &[EXPERT_ROLE], &card.result, &button(&card.body, verb))
+    }
+
+    /// `from` submits the answer form of `custom_id` with `text`.
+    fn submit(&self, channel: u64, from: u64, roles: &[u64], custom_id: &str, text: &str) -> u64 {
+        let id = self.fake.id();
+        let mut interaction = interaction(id, channel, from, roles, 5);
+        interaction["data"] = json!({"custom_id": custom_id, "components": [
+            {"type": 1, "components": [{"type": 4, "custom_id": "answer", "value": text}]}
+        ]});
+        self.gateway.push("INTERACTION_CREATE", interaction);
+        id
+    }
+
+    /// The response callback to interaction `id`.
+    async fn callback(&self, id: u64) -> Call {
+        self.fake
+            .wait_sent("POST", &format!("/interactions/{id}/"), 0)
+            .await
+    }
+}
+
+fn user(id: u64) -> Value {
+    let name = match id {
+        ANA => "ana",
+        MARTA => "marta",
+        _ => "someone",
+    };
+    json!({"id": id.to_string(), "username": name, "discriminator": "0", "global_name": name, "avatar": null})
+}
+
+fn partial_member(roles: &[u64]) -> Value {
+    let roles: Vec<String> = roles.iter().map(u64::to_string).collect();
+    json!({"roles": roles, "joined_at": "2024-01-01T00:00:00.000000+00:00", "deaf": false, "mute": false, "flags": 0})
+}
+
+/// A complete interaction payload of `kind` (2 command, 3 button, 5 form) in the guild. The token
+/// starts with the channel id, so the fake knows where the response message lives.
+fn interaction(id: u64, channel: u64, from: u64, roles: &[u64], kind: u8) -> Value {
+    let mut member = partial_member(roles);
+    member["user"] = user(from);
+    member["permissions"] = json!("0");
+    json!({
+        "id": id.to_string(), "application_id": APP_ID.to_string(), "type": kind,
+        "guild_id": GUILD.to_string(), "channel_id": channel.to_string(),
+        "channel": {"id": channel.to_string(), "type": 0, "name": "general", "permissions": "0"},
+        "member": member, "token": format!("{channel}-{id}"), "version": 1,
+        "locale": "en-US", "guild_locale": "en-US", "entitlements": [],
+        "authorizing_integration_owners": {"0": GUILD.to_string()}, "context": 0,
+        "attachment_size_limit": 8_388_608, "app_permissions": "0"
+    })
+}
+
+/// Discord's limits on what a bot sends.
+fn assert_within_limits(call: &Call) {
+    let body = match call.body.get("data") {
+        Some(data) => data,
+        None => &call.body,
+    };
+    if let Some(content) = body["content"].as_str() {
+        assert!(
+            content.chars().count() <= 2000,
+            "content too long: {}",
+            content.len()
+        );
+    }
+    for embed in body["embeds"].as_array().into_iter().flatten() {
+        let len = |v: &Value| v.as_str().map_or(0, |s| s.chars().count());
+        assert!(len(&embed["title"]) <= 256);
+        assert!(len(&embed["description"]) <= 4096);
+        let fields = embed["fields"].as_array().cloned().unwrap_or_default();
+        assert!(fields.len() <= 25);
+        let mut total =
+            len(&embed["title"]) + len(&embed["description"]) + len(&embed["footer"]["text"]);
+        for field in &fields {
+            assert!(
+                len(&field["name"]) <= 256 && len(&field["value"]) <= 1024,
+                "{field}"
+            );
+            total += len(&field["name"]) + len(&field["value"]);
+        }
+        assert!(total <= 6000, "embed of {total} characters");
+    }
+    for row in body["components"].as_array().into_iter().flatten() {
+        for component in row["components"].as_array().into_iter().flatten() {
+            if let Some(id) = component["custom_id"].as_str() {
+                assert!(id.len() <= 100, "{id}");
+            }
+        }
+    }
+}
+
+/// The custom ids of the buttons in a message body (or interaction response data).
+fn buttons(body: &Value) -> Vec<String> {
+    let body = body.get("data").unwrap_or(body);
+    body["components"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|row| row["components"].as_array().cloned().unwrap_or_default())
+        .filter_map(|b| b["custom_id"].as_str().map(str::to_string))
+        .collect()
+}
+
+fn button(body: &Value, verb: &str) -> String {
+    buttons(body)
+        .into_iter()
+        .find(|b| b.starts_with(verb))
+        .unwrap_or_else(|| panic!("a {verb} button in {body}"))
+}
+
+fn content(call: &Call) -> String {
+    let body = call.body.get("data").unwrap_or(&call.body);
+    body["content"].as_str().unwrap_or_default().to_string()
+}
+
+fn ephemeral(call: &Call) -> bool {
+    call.body["data"]["flags"].as_u64().unwrap_or(0) & 64 != 0
+}
+
+/// Messages posted in `channel`.
+fn posted(h: &Harness, channel: u64) -> Vec<Call> {
+    h.fake
+        .sent("POST", &format!("/channels/{channel}/messages"))
+        .into_iter()
+        .filter(|c| !c.path.ends_with("/threads"))
+        .collect()
+}
+
+async fn wait_posted(h: &Harness, channel: u64, n: usize) -> Call {
+    h.fake
+        .wait_for(&format!("message #{} in channel {channel}", n + 1), |_| {
+            posted(h, channel).into_iter().nth(n)
+        })
+        .await
+}
+
+/// The thread opened on the first ticket card, and its id.
+async fn ticket_thread(h: &Harness) -> (Call, u64) {
+    let thread = h
+        .fake
+        .wait_sent("POST", &format!("/channels/{EXPERTS}/messages/"), 0)
+        .await;
+    assert!(thread.path.ends_with("/threads"), "{}", thread.path);
+    let id = thread.result["id"].as_str().unwrap().parse().unwrap();
+    (thread, id)
+}
+
+/// The deferred answer to `/ask` (the `n`-th edit of an original response).
+async fn wait_answer(h: &Harness, n: usize) -> Call {
+    h.fake.wait_sent("PATCH", "/messages/@original", n).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ask_is_deferred_then_answered_with_an_embed_and_buttons() {
+    let h = Harness::start().await;
+    let asked = h.marta(
+        "ask",
+        json!([{"name": "question", "type": 3, "value": "What is an ITMO?"}]),
+    );
+    let deferred = h.callback(asked).await;
+    assert_eq!(
+        deferred.body["type"],
+        json!(5),
+        "deferred: {}",
+        deferred.body
+    );
+    assert!(!ephemeral(&deferred));
+    let answer = wait_answer(&h, 0).await;
+    assert!(deferred.at <= answer.at);
+    let embed = &answer.body["embeds"][0];
+    assert_eq!(embed["title"], json!("What is an ITMO?"));
+    assert!(
+        embed["description"].as_str().unwrap().contains("\\[1\\]"),
+        "markers, escaped: {embed}"
+    );
+    let first = &embed["fields"][0];
+    assert!(
+        first["name"]
+            .as_str()
+            .unwrap()
+            .starts_with("[1] What is an ITMO?"),
+        "{first}"
+    );
+    let value = first["value"].as_str().unwrap();
+    assert!(
+        value.contains("Decision 2/CMA.3") && value.contains("2024-11-01"),
+        "{value}"
+    );
+    assert!(
+        value.contains("(https://unfccc.int/documents/460950?a=1&b=2)"),
+        "a link: {value}"
+    );
+    let ids = buttons(&answer.body);
+    for verb in ["up:", "down:", "exp:", "more:"] {
+        assert!(ids.iter().any(|d| d.starts_with(verb)), "{verb} in {ids:?}");
+    }
+    let commands = h.fake.sent(
+        "PUT",
+        &format!("/applications/{APP_ID}/guilds/{GUILD}/commands"),
+    );
+    assert_eq!(commands.len(), 1, "commands registered in the guild");
+    let names: Vec<&str> = commands[0]
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|c| c["name"].as_str())
+        .collect();
+    for name in ["ask", "expert", "lang", "status", "forget"] {
+        assert!(names.contains(&name), "{name} in {names:?}");
+    }
+
+    let more = h.press(MARTA, &[], &answer.result, &button(&answer.body, "more:"));
+    h.callback(more).await;
+    let more_sources = wait_answer(&h, 1).await;
+    assert!(
+        !more_sources.body["embeds"][0]["fields"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    let up = h.press(MARTA, &[], &answer.result, &button(&answer.body, "up:"));
+    let thanks = h.callback(up).await;
+    assert!(
+        ephemeral(&thanks) && content(&thanks).contains("Thank you"),
+        "{}",
+        thanks.body
+    );
+    h.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_mention_in_a_channel_not_allowed_is_ignored() {
+    let h = Harness::start().await;
+    let mention = format!("<@{}> What is an ITMO?", fake::BOT_ID);
+    h.say(ELSEWHERE, MARTA, &[], &mention);
+    h.say(ALLOWED, MARTA, &[], "What is an ITMO? (no mention)");
+    let asked = h.say(ALLOWED, MARTA, &[], &mention);
+    let answer = wait_posted(&h, ALLOWED, 0).await;
+    assert_eq!(
+        answer.body["message_reference"]["message_id"],
+        json!(asked.to_string())
+    );
+    assert!(
+        answer.body["embeds"][0]["fields"][0]["name"]
+            .as_str()
+            .unwrap()
+            .contains("ITMO")
+    );
+    assert_eq!(
+        answer.body["allowed_mentions"]["parse"],
+        json!([]),
+        "never pings"
+    );
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert!(
+        posted(&h, ELSEWHERE).is_empty(),
+        "nothing in the channel not allowed"
+    );
+    assert_eq!(
+        posted(&h, ALLOWED).len(),
+        1,
+        "the unmentioned message got nothing"
+    );
+    h.stop().await;
+}
+
+/// Marta asks `question` with `/ask` in the allowed channel and presses "Ask an expert"; returns the
+/// answer's edit and the card posted in the experts' channel.
+async fn ask_and_escalate(h: &Harness, question: &str) -> (Call, Call) {
+    h.marta(
+        "ask",
+        json!([{"name": "question", "type": 3, "value": question}]),
+    );
+    let answer = wait_answer(h, 0).await;
+    let pressed = h.press(MARTA, &[], &answer.result, &button(&answer.body, "exp:"));
+    h.callback(pressed).await;
+    let told = wait_answer(h, 1).await;
+    assert!(content(&told).contains("ticket"), "{}", told.body);
+    let card = wait_posted(h, EXPERTS, 0).await;
+    (answer, card)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn low_confidence_goes_to_a_thread_and_the_experts_answer_comes_back() {
+    let h = Harness::start().await;
+    let (answer, card) = ask_and_escalate(&h, "What is the best recipe for chocolate cake?").await;
+    let description = answer.body["embeds"][0]["description"].as_str().unwrap();
+    assert!(
+        description.contains("human expert"),
+        "low confidence is said: {description}"
+    );
+    let card_text = content(&card);
+    assert!(
+        card_text.contains("chocolate cake") && card_text.contains("in en"),
+        "{card_text}"
+    );
+    for verb in ["claim:", "close:", "faq:", "answer:"] {
+        button(&card.body, verb);
+    }
+    let (thread, thread_id) = ticket_thread(&h).await;
+    let ticket = h.desk.tickets().unwrap().pop().expect("one ticket");
+    assert_eq!(thread.body["name"], json!(format!("Ticket {}", ticket.id)));
+
+    let claim = h.expert_presses(&card, "claim:");
+    let claimed = h.callback(claim).await;
+    assert!(
+        content(&claimed).contains("You claimed"),
+        "{}",
+        claimed.body
+    );
+    let took = wait_posted(&h, ALLOWED, 0).await;
+    assert!(
+        content(&took).contains("took your question"),
+        "{}",
+        took.body
+    );
+    assert_eq!(
+        took.body["message_reference"]["message_id"], answer.result["id"],
+        "the notice replies to the answer Marta saw"
+    );
+
+    h.say(
+        thread_id,
+        ANA,
+        &[EXPERT_ROLE],
+        "Consulta covers Article 6 only; try a **cookbook**.",
+    );
+    let relayed = wait_posted(&h, ALLOWED, 1).await;
+    assert!(
+        content(&relayed).contains("try a \\*\\*cookbook\\*\\*"),
+        "escaped: {}",
+        relayed.body
+    );
+    assert_eq!(
+        relayed.body["message_reference"]["message_id"],
+        answer.result["id"]
+    );
+    let ack = wait_posted(&h, thread_id, 0).await;
+    assert!(content(&ack).contains("recorded"), "{}", ack.body);
+    h.fake
+        .wait_for("the card to be edited", |_| {
+            h.fake
+                .sent("PATCH", &format!("/channels/{EXPERTS}/messages/"))
+                .into_iter()
+                .find(|c| content(c).contains("answered by Ana"))
+        })
+        .await;
+    assert_eq!(h.desk.ticket(&ticket.id).unwrap().status, Status::Answered);
+
+    let approve = h.expert_presses(&card, "faq:");
+    let approved = h.callback(approve).await;
+    assert!(
+        content(&approved).contains("curated FAQ entry"),
+        "{}",
+        approved.body
+    );
+    assert!(
+        h.desk
+            .curated()
+            .unwrap()
+            .iter()
+            .any(|e| e.ticket == ticket.id)
+    );
+    let close = h.expert_presses(&card, "close:");
+    assert!(content(&h.callback(close).await).contains("closed"));
+    assert_eq!(h.desk.ticket(&ticket.id).unwrap().status, Status::Closed);
+    h.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_answer_form_answers_and_a_private_question_is_answered_by_direct_message() {
+    let h = Harness::start().await;
+    let asked = h.marta(
+        "ask",
+        json!([
+            {"name": "question", "type": 3, "value": "What is a corresponding adjustment?"},
+            {"name": "private", "type": 5, "value": true}
+        ]),
+    );
+    assert!(
+        ephemeral(&h.callback(asked).await),
+        "a private question is answered privately"
+    );
+    let answer = wait_answer(&h, 0).await;
+    h.marta("expert", json!([]));
+    let told = wait_answer(&h, 1).await;
+    assert!(content(&told).contains("ticket"), "{}", told.body);
+    let card = wait_posted(&h, EXPERTS, 0).await;
+    let form = h.expert_presses(&card, "answer:");
+    let modal = h.callback(form).await;
+    assert_eq!(modal.body["type"], json!(9), "a form: {}", modal.body);
+    let custom_id = modal.body["data"]["custom_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    h.submit(
+        EXPERTS,
+        ANA,
+        &[EXPERT_ROLE],
+        &custom_id,
+        "It is the accounting entry that avoids double counting.",
+    );
+    let dm = h.fake.wait_sent("POST", "/users/@me/channels", 0).await;
+    assert_eq!(dm.body["recipient_id"], json!(MARTA.to_string()));
+    let dm_channel: u64 = dm.result["id"].as_str().unwrap().parse().unwrap();
+    let relayed = h
+        .fake
+        .wait_for("the answer by direct message", |_| {
+            posted(&h, dm_channel)
+                .into_iter()
+                .find(|c| content(c).contains("double counting"))
+        })
+        .await;
+    assert!(
+        relayed
+            .body
+            .get("message_reference")
+            .is_none_or(Value::is_null)
+    );
+    assert!(
+        posted(&h, ALLOWED).is_empty(),
+        "nothing about a private question in the channel"
+    );
+    let _ = answer;
+    h.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn members_without_the_experts_role_or_desk_entry_are_refused() {
+    let h = Harness::start().await;
+    let (_, card) = ask_and_escalate(&h, "What is an ITMO?").await;
+    let claim = button(&card.body, "claim:");
+    for (who, roles) in [(INTRUDER, vec![]), (RUI, vec![EXPERT_ROLE]), (ANA, vec![])] {
+        let pressed = h.press(who, &roles, &card.result, &claim);
+        let refusal = h.callback(pressed).await;
+        assert!(ephemeral(&refusal), "{}", refusal.body);
+        assert!(
+            content(&refusal).contains("only the desk's experts"),
+            "{}",
+            refusal.body
+        );
+    }
+    let (_, thread_id) = ticket_thread(&h).await;
+    h.say(thread_id, INTRUDER, &[], "I know the answer");
+    let told = wait_posted(&h, thread_id, 0).await;
+    assert!(content(&told).contains("only the desk's experts"));
+    let ticket = h.desk.tickets().unwrap().pop().expect("one ticket");
+    assert_eq!(ticket.status, Status::Open, "nothing changed");
+    h.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_429_is_honoured_and_the_card_delivered_once() {
+    let h = Harness::start().await;
+    h.fake.fail_next(
+        "POST",
+        &format!("/channels/{EXPERTS}/messages"),
+        429,
+        json!({"message": "You are being rate limited.", "retry_after": 1.0, "global": false}),
+        vec![
+            ("retry-after", "1".into()),
+            ("x-ratelimit-scope", "user".into()),
+        ],
+    );
+    h.fake.fail_next(
+        "PATCH",
+        "/messages/@original",
+        429,
+        json!({"message": "You are being rate limited.", "retry_after": 0.5, "global": true}),
+        vec![
+            ("retry-after", "1".into()),
+            ("x-ratelimit-global", "true".into()),
+            ("x-ratelimit-scope", "global".into()),
+        ],
+    );
+    let (_, card) = ask_and_escalate(&h, "What is an ITMO?").await;
+    let attempts: Vec<Call> = h
+        .fake
+        .calls()
+        .into_iter()
+        .filter(|c| c.method == "POST" && c.path == format!("/channels/{EXPERTS}/messages"))
+        .collect();
+    assert_eq!(attempts.len(), 2, "one refused attempt, one delivery");
+    assert!(!attempts[0].ok() && attempts[1].ok());
+    assert!(
+        card.at.duration_since(attempts[0].at) >= Duration::from_secs(1),
+        "the wait was honoured"
+    );
+    let edits: Vec<Call> = h
+        .fake
+        .calls()
+        .into_iter()
+        .filter(|c| c.path.ends_with("/@original"))
+        .collect();
+    assert!(
+        !edits[0].ok() && edits[1].ok(),
+        "the globally limited answer was retried"
+    );
+    assert_eq!(
+        h.fake
+            .sent("PATCH", "/messages/@original")
+            .iter()
+            .filter(|c| !c.body["embeds"].as_array().is_none_or(Vec::is_empty))
+            .count(),
+        1,
+        "the answer was delivered once"
+    );
+    h.fake
+        .wait_for("the outbox to empty", |_| {
+            h.desk.pending_messages().unwrap().is_empty().then_some(())
+        })
+        .await;
+    assert_eq!(
+        posted(&h, EXPERTS).len(),
+        1,
+        "the card was delivered exactly once"
+    );
+    h.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn server_errors_are_retried_and_an_unknown_interaction_is_not() {
+    let h = Harness::start().await;
+    h.fake.fail_next(
+        "POST",
+        &format!("/channels/{ALLOWED}/messages"),
+        502,
+        json!({"message": "Bad Gateway", "code": 0}),
+        vec![],
+    );
+    h.say(
+        ALLOWED,
+        MARTA,
+        &[],
+        &format!("<@{}> What is an ITMO?", fake::BOT_ID),
+    );
+    let answer = wait_posted(&h, ALLOWED, 0).await;
+    let attempts = h
+        .fake
+        .calls()
+        .into_iter()
+        .filter(|c| c.path == format!("/channels/{ALLOWED}/messages"))
+        .count();
+    assert_eq!(attempts, 2, "one failure, one delivery");
+
+    let gone = h.fake.id();
+    h.fake.fail_next(
+        "POST",
+        &format!("/interactions/{gone}/"),
+        404,
+        json!({"message": "Unknown interaction", "code": 10062}),
+        vec![],
+    );
+    let mut expired = interaction(gone, ALLOWED, MARTA, &[], 2);
+    expired["data"] = json!({"id": "1", "name": "help", "type": 1});
+    h.gateway.push("INTERACTION_CREATE", expired);
+    let unknown = h.marta("frobnicate", json!([]));
+    let told = h.callback(unknown).await;
+    assert!(content(&told).contains("/help"), "{}", told.body);
+    let tries = h
+        .fake
+        .calls()
+        .into_iter()
+        .filter(|c| c.path.contains(&format!("/interactions/{gone}/")))
+        .count();
+    assert_eq!(tries, 1, "an unknown interaction is not retried");
+    let stale = h.press(MARTA, &[], &answer.result, "drop:tables");
+    assert!(content(&h.callback(stale).await).contains("no longer in use"));
+    h.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn markdown_is_escaped_and_bad_questions_get_clear_replies() {
+    let h = Harness::start().await;
+    let tricky = "What is an ITMO? **bold** [click](http://evil.example) @everyone <@123>";
+    let (answer, card) = ask_and_escalate(&h, tricky).await;
+    let title = answer.body["embeds"][0]["title"].as_str().unwrap();
+    assert!(
+        title.contains("\\*\\*bold\\*\\* \\[click\\](http://evil.example) \\@everyone \\<\\@123>"),
+        "{title}"
+    );
+    assert!(
+        content(&card).contains("\\*\\*bold\\*\\*"),
+        "{}",
+        content(&card)
+    );
+
+    let blank = h.marta(
+        "ask",
+        json!([{"name": "question", "type": 3, "value": "   "}]),
+    );
+    let usage = h.callback(blank).await;
+    assert!(
+        ephemeral(&usage) && content(&usage).contains("/ask"),
+        "{}",
+        usage.body
+    );
+    let huge = "What is an ITMO? ".repeat(400);
+    h.marta(
+        "ask",
+        json!([{"name": "question", "type": 3, "value": huge}]),
+    );
+    let big = wait_answer(&h, 2).await;
+    assert!(
+        big.body["embeds"][0]["title"]
+            .as_str()
+            .unwrap()
+            .ends_with('…')
+    );
+    h.say(ALLOWED, MARTA, &[], &format!("<@{}>", fake::BOT_ID));
+    let told = wait_posted(&h, ALLOWED, 0).await;
+    assert!(
+        content(&told).contains("/ask"),
+        "an empty mention gets the usage: {}",
+        told.body
+    );
+    h.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn lang_is_remembered_and_commands_speak_it() {
+    let h = Harness::start().await;
+    let chosen = h.marta(
+        "lang",
+        json!([{"name": "language", "type": 3, "value": "pt"}]),
+    );
+    assert!(content(&h.callback(chosen).await).contains("português"));
+    let help = h.marta("help", json!([]));
+    assert!(content(&h.callback(help).await).starts_with("Escreva sua pergunta"));
+    let status = h.marta("status", json!([]));
+    h.callback(status).await;
+    assert!(content(&wait_answer(&h, 0).await).contains("não tem tickets"));
+    let forget = h.marta("forget", json!([]));
+    let confirm = h.callback(forget).await;
+    assert!(buttons(&confirm.body).contains(&"forget:yes".to_string()));
+    h.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_telegram_asker_gets_a_discord_experts_answer_in_telegram() {
+    let h = Harness::start().await;
+    let ticket = h
+        .assistant
+        .escalate(EscalateRequest {
+            asker: Asker {
+                platform: Platform::Telegram,
+                chat_id: "501".into(),
+                user_id: "501".into(),
+                display_name: "Marta".into(),
+            },
+            question: "Who authorises an ITMO in Chile?".into(),
+            language: Lang::Es,
+            question_id: None,
+            passages: vec![],
+        })
+        .await
+        .expect("the ticket opens");
+    let card = wait_posted(&h, EXPERTS, 0).await;
+    assert!(content(&card).contains("(telegram)"), "{}", content(&card));
+    let (_, thread_id) = ticket_thread(&h).await;
+    h.say(
+        thread_id,
+        ANA,
+        &[EXPERT_ROLE],
+        "La autoridad nacional designada.",
+    );
+    let relayed = h
+        .fake
+        .wait_for("the answer on Telegram", |_| {
+            h.telegram
+                .delivered()
+                .into_iter()
+                .find(|r| r.message.kind == MessageKind::ExpertAnswer)
+        })
+        .await;
+    assert_eq!(relayed.chat_id, "501");
+    assert!(
+        relayed
+            .message
+            .text
+            .contains("La autoridad nacional designada.")
+    );
+    assert!(relayed.message.text.contains(ticket.id.as_str()));
+    h.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reconnect_resumes_without_losing_or_repeating_events() {
+    let h = Harness::start().await;
+    let mention = format!("<@{}> What is an ITMO?", fake::BOT_ID);
+    h.say(ALLOWED, MARTA, &[], &mention);
+    wait_posted(&h, ALLOWED, 0).await;
+    h.gateway.drop_connection();
+    // Sent while the client is away: Discord keeps it for the resumed session.
+    h.say(
+        ALLOWED,
+        MARTA,
+        &[],
+        "<@4242> What is a corresponding adjustment?",
+    );
+    h.wait_identified(2).await;
+    let resume = h
+        .gateway
+        .received()
+        .into_iter()
+        .find(|p| p["op"] == json!(6))
+        .expect("the client resumed");
+    assert_eq!(resume["d"]["session_id"], json!("session-1"));
+    let second = wait_posted(&h, ALLOWED, 1).await;
+    assert!(
+        second.body["embeds"][0]["title"]
+            .as_str()
+            .unwrap()
+            .contains("corresponding")
+    );
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    assert_eq!(
+        posted(&h, ALLOWED).len(),
+        2,
+        "the replayed event was not handled twice"
+    );
+    h.stop().await;
+}

@@ -1,0 +1,91 @@
+//! What `consulta telegram` and `consulta discord` share: one chat bot and the deliveries of the
+//! desk's messages through it, until Ctrl-C or SIGTERM. Either with the engine and the desk in this
+//! process, or, with `--service-url`, as a front-end of a running `consulta serve`.
+
+use std::future::Future;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::Context;
+use consulta_bot::assistant::{Assistant, LocalAssistant};
+use consulta_bot::desk::{FrontEnd, OutboxWorker};
+use consulta_bot::discord::DiscordBot;
+use consulta_bot::remote::{RelayClient, RemoteAssistant, ServiceClient};
+use consulta_bot::telegram::TelegramBot;
+
+use super::shutdown::Shutdown;
+use crate::config::Settings;
+use crate::engine;
+
+/// A connected chat bot, as the runner needs it.
+pub(crate) trait ChatBot {
+    /// What the desk's messages are delivered through.
+    fn frontend(&self) -> Arc<dyn FrontEnd>;
+    /// Handles the platform's events until `shutdown` completes, then finishes those in hand.
+    fn run(&self, shutdown: impl Future<Output = ()> + Send + 'static) -> impl Future<Output = ()>;
+}
+
+impl ChatBot for TelegramBot {
+    fn frontend(&self) -> Arc<dyn FrontEnd> {
+        TelegramBot::frontend(self)
+    }
+
+    fn run(&self, shutdown: impl Future<Output = ()> + Send + 'static) -> impl Future<Output = ()> {
+        TelegramBot::run(self, shutdown)
+    }
+}
+
+impl ChatBot for DiscordBot {
+    fn frontend(&self) -> Arc<dyn FrontEnd> {
+        DiscordBot::frontend(self)
+    }
+
+    fn run(&self, shutdown: impl Future<Output = ()> + Send + 'static) -> impl Future<Output = ()> {
+        DiscordBot::run(self, shutdown)
+    }
+}
+
+/// Connects the bot with `connect` (given the assistant and the bot's store directory,
+/// `DATA_DIR/store`), then answers and delivers until a signal; events in hand finish first.
+/// Without `service_url` the engine and the desk are opened here and an outbox worker delivers; with
+/// it, questions and actions go to the service and a relay client collects the deliveries.
+pub(crate) fn run_until_signal<B: ChatBot>(
+    settings: &Settings,
+    store: &str,
+    service_url: Option<String>,
+    connect: impl AsyncFnOnce(Arc<dyn Assistant>, PathBuf) -> anyhow::Result<B>,
+) -> anyhow::Result<ExitCode> {
+    let store = settings.data_dir.join(store);
+    let shutdown = Shutdown::new();
+    let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
+    match service_url {
+        Some(url) => runtime.block_on(async {
+            let client = ServiceClient::new(&url, &settings.service.frontend_token)?;
+            let bot = connect(Arc::new(RemoteAssistant::new(client.clone())), store).await?;
+            let relay = RelayClient::new(client, bot.frontend());
+            tracing::info!(service = %url, "running as a front-end of the service");
+            tokio::join!(
+                shutdown.on_signal(),
+                bot.run(shutdown.signalled()),
+                relay.run(shutdown.signalled())
+            );
+            Ok(ExitCode::SUCCESS)
+        }),
+        None => {
+            let engine = engine::open(settings)?;
+            let desk = engine::open_desk(settings, Some(engine.clone()))?;
+            runtime.block_on(async {
+                let bot =
+                    connect(Arc::new(LocalAssistant::new(engine, desk.clone())), store).await?;
+                let worker = OutboxWorker::new(desk).with_frontend(bot.frontend());
+                tokio::join!(
+                    shutdown.on_signal(),
+                    bot.run(shutdown.signalled()),
+                    worker.run(shutdown.signalled())
+                );
+                Ok(ExitCode::SUCCESS)
+            })
+        }
+    }
+}
