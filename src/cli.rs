@@ -45,6 +45,37 @@ pub enum Command {
     /// Run the Telegram bot (long polling) and deliver the desk's notifications on Telegram, until
     /// Ctrl-C or SIGTERM. The token comes from `CONSULTA_TELEGRAM__TOKEN` or `[telegram] token`.
     Telegram,
+    /// Copy the vectors between the embedded store and a Qdrant server (resumable, verified),
+    /// from the store the configuration does not name into the one `--to` names.
+    Migrate(MigrateArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct MigrateArgs {
+    /// The store to copy into: `qdrant` (from the embedded store into `[retrieval.qdrant]`) or
+    /// `edge` (from that collection, or from `--snapshot`, into the embedded store).
+    #[arg(long)]
+    pub to: consulta_retrieval::VectorStoreKind,
+
+    /// With `--to edge`: restore from this Qdrant shard snapshot file instead of the server.
+    #[arg(long)]
+    pub snapshot: Option<PathBuf>,
+
+    /// Points per page (one read and one write).
+    #[arg(long, default_value_t = 512)]
+    pub batch_size: usize,
+
+    /// Points searched in both stores to verify the copy.
+    #[arg(long, default_value_t = 20)]
+    pub samples: usize,
+
+    /// Empty a target store that already holds points, instead of refusing.
+    #[arg(long)]
+    pub overwrite: bool,
+
+    /// Print the report as JSON.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]

@@ -11,6 +11,7 @@
 //! ```
 
 pub mod gold;
+pub mod measure;
 pub mod metrics;
 pub mod report;
 pub mod run;

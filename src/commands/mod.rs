@@ -3,6 +3,7 @@
 mod ask;
 mod eval;
 mod ingest;
+mod migrate;
 mod report;
 mod telegram;
 mod tickets;
@@ -26,5 +27,6 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Tickets(args) => tickets::run(&settings, args),
         Command::Report(args) => report::run(&settings, args),
         Command::Telegram => telegram::run(&settings),
+        Command::Migrate(args) => migrate::run(&settings, args),
     }
 }
