@@ -17,7 +17,7 @@ use consulta_retrieval::RetrievalConfig;
 const ENV_PREFIX: &str = "CONSULTA_";
 
 /// Environment variables that are command-line flags rather than settings.
-const NOT_SETTINGS: [&str; 2] = ["CONSULTA_CONFIG", "CONSULTA_LOG"];
+const NOT_SETTINGS: [&str; 3] = ["CONSULTA_CONFIG", "CONSULTA_LOG", "CONSULTA_LISTEN"];
 
 /// Everything an operator can set. Field docs are the configuration reference (README).
 #[derive(Debug, Clone, Deserialize)]

@@ -199,9 +199,19 @@ fn recall_at_10(store: &EdgeStore, size: usize, queries: &[Vec<f32>]) -> anyhow:
 }
 
 /// An f32 similarity that can be ordered (the scan never produces NaN).
-#[derive(Debug, Clone, Copy, PartialEq, PartialOrd)]
+#[derive(Debug, Clone, Copy)]
 struct Score(f32);
+impl PartialEq for Score {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other).is_eq()
+    }
+}
 impl Eq for Score {}
+impl PartialOrd for Score {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
 impl Ord for Score {
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
         self.0.total_cmp(&other.0)
@@ -224,12 +234,12 @@ fn point(i: usize) -> VectorPoint {
             passage_id: passage_id(i),
             doc_id: format!("guide:doc-{}", i / 8),
             lang: LANGS[i % 3],
-            kind: if i % 5 == 0 {
+            kind: if i.is_multiple_of(5) {
                 PassageKind::Faq
             } else {
                 PassageKind::Guide
             },
-            tags: vec![if i % 2 == 0 { "6.2" } else { "6.4" }.to_string()],
+            tags: vec![if i.is_multiple_of(2) { "6.2" } else { "6.4" }.to_string()],
             content_hash: format!("{:016x}", splitmix(i as u64)),
         },
     }

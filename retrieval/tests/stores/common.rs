@@ -23,7 +23,7 @@ pub fn point(i: usize) -> VectorPoint {
             passage_id: format!("{:016x}", i + 1),
             doc_id: format!("faq:topic-{}", i / 3),
             lang: [Lang::Es, Lang::Pt, Lang::En][i % 3],
-            kind: if i % 10 == 0 {
+            kind: if i.is_multiple_of(10) {
                 PassageKind::Curated
             } else {
                 PassageKind::Faq

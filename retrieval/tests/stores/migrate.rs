@@ -6,8 +6,8 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use consulta_retrieval::{
-    EdgeStore, MigrateOptions, MigrationProgress, PointPage, RetrievalError, SearchFilter,
-    StoredPoint, VectorHit, VectorPoint, VectorStore, copy_store,
+    EdgeStore, MigrateOptions, MigrationProgress, MigrationReport, PointPage, RetrievalError,
+    SearchFilter, StoredPoint, VectorHit, VectorPoint, VectorStore, copy_store,
 };
 
 use crate::common::{DIMENSION, point, points};
@@ -25,6 +25,22 @@ fn options(batch_size: usize) -> MigrateOptions {
         samples: 10,
         overwrite: false,
     }
+}
+
+/// Copies `source` ("edge:a") into `target` ("edge:b") with the checkpoint at `checkpoint`.
+fn copy(
+    source: &dyn VectorStore,
+    target: &dyn VectorStore,
+    checkpoint: &Path,
+    options: &MigrateOptions,
+) -> Result<MigrationReport, RetrievalError> {
+    copy_store(
+        ("edge:a", source),
+        ("edge:b", target),
+        checkpoint,
+        options,
+        &|_| {},
+    )
 }
 
 /// A real store whose upserts start failing after `healthy` calls, as a server that goes away
@@ -129,26 +145,12 @@ fn an_interrupted_copy_resumes_where_it_stopped() {
         healthy: 3,
         upserts: AtomicUsize::new(0),
     };
-    let error = copy_store(
-        ("edge:a", &source),
-        ("edge:b", &failing),
-        &checkpoint,
-        &options(200),
-        &|_| {},
-    )
-    .unwrap_err();
+    let error = copy(&source, &failing, &checkpoint, &options(200)).unwrap_err();
     assert!(error.to_string().contains("went away"), "{error}");
     assert!(checkpoint.exists());
     assert_eq!(target.count().unwrap(), 600);
 
-    let report = copy_store(
-        ("edge:a", &source),
-        ("edge:b", &target),
-        &checkpoint,
-        &options(200),
-        &|_| {},
-    )
-    .unwrap();
+    let report = copy(&source, &target, &checkpoint, &options(200)).unwrap();
     assert!(report.resumed);
     assert_eq!(
         report.copied, 400,
@@ -168,14 +170,7 @@ fn a_checkpoint_of_another_copy_is_refused() {
         healthy: 1,
         upserts: AtomicUsize::new(0),
     };
-    copy_store(
-        ("edge:a", &source),
-        ("edge:b", &failing),
-        &checkpoint,
-        &options(100),
-        &|_| {},
-    )
-    .unwrap_err();
+    copy(&source, &failing, &checkpoint, &options(100)).unwrap_err();
     let error = copy_store(
         ("edge:a", &source),
         ("qdrant:http://elsewhere:6334/kb", &target),
@@ -199,15 +194,9 @@ fn a_non_empty_target_needs_overwrite_which_empties_it() {
     let stale: Vec<VectorPoint> = (5_000..5_050).map(point).collect();
     target.upsert(stale).unwrap();
     let checkpoint = dir.path().join("checkpoint.json");
-    let error = copy_store(
-        ("edge:a", &source),
-        ("edge:b", &target),
-        &checkpoint,
-        &options(64),
-        &|_| {},
-    )
-    .unwrap_err()
-    .to_string();
+    let error = copy(&source, &target, &checkpoint, &options(64))
+        .unwrap_err()
+        .to_string();
     assert!(
         error.contains("already holds 50 points") && error.contains("--overwrite"),
         "{error}"
@@ -222,14 +211,7 @@ fn a_non_empty_target_needs_overwrite_which_empties_it() {
         overwrite: true,
         ..options(64)
     };
-    let report = copy_store(
-        ("edge:a", &source),
-        ("edge:b", &target),
-        &checkpoint,
-        &overwrite,
-        &|_| {},
-    )
-    .unwrap();
+    let report = copy(&source, &target, &checkpoint, &overwrite).unwrap();
     assert_eq!(report.target_points, 200, "the stale points are gone");
 }
 
