@@ -49,6 +49,9 @@ pub enum Command {
     /// until Ctrl-C or SIGTERM; with `--service-url`, as a front-end of a running `consulta serve`.
     /// The token comes from `CONSULTA_DISCORD__TOKEN` or `[discord] token`.
     Discord(FrontEndArgs),
+    /// Copy the vectors between the embedded store and a Qdrant server (resumable, verified),
+    /// from the store the configuration does not name into the one `--to` names.
+    Migrate(MigrateArgs),
     /// Run the service: the HTTP API, the chat page and the expert console, the desk's deliveries,
     /// and the bots whose tokens are configured, in one process until Ctrl-C or SIGTERM.
     Serve(ServeArgs),
@@ -67,6 +70,34 @@ pub struct FrontEndArgs {
     /// here; the token is `service.frontend_token` (`CONSULTA_SERVICE__FRONTEND_TOKEN`).
     #[arg(long, env = "CONSULTA_SERVICE_URL")]
     pub service_url: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct MigrateArgs {
+    /// The store to copy into: `qdrant` (from the embedded store into `[retrieval.qdrant]`) or
+    /// `edge` (from that collection, or from `--snapshot`, into the embedded store).
+    #[arg(long)]
+    pub to: consulta_retrieval::VectorStoreKind,
+
+    /// With `--to edge`: restore from this Qdrant shard snapshot file instead of the server.
+    #[arg(long)]
+    pub snapshot: Option<PathBuf>,
+
+    /// Points per page (one read and one write).
+    #[arg(long, default_value_t = 512)]
+    pub batch_size: usize,
+
+    /// Points searched in both stores to verify the copy.
+    #[arg(long, default_value_t = 20)]
+    pub samples: usize,
+
+    /// Empty a target store that already holds points, instead of refusing.
+    #[arg(long)]
+    pub overwrite: bool,
+
+    /// Print the report as JSON.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]

@@ -12,8 +12,8 @@
 
 pub mod gold;
 pub mod load;
+pub mod measure;
 pub mod metrics;
 pub mod report;
 pub mod run;
 pub mod thresholds;
-pub mod timing;

@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::json;
 
-use crate::timing::percentile;
+use crate::measure::percentile;
 
 /// What to run.
 #[derive(Debug, Clone)]

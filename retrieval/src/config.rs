@@ -3,7 +3,7 @@
 use consulta_corpus::Lang;
 use serde::{Deserialize, Serialize};
 
-use crate::{Leg, RetrievalError, SearchFilter};
+use crate::{Leg, QdrantConfig, RetrievalError, SearchFilter, VectorStoreKind};
 
 /// How the engine retrieves, ranks and decides to escalate. The defaults are calibrated on
 /// multilingual-e5-small (see the crate documentation); every field can be set from the
@@ -57,6 +57,11 @@ pub struct RetrievalConfig {
     pub default_language: Lang,
     /// Passages embedded per call to the model during ingest (memory grows with it).
     pub embed_batch_size: usize,
+    /// Where the vectors live: `edge` (embedded, in the data dir) or `qdrant` (a server or
+    /// cluster, set up in `[retrieval.qdrant]`). `consulta migrate` moves them between the two.
+    pub vector_store: VectorStoreKind,
+    /// The Qdrant server, when `vector_store = "qdrant"`.
+    pub qdrant: QdrantConfig,
 }
 
 impl Default for RetrievalConfig {
@@ -79,6 +84,8 @@ impl Default for RetrievalConfig {
             dense_ceiling: 0.90,
             default_language: Lang::Es,
             embed_batch_size: 16,
+            vector_store: VectorStoreKind::Edge,
+            qdrant: QdrantConfig::default(),
         }
     }
 }
@@ -136,6 +143,9 @@ impl RetrievalConfig {
         }
         if self.embed_batch_size == 0 {
             return fail("embed_batch_size must be at least 1".into());
+        }
+        if self.vector_store == VectorStoreKind::Qdrant {
+            self.qdrant.validate()?;
         }
         Ok(())
     }

@@ -8,27 +8,16 @@ use qdrant_edge::{
     EdgeVectorParamsBuilder, FieldCondition, FieldIndexOperations, Filter, JsonPath, Match,
     NamedQuery, OperationError, Payload, PayloadFieldSchema, PayloadSchemaType, PointId,
     PointInsertOperations, PointOperations, PointStruct, QueryEnum, QueryRequestBuilder,
-    ScoringQuery, ScrollRequestBuilder, SearchParams, UpdateOperation, VectorInternal, Vectors,
-    WithPayloadInterface,
+    ScoringQuery, ScrollRequestBuilder, SearchParams, UpdateOperation, VectorInternal,
+    VectorStructInternal, Vectors, WithPayloadInterface, WithVector,
 };
 use serde_json::{Value, json};
 
-use crate::vector_store::{PointPayload, StoredPoint, VectorHit, VectorPoint, point_id};
+use crate::vector_store::{
+    HNSW_EF, INDEXED_FIELDS, PointPage, PointPayload, SCROLL_PAGE, StoredPoint, VECTOR_NAME,
+    VectorHit, VectorPoint, point_id,
+};
 use crate::{RetrievalError, SearchFilter, VectorStore};
-
-/// Name of the dense vector in the shard. Named (not the default unnamed vector) so that a second
-/// model can later live beside it in the same shard.
-const VECTOR_NAME: &str = "e5";
-
-/// Payload fields with a keyword index: every field a search can filter on, and the passage id.
-const INDEXED_FIELDS: [&str; 5] = ["lang", "doc_id", "kind", "tags", "passage_id"];
-
-/// Search width of the HNSW graph. The default (the limit) is too narrow for 50 candidates;
-/// at the size of a knowledge base (thousands of points) a wider beam costs well under a millisecond.
-const HNSW_EF: usize = 256;
-
-/// Points read per page when listing the store.
-const SCROLL_PAGE: usize = 1_000;
 
 /// A qdrant-edge shard holding one cosine-distance vector per passage.
 #[derive(Debug)]
@@ -144,6 +133,39 @@ fn string_field<'a>(payload: &'a Payload, field: &str) -> Option<&'a str> {
     payload.0.get(field).and_then(Value::as_str)
 }
 
+/// Our payload and dense vector of a scrolled record; `None` for a point Consulta did not write.
+fn vector_point(
+    payload: Option<&Payload>,
+    vector: Option<VectorStructInternal>,
+) -> Option<VectorPoint> {
+    let payload = payload?;
+    let tags = payload
+        .0
+        .get("tags")?
+        .as_array()?
+        .iter()
+        .map(|tag| tag.as_str().map(str::to_string))
+        .collect::<Option<Vec<_>>>()?;
+    let payload = PointPayload::from_fields(
+        |field| string_field(payload, field).map(str::to_string),
+        tags,
+    )?;
+    let VectorStructInternal::Named(mut named) = vector? else {
+        return None;
+    };
+    let VectorInternal::Dense(vector) = named.remove(VECTOR_NAME)? else {
+        return None;
+    };
+    Some(VectorPoint { vector, payload })
+}
+
+fn numeric_id(id: PointId) -> Option<u64> {
+    match id {
+        PointId::NumId(n) => Some(n),
+        PointId::Uuid(_) => None,
+    }
+}
+
 impl VectorStore for EdgeStore {
     fn upsert(&self, points: Vec<VectorPoint>) -> Result<(), RetrievalError> {
         if points.is_empty() {
@@ -253,6 +275,30 @@ impl VectorStore for EdgeStore {
                 None => return Ok(listed),
             }
         }
+    }
+
+    fn scroll(&self, from: Option<u64>, limit: usize) -> Result<PointPage, RetrievalError> {
+        let mut request = ScrollRequestBuilder::new()
+            .limit(limit)
+            .with_payload(WithPayloadInterface::Bool(true))
+            .with_vector(WithVector::Selector(vec![VECTOR_NAME.into()]));
+        if let Some(from) = from {
+            request = request.offset(PointId::NumId(from));
+        }
+        let (records, next) = self
+            .shard
+            .scroll(request.build())
+            .map_err(|e| self.error("scroll", e))?;
+        let read = records.len();
+        let points: Vec<VectorPoint> = records
+            .into_iter()
+            .filter_map(|record| vector_point(record.payload.as_ref(), record.vector))
+            .collect();
+        Ok(PointPage {
+            foreign: read - points.len(),
+            points,
+            next: next.and_then(numeric_id),
+        })
     }
 
     fn flush(&self) -> Result<(), RetrievalError> {

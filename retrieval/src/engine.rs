@@ -11,14 +11,14 @@ use serde::Serialize;
 use crate::analysis::Analyzers;
 use crate::bm25::Bm25Index;
 use crate::catalog::{Catalog, EmbedderInfo};
-use crate::{EdgeStore, RetrievalConfig, RetrievalError, VectorStore};
+use crate::{RetrievalConfig, RetrievalError, VectorStore, VectorStoreKind};
 
 /// File name of the passage manifest inside the data dir.
-const MANIFEST_FILE: &str = "passages.json";
+pub(crate) const MANIFEST_FILE: &str = "passages.json";
 /// Directory of the BM25 index inside the data dir.
 const BM25_DIR: &str = "bm25";
 /// Directory of the embedded vector shard inside the data dir.
-const VECTORS_DIR: &str = "vectors";
+pub(crate) const VECTORS_DIR: &str = "vectors";
 
 /// Hybrid retrieval and cited answers over the knowledge base.
 ///
@@ -83,11 +83,13 @@ fn embedder_info(embedder: &dyn Embedder) -> EmbedderInfo {
 }
 
 impl Engine {
-    /// Opens (or creates) the engine stored in `data_dir`, with the embedded vector store.
+    /// Opens (or creates) the engine stored in `data_dir`, with the vector store the
+    /// configuration names (`vector_store`): the embedded shard in `data_dir`, or a Qdrant
+    /// server's collection (see [`Engine::open_with_store`] for how that differs).
     ///
     /// Reconciles both indexes with the passage manifest before returning (see the crate
     /// documentation), which re-embeds passages whose vectors are missing. When the manifest was
-    /// written with another embedder, the vector store is rebuilt from scratch: vectors of two
+    /// written with another embedder, the embedded store is rebuilt from scratch: vectors of two
     /// models cannot be compared.
     pub fn open(
         data_dir: &Path,
@@ -95,6 +97,21 @@ impl Engine {
         config: RetrievalConfig,
     ) -> Result<Engine, RetrievalError> {
         config.validate()?;
+        match config.vector_store {
+            VectorStoreKind::Edge => Engine::open_edge(data_dir, embedder, config),
+            VectorStoreKind::Qdrant => {
+                let store = crate::stores::connect_qdrant(&config.qdrant, embedder.dimension())?;
+                Engine::open_with_store(data_dir, store, embedder, config)
+            }
+        }
+    }
+
+    /// [`Engine::open`] on the embedded shard in `data_dir`.
+    fn open_edge(
+        data_dir: &Path,
+        embedder: Arc<dyn Embedder>,
+        config: RetrievalConfig,
+    ) -> Result<Engine, RetrievalError> {
         create_dir(data_dir)?;
         let info = embedder_info(embedder.as_ref());
         let catalog = Catalog::load(&data_dir.join(MANIFEST_FILE))?;
@@ -114,8 +131,8 @@ impl Engine {
                 source,
             })?;
         }
-        let store = EdgeStore::open(&vectors_dir, info.dimension)?;
-        Engine::assemble(data_dir, Box::new(store), embedder, config, catalog)
+        let store = crate::stores::open_edge(&vectors_dir, info.dimension)?;
+        Engine::assemble(data_dir, store, embedder, config, catalog)
     }
 
     /// Opens the engine with another vector store (e.g. a Qdrant server), keeping the BM25 index

@@ -82,6 +82,14 @@ pub enum RetrievalError {
         message: String,
     },
 
+    /// Copying vectors between stores (`consulta migrate`) cannot go on, or its verification
+    /// failed; nothing in the source was changed.
+    #[error("migration: {message}")]
+    Migration {
+        /// What went wrong and what to do.
+        message: String,
+    },
+
     /// A plain file-system operation failed.
     #[error("{}: {source}", .path.display())]
     Io {

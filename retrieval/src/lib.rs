@@ -82,6 +82,7 @@ mod catalog;
 mod compose;
 mod config;
 mod detect;
+#[cfg(feature = "edge")]
 mod edge_store;
 mod engine;
 mod error;
@@ -89,11 +90,18 @@ mod evidence;
 mod filter;
 mod fusion;
 mod ingest;
+mod migrate;
 mod phrases;
+#[cfg(feature = "qdrant")]
+mod qdrant_retry;
+#[cfg(feature = "qdrant")]
+mod qdrant_store;
 mod requests;
 mod retrieve;
 mod sentences;
 mod stopwords;
+mod store_config;
+mod stores;
 #[cfg(test)]
 mod test_support;
 mod text;
@@ -102,10 +110,17 @@ mod vector_store;
 pub use answer::{Answer, Citation, Hit, Leg, LegRank};
 pub use config::{AskOptions, RetrievalConfig, SearchOptions};
 pub use detect::{LanguageScores, detect_language, language_scores};
+#[cfg(feature = "edge")]
 pub use edge_store::EdgeStore;
 pub use engine::{Engine, IndexStats};
 pub use error::RetrievalError;
 pub use filter::SearchFilter;
 pub use ingest::SyncReport;
+pub use migrate::{MigrateOptions, MigrationProgress, MigrationReport, copy_store, migrate};
 pub use phrases::{Phrases, phrases};
-pub use vector_store::{PointPayload, StoredPoint, VectorHit, VectorPoint, VectorStore, point_id};
+#[cfg(feature = "qdrant")]
+pub use qdrant_store::QdrantStore;
+pub use store_config::{ApiKey, QdrantConfig, Quantization, VectorStoreKind};
+pub use vector_store::{
+    PointPage, PointPayload, StoredPoint, VectorHit, VectorPoint, VectorStore, point_id,
+};

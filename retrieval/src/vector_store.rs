@@ -5,6 +5,20 @@ use sha2::{Digest, Sha256};
 
 use crate::{RetrievalError, SearchFilter};
 
+/// Name of the dense vector in a shard or collection. Named (not the default unnamed vector) so
+/// that a second model can later live beside it; both stores use it, so data moves between them.
+pub(crate) const VECTOR_NAME: &str = "e5";
+
+/// Payload fields with a keyword index: every field a search can filter on, and the passage id.
+pub(crate) const INDEXED_FIELDS: [&str; 5] = ["lang", "doc_id", "kind", "tags", "passage_id"];
+
+/// Search width of the HNSW graph. The default (the limit) is too narrow for 50 candidates;
+/// at the size of a knowledge base (thousands of points) a wider beam costs well under a millisecond.
+pub(crate) const HNSW_EF: usize = 256;
+
+/// Points read per page when listing a store.
+pub(crate) const SCROLL_PAGE: usize = 1_000;
+
 /// What a point carries besides its vector: enough to filter searches and to reconcile the store
 /// with the passage manifest, never the text (the manifest holds that once).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -42,6 +56,38 @@ pub struct VectorHit {
     pub score: f32,
 }
 
+impl PointPayload {
+    /// Reads a payload back from its stored fields, as both stores write them. `None` when a field
+    /// is missing or holds a value Consulta never writes: the point is not one of ours.
+    pub(crate) fn from_fields(
+        string: impl Fn(&str) -> Option<String>,
+        tags: Vec<String>,
+    ) -> Option<PointPayload> {
+        let kind = serde_json::from_value(serde_json::Value::String(string("kind")?)).ok()?;
+        Some(PointPayload {
+            passage_id: string("passage_id")?,
+            doc_id: string("doc_id")?,
+            lang: string("lang")?.parse().ok()?,
+            kind,
+            tags,
+            content_hash: string("hash")?,
+        })
+    }
+}
+
+/// One page of a store's points with their vectors, for copying a store (`consulta migrate`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PointPage {
+    /// The points of this page, in ascending point-id order.
+    pub points: Vec<VectorPoint>,
+    /// Points on this page without a Consulta payload, left out (the engine deletes such points
+    /// when it reconciles; copying them would only move the clutter).
+    pub foreign: usize,
+    /// The point id the next page starts at; `None` after the last page. Stable across processes,
+    /// so a copy can resume from it.
+    pub next: Option<u64>,
+}
+
 /// A stored point's identity and content hash, as listed for reconciliation.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct StoredPoint {
@@ -76,6 +122,10 @@ pub trait VectorStore: Send + Sync {
 
     /// Every stored point, in no particular order.
     fn list(&self) -> Result<Vec<StoredPoint>, RetrievalError>;
+
+    /// Up to `limit` points with their vectors, from point id `from` (inclusive; `None` for the
+    /// first page) in ascending id order.
+    fn scroll(&self, from: Option<u64>, limit: usize) -> Result<PointPage, RetrievalError>;
 
     /// Makes every applied operation durable.
     fn flush(&self) -> Result<(), RetrievalError>;

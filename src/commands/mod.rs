@@ -5,6 +5,7 @@ mod chat_bot;
 mod discord;
 mod eval;
 mod ingest;
+mod migrate;
 mod report;
 mod serve;
 mod shutdown;
@@ -32,5 +33,6 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Telegram(args) => telegram::run(&settings, args),
         Command::Discord(args) => discord::run(&settings, args),
         Command::Serve(args) => serve::run(&settings, args),
+        Command::Migrate(args) => migrate::run(&settings, args),
     }
 }

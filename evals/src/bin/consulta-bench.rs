@@ -12,8 +12,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
-use consulta_evals::timing::{ms, peak_rss_kib, percentile};
 
+use consulta_evals::measure::{ms, percentile, status_kib};
 use consulta_models::{E5Embedder, default_model_dir};
 use consulta_retrieval::{AskOptions, Engine, RetrievalConfig};
 
@@ -88,7 +88,7 @@ fn main() -> anyhow::Result<()> {
         latencies.push(started.elapsed());
     }
     latencies.sort();
-    let in_process_rss = peak_rss_kib("/proc/self/status")?;
+    let in_process_rss = status_kib("VmHWM")?;
 
     println!("| measure | value |\n|---|---|");
     println!(

@@ -15,7 +15,7 @@ use std::time::Duration;
 
 use anyhow::{Context, bail};
 use consulta_evals::load::{LoadPlan, drive};
-use consulta_evals::timing::{ms, peak_rss_kib};
+use consulta_evals::measure::{ms, process_status_kib};
 
 struct Args {
     url: Option<String>,
@@ -123,7 +123,7 @@ fn main() -> anyhow::Result<ExitCode> {
     );
     println!("| errors | {} |", report.errors);
     if let Some(served) = &served {
-        let peak = peak_rss_kib(&format!("/proc/{}/status", served.0.id()))?;
+        let peak = process_status_kib(served.0.id(), "VmHWM")?;
         println!("| server peak RSS | {} MiB |", peak / 1024);
     }
     for error in &report.first_errors {

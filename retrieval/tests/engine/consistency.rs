@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use consulta_corpus::{Lang, Passage, PassageKind};
 use consulta_retrieval::{
-    EdgeStore, Engine, IndexStats, Leg, RetrievalConfig, RetrievalError, SearchFilter,
+    EdgeStore, Engine, IndexStats, Leg, PointPage, RetrievalConfig, RetrievalError, SearchFilter,
     SearchOptions, StoredPoint, VectorHit, VectorPoint, VectorStore,
 };
 
@@ -71,6 +71,11 @@ impl VectorStore for DyingStore {
     fn list(&self) -> Result<Vec<StoredPoint>, RetrievalError> {
         self.alive()?;
         self.inner.list()
+    }
+
+    fn scroll(&self, from: Option<u64>, limit: usize) -> Result<PointPage, RetrievalError> {
+        self.alive()?;
+        self.inner.scroll(from, limit)
     }
 
     fn flush(&self) -> Result<(), RetrievalError> {
