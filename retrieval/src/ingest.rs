@@ -48,13 +48,13 @@ impl ReconcileReport {
 }
 
 /// A set of changes to commit together.
-struct Changes {
+pub(crate) struct Changes {
     /// Passages to index (new or replacing the same id).
-    upsert: Vec<Passage>,
+    pub(crate) upsert: Vec<Passage>,
     /// Ids to remove.
-    remove: Vec<String>,
+    pub(crate) remove: Vec<String>,
     /// Whether to build search structures afterwards (bulk writes).
-    optimize: bool,
+    pub(crate) optimize: bool,
 }
 
 impl Engine {
@@ -195,7 +195,7 @@ impl Inner {
     /// Commits `changes` on top of `catalog` (the current state; the caller holds the write
     /// guard). Order: embed, vectors, full text, then the manifest; see the crate documentation
     /// for why this order and how an interruption is repaired. Returns the time spent embedding.
-    fn apply(
+    pub(crate) fn apply(
         &self,
         catalog: &Catalog,
         changes: Changes,

@@ -77,11 +77,13 @@
 mod analysis;
 mod answer;
 mod ask;
+mod atomic;
 mod bm25;
 mod catalog;
 mod compose;
 mod config;
 mod detect;
+mod documents;
 mod edge_store;
 mod engine;
 mod error;
@@ -89,6 +91,7 @@ mod evidence;
 mod filter;
 mod fusion;
 mod ingest;
+mod library;
 mod phrases;
 mod requests;
 mod retrieve;
@@ -107,5 +110,9 @@ pub use engine::{Engine, IndexStats};
 pub use error::RetrievalError;
 pub use filter::SearchFilter;
 pub use ingest::SyncReport;
+pub use library::{
+    DocumentWarning, Fetcher, IngestConfig, IngestObserver, IngestRequest, LibraryReport,
+    NoNetwork, NoProgress, Outcome,
+};
 pub use phrases::{Phrases, phrases};
 pub use vector_store::{PointPayload, StoredPoint, VectorHit, VectorPoint, VectorStore, point_id};
