@@ -11,7 +11,7 @@ use serde::Deserialize;
 
 use consulta_bot::desk::DeskConfig;
 use consulta_bot::telegram::TelegramConfig;
-use consulta_retrieval::RetrievalConfig;
+use consulta_retrieval::{IngestConfig, RetrievalConfig};
 
 /// Prefix of the environment variables that configure Consulta.
 const ENV_PREFIX: &str = "CONSULTA_";
@@ -31,6 +31,8 @@ pub struct Settings {
     pub kb_dir: PathBuf,
     /// Search and answer settings.
     pub retrieval: RetrievalConfig,
+    /// Library ingestion: file size and inflation limits, commit batch size.
+    pub ingest: IngestConfig,
     /// The expert desk: experts, groups, routing, reminders, retention.
     pub desk: DeskConfig,
     /// The Telegram bot: token, Bot API server, forum topics, flood control.
@@ -44,6 +46,7 @@ impl Default for Settings {
             model_dir: consulta_models::default_model_dir(),
             kb_dir: PathBuf::from("corpus/kb"),
             retrieval: RetrievalConfig::default(),
+            ingest: IngestConfig::default(),
             desk: DeskConfig::default(),
             telegram: TelegramConfig::default(),
         }

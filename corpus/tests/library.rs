@@ -265,3 +265,26 @@ fn csv_and_text_are_read() {
     let parsed = read("nota.txt", "Nota\n\nEl registro de la Parte.\n".as_bytes()).unwrap();
     assert_eq!(parsed.passages[0].lang, Lang::Es);
 }
+
+#[test]
+fn the_bundled_knowledge_base_reads_the_same_through_the_library() {
+    let kb = Path::new(env!("CARGO_MANIFEST_DIR")).join("kb");
+    let loaded = consulta_corpus::load_dir(&kb);
+    let mut expected: Vec<String> = loaded.passages.iter().map(|p| p.id.clone()).collect();
+    let mut read_ids = Vec::new();
+    for candidate in discover(&Source::folder(&kb)).unwrap().candidates {
+        let consulta_corpus::library::Location::File(path) = &candidate.location else {
+            panic!("a URL in the bundled knowledge base");
+        };
+        let bytes = std::fs::read(path).unwrap();
+        let parsed = read_document(&candidate, &bytes, &Limits::default(), &detect)
+            .unwrap_or_else(|reason| panic!("{}: {reason}", candidate.origin));
+        read_ids.extend(parsed.passages.into_iter().map(|p| p.id));
+    }
+    expected.sort();
+    read_ids.sort();
+    assert_eq!(
+        read_ids, expected,
+        "passage ids must survive the switch to the library reader"
+    );
+}

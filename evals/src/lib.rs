@@ -11,6 +11,7 @@
 //! ```
 
 pub mod gold;
+pub mod memory;
 pub mod metrics;
 pub mod report;
 pub mod run;

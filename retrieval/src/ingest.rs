@@ -64,6 +64,11 @@ impl Engine {
     /// passages absent from `passages` are removed, except curated ones, which only
     /// [`Engine::remove`] deletes; the rest are left alone. `progress(done, total)` reports
     /// embedding progress. Nothing is written until every embedding succeeded.
+    ///
+    /// `passages` is taken as the whole index apart from curated answers, so passages that
+    /// [`Engine::ingest_library`] indexed are removed too unless they are in it: a data dir is fed
+    /// by one or the other (`consulta ingest` uses `ingest_library`, also for the bundled
+    /// knowledge base).
     pub fn sync(
         &self,
         passages: &[Passage],

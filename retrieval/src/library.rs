@@ -454,6 +454,12 @@ impl Run<'_> {
         self.report.passages_removed += remove.len();
         let embedded_before = self.report.passages_embedded;
         let planned = self.planned.max(embedded_before + batch.upsert.len());
+        // Two documents of one batch may hold the same passage (an FAQ entry copied into two
+        // files): index it once.
+        let mut unique = HashSet::new();
+        batch
+            .upsert
+            .retain(|passage| unique.insert(passage.id.clone()));
         let observer = self.request.observer;
         let upserted = batch.upsert.len();
         if upserted > 0 || !remove.is_empty() {

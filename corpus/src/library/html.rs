@@ -245,7 +245,7 @@ pub(crate) fn extract(html: &str) -> Extracted {
                 }
             }
             Event::Text(text) => {
-                let in_title = stack.iter().any(|o| o.name == "title");
+                let in_title = stack.last().is_some_and(|o| o.name == "title");
                 if in_title {
                     page.title.push_str(&text);
                     continue;

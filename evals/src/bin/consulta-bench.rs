@@ -87,7 +87,7 @@ fn main() -> anyhow::Result<()> {
         latencies.push(started.elapsed());
     }
     latencies.sort();
-    let in_process_rss = peak_rss_kib("/proc/self/status")?;
+    let in_process_rss = consulta_evals::memory::peak_rss_kib()?;
 
     println!("| measure | value |\n|---|---|");
     println!(
@@ -164,16 +164,6 @@ fn wait_with_rss(child: std::process::Child) -> anyhow::Result<(bool, u64)> {
     }
     let success = libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0;
     Ok((success, usage.ru_maxrss as u64))
-}
-
-/// The high-water mark of resident memory (`VmHWM`) in KiB.
-fn peak_rss_kib(status_file: &str) -> anyhow::Result<u64> {
-    let status = std::fs::read_to_string(status_file)?;
-    status
-        .lines()
-        .find_map(|line| line.strip_prefix("VmHWM:"))
-        .and_then(|value| value.trim().trim_end_matches("kB").trim().parse().ok())
-        .context("no VmHWM in /proc/self/status")
 }
 
 fn percentile(sorted: &[Duration], q: f64) -> Duration {
