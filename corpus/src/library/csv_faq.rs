@@ -185,8 +185,9 @@ fn column(header: &str) -> Option<Column> {
 /// The header line decides.
 fn delimiter(text: &str) -> u8 {
     let header = text.lines().next().unwrap_or_default();
-    [b',', b';', b'\t']
-        .into_iter()
+    b",;\t"
+        .iter()
+        .copied()
         .max_by_key(|d| header.bytes().filter(|b| b == d).count())
         .unwrap_or(b',')
 }

@@ -76,7 +76,7 @@ const ENGLISH: [&str; 6] = [
 
 /// A paragraph of about 500 characters, different for every page and position.
 fn paragraph(page: usize, index: usize) -> String {
-    let words = if (page + index) % 3 == 0 {
+    let words = if (page + index).is_multiple_of(3) {
         &ENGLISH
     } else {
         &SPANISH
