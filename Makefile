@@ -46,5 +46,6 @@ eval: models build
 
 ## Latency, cold start, memory and ingest throughput (numbers for the README).
 bench: models
-	$(CARGO) build --release --bin consulta --bin consulta-bench
+	$(CARGO) build --release --bin consulta --bin consulta-bench --bin consulta-library-bench
 	$(CARGO_TARGET_DIR)/release/consulta-bench --consulta $(CONSULTA)
+	$(CARGO_TARGET_DIR)/release/consulta-library-bench --pages 1000 --e2e-pages 100

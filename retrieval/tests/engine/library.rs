@@ -116,14 +116,43 @@ fn consistent(engine: &Engine) -> usize {
     stats.passages
 }
 
+/// A library of [`write_library`] and a fresh data dir, with an embedder that counts.
+struct Fixture {
+    library: tempfile::TempDir,
+    data: tempfile::TempDir,
+    counter: std::sync::Arc<CountingEmbedder>,
+}
+
+impl Fixture {
+    fn new() -> Fixture {
+        let library = tempfile::tempdir().unwrap();
+        write_library(library.path());
+        Fixture {
+            library,
+            data: tempfile::tempdir().unwrap(),
+            counter: CountingEmbedder::new(),
+        }
+    }
+
+    /// Opens the engine on the data dir, as a new process would.
+    fn engine(&self) -> Engine {
+        Engine::open(
+            self.data.path(),
+            self.counter.clone(),
+            RetrievalConfig::default(),
+        )
+        .unwrap()
+    }
+
+    fn source(&self) -> Source {
+        Source::folder(self.library.path())
+    }
+}
+
 #[test]
 fn a_library_is_indexed_cited_by_page_and_kept_in_step_with_its_folder() {
-    let library = tempfile::tempdir().unwrap();
-    write_library(library.path());
-    let data = tempfile::tempdir().unwrap();
-    let counter = CountingEmbedder::new();
-    let engine = Engine::open(data.path(), counter.clone(), RetrievalConfig::default()).unwrap();
-    let source = Source::folder(library.path());
+    let fixture = Fixture::new();
+    let (counter, engine, source) = (&fixture.counter, fixture.engine(), fixture.source());
 
     let report = run(&engine, &source);
     assert_eq!(report.documents, 9);
@@ -191,12 +220,12 @@ fn a_library_is_indexed_cited_by_page_and_kept_in_step_with_its_folder() {
 
     // One file edited, one deleted: only the edit is embedded, the deletion leaves both indexes.
     std::fs::write(
-        library.path().join("web/guia.html"),
+        fixture.library.path().join("web/guia.html"),
         "<main><h2>Mitigación global</h2><p>La cancelación para la mitigación global de las \
          emisiones es del dos por ciento, y se aplica al expedir.</p></main>",
     )
     .unwrap();
-    std::fs::remove_file(library.path().join("notas/nota.docx")).unwrap();
+    std::fs::remove_file(fixture.library.path().join("notas/nota.docx")).unwrap();
     let report = run(&engine, &source);
     assert_eq!(
         (report.indexed, report.unchanged, report.removed),
@@ -238,12 +267,8 @@ impl IngestObserver for StopAfter<'_> {
 
 #[test]
 fn an_interrupted_run_keeps_what_it_committed_and_the_next_one_resumes() {
-    let library = tempfile::tempdir().unwrap();
-    write_library(library.path());
-    let data = tempfile::tempdir().unwrap();
-    let counter = CountingEmbedder::new();
-    let engine = Engine::open(data.path(), counter.clone(), RetrievalConfig::default()).unwrap();
-    let source = Source::folder(library.path());
+    let fixture = Fixture::new();
+    let (counter, engine, source) = (&fixture.counter, fixture.engine(), fixture.source());
 
     let cancel = AtomicBool::new(false);
     let stop = StopAfter {
@@ -260,7 +285,7 @@ fn an_interrupted_run_keeps_what_it_committed_and_the_next_one_resumes() {
     drop(engine);
 
     // A new process: the committed documents are unchanged, the rest are read now.
-    let engine = Engine::open(data.path(), counter.clone(), RetrievalConfig::default()).unwrap();
+    let engine = fixture.engine();
     let second = run(&engine, &source);
     assert!(!second.interrupted);
     assert_eq!(second.unchanged, first.indexed, "{second:#?}");
@@ -325,4 +350,41 @@ fn manifest_urls_are_fetched_when_there_is_a_network_and_reported_when_not() {
     assert_eq!(cited.source, "Observatorio");
     assert_eq!(cited.date.as_deref(), Some("2024-03-01"));
     assert_eq!(cited.section, "p. 1");
+}
+
+#[test]
+fn files_over_the_size_limit_are_refused_before_they_are_read() {
+    let library = tempfile::tempdir().unwrap();
+    std::fs::write(library.path().join("enorme.txt"), "x".repeat(2048)).unwrap();
+    let data = tempfile::tempdir().unwrap();
+    let engine = Engine::open(
+        data.path(),
+        CountingEmbedder::new(),
+        RetrievalConfig::default(),
+    )
+    .unwrap();
+    let report = engine
+        .ingest_library(&IngestRequest {
+            sources: &[Source::folder(library.path())],
+            config: &IngestConfig {
+                max_file_bytes: 1024,
+                ..IngestConfig::default()
+            },
+            observer: &NoProgress,
+            fetcher: &NoNetwork,
+            cancel: &AtomicBool::new(false),
+        })
+        .unwrap();
+    assert_eq!(
+        reason_of(&report, "enorme.txt"),
+        &SkipReason::TooLarge {
+            size: 2048,
+            limit: 1024
+        }
+    );
+    assert!(
+        reason_of(&report, "enorme.txt")
+            .to_string()
+            .contains("2 KiB")
+    );
 }
