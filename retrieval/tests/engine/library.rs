@@ -11,8 +11,8 @@ use consulta_corpus::library::fixtures::{
 };
 use consulta_corpus::library::{SkipReason, Source};
 use consulta_retrieval::{
-    AskOptions, Engine, Fetcher, IngestConfig, IngestObserver, IngestRequest, LibraryReport,
-    NoNetwork, NoProgress, Outcome, RetrievalConfig,
+    AskOptions, Citation, Engine, Fetcher, IngestConfig, IngestObserver, IngestRequest,
+    LibraryReport, NoNetwork, NoProgress, Outcome, RetrievalConfig,
 };
 
 use crate::common::CountingEmbedder;
@@ -109,6 +109,12 @@ fn reason_of<'a>(report: &'a LibraryReport, origin: &str) -> &'a SkipReason {
         .reason
 }
 
+/// The best citation of the answer to `question`.
+fn first_citation(engine: &Engine, question: &str) -> Citation {
+    let answer = engine.ask(question, &AskOptions::default()).unwrap();
+    answer.citations.into_iter().next().expect("a citation")
+}
+
 fn consistent(engine: &Engine) -> usize {
     let stats = engine.stats();
     assert_eq!(stats.full_text_docs, stats.passages as u64, "{stats:?}");
@@ -178,24 +184,15 @@ fn a_library_is_indexed_cited_by_page_and_kept_in_step_with_its_folder() {
     assert_eq!(counter.take(), passages);
 
     // Each page of the bilingual report is a passage in its own language, cited by page.
-    let answer = engine
-        .ask(
-            "What share of proceeds goes to the Adaptation Fund?",
-            &AskOptions::default(),
-        )
-        .unwrap();
-    let cited = &answer.citations[0];
+    let cited = first_citation(
+        &engine,
+        "What share of proceeds goes to the Adaptation Fund?",
+    );
     assert_eq!(cited.doc_id, "doc:informes/bilingue.pdf");
     assert_eq!(cited.lang, Lang::En);
     assert_eq!(cited.section, "Adaptation, p. 2");
     assert_eq!(cited.title, "Informe regional bilingüe");
-    let answer = engine
-        .ask(
-            "¿Quién comunica la autorización a la secretaría?",
-            &AskOptions::default(),
-        )
-        .unwrap();
-    let cited = &answer.citations[0];
+    let cited = first_citation(&engine, "¿Quién comunica la autorización a la secretaría?");
     assert_eq!(cited.lang, Lang::Es);
     assert_eq!(cited.section, "Autorización, p. 1");
     // The two-column page reads as two paragraphs, not interleaved lines.
@@ -342,10 +339,7 @@ fn manifest_urls_are_fetched_when_there_is_a_network_and_reported_when_not() {
         })
         .unwrap();
     assert_eq!(online.indexed, 1, "{online:#?}");
-    let answer = engine
-        .ask("¿Quién comunica la autorización?", &AskOptions::default())
-        .unwrap();
-    let cited = &answer.citations[0];
+    let cited = first_citation(&engine, "¿Quién comunica la autorización?");
     assert_eq!(cited.title, "Informe publicado");
     assert_eq!(cited.source, "Observatorio");
     assert_eq!(cited.date.as_deref(), Some("2024-03-01"));
