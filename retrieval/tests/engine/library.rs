@@ -100,6 +100,24 @@ fn run(engine: &Engine, source: &Source) -> LibraryReport {
     ingest(engine, source, &NoProgress, &AtomicBool::new(false))
 }
 
+/// A run to completion with other settings or another network.
+fn run_with(
+    engine: &Engine,
+    source: &Source,
+    config: &IngestConfig,
+    fetcher: &dyn Fetcher,
+) -> LibraryReport {
+    engine
+        .ingest_library(&IngestRequest {
+            sources: std::slice::from_ref(source),
+            config,
+            observer: &NoProgress,
+            fetcher,
+            cancel: &AtomicBool::new(false),
+        })
+        .expect("the library ingests")
+}
+
 fn reason_of<'a>(report: &'a LibraryReport, origin: &str) -> &'a SkipReason {
     &report
         .skipped
@@ -329,15 +347,7 @@ fn manifest_urls_are_fetched_when_there_is_a_network_and_reported_when_not() {
         SkipReason::NotFetched { .. }
     ));
 
-    let online = engine
-        .ingest_library(&IngestRequest {
-            sources: std::slice::from_ref(&source),
-            config: &IngestConfig::default(),
-            observer: &NoProgress,
-            fetcher: &FixtureServer,
-            cancel: &AtomicBool::new(false),
-        })
-        .unwrap();
+    let online = run_with(&engine, &source, &IngestConfig::default(), &FixtureServer);
     assert_eq!(online.indexed, 1, "{online:#?}");
     let cited = first_citation(&engine, "¿Quién comunica la autorización?");
     assert_eq!(cited.title, "Informe publicado");
@@ -357,18 +367,16 @@ fn files_over_the_size_limit_are_refused_before_they_are_read() {
         RetrievalConfig::default(),
     )
     .unwrap();
-    let report = engine
-        .ingest_library(&IngestRequest {
-            sources: &[Source::folder(library.path())],
-            config: &IngestConfig {
-                max_file_bytes: 1024,
-                ..IngestConfig::default()
-            },
-            observer: &NoProgress,
-            fetcher: &NoNetwork,
-            cancel: &AtomicBool::new(false),
-        })
-        .unwrap();
+    let config = IngestConfig {
+        max_file_bytes: 1024,
+        ..IngestConfig::default()
+    };
+    let report = run_with(
+        &engine,
+        &Source::folder(library.path()),
+        &config,
+        &NoNetwork,
+    );
     assert_eq!(
         reason_of(&report, "enorme.txt"),
         &SkipReason::TooLarge {
