@@ -33,6 +33,7 @@ pub struct Metadata {
     /// Date the facts are known to hold (`YYYY-MM-DD`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub valid_as_of: Option<String>,
+    /// Topic tags (`6.2`, `autorizacion`): search filters and the desk's routing use them.
     #[serde(
         default,
         skip_serializing_if = "Vec::is_empty",

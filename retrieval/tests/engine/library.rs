@@ -127,6 +127,11 @@ fn reason_of<'a>(report: &'a LibraryReport, origin: &str) -> &'a SkipReason {
         .reason
 }
 
+/// An empty engine in `data`.
+fn fresh_engine(data: &Path) -> Engine {
+    Engine::open(data, CountingEmbedder::new(), RetrievalConfig::default()).unwrap()
+}
+
 /// The best citation of the answer to `question`.
 fn first_citation(engine: &Engine, question: &str) -> Citation {
     let answer = engine.ask(question, &AskOptions::default()).unwrap();
@@ -334,12 +339,7 @@ fn manifest_urls_are_fetched_when_there_is_a_network_and_reported_when_not() {
     .unwrap();
     let source = Source::from_path(&library.path().join("fuentes.manifest.yaml"), &[], &[]);
     let data = tempfile::tempdir().unwrap();
-    let engine = Engine::open(
-        data.path(),
-        CountingEmbedder::new(),
-        RetrievalConfig::default(),
-    )
-    .unwrap();
+    let engine = fresh_engine(data.path());
 
     let offline = run(&engine, &source);
     assert!(matches!(
@@ -361,12 +361,7 @@ fn files_over_the_size_limit_are_refused_before_they_are_read() {
     let library = tempfile::tempdir().unwrap();
     std::fs::write(library.path().join("enorme.txt"), "x".repeat(2048)).unwrap();
     let data = tempfile::tempdir().unwrap();
-    let engine = Engine::open(
-        data.path(),
-        CountingEmbedder::new(),
-        RetrievalConfig::default(),
-    )
-    .unwrap();
+    let engine = fresh_engine(data.path());
     let config = IngestConfig {
         max_file_bytes: 1024,
         ..IngestConfig::default()
