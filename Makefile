@@ -46,8 +46,9 @@ eval: models build
 
 ## Latency, cold start, memory and ingest throughput (numbers for the README).
 bench: models
-	$(CARGO) build --release --workspace --bin consulta --bin consulta-bench
+	$(CARGO) build --release --workspace --bin consulta --bin consulta-bench --bin consulta-library-bench
 	$(CARGO_TARGET_DIR)/release/consulta-bench --consulta $(CONSULTA)
+	$(CARGO_TARGET_DIR)/release/consulta-library-bench --pages 1000 --e2e-pages 100
 
 ## 50 clients asking through `POST /v1/ask` for 60 s against `consulta serve` on the demo data.
 bench-load: models

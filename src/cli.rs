@@ -32,7 +32,8 @@ pub struct GlobalArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Read the knowledge base and bring both indexes up to date (only new or changed passages are embedded).
+    /// Read the knowledge base or a library (PDF, HTML, DOCX, text, Markdown, FAQ YAML and CSV) and
+    /// bring both indexes up to date: unchanged documents are skipped, removed ones leave the index.
     Ingest(IngestArgs),
     /// Answer a question with cited passages.
     Ask(AskArgs),
@@ -188,8 +189,26 @@ pub struct ReportArgs {
 
 #[derive(Debug, Args)]
 pub struct IngestArgs {
-    /// Knowledge-base directory (setting `kb_dir`, default `corpus/kb`).
-    pub path: Option<PathBuf>,
+    /// What to ingest: folders (recursively), files, file lists (`*.list`, one path per line) or
+    /// manifests (`*.manifest.yaml`). Default: the knowledge base (setting `kb_dir`, `corpus/kb`).
+    pub paths: Vec<PathBuf>,
+
+    /// In folders, only files whose relative path matches this glob (repeatable; `*.pdf` matches
+    /// at any depth).
+    #[arg(long = "include", value_name = "GLOB")]
+    pub include: Vec<String>,
+
+    /// In folders, leave out files whose relative path matches this glob (repeatable).
+    #[arg(long = "exclude", value_name = "GLOB")]
+    pub exclude: Vec<String>,
+
+    /// No progress bars and no summary text; problems are still listed on stderr.
+    #[arg(long, short)]
+    pub quiet: bool,
+
+    /// Print the summary as one JSON object on stdout.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]

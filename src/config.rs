@@ -13,7 +13,7 @@ use consulta_bot::desk::DeskConfig;
 use consulta_bot::discord::DiscordConfig;
 use consulta_bot::service::ServiceConfig;
 use consulta_bot::telegram::TelegramConfig;
-use consulta_retrieval::RetrievalConfig;
+use consulta_retrieval::{IngestConfig, RetrievalConfig};
 
 /// Prefix of the environment variables that configure Consulta.
 const ENV_PREFIX: &str = "CONSULTA_";
@@ -39,6 +39,8 @@ pub struct Settings {
     pub kb_dir: PathBuf,
     /// Search and answer settings.
     pub retrieval: RetrievalConfig,
+    /// Library ingestion: file size and inflation limits, commit batch size.
+    pub ingest: IngestConfig,
     /// The expert desk: experts, groups, routing, reminders, retention.
     pub desk: DeskConfig,
     /// The Telegram bot: token, Bot API server, forum topics, flood control.
@@ -56,6 +58,7 @@ impl Default for Settings {
             model_dir: consulta_models::default_model_dir(),
             kb_dir: PathBuf::from("corpus/kb"),
             retrieval: RetrievalConfig::default(),
+            ingest: IngestConfig::default(),
             desk: DeskConfig::default(),
             telegram: TelegramConfig::default(),
             service: ServiceConfig::default(),

@@ -7,7 +7,9 @@ mod cli;
 mod commands;
 mod config;
 mod engine;
+mod fetch;
 mod output;
+mod progress;
 
 use clap::Parser;
 

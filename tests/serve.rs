@@ -381,7 +381,8 @@ async fn readiness_waits_for_an_index_and_the_admin_can_build_it() {
         .unwrap();
     let (status, report) = json_of(reindex).await;
     assert_eq!(status, StatusCode::OK, "{report}");
-    assert_eq!(report["sync"]["added"], 3, "{report}");
+    assert_eq!(report["report"]["indexed"], 2, "{report}");
+    assert_eq!(report["report"]["passages_added"], 3, "{report}");
     let (status, ready) = json_of(client.get(server.url("/readyz")).send().await.unwrap()).await;
     assert_eq!(status, StatusCode::OK, "{ready}");
     assert_eq!(ready["passages"], 3);

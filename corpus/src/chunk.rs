@@ -99,6 +99,17 @@ fn push_section(
     line: usize,
     limits: &ChunkLimits,
 ) {
+    chunks.extend(split_text(text, limits).into_iter().map(|text| Chunk {
+        section: section.to_string(),
+        text,
+        line,
+    }));
+}
+
+/// Cuts the text of one section into passage bodies within `limits`: paragraphs (separated by a blank
+/// line) are packed together up to `max_chars`, over-long ones are cut at sentence ends, and a short tail
+/// joins the piece before it. Library documents reuse it so every format yields passages of one size.
+pub(crate) fn split_text(text: &str, limits: &ChunkLimits) -> Vec<String> {
     let mut pieces: Vec<String> = Vec::new();
     for paragraph in text.split("\n\n").map(str::trim).filter(|p| !p.is_empty()) {
         match pieces.last_mut() {
@@ -116,11 +127,7 @@ fn push_section(
             last.push_str(&tail);
         }
     }
-    chunks.extend(pieces.into_iter().map(|text| Chunk {
-        section: section.to_string(),
-        text,
-        line,
-    }));
+    pieces
 }
 
 /// Splits one over-long paragraph at sentence ends (or, failing that, at a char boundary).

@@ -31,6 +31,7 @@ mod faq;
 mod glossary;
 mod guide;
 mod lang;
+pub mod library;
 mod load;
 mod passage;
 mod yaml;

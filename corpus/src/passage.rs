@@ -13,6 +13,9 @@ pub enum PassageKind {
     Faq,
     /// An answer an expert approved from the desk.
     Curated,
+    /// A passage of a library document (PDF report, web page, Word file, text), read by
+    /// [`crate::library`]. Its citation names the page or anchor it came from.
+    Document,
 }
 
 impl PassageKind {
@@ -22,6 +25,7 @@ impl PassageKind {
             PassageKind::Guide => "guide",
             PassageKind::Faq => "faq",
             PassageKind::Curated => "curated",
+            PassageKind::Document => "document",
         }
     }
 }
@@ -32,8 +36,10 @@ pub struct Passage {
     /// Stable id derived from the content and its place ([`passage_id`]): unchanged passages keep their id
     /// across ingests, which is what makes re-ingest incremental.
     pub id: String,
-    /// The document it belongs to: `faq:<topic>`, `guide:<slug>` or `curated:<id>`. Language versions of one
-    /// document share it, so gold labels and citations can name a topic regardless of language.
+    /// The document it belongs to: `faq:<topic>`, `guide:<slug>`, `curated:<id>` or, for a library
+    /// document, `doc:<path relative to the library root>` (`doc:<url>` when fetched from the web).
+    /// Language versions of one document share it, so gold labels and citations can name a topic
+    /// regardless of language.
     pub doc_id: String,
     pub kind: PassageKind,
     pub lang: Lang,

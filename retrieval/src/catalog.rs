@@ -3,15 +3,14 @@
 //! reference both indexes are reconciled against (see the crate documentation).
 
 use std::collections::HashMap;
-use std::fs::File;
-use std::io::{BufWriter, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use consulta_corpus::Passage;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::RetrievalError;
+use crate::atomic::write_json;
 
 /// Version of the file layout; a file with another version is refused with a clear message.
 const FORMAT: u32 = 1;
@@ -101,49 +100,15 @@ impl Catalog {
     pub(crate) fn save(&self, path: &Path) -> Result<(), RetrievalError> {
         let mut passages: Vec<&Entry> = self.entries.values().collect();
         passages.sort_by(|a, b| a.passage.id.cmp(&b.passage.id));
-        let temporary = temporary_path(path);
-        let io_error = |source| RetrievalError::Io {
-            path: temporary.clone(),
-            source,
-        };
-        let file = File::create(&temporary).map_err(io_error)?;
-        let mut writer = BufWriter::new(file);
-        serde_json::to_writer(
-            &mut writer,
+        write_json(
+            path,
             &serde_json::json!({
                 "format": FORMAT,
                 "embedder": self.embedder,
                 "passages": passages,
             }),
         )
-        .map_err(|e| io_error(e.into()))?;
-        writer.flush().map_err(io_error)?;
-        writer
-            .into_inner()
-            .map_err(|e| io_error(e.into_error()))?
-            .sync_all()
-            .map_err(io_error)?;
-        std::fs::rename(&temporary, path).map_err(|source| RetrievalError::Io {
-            path: path.to_path_buf(),
-            source,
-        })?;
-        // The rename is durable only once the directory entry is.
-        if let Some(dir) = path.parent() {
-            File::open(dir)
-                .and_then(|d| d.sync_all())
-                .map_err(|source| RetrievalError::Io {
-                    path: dir.to_path_buf(),
-                    source,
-                })?;
-        }
-        Ok(())
     }
-}
-
-fn temporary_path(path: &Path) -> PathBuf {
-    let mut name = path.file_name().unwrap_or_default().to_os_string();
-    name.push(".tmp");
-    path.with_file_name(name)
 }
 
 /// A hash of everything in the passage (text and metadata), so that a changed title or tag is
@@ -158,6 +123,7 @@ mod tests {
     use consulta_corpus::{Lang, PassageKind};
 
     use super::*;
+    use crate::atomic::temporary_path;
 
     fn passage(id: &str) -> Passage {
         Passage {

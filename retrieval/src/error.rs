@@ -98,4 +98,8 @@ pub enum RetrievalError {
         /// The operating system's error.
         source: std::io::Error,
     },
+
+    /// A library source (folder, file list, manifest) cannot be walked; nothing was changed.
+    #[error(transparent)]
+    Source(#[from] consulta_corpus::library::SourceError),
 }

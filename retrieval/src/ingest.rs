@@ -48,13 +48,13 @@ impl ReconcileReport {
 }
 
 /// A set of changes to commit together.
-struct Changes {
+pub(crate) struct Changes {
     /// Passages to index (new or replacing the same id).
-    upsert: Vec<Passage>,
+    pub(crate) upsert: Vec<Passage>,
     /// Ids to remove.
-    remove: Vec<String>,
+    pub(crate) remove: Vec<String>,
     /// Whether to build search structures afterwards (bulk writes).
-    optimize: bool,
+    pub(crate) optimize: bool,
 }
 
 impl Engine {
@@ -64,6 +64,11 @@ impl Engine {
     /// passages absent from `passages` are removed, except curated ones, which only
     /// [`Engine::remove`] deletes; the rest are left alone. `progress(done, total)` reports
     /// embedding progress. Nothing is written until every embedding succeeded.
+    ///
+    /// `passages` is taken as the whole index apart from curated answers, so passages that
+    /// [`Engine::ingest_library`] indexed are removed too unless they are in it: a data dir is fed
+    /// by one or the other (`consulta ingest` uses `ingest_library`, also for the bundled
+    /// knowledge base).
     pub fn sync(
         &self,
         passages: &[Passage],
@@ -195,7 +200,7 @@ impl Inner {
     /// Commits `changes` on top of `catalog` (the current state; the caller holds the write
     /// guard). Order: embed, vectors, full text, then the manifest; see the crate documentation
     /// for why this order and how an interruption is repaired. Returns the time spent embedding.
-    fn apply(
+    pub(crate) fn apply(
         &self,
         catalog: &Catalog,
         changes: Changes,

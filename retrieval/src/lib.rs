@@ -77,11 +77,13 @@
 mod analysis;
 mod answer;
 mod ask;
+mod atomic;
 mod bm25;
 mod catalog;
 mod compose;
 mod config;
 mod detect;
+mod documents;
 #[cfg(feature = "edge")]
 mod edge_store;
 mod engine;
@@ -90,6 +92,7 @@ mod evidence;
 mod filter;
 mod fusion;
 mod ingest;
+mod library;
 mod migrate;
 mod phrases;
 #[cfg(feature = "qdrant")]
@@ -116,6 +119,10 @@ pub use engine::{Engine, IndexStats};
 pub use error::RetrievalError;
 pub use filter::SearchFilter;
 pub use ingest::SyncReport;
+pub use library::{
+    DocumentWarning, Fetcher, IngestConfig, IngestObserver, IngestRequest, LibraryReport,
+    NoNetwork, NoProgress, Outcome,
+};
 pub use migrate::{MigrateOptions, MigrationProgress, MigrationReport, copy_store, migrate};
 pub use phrases::{Phrases, phrases};
 #[cfg(feature = "qdrant")]

@@ -57,6 +57,7 @@ pub fn run(settings: &Settings, args: ServeArgs) -> anyhow::Result<ExitCode> {
         sources: KnowledgeSources {
             kb_dir: settings.kb_dir.clone(),
             documents_dir: settings.data_dir.join("documents"),
+            ingest: settings.ingest.clone(),
         },
     });
     let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;

@@ -16,4 +16,3 @@ pub use memory::{Asked, Memory, StoreError};
 pub use press::Press;
 pub use retry::with_retry;
 pub use texts::texts;
-

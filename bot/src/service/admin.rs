@@ -1,30 +1,30 @@
 //! The operator's routes: add a document, rebuild the indexes.
 
 use std::path::Path as FsPath;
+use std::sync::atomic::AtomicBool;
 
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Query, State};
 use axum::http::HeaderMap;
-use consulta_retrieval::SyncReport;
+use consulta_corpus::library::{Source, discover, read_document};
+use consulta_retrieval::{IngestRequest, LibraryReport, NoNetwork, NoProgress, detect_language};
 use serde::{Deserialize, Serialize};
 
 use super::auth::Caller;
 use super::error::ApiError;
 use super::{KnowledgeSources, Service};
 
-/// Extensions the knowledge-base loader reads.
-const DOCUMENT_EXTENSIONS: [&str; 3] = ["yaml", "yml", "md"];
+/// Extensions the library readers take (PDF, web pages, Word, text, Markdown, FAQ YAML and CSV).
+const DOCUMENT_EXTENSIONS: [&str; 10] = [
+    "pdf", "html", "htm", "docx", "txt", "md", "markdown", "yaml", "yml", "csv",
+];
 
-/// What a reindex did.
+/// What a reindex did: the same summary as `consulta ingest --json`.
 #[derive(Debug, Serialize)]
 pub struct ReindexResponse {
-    /// Passages read from the knowledge base and the added documents.
-    pub passages: usize,
-    /// Files that could not be read, with the reason; the rest was indexed.
-    pub errors: Vec<String>,
-    /// What changed in the indexes.
-    pub sync: SyncReport,
+    /// Documents read, skipped (with the reason), removed; passages embedded.
+    pub report: LibraryReport,
 }
 
 pub(super) async fn reindex(
@@ -35,38 +35,31 @@ pub(super) async fn reindex(
     Ok(Json(rebuild(&service).await?))
 }
 
-/// Syncs both indexes with the knowledge base and the added documents, one rebuild at a time.
+/// Brings both indexes up to date with the knowledge base and the added documents, one rebuild at a
+/// time. Documents are fingerprinted: only new or changed ones are read and embedded.
 async fn rebuild(service: &Service) -> Result<ReindexResponse, ApiError> {
     let _one_at_a_time = service.state.reindexing.lock().await;
     let engine = service.state.engine.clone();
     let sources = service.state.sources.clone();
     tokio::task::spawn_blocking(move || {
-        let (passages, errors) = load_sources(&sources);
-        let sync = engine
-            .sync(&passages, &|_, _| {})
+        let folders: Vec<Source> = [&sources.kb_dir, &sources.documents_dir]
+            .into_iter()
+            .filter(|dir| dir.exists())
+            .map(|dir| Source::from_path(dir, &[], &[]))
+            .collect();
+        let report = engine
+            .ingest_library(&IngestRequest {
+                sources: &folders,
+                config: &sources.ingest,
+                observer: &NoProgress,
+                fetcher: &NoNetwork,
+                cancel: &AtomicBool::new(false),
+            })
             .map_err(ApiError::internal)?;
-        Ok(ReindexResponse {
-            passages: passages.len(),
-            errors,
-            sync,
-        })
+        Ok(ReindexResponse { report })
     })
     .await
     .map_err(ApiError::internal)?
-}
-
-fn load_sources(sources: &KnowledgeSources) -> (Vec<consulta_corpus::Passage>, Vec<String>) {
-    let mut passages = Vec::new();
-    let mut errors = Vec::new();
-    for dir in [&sources.kb_dir, &sources.documents_dir] {
-        if !dir.exists() {
-            continue;
-        }
-        let loaded = consulta_corpus::load_dir(dir);
-        passages.extend(loaded.passages);
-        errors.extend(loaded.errors.iter().map(ToString::to_string));
-    }
-    (passages, errors)
 }
 
 /// `POST /v1/documents?name=...`: the body is the file.
@@ -98,12 +91,11 @@ pub(super) async fn add_document(
     if body.is_empty() {
         return Err(ApiError::bad_request("the document is empty"));
     }
-    let documents_dir = service.state.sources.documents_dir.clone();
+    let sources = service.state.sources.clone();
     let stored = name.clone();
-    let passages =
-        tokio::task::spawn_blocking(move || store_document(&documents_dir, &stored, &body))
-            .await
-            .map_err(ApiError::internal)??;
+    let passages = tokio::task::spawn_blocking(move || store_document(&sources, &stored, &body))
+        .await
+        .map_err(ApiError::internal)??;
     let reindex = rebuild(&service).await?;
     Ok(Json(DocumentResponse {
         document: name,
@@ -139,29 +131,35 @@ fn document_name(name: &str) -> Result<String, ApiError> {
     }
 }
 
-/// Parses the document in a scratch folder first, so a broken file never reaches the knowledge base.
-fn store_document(documents_dir: &FsPath, name: &str, body: &[u8]) -> Result<usize, ApiError> {
+/// Reads the document in a scratch folder first, with the readers and limits of the ingest, so a
+/// broken or empty file never reaches the documents folder.
+fn store_document(sources: &KnowledgeSources, name: &str, body: &[u8]) -> Result<usize, ApiError> {
+    let documents_dir = &sources.documents_dir;
     std::fs::create_dir_all(documents_dir).map_err(ApiError::internal)?;
     // Beside the documents folder, not in it: a reindex running meanwhile must not read the upload.
     let scratch = tempfile::Builder::new()
         .prefix(".upload-")
         .tempdir_in(documents_dir.parent().unwrap_or(documents_dir))
         .map_err(ApiError::internal)?;
-    let candidate = scratch.path().join(name);
-    std::fs::write(&candidate, body).map_err(ApiError::internal)?;
-    let loaded = consulta_corpus::load_dir(scratch.path());
-    if let Some(error) = loaded.errors.first() {
-        return Err(ApiError::bad_request(format!(
-            "the document cannot be read: {error}"
-        )));
-    }
-    if loaded.passages.is_empty() {
+    let candidate_path = scratch.path().join(name);
+    std::fs::write(&candidate_path, body).map_err(ApiError::internal)?;
+    let found = discover(&Source::Files(vec![candidate_path.clone()]))
+        .map_err(|e| ApiError::bad_request(format!("the document cannot be read: {e}")))?;
+    let candidate = found
+        .candidates
+        .first()
+        .ok_or_else(|| ApiError::bad_request("the document cannot be read"))?;
+    let parsed = read_document(candidate, body, &sources.ingest.limits(), &detect_language)
+        .map_err(|reason| {
+            ApiError::bad_request(format!("the document cannot be read: {reason}"))
+        })?;
+    if parsed.passages.is_empty() {
         return Err(ApiError::bad_request(
             "the document has no passages to index",
         ));
     }
-    std::fs::rename(&candidate, documents_dir.join(name)).map_err(ApiError::internal)?;
-    Ok(loaded.passages.len())
+    std::fs::rename(&candidate_path, documents_dir.join(name)).map_err(ApiError::internal)?;
+    Ok(parsed.passages.len())
 }
 
 #[cfg(test)]
@@ -172,6 +170,7 @@ mod tests {
     fn document_names_cannot_be_paths() {
         assert!(document_name("faq.es.yaml").is_ok());
         assert!(document_name("guía_2026.md").is_ok());
+        assert!(document_name("informe-2025.PDF").is_ok());
         for bad in [
             "../etc/passwd.md",
             "a/b.md",

@@ -55,6 +55,8 @@ pub struct KnowledgeSources {
     pub kb_dir: PathBuf,
     /// Documents added through `POST /v1/documents`, kept apart so the knowledge base stays as shipped.
     pub documents_dir: PathBuf,
+    /// The readers' limits and batching, as `consulta ingest` uses them.
+    pub ingest: consulta_retrieval::IngestConfig,
 }
 
 /// Everything a request handler may need, behind one `Arc`.

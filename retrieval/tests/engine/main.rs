@@ -4,4 +4,5 @@
 mod answers;
 mod common;
 mod consistency;
+mod library;
 mod sync;

@@ -1,0 +1,354 @@
+//! Small synthetic documents, made in code, for tests, fuzzing seeds and benchmarks: PDFs laid out
+//! in one or two columns, scans without text, password-protected PDFs, Word documents. Built with
+//! the same crates the readers use, so the fixtures need no tool outside this repository.
+
+use std::io::{Cursor, Write};
+
+use lopdf::content::{Content, Operation};
+use lopdf::{Dictionary, Document, Object, Stream, dictionary};
+
+/// Page size (A4, points) and margins of generated pages.
+const PAGE_WIDTH: f32 = 595.0;
+const PAGE_HEIGHT: f32 = 842.0;
+const MARGIN: f32 = 56.0;
+/// Body text size and line height.
+const BODY_SIZE: f32 = 10.0;
+const LEADING: f32 = 13.0;
+
+/// Something drawn on a generated page.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PdfItem {
+    /// A line of Helvetica at `(x, y)` (points from the bottom left) in `size` points.
+    Text {
+        x: f32,
+        y: f32,
+        size: f32,
+        text: String,
+    },
+    /// A grey image covering the page, as a scanner makes.
+    Image,
+}
+
+/// A page: what it shows, in content-stream order.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PdfPage {
+    pub items: Vec<PdfItem>,
+}
+
+impl PdfPage {
+    /// A page of one column: an optional heading, then the paragraphs wrapped at the margins.
+    pub fn single_column(heading: Option<&str>, paragraphs: &[&str]) -> PdfPage {
+        let mut page = PdfPage::default();
+        let mut y = PAGE_HEIGHT - MARGIN;
+        if let Some(heading) = heading {
+            page.text(MARGIN, y, 16.0, heading);
+            y -= 2.0 * LEADING;
+        }
+        for paragraph in paragraphs {
+            for line in wrap(paragraph, 95) {
+                page.text(MARGIN, y, BODY_SIZE, &line);
+                y -= LEADING;
+            }
+            y -= LEADING;
+        }
+        page
+    }
+
+    /// A page of two columns whose lines are written across the page, left line then right line,
+    /// as many layout programs emit them: read in stream order, the columns would interleave.
+    pub fn two_columns(left: &[&str], right: &[&str]) -> PdfPage {
+        let column = |paragraphs: &[&str]| -> Vec<Option<String>> {
+            let mut lines = Vec::new();
+            for paragraph in paragraphs {
+                lines.extend(wrap(paragraph, 45).into_iter().map(Some));
+                lines.push(None);
+            }
+            lines
+        };
+        let (left, right) = (column(left), column(right));
+        let mut page = PdfPage::default();
+        let right_x = PAGE_WIDTH / 2.0 + 14.0;
+        for row in 0..left.len().max(right.len()) {
+            let y = PAGE_HEIGHT - MARGIN - row as f32 * LEADING;
+            if let Some(Some(line)) = left.get(row) {
+                page.text(MARGIN, y, BODY_SIZE, line);
+            }
+            if let Some(Some(line)) = right.get(row) {
+                page.text(right_x, y, BODY_SIZE, line);
+            }
+        }
+        page
+    }
+
+    /// A scanned page: an image and no text layer.
+    pub fn scanned() -> PdfPage {
+        PdfPage {
+            items: vec![PdfItem::Image],
+        }
+    }
+
+    fn text(&mut self, x: f32, y: f32, size: f32, text: &str) {
+        self.items.push(PdfItem::Text {
+            x,
+            y,
+            size,
+            text: text.to_string(),
+        });
+    }
+}
+
+/// Breaks a paragraph into lines of at most `width` characters, at spaces.
+fn wrap(paragraph: &str, width: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for word in paragraph.split_whitespace() {
+        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    if !line.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
+/// WinAnsi bytes for Helvetica: the letters of Spanish and Portuguese are all in Latin-1.
+fn win_ansi(text: &str) -> Vec<u8> {
+    text.chars()
+        .map(|c| match c {
+            '\u{2013}' => 0x96,
+            '\u{2014}' => 0x97,
+            '\u{2019}' => 0x92,
+            '\u{201c}' => 0x93,
+            '\u{201d}' => 0x94,
+            c if (c as u32) < 256 => c as u8,
+            _ => b'?',
+        })
+        .collect()
+}
+
+/// A PDF of `pages`, with `title` in its information dictionary.
+pub fn pdf(title: Option<&str>, pages: &[PdfPage]) -> Vec<u8> {
+    build(title, pages, None)
+}
+
+/// A PDF whose text needs a password: it declares standard encryption with a user password, so no
+/// reader can open it without one.
+pub fn password_protected_pdf() -> Vec<u8> {
+    let encrypt = dictionary! {
+        "Filter" => "Standard",
+        "V" => 1,
+        "R" => 2,
+        "O" => Object::string_literal(vec![0x4fu8; 32]),
+        "U" => Object::string_literal(vec![0x21u8; 32]),
+        "P" => -44,
+    };
+    build(
+        Some("Confidential"),
+        &[PdfPage::single_column(None, &["Secret text."])],
+        Some(encrypt),
+    )
+}
+
+fn build(title: Option<&str>, pages: &[PdfPage], encrypt: Option<Dictionary>) -> Vec<u8> {
+    let mut document = Document::with_version("1.5");
+    let pages_id = document.new_object_id();
+    let font_id = document.add_object(dictionary! {
+        "Type" => "Font",
+        "Subtype" => "Type1",
+        "BaseFont" => "Helvetica",
+        "Encoding" => "WinAnsiEncoding",
+    });
+    let image_id = document.add_object(Stream::new(
+        dictionary! {
+            "Type" => "XObject",
+            "Subtype" => "Image",
+            "Width" => 8,
+            "Height" => 8,
+            "ColorSpace" => "DeviceGray",
+            "BitsPerComponent" => 8,
+        },
+        vec![0x80; 64],
+    ));
+    let resources_id = document.add_object(dictionary! {
+        "Font" => dictionary! { "F1" => font_id },
+        "XObject" => dictionary! { "Im1" => image_id },
+    });
+    let mut kids = Vec::new();
+    for page in pages {
+        let mut operations = Vec::new();
+        for item in &page.items {
+            match item {
+                PdfItem::Text { x, y, size, text } => operations.extend([
+                    Operation::new("BT", vec![]),
+                    Operation::new("Tf", vec!["F1".into(), (*size).into()]),
+                    Operation::new("Td", vec![(*x).into(), (*y).into()]),
+                    Operation::new("Tj", vec![Object::string_literal(win_ansi(text))]),
+                    Operation::new("ET", vec![]),
+                ]),
+                PdfItem::Image => operations.extend([
+                    Operation::new("q", vec![]),
+                    Operation::new(
+                        "cm",
+                        vec![
+                            PAGE_WIDTH.into(),
+                            0.into(),
+                            0.into(),
+                            PAGE_HEIGHT.into(),
+                            0.into(),
+                            0.into(),
+                        ],
+                    ),
+                    Operation::new("Do", vec!["Im1".into()]),
+                    Operation::new("Q", vec![]),
+                ]),
+            }
+        }
+        let content = Content { operations }
+            .encode()
+            .expect("generated content encodes");
+        let content_id = document.add_object(Stream::new(dictionary! {}, content));
+        let page_id = document.add_object(dictionary! {
+            "Type" => "Page",
+            "Parent" => pages_id,
+            "Contents" => content_id,
+        });
+        kids.push(page_id.into());
+    }
+    let count = kids.len() as i64;
+    document.objects.insert(
+        pages_id,
+        Object::Dictionary(dictionary! {
+            "Type" => "Pages",
+            "Kids" => kids,
+            "Count" => count,
+            "Resources" => resources_id,
+            "MediaBox" => vec![0.into(), 0.into(), PAGE_WIDTH.into(), PAGE_HEIGHT.into()],
+        }),
+    );
+    let catalog_id = document.add_object(dictionary! {
+        "Type" => "Catalog",
+        "Pages" => pages_id,
+    });
+    document.trailer.set("Root", catalog_id);
+    if let Some(title) = title {
+        let info_id = document.add_object(dictionary! {
+            "Title" => Object::string_literal(win_ansi(title)),
+        });
+        document.trailer.set("Info", info_id);
+    }
+    if let Some(encrypt) = encrypt {
+        let encrypt_id = document.add_object(encrypt);
+        document.trailer.set("Encrypt", encrypt_id);
+        document.trailer.set(
+            "ID",
+            vec![
+                Object::string_literal(vec![1u8; 16]),
+                Object::string_literal(vec![1u8; 16]),
+            ],
+        );
+    }
+    document.compress();
+    let mut bytes = Vec::new();
+    document
+        .save_to(&mut bytes)
+        .expect("writing to memory succeeds");
+    bytes
+}
+
+/// A paragraph of a generated Word document.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DocxParagraph {
+    /// `Some(level)` for a heading (styled `Heading1`...), `None` for body text.
+    pub heading: Option<usize>,
+    pub text: String,
+}
+
+impl DocxParagraph {
+    pub fn heading(level: usize, text: &str) -> DocxParagraph {
+        DocxParagraph {
+            heading: Some(level),
+            text: text.to_string(),
+        }
+    }
+
+    pub fn body(text: &str) -> DocxParagraph {
+        DocxParagraph {
+            heading: None,
+            text: text.to_string(),
+        }
+    }
+}
+
+/// A `.docx` with these paragraphs. Heading styles get Spanish ids (`Ttulo1`), as Word in Spanish
+/// writes them, with the language-neutral names (`heading 1`) the reader relies on.
+pub fn docx(title: Option<&str>, paragraphs: &[DocxParagraph]) -> Vec<u8> {
+    let escape = |text: &str| quick_xml::escape::escape(text).into_owned();
+    let mut body = String::new();
+    for paragraph in paragraphs {
+        body.push_str("<w:p>");
+        if let Some(level) = paragraph.heading {
+            body.push_str(&format!(
+                "<w:pPr><w:pStyle w:val=\"Ttulo{level}\"/></w:pPr>"
+            ));
+        }
+        // Split the text over two runs, as Word does at every formatting change.
+        let middle = paragraph
+            .text
+            .char_indices()
+            .nth(paragraph.text.chars().count() / 2)
+            .map_or(0, |(i, _)| i);
+        let (first, second) = paragraph.text.split_at(middle);
+        body.push_str(&format!(
+            "<w:r><w:t xml:space=\"preserve\">{}</w:t></w:r><w:r><w:t>{}</w:t></w:r></w:p>",
+            escape(first),
+            escape(second)
+        ));
+    }
+    let document = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\
+         <w:document xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\">\
+         <w:body>{body}<w:sectPr/></w:body></w:document>"
+    );
+    let mut styles = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\
+         <w:styles xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\">",
+    );
+    for level in 1..=3 {
+        styles.push_str(&format!(
+            "<w:style w:type=\"paragraph\" w:styleId=\"Ttulo{level}\"><w:name w:val=\"heading {level}\"/></w:style>"
+        ));
+    }
+    styles.push_str("</w:styles>");
+    let core = title.map(|title| {
+        format!(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\
+             <cp:coreProperties xmlns:cp=\"http://schemas.openxmlformats.org/package/2006/metadata/core-properties\" \
+             xmlns:dc=\"http://purl.org/dc/elements/1.1/\"><dc:title>{}</dc:title></cp:coreProperties>",
+            escape(title)
+        )
+    });
+    let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    let mut parts = vec![
+        (
+            "[Content_Types].xml",
+            String::from("<?xml version=\"1.0\"?><Types/>"),
+        ),
+        ("word/document.xml", document),
+        ("word/styles.xml", styles),
+    ];
+    if let Some(core) = core {
+        parts.push(("docProps/core.xml", core));
+    }
+    for (name, text) in parts {
+        zip.start_file(name, options).expect("zip entry starts");
+        zip.write_all(text.as_bytes()).expect("zip entry writes");
+    }
+    zip.finish().expect("zip finishes").into_inner()
+}

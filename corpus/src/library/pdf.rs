@@ -1,0 +1,619 @@
+//! PDF reports: the text layer, page by page, in reading order (two-column pages read column by
+//! column), with headings told apart by their size. Scans without a text layer are reported, not
+//! indexed empty.
+
+use std::collections::BTreeMap;
+
+use lopdf::content::Content;
+use lopdf::{Document, Encoding, LoadOptions, Object};
+
+use super::blocks::{Locator, Section};
+use super::read::Extracted;
+use super::{Limits, SkipReason};
+
+/// Page width when the page does not say (US Letter, in points).
+const DEFAULT_PAGE_WIDTH: f32 = 612.0;
+/// Average glyph advance as a share of the font size: without the font's widths, the end of a run
+/// of text is estimated from its length.
+const GLYPH_WIDTH: f32 = 0.5;
+/// A `TJ` adjustment moving right by more than this (in thousandths of the font size) is a space.
+const WORD_GAP: f32 = 200.0;
+/// A line this much larger than the body text is a heading.
+const HEADING_SCALE: f32 = 1.2;
+
+/// One shown string, where it sits on the page.
+#[derive(Debug, Clone)]
+struct Run {
+    x: f32,
+    y: f32,
+    /// Estimated end of the run along the baseline.
+    x_end: f32,
+    size: f32,
+    text: String,
+}
+
+/// A line of text: runs on one baseline.
+#[derive(Debug, Clone)]
+struct Line {
+    y: f32,
+    size: f32,
+    text: String,
+}
+
+/// What one page holds.
+struct Page {
+    number: u32,
+    /// Lines in reading order, each group (column or band) ended by a `None`.
+    lines: Vec<Option<Line>>,
+    has_images: bool,
+}
+
+pub(crate) fn extract(bytes: &[u8], limits: &Limits) -> Result<Extracted, SkipReason> {
+    let options = LoadOptions {
+        max_decompressed_size: Some(limits.max_inflated_bytes),
+        ..LoadOptions::default()
+    };
+    let document = Document::load_mem_with_options(bytes, options)
+        .map_err(|error| load_error(&error, bytes))?;
+    if document.trailer.has(b"Encrypt") && document.encryption_state.is_none() {
+        return Err(SkipReason::Encrypted);
+    }
+    let page_ids = document.get_pages();
+    if page_ids.is_empty() {
+        return Err(if has_eof_marker(bytes) {
+            SkipReason::Malformed {
+                detail: "the PDF has no pages".into(),
+            }
+        } else {
+            truncated()
+        });
+    }
+    let total = page_ids.len() as u32;
+    let mut pages = Vec::with_capacity(page_ids.len());
+    let mut failed = Vec::new();
+    for (number, id) in page_ids {
+        match read_page(&document, number, id, limits) {
+            Ok(page) => pages.push(page),
+            Err(error) => failed.push(format!("p. {number}: {error}")),
+        }
+    }
+    let with_text: Vec<&Page> = pages.iter().filter(|p| page_has_text(p)).collect();
+    if with_text.is_empty() {
+        if !failed.is_empty() {
+            return Err(SkipReason::Malformed {
+                detail: format!("no page could be read ({})", failed.join("; ")),
+            });
+        }
+        return Err(if pages.iter().any(|p| p.has_images) {
+            SkipReason::NoTextLayer { pages: total }
+        } else {
+            SkipReason::NoText
+        });
+    }
+    if unreadable(&pages) {
+        return Err(SkipReason::UnreadableText);
+    }
+    let mut warnings = Vec::new();
+    let blank: Vec<String> = pages
+        .iter()
+        .filter(|p| !page_has_text(p) && p.has_images)
+        .map(|p| p.number.to_string())
+        .collect();
+    if !blank.is_empty() {
+        warnings.push(format!(
+            "page(s) {} are images without text (scanned?); run OCR to index them",
+            blank.join(", ")
+        ));
+    }
+    if !failed.is_empty() {
+        warnings.push(format!("page(s) not read: {}", failed.join("; ")));
+    }
+    let body_size = body_size(&pages);
+    let (sections, first_heading) = sections(&pages, body_size);
+    Ok(Extracted {
+        title: info_title(&document).or(first_heading),
+        sections,
+        declared_lang: None,
+        pages: Some(total),
+        warnings,
+    })
+}
+
+fn truncated() -> SkipReason {
+    SkipReason::Truncated {
+        detail: "the PDF has no end-of-file marker".into(),
+    }
+}
+
+fn has_eof_marker(bytes: &[u8]) -> bool {
+    let tail = &bytes[bytes.len().saturating_sub(2048)..];
+    tail.windows(5).any(|w| w == b"%%EOF")
+}
+
+/// Names what kept the document from loading.
+fn load_error(error: &lopdf::Error, bytes: &[u8]) -> SkipReason {
+    match error {
+        lopdf::Error::Decryption(_) | lopdf::Error::InvalidPassword => SkipReason::Encrypted,
+        lopdf::Error::Unimplemented(what) if what.contains("encrypt") => SkipReason::Encrypted,
+        _ if !has_eof_marker(bytes) => truncated(),
+        other => SkipReason::Malformed {
+            detail: format!("the PDF cannot be parsed ({other})"),
+        },
+    }
+}
+
+fn page_has_text(page: &Page) -> bool {
+    page.lines
+        .iter()
+        .flatten()
+        .any(|l| l.text.chars().any(char::is_alphanumeric))
+}
+
+/// Fonts without a Unicode map decode to private-use and control characters: text like that would
+/// be indexed as noise.
+fn unreadable(pages: &[Page]) -> bool {
+    let (mut good, mut bad) = (0usize, 0usize);
+    for line in pages.iter().flat_map(|p| p.lines.iter().flatten()) {
+        for c in line.text.chars() {
+            if c.is_alphanumeric() || c.is_whitespace() || c.is_ascii_punctuation() {
+                good += 1;
+            } else if c.is_control() || c == '\u{fffd}' || ('\u{e000}'..='\u{f8ff}').contains(&c) {
+                bad += 1;
+            }
+        }
+    }
+    bad * 3 > good
+}
+
+/// The document information dictionary's title.
+fn info_title(document: &Document) -> Option<String> {
+    let info = document.trailer.get(b"Info").ok()?;
+    let info = match info {
+        Object::Reference(id) => document.get_dictionary(*id).ok()?,
+        Object::Dictionary(dictionary) => dictionary,
+        _ => return None,
+    };
+    let title = lopdf::decode_text_string(info.get(b"Title").ok()?).ok()?;
+    Some(title.trim().to_string()).filter(|t| !t.is_empty())
+}
+
+/// An affine matrix `[a b c d e f]`, as PDF writes them.
+#[derive(Debug, Clone, Copy)]
+struct Matrix([f32; 6]);
+
+impl Matrix {
+    const IDENTITY: Matrix = Matrix([1.0, 0.0, 0.0, 1.0, 0.0, 0.0]);
+
+    fn translate(x: f32, y: f32) -> Matrix {
+        Matrix([1.0, 0.0, 0.0, 1.0, x, y])
+    }
+
+    /// `self × other`: apply `self`, then `other`.
+    fn then(self, other: Matrix) -> Matrix {
+        let [a, b, c, d, e, f] = self.0;
+        let [a2, b2, c2, d2, e2, f2] = other.0;
+        Matrix([
+            a * a2 + b * c2,
+            a * b2 + b * d2,
+            c * a2 + d * c2,
+            c * b2 + d * d2,
+            e * a2 + f * c2 + e2,
+            e * b2 + f * d2 + f2,
+        ])
+    }
+
+    fn from_operands(operands: &[Object]) -> Option<Matrix> {
+        let values: Vec<f32> = operands.iter().filter_map(number).collect();
+        let array: [f32; 6] = values.try_into().ok()?;
+        array.iter().all(|v| v.is_finite()).then_some(Matrix(array))
+    }
+}
+
+fn number(object: &Object) -> Option<f32> {
+    object.as_float().ok().filter(|v| v.is_finite())
+}
+
+/// The text state while a content stream is interpreted.
+struct TextState<'a> {
+    ctm: Matrix,
+    saved: Vec<Matrix>,
+    text_matrix: Matrix,
+    line_matrix: Matrix,
+    leading: f32,
+    font_size: f32,
+    encoding: Option<&'a Encoding<'a>>,
+    runs: Vec<Run>,
+}
+
+impl TextState<'_> {
+    fn next_line(&mut self, tx: f32, ty: f32) {
+        self.line_matrix = Matrix::translate(tx, ty).then(self.line_matrix);
+        self.text_matrix = self.line_matrix;
+    }
+
+    /// Shows `pieces` (strings and `TJ` adjustments) at the current position and moves past them.
+    fn show(&mut self, pieces: &[Object]) {
+        let Some(encoding) = self.encoding else {
+            return;
+        };
+        let start = self.text_matrix.then(self.ctm);
+        let mut text = String::new();
+        let mut advance = 0.0;
+        for piece in pieces {
+            match piece {
+                Object::String(bytes, _) => {
+                    if let Ok(decoded) = encoding.bytes_to_string(bytes) {
+                        advance += decoded.chars().count() as f32 * GLYPH_WIDTH * self.font_size;
+                        text.push_str(&decoded);
+                    }
+                }
+                Object::Array(inner) => {
+                    self.show(inner);
+                    return;
+                }
+                other => {
+                    if let Some(adjustment) = number(other) {
+                        advance -= adjustment / 1000.0 * self.font_size;
+                        if adjustment < -WORD_GAP && !text.ends_with(' ') {
+                            text.push(' ');
+                        }
+                    }
+                }
+            }
+        }
+        self.text_matrix = Matrix::translate(advance, 0.0).then(self.text_matrix);
+        let [a, b, _, d, x, y] = start.0;
+        let size = (self.font_size * (b * b + d * d).sqrt()).abs();
+        let width = advance * (a * a + b * b).sqrt();
+        if text.trim().is_empty() || !size.is_finite() || size <= 0.0 {
+            return;
+        }
+        self.runs.push(Run {
+            x,
+            y,
+            x_end: x + width,
+            size,
+            text,
+        });
+    }
+}
+
+fn read_page(
+    document: &Document,
+    page_number: u32,
+    id: lopdf::ObjectId,
+    limits: &Limits,
+) -> Result<Page, lopdf::Error> {
+    let fonts = document.get_page_fonts(id).unwrap_or_default();
+    let encodings: BTreeMap<Vec<u8>, Encoding<'_>> = fonts
+        .into_iter()
+        .filter_map(|(name, font)| {
+            font.get_font_encoding_with_limit(document, limits.max_inflated_bytes)
+                .ok()
+                .map(|encoding| (name, encoding))
+        })
+        .collect();
+    let data = document.get_page_content_with_limit(id, limits.max_inflated_bytes)?;
+    let content = Content::decode(&data)?;
+    let mut state = TextState {
+        ctm: Matrix::IDENTITY,
+        saved: Vec::new(),
+        text_matrix: Matrix::IDENTITY,
+        line_matrix: Matrix::IDENTITY,
+        leading: 0.0,
+        font_size: 12.0,
+        encoding: None,
+        runs: Vec::new(),
+    };
+    let mut has_images = false;
+    for operation in &content.operations {
+        let operands = &operation.operands;
+        let at = |i: usize| operands.get(i).and_then(number).unwrap_or(0.0);
+        match operation.operator.as_str() {
+            "q" if state.saved.len() < 64 => state.saved.push(state.ctm),
+            "Q" => state.ctm = state.saved.pop().unwrap_or(Matrix::IDENTITY),
+            "cm" => {
+                if let Some(m) = Matrix::from_operands(operands) {
+                    state.ctm = m.then(state.ctm);
+                }
+            }
+            "BT" => {
+                state.text_matrix = Matrix::IDENTITY;
+                state.line_matrix = Matrix::IDENTITY;
+            }
+            "Tf" => {
+                state.encoding = operands
+                    .first()
+                    .and_then(|o| o.as_name().ok())
+                    .and_then(|name| encodings.get(name));
+                state.font_size = at(1);
+            }
+            "TL" => state.leading = at(0),
+            "Td" => state.next_line(at(0), at(1)),
+            "TD" => {
+                state.leading = -at(1);
+                state.next_line(at(0), at(1));
+            }
+            "Tm" => {
+                if let Some(m) = Matrix::from_operands(operands) {
+                    state.text_matrix = m;
+                    state.line_matrix = m;
+                }
+            }
+            "T*" => state.next_line(0.0, -state.leading),
+            "Tj" | "TJ" => state.show(operands),
+            "'" => {
+                state.next_line(0.0, -state.leading);
+                state.show(operands);
+            }
+            "\"" => {
+                state.next_line(0.0, -state.leading);
+                state.show(operands.get(2..).unwrap_or_default());
+            }
+            "Do" | "BI" => has_images = true,
+            _ => {}
+        }
+    }
+    let width = page_width(document, id);
+    Ok(Page {
+        number: page_number,
+        lines: reading_order(state.runs, width),
+        has_images,
+    })
+}
+
+fn page_width(document: &Document, id: lopdf::ObjectId) -> f32 {
+    let mut current = document.get_dictionary(id).ok();
+    for _ in 0..16 {
+        let Some(page) = current else { break };
+        if let Ok(Object::Array(media)) = page.get(b"MediaBox") {
+            let values: Vec<f32> = media.iter().filter_map(number).collect();
+            if let [x0, _, x1, _] = values[..] {
+                return (x1 - x0).abs().max(1.0);
+            }
+        }
+        current = page
+            .get(b"Parent")
+            .and_then(Object::as_reference)
+            .and_then(|parent| document.get_dictionary(parent))
+            .ok();
+    }
+    DEFAULT_PAGE_WIDTH
+}
+
+/// Puts a page's runs in reading order. A two-column page has a gutter near the middle that no
+/// run crosses; runs that do cross it (a title over both columns) cut the page into bands, and
+/// each band is read left column, then right column.
+fn reading_order(runs: Vec<Run>, width: f32) -> Vec<Option<Line>> {
+    let gutter = find_gutter(&runs, width);
+    let crosses = |run: &Run, g: f32| run.x < g - 2.0 && run.x_end > g + 0.05 * width;
+    let mut keyed: Vec<((usize, u8), Run)> = Vec::with_capacity(runs.len());
+    let spanning: Vec<f32> = match gutter {
+        Some(g) => runs.iter().filter(|r| crosses(r, g)).map(|r| r.y).collect(),
+        None => Vec::new(),
+    };
+    for run in runs {
+        let band = spanning.iter().filter(|y| **y > run.y + 0.5).count();
+        let column = match gutter {
+            None => 1,
+            Some(g) if crosses(&run, g) => 0,
+            Some(g) if run.x < g => 1,
+            Some(_) => 2,
+        };
+        keyed.push(((band, column), run));
+    }
+    keyed.sort_by(|(ka, a), (kb, b)| {
+        ka.cmp(kb)
+            .then(b.y.total_cmp(&a.y))
+            .then(a.x.total_cmp(&b.x))
+    });
+    let mut lines: Vec<Option<Line>> = Vec::new();
+    let mut group = None;
+    let mut current: Vec<Run> = Vec::new();
+    for (key, run) in keyed {
+        let same_line = current
+            .first()
+            .is_some_and(|first| (first.y - run.y).abs() < 0.5 * first.size.max(run.size));
+        if group != Some(key) || !same_line {
+            if let Some(line) = join_line(std::mem::take(&mut current)) {
+                lines.push(Some(line));
+            }
+            if group.is_some() && group != Some(key) {
+                lines.push(None);
+            }
+            group = Some(key);
+        }
+        current.push(run);
+    }
+    if let Some(line) = join_line(current) {
+        lines.push(Some(line));
+    }
+    lines
+}
+
+/// A gutter: an x near the middle that (almost) no run crosses, with text on both sides.
+fn find_gutter(runs: &[Run], width: f32) -> Option<f32> {
+    if runs.len() < 6 {
+        return None;
+    }
+    let mut best: Option<(usize, f32)> = None;
+    let (from, to) = ((width * 0.35) as i32, (width * 0.65) as i32);
+    for g in from..=to {
+        let g = g as f32;
+        let left = runs.iter().filter(|r| r.x_end <= g).count();
+        let right = runs.iter().filter(|r| r.x >= g).count();
+        if left < 3 || right < 3 {
+            continue;
+        }
+        let crossing = runs.iter().filter(|r| r.x < g && r.x_end > g).count();
+        if best.is_none_or(|(count, _)| crossing < count) {
+            best = Some((crossing, g));
+        }
+    }
+    let (crossing, g) = best?;
+    (crossing * 10 <= runs.len()).then_some(g)
+}
+
+fn join_line(mut runs: Vec<Run>) -> Option<Line> {
+    if runs.is_empty() {
+        return None;
+    }
+    runs.sort_by(|a, b| a.x.total_cmp(&b.x));
+    let mut text = String::new();
+    let mut end = f32::MIN;
+    let mut size: f32 = 0.0;
+    for run in &runs {
+        let gap = run.x - end;
+        if !text.is_empty()
+            && !text.ends_with(' ')
+            && !run.text.starts_with(' ')
+            && gap > 0.1 * run.size
+        {
+            text.push(' ');
+        }
+        text.push_str(&run.text);
+        end = run.x_end;
+        size = size.max(run.size);
+    }
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    (!text.is_empty()).then(|| Line {
+        y: runs[0].y,
+        size,
+        text,
+    })
+}
+
+/// The size most of the text is set in.
+fn body_size(pages: &[Page]) -> f32 {
+    let mut weights: BTreeMap<u32, usize> = BTreeMap::new();
+    for line in pages.iter().flat_map(|p| p.lines.iter().flatten()) {
+        *weights
+            .entry((line.size * 10.0).round() as u32)
+            .or_default() += line.text.len();
+    }
+    weights
+        .into_iter()
+        .max_by_key(|(_, weight)| *weight)
+        .map_or(12.0, |(size, _)| size as f32 / 10.0)
+}
+
+/// Pages into sections: a new section at each heading and each page, so every passage names its
+/// page. The heading carries over a page break.
+fn sections(pages: &[Page], body_size: f32) -> (Vec<Section>, Option<String>) {
+    let mut sections = Vec::new();
+    let mut heading = String::new();
+    let mut first_heading = None;
+    for page in pages {
+        let mut section = Section::new(&heading, Locator::Page(page.number));
+        let mut paragraph = String::new();
+        let mut previous: Option<&Line> = None;
+        let mut pending_heading = String::new();
+        for entry in &page.lines {
+            let Some(line) = entry else {
+                section.push_paragraph(&std::mem::take(&mut paragraph));
+                previous = None;
+                continue;
+            };
+            let is_heading =
+                line.size >= body_size * HEADING_SCALE && line.text.chars().count() <= 150;
+            if is_heading {
+                section.push_paragraph(&std::mem::take(&mut paragraph));
+                if !pending_heading.is_empty() {
+                    pending_heading.push(' ');
+                }
+                pending_heading.push_str(&line.text);
+                previous = Some(line);
+                continue;
+            }
+            if !pending_heading.is_empty() {
+                heading = std::mem::take(&mut pending_heading);
+                first_heading.get_or_insert_with(|| heading.clone());
+                sections.push(std::mem::replace(
+                    &mut section,
+                    Section::new(&heading, Locator::Page(page.number)),
+                ));
+            }
+            let new_paragraph = previous.is_none_or(|p| {
+                p.y - line.y > 1.6 * line.size.max(p.size) || p.y < line.y || p.size != line.size
+            });
+            if new_paragraph {
+                section.push_paragraph(&std::mem::take(&mut paragraph));
+            }
+            append_line(&mut paragraph, &line.text);
+            previous = Some(line);
+        }
+        section.push_paragraph(&paragraph);
+        if !pending_heading.is_empty() {
+            heading = pending_heading;
+            first_heading.get_or_insert_with(|| heading.clone());
+        }
+        sections.push(section);
+    }
+    (sections, first_heading)
+}
+
+/// Joins a line to its paragraph, mending words hyphenated at the line end.
+fn append_line(paragraph: &mut String, line: &str) {
+    if paragraph.is_empty() {
+        paragraph.push_str(line);
+        return;
+    }
+    let continues_word = paragraph.ends_with('-')
+        && !paragraph.ends_with(" -")
+        && line.chars().next().is_some_and(char::is_lowercase);
+    if continues_word {
+        paragraph.pop();
+    } else {
+        paragraph.push(' ');
+    }
+    paragraph.push_str(line);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(x: f32, y: f32, text: &str) -> Run {
+        Run {
+            x,
+            y,
+            x_end: x + text.len() as f32 * 5.0,
+            size: 10.0,
+            text: text.into(),
+        }
+    }
+
+    #[test]
+    fn two_columns_are_read_one_after_the_other() {
+        let mut runs = vec![run(
+            72.0,
+            750.0,
+            "A title across both of the columns of the page here",
+        )];
+        for i in 0..5 {
+            let y = 700.0 - i as f32 * 12.0;
+            runs.push(run(72.0, y, &format!("left{i}")));
+            runs.push(run(320.0, y, &format!("right{i}")));
+        }
+        let lines: Vec<String> = reading_order(runs, 612.0)
+            .into_iter()
+            .flatten()
+            .map(|l| l.text)
+            .collect();
+        assert_eq!(
+            lines[0],
+            "A title across both of the columns of the page here"
+        );
+        assert_eq!(&lines[1..6], ["left0", "left1", "left2", "left3", "left4"]);
+        assert_eq!(lines[6], "right0");
+    }
+
+    #[test]
+    fn hyphenated_words_are_mended() {
+        let mut paragraph = "la transfe-".to_string();
+        append_line(&mut paragraph, "rencia de ITMO");
+        assert_eq!(paragraph, "la transferencia de ITMO");
+        append_line(&mut paragraph, "Art. 6");
+        assert_eq!(paragraph, "la transferencia de ITMO Art. 6");
+    }
+}

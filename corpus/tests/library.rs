@@ -1,0 +1,290 @@
+//! The library readers on documents made here: PDFs (one and two columns, scanned, protected,
+//! truncated), Word, HTML with page furniture, CSV and text, and every kind of bad file.
+
+use std::path::Path;
+
+use consulta_corpus::library::fixtures::{
+    DocxParagraph, PdfPage, docx, password_protected_pdf, pdf,
+};
+use consulta_corpus::library::{
+    Candidate, Format, Limits, Parsed, SkipReason, Source, discover, read_document,
+};
+use consulta_corpus::{Lang, PassageKind};
+
+/// Enough language detection for these documents: a Spanish or English function word decides.
+/// (Retrieval's real detector is exercised by its own tests on the same fixtures.)
+fn detect(text: &str) -> Option<Lang> {
+    let words: Vec<String> = text.split_whitespace().map(str::to_lowercase).collect();
+    let count = |list: &[&str]| words.iter().filter(|w| list.contains(&w.as_str())).count();
+    let (es, en) = (
+        count(&["el", "la", "los", "de", "que"]),
+        count(&["the", "of", "and", "is"]),
+    );
+    match es.cmp(&en) {
+        std::cmp::Ordering::Greater => Some(Lang::Es),
+        std::cmp::Ordering::Less => Some(Lang::En),
+        std::cmp::Ordering::Equal => None,
+    }
+}
+
+/// Writes `bytes` as `name` in a fresh library and reads it back as a candidate.
+fn read(name: &str, bytes: &[u8]) -> Result<Parsed, SkipReason> {
+    read_with(name, bytes, &Limits::default())
+}
+
+fn read_with(name: &str, bytes: &[u8], limits: &Limits) -> Result<Parsed, SkipReason> {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join(name), bytes).unwrap();
+    let candidate = only_candidate(dir.path());
+    read_document(&candidate, bytes, limits, &detect)
+}
+
+fn only_candidate(root: &Path) -> Candidate {
+    let mut found = discover(&Source::folder(root)).unwrap().candidates;
+    assert_eq!(found.len(), 1, "{found:?}");
+    found.remove(0)
+}
+
+const LEFT: &str = "La autorización de los ITMO corresponde a la autoridad nacional designada, \
+                    que la comunica a la secretaría antes de la primera transferencia.";
+const RIGHT: &str = "El ajuste correspondiente se aplica en el informe bienal de transparencia \
+                     de la Parte que transfiere, y también de la que adquiere.";
+
+#[test]
+fn a_two_column_pdf_reads_column_by_column_and_cites_pages() {
+    let bytes = pdf(
+        Some("Informe de autorizaciones 2024"),
+        &[
+            PdfPage::single_column(
+                Some("Resumen"),
+                &["El informe resume las autorizaciones de la región."],
+            ),
+            PdfPage::two_columns(&[LEFT], &[RIGHT]),
+        ],
+    );
+    let parsed = read("informe.pdf", &bytes).unwrap();
+    assert_eq!(parsed.format, Format::Pdf);
+    assert_eq!(parsed.pages, Some(2));
+    assert_eq!(parsed.title, "Informe de autorizaciones 2024");
+    let page_two: Vec<&str> = parsed
+        .passages
+        .iter()
+        .filter(|p| p.section.ends_with("p. 2"))
+        .map(|p| p.text.as_str())
+        .collect();
+    assert_eq!(page_two.len(), 1, "{:?}", parsed.passages);
+    let expected = format!("{LEFT}\n\n{RIGHT}");
+    assert_eq!(page_two[0], expected);
+    let first = &parsed.passages[0];
+    assert_eq!(first.section, "Resumen, p. 1");
+    assert_eq!(first.origin, "informe.pdf#page=1");
+    assert_eq!(first.kind, PassageKind::Document);
+    assert_eq!(first.doc_id, "doc:informe.pdf");
+}
+
+#[test]
+fn scanned_pdfs_are_reported_as_scans() {
+    let bytes = pdf(None, &[PdfPage::scanned(), PdfPage::scanned()]);
+    let reason = read("escaneo.pdf", &bytes).unwrap_err();
+    assert_eq!(reason, SkipReason::NoTextLayer { pages: 2 });
+    assert!(reason.is_scan());
+    assert!(reason.to_string().contains("OCR"));
+}
+
+#[test]
+fn a_partly_scanned_pdf_is_indexed_with_a_warning() {
+    let bytes = pdf(
+        None,
+        &[PdfPage::single_column(None, &[LEFT]), PdfPage::scanned()],
+    );
+    let parsed = read("mixto.pdf", &bytes).unwrap();
+    assert_eq!(parsed.passages.len(), 1);
+    assert!(
+        parsed.warnings[0].contains("page(s) 2"),
+        "{:?}",
+        parsed.warnings
+    );
+}
+
+#[test]
+fn broken_pdfs_are_skipped_with_their_reason() {
+    assert_eq!(
+        read("secreto.pdf", &password_protected_pdf()).unwrap_err(),
+        SkipReason::Encrypted
+    );
+    let whole = pdf(None, &[PdfPage::single_column(None, &[LEFT])]);
+    let cut = &whole[..whole.len() / 2];
+    let reason = read("cortado.pdf", cut).unwrap_err();
+    assert!(
+        matches!(
+            reason,
+            SkipReason::Truncated { .. } | SkipReason::Malformed { .. }
+        ),
+        "{reason:?}"
+    );
+    let reason = read(
+        "basura.pdf",
+        b"%PDF-1.7\n1 0 obj << /Type /Catalog >> garbage",
+    )
+    .unwrap_err();
+    assert!(
+        matches!(
+            reason,
+            SkipReason::Truncated { .. } | SkipReason::Malformed { .. }
+        ),
+        "{reason:?}"
+    );
+}
+
+#[test]
+fn bad_files_of_every_kind_are_explained() {
+    assert_eq!(read("vacio.pdf", b"").unwrap_err(), SkipReason::Empty);
+    let limits = Limits {
+        max_file_bytes: 100,
+        ..Limits::default()
+    };
+    let big = vec![b'a'; 101];
+    assert_eq!(
+        read_with("grande.txt", &big, &limits).unwrap_err(),
+        SkipReason::TooLarge {
+            size: 101,
+            limit: 100
+        }
+    );
+    assert!(matches!(
+        read("foto.pdf", b"\x89PNG\r\n\x1a\n....").unwrap_err(),
+        SkipReason::WrongExtension { .. }
+    ));
+    assert_eq!(
+        read("latin1.txt", b"Autorizaci\xf3n de los ITMO").unwrap_err(),
+        SkipReason::NotUtf8 { valid_up_to: 10 }
+    );
+    assert!(matches!(
+        read("tabla.xlsx", b"PK\x03\x04").unwrap_err(),
+        SkipReason::UnknownFormat { .. }
+    ));
+}
+
+#[test]
+fn a_web_page_saved_with_the_wrong_extension_is_read_as_html() {
+    let parsed = read(
+        "pagina.pdf",
+        b"<!DOCTYPE html><html><body><main><p>La autoridad nacional designada autoriza los ITMO.</p></main></body></html>",
+    )
+    .unwrap();
+    assert_eq!(parsed.format, Format::Html);
+    assert!(
+        parsed.warnings[0].contains("named .pdf"),
+        "{:?}",
+        parsed.warnings
+    );
+}
+
+#[test]
+fn html_keeps_main_content_with_anchors() {
+    let page = r#"<html lang="es"><head><title>Guía</title><script>track()</script></head><body>
+        <nav><a href="/">Inicio</a> <a href="/faq">Preguntas</a></nav>
+        <div id="cookie-notice">Este sitio usa cookies de la casa.</div>
+        <main><h1>Guía de la autorización</h1><p>Texto introductorio de la guía.</p>
+        <h2 id="carta">La carta</h2><p>La carta de autorización indica el uso de los ITMO.</p></main>
+        <footer>Contacto y aviso legal de la casa</footer></body></html>"#;
+    let parsed = read("guia.html", page.as_bytes()).unwrap();
+    assert_eq!(parsed.title, "Guía");
+    let all: Vec<&str> = parsed.passages.iter().map(|p| p.text.as_str()).collect();
+    assert_eq!(
+        all,
+        [
+            "Texto introductorio de la guía.",
+            "La carta de autorización indica el uso de los ITMO."
+        ]
+    );
+    let carta = &parsed.passages[1];
+    assert_eq!(carta.section, "Guía de la autorización > La carta");
+    assert_eq!(carta.origin, "guia.html#carta");
+    assert_eq!(carta.lang, Lang::Es);
+}
+
+#[test]
+fn word_documents_keep_headings_and_title() {
+    let bytes = docx(
+        Some("Nota sobre el artículo 6.2"),
+        &[
+            DocxParagraph::heading(1, "Introducción"),
+            DocxParagraph::body("El artículo 6.2 regula los enfoques cooperativos & sus ITMO."),
+            DocxParagraph::heading(2, "Autorización"),
+            DocxParagraph::body("La autorización es de la Parte que transfiere."),
+        ],
+    );
+    let parsed = read("nota.docx", &bytes).unwrap();
+    assert_eq!(parsed.format, Format::Docx);
+    assert_eq!(parsed.title, "Nota sobre el artículo 6.2");
+    assert_eq!(parsed.passages.len(), 2);
+    assert_eq!(
+        parsed.passages[0].text,
+        "El artículo 6.2 regula los enfoques cooperativos & sus ITMO."
+    );
+    assert_eq!(parsed.passages[1].section, "Introducción > Autorización");
+    let truncated = read("rota.docx", &bytes[..bytes.len() - 30]).unwrap_err();
+    assert!(
+        matches!(truncated, SkipReason::Truncated { .. }),
+        "{truncated:?}"
+    );
+}
+
+#[test]
+fn sidecar_metadata_reaches_every_passage() {
+    let dir = tempfile::tempdir().unwrap();
+    let bytes = pdf(None, &[PdfPage::single_column(None, &[LEFT])]);
+    std::fs::write(dir.path().join("r.pdf"), &bytes).unwrap();
+    std::fs::write(
+        dir.path().join("r.pdf.meta.yaml"),
+        "title: Registro de autorizaciones\nsource: Ministerio del Ambiente\nsource_url: https://example.org/r.pdf\nvalid_as_of: 2024-06-30\ntags: [6.2]\ncountries: [CL]\n",
+    )
+    .unwrap();
+    let candidate = only_candidate(dir.path());
+    let parsed = read_document(&candidate, &bytes, &Limits::default(), &detect).unwrap();
+    let passage = &parsed.passages[0];
+    assert_eq!(passage.title, "Registro de autorizaciones");
+    assert_eq!(passage.source, "Ministerio del Ambiente");
+    assert_eq!(
+        passage.source_url.as_deref(),
+        Some("https://example.org/r.pdf#page=1")
+    );
+    assert_eq!(passage.valid_as_of.as_deref(), Some("2024-06-30"));
+    assert_eq!(passage.tags, ["6.2"]);
+    assert_eq!(passage.countries, ["CL"]);
+}
+
+#[test]
+fn csv_and_text_are_read() {
+    let csv = "question,answer,lang\nWhat is the OMGE?,The overall mitigation in global emissions is the cancellation of the share.,en\n";
+    let parsed = read("faq.csv", csv.as_bytes()).unwrap();
+    assert_eq!(parsed.format, Format::FaqCsv);
+    assert_eq!(parsed.passages[0].kind, PassageKind::Faq);
+    assert_eq!(parsed.passages[0].title, "What is the OMGE?");
+    let parsed = read("nota.txt", "Nota\n\nEl registro de la Parte.\n".as_bytes()).unwrap();
+    assert_eq!(parsed.passages[0].lang, Lang::Es);
+}
+
+#[test]
+fn the_bundled_knowledge_base_reads_the_same_through_the_library() {
+    let kb = Path::new(env!("CARGO_MANIFEST_DIR")).join("kb");
+    let loaded = consulta_corpus::load_dir(&kb);
+    let mut expected: Vec<String> = loaded.passages.iter().map(|p| p.id.clone()).collect();
+    let mut read_ids = Vec::new();
+    for candidate in discover(&Source::folder(&kb)).unwrap().candidates {
+        let consulta_corpus::library::Location::File(path) = &candidate.location else {
+            panic!("a URL in the bundled knowledge base");
+        };
+        let bytes = std::fs::read(path).unwrap();
+        let parsed = read_document(&candidate, &bytes, &Limits::default(), &detect)
+            .unwrap_or_else(|reason| panic!("{}: {reason}", candidate.origin));
+        read_ids.extend(parsed.passages.into_iter().map(|p| p.id));
+    }
+    expected.sort();
+    read_ids.sort();
+    assert_eq!(
+        read_ids, expected,
+        "passage ids must survive the switch to the library reader"
+    );
+}
