@@ -38,6 +38,13 @@ pub enum Rating {
     Down,
 }
 
+impl Rating {
+    /// The rating a 👍 (`true`) or 👎 (`false`) button stands for.
+    pub fn from_thumb(up: bool) -> Rating {
+        if up { Rating::Up } else { Rating::Down }
+    }
+}
+
 /// A question as a front-end reports it, right after Consulta answered (or declined to).
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewQuestion {

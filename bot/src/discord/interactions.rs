@@ -294,19 +294,17 @@ async fn on_press(ctx: &Context, press: &ComponentInteraction) -> Handled {
             response.create(ctx, form).await
         }
         Press::Rate { question, up } => {
-            let rating = if up { Rating::Up } else { Rating::Down };
             let result = ctx
                 .assistant
-                .rate_answer(who.identity(), question, rating)
+                .rate_answer(who.identity(), question, Rating::from_thumb(up))
                 .await;
             let text = outcome(result, t.thanks.to_string());
             response.say(ctx, &escape(&text), true).await
         }
         Press::RateTicket { ticket, up } => {
-            let rating = if up { Rating::Up } else { Rating::Down };
             let result = ctx
                 .assistant
-                .rate_ticket(who.identity(), ticket, rating)
+                .rate_ticket(who.identity(), ticket, Rating::from_thumb(up))
                 .await;
             let text = outcome(result, t.thanks.to_string());
             response.say(ctx, &escape(&text), true).await

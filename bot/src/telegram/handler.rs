@@ -411,14 +411,14 @@ async fn on_callback(ctx: &Context, query: &CallbackQuery) -> Handled {
         Press::Rate { question, up } => {
             let rated = ctx
                 .assistant
-                .rate_answer(identity(from), question, rating(up))
+                .rate_answer(identity(from), question, Rating::from_thumb(up))
                 .await;
             notice = Some(outcome(rated, t.thanks.to_string()));
         }
         Press::RateTicket { ticket, up } => {
             let rated = ctx
                 .assistant
-                .rate_ticket(identity(from), ticket, rating(up))
+                .rate_ticket(identity(from), ticket, Rating::from_thumb(up))
                 .await;
             notice = Some(outcome(rated, t.thanks.to_string()));
         }
@@ -462,11 +462,6 @@ async fn on_callback(ctx: &Context, query: &CallbackQuery) -> Handled {
     }
     answer.await?;
     Ok(())
-}
-
-/// 👍 or 👎.
-fn rating(up: bool) -> Rating {
-    if up { Rating::Up } else { Rating::Down }
 }
 
 /// The notice for a button's action: `done` when it worked, the reason (as an alert) when not.
