@@ -7,7 +7,7 @@
 //! guarantees (order per chat, retries, dead letters) because, to it, the relay is just a front-end
 //! whose sends take a little longer.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -108,7 +108,7 @@ struct RelayInner {
     platform: Platform,
     next_job: AtomicU64,
     /// Deliveries not collected yet, oldest first.
-    queue: Mutex<Vec<Waiting>>,
+    queue: Mutex<VecDeque<Waiting>>,
     /// Deliveries collected, waiting for their outcome.
     in_flight: Mutex<HashMap<u64, oneshot::Sender<RelayOutcome>>>,
     queued: Notify,
@@ -122,7 +122,7 @@ impl Relay {
             inner: Arc::new(RelayInner {
                 platform,
                 next_job: AtomicU64::new(1),
-                queue: Mutex::new(Vec::new()),
+                queue: Mutex::new(VecDeque::new()),
                 in_flight: Mutex::new(HashMap::new()),
                 queued: Notify::new(),
                 last_poll: Mutex::new(None),
@@ -162,7 +162,7 @@ impl Relay {
             .queue
             .lock()
             .unwrap_or_else(|p| p.into_inner())
-            .push(Waiting { job, reply });
+            .push_back(Waiting { job, reply });
         self.inner.queued.notify_waiters();
         match tokio::time::timeout(DELIVERY_TIMEOUT, outcome).await {
             Ok(Ok(RelayOutcome::Sent(id))) => Ok(id),
@@ -198,8 +198,7 @@ impl Relay {
 
     fn take(&self) -> Option<RelayJob> {
         let mut queue = self.inner.queue.lock().unwrap_or_else(|p| p.into_inner());
-        while !queue.is_empty() {
-            let waiting = queue.remove(0);
+        while let Some(waiting) = queue.pop_front() {
             if waiting.reply.is_closed() {
                 continue;
             }
