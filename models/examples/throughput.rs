@@ -1,7 +1,7 @@
 //! Measures load time and embedding throughput on ~300-token passages.
 //!
 //! ```text
-//! cargo run --release -p consulta-models --example throughput -- [f32|quantized] [BATCH] [PASSAGES]
+//! cargo run --release -p consulta-models --example throughput -- [BATCH_TOKENS] [THREADS] [PASSAGES]
 //! ```
 //! Reports wall time and CPU time (user + system, all threads, from /proc/self/stat), so the
 //! number is comparable across machines with different core counts: passages per CPU-second.
@@ -9,9 +9,7 @@
 use std::path::Path;
 use std::time::Instant;
 
-use consulta_models::{
-    E5Embedder, Embedder, LoadOptions, MatMul, ModelError, Role, default_model_dir,
-};
+use consulta_models::{E5Embedder, Embedder, LoadOptions, ModelError, Role, default_model_dir};
 
 /// A paragraph of ~100 tokens in each corpus language; three make a ~300-token passage.
 const PARAGRAPHS: [&str; 3] = [
@@ -48,11 +46,15 @@ fn cpu_seconds() -> f64 {
 
 fn main() -> Result<(), ModelError> {
     let mut args = std::env::args().skip(1);
-    let matmul = match args.next().as_deref() {
-        Some("quantized") => MatMul::Quantized,
-        _ => MatMul::F32,
-    };
-    let batch_size = args.next().and_then(|a| a.parse().ok()).unwrap_or(16);
+    let defaults = LoadOptions::default();
+    let batch_tokens = args
+        .next()
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(defaults.batch_tokens);
+    let threads = args
+        .next()
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(defaults.threads);
     let count = args.next().and_then(|a| a.parse().ok()).unwrap_or(32);
     let dir = default_model_dir();
 
@@ -68,7 +70,10 @@ fn main() -> Result<(), ModelError> {
     }
 
     let (wall, cpu) = (Instant::now(), cpu_seconds());
-    let options = LoadOptions { batch_size, matmul };
+    let options = LoadOptions {
+        batch_tokens,
+        threads,
+    };
     let embedder = E5Embedder::load_with(&dir, options)?;
     println!(
         "load {}: {:.2?} wall, {:.2} CPU-s",
@@ -95,12 +100,12 @@ fn main() -> Result<(), ModelError> {
         .map(Vec::len)
         .sum();
     println!(
-        "{count} passages, {:.0} tokens on average, batch size {batch_size}",
+        "{count} passages, {:.0} tokens on average, {batch_tokens} tokens per pass, {threads} threads",
         tokens as f64 / count as f64
     );
 
     // One warm-up pass so allocation and thread-pool start-up are not measured.
-    embedder.embed(&texts[..batch_size.min(count)], Role::Passage)?;
+    embedder.embed(&texts[..threads.min(count)], Role::Passage)?;
     let (wall, cpu) = (Instant::now(), cpu_seconds());
     let vectors = embedder.embed(&texts, Role::Passage)?;
     let (wall, cpu) = (wall.elapsed().as_secs_f64(), cpu_seconds() - cpu);

@@ -14,17 +14,12 @@
 //! read, never a panic or a silent garbage tensor.
 
 use std::collections::HashMap;
-use std::sync::Arc;
 
-use candle_core::quantized::{GgmlDType, QMatMul, QTensor, ggml_file::qtensor_from_ggml};
-use candle_core::{Device, Tensor};
+use crate::kernels;
+use crate::q4::{Q4_BLOCK, Q4_BLOCK_BYTES, Q4Matrix};
 
 const MAGIC: &[u8; 4] = b"E5S1";
 const VERSION: u32 = 1;
-/// Q4_0 packs 32 weights per block; the header's block size must agree.
-const Q4_BLOCK: usize = 32;
-/// Bytes per Q4_0 block: an f16 scale and 16 bytes of nibbles.
-const Q4_BLOCK_BYTES: usize = 18;
 
 /// The model hyper-parameters from the header.
 #[derive(Debug, Clone, PartialEq)]
@@ -203,58 +198,36 @@ impl<'a> E5s1<'a> {
 
     /// The tensor `name` as f32, checked to hold `shape`; Q4_0 blocks are dequantised exactly as
     /// the reference did (`(nibble - 8) * scale`).
-    pub(crate) fn dense(&self, name: &str, shape: &[usize]) -> Result<Tensor, String> {
+    pub(crate) fn floats(&self, name: &str, shape: &[usize]) -> Result<Vec<f32>, String> {
         let entry = self.entry(name, shape)?;
-        let tensor = match entry.storage {
-            Storage::F32 => {
-                let values = entry
-                    .bytes
-                    .chunks_exact(4)
-                    .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
-                    .collect::<Vec<_>>();
-                Tensor::from_vec(values, shape, &Device::Cpu)
+        Ok(match entry.storage {
+            Storage::F32 => entry
+                .bytes
+                .chunks_exact(4)
+                .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+                .collect(),
+            Storage::Q4_0 => {
+                let mut values = vec![0.0; entry.elements];
+                kernels::dequantize(entry.bytes, &mut values);
+                values
             }
-            Storage::Q4_0 => self
-                .quantized_entry(name, entry, shape)?
-                .dequantize(&Device::Cpu),
-        };
-        tensor.map_err(|err| format!("tensor {name} cannot be loaded: {err}"))
+        })
     }
 
-    /// The weight matrix `name` ready to multiply by: with `keep_quantized`, Q4_0 blocks stay
-    /// 4-bit (candle's quantized matmul, 7x less memory); otherwise the f32 values of [`dense`].
-    ///
-    /// [`dense`]: Self::dense
-    pub(crate) fn matrix(
+    /// The Q4_0 matrix `name` of `rows × width` values, kept 4-bit.
+    pub(crate) fn q4_matrix(
         &self,
         name: &str,
-        shape: &[usize],
-        keep_quantized: bool,
-    ) -> Result<QMatMul, String> {
-        let entry = self.entry(name, shape)?;
-        if keep_quantized && entry.storage == Storage::Q4_0 {
-            let blocks = self.quantized_entry(name, entry, shape)?;
-            Ok(QMatMul::QTensor(Arc::new(blocks)))
-        } else {
-            self.dense(name, shape).map(QMatMul::Tensor)
+        rows: usize,
+        width: usize,
+    ) -> Result<Q4Matrix, String> {
+        let entry = self.entry(name, &[rows, width])?;
+        if entry.storage != Storage::Q4_0 {
+            return Err(format!(
+                "tensor {name} is stored as f32; this build reads E5S1 weights as Q4_0 blocks"
+            ));
         }
-    }
-
-    fn quantized_entry(
-        &self,
-        name: &str,
-        entry: &Entry<'_>,
-        shape: &[usize],
-    ) -> Result<QTensor, String> {
-        // candle reinterprets the bytes as blocks holding an f16, so they must be 2-aligned; the
-        // file is read into a heap buffer (16-aligned) and the installed file's offsets are
-        // multiples of 32, so only a damaged directory can trip this.
-        let align = std::mem::align_of::<candle_core::quantized::k_quants::BlockQ4_0>();
-        if entry.bytes.as_ptr().align_offset(align) != 0 {
-            return Err(format!("tensor {name} starts at a misaligned offset"));
-        }
-        qtensor_from_ggml(GgmlDType::Q4_0, entry.bytes, shape.to_vec(), &Device::Cpu)
-            .map_err(|err| format!("tensor {name} cannot be loaded: {err}"))
+        Ok(Q4Matrix::new(entry.bytes.to_vec(), width))
     }
 
     fn entry(&self, name: &str, shape: &[usize]) -> Result<&Entry<'a>, String> {
@@ -373,8 +346,8 @@ mod tests {
         let file = E5s1::parse(&bytes).expect("well-formed file");
         assert_eq!(file.header.hidden, 32);
         assert_eq!(file.header.pad_id, 1);
-        let tensor = file.dense("emb.ln.w", &[32]).expect("tensor present");
-        assert_eq!(tensor.to_vec1::<f32>().expect("f32")[31], 31.0);
+        let tensor = file.floats("emb.ln.w", &[32]).expect("tensor present");
+        assert_eq!(tensor[31], 31.0);
     }
 
     #[test]
@@ -390,9 +363,9 @@ mod tests {
     fn shape_mismatch_is_reported() {
         let bytes = tiny_file();
         let file = E5s1::parse(&bytes).expect("well-formed file");
-        let err = file.dense("emb.ln.w", &[64]).expect_err("wrong shape");
+        let err = file.floats("emb.ln.w", &[64]).expect_err("wrong shape");
         assert!(err.contains("emb.ln.w"), "{err}");
-        let err = file.dense("emb.ln.b", &[32]).expect_err("absent tensor");
+        let err = file.floats("emb.ln.b", &[32]).expect_err("absent tensor");
         assert!(err.contains("missing"), "{err}");
     }
 }

@@ -23,18 +23,21 @@ mod embedder;
 mod encoder;
 mod error;
 mod huggingface;
+mod kernels;
 mod location;
 mod manifest;
 mod options;
 mod pooling;
+mod q4;
 mod role;
 mod tokenize;
+mod unigram;
 
 pub use e5::E5Embedder;
 pub use embedder::Embedder;
 pub use error::{FIX_COMMAND, ModelError};
 pub use location::default_model_dir;
-pub use options::{LoadOptions, MatMul};
+pub use options::LoadOptions;
 pub use role::Role;
 
 /// Width of multilingual-e5-small vectors: what vector stores must be created with.

@@ -1,35 +1,23 @@
-//! Knobs for loading a model: how to trade memory and speed against exactness.
+//! Knobs for loading a model: how much work one forward pass takes, and on how many cores.
 
-/// How the encoder's linear layers multiply by E5S1's 4-bit weights.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum MatMul {
-    /// Dequantise the Q4_0 weights to f32 once at load time and multiply in f32. This is what the
-    /// reference embeddings were computed with, so vectors match them to ~1e-7.
-    #[default]
-    F32,
-    /// Keep the weights in Q4_0 and use candle's quantized matmul (activations are rounded to
-    /// 8 bits on the fly). Faster and smaller, but vectors drift from the reference by ~1e-2;
-    /// never mix vectors from both settings in one index.
-    Quantized,
-}
-
-/// How to load and run an embedding model.
+/// How to run an embedding model.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct LoadOptions {
-    /// How many texts are encoded per forward pass. Texts are sorted by length first, so a batch
-    /// holds texts of similar length and little compute is wasted on padding; larger batches
-    /// amortise per-pass overhead but hold more activations in memory.
-    pub batch_size: usize,
-    /// How linear layers use the E5S1 weights; ignored for Hugging Face checkpoints, which are
-    /// already f32.
-    pub matmul: MatMul,
+    /// The most tokens one forward pass holds (a single longer text still gets its own pass).
+    /// Texts are sorted by length and packed into passes up to this budget: larger passes
+    /// amortise per-pass overhead, but activations grow with it (about 15 KB per token).
+    pub batch_tokens: usize,
+    /// How many cores embedding may use. Several passes run side by side, one per core, which
+    /// wastes nothing on synchronisation; a lone pass (one question) splits its matrix products
+    /// across the cores instead.
+    pub threads: usize,
 }
 
 impl Default for LoadOptions {
     fn default() -> Self {
         Self {
-            batch_size: 16,
-            matmul: MatMul::F32,
+            batch_tokens: 2048,
+            threads: std::thread::available_parallelism().map_or(1, usize::from),
         }
     }
 }

@@ -86,11 +86,11 @@ fn batched_and_one_by_one_give_the_same_vectors() {
 
 #[test]
 fn small_batches_keep_input_order() {
-    // Batch size 3 splits the 12 fixture texts (sorted by length) into several forward passes;
-    // every vector must still land at its text's position.
+    // A 40-token budget splits the 12 fixture texts (sorted by length) into several forward
+    // passes run on two threads; every vector must still land at its text's position.
     let options = LoadOptions {
-        batch_size: 3,
-        ..LoadOptions::default()
+        batch_tokens: 40,
+        threads: 2,
     };
     let embedder = E5Embedder::load_with(&model_dir(), options).expect("model installed");
     assert_matches_fixture(&embed_fixture(&embedder));
