@@ -44,7 +44,8 @@ eval: models build
 	$(CONSULTA) --data-dir $(DATA_DIR) ingest corpus/kb
 	$(CONSULTA) --data-dir $(DATA_DIR) eval
 
-## Latency, cold start, memory and ingest throughput (numbers for the README).
+## Latency, cold start, memory, ingest, and embedding against PyTorch when BENCH_PYTHON names a Python
+## with sentence-transformers (evals/pytorch/README.md). Numbers for the README.
 bench: models
 	$(CARGO) build --release --workspace --bin consulta --bin consulta-bench --bin consulta-library-bench
 	$(CARGO_TARGET_DIR)/release/consulta-bench --consulta $(CONSULTA)

@@ -4,7 +4,7 @@ Reads a JSON request on stdin, {"model_dir": DIR, "texts": [...], "batch_size": 
 the directory `deploy/fetch-models.sh` fills (E5S1 weights + tokenizer.json). The Q4_0 weights are
 dequantised to f32 into a temporary Hugging Face BERT directory, so PyTorch runs exactly the
 weights candle runs. Prints one JSON line: wall and CPU seconds for the timed pass, the thread
-count, versions, and the first vector (so the Rust side can check both engines agree).
+count, versions and the vectors (so the Rust side can check both engines agree).
 
 Never a dependency of the product or of `make test`; see evals/pytorch/README.md for setup.
 """
@@ -19,7 +19,8 @@ import time
 import numpy as np
 import torch
 from safetensors.numpy import save_file
-from sentence_transformers import SentenceTransformer, models
+from sentence_transformers import SentenceTransformer
+from sentence_transformers.sentence_transformer import modules as models
 
 
 def read_e5s1(path):
@@ -112,18 +113,19 @@ def main():
     with tempfile.TemporaryDirectory() as scratch:
         write_bert_dir(request["model_dir"], scratch)
         transformer = models.Transformer(scratch, max_seq_length=512)
-        pooling = models.Pooling(transformer.get_word_embedding_dimension(), "mean")
+        pooling = models.Pooling(transformer.get_embedding_dimension(), "mean")
         model = SentenceTransformer(modules=[transformer, pooling, models.Normalize()],
                                     device="cpu")
-    model.encode(texts[:batch_size], batch_size=batch_size)
+    model.encode(texts[:batch_size], batch_size=batch_size, show_progress_bar=False)
     wall, cpu = time.perf_counter(), time.process_time()
-    vectors = model.encode(texts, batch_size=batch_size, convert_to_numpy=True)
+    vectors = model.encode(texts, batch_size=batch_size, convert_to_numpy=True,
+                           show_progress_bar=False)
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
     import sentence_transformers
     print(json.dumps({
         "wall_seconds": wall, "cpu_seconds": cpu, "threads": torch.get_num_threads(),
         "torch": torch.__version__, "sentence_transformers": sentence_transformers.__version__,
-        "first_vector": vectors[0].tolist(), "count": len(vectors),
+        "vectors": vectors.tolist(),
     }))
 
 

@@ -16,4 +16,5 @@ pub mod measure;
 pub mod metrics;
 pub mod report;
 pub mod run;
+pub mod served;
 pub mod thresholds;

@@ -11,6 +11,7 @@ use serde::Serialize;
 use crate::analysis::Analyzers;
 use crate::bm25::Bm25Index;
 use crate::catalog::{Catalog, EmbedderInfo};
+use crate::question_cache::QuestionCache;
 use crate::{RetrievalConfig, RetrievalError, VectorStore, VectorStoreKind};
 
 /// File name of the passage manifest inside the data dir.
@@ -44,7 +45,12 @@ pub(crate) struct Inner {
     glossary: RwLock<Option<Arc<Glossary>>>,
     /// Serialises writers; readers do not take it.
     writing: Mutex<()>,
+    /// Vectors of recent questions (1.5 KB each), so a repeated question skips the model.
+    pub(crate) questions: QuestionCache,
 }
+
+/// How many question vectors [`Inner::questions`] keeps: about 1.5 MB.
+const QUESTION_CACHE_ENTRIES: usize = 1024;
 
 /// What the index holds, for `consulta stats` and health checks.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -193,6 +199,7 @@ impl Engine {
                 catalog: RwLock::new(Arc::new(catalog)),
                 glossary: RwLock::new(None),
                 writing: Mutex::new(()),
+                questions: QuestionCache::new(QUESTION_CACHE_ENTRIES),
             }),
         };
         let report = engine.inner.reconcile()?;

@@ -99,6 +99,7 @@ mod phrases;
 mod qdrant_retry;
 #[cfg(feature = "qdrant")]
 mod qdrant_store;
+mod question_cache;
 mod requests;
 mod retrieve;
 mod sentences;

@@ -2,6 +2,7 @@
 //! ranking preferences (asker's language, curated answers).
 
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use consulta_corpus::{Lang, Passage, PassageKind};
 use consulta_models::Role;
@@ -169,13 +170,21 @@ impl Inner {
         filter: &SearchFilter,
         limit: usize,
     ) -> Result<Vec<(String, f32)>, RetrievalError> {
-        let mut embedded = self.embedder.embed(&[text], Role::Query)?;
-        let Some(vector) = embedded.pop() else {
-            return Err(RetrievalError::BadEmbedding {
-                name: self.embedder.name().to_string(),
-                got: "no vector".into(),
-                expected: "one vector for the question".into(),
-            });
+        let vector = match self.questions.get(text) {
+            Some(vector) => vector,
+            None => {
+                let mut embedded = self.embedder.embed(&[text], Role::Query)?;
+                let Some(vector) = embedded.pop() else {
+                    return Err(RetrievalError::BadEmbedding {
+                        name: self.embedder.name().to_string(),
+                        got: "no vector".into(),
+                        expected: "one vector for the question".into(),
+                    });
+                };
+                let vector: Arc<[f32]> = vector.into();
+                self.questions.insert(text, vector.clone());
+                vector
+            }
         };
         Ok(self
             .vectors

@@ -8,14 +8,14 @@
 //! beforehand with `consulta --data-dir DIR ingest`), and reports its peak memory too. Prints numbers;
 //! exits non-zero when any request failed.
 
-use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
-use std::process::{Child, Command, ExitCode, Stdio};
+use std::process::ExitCode;
 use std::time::Duration;
 
 use anyhow::{Context, bail};
 use consulta_evals::load::{LoadPlan, drive};
 use consulta_evals::measure::{ms, process_status_kib};
+use consulta_evals::served::Served;
 
 struct Args {
     url: Option<String>,
@@ -51,34 +51,6 @@ fn parse_args() -> anyhow::Result<Args> {
     Ok(args)
 }
 
-/// `consulta serve` started by the bench, killed when dropped.
-struct Served(Child);
-
-impl Drop for Served {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn start(consulta: &PathBuf, data_dir: &PathBuf) -> anyhow::Result<(Served, String)> {
-    let mut child = Command::new(consulta)
-        .arg("--data-dir")
-        .arg(data_dir)
-        .args(["serve", "--listen", "127.0.0.1:0"])
-        .stdout(Stdio::piped())
-        .spawn()
-        .with_context(|| format!("cannot start {}", consulta.display()))?;
-    let stdout = child.stdout.take().context("no stdout")?;
-    let served = Served(child);
-    for line in BufReader::new(stdout).lines() {
-        if let Some(url) = line?.strip_prefix("consulta: listening on ") {
-            return Ok((served, url.to_string()));
-        }
-    }
-    bail!("consulta serve exited before listening")
-}
-
 fn main() -> anyhow::Result<ExitCode> {
     let args = parse_args()?;
     let (served, url) = match (&args.url, &args.consulta) {
@@ -88,7 +60,8 @@ fn main() -> anyhow::Result<ExitCode> {
                 .data_dir
                 .as_ref()
                 .context("--consulta needs --data-dir")?;
-            let (served, url) = start(consulta, data_dir)?;
+            let served = Served::start(consulta, data_dir)?;
+            let url = served.url.clone();
             (Some(served), url)
         }
         (None, None) => bail!("give --url of a running service, or --consulta and --data-dir"),
@@ -123,7 +96,7 @@ fn main() -> anyhow::Result<ExitCode> {
     );
     println!("| errors | {} |", report.errors);
     if let Some(served) = &served {
-        let peak = process_status_kib(served.0.id(), "VmHWM")?;
+        let peak = process_status_kib(served.pid(), "VmHWM")?;
         println!("| server peak RSS | {} MiB |", peak / 1024);
     }
     for error in &report.first_errors {

@@ -21,10 +21,11 @@ pub fn model() -> Arc<dyn Embedder> {
         .clone()
 }
 
-/// Wraps the real model and counts the passages it embeds (queries are not counted).
+/// Wraps the real model and counts the passages and the questions it embeds.
 pub struct CountingEmbedder {
     inner: Arc<dyn Embedder>,
     passages: AtomicUsize,
+    questions: AtomicUsize,
     name: String,
 }
 
@@ -39,6 +40,7 @@ impl CountingEmbedder {
         Arc::new(CountingEmbedder {
             inner: model(),
             passages: AtomicUsize::new(0),
+            questions: AtomicUsize::new(0),
             name: name.to_string(),
         })
     }
@@ -46,6 +48,11 @@ impl CountingEmbedder {
     /// Passages embedded so far; resets the count.
     pub fn take(&self) -> usize {
         self.passages.swap(0, Ordering::SeqCst)
+    }
+
+    /// Questions embedded so far; resets the count.
+    pub fn take_questions(&self) -> usize {
+        self.questions.swap(0, Ordering::SeqCst)
     }
 }
 
@@ -55,9 +62,10 @@ impl Embedder for CountingEmbedder {
     }
 
     fn embed(&self, texts: &[&str], role: Role) -> Result<Vec<Vec<f32>>, ModelError> {
-        if role == Role::Passage {
-            self.passages.fetch_add(texts.len(), Ordering::SeqCst);
-        }
+        match role {
+            Role::Passage => self.passages.fetch_add(texts.len(), Ordering::SeqCst),
+            Role::Query => self.questions.fetch_add(texts.len(), Ordering::SeqCst),
+        };
         self.inner.embed(texts, role)
     }
 

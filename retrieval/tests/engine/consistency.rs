@@ -329,3 +329,19 @@ fn deleted_index_directories_are_rebuilt_and_a_new_model_re_embeds() {
     );
     assert_eq!(engine.stats().embedder, "multilingual-e5-small (retrained)");
 }
+
+#[test]
+fn a_repeated_question_is_embedded_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let counter = CountingEmbedder::new();
+    let engine = Engine::open(dir.path(), counter.clone(), RetrievalConfig::default()).unwrap();
+    engine.sync(&knowledge_base(), &|_, _| {}).unwrap();
+    counter.take_questions();
+    let options = consulta_retrieval::AskOptions::default();
+    let first = engine.ask("¿Qué es un ITMO?", &options).unwrap();
+    let again = engine.ask("¿Qué es un ITMO?", &options).unwrap();
+    assert_eq!(counter.take_questions(), 1, "the second ask reuses the vector");
+    assert_eq!(first.citations, again.citations);
+    engine.ask("¿Qué es un ajuste correspondiente?", &options).unwrap();
+    assert_eq!(counter.take_questions(), 1, "a new question is embedded");
+}
