@@ -340,8 +340,14 @@ fn a_repeated_question_is_embedded_once() {
     let options = consulta_retrieval::AskOptions::default();
     let first = engine.ask("¿Qué es un ITMO?", &options).unwrap();
     let again = engine.ask("¿Qué es un ITMO?", &options).unwrap();
-    assert_eq!(counter.take_questions(), 1, "the second ask reuses the vector");
+    assert_eq!(
+        counter.take_questions(),
+        1,
+        "the second ask reuses the vector"
+    );
     assert_eq!(first.citations, again.citations);
-    engine.ask("¿Qué es un ajuste correspondiente?", &options).unwrap();
+    engine
+        .ask("¿Qué es un ajuste correspondiente?", &options)
+        .unwrap();
     assert_eq!(counter.take_questions(), 1, "a new question is embedded");
 }
