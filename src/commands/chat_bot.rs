@@ -26,6 +26,17 @@ pub(crate) trait ChatBot {
     fn run(&self, shutdown: impl Future<Output = ()> + Send + 'static) -> impl Future<Output = ()>;
 }
 
+/// Runs `bot`, when there is one, until `shutdown`: `consulta serve` runs each bot it has a token
+/// for beside the HTTP service.
+pub(crate) async fn run_if_configured(
+    bot: Option<&impl ChatBot>,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) {
+    if let Some(bot) = bot {
+        bot.run(shutdown).await;
+    }
+}
+
 impl ChatBot for TelegramBot {
     fn frontend(&self) -> Arc<dyn FrontEnd> {
         TelegramBot::frontend(self)

@@ -11,6 +11,7 @@ use consulta_bot::discord::DiscordBot;
 use consulta_bot::service::{KnowledgeSources, Metrics, Service, ServiceParts, WebInbox};
 use consulta_bot::telegram::TelegramBot;
 
+use super::chat_bot::run_if_configured;
 use super::shutdown::Shutdown;
 use crate::cli::ServeArgs;
 use crate::config::Settings;
@@ -93,21 +94,11 @@ pub fn run(settings: &Settings, args: ServeArgs) -> anyhow::Result<ExitCode> {
         // Scripts and tests read this line to find the port when listening on port 0.
         println!("consulta: listening on http://{address}");
         std::io::stdout().flush()?;
-        let telegram_bot = async {
-            if let Some(bot) = &telegram {
-                bot.run(shutdown.signalled()).await;
-            }
-        };
-        let discord_bot = async {
-            if let Some(bot) = &discord {
-                bot.run(shutdown.signalled()).await;
-            }
-        };
         let (_, served, (), (), (), ()) = tokio::join!(
             shutdown.on_signal(),
             http,
-            telegram_bot,
-            discord_bot,
+            run_if_configured(telegram.as_ref(), shutdown.signalled()),
+            run_if_configured(discord.as_ref(), shutdown.signalled()),
             worker.run(shutdown.signalled()),
             tick(desk.clone(), shutdown.signalled())
         );
