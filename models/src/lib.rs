@@ -2,8 +2,10 @@
 //!
 //! Consulta answers questions in Spanish, Portuguese and English over documents in the same
 //! languages, so retrieval needs one vector space shared by all three: the default model is
-//! multilingual-e5-small (384 dimensions). It runs on the CPU with candle, from files installed by
-//! `deploy/fetch-models.sh`; nothing is downloaded at run time.
+//! multilingual-e5-small (384 dimensions). It runs on the CPU, from files installed by
+//! `deploy/fetch-models.sh`; nothing is downloaded at run time. The default E5S1 weights run on an
+//! encoder of Consulta's own (f32 kernels over `gemm`, weights kept 4-bit, no padding), other
+//! BERT-style checkpoints on candle.
 //!
 //! Callers code against the [`Embedder`] trait (shared as `Arc<dyn Embedder>`), and build one with
 //! [`E5Embedder::load`] on [`default_model_dir`]:

@@ -65,6 +65,7 @@ fn ids_equal_the_crate_tokenizer_everywhere() {
             "ﬁ ﬀ ² ½ Ⅻ ｆｕｌｌｗｉｄｔｈ",
             "\u{fffd}\u{200b}\u{feff}zero width",
             "Ñandú pingüino ação coração über",
+            "hieroglyphs 𓀀𓀁𓀂 and cuneiform 𒀀𒀁 outside the vocabulary",
         ]
         .map(str::to_owned),
     );
