@@ -80,6 +80,17 @@ enum ModelEntry {
     Other,
 }
 
+/// Evaluates `$body` with `$tokenizer` bound to whichever pipeline `$pipeline` holds: both are a
+/// `TokenizerImpl`, differing only in the model type, so every call is the same on both.
+macro_rules! on_pipeline {
+    ($pipeline:expr, $tokenizer:ident => $body:expr) => {
+        match $pipeline {
+            Pipeline::Unigram($tokenizer) => $body,
+            Pipeline::Crate($tokenizer) => $body,
+        }
+    };
+}
+
 impl TextTokenizer {
     /// Parses `tokenizer.json`. A Unigram model without byte fallback (XLM-R, e5) gets the
     /// compact vocabulary; anything else is read by the crate as it is.
@@ -163,10 +174,7 @@ impl TextTokenizer {
 
     /// Number of distinct token ids, added tokens included: every id is below it.
     pub(crate) fn vocab_size(&self) -> usize {
-        match &self.inner {
-            Pipeline::Unigram(tokenizer) => tokenizer.get_vocab_size(true),
-            Pipeline::Crate(tokenizer) => tokenizer.get_vocab_size(true),
-        }
+        on_pipeline!(&self.inner, tokenizer => tokenizer.get_vocab_size(true))
     }
 
     /// The token ids of each text, after prepending the role's prefix.
@@ -178,11 +186,9 @@ impl TextTokenizer {
             .iter()
             .map(|text| format!("{}{text}", role.prefix()).trim().to_owned())
             .collect::<Vec<_>>();
-        let encodings = match &self.inner {
-            Pipeline::Unigram(tokenizer) => tokenizer.encode_batch_fast(prefixed, true),
-            Pipeline::Crate(tokenizer) => tokenizer.encode_batch_fast(prefixed, true),
-        }
-        .map_err(|err| ModelError::Tokenize(err.to_string()))?;
+        let encodings =
+            on_pipeline!(&self.inner, tokenizer => tokenizer.encode_batch_fast(prefixed, true))
+                .map_err(|err| ModelError::Tokenize(err.to_string()))?;
         Ok(encodings
             .into_iter()
             .map(|encoding| encoding.get_ids().to_vec())
