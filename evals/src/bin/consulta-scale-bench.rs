@@ -1,7 +1,7 @@
 //! How the embedded vector store grows: loads synthetic 384-d passages (10k, 100k and 1M by
 //! default) and reports, at each size, build time (upserts + HNSW), disk, memory, reopening time
 //! and search latency (p50/p99, with and without a payload filter) with recall against an exact
-//! scan. The numbers behind the sizing table of `deploy/README.md`.
+//! scan (with and without the filter). The numbers behind the sizing table of `deploy/README.md`.
 //!
 //! ```text
 //! consulta-scale-bench [--sizes 10000,100000,1000000] [--queries 1000] [--dir DIR]
@@ -69,9 +69,9 @@ fn run_all(parent: &Path, sizes: &[usize], queries: usize) -> anyhow::Result<()>
     let me = std::env::current_exe()?;
     println!(
         "| passages | build (upsert + HNSW) | disk | peak RSS building | reopen | RSS serving | \
-         search p50 / p99 | filtered p50 / p99 | recall@10 |"
+         search p50 / p99 | filtered p50 / p99 | recall@10 | filtered recall@10 |"
     );
-    println!("|---|---|---|---|---|---|---|---|---|");
+    println!("|---|---|---|---|---|---|---|---|---|---|");
     for &size in sizes {
         let work = tempfile::tempdir_in(parent)?;
         let built = child(&me, &["--build", &size.to_string()], work.path(), queries)?;
@@ -157,9 +157,11 @@ fn search(dir: &Path, size: usize, queries: usize) -> anyhow::Result<()> {
     let serving_rss = status_kib("VmRSS")? * 1024;
     plain.sort();
     filtered.sort();
-    let recall = recall_at_10(&store, size, &query_vectors[..RECALL_QUERIES])?;
+    let sample = &query_vectors[..RECALL_QUERIES];
+    let recall = recall_at_10(&store, size, sample, &SearchFilter::default(), |_| true)?;
+    let filtered_recall = recall_at_10(&store, size, sample, &only_es, |i| lang(i) == Lang::Es)?;
     print!(
-        "{:.2} s | {} | {:.2} / {:.2} ms | {:.2} / {:.2} ms | {recall:.3}",
+        "{:.2} s | {} | {:.2} / {:.2} ms | {:.2} / {:.2} ms | {recall:.3} | {filtered_recall:.3}",
         reopen.as_secs_f64(),
         mib(serving_rss),
         ms(percentile(&plain, 0.50)),
@@ -170,12 +172,19 @@ fn search(dir: &Path, size: usize, queries: usize) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Share of the exact top 10 (by a scan of every regenerated vector) that the store returns.
-fn recall_at_10(store: &EdgeStore, size: usize, queries: &[Vec<f32>]) -> anyhow::Result<f64> {
+/// Share of the exact top 10 among the passages `filter` admits (`admitted` says which, by number;
+/// found by a scan of every regenerated vector) that the store returns.
+fn recall_at_10(
+    store: &EdgeStore,
+    size: usize,
+    queries: &[Vec<f32>],
+    filter: &SearchFilter,
+    admitted: impl Fn(usize) -> bool,
+) -> anyhow::Result<f64> {
     // Min-heaps (by score) of the best ten so far, per query.
     let mut best: Vec<BinaryHeap<std::cmp::Reverse<(Score, usize)>>> =
         vec![BinaryHeap::new(); queries.len()];
-    for i in 0..size {
+    for i in (0..size).filter(|&i| admitted(i)) {
         let vector = vector(i);
         for (q, heap) in queries.iter().zip(best.iter_mut()) {
             let score = Score(dot(q, &vector));
@@ -189,7 +198,7 @@ fn recall_at_10(store: &EdgeStore, size: usize, queries: &[Vec<f32>]) -> anyhow:
     }
     let mut found = 0;
     for (q, heap) in queries.iter().zip(best) {
-        let hits = store.search(q, 10, &SearchFilter::default())?;
+        let hits = store.search(q, 10, filter)?;
         found += heap
             .into_iter()
             .filter(|exact| hits.iter().any(|h| h.passage_id == passage_id(exact.0.1)))
@@ -226,14 +235,18 @@ fn passage_id(i: usize) -> String {
     format!("{:016x}", i as u64 + 1)
 }
 
+/// Passage `i`'s language: a third each.
+fn lang(i: usize) -> Lang {
+    [Lang::Es, Lang::Pt, Lang::En][i % 3]
+}
+
 fn point(i: usize) -> VectorPoint {
-    const LANGS: [Lang; 3] = [Lang::Es, Lang::Pt, Lang::En];
     VectorPoint {
         vector: vector(i),
         payload: PointPayload {
             passage_id: passage_id(i),
             doc_id: format!("guide:doc-{}", i / 8),
-            lang: LANGS[i % 3],
+            lang: lang(i),
             kind: if i.is_multiple_of(5) {
                 PassageKind::Faq
             } else {
