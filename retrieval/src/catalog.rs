@@ -65,14 +65,33 @@ impl Catalog {
                 });
             }
         };
+        Catalog::decode(
+            &bytes,
+            path,
+            "it is only ever replaced atomically, so this is disk damage or a manual edit: \
+             restore it from a backup, or move the data directory away and ingest again \
+             (curated answers live only in this file)",
+        )
+        .map(Some)
+    }
+
+    /// Reads a manifest received from a primary (`GET /v1/catalog`); `path` is where it will be
+    /// kept, for messages.
+    pub(crate) fn parse(bytes: &[u8], path: &Path) -> Result<Catalog, RetrievalError> {
+        Catalog::decode(
+            bytes,
+            path,
+            "the primary sent a manifest this replica cannot read; it keeps answering from the \
+             one it has",
+        )
+    }
+
+    /// Reads manifest bytes; `advice` says what to do when they are unreadable.
+    fn decode(bytes: &[u8], path: &Path, advice: &str) -> Result<Catalog, RetrievalError> {
         let file: ManifestFile =
-            serde_json::from_slice(&bytes).map_err(|e| RetrievalError::Manifest {
+            serde_json::from_slice(bytes).map_err(|e| RetrievalError::Manifest {
                 path: path.to_path_buf(),
-                message: format!(
-                    "unreadable ({e}); it is only ever replaced atomically, so this is disk \
-                     damage or a manual edit: restore it from a backup, or move the data \
-                     directory away and ingest again (curated answers live only in this file)"
-                ),
+                message: format!("unreadable ({e}); {advice}"),
             })?;
         if file.format != FORMAT {
             return Err(RetrievalError::Manifest {
@@ -89,10 +108,10 @@ impl Catalog {
             .into_iter()
             .map(|entry| (entry.passage.id.clone(), entry))
             .collect();
-        Ok(Some(Catalog {
+        Ok(Catalog {
             embedder: file.embedder,
             entries,
-        }))
+        })
     }
 
     /// Writes the manifest to `path` atomically: a crash leaves either the old file or the new

@@ -38,6 +38,8 @@ pub(crate) struct Inner {
     pub(crate) analyzers: Analyzers,
     pub(crate) bm25: Bm25Index,
     pub(crate) vectors: Box<dyn VectorStore>,
+    /// Whether this engine writes `vectors` or only searches a store a primary writes.
+    pub(crate) role: StoreRole,
     pub(crate) manifest_path: PathBuf,
     /// The committed passages. Replaced as a whole after each write, so a reader holding one
     /// snapshot never sees half of a sync.
@@ -47,6 +49,17 @@ pub(crate) struct Inner {
     writing: Mutex<()>,
     /// Vectors of recent questions (1.5 KB each), so a repeated question skips the model.
     pub(crate) questions: QuestionCache,
+}
+
+/// Who writes an engine's vector store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum StoreRole {
+    /// The engine owns the store: it writes it and reconciles it with its own manifest.
+    Owner,
+    /// A replica's engine ([`Engine::open_replica`]): the store is a collection shared with a
+    /// primary, which alone writes it. Reconciling it with this engine's manifest would delete
+    /// what the primary wrote since, so this engine never writes it.
+    Replica,
 }
 
 /// How many question vectors [`Inner::questions`] keeps: about 1.5 MB.
@@ -81,7 +94,7 @@ impl std::fmt::Debug for Engine {
     }
 }
 
-fn embedder_info(embedder: &dyn Embedder) -> EmbedderInfo {
+pub(crate) fn embedder_info(embedder: &dyn Embedder) -> EmbedderInfo {
     EmbedderInfo {
         name: embedder.name().to_string(),
         dimension: embedder.dimension(),
@@ -138,7 +151,7 @@ impl Engine {
             })?;
         }
         let store = crate::stores::open_edge(&vectors_dir, info.dimension)?;
-        Engine::assemble(data_dir, store, embedder, config, catalog)
+        Engine::assemble(data_dir, store, embedder, config, catalog, StoreRole::Owner)
     }
 
     /// Opens the engine with another vector store (e.g. a Qdrant server), keeping the BM25 index
@@ -168,15 +181,16 @@ impl Engine {
                 ),
             });
         }
-        Engine::assemble(data_dir, store, embedder, config, catalog)
+        Engine::assemble(data_dir, store, embedder, config, catalog, StoreRole::Owner)
     }
 
-    fn assemble(
+    pub(crate) fn assemble(
         data_dir: &Path,
         store: Box<dyn VectorStore>,
         embedder: Arc<dyn Embedder>,
         config: RetrievalConfig,
         catalog: Option<Catalog>,
+        role: StoreRole,
     ) -> Result<Engine, RetrievalError> {
         let info = embedder_info(embedder.as_ref());
         let manifest_path = data_dir.join(MANIFEST_FILE);
@@ -195,6 +209,7 @@ impl Engine {
                 analyzers,
                 bm25,
                 vectors: store,
+                role,
                 manifest_path,
                 catalog: RwLock::new(Arc::new(catalog)),
                 glossary: RwLock::new(None),
@@ -289,15 +304,24 @@ impl Inner {
             .clone()
     }
 
-    /// Taken by every writer for its whole duration.
-    pub(crate) fn write_guard(&self) -> MutexGuard<'_, ()> {
+    /// Taken by every writer for its whole duration. A replica's engine is refused: its passages
+    /// come from the primary ([`Engine::follow`]).
+    pub(crate) fn write_guard(&self) -> Result<MutexGuard<'_, ()>, RetrievalError> {
+        if self.role == StoreRole::Replica {
+            return Err(RetrievalError::Replica);
+        }
+        Ok(self.lock_writers())
+    }
+
+    /// Serialises this writer with the others, whatever the role.
+    pub(crate) fn lock_writers(&self) -> MutexGuard<'_, ()> {
         self.writing
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
 
-fn create_dir(dir: &Path) -> Result<(), RetrievalError> {
+pub(crate) fn create_dir(dir: &Path) -> Result<(), RetrievalError> {
     std::fs::create_dir_all(dir).map_err(|source| RetrievalError::Io {
         path: dir.to_path_buf(),
         source,

@@ -90,6 +90,13 @@ pub enum RetrievalError {
         message: String,
     },
 
+    /// A replica was asked to change the passages; only its primary writes them.
+    #[error(
+        "this engine is a replica: it answers from the primary's passages and cannot change \
+         them; ingest, reindex and approve answers on the primary, which the replica follows"
+    )]
+    Replica,
+
     /// A plain file-system operation failed.
     #[error("{}: {source}", .path.display())]
     Io {

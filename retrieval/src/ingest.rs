@@ -9,7 +9,7 @@ use consulta_models::Role;
 use serde::Serialize;
 
 use crate::catalog::{Catalog, Entry, content_hash};
-use crate::engine::Inner;
+use crate::engine::{Inner, StoreRole};
 use crate::vector_store::{PointPayload, VectorPoint};
 use crate::{Engine, RetrievalError};
 
@@ -35,8 +35,8 @@ pub struct SyncReport {
 /// What a reconciliation repaired: (passages removed from, passages restored to) each index.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub(crate) struct ReconcileReport {
-    full_text_removed: usize,
-    full_text_restored: usize,
+    pub(crate) full_text_removed: usize,
+    pub(crate) full_text_restored: usize,
     vectors_removed: usize,
     vectors_restored: usize,
 }
@@ -75,7 +75,7 @@ impl Engine {
         progress: &dyn Fn(usize, usize),
     ) -> Result<SyncReport, RetrievalError> {
         let started = Instant::now();
-        let _writing = self.inner.write_guard();
+        let _writing = self.inner.write_guard()?;
         let catalog = self.inner.catalog();
         let mut seen = HashSet::new();
         let mut report = SyncReport::default();
@@ -144,7 +144,7 @@ impl Engine {
                 ),
             });
         }
-        let _writing = self.inner.write_guard();
+        let _writing = self.inner.write_guard()?;
         let catalog = self.inner.catalog();
         let changes = Changes {
             upsert: vec![passage],
@@ -158,7 +158,7 @@ impl Engine {
     /// Removes passages (of any kind) from both indexes. Fails without removing anything when one
     /// of the ids is not indexed.
     pub fn remove(&self, passage_ids: &[String]) -> Result<(), RetrievalError> {
-        let _writing = self.inner.write_guard();
+        let _writing = self.inner.write_guard()?;
         let catalog = self.inner.catalog();
         let unknown: Vec<String> = passage_ids
             .iter()
@@ -312,12 +312,19 @@ impl Inner {
 
     /// Makes both indexes hold exactly the manifest's passages, each at the manifest's content
     /// hash: removes what the manifest does not have, restores what an index lacks (re-embedding
-    /// missing vectors).
+    /// missing vectors). A replica reconciles its BM25 index only: the vectors are the primary's.
     pub(crate) fn reconcile(&self) -> Result<ReconcileReport, RetrievalError> {
-        let catalog = self.catalog();
+        self.reconcile_to(&self.catalog())
+    }
+
+    /// [`Inner::reconcile`] against `catalog`, which need not be published yet.
+    pub(crate) fn reconcile_to(
+        &self,
+        catalog: &Catalog,
+    ) -> Result<ReconcileReport, RetrievalError> {
         let mut report = ReconcileReport::default();
 
-        let (stale, missing) = differences(self.bm25.list()?, &catalog);
+        let (stale, missing) = differences(self.bm25.list()?, catalog);
         if !stale.is_empty() || !missing.is_empty() {
             self.bm25.delete(&stale);
             let restore: Vec<(&Passage, &str)> = missing
@@ -332,6 +339,9 @@ impl Inner {
             report.full_text_removed = stale.len();
             report.full_text_restored = missing.len();
         }
+        if self.role == StoreRole::Replica {
+            return Ok(report);
+        }
 
         let listed = self
             .vectors
@@ -339,7 +349,7 @@ impl Inner {
             .into_iter()
             .map(|p| (p.passage_id, p.content_hash))
             .collect();
-        let (stale, missing) = differences(listed, &catalog);
+        let (stale, missing) = differences(listed, catalog);
         if !stale.is_empty() || !missing.is_empty() {
             self.vectors.delete(&stale)?;
             let passages: Vec<Passage> = missing

@@ -90,6 +90,7 @@ mod engine;
 mod error;
 mod evidence;
 mod filter;
+mod follow;
 mod fusion;
 mod ingest;
 mod library;
@@ -119,6 +120,7 @@ pub use edge_store::EdgeStore;
 pub use engine::{Engine, IndexStats};
 pub use error::RetrievalError;
 pub use filter::SearchFilter;
+pub use follow::{FollowReport, ManifestSnapshot};
 pub use ingest::SyncReport;
 pub use library::{
     DocumentWarning, Fetcher, IngestConfig, IngestObserver, IngestRequest, LibraryReport,

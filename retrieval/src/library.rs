@@ -199,6 +199,8 @@ impl Engine {
         &self,
         request: &IngestRequest<'_>,
     ) -> Result<LibraryReport, RetrievalError> {
+        // Refused before any document is read or embedded, not at the first commit.
+        drop(self.inner.write_guard()?);
         let started = Instant::now();
         let mut work = Vec::new();
         for source in request.sources {
@@ -242,7 +244,7 @@ impl Engine {
         run.commit(batch)?;
         if run.report.passages_added + run.report.passages_updated + run.report.passages_removed > 0
         {
-            let _writing = self.inner.write_guard();
+            let _writing = self.inner.write_guard()?;
             self.inner.vectors.optimize()?;
             self.inner.vectors.flush()?;
         }
@@ -443,7 +445,7 @@ impl Run<'_> {
             };
         }
         let inner = &self.engine.inner;
-        let _writing = inner.write_guard();
+        let _writing = inner.write_guard()?;
         let catalog = inner.catalog();
         let owned = self.registry.owned_elsewhere(&HashSet::new());
         let remove: Vec<String> = batch

@@ -135,6 +135,47 @@ pub trait VectorStore: Send + Sync {
     fn optimize(&self) -> Result<(), RetrievalError>;
 }
 
+/// One store shared by several engines of a process, as a primary and its replicas share a Qdrant
+/// collection (tests run them in one process on one embedded shard).
+impl<S: VectorStore + ?Sized> VectorStore for std::sync::Arc<S> {
+    fn upsert(&self, points: Vec<VectorPoint>) -> Result<(), RetrievalError> {
+        (**self).upsert(points)
+    }
+
+    fn delete(&self, passage_ids: &[String]) -> Result<(), RetrievalError> {
+        (**self).delete(passage_ids)
+    }
+
+    fn search(
+        &self,
+        vector: &[f32],
+        limit: usize,
+        filter: &SearchFilter,
+    ) -> Result<Vec<VectorHit>, RetrievalError> {
+        (**self).search(vector, limit, filter)
+    }
+
+    fn count(&self) -> Result<usize, RetrievalError> {
+        (**self).count()
+    }
+
+    fn list(&self) -> Result<Vec<StoredPoint>, RetrievalError> {
+        (**self).list()
+    }
+
+    fn scroll(&self, from: Option<u64>, limit: usize) -> Result<PointPage, RetrievalError> {
+        (**self).scroll(from, limit)
+    }
+
+    fn flush(&self) -> Result<(), RetrievalError> {
+        (**self).flush()
+    }
+
+    fn optimize(&self) -> Result<(), RetrievalError> {
+        (**self).optimize()
+    }
+}
+
 /// The numeric point id of a passage: its id read as 64-bit hex when it is 16 lowercase hex digits
 /// (as [`consulta_corpus::passage_id`] makes them), else the first 8 bytes of its SHA-256. Stable
 /// across runs and processes, so a server backend can use the same ids.

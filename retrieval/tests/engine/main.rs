@@ -5,4 +5,5 @@ mod answers;
 mod common;
 mod consistency;
 mod library;
+mod replica;
 mod sync;
