@@ -63,6 +63,11 @@ pub struct ServeArgs {
     /// Address to listen on (setting `service.listen`, default 127.0.0.1:8080).
     #[arg(long, env = "CONSULTA_LISTEN")]
     pub listen: Option<std::net::SocketAddr>,
+    /// Serve as a replica of the primary `consulta serve` at this URL (setting
+    /// `service.replica_of`): answer questions from the primary's Qdrant collection, record them
+    /// in its desk. Needs `vector_store = "qdrant"` and `service.frontend_token`.
+    #[arg(long, env = "CONSULTA_REPLICA_OF")]
+    pub replica_of: Option<String>,
 }
 
 #[derive(Debug, Args)]

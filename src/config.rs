@@ -19,12 +19,13 @@ use consulta_retrieval::{IngestConfig, RetrievalConfig};
 const ENV_PREFIX: &str = "CONSULTA_";
 
 /// Environment variables that are command-line flags rather than settings.
-const NOT_SETTINGS: [&str; 5] = [
+const NOT_SETTINGS: [&str; 6] = [
     "CONSULTA_CONFIG",
     "CONSULTA_LOG",
     "CONSULTA_EXPERT",
     "CONSULTA_LISTEN",
     "CONSULTA_SERVICE_URL",
+    "CONSULTA_REPLICA_OF",
 ];
 
 /// Everything an operator can set. Field docs are the configuration reference (README).
@@ -186,6 +187,7 @@ mod tests {
                 ("CONSULTA_EXPERT", "ana"),
                 ("CONSULTA_LISTEN", "0.0.0.0:9000"),
                 ("CONSULTA_SERVICE_URL", "http://127.0.0.1:8080"),
+                ("CONSULTA_REPLICA_OF", "http://primary:8080"),
             ]),
         )
         .unwrap();

@@ -26,11 +26,17 @@ pub fn open(settings: &Settings) -> anyhow::Result<Engine> {
             index_dir(settings).display()
         )
     })?;
+    load_glossary(&engine, settings)?;
+    Ok(engine)
+}
+
+/// Gives `engine` the knowledge base's glossary (`kb_dir/glossary.yaml`), when there is one.
+pub fn load_glossary(engine: &Engine, settings: &Settings) -> anyhow::Result<()> {
     let glossary_path = settings.kb_dir.join("glossary.yaml");
     if glossary_path.exists() {
         engine.set_glossary(Some(consulta_corpus::Glossary::load(&glossary_path)?));
     }
-    Ok(engine)
+    Ok(())
 }
 
 /// Opens the desk's database under `data_dir/desk`; `sink` makes approved answers searchable.

@@ -217,14 +217,9 @@ impl Assistant for LocalAssistant {
                 ..AskOptions::default()
             };
             let answer = this.engine.ask(&request.question, &options)?;
-            let question_id = this.desk.record_question(NewQuestion {
-                asker: request.asker,
-                language: answer.language,
-                text: request.question,
-                confidence: answer.confidence,
-                escalate: answer.escalate,
-                tags: tags_of(&answer.citations),
-            })?;
+            let question_id =
+                this.desk
+                    .record_question(question_of(request.asker, request.question, &answer))?;
             Ok(AskReply {
                 question_id,
                 answer,
@@ -337,6 +332,18 @@ pub fn retrieved_passages(citations: &[Citation]) -> Vec<RetrievedPassage> {
 
 /// What a question is about, from the passages its answer cites: their topics and countries, each
 /// once, in citation order.
+/// What the desk records of a question Consulta answered with `answer`.
+pub(crate) fn question_of(asker: Asker, text: String, answer: &Answer) -> NewQuestion {
+    NewQuestion {
+        asker,
+        language: answer.language,
+        text,
+        confidence: answer.confidence,
+        escalate: answer.escalate,
+        tags: tags_of(&answer.citations),
+    }
+}
+
 fn tags_of(citations: &[Citation]) -> Tags {
     let mut tags = Tags::default();
     for citation in citations {

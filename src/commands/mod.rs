@@ -8,6 +8,7 @@ mod ingest;
 mod migrate;
 mod report;
 mod serve;
+mod serve_replica;
 mod shutdown;
 mod telegram;
 mod tickets;

@@ -27,6 +27,12 @@ pub fn run(settings: &Settings, args: ServeArgs) -> anyhow::Result<ExitCode> {
     if let Some(listen) = args.listen {
         config.listen = listen;
     }
+    if let Some(primary) = args.replica_of {
+        config.replica_of = primary;
+    }
+    if !config.replica_of.trim().is_empty() {
+        return super::serve_replica::run(settings, config);
+    }
     let engine = engine::open(settings)?;
     let desk = engine::open_desk(settings, Some(engine.clone()))?;
     let inbox_dir = settings.data_dir.join("web");

@@ -45,20 +45,24 @@ impl Rating {
     }
 }
 
-/// A question as a front-end reports it, right after Consulta answered (or declined to).
-#[derive(Debug, Clone, PartialEq)]
+/// A question as a front-end reports it, right after Consulta answered (or declined to). A replica
+/// sends it to the primary as the body of `POST /v1/questions`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct NewQuestion {
     /// Who asked; used to spot follow-ups and to forget the person on request.
     pub asker: Asker,
     /// The answer's language.
     pub language: Lang,
     /// The question text (kept for gap analysis until forgotten or past retention).
+    #[serde(rename = "question")]
     pub text: String,
     /// The answer's confidence, 0..1; low values feed the coverage-gap report.
     pub confidence: f32,
     /// Whether Consulta advised asking an expert.
     pub escalate: bool,
     /// Tags, when the front-end knows them (from the citations or the asker's profile).
+    #[serde(default)]
     pub tags: Tags,
 }
 

@@ -2,23 +2,77 @@ use reqwest::Method;
 use serde_json::{Value, json};
 
 use super::client::{ServiceClient, segment};
-use crate::assistant::{AskReply, AskRequest, Assistant, AssistantError, EscalateRequest};
+use consulta_retrieval::{AskOptions, Engine};
+
+use crate::assistant::{
+    AskReply, AskRequest, Assistant, AssistantError, EscalateRequest, question_of,
+};
 use crate::desk::{
     Action, BoxFuture, ChatRef, CuratedEntry, Forgotten, Identity, QuestionId, Rating, Ticket,
     TicketId, TransferTarget,
 };
-use crate::service::{ActionResponse, AskResponse, ExpertCheck, FeedbackResponse, TicketList};
+use crate::service::{
+    ActionResponse, AskResponse, ExpertCheck, FeedbackResponse, RecordedQuestion, TicketList,
+};
 
-/// The [`Assistant`] of a front-end process: every call goes to the service's API.
+/// The [`Assistant`] of a front-end process or a replica: calls go to the service's API, except a
+/// replica's questions, which it answers itself.
 #[derive(Debug, Clone)]
 pub struct RemoteAssistant {
     client: ServiceClient,
+    /// A replica's engine: questions are answered here and only recorded at the primary.
+    answers: Option<Engine>,
 }
 
 impl RemoteAssistant {
     /// Calls the service through `client`.
     pub fn new(client: ServiceClient) -> Self {
-        RemoteAssistant { client }
+        RemoteAssistant {
+            client,
+            answers: None,
+        }
+    }
+
+    /// A replica's assistant: answers with `engine` (a replica of the primary's passages), records
+    /// each question at the primary (`POST /v1/questions`) so ratings and escalations find it
+    /// there, and sends every other call to the primary.
+    pub fn answering_with(client: ServiceClient, engine: Engine) -> Self {
+        RemoteAssistant {
+            client,
+            answers: Some(engine),
+        }
+    }
+
+    async fn answer_here(
+        &self,
+        engine: &Engine,
+        request: AskRequest,
+    ) -> Result<AskReply, AssistantError> {
+        let options = AskOptions {
+            language: request.language,
+            user_lang: request.user_lang,
+            top_k: request.top_k,
+            ..AskOptions::default()
+        };
+        let engine = engine.clone();
+        let question = request.question.clone();
+        let answer = tokio::task::spawn_blocking(move || engine.ask(&question, &options))
+            .await
+            .map_err(|e| {
+                AssistantError::new(
+                    crate::assistant::FailureCode::Internal,
+                    format!("worker failed: {e}"),
+                )
+            })??;
+        let record = question_of(request.asker, request.question, &answer);
+        let recorded: RecordedQuestion = self
+            .client
+            .json(Method::POST, "/v1/questions", None, Some(&record))
+            .await?;
+        Ok(AskReply {
+            question_id: recorded.question_id,
+            answer,
+        })
     }
 
     async fn act_remote(
@@ -53,6 +107,9 @@ impl RemoteAssistant {
 impl Assistant for RemoteAssistant {
     fn ask(&self, request: AskRequest) -> BoxFuture<'_, Result<AskReply, AssistantError>> {
         Box::pin(async move {
+            if let Some(engine) = &self.answers {
+                return self.answer_here(engine, request).await;
+            }
             let body = json!({
                 "question": request.question,
                 "language": request.language,

@@ -136,22 +136,45 @@ impl ServiceClient {
             .await
             .map_err(|e| RemoteError::Unreachable(e.without_url().to_string()))?;
         if !status.is_success() {
-            let detail: serde_json::Value = serde_json::from_slice(&bytes).unwrap_or_default();
-            let field = |name: &str| {
-                detail["error"][name]
-                    .as_str()
-                    .map(str::to_string)
-                    .unwrap_or_else(|| status.to_string())
-            };
-            return Err(RemoteError::Api {
-                status: status.as_u16(),
-                code: field("code"),
-                message: field("message"),
-            });
+            return Err(api_error(status, &bytes));
         }
         serde_json::from_slice(&bytes)
             .map(Some)
             .map_err(|e| RemoteError::BadReply(e.to_string()))
+    }
+
+    /// The primary's passage manifest (`GET /v1/catalog`) with its revision; `None` when it is
+    /// still `known`, the revision the caller has. Safe to repeat, so any failure is only reported:
+    /// the caller's next poll is the retry.
+    pub async fn manifest_since(
+        &self,
+        known: Option<&str>,
+    ) -> Result<Option<(String, Vec<u8>)>, RemoteError> {
+        let unreachable = |e: reqwest::Error| RemoteError::Unreachable(e.without_url().to_string());
+        let mut request = self
+            .http
+            .get(format!("{}/v1/catalog", self.base))
+            .bearer_auth(&self.token);
+        if let Some(known) = known {
+            request = request.header(reqwest::header::IF_NONE_MATCH, format!("\"{known}\""));
+        }
+        let response = request.send().await.map_err(unreachable)?;
+        let status = response.status();
+        if status == StatusCode::NOT_MODIFIED {
+            return Ok(None);
+        }
+        let revision = response
+            .headers()
+            .get(reqwest::header::ETAG)
+            .and_then(|v| v.to_str().ok())
+            .map(|tag| tag.trim_matches('"').to_string());
+        let bytes = response.bytes().await.map_err(unreachable)?;
+        if !status.is_success() {
+            return Err(api_error(status, &bytes));
+        }
+        let revision =
+            revision.ok_or_else(|| RemoteError::BadReply("a manifest without an ETag".into()))?;
+        Ok(Some((revision, bytes.to_vec())))
     }
 
     /// [`ServiceClient::call`] for routes that always answer with a body.
@@ -165,6 +188,22 @@ impl ServiceClient {
         self.call(method, path, identity, body)
             .await?
             .ok_or_else(|| RemoteError::BadReply("an empty reply".into()))
+    }
+}
+
+/// The error the service's JSON error body (or, failing that, the status) describes.
+fn api_error(status: StatusCode, body: &[u8]) -> RemoteError {
+    let detail: serde_json::Value = serde_json::from_slice(body).unwrap_or_default();
+    let field = |name: &str| {
+        detail["error"][name]
+            .as_str()
+            .map(str::to_string)
+            .unwrap_or_else(|| status.to_string())
+    };
+    RemoteError::Api {
+        status: status.as_u16(),
+        code: field("code"),
+        message: field("message"),
     }
 }
 

@@ -38,9 +38,10 @@ pub(super) async fn reindex(
 /// Brings both indexes up to date with the knowledge base and the added documents, one rebuild at a
 /// time. Documents are fingerprinted: only new or changed ones are read and embedded.
 async fn rebuild(service: &Service) -> Result<ReindexResponse, ApiError> {
-    let _one_at_a_time = service.state.reindexing.lock().await;
+    let primary = service.primary()?;
+    let _one_at_a_time = primary.reindexing.lock().await;
     let engine = service.state.engine.clone();
-    let sources = service.state.sources.clone();
+    let sources = primary.sources.clone();
     tokio::task::spawn_blocking(move || {
         let folders: Vec<Source> = [&sources.kb_dir, &sources.documents_dir]
             .into_iter()
@@ -91,7 +92,7 @@ pub(super) async fn add_document(
     if body.is_empty() {
         return Err(ApiError::bad_request("the document is empty"));
     }
-    let sources = service.state.sources.clone();
+    let sources = service.primary()?.sources.clone();
     let stored = name.clone();
     let passages = tokio::task::spawn_blocking(move || store_document(&sources, &stored, &body))
         .await

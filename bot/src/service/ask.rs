@@ -263,7 +263,7 @@ async fn recorded_question(
     id: QuestionId,
     request: &mut EscalateRequest,
 ) -> Result<(), ApiError> {
-    let record = service.state.desk.question(id)?;
+    let record = service.primary()?.desk.question(id)?;
     if record.user.as_ref() != Some(&request.asker.identity()) {
         return Err(ApiError::forbidden(
             "only the person who asked can escalate this question",
@@ -311,7 +311,7 @@ pub(super) async fn conversation(
 ) -> Result<Json<ConversationResponse>, ApiError> {
     let session = visitor_session(Some(&session))?;
     let messages = service
-        .state
+        .primary()?
         .inbox
         .messages_after(&session, query.after)
         .map_err(ApiError::internal)?;
@@ -335,7 +335,7 @@ pub(super) async fn forget_conversation(
     let identity = Identity::new(Platform::Web, session.as_str());
     let desk = service.state.assistant.forget(identity).await?;
     let messages = service
-        .state
+        .primary()?
         .inbox
         .forget(&session)
         .map_err(ApiError::internal)?;

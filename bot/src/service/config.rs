@@ -27,6 +27,12 @@ pub struct ServiceConfig {
     pub max_body_bytes: usize,
     /// Largest document `POST /v1/documents` accepts.
     pub max_document_bytes: usize,
+    /// Makes this process a replica of the primary at this URL (`--replica-of`): it answers
+    /// questions from the primary's Qdrant collection and passages, and records them in the
+    /// primary's desk with `frontend_token`. Empty: this process is a primary.
+    pub replica_of: String,
+    /// How often a replica asks the primary whether its passages changed.
+    pub replica_poll_secs: u64,
 }
 
 impl Default for ServiceConfig {
@@ -39,6 +45,8 @@ impl Default for ServiceConfig {
             cors_origins: Vec::new(),
             max_body_bytes: 64 * 1024,
             max_document_bytes: 20 * 1024 * 1024,
+            replica_of: String::new(),
+            replica_poll_secs: 10,
         }
     }
 }
@@ -54,6 +62,8 @@ impl fmt::Debug for ServiceConfig {
             .field("cors_origins", &self.cors_origins)
             .field("max_body_bytes", &self.max_body_bytes)
             .field("max_document_bytes", &self.max_document_bytes)
+            .field("replica_of", &self.replica_of)
+            .field("replica_poll_secs", &self.replica_poll_secs)
             .finish()
     }
 }

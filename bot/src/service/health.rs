@@ -8,8 +8,8 @@ use serde::Serialize;
 
 use super::Service;
 use super::error::ApiError;
-use super::metrics::Snapshot;
-use crate::desk::Status;
+use super::metrics::{DeskGauges, Snapshot};
+use crate::desk::{Desk, Status};
 
 /// The process is up and serving HTTP.
 pub(super) async fn healthz() -> &'static str {
@@ -47,6 +47,10 @@ pub(super) async fn readyz(State(service): State<Service>) -> impl IntoResponse 
             StatusCode::SERVICE_UNAVAILABLE,
             "the vector store does not answer",
         ),
+        Some(_) if stats.passages == 0 && service.primary().is_err() => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            "no passages yet: waiting for the primary's (service.replica_of)",
+        ),
         Some(_) if stats.passages == 0 => (
             StatusCode::SERVICE_UNAVAILABLE,
             "no passages indexed: run `consulta ingest`",
@@ -67,26 +71,12 @@ pub(super) async fn readyz(State(service): State<Service>) -> impl IntoResponse 
 pub(super) async fn metrics(State(service): State<Service>) -> Result<impl IntoResponse, ApiError> {
     let state = service.state.clone();
     let snapshot = tokio::task::spawn_blocking(move || -> Result<Snapshot, ApiError> {
-        let tickets = state.desk.tickets()?;
-        let statuses = [
-            Status::Open,
-            Status::Claimed,
-            Status::Answered,
-            Status::Closed,
-            Status::Reopened,
-        ];
+        let desk = match &state.primary {
+            Some(primary) => Some(desk_gauges(&primary.desk)?),
+            None => None,
+        };
         Ok(Snapshot {
-            tickets: statuses
-                .iter()
-                .map(|s| {
-                    (
-                        s.as_str(),
-                        tickets.iter().filter(|t| t.status == *s).count(),
-                    )
-                })
-                .collect(),
-            outbox_backlog: state.desk.pending_messages()?.len(),
-            dead_letters: state.desk.dead_letters()?.len(),
+            desk,
             passages: state.engine.stats().passages,
         })
     })
@@ -101,10 +91,38 @@ pub(super) async fn metrics(State(service): State<Service>) -> Result<impl IntoR
     ))
 }
 
-/// Unknown paths get the same JSON error shape as everything else.
-pub(super) async fn not_found(uri: Uri) -> ApiError {
-    ApiError::not_found(format!(
-        "no route {}; the API is described at /openapi.json",
-        uri.path()
-    ))
+fn desk_gauges(desk: &Desk) -> Result<DeskGauges, ApiError> {
+    let tickets = desk.tickets()?;
+    let statuses = [
+        Status::Open,
+        Status::Claimed,
+        Status::Answered,
+        Status::Closed,
+        Status::Reopened,
+    ];
+    Ok(DeskGauges {
+        tickets: statuses
+            .iter()
+            .map(|s| {
+                (
+                    s.as_str(),
+                    tickets.iter().filter(|t| t.status == *s).count(),
+                )
+            })
+            .collect(),
+        outbox_backlog: desk.pending_messages()?.len(),
+        dead_letters: desk.dead_letters()?.len(),
+    })
+}
+
+/// Unknown paths get the same JSON error shape as everything else; a replica says where the
+/// primary's routes are.
+pub(super) async fn not_found(State(service): State<Service>, uri: Uri) -> ApiError {
+    match service.primary() {
+        Ok(_) => ApiError::not_found(format!(
+            "no route {}; the API is described at /openapi.json",
+            uri.path()
+        )),
+        Err(replica) => replica,
+    }
 }

@@ -34,6 +34,10 @@ struct Counters {
     latency_sum_micros: AtomicU64,
     /// HTTP responses by class: 2xx, 4xx, 5xx.
     responses: [AtomicU64; 3],
+    /// A replica's last poll of the primary's manifest that succeeded, in Unix seconds (0: none).
+    replica_synced_at: AtomicU64,
+    /// A replica's polls of the primary's manifest that failed.
+    replica_sync_failures: AtomicU64,
 }
 
 fn lang_slot(lang: Lang) -> usize {
@@ -47,17 +51,39 @@ fn lang_slot(lang: Lang) -> usize {
 /// Values only the caller knows at scrape time.
 #[derive(Debug, Clone, Default)]
 pub struct Snapshot {
+    /// The desk's gauges; `None` on a replica, whose primary reports them.
+    pub desk: Option<DeskGauges>,
+    /// Passages in the indexes.
+    pub passages: usize,
+}
+
+/// What the desk holds now, read when `/metrics` is scraped.
+#[derive(Debug, Clone, Default)]
+pub struct DeskGauges {
     /// Tickets per status name.
     pub tickets: Vec<(&'static str, usize)>,
     /// Messages waiting in the outbox.
     pub outbox_backlog: usize,
     /// Messages the outbox gave up on.
     pub dead_letters: usize,
-    /// Passages in the indexes.
-    pub passages: usize,
 }
 
 impl Metrics {
+    /// A replica reached the primary and holds its current passages.
+    pub fn replica_synced(&self) {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        self.inner.replica_synced_at.store(now, Ordering::Relaxed);
+    }
+
+    /// A replica could not fetch or follow the primary's manifest.
+    pub fn replica_sync_failed(&self) {
+        self.inner
+            .replica_sync_failures
+            .fetch_add(1, Ordering::Relaxed);
+    }
+
     /// Counts one answered question and how long it took.
     pub fn question(&self, lang: Lang, low_confidence: bool, took: Duration) {
         let c = &self.inner;
@@ -182,33 +208,49 @@ impl Metrics {
                 load(&c.responses[slot])
             );
         }
-        family(
-            &mut out,
-            "consulta_tickets",
-            "gauge",
-            "Tickets in the desk, by status.",
-        );
-        for (status, count) in &snapshot.tickets {
-            let _ = writeln!(out, "consulta_tickets{{status=\"{status}\"}} {count}");
+        if let Some(desk) = &snapshot.desk {
+            family(
+                &mut out,
+                "consulta_tickets",
+                "gauge",
+                "Tickets in the desk, by status.",
+            );
+            for (status, count) in &desk.tickets {
+                let _ = writeln!(out, "consulta_tickets{{status=\"{status}\"}} {count}");
+            }
+            family(
+                &mut out,
+                "consulta_outbox_backlog",
+                "gauge",
+                "Messages waiting to be delivered.",
+            );
+            let _ = writeln!(out, "consulta_outbox_backlog {}", desk.outbox_backlog);
+            family(
+                &mut out,
+                "consulta_outbox_dead_letters",
+                "gauge",
+                "Messages the outbox gave up on.",
+            );
+            let _ = writeln!(out, "consulta_outbox_dead_letters {}", desk.dead_letters);
         }
-        family(
-            &mut out,
-            "consulta_outbox_backlog",
-            "gauge",
-            "Messages waiting to be delivered.",
-        );
-        let _ = writeln!(out, "consulta_outbox_backlog {}", snapshot.outbox_backlog);
-        family(
-            &mut out,
-            "consulta_outbox_dead_letters",
-            "gauge",
-            "Messages the outbox gave up on.",
-        );
-        let _ = writeln!(
-            out,
-            "consulta_outbox_dead_letters {}",
-            snapshot.dead_letters
-        );
+        let synced_at = load(&c.replica_synced_at);
+        let sync_failures = load(&c.replica_sync_failures);
+        if synced_at + sync_failures > 0 {
+            family(
+                &mut out,
+                "consulta_replica_synced_timestamp_seconds",
+                "gauge",
+                "When this replica last held the primary's current passages (Unix time).",
+            );
+            let _ = writeln!(out, "consulta_replica_synced_timestamp_seconds {synced_at}");
+            family(
+                &mut out,
+                "consulta_replica_sync_failures_total",
+                "counter",
+                "Polls of the primary's passage manifest that failed.",
+            );
+            let _ = writeln!(out, "consulta_replica_sync_failures_total {sync_failures}");
+        }
         family(
             &mut out,
             "consulta_index_passages",

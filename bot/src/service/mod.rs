@@ -4,7 +4,9 @@
 //! [`Service`] is a cheap handle on everything a request needs; [`Service::router`] builds the axum
 //! routes from it. The service is the only owner of the desk's database: front-ends in other processes
 //! reach it through the API with the front-end token ([`crate::remote`]), and receive the desk's
-//! messages for their platform through a [`Relay`].
+//! messages for their platform through a [`Relay`]. A replica ([`Service::replica`]) serves only the
+//! read path, with an engine that follows the primary's passages, and records its questions in the
+//! primary's desk.
 
 mod admin;
 mod ask;
@@ -18,6 +20,7 @@ mod metrics;
 mod openapi;
 mod pages;
 mod relay;
+mod replica;
 mod routes;
 mod tickets;
 
@@ -42,9 +45,10 @@ pub use config::ServiceConfig;
 pub use error::ApiError;
 pub use inbox::{InboxMessage, SessionId, WebInbox};
 pub use metered::MeteredAssistant;
-pub use metrics::{Metrics, Snapshot};
+pub use metrics::{DeskGauges, Metrics, Snapshot};
 pub use openapi::openapi_document;
 pub use relay::{DoneBody, Relay, RelayFailure, RelayJob, RelayOutcome};
+pub use replica::RecordedQuestion;
 pub use routes::{Access, RouteDoc, docs};
 pub use tickets::{ActionResponse, ExpertCheck, Me, TicketList};
 
@@ -63,9 +67,16 @@ pub struct KnowledgeSources {
 pub(crate) struct Shared {
     config: ServiceConfig,
     engine: Engine,
-    desk: Desk,
     assistant: Arc<dyn Assistant>,
     metrics: Metrics,
+    /// The desk and what goes with it; `None` on a replica, whose desk calls go to the primary
+    /// through `assistant`.
+    primary: Option<DeskSide>,
+}
+
+/// What only the primary holds: the desk, the web inbox, the relays and the knowledge sources.
+pub(crate) struct DeskSide {
+    desk: Desk,
     inbox: WebInbox,
     relays: HashMap<Platform, Relay>,
     sources: KnowledgeSources,
@@ -97,6 +108,18 @@ pub struct ServiceParts {
     pub sources: KnowledgeSources,
 }
 
+/// What [`Service::replica`] is built from.
+pub struct ReplicaParts {
+    /// `[service]` settings.
+    pub config: ServiceConfig,
+    /// A replica's engine ([`Engine::open_replica`]), following the primary's passages.
+    pub engine: Engine,
+    /// The primary's desk, reached over its API ([`crate::remote::RemoteAssistant::answering_with`]).
+    pub assistant: Arc<dyn Assistant>,
+    /// This replica's metrics.
+    pub metrics: Metrics,
+}
+
 impl Service {
     /// Assembles the service. Questions go through a [`MeteredAssistant`] over the engine and the desk.
     pub fn new(parts: ServiceParts) -> Service {
@@ -114,15 +137,44 @@ impl Service {
             state: Arc::new(Shared {
                 config: parts.config,
                 engine: parts.engine,
-                desk: parts.desk,
                 assistant,
                 metrics: parts.metrics,
-                inbox: parts.inbox,
-                relays,
-                sources: parts.sources,
-                reindexing: tokio::sync::Mutex::new(()),
+                primary: Some(DeskSide {
+                    desk: parts.desk,
+                    inbox: parts.inbox,
+                    relays,
+                    sources: parts.sources,
+                    reindexing: tokio::sync::Mutex::new(()),
+                }),
             }),
         }
+    }
+
+    /// A replica: it answers `/v1/ask` and `/v1/search` from its own engine over the primary's
+    /// vector collection, records each question in the primary's desk, and serves the probes and
+    /// metrics. Every other route is the primary's (see `deploy/README.md` for the routing).
+    pub fn replica(parts: ReplicaParts) -> Service {
+        Service {
+            state: Arc::new(Shared {
+                config: parts.config,
+                engine: parts.engine,
+                assistant: Arc::new(MeteredAssistant::new(
+                    parts.assistant,
+                    parts.metrics.clone(),
+                )),
+                metrics: parts.metrics,
+                primary: None,
+            }),
+        }
+    }
+
+    /// The desk side of the service, or the error a replica answers for a primary's route.
+    pub(crate) fn primary(&self) -> Result<&DeskSide, ApiError> {
+        self.state.primary.as_ref().ok_or_else(|| {
+            ApiError::not_found(
+                "this is a replica: it answers /v1/ask and /v1/search; the primary serves the rest",
+            )
+        })
     }
 
     /// The assistant in-process front-ends (Telegram, Discord) should use, so their questions are
@@ -133,8 +185,11 @@ impl Service {
 
     /// The front-ends the outbox worker delivers through for the web chat and the relayed platforms.
     pub fn frontends(&self) -> Vec<Arc<dyn FrontEnd>> {
-        let mut frontends: Vec<Arc<dyn FrontEnd>> = vec![Arc::new(self.state.inbox.clone())];
-        for relay in self.state.relays.values() {
+        let Some(primary) = &self.state.primary else {
+            return Vec::new();
+        };
+        let mut frontends: Vec<Arc<dyn FrontEnd>> = vec![Arc::new(primary.inbox.clone())];
+        for relay in primary.relays.values() {
             frontends.push(Arc::new(relay.clone()));
         }
         frontends
@@ -151,15 +206,21 @@ impl Service {
             .await
     }
 
-    /// Every route: the API under `/v1`, health and metrics, the OpenAPI document, the web pages.
+    /// Every route: the API under `/v1`, health and metrics, the OpenAPI document, the web pages; on
+    /// a replica, only the routes marked [`RouteDoc::on_replicas`].
     pub fn router(&self) -> Router {
         let config = &self.state.config;
+        let replica = self.state.primary.is_none();
         let mut router = Router::new();
         for (doc, handler) in routes::table(config) {
-            router = router.route(doc.path, handler);
+            if doc.on_replicas || !replica {
+                router = router.route(doc.path, handler);
+            }
+        }
+        if !replica {
+            router = router.merge(pages::routes());
         }
         let router = router
-            .merge(pages::routes())
             .fallback(health::not_found)
             .layer(DefaultBodyLimit::max(config.max_body_bytes))
             .layer(middleware::from_fn_with_state(

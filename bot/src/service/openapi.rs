@@ -141,6 +141,11 @@ fn schemas() -> Value {
         "DocumentResponse": {"type": "object"},
         "ReindexResponse": {"type": "object"},
         "Readiness": {"type": "object", "properties": {"status": {"type": "string"}, "passages": {"type": "integer"}, "vectors": {"type": ["integer", "null"]}}},
+        "QuestionRecordRequest": {"type": "object", "required": ["asker", "question", "language", "confidence", "escalate"], "properties": {
+            "asker": {"$ref": "#/components/schemas/Asker"}, "question": {"type": "string"}, "language": lang,
+            "confidence": {"type": "number", "minimum": 0, "maximum": 1}, "escalate": {"type": "boolean"}, "tags": {"type": "object"}}},
+        "RecordedQuestion": {"type": "object", "required": ["question_id"], "properties": {"question_id": {"type": "integer"}}},
+        "Manifest": {"type": "object", "description": "The primary's passages.json, as a replica's engine follows it"},
         "Text": {"type": "string"},
         "OpenApi": {"type": "object"}
     })

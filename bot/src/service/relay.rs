@@ -248,7 +248,7 @@ fn relay_of(service: &Service, headers: &HeaderMap, platform: &str) -> Result<Re
     let platform: Platform = platform
         .parse()
         .map_err(|e: crate::desk::IdentityError| ApiError::not_found(e.to_string()))?;
-    service.state.relays.get(&platform).cloned().ok_or_else(|| {
+    service.primary()?.relays.get(&platform).cloned().ok_or_else(|| {
         ApiError::not_found(format!(
             "{platform} is not relayed: this service runs that front-end itself, or it is not configured"
         ))

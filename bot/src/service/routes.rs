@@ -4,7 +4,7 @@ use axum::extract::DefaultBodyLimit;
 use axum::routing::{MethodRouter, delete, get, post};
 
 use super::config::ServiceConfig;
-use super::{Service, admin, ask, health, openapi, relay, tickets};
+use super::{Service, admin, ask, health, openapi, relay, replica, tickets};
 
 /// Who may call a route.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,6 +40,8 @@ pub struct RouteDoc {
     pub response: &'static str,
     /// Optional query parameters.
     pub query: &'static [&'static str],
+    /// Whether a replica serves it too (the read path); every route is the primary's.
+    pub on_replicas: bool,
 }
 
 const fn doc(
@@ -60,6 +62,15 @@ const fn doc(
         body,
         response,
         query: &[],
+        on_replicas: false,
+    }
+}
+
+/// A route a replica serves as well as the primary.
+const fn on_replicas(doc: RouteDoc) -> RouteDoc {
+    RouteDoc {
+        on_replicas: true,
+        ..doc
     }
 }
 
@@ -68,7 +79,7 @@ pub(super) fn table(config: &ServiceConfig) -> Vec<(RouteDoc, MethodRouter<Servi
     use Access::*;
     vec![
         (
-            doc(
+            on_replicas(doc(
                 "post",
                 "/v1/ask",
                 "ask",
@@ -76,11 +87,11 @@ pub(super) fn table(config: &ServiceConfig) -> Vec<(RouteDoc, MethodRouter<Servi
                 PublicOrFrontEnd,
                 Some("AskRequest"),
                 "AskResponse",
-            ),
+            )),
             post(ask::ask),
         ),
         (
-            doc(
+            on_replicas(doc(
                 "post",
                 "/v1/search",
                 "search",
@@ -88,7 +99,7 @@ pub(super) fn table(config: &ServiceConfig) -> Vec<(RouteDoc, MethodRouter<Servi
                 Public,
                 Some("SearchRequest"),
                 "SearchResponse",
-            ),
+            )),
             post(ask::search),
         ),
         (
@@ -284,6 +295,30 @@ pub(super) fn table(config: &ServiceConfig) -> Vec<(RouteDoc, MethodRouter<Servi
             post(relay::done),
         ),
         (
+            doc(
+                "post",
+                "/v1/questions",
+                "recordQuestion",
+                "Record a question a replica answered, for ratings, escalation and the report",
+                FrontEnd,
+                Some("QuestionRecordRequest"),
+                "RecordedQuestion",
+            ),
+            post(replica::record_question),
+        ),
+        (
+            doc(
+                "get",
+                "/v1/catalog",
+                "catalog",
+                "The passage manifest replicas follow (ETag; 304 when unchanged)",
+                FrontEnd,
+                None,
+                "Manifest",
+            ),
+            get(replica::catalog),
+        ),
+        (
             RouteDoc {
                 query: &["name"],
                 ..doc(
@@ -311,7 +346,7 @@ pub(super) fn table(config: &ServiceConfig) -> Vec<(RouteDoc, MethodRouter<Servi
             post(admin::reindex),
         ),
         (
-            doc(
+            on_replicas(doc(
                 "get",
                 "/healthz",
                 "healthz",
@@ -319,11 +354,11 @@ pub(super) fn table(config: &ServiceConfig) -> Vec<(RouteDoc, MethodRouter<Servi
                 Public,
                 None,
                 "Text",
-            ),
+            )),
             get(health::healthz),
         ),
         (
-            doc(
+            on_replicas(doc(
                 "get",
                 "/readyz",
                 "readyz",
@@ -331,11 +366,11 @@ pub(super) fn table(config: &ServiceConfig) -> Vec<(RouteDoc, MethodRouter<Servi
                 Public,
                 None,
                 "Readiness",
-            ),
+            )),
             get(health::readyz),
         ),
         (
-            doc(
+            on_replicas(doc(
                 "get",
                 "/metrics",
                 "metrics",
@@ -343,11 +378,11 @@ pub(super) fn table(config: &ServiceConfig) -> Vec<(RouteDoc, MethodRouter<Servi
                 Public,
                 None,
                 "Text",
-            ),
+            )),
             get(health::metrics),
         ),
         (
-            doc(
+            on_replicas(doc(
                 "get",
                 "/openapi.json",
                 "openapi",
@@ -355,7 +390,7 @@ pub(super) fn table(config: &ServiceConfig) -> Vec<(RouteDoc, MethodRouter<Servi
                 Public,
                 None,
                 "OpenApi",
-            ),
+            )),
             get(openapi::serve),
         ),
     ]

@@ -55,7 +55,7 @@ pub(super) async fn list(
 ) -> Result<Json<TicketList>, ApiError> {
     expert(&service, &headers).await?;
     let mut tickets: Vec<Ticket> = service
-        .state
+        .primary()?
         .desk
         .tickets()?
         .into_iter()
@@ -79,7 +79,7 @@ pub(super) async fn show(
     Path(id): Path<String>,
 ) -> Result<Json<Ticket>, ApiError> {
     expert(&service, &headers).await?;
-    Ok(Json(service.state.desk.ticket(&ticket_id(&id)?)?))
+    Ok(Json(service.primary()?.desk.ticket(&ticket_id(&id)?)?))
 }
 
 fn ticket_id(text: &str) -> Result<TicketId, ApiError> {
@@ -118,7 +118,7 @@ pub(super) async fn act(
     let assistant = &service.state.assistant;
     if action == "approve" {
         let curated = assistant.approve(by, id.clone()).await?;
-        let ticket = service.state.desk.ticket(&id)?;
+        let ticket = service.primary()?.desk.ticket(&id)?;
         return Ok(Json(ActionResponse {
             ticket,
             curated: Some(curated),
@@ -177,7 +177,7 @@ pub(super) async fn report(
         )),
         until: Timestamp::at_midnight(Date::from_days_since_epoch(today.days_since_epoch() + 1)),
     };
-    let desk = service.state.desk.clone();
+    let desk = service.primary()?.desk.clone();
     let embedder = service.state.engine.embedder();
     let report = tokio::task::spawn_blocking(move || desk.report(period, embedder.as_ref()))
         .await

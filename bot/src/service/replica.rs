@@ -1,0 +1,70 @@
+//! The primary's side of replication: the manifest replicas follow, and the questions they answered.
+
+use axum::Json;
+use axum::body::Body;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::{Deserialize, Serialize};
+
+use super::Service;
+use super::auth::Caller;
+use super::error::ApiError;
+use crate::desk::{NewQuestion, QuestionId};
+
+/// The reply of `POST /v1/questions`.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct RecordedQuestion {
+    /// What the asker's rating or escalation will refer to, on any replica or the primary.
+    pub question_id: QuestionId,
+}
+
+/// `POST /v1/questions`: a replica answered a question and records it here, where the desk is.
+pub(super) async fn record_question(
+    State(service): State<Service>,
+    headers: HeaderMap,
+    Json(question): Json<NewQuestion>,
+) -> Result<Json<RecordedQuestion>, ApiError> {
+    Caller::from_headers(&headers, &service.state.config)?.require_frontend()?;
+    if !(0.0..=1.0).contains(&question.confidence) {
+        return Err(ApiError::bad_request(
+            "`confidence` must lie between 0 and 1",
+        ));
+    }
+    let desk = service.primary()?.desk.clone();
+    let question_id = tokio::task::spawn_blocking(move || desk.record_question(question))
+        .await
+        .map_err(ApiError::internal)??;
+    Ok(Json(RecordedQuestion { question_id }))
+}
+
+/// `GET /v1/catalog`: the committed manifest, with its revision as the entity tag. A replica that
+/// sends the tag it has in `If-None-Match` gets `304 Not Modified` until the passages change.
+pub(super) async fn catalog(
+    State(service): State<Service>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    Caller::from_headers(&headers, &service.state.config)?.require_frontend()?;
+    service.primary()?;
+    let engine = service.state.engine.clone();
+    let manifest = tokio::task::spawn_blocking(move || engine.manifest())
+        .await
+        .map_err(ApiError::internal)?
+        .map_err(ApiError::internal)?;
+    let tag = format!("\"{}\"", manifest.revision);
+    let known = headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|t| t.trim() == tag));
+    if known {
+        return Ok((StatusCode::NOT_MODIFIED, [(header::ETAG, tag)]).into_response());
+    }
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/json".to_string()),
+            (header::ETAG, tag),
+        ],
+        Body::from(manifest.bytes),
+    )
+        .into_response())
+}
