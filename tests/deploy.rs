@@ -253,3 +253,75 @@ fn the_image_and_the_unit_run_the_service_unprivileged_with_a_health_check() {
             .any(|(k, v)| *k == "ExecStart" && v.contains("serve --listen"))
     );
 }
+
+#[test]
+fn replicas_are_stateless_follow_the_primary_and_take_the_read_path() {
+    let documents = manifests();
+    let deployment = of_kind(&documents, "Deployment", "consulta-replica");
+    let pod = &deployment["spec"]["template"]["spec"];
+    let container = &pod["containers"][0];
+    let args = strings(&container["args"]);
+    let primary = args
+        .iter()
+        .position(|a| *a == "--replica-of")
+        .map(|i| args[i + 1])
+        .expect("replicas name their primary");
+    assert_eq!(primary, "http://consulta", "the primary's Service");
+    assert_eq!(container["readinessProbe"]["httpGet"]["path"], "/readyz");
+    let volumes = pod["volumes"].as_sequence().unwrap();
+    let data = volumes.iter().find(|v| v["name"] == "data").unwrap();
+    assert!(
+        data["emptyDir"].is_mapping(),
+        "a replica keeps nothing: {data:?}"
+    );
+    assert_eq!(deployment["spec"]["strategy"]["type"], "RollingUpdate");
+    for (object, kind) in [
+        (deployment, "Deployment"),
+        (of_kind(&documents, "Deployment", "consulta"), "primary"),
+    ] {
+        let env = object["spec"]["template"]["spec"]["containers"][0]["env"]
+            .as_sequence()
+            .unwrap();
+        let token = env
+            .iter()
+            .find(|e| e["name"] == "CONSULTA_SERVICE__FRONTEND_TOKEN")
+            .unwrap_or_else(|| panic!("the {kind} has the front-end token"));
+        assert_eq!(token["valueFrom"]["secretKeyRef"]["key"], "frontend-token");
+    }
+
+    let ingress = of_kind(&documents, "Ingress", "consulta");
+    let paths = ingress["spec"]["rules"][0]["http"]["paths"]
+        .as_sequence()
+        .unwrap();
+    let backend = |path: &str| {
+        paths
+            .iter()
+            .find(|p| p["path"] == path)
+            .map(|p| p["backend"]["service"]["name"].as_str().unwrap())
+            .unwrap_or_else(|| panic!("no ingress path {path}"))
+    };
+    assert_eq!(backend("/v1/ask"), "consulta-replica");
+    assert_eq!(backend("/v1/search"), "consulta-replica");
+    assert_eq!(
+        backend("/"),
+        "consulta",
+        "the desk, pages and console stay on the primary"
+    );
+
+    let mut compose: Value =
+        serde_yaml::from_str(&read(&deploy_dir().join("compose.yaml"))).unwrap();
+    compose.apply_merge().unwrap();
+    let replica = &compose["services"]["replica"];
+    let command = strings(&replica["command"]);
+    assert!(
+        command
+            .windows(2)
+            .any(|w| w == ["--replica-of", "http://consulta:8080"]),
+        "{command:?}"
+    );
+    assert_eq!(
+        replica["volumes"].as_sequence().map(Vec::len),
+        Some(0),
+        "no shared volumes"
+    );
+}
