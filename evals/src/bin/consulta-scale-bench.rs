@@ -9,7 +9,7 @@
 //! Each size is built in one child process and searched in another, so that memory figures are
 //! those of a process that only builds, or only opens and serves, a store of that size.
 //!
-//! The vectors are clustered (2,000 topics, each passage its topic's centre plus noise): uniformly
+//! The vectors are clustered (topics of about 50 passages, each its topic's centre plus noise): uniformly
 //! random vectors have no neighbourhood structure and would measure a worst case no real corpus has.
 
 use std::collections::BinaryHeap;
@@ -24,8 +24,10 @@ use consulta_retrieval::{EdgeStore, PointPayload, SearchFilter, VectorPoint, Vec
 
 /// The dimension of multilingual-e5-small.
 const DIMENSION: usize = 384;
-/// Topics the synthetic passages cluster around.
-const TOPICS: u64 = 2_000;
+/// Passages per topic, at every size: a library grows by adding topics. (A fixed number of topics
+/// would make each one 10× more crowded at every step, until the exact top 10 of a query is a
+/// coin toss among hundreds of near-equidistant points, measuring the data rather than the index.)
+const PASSAGES_PER_TOPIC: u64 = 50;
 /// How far a passage lies from its topic's centre, per dimension (before normalising).
 const SPREAD: f32 = 0.6;
 /// Points per upsert while building.
@@ -105,7 +107,7 @@ fn build(dir: &Path, size: usize) -> anyhow::Result<()> {
     let started = Instant::now();
     for start in (0..size).step_by(BATCH) {
         let end = (start + BATCH).min(size);
-        store.upsert((start..end).map(point).collect())?;
+        store.upsert((start..end).map(|i| point(i, size)).collect())?;
         eprintln!(
             "upserted {end}/{size} in {:.0} s",
             started.elapsed().as_secs_f64()
@@ -185,7 +187,7 @@ fn recall_at_10(
     let mut best: Vec<BinaryHeap<std::cmp::Reverse<(Score, usize)>>> =
         vec![BinaryHeap::new(); queries.len()];
     for i in (0..size).filter(|&i| admitted(i)) {
-        let vector = vector(i);
+        let vector = vector(i, size);
         for (q, heap) in queries.iter().zip(best.iter_mut()) {
             let score = Score(dot(q, &vector));
             if heap.len() < 10 {
@@ -240,9 +242,9 @@ fn lang(i: usize) -> Lang {
     [Lang::Es, Lang::Pt, Lang::En][i % 3]
 }
 
-fn point(i: usize) -> VectorPoint {
+fn point(i: usize, size: usize) -> VectorPoint {
     VectorPoint {
-        vector: vector(i),
+        vector: vector(i, size),
         payload: PointPayload {
             passage_id: passage_id(i),
             doc_id: format!("guide:doc-{}", i / 8),
@@ -260,8 +262,9 @@ fn point(i: usize) -> VectorPoint {
 
 /// Passage `i`: its topic's centre plus noise, normalised. A pure function of `i`, so the exact
 /// scan can regenerate every vector instead of holding them (which would distort the RSS).
-fn vector(i: usize) -> Vec<f32> {
-    let topic = splitmix(i as u64 ^ 0x7091c) % TOPICS;
+fn vector(i: usize, size: usize) -> Vec<f32> {
+    let topics = (size as u64 / PASSAGES_PER_TOPIC).max(1);
+    let topic = splitmix(i as u64 ^ 0x7091c) % topics;
     let centre = noise(topic, 1.0);
     let own = noise(0x1_0000_0000 + i as u64, SPREAD);
     normalised(centre.iter().zip(own).map(|(c, n)| c + n).collect())
@@ -272,7 +275,7 @@ fn query(n: usize, size: usize) -> Vec<f32> {
     let target = (splitmix(n as u64 ^ 0xface) % size as u64) as usize;
     let moved = noise(0x2_0000_0000 + n as u64, SPREAD / 2.0);
     normalised(
-        vector(target)
+        vector(target, size)
             .iter()
             .zip(moved)
             .map(|(v, m)| v + m)

@@ -227,3 +227,50 @@ fn the_engine_answers_from_a_server_collection() {
         "{answer:?}"
     );
 }
+
+#[test]
+fn a_replica_answers_from_the_primary_s_collection_without_writing_it() {
+    let Some(collection) = Collection::new("replica") else {
+        return;
+    };
+    let embedder: Arc<dyn consulta_models::Embedder> = Arc::new(
+        consulta_models::E5Embedder::load(&consulta_models::default_model_dir())
+            .expect("the e5 model is installed (deploy/fetch-models.sh)"),
+    );
+    let config = RetrievalConfig {
+        vector_store: VectorStoreKind::Qdrant,
+        qdrant: collection.config.clone(),
+        ..RetrievalConfig::default()
+    };
+    let loaded = consulta_corpus::load_dir(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../corpus/kb")
+            .as_path(),
+    );
+    let passages = &loaded.passages[..20.min(loaded.passages.len())];
+    let primary_dir = tempfile::tempdir().unwrap();
+    let primary = Engine::open(primary_dir.path(), embedder.clone(), config.clone()).unwrap();
+    primary.sync(passages, &|_, _| {}).unwrap();
+
+    // Each replica has its own connection to the server, as separate processes would.
+    let replica_dir = tempfile::tempdir().unwrap();
+    let replica =
+        Engine::open_replica_of_config(replica_dir.path(), embedder, config.clone()).unwrap();
+    let store = QdrantStore::connect(&collection.config, 384).unwrap();
+    assert_eq!(
+        store.count().unwrap(),
+        passages.len(),
+        "opening deleted nothing"
+    );
+    let report = replica.follow(&primary.manifest().unwrap().bytes).unwrap();
+    assert_eq!(report.passages, passages.len());
+    let question = &passages[0].text;
+    let options = consulta_retrieval::AskOptions::default();
+    assert_eq!(
+        replica.ask(question, &options).unwrap().citations,
+        primary.ask(question, &options).unwrap().citations
+    );
+    let refused = replica.sync(&passages[..1], &|_, _| {}).unwrap_err();
+    assert!(refused.to_string().contains("replica"), "{refused}");
+    assert_eq!(store.count().unwrap(), passages.len());
+}
