@@ -84,7 +84,8 @@ impl EdgeStore {
 /// The HNSW graph: Qdrant's defaults without the extra payload-aware links. Those links are built
 /// once per value of every indexed field holding more points than the full-scan threshold, so with
 /// our few languages, kinds and tags they multiplied the graph-building work several times over
-/// (100k passages took 731 s to build with them, 181 s without; 1M did not finish in two hours).
+/// (100k passages took 731 s to build with them and 186 s without; 1M took 769 s without them
+/// and did not finish in two hours with them).
 /// Filtered searches make up for the missing links with ACORN (two-hop exploration) when the
 /// filter admits under 40 % of the points, and a narrow filter (one document) is answered from the
 /// payload index without the graph; `consulta-scale-bench` measures the filtered recall.
