@@ -69,10 +69,7 @@ pub fn run(settings: &Settings, args: ServeArgs) -> anyhow::Result<ExitCode> {
     });
     let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
     runtime.block_on(async {
-        let listener = tokio::net::TcpListener::bind(listen)
-            .await
-            .with_context(|| format!("cannot listen on {listen}: is another process using it?"))?;
-        let address = listener.local_addr()?;
+        let (listener, address) = bind(listen).await?;
         let telegram = if telegram_here {
             let store = settings.data_dir.join("telegram");
             Some(TelegramBot::connect(&settings.telegram, service.assistant(), &store).await?)
@@ -113,6 +110,17 @@ pub fn run(settings: &Settings, args: ServeArgs) -> anyhow::Result<ExitCode> {
         tracing::info!("stopped");
         Ok(ExitCode::SUCCESS)
     })
+}
+
+/// The listening socket and its address (the port, when `listen` asked for port 0).
+pub(super) async fn bind(
+    listen: std::net::SocketAddr,
+) -> anyhow::Result<(tokio::net::TcpListener, std::net::SocketAddr)> {
+    let listener = tokio::net::TcpListener::bind(listen)
+        .await
+        .with_context(|| format!("cannot listen on {listen}: is another process using it?"))?;
+    let address = listener.local_addr()?;
+    Ok((listener, address))
 }
 
 /// Reminders and retention, every minute until shutdown.

@@ -49,10 +49,7 @@ pub fn run(settings: &Settings, config: ServiceConfig) -> anyhow::Result<ExitCod
     let follower = CatalogFollower::new(client, engine, metrics);
     let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
     runtime.block_on(async {
-        let listener = tokio::net::TcpListener::bind(listen)
-            .await
-            .with_context(|| format!("cannot listen on {listen}: is another process using it?"))?;
-        let address = listener.local_addr()?;
+        let (listener, address) = super::serve::bind(listen).await?;
         let shutdown = Shutdown::new();
         let http = service.serve(listener, shutdown.signalled());
         println!("consulta: replica of {primary} listening on http://{address}");

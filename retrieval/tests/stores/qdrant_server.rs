@@ -66,6 +66,34 @@ impl Collection {
     }
 }
 
+impl Collection {
+    /// Engine settings on this collection.
+    fn engine_config(&self) -> RetrievalConfig {
+        RetrievalConfig {
+            vector_store: VectorStoreKind::Qdrant,
+            qdrant: self.config.clone(),
+            ..RetrievalConfig::default()
+        }
+    }
+}
+
+/// The real model the engine tests embed with.
+fn e5() -> Arc<dyn consulta_models::Embedder> {
+    Arc::new(
+        consulta_models::E5Embedder::load(&consulta_models::default_model_dir())
+            .expect("the e5 model is installed (deploy/fetch-models.sh)"),
+    )
+}
+
+/// The knowledge base Consulta ships.
+fn bundled_knowledge_base() -> consulta_corpus::Loaded {
+    consulta_corpus::load_dir(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../corpus/kb")
+            .as_path(),
+    )
+}
+
 impl Drop for Collection {
     fn drop(&mut self) {
         self.drop_collection();
@@ -189,21 +217,9 @@ fn the_engine_answers_from_a_server_collection() {
     let Some(collection) = Collection::new("engine") else {
         return;
     };
-    let embedder = Arc::new(
-        consulta_models::E5Embedder::load(&consulta_models::default_model_dir())
-            .expect("the e5 model is installed (deploy/fetch-models.sh)"),
-    );
-    let config = RetrievalConfig {
-        vector_store: VectorStoreKind::Qdrant,
-        qdrant: collection.config.clone(),
-        ..RetrievalConfig::default()
-    };
+    let (embedder, config) = (e5(), collection.engine_config());
     let dir = tempfile::tempdir().unwrap();
-    let loaded = consulta_corpus::load_dir(
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../corpus/kb")
-            .as_path(),
-    );
+    let loaded = bundled_knowledge_base();
     let engine = Engine::open(dir.path(), embedder, config).unwrap();
     let report = engine
         .sync(
@@ -233,20 +249,8 @@ fn a_replica_answers_from_the_primary_s_collection_without_writing_it() {
     let Some(collection) = Collection::new("replica") else {
         return;
     };
-    let embedder: Arc<dyn consulta_models::Embedder> = Arc::new(
-        consulta_models::E5Embedder::load(&consulta_models::default_model_dir())
-            .expect("the e5 model is installed (deploy/fetch-models.sh)"),
-    );
-    let config = RetrievalConfig {
-        vector_store: VectorStoreKind::Qdrant,
-        qdrant: collection.config.clone(),
-        ..RetrievalConfig::default()
-    };
-    let loaded = consulta_corpus::load_dir(
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../corpus/kb")
-            .as_path(),
-    );
+    let (embedder, config) = (e5(), collection.engine_config());
+    let loaded = bundled_knowledge_base();
     let passages = &loaded.passages[..20.min(loaded.passages.len())];
     let primary_dir = tempfile::tempdir().unwrap();
     let primary = Engine::open(primary_dir.path(), embedder.clone(), config.clone()).unwrap();
