@@ -367,3 +367,40 @@ fn the_example_configuration_is_valid() {
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(stdout(&out).contains("no tickets"), "{}", stdout(&out));
 }
+
+#[test]
+fn a_replica_without_a_token_or_a_shared_store_says_what_to_set() {
+    let sandbox = Sandbox::new();
+    let out = sandbox.run(&[
+        "serve",
+        "--listen",
+        "127.0.0.1:0",
+        "--replica-of",
+        "http://127.0.0.1:9",
+    ]);
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("CONSULTA_SERVICE__FRONTEND_TOKEN"),
+        "{}",
+        stderr(&out)
+    );
+
+    let out = sandbox
+        .consulta()
+        .env("CONSULTA_SERVICE__FRONTEND_TOKEN", "a-token")
+        .args([
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--replica-of",
+            "http://127.0.0.1:9",
+        ])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("vector_store = \"qdrant\""),
+        "{}",
+        stderr(&out)
+    );
+}

@@ -41,8 +41,8 @@ pub struct ManifestSnapshot {
 }
 
 impl Engine {
-    /// Opens a replica's engine on the Qdrant collection the configuration names (`[qdrant]`),
-    /// the one its primary writes; see [`Engine::open_replica`].
+    /// Opens a replica's engine on the Qdrant collection the configuration names
+    /// (`[retrieval.qdrant]`), the one its primary writes; see [`Engine::open_replica`].
     ///
     /// Fails unless `vector_store = "qdrant"`: an embedded shard lives in one process's data dir
     /// and cannot be shared.
@@ -54,7 +54,7 @@ impl Engine {
         if config.vector_store != VectorStoreKind::Qdrant {
             return Err(RetrievalError::InvalidConfig(
                 "a replica searches the primary's Qdrant collection: set vector_store = \"qdrant\" \
-                 and [qdrant] as on the primary (an embedded store cannot be shared)"
+                 and [retrieval.qdrant] as on the primary (an embedded store cannot be shared)"
                     .into(),
             ));
         }

@@ -21,8 +21,13 @@ use crate::engine;
 /// Serves the read path until a signal, polling the primary for new passages meanwhile.
 pub fn run(settings: &Settings, config: ServiceConfig) -> anyhow::Result<ExitCode> {
     let primary = config.replica_of.trim().to_string();
-    let client = ServiceClient::new(&primary, &config.frontend_token)
-        .context("a replica records its questions in the primary's desk")?;
+    if config.frontend_token.trim().is_empty() {
+        anyhow::bail!(
+            "a replica reaches its primary with the primary's front-end token: set \
+             CONSULTA_SERVICE__FRONTEND_TOKEN (service.frontend_token) to the primary's"
+        );
+    }
+    let client = ServiceClient::new(&primary, &config.frontend_token)?;
     let embedder = E5Embedder::load(&settings.model_dir)?;
     let index_dir = engine::index_dir(settings);
     let engine =
