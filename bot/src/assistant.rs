@@ -33,6 +33,18 @@ pub struct AskRequest {
     pub top_k: Option<usize>,
 }
 
+impl AskRequest {
+    /// The engine's options for answering this request.
+    pub(crate) fn options(&self) -> AskOptions {
+        AskOptions {
+            language: self.language,
+            user_lang: self.user_lang,
+            top_k: self.top_k,
+            ..AskOptions::default()
+        }
+    }
+}
+
 /// An answer, with the id under which the question was recorded (for ratings and escalation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct AskReply {
@@ -210,13 +222,7 @@ impl LocalAssistant {
 impl Assistant for LocalAssistant {
     fn ask(&self, request: AskRequest) -> BoxFuture<'_, Result<AskReply, AssistantError>> {
         self.blocking(move |this| {
-            let options = AskOptions {
-                language: request.language,
-                user_lang: request.user_lang,
-                top_k: request.top_k,
-                ..AskOptions::default()
-            };
-            let answer = this.engine.ask(&request.question, &options)?;
+            let answer = this.engine.ask(&request.question, &request.options())?;
             let question_id =
                 this.desk
                     .record_question(question_of(request.asker, request.question, &answer))?;
@@ -330,8 +336,6 @@ pub fn retrieved_passages(citations: &[Citation]) -> Vec<RetrievedPassage> {
         .collect()
 }
 
-/// What a question is about, from the passages its answer cites: their topics and countries, each
-/// once, in citation order.
 /// What the desk records of a question Consulta answered with `answer`.
 pub(crate) fn question_of(asker: Asker, text: String, answer: &Answer) -> NewQuestion {
     NewQuestion {
@@ -344,6 +348,8 @@ pub(crate) fn question_of(asker: Asker, text: String, answer: &Answer) -> NewQue
     }
 }
 
+/// What a question is about, from the passages its answer cites: their topics and countries, each
+/// once, in citation order.
 fn tags_of(citations: &[Citation]) -> Tags {
     let mut tags = Tags::default();
     for citation in citations {

@@ -2,7 +2,7 @@ use reqwest::Method;
 use serde_json::{Value, json};
 
 use super::client::{ServiceClient, segment};
-use consulta_retrieval::{AskOptions, Engine};
+use consulta_retrieval::Engine;
 
 use crate::assistant::{
     AskReply, AskRequest, Assistant, AssistantError, EscalateRequest, question_of,
@@ -48,12 +48,7 @@ impl RemoteAssistant {
         engine: &Engine,
         request: AskRequest,
     ) -> Result<AskReply, AssistantError> {
-        let options = AskOptions {
-            language: request.language,
-            user_lang: request.user_lang,
-            top_k: request.top_k,
-            ..AskOptions::default()
-        };
+        let options = request.options();
         let engine = engine.clone();
         let question = request.question.clone();
         let answer = tokio::task::spawn_blocking(move || engine.ask(&question, &options))
