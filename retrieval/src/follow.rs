@@ -40,6 +40,18 @@ pub struct ManifestSnapshot {
     pub bytes: Vec<u8>,
 }
 
+/// What [`Engine::manifest_since`] found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ManifestRead {
+    /// The caller holds this revision already; nothing was read.
+    Unchanged {
+        /// The revision, for the caller's entity tag.
+        revision: String,
+    },
+    /// The manifest changed since the revisions the caller holds.
+    Changed(ManifestSnapshot),
+}
+
 impl Engine {
     /// Opens a replica's engine on the Qdrant collection the configuration names
     /// (`[retrieval.qdrant]`), the one its primary writes; see [`Engine::open_replica`].
@@ -142,16 +154,28 @@ impl Engine {
     /// The committed manifest and its revision, for replicas to follow. Read from one open file,
     /// so the revision always describes these bytes even while a write replaces the file.
     pub fn manifest(&self) -> Result<ManifestSnapshot, RetrievalError> {
+        let (file, revision) = self.open_manifest()?;
+        self.read_manifest(file, revision)
+    }
+
+    /// [`Engine::manifest`], unless its revision is one of `known` (those a replica holds): then
+    /// only the file's metadata is read, so a replica polling an unchanged manifest costs no I/O
+    /// proportional to the library.
+    pub fn manifest_since(&self, known: &[&str]) -> Result<ManifestRead, RetrievalError> {
+        let (file, revision) = self.open_manifest()?;
+        if known.contains(&revision.as_str()) {
+            return Ok(ManifestRead::Unchanged { revision });
+        }
+        self.read_manifest(file, revision)
+            .map(ManifestRead::Changed)
+    }
+
+    /// The committed manifest, open, and its revision.
+    fn open_manifest(&self) -> Result<(std::fs::File, String), RetrievalError> {
         use std::os::unix::fs::MetadataExt;
-        let path = &self.inner.manifest_path;
-        let io = |source| RetrievalError::Io {
-            path: path.clone(),
-            source,
-        };
-        let mut file = std::fs::File::open(path).map_err(io)?;
-        let metadata = file.metadata().map_err(io)?;
-        let mut bytes = Vec::with_capacity(metadata.len() as usize);
-        file.read_to_end(&mut bytes).map_err(io)?;
+        let file =
+            std::fs::File::open(&self.inner.manifest_path).map_err(|e| self.manifest_io(e))?;
+        let metadata = file.metadata().map_err(|e| self.manifest_io(e))?;
         // Every write renames a new file over the old one: a new inode, length or time.
         let revision = format!(
             "{:x}-{:x}-{:x}.{:x}",
@@ -160,6 +184,24 @@ impl Engine {
             metadata.mtime(),
             metadata.mtime_nsec()
         );
+        Ok((file, revision))
+    }
+
+    fn read_manifest(
+        &self,
+        mut file: std::fs::File,
+        revision: String,
+    ) -> Result<ManifestSnapshot, RetrievalError> {
+        let mut bytes = Vec::new();
+        file.read_to_end(&mut bytes)
+            .map_err(|e| self.manifest_io(e))?;
         Ok(ManifestSnapshot { revision, bytes })
+    }
+
+    fn manifest_io(&self, source: std::io::Error) -> RetrievalError {
+        RetrievalError::Io {
+            path: self.inner.manifest_path.clone(),
+            source,
+        }
     }
 }

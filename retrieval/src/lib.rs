@@ -120,7 +120,7 @@ pub use edge_store::EdgeStore;
 pub use engine::{Engine, IndexStats};
 pub use error::RetrievalError;
 pub use filter::SearchFilter;
-pub use follow::{FollowReport, ManifestSnapshot};
+pub use follow::{FollowReport, ManifestRead, ManifestSnapshot};
 pub use ingest::SyncReport;
 pub use library::{
     DocumentWarning, Fetcher, IngestConfig, IngestObserver, IngestRequest, LibraryReport,

@@ -7,6 +7,8 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 
+use consulta_retrieval::ManifestRead;
+
 use super::Service;
 use super::auth::Caller;
 use super::error::ApiError;
@@ -46,25 +48,35 @@ pub(super) async fn catalog(
 ) -> Result<Response, ApiError> {
     Caller::from_headers(&headers, &service.state.config)?.require_frontend()?;
     service.primary()?;
-    let engine = service.state.engine.clone();
-    let manifest = tokio::task::spawn_blocking(move || engine.manifest())
-        .await
-        .map_err(ApiError::internal)?
-        .map_err(ApiError::internal)?;
-    let tag = format!("\"{}\"", manifest.revision);
-    let known = headers
+    let known: Vec<String> = headers
         .get(header::IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(',').any(|t| t.trim() == tag));
-    if known {
-        return Ok((StatusCode::NOT_MODIFIED, [(header::ETAG, tag)]).into_response());
-    }
-    Ok((
-        [
-            (header::CONTENT_TYPE, "application/json".to_string()),
-            (header::ETAG, tag),
-        ],
-        Body::from(manifest.bytes),
-    )
-        .into_response())
+        .map(|v| {
+            v.split(',')
+                .map(|t| t.trim().trim_matches('"').to_string())
+                .collect()
+        })
+        .unwrap_or_default();
+    let engine = service.state.engine.clone();
+    let read = tokio::task::spawn_blocking(move || {
+        let known: Vec<&str> = known.iter().map(String::as_str).collect();
+        engine.manifest_since(&known)
+    })
+    .await
+    .map_err(ApiError::internal)?
+    .map_err(ApiError::internal)?;
+    let tag = |revision: &str| format!("\"{revision}\"");
+    Ok(match read {
+        ManifestRead::Unchanged { revision } => {
+            (StatusCode::NOT_MODIFIED, [(header::ETAG, tag(&revision))]).into_response()
+        }
+        ManifestRead::Changed(manifest) => (
+            [
+                (header::CONTENT_TYPE, "application/json".to_string()),
+                (header::ETAG, tag(&manifest.revision)),
+            ],
+            Body::from(manifest.bytes),
+        )
+            .into_response(),
+    })
 }

@@ -5,7 +5,8 @@ use std::sync::Arc;
 
 use consulta_corpus::{Lang, PassageKind};
 use consulta_retrieval::{
-    EdgeStore, Engine, Leg, RetrievalConfig, RetrievalError, SearchOptions, VectorStore,
+    EdgeStore, Engine, Leg, ManifestRead, RetrievalConfig, RetrievalError, SearchOptions,
+    VectorStore,
 };
 
 use crate::common::{CountingEmbedder, knowledge_base, model, passage};
@@ -113,11 +114,23 @@ fn a_replica_sees_a_primary_write_once_it_follows_the_new_manifest() {
         before.revision,
         "no write, same revision: a replica polling has nothing to fetch"
     );
+    assert_eq!(
+        primary
+            .manifest_since(&["an-old-one", &before.revision])
+            .unwrap(),
+        ManifestRead::Unchanged {
+            revision: before.revision.clone()
+        }
+    );
 
     let curated = curated_answer();
     primary.upsert_curated(curated.clone()).unwrap();
     let after = primary.manifest().unwrap();
     assert_ne!(after.revision, before.revision);
+    assert_eq!(
+        primary.manifest_since(&[&before.revision]).unwrap(),
+        ManifestRead::Changed(after.clone())
+    );
     let query = "fees for an account in the mechanism registry";
     assert!(
         !finds(&replica, Leg::Dense, query, &curated.id),
