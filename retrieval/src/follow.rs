@@ -132,16 +132,7 @@ impl Engine {
         }
         let changed = inner.reconcile_to(&catalog);
         let kept = changed.and_then(|report| catalog.save(&inner.manifest_path).map(|()| report));
-        let report = match kept {
-            Ok(report) => report,
-            Err(error) => {
-                // The BM25 index may be ahead of the passages still published: bring it back.
-                if let Err(repair) = inner.reconcile() {
-                    tracing::error!(%repair, "the full-text index could not be repaired now; it will be on the next start");
-                }
-                return Err(error);
-            }
-        };
+        let report = kept.inspect_err(|_| inner.restore_committed())?;
         let passages = catalog.entries.len();
         inner.publish(catalog);
         Ok(FollowReport {

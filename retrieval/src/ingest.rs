@@ -228,12 +228,7 @@ impl Inner {
         let written = self.write_indexes(&changes, &hashes, vectors);
         let saved = written.and_then(|()| next.save(&self.manifest_path));
         if let Err(error) = saved {
-            // The indexes may now be ahead of the manifest: bring them back to the committed
-            // state right away rather than at the next start.
-            self.bm25.rollback();
-            if let Err(repair) = self.reconcile() {
-                tracing::error!(%repair, "indexes could not be repaired now; they will be on the next start");
-            }
+            self.restore_committed();
             return Err(error);
         }
         self.publish(next);
@@ -308,6 +303,15 @@ impl Inner {
             progress(vectors.len(), total);
         }
         Ok(vectors)
+    }
+
+    /// After a failed write, which may have left the indexes ahead of the published manifest:
+    /// brings them back to it right away rather than at the next start.
+    pub(crate) fn restore_committed(&self) {
+        self.bm25.rollback();
+        if let Err(repair) = self.reconcile() {
+            tracing::error!(%repair, "indexes could not be repaired now; they will be on the next start");
+        }
     }
 
     /// Makes both indexes hold exactly the manifest's passages, each at the manifest's content
