@@ -1,42 +1,47 @@
 //! Opening the retrieval engine from settings: the one place that knows where the model and the
 //! indexes live.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use anyhow::Context;
 
 use consulta_bot::desk::Desk;
-use consulta_models::E5Embedder;
-use consulta_retrieval::Engine;
+use consulta_models::{E5Embedder, Embedder};
+use consulta_retrieval::{Engine, RetrievalConfig, RetrievalError};
 
 use crate::config::Settings;
 
 /// Loads the embedding model and opens the indexes under `data_dir/index`.
 pub fn open(settings: &Settings) -> anyhow::Result<Engine> {
-    let embedder = E5Embedder::load(&settings.model_dir)?;
-    let engine = Engine::open(
-        &index_dir(settings),
-        Arc::new(embedder),
-        settings.retrieval.clone(),
-    )
-    .with_context(|| {
-        format!(
-            "cannot open the indexes in {}",
-            index_dir(settings).display()
-        )
-    })?;
-    load_glossary(&engine, settings)?;
-    Ok(engine)
+    open_as(settings, Engine::open, "indexes")
 }
 
-/// Gives `engine` the knowledge base's glossary (`kb_dir/glossary.yaml`), when there is one.
-pub fn load_glossary(engine: &Engine, settings: &Settings) -> anyhow::Result<()> {
+/// [`open`] for a replica (`serve --replica-of`): the vectors are the primary's collection, and
+/// `data_dir/index` only holds the replica's copy of the manifest and its BM25 index.
+pub fn open_replica(settings: &Settings) -> anyhow::Result<Engine> {
+    open_as(
+        settings,
+        Engine::open_replica_of_config,
+        "replica's indexes",
+    )
+}
+
+/// How an engine is opened from its directory, model and settings: as the owner of its indexes
+/// ([`Engine::open`]) or as a replica ([`Engine::open_replica_of_config`]).
+type Opener = fn(&Path, Arc<dyn Embedder>, RetrievalConfig) -> Result<Engine, RetrievalError>;
+
+/// Loads the model, opens the engine with `opener`, and gives it the knowledge base's glossary.
+fn open_as(settings: &Settings, opener: Opener, what: &str) -> anyhow::Result<Engine> {
+    let embedder = E5Embedder::load(&settings.model_dir)?;
+    let dir = index_dir(settings);
+    let engine = opener(&dir, Arc::new(embedder), settings.retrieval.clone())
+        .with_context(|| format!("cannot open the {what} in {}", dir.display()))?;
     let glossary_path = settings.kb_dir.join("glossary.yaml");
     if glossary_path.exists() {
         engine.set_glossary(Some(consulta_corpus::Glossary::load(&glossary_path)?));
     }
-    Ok(())
+    Ok(engine)
 }
 
 /// Opens the desk's database under `data_dir/desk`; `sink` makes approved answers searchable.

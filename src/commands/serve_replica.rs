@@ -11,8 +11,6 @@ use std::time::Duration;
 use anyhow::Context;
 use consulta_bot::remote::{CatalogFollower, RemoteAssistant, ServiceClient};
 use consulta_bot::service::{Metrics, ReplicaParts, Service, ServiceConfig};
-use consulta_models::E5Embedder;
-use consulta_retrieval::Engine;
 
 use super::shutdown::Shutdown;
 use crate::config::Settings;
@@ -28,17 +26,7 @@ pub fn run(settings: &Settings, config: ServiceConfig) -> anyhow::Result<ExitCod
         );
     }
     let client = ServiceClient::new(&primary, &config.frontend_token)?;
-    let embedder = E5Embedder::load(&settings.model_dir)?;
-    let index_dir = engine::index_dir(settings);
-    let engine =
-        Engine::open_replica_of_config(&index_dir, Arc::new(embedder), settings.retrieval.clone())
-            .with_context(|| {
-                format!(
-                    "cannot open the replica's indexes in {}",
-                    index_dir.display()
-                )
-            })?;
-    engine::load_glossary(&engine, settings)?;
+    let engine = engine::open_replica(settings)?;
     let metrics = Metrics::default();
     let every = Duration::from_secs(config.replica_poll_secs.max(1));
     let listen = config.listen;
