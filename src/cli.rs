@@ -240,7 +240,7 @@ pub struct EvalArgs {
     #[arg(long, default_value = "evals/gold")]
     pub gold: PathBuf,
 
-    /// Where to write `latest.md` and `latest.json`.
+    /// Where to write `latest.md`, `latest.json` and every question's outcome, `questions.json`.
     #[arg(long, default_value = "evals/reports")]
     pub reports: PathBuf,
 

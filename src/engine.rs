@@ -41,6 +41,10 @@ fn open_as(settings: &Settings, opener: Opener, what: &str) -> anyhow::Result<En
     if glossary_path.exists() {
         engine.set_glossary(Some(consulta_corpus::Glossary::load(&glossary_path)?));
     }
+    let timeline_path = settings.kb_dir.join(consulta_corpus::TIMELINE_FILE);
+    if timeline_path.exists() {
+        engine.set_timeline(Some(consulta_corpus::Timeline::load(&timeline_path)?));
+    }
     Ok(engine)
 }
 

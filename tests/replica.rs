@@ -35,6 +35,8 @@ struct Deployment {
     replica: String,
     follower: CatalogFollower,
     store: Arc<EdgeStore>,
+    /// The knowledge base's passages (the store also holds a question point per FAQ entry).
+    passages: usize,
 }
 
 fn model() -> Arc<dyn Embedder> {
@@ -72,6 +74,7 @@ async fn deploy() -> Deployment {
     let loaded = consulta_corpus::load_dir(&sandbox.kb);
     assert!(loaded.errors.is_empty(), "{:?}", loaded.errors);
     engine.sync(&loaded.passages, &|_, _| {}).unwrap();
+    let passages = loaded.passages.len();
     let desk = Desk::builder(toml::from_str::<DeskConfig>(DESK).unwrap())
         .sink(Arc::new(engine.clone()))
         .open(&root.join("desk"))
@@ -116,6 +119,7 @@ async fn deploy() -> Deployment {
         replica,
         follower: CatalogFollower::new(client, replica_engine, metrics),
         store,
+        passages,
     }
 }
 
@@ -169,7 +173,7 @@ async fn a_replica_answers_records_at_the_primary_and_follows_its_new_passages()
         "no passages before the first poll"
     );
     let report = deployment.follower.poll().await.unwrap().unwrap();
-    assert_eq!(report.passages, points);
+    assert_eq!(report.passages, deployment.passages);
     assert!(
         deployment.follower.poll().await.unwrap().is_none(),
         "304: nothing new"
@@ -222,20 +226,24 @@ async fn a_replica_answers_records_at_the_primary_and_follows_its_new_passages()
     let (status, approved) = call(as_expert(post(&primary, &path, json!({})))).await;
     assert_eq!(status, StatusCode::OK, "{approved}");
 
-    // ...and once approved, the replica cites it after its next poll, with the primary's vector.
-    assert_eq!(deployment.store.count().unwrap(), points + 1);
+    // ...and once approved, the replica cites it after its next poll, with the primary's vectors
+    // (the answer's and its question's).
+    assert_eq!(deployment.store.count().unwrap(), points + 2);
     let before = ask(&replica, hard).await;
     assert_ne!(
         before["citations"][0]["kind"], "curated",
         "not followed yet"
     );
     let report = deployment.follower.poll().await.unwrap().unwrap();
-    assert_eq!((report.full_text_added, report.passages), (1, points + 1));
+    assert_eq!(
+        (report.full_text_added, report.passages),
+        (1, deployment.passages + 1)
+    );
     let after = ask(&replica, hard).await;
     assert_eq!(after["citations"][0]["kind"], "curated", "{after}");
     assert_eq!(
         deployment.store.count().unwrap(),
-        points + 1,
+        points + 2,
         "the replica wrote nothing"
     );
 

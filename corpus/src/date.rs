@@ -65,6 +65,14 @@ impl fmt::Display for Date {
 #[error("{0:?} is not a date like 2024-11-24 (YYYY-MM-DD, a day that exists)")]
 pub struct DateError(String);
 
+/// Dates in knowledge-base files are written `YYYY-MM-DD` and read through [`std::str::FromStr`].
+impl<'de> serde::Deserialize<'de> for Date {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Date, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        text.parse().map_err(serde::de::Error::custom)
+    }
+}
+
 impl std::str::FromStr for Date {
     type Err = DateError;
 

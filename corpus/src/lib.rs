@@ -34,6 +34,7 @@ mod lang;
 pub mod library;
 mod load;
 mod passage;
+mod timeline;
 mod yaml;
 
 pub use chunk::{ChunkLimits, fold_accent, section_slug};
@@ -44,3 +45,4 @@ pub use glossary::{Glossary, GlossaryTerm};
 pub use lang::Lang;
 pub use load::{Loaded, load_dir};
 pub use passage::{Passage, PassageKind, passage_id};
+pub use timeline::{RuleChange, TIMELINE_FILE, Timeline, Topic};

@@ -17,6 +17,8 @@ pub struct Loaded {
     pub errors: Vec<CorpusError>,
     /// The glossary, when the directory has a `glossary.yaml` that parses.
     pub glossary: Option<Glossary>,
+    /// The rule changes, when the directory has a `timeline.yaml` that parses.
+    pub timeline: Option<crate::Timeline>,
     /// How many files were read (including those with errors).
     pub files: usize,
 }
@@ -41,6 +43,14 @@ pub fn load_dir(root: &Path) -> Loaded {
             .unwrap_or(&path)
             .to_string_lossy()
             .replace('\\', "/");
+        if origin == crate::TIMELINE_FILE {
+            match crate::Timeline::load(&path) {
+                Ok(timeline) => loaded.timeline = Some(timeline),
+                Err(e) => loaded.errors.push(e),
+            }
+            loaded.files += 1;
+            continue;
+        }
         if origin == GLOSSARY_FILE {
             match Glossary::load(&path) {
                 Ok(glossary) => loaded.glossary = Some(glossary),

@@ -26,6 +26,16 @@ pub struct GoldQuestion {
     /// Free text for the author: why this question is in the set.
     #[serde(default)]
     pub note: Option<String>,
+    /// What the shown answer must say to answer the question: every item must occur in the
+    /// answer text (case, accents and spacing aside); `|` separates alternative wordings of one
+    /// item. Retrieval can find the right passage while the quoted sentences miss the point; these
+    /// phrases are how the eval sees the difference.
+    #[serde(default)]
+    pub says: Vec<String>,
+    /// Written in new wording after the answer path was tuned, and never used to tune it: the
+    /// escalation threshold is chosen on the other questions and reported on these.
+    #[serde(default)]
+    pub heldout: bool,
     /// Which file it came from, for error messages.
     #[serde(skip)]
     pub file: PathBuf,
@@ -62,6 +72,20 @@ pub fn load(dir: &Path) -> anyhow::Result<Vec<GoldQuestion>> {
             if question.q.trim().is_empty() {
                 bail!("{}: a gold question is empty", file.display());
             }
+            if question.escalate && !question.says.is_empty() {
+                bail!(
+                    "{}: {:?} must escalate, so it has no answer text to check: drop `says`",
+                    file.display(),
+                    question.q
+                );
+            }
+            if question.says.iter().any(|item| normalize(item).is_empty()) {
+                bail!(
+                    "{}: {:?} has an empty `says` item",
+                    file.display(),
+                    question.q
+                );
+            }
             if question.relevant.is_empty() != question.escalate {
                 bail!(
                     "{}: {:?} must have `relevant` labels or `escalate: true` (exactly one of them)",
@@ -76,6 +100,33 @@ pub fn load(dir: &Path) -> anyhow::Result<Vec<GoldQuestion>> {
         bail!("no gold questions in {}", dir.display());
     }
     Ok(questions)
+}
+
+/// Text as `says` items are compared: lowercase, without accents, runs of spaces as one.
+pub fn normalize(text: &str) -> String {
+    let folded: String = text
+        .chars()
+        .flat_map(char::to_lowercase)
+        .map(consulta_corpus::fold_accent)
+        .collect();
+    folded.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The `says` items of `question` that `shown` (the answer text a person reads) lacks; an item is
+/// there when any of its `|` alternatives is.
+pub fn missing_facts<'a>(question: &'a GoldQuestion, shown: &str) -> Vec<&'a str> {
+    let shown = normalize(shown);
+    question
+        .says
+        .iter()
+        .filter(|item| {
+            !item
+                .split('|')
+                .map(normalize)
+                .any(|alternative| !alternative.is_empty() && shown.contains(&alternative))
+        })
+        .map(String::as_str)
+        .collect()
 }
 
 /// Whether a retrieved passage satisfies a label: the label names its document, or its document and
@@ -96,6 +147,37 @@ pub fn matches(label: &str, doc_id: &str, section: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn question_saying(says: &[&str]) -> GoldQuestion {
+        GoldQuestion {
+            q: "¿Quién aplica el ajuste?".into(),
+            lang: Lang::Es,
+            relevant: vec!["faq:a62-ca-who-when".into()],
+            escalate: false,
+            cross: false,
+            note: None,
+            says: says.iter().map(|s| s.to_string()).collect(),
+            heldout: false,
+            file: PathBuf::new(),
+        }
+    }
+
+    #[test]
+    fn facts_match_without_case_accents_or_spacing() {
+        let question = question_saying(&["país anfitrión|Parte de acogida", "15 de abril"]);
+        assert!(
+            missing_facts(
+                &question,
+                "Lo aplica el PAIS   anfitrion antes del 15 de Abril."
+            )
+            .is_empty()
+        );
+        assert_eq!(
+            missing_facts(&question, "La Parte de acogida lo aplica."),
+            ["15 de abril"]
+        );
+        assert_eq!(missing_facts(&question, "").len(), 2);
+    }
 
     #[test]
     fn labels_match_documents_and_sections() {

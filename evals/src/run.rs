@@ -4,7 +4,7 @@ use serde::Serialize;
 
 use consulta_retrieval::{AskOptions, Engine, Leg, SearchOptions};
 
-use crate::gold::{GoldQuestion, matches};
+use crate::gold::{GoldQuestion, matches, missing_facts};
 use crate::metrics::{ndcg_at, recall_at, reciprocal_rank_at};
 
 /// How deep rankings are scored.
@@ -29,9 +29,22 @@ pub struct QuestionOutcome {
     pub question: String,
     pub group: &'static str,
     pub must_escalate: bool,
+    /// Written in new wording and kept out of threshold tuning.
+    pub heldout: bool,
     /// The answer's confidence, which the threshold curve is computed from.
     pub confidence: f32,
     pub escalated: bool,
+    /// What a person reads: the answer's sentences without citation markers (empty when the
+    /// question escalated).
+    pub shown: String,
+    /// Whether the shown text says every fact the gold question requires; `None` when the
+    /// question names none (must-escalate questions, unlabelled ones). An escalated answer
+    /// answers nothing.
+    pub answered: Option<bool>,
+    /// The required facts the shown text lacks, to read failures.
+    pub missing: Vec<String>,
+    /// The shown text quotes passages in more than one language.
+    pub mixed_language: bool,
     /// Scores per leg (`bm25`, `dense`, `hybrid`), for answerable questions only.
     pub rankings: Vec<(String, RankingOutcome)>,
     /// The document ids the hybrid leg returned, to read misses.
@@ -46,6 +59,21 @@ pub fn evaluate(
     let mut outcomes = Vec::with_capacity(questions.len());
     for question in questions {
         let answer = engine.ask(&question.q, &AskOptions::default())?;
+        let shown = if answer.escalate {
+            String::new()
+        } else {
+            without_markers(&answer.answer)
+        };
+        let missing: Vec<String> = missing_facts(question, &shown)
+            .into_iter()
+            .map(str::to_string)
+            .collect();
+        let answered =
+            (!question.says.is_empty()).then_some(!answer.escalate && missing.is_empty());
+        let mut languages: Vec<_> = answer.citations.iter().map(|c| c.lang).collect();
+        languages.sort_unstable_by_key(|lang| lang.code());
+        languages.dedup();
+        let mixed_language = !answer.escalate && languages.len() > 1;
         let mut rankings = Vec::new();
         let mut hybrid_top = Vec::new();
         if !question.escalate {
@@ -74,13 +102,41 @@ pub fn evaluate(
             question: question.q.clone(),
             group: question.group(),
             must_escalate: question.escalate,
+            heldout: question.heldout,
             confidence: answer.confidence,
             escalated: answer.escalate,
+            shown,
+            answered,
+            missing: if answered == Some(true) {
+                Vec::new()
+            } else {
+                missing
+            },
+            mixed_language,
             rankings,
             hybrid_top,
         });
     }
     Ok(outcomes)
+}
+
+/// `text` without the citation markers (`[1]`, `[12]`) the answer puts after each quoted passage.
+pub fn without_markers(text: &str) -> String {
+    let mut shown = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(open) = rest.find('[') {
+        let after = &rest[open + 1..];
+        let digits = after.chars().take_while(char::is_ascii_digit).count();
+        if digits > 0 && after[digits..].starts_with(']') {
+            shown.push_str(rest[..open].trim_end());
+            rest = &after[digits + 1..];
+        } else {
+            shown.push_str(&rest[..=open]);
+            rest = after;
+        }
+    }
+    shown.push_str(rest);
+    shown.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// Marks each rank that satisfies a label not already satisfied higher up, then scores the ranking.
@@ -103,5 +159,18 @@ fn score(question: &GoldQuestion, ranked: &[(&str, &str)]) -> RankingOutcome {
         recall_10: recall_at(&hits, 10),
         mrr_10: reciprocal_rank_at(&hits, DEPTH),
         ndcg_10: ndcg_at(&hits, question.relevant.len(), DEPTH),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markers_are_removed_and_other_brackets_kept() {
+        assert_eq!(
+            without_markers("Lo aplica la Parte. [1] Antes del 15 de abril [a]. [12]"),
+            "Lo aplica la Parte. Antes del 15 de abril [a]."
+        );
     }
 }

@@ -1,28 +1,43 @@
 //! Reading from the engine: cited answers and raw searches.
+//!
+//! An answer is decided in three steps, each on evidence:
+//! 1. **Can the knowledge base know this?** [`crate::intent`] reads what the question asks for; a
+//!    price, a contact, the state of a file, a forecast, a favour or an opinion go to an expert
+//!    whatever the passages say, and so does a question about a named Party or body that no
+//!    passage found mentions.
+//! 2. **Which sentences answer it?** [`crate::compose`] quotes the sentences that fit the question.
+//! 3. **How sure are we?** The confidence starts from how strongly the best passage supports an
+//!    answer ([`crate::evidence`]) and is lowered when the quoted sentences leave the question's
+//!    words uncovered or lack the kind of fact its type asks for. It is what `escalate_below`
+//!    compares, and `consulta eval` reports it against whether the shown text answers.
 
 use std::collections::HashSet;
 
-use consulta_corpus::Date;
+use consulta_corpus::{Date, Lang};
 
-use crate::compose::{Quotable, compose};
+use crate::compose::{Asked, Quotable, compose};
 use crate::evidence::{coverage, evidence};
-use crate::requests::personal_request;
+use crate::intent::{intent, named_entities};
 use crate::retrieve::Candidate;
+use crate::text::fold;
 use crate::{
     Answer, AskOptions, Citation, Engine, Hit, Leg, RetrievalError, SearchOptions, phrases,
 };
 
-/// The latest `valid_as_of` among the citations: how current the answer is as a whole.
-fn newest_source(citations: &[Citation]) -> Option<Date> {
-    citations
-        .iter()
-        .filter_map(|citation| citation.date.as_deref()?.parse::<Date>().ok())
-        .max()
-}
-
-/// How much a personal request (see [`crate::requests`]) lowers the confidence: the passages
-/// found are on topic, but they do not answer what was asked.
-const PERSONAL_REQUEST_DISCOUNT: f32 = 0.5;
+/// How much a request only a person can answer lowers the confidence: the passages found are on
+/// topic, but they do not answer what was asked.
+const NEEDS_PERSON_DISCOUNT: f32 = 0.5;
+/// How much a question about a name no found passage mentions lowers the confidence.
+const UNKNOWN_NAME_DISCOUNT: f32 = 0.6;
+/// The share of the confidence that rests on the quoted sentences covering the question's words.
+const SHOWN_COVERAGE_SHARE: f32 = 0.3;
+/// The factor applied when no quoted sentence has the kind of fact the question's type asks for.
+const UNTYPED_DISCOUNT: f32 = 0.85;
+/// A passage is quoted when its evidence reaches this share of the best passage's.
+const QUOTABLE_SHARE: f32 = 0.7;
+/// A part of a multi-part question counts as covered when the quoted passages hold this share of
+/// its words.
+const PART_COVERED: f32 = 0.34;
 
 impl Engine {
     /// Answers `question` with sentences quoted from the best passages, citations, a confidence,
@@ -41,62 +56,46 @@ impl Engine {
         let words = phrases(lang);
         let top_k = options.top_k.unwrap_or(config.top_k).max(1);
         let candidates = inner.candidates(&prepared, Leg::Hybrid, &options.filter, top_k)?;
+        let asked_for = intent(&prepared.text, lang);
 
         let content = inner.analyzers.content_words(lang, &prepared.text);
         let scored: Vec<(Candidate, f32)> = candidates
             .into_iter()
             .map(|candidate| {
-                let passage = &candidate.passage;
-                let question_terms: HashSet<String> = inner
-                    .analyzers
-                    .terms(passage.lang, &content)
-                    .into_iter()
-                    .collect();
-                let passage_terms: HashSet<String> = inner
-                    .analyzers
-                    .terms(passage.lang, &passage.indexable_text())
-                    .into_iter()
-                    .collect();
-                let score = evidence(
-                    config,
-                    &candidate,
-                    coverage(&question_terms, &passage_terms),
-                );
+                let covered = self.coverage_of(&content, &candidate);
+                let score = evidence(config, &candidate, covered);
                 (candidate, score)
             })
             .collect();
-        let mut confidence = scored
+        let best = scored
             .iter()
             .map(|(_, score)| *score)
             .fold(0.0_f32, f32::max);
+        let mut confidence = best;
         let mut notes = Vec::new();
-        let personal = personal_request(&prepared.text).is_some();
-        if personal {
-            confidence *= PERSONAL_REQUEST_DISCOUNT;
+        let needs_person = asked_for.needs_person.is_some();
+        if needs_person {
+            confidence *= NEEDS_PERSON_DISCOUNT;
             notes.push(words.personal_request.to_string());
+        } else if mentions_unknown_name(&prepared.text, lang, &scored) {
+            confidence *= UNKNOWN_NAME_DISCOUNT;
         }
-        let escalate = personal || confidence < config.escalate_below;
         if prepared.truncated {
             notes.push(words.truncated(config.max_question_chars));
         }
-        let (answer, citations) = if escalate {
-            let citations = scored
-                .iter()
-                .map(|(candidate, score)| Citation::new(&candidate.passage, *score))
-                .collect();
-            (words.escalation.to_string(), citations)
-        } else {
-            let reliable: Vec<&(Candidate, f32)> = scored
-                .iter()
-                .filter(|(_, score)| *score >= config.escalate_below)
-                .collect();
-            let quotable: Vec<Quotable<'_>> = reliable
-                .iter()
-                .map(|(candidate, _)| Quotable {
-                    passage: &candidate.passage,
-                    cosine: candidate.cosine().unwrap_or(0.0),
-                })
-                .collect();
+
+        // Retrieval's first choice is quotable whenever it clears the threshold: the fused rank
+        // weighs the question's own FAQ match, which the evidence score does not see.
+        let quotable: Vec<&(Candidate, f32)> = scored
+            .iter()
+            .enumerate()
+            .filter(|(rank, (_, score))| {
+                *score >= config.escalate_below && (*rank == 0 || *score >= best * QUOTABLE_SHARE)
+            })
+            .map(|(_, scored)| scored)
+            .collect();
+        let mut composed = None;
+        if !needs_person && !quotable.is_empty() {
             let mut search_text = content.clone();
             if let Some(glossary) = inner.glossary() {
                 for variant in glossary.expansions(&prepared.text) {
@@ -104,22 +103,64 @@ impl Engine {
                     search_text.push_str(&variant);
                 }
             }
-            let composed = compose(&inner.analyzers, &search_text, &quotable);
-            let citations: Vec<Citation> = composed
+            let weight = |lang: Lang, term: &str| inner.bm25.idf(lang, term);
+            let asked = Asked {
+                search_text: &search_text,
+                lang,
+                kind: asked_for.kind,
+                weight: &weight,
+            };
+            let passages: Vec<Quotable<'_>> = quotable
+                .iter()
+                .map(|(candidate, _)| Quotable {
+                    passage: &candidate.passage,
+                    question_matches: candidate
+                        .question_cosine
+                        .is_some_and(|cosine| cosine >= config.question_match),
+                })
+                .collect();
+            let answer = compose(&inner.analyzers, &asked, &passages);
+            // The asker's words can only be found in sentences of the asker's language; quoted
+            // from another, coverage says nothing about the answer.
+            if answer
                 .cited
                 .iter()
-                .map(|&i| Citation::new(&reliable[i].0.passage, reliable[i].1))
-                .collect();
-            if !citations.iter().any(|c| c.lang == lang) {
-                notes.push(words.other_language_sources.to_string());
-            }
-            if let Some(newest) = newest_source(&citations)
-                && Date::today().days_since_epoch() - newest.days_since_epoch()
-                    > i64::from(config.stale_after_days)
+                .all(|&i| passages[i].passage.lang == lang)
             {
-                notes.push(words.stale(newest, config.stale_after_days));
+                confidence *= 1.0 - SHOWN_COVERAGE_SHARE * (1.0 - answer.coverage);
             }
-            (composed.text, citations)
+            if !answer.type_answered {
+                confidence *= UNTYPED_DISCOUNT;
+            }
+            composed = Some(answer);
+        }
+        let escalate = needs_person || composed.is_none() || confidence < config.escalate_below;
+
+        let (answer, citations) = match composed {
+            Some(composed) if !escalate => {
+                let citations: Vec<Citation> = composed
+                    .cited
+                    .iter()
+                    .map(|&i| Citation::new(&quotable[i].0.passage, quotable[i].1))
+                    .collect();
+                if !citations.iter().any(|c| c.lang == lang) {
+                    notes.push(words.other_language_sources.to_string());
+                }
+                notes.extend(self.superseded_notes(&citations, lang));
+                notes.extend(
+                    self.uncovered_parts(&prepared.text, lang, &citations)
+                        .iter()
+                        .map(|part| words.part_not_covered(part)),
+                );
+                (composed.text, citations)
+            }
+            _ => {
+                let citations = scored
+                    .iter()
+                    .map(|(candidate, score)| Citation::new(&candidate.passage, *score))
+                    .collect();
+                (words.escalation.to_string(), citations)
+            }
         };
         tracing::debug!(
             %lang,
@@ -153,4 +194,94 @@ impl Engine {
             .map(Candidate::into_hit)
             .collect())
     }
+
+    /// The share of the question's content words (`content`) that `candidate` contains, each
+    /// analysed in the passage's language.
+    fn coverage_of(&self, content: &str, candidate: &Candidate) -> f32 {
+        let analyzers = &self.inner.analyzers;
+        let passage = &candidate.passage;
+        let question_terms: HashSet<String> =
+            analyzers.terms(passage.lang, content).into_iter().collect();
+        let passage_terms: HashSet<String> = analyzers
+            .terms(passage.lang, &passage.indexable_text())
+            .into_iter()
+            .collect();
+        coverage(&question_terms, &passage_terms)
+    }
+
+    /// One note per quoted passage checked before a later rule change on its topic (see
+    /// [`consulta_corpus::Timeline`]): the fact may be out of date, and the note says which
+    /// decision to check.
+    fn superseded_notes(&self, citations: &[Citation], lang: Lang) -> Vec<String> {
+        let Some(timeline) = self.inner.timeline() else {
+            return Vec::new();
+        };
+        let words = phrases(lang);
+        let mut notes = Vec::new();
+        for citation in citations {
+            let Some(checked) = citation
+                .date
+                .as_deref()
+                .and_then(|d| d.parse::<Date>().ok())
+            else {
+                continue;
+            };
+            if let Some(change) = timeline.superseding(checked, &citation.tags) {
+                let note = words.superseded(&citation.title, checked, change, lang);
+                if !notes.contains(&note) {
+                    notes.push(note);
+                }
+            }
+        }
+        notes
+    }
+
+    /// The parts of a question of several parts (sentences ending in `?`) whose words the quoted
+    /// passages do not hold, as the asker wrote them. A one-part question has none: whether it is
+    /// answered at all is the confidence's business.
+    fn uncovered_parts(&self, question: &str, lang: Lang, citations: &[Citation]) -> Vec<String> {
+        let parts: Vec<&str> = question
+            .split_inclusive(['?', ';'])
+            .map(|part| part.trim().trim_start_matches(['¿', '¡']).trim())
+            .filter(|part| !part.is_empty())
+            .collect();
+        if parts.len() < 2 {
+            return Vec::new();
+        }
+        let analyzers = &self.inner.analyzers;
+        let cited_terms: HashSet<String> = citations
+            .iter()
+            .flat_map(|c| analyzers.terms(c.lang, &format!("{}\n{}", c.title, c.text)))
+            .collect();
+        parts
+            .into_iter()
+            .filter(|part| {
+                let terms: HashSet<String> = analyzers.terms(lang, part).into_iter().collect();
+                terms.len() >= 2 && coverage(&terms, &cited_terms) < PART_COVERED
+            })
+            .map(str::to_string)
+            .collect()
+    }
+}
+
+/// Whether the question names a Party, body or company (see [`crate::intent::named_entities`])
+/// that none of the found passages in the question's language mentions: then the passages are
+/// about the topic, not about what the asker named. Names are written differently across
+/// languages ("Fundo de Adaptação", "Adaptation Fund"), so when the best passage is in another
+/// language there is nothing to tell.
+fn mentions_unknown_name(question: &str, lang: Lang, scored: &[(Candidate, f32)]) -> bool {
+    let best_in_lang = scored
+        .iter()
+        .max_by(|a, b| a.1.total_cmp(&b.1))
+        .is_some_and(|(candidate, _)| candidate.passage.lang == lang);
+    let found: Vec<String> = scored
+        .iter()
+        .filter(|(candidate, _)| candidate.passage.lang == lang)
+        .map(|(candidate, _)| fold(&candidate.passage.indexable_text()))
+        .collect();
+    best_in_lang
+        && named_entities(question).any(|name| {
+            let name = fold(name);
+            !found.iter().any(|text| text.contains(&name))
+        })
 }

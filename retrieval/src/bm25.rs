@@ -220,6 +220,18 @@ impl Bm25Index {
         self.reader.searcher().num_docs()
     }
 
+    /// How much finding `term` (an analysed term of `lang`) in a passage says about it: its inverse
+    /// document frequency, as BM25 weighs it. A word every passage has ("artículo") says little; a
+    /// rare one ("financiada") says much.
+    pub(crate) fn idf(&self, lang: Lang, term: &str) -> f32 {
+        let searcher = self.reader.searcher();
+        let docs = searcher.num_docs() as f32;
+        let with_term = searcher
+            .doc_freq(&Term::from_field_text(self.fields.text(lang), term))
+            .unwrap_or(0) as f32;
+        (1.0 + (docs - with_term + 0.5) / (with_term + 0.5)).ln()
+    }
+
     /// The `limit` best passages for `query` among those `filter` admits, with their BM25 scores.
     pub(crate) fn search(
         &self,

@@ -1,32 +1,74 @@
-//! The answer text: the sentences of the best passages that best answer the question.
+//! The answer text: the few sentences of the best passages that answer the question.
 //!
 //! There is no generative model on these machines, and practitioners want the source's own words
-//! anyway. Each sentence of each passage scores the share of the question's terms it contains plus
-//! its passage's cosine similarity to the question, so that of two equally matching sentences the
-//! one from the closer passage wins. The best sentences are kept (at most
-//! [`MAX_PER_PASSAGE`] per passage, [`MAX_SENTENCES`] in all), grouped by passage in rank order and
-//! in their order within the passage, each group followed by its citation marker.
+//! anyway; what they judge is whether the sentences shown answer what they asked. So each candidate
+//! sentence is scored against the question, not only against its topic:
+//! - **coverage**: the share of the question's content words (and glossary variants) it contains;
+//! - **type**: a "when" question is answered by the sentence with the date, a "who" question by
+//!   the one naming the actor, a "how much" question by the number, a yes/no question by the
+//!   sentence that says yes or no ([`crate::intent`]);
+//! - **place**: an FAQ entry opens with its answer, so when the entry's own question matches the
+//!   asker's, its opening sentence leads; otherwise passages count in rank order.
+//!
+//! The answer then stays readable and short: sentences come from passages in one language only (the
+//! asker's when any cited passage is in it), a sentence that leans on the one before it ("This
+//! differs...", "Isso...") brings that one along or is left out, a sentence that repeats what an
+//! earlier one said is dropped, and the text stops at [`MAX_CHARS`] characters and
+//! [`MAX_SENTENCES`] sentences: the citations carry the rest.
 
 use std::collections::HashSet;
 
-use consulta_corpus::Passage;
+use consulta_corpus::{Lang, Passage, PassageKind};
 
 use crate::analysis::Analyzers;
-use crate::evidence::coverage;
+use crate::intent::QuestionType;
 use crate::sentences::sentences;
+use crate::text::{fold, words};
 
-/// Sentences quoted from one passage at most: enough for a definition and its condition.
-const MAX_PER_PASSAGE: usize = 2;
-/// Sentences in an answer at most: a chat reply, not a report. The knowledge base writes full
-/// sentences of 25-40 words, so four make a reply that fits a phone screen; the citations carry the
-/// rest.
-const MAX_SENTENCES: usize = 4;
+/// Characters of quoted text an answer aims to stay under: a chat reply that fits a phone screen.
+/// The leading sentence (with its antecedent) is always shown, whatever its length.
+pub(crate) const MAX_CHARS: usize = 450;
+/// Sentences in an answer at most.
+pub(crate) const MAX_SENTENCES: usize = 3;
+/// A sentence after the first must fit the question at least this share as well as the leading
+/// one: below it, it is filler on the topic, not an answer.
+const RELEVANCE_SHARE: f32 = 0.5;
+/// The opening sentences of an FAQ entry, which are written to carry its answer.
+const OPENING_SENTENCES: usize = 2;
+/// Term overlap (Jaccard) at which a sentence only repeats one already chosen.
+const REPEAT_OVERLAP: f32 = 0.6;
+
+/// Weight of a sentence having the fact the question's type asks for.
+const TYPE_WEIGHT: f32 = 0.2;
+/// Weight of an FAQ entry's opening sentence when the entry's question matches the asker's.
+const MATCHED_LEAD_WEIGHT: f32 = 0.5;
+/// Weight of an FAQ entry's opening sentence otherwise: entries are written answer first.
+const FAQ_LEAD_WEIGHT: f32 = 0.05;
+/// Weight of the passage's rank: the first passage's sentences start this far ahead.
+const RANK_WEIGHT: f32 = 0.6;
+/// The share of [`RANK_WEIGHT`] the passages at each rank get: retrieval's first choice is usually
+/// the one that answers, and sentences from passages further down must earn their place.
+const RANK_SHARES: [f32; 3] = [1.0, 0.4, 0.15];
 
 /// A passage that may be quoted, with what the composer needs to know about it.
 pub(crate) struct Quotable<'a> {
     pub(crate) passage: &'a Passage,
-    /// Cosine similarity of the passage to the question (0 when the dense leg missed it).
-    pub(crate) cosine: f32,
+    /// The entry's own question matches the asker's question (its question vector is close): its
+    /// opening answer is the answer.
+    pub(crate) question_matches: bool,
+}
+
+/// What the composer knows about the question.
+pub(crate) struct Asked<'a> {
+    /// The question's content words and glossary variants.
+    pub(crate) search_text: &'a str,
+    /// The question's language: the language of the answer when a passage in it can be quoted.
+    pub(crate) lang: Lang,
+    /// What kind of fact answers it.
+    pub(crate) kind: QuestionType,
+    /// How telling an analysed term of a language is (its inverse document frequency): coverage
+    /// counts a rare word of the question more than a word every passage has.
+    pub(crate) weight: &'a dyn Fn(Lang, &str) -> f32,
 }
 
 /// The composed answer: text with markers `[1]`, `[2]`... and, for each marker in order, the index
@@ -35,87 +77,740 @@ pub(crate) struct Quotable<'a> {
 pub(crate) struct Composed {
     pub(crate) text: String,
     pub(crate) cited: Vec<usize>,
+    /// The share of the question's terms the quoted sentences contain, in [0, 1].
+    pub(crate) coverage: f32,
+    /// Whether a quoted sentence has the kind of fact the question's type asks for (always true
+    /// for open questions).
+    pub(crate) type_answered: bool,
 }
 
-struct Scored {
+struct Candidate {
     passage: usize,
     sentence: usize,
+    /// How well the sentence itself fits the question: coverage of its words and its type.
+    fit: f32,
+    /// `fit` plus the priors of place: the passage's rank and an FAQ entry's opening.
     score: f32,
+    terms: HashSet<String>,
 }
 
-/// Composes an answer from `passages` (best first). `search_text` holds the question's content
-/// words and glossary variants; each passage matches it in its own language. The first passage is
-/// always quoted (its first sentence if no sentence matches a term); the others only with a
-/// matching sentence.
+/// Composes an answer from `passages` (best first). See the module documentation.
 pub(crate) fn compose(
     analyzers: &Analyzers,
-    search_text: &str,
+    asked: &Asked<'_>,
     passages: &[Quotable<'_>],
 ) -> Composed {
+    let answer_lang = answer_language(asked.lang, passages);
+    let question_terms: HashSet<String> = analyzers
+        .terms(answer_lang, asked.search_text)
+        .into_iter()
+        .collect();
+    let weighted = WeightedTerms::new(&question_terms, |term| (asked.weight)(answer_lang, term));
     let split: Vec<Vec<String>> = passages
         .iter()
-        .map(|q| sentences(&q.passage.text))
+        .map(|q| {
+            if q.passage.lang == answer_lang {
+                sentences(&q.passage.text)
+            } else {
+                Vec::new()
+            }
+        })
         .collect();
-    let mut scored = Vec::new();
-    for (p, quotable) in passages.iter().enumerate() {
-        let lang = quotable.passage.lang;
-        let terms: HashSet<String> = analyzers.terms(lang, search_text).into_iter().collect();
-        for (s, sentence) in split[p].iter().enumerate() {
-            let sentence_terms: HashSet<String> =
-                analyzers.terms(lang, sentence).into_iter().collect();
-            let overlap = coverage(&terms, &sentence_terms);
-            if overlap > 0.0 {
-                scored.push(Scored {
-                    passage: p,
-                    sentence: s,
-                    score: overlap + quotable.cosine,
-                });
-            }
-        }
-    }
-    scored.sort_by(|a, b| b.score.total_cmp(&a.score));
 
-    let mut chosen: Vec<(usize, usize)> = Vec::new();
-    for candidate in scored {
-        let from_passage = chosen
+    // The primary passage is the best-ranked one in the answer's language: retrieval's first choice
+    // is usually the one that answers, so the answer leads with it.
+    let Some(primary) = split.iter().position(|s| !s.is_empty()) else {
+        return Composed {
+            text: String::new(),
+            cited: Vec::new(),
+            coverage: 0.0,
+            type_answered: false,
+        };
+    };
+    let mut candidates = Vec::new();
+    for (index, (quotable, passage_sentences)) in passages.iter().zip(&split).enumerate() {
+        let rank = passages[..index]
             .iter()
-            .filter(|(p, _)| *p == candidate.passage)
+            .zip(&split)
+            .filter(|(_, s)| !s.is_empty())
             .count();
-        if chosen.len() < MAX_SENTENCES && from_passage < MAX_PER_PASSAGE {
-            chosen.push((candidate.passage, candidate.sentence));
-        }
-    }
-    if !chosen.iter().any(|(p, _)| *p == 0) && split.first().is_some_and(|s| !s.is_empty()) {
-        if chosen.len() == MAX_SENTENCES {
-            chosen.pop();
-        }
-        chosen.push((0, 0));
-    }
-    chosen.sort_unstable();
-
-    let mut text = String::new();
-    let mut cited = Vec::new();
-    for (p, s) in &chosen {
-        if cited.last() != Some(p) {
-            if !cited.is_empty() {
-                text.push_str(&format!(" [{}] ", cited.len()));
+        let is_entry = matches!(
+            quotable.passage.kind,
+            PassageKind::Faq | PassageKind::Curated
+        );
+        for (s, sentence) in passage_sentences.iter().enumerate() {
+            let terms: HashSet<String> =
+                analyzers.terms(answer_lang, sentence).into_iter().collect();
+            let type_fit =
+                asked.kind != QuestionType::Open && fits(asked.kind, sentence, answer_lang);
+            let fit = weighted.coverage(&terms) + if type_fit { TYPE_WEIGHT } else { 0.0 };
+            let opening = if is_entry && s < OPENING_SENTENCES {
+                let weight = if quotable.question_matches {
+                    MATCHED_LEAD_WEIGHT
+                } else {
+                    FAQ_LEAD_WEIGHT
+                };
+                weight / (1 + s) as f32
+            } else {
+                0.0
+            };
+            if fit == 0.0 && !(index == primary && opening > 0.0) {
+                continue;
             }
-            cited.push(*p);
-        } else {
-            text.push(' ');
+            let prior = RANK_WEIGHT * RANK_SHARES.get(rank).copied().unwrap_or(0.0);
+            candidates.push(Candidate {
+                passage: index,
+                sentence: s,
+                fit,
+                score: fit + opening + prior,
+                terms,
+            });
         }
-        text.push_str(&split[*p][*s]);
     }
-    if !cited.is_empty() {
+    if candidates.is_empty() {
+        // Nothing matches a word, but retrieval trusted the passage: its opening is the best guess.
+        candidates.push(Candidate {
+            passage: primary,
+            sentence: 0,
+            fit: 0.0,
+            score: 0.0,
+            terms: HashSet::new(),
+        });
+    }
+    candidates.sort_by(|a, b| b.score.total_cmp(&a.score));
+
+    let chosen = choose(&candidates, &split, answer_lang);
+    let mut text = String::new();
+    let mut cited: Vec<usize> = Vec::new();
+    let mut order: Vec<usize> = Vec::new();
+    for &(p, _) in &chosen {
+        if !order.contains(&p) {
+            order.push(p);
+        }
+    }
+    let mut shown_terms = HashSet::new();
+    let mut type_answered = asked.kind == QuestionType::Open;
+    for p in order {
+        for s in reading_order(&chosen, p) {
+            if !text.is_empty() {
+                text.push(' ');
+            }
+            let sentence = &split[p][s];
+            text.push_str(sentence);
+            shown_terms.extend(analyzers.terms(answer_lang, sentence));
+            type_answered |= fits(asked.kind, sentence, answer_lang);
+        }
+        cited.push(p);
         text.push_str(&format!(" [{}]", cited.len()));
     }
-    Composed { text, cited }
+    Composed {
+        text,
+        cited,
+        coverage: weighted.coverage(&shown_terms),
+        type_answered,
+    }
 }
+
+/// The one language the answer quotes: the asker's, when retrieval's first choice is in it or its
+/// document has a quotable version in it; otherwise the first choice's. Quoting a weaker passage
+/// only because it is in the asker's language answers another question (asked about the Dominican
+/// Republic, a sentence on Costa Rica).
+fn answer_language(asker: Lang, passages: &[Quotable<'_>]) -> Lang {
+    let Some(first) = passages.first() else {
+        return asker;
+    };
+    let in_asker = |q: &&Quotable<'_>| q.passage.lang == asker;
+    if in_asker(&first)
+        || passages
+            .iter()
+            .filter(in_asker)
+            .any(|q| q.passage.doc_id == first.passage.doc_id)
+    {
+        asker
+    } else {
+        first.passage.lang
+    }
+}
+
+/// The chosen sentences of passage `p` in the order they are read: the leading sentence first
+/// (it is the answer), the rest as the passage has them, so that an antecedent comes before the
+/// sentence that leans on it and an FAQ entry's explanation follows its answer.
+fn reading_order(chosen: &[(usize, usize)], p: usize) -> Vec<usize> {
+    let mut in_passage: Vec<usize> = chosen
+        .iter()
+        .filter(|(q, _)| *q == p)
+        .map(|(_, s)| *s)
+        .collect();
+    let Some(&lead) = in_passage.first() else {
+        return in_passage;
+    };
+    // An antecedent is chosen just before the sentence that leans on it: they read in order.
+    let leans = in_passage.len() > 1 && in_passage[1] == in_passage[0] + 1;
+    if leans || chosen.first().is_none_or(|(q, _)| *q != p) {
+        in_passage.sort_unstable();
+        return in_passage;
+    }
+    in_passage.remove(0);
+    in_passage.sort_unstable();
+    in_passage.insert(0, lead);
+    in_passage
+}
+
+/// Picks the sentences to show, best first, as `(passage, sentence)` pairs; an antecedent is
+/// pushed just before the sentence that leans on it.
+fn choose(candidates: &[Candidate], split: &[Vec<String>], lang: Lang) -> Vec<(usize, usize)> {
+    let mut chosen: Vec<(usize, usize)> = Vec::new();
+    let mut chosen_terms: Vec<&HashSet<String>> = Vec::new();
+    let mut chars = 0;
+    let Some(best) = candidates.first() else {
+        return chosen;
+    };
+    for candidate in candidates {
+        let leading = chosen.is_empty();
+        if !leading {
+            let continues_lead = candidate.passage == best.passage
+                && candidate.sentence == best.sentence + 1
+                && candidate.sentence < OPENING_SENTENCES;
+            if candidate.fit < best.fit * RELEVANCE_SHARE && !continues_lead {
+                continue;
+            }
+            // Another passage is quoted only for what the lead passage lacks: a sentence that fits
+            // the question at least as well as the lead and says something not yet shown.
+            let secondary = candidate.passage != best.passage;
+            if secondary
+                && (candidate.fit < best.fit
+                    || candidate
+                        .terms
+                        .iter()
+                        .all(|t| chosen_terms.iter().any(|c| c.contains(t))))
+            {
+                continue;
+            }
+            let per_passage = if secondary { 1 } else { MAX_SENTENCES };
+            if chosen.len() >= MAX_SENTENCES
+                || chosen
+                    .iter()
+                    .filter(|(p, _)| *p == candidate.passage)
+                    .count()
+                    >= per_passage
+                || chosen.contains(&(candidate.passage, candidate.sentence))
+                || chosen_terms
+                    .iter()
+                    .any(|terms| jaccard(terms, &candidate.terms) >= REPEAT_OVERLAP)
+            {
+                continue;
+            }
+        }
+        let sentence = &split[candidate.passage][candidate.sentence];
+        let needs_antecedent = candidate.sentence > 0
+            && leans_on_previous(sentence, lang)
+            && !chosen.contains(&(candidate.passage, candidate.sentence - 1));
+        let antecedent_chars = if needs_antecedent {
+            split[candidate.passage][candidate.sentence - 1]
+                .chars()
+                .count()
+                + 1
+        } else {
+            0
+        };
+        let added = sentence.chars().count() + 1 + antecedent_chars;
+        if !leading && chars + added > MAX_CHARS {
+            continue;
+        }
+        if needs_antecedent {
+            if !leading && chosen.len() + 2 > MAX_SENTENCES {
+                continue;
+            }
+            chosen.push((candidate.passage, candidate.sentence - 1));
+        }
+        chosen.push((candidate.passage, candidate.sentence));
+        chosen_terms.push(&candidate.terms);
+        chars += added;
+    }
+    chosen
+}
+
+/// The question's terms with their weights.
+struct WeightedTerms {
+    terms: Vec<(String, f32)>,
+    total: f32,
+}
+
+impl WeightedTerms {
+    fn new(terms: &HashSet<String>, weight: impl Fn(&str) -> f32) -> WeightedTerms {
+        let terms: Vec<(String, f32)> = terms
+            .iter()
+            .map(|term| (term.clone(), weight(term).max(0.0)))
+            .collect();
+        let total = terms.iter().map(|(_, w)| w).sum();
+        WeightedTerms { terms, total }
+    }
+
+    /// The weighted share of the question's terms found in `found`, in [0, 1].
+    fn coverage(&self, found: &HashSet<String>) -> f32 {
+        if self.total <= 0.0 {
+            return 0.0;
+        }
+        let hit: f32 = self
+            .terms
+            .iter()
+            .filter(|(term, _)| found.contains(term))
+            .map(|(_, w)| w)
+            .sum();
+        hit / self.total
+    }
+}
+
+fn jaccard(a: &HashSet<String>, b: &HashSet<String>) -> f32 {
+    let union = a.union(b).count();
+    if union == 0 {
+        return 1.0;
+    }
+    a.intersection(b).count() as f32 / union as f32
+}
+
+/// Whether `sentence` has the kind of fact a question of type `kind` asks for.
+pub(crate) fn fits(kind: QuestionType, sentence: &str, lang: Lang) -> bool {
+    let folded: Vec<String> = words(sentence).map(fold).collect();
+    let has = |list: &[&str]| folded.iter().any(|w| list.contains(&w.as_str()));
+    match kind {
+        QuestionType::Open => true,
+        QuestionType::Who => has(actors(lang)),
+        QuestionType::When => {
+            has(MONTHS) || folded.iter().any(|w| is_year(w)) || has(time_words(lang))
+        }
+        QuestionType::HowMuch => has_quantity(sentence) || has(NUMBER_WORDS),
+        QuestionType::YesNo => {
+            let first = folded.first().map(String::as_str).unwrap_or_default();
+            POLARITY_OPENERS.contains(&first) || has(negations(lang))
+        }
+    }
+}
+
+/// Whether `sentence` states a quantity in figures: a number that is not a year, a decision symbol
+/// ("3/CMA.3") or a paragraph reference ("§ 73", "para 24").
+fn has_quantity(sentence: &str) -> bool {
+    let mut previous = String::new();
+    for token in sentence.split_whitespace() {
+        let word = token.trim_matches(|c: char| !c.is_alphanumeric() && c != '%');
+        let reference = matches!(
+            previous.as_str(),
+            "§" | "§§"
+                | "para"
+                | "paras"
+                | "parr"
+                | "parrs"
+                | "paragraph"
+                | "paragraphs"
+                | "art"
+                | "articulo"
+                | "artigo"
+                | "article"
+                | "decreto"
+                | "ley"
+                | "lei"
+                | "law"
+                | "n°"
+                | "nº"
+        );
+        previous = fold(token.trim_end_matches(['.', ',']));
+        if reference
+            || word.contains('/')
+            || token.contains('/')
+            || is_year(word)
+            || !word.starts_with(|c: char| c.is_ascii_digit())
+        {
+            continue;
+        }
+        return true;
+    }
+    false
+}
+
+fn is_year(word: &str) -> bool {
+    word.len() == 4
+        && (word.starts_with("19") || word.starts_with("20"))
+        && word.chars().all(|c| c.is_ascii_digit())
+}
+
+/// Whether `sentence` refers back to the one before it, so that alone it would dangle: it opens
+/// with a demonstrative, a pronoun, a connective, or (in Spanish and Portuguese, which drop the
+/// subject) a verb whose subject is in the sentence before.
+pub(crate) fn leans_on_previous(sentence: &str, lang: Lang) -> bool {
+    let folded: Vec<String> = words(sentence).take(2).map(fold).collect();
+    let Some(first) = folded.first() else {
+        return false;
+    };
+    if leaning_openers(lang).contains(&first.as_str()) {
+        return true;
+    }
+    let pair = folded.join(" ");
+    LEANING_PAIRS.contains(&pair.as_str())
+}
+
+/// Folded first words that make a sentence depend on the one before, per language (Spanish "o"
+/// is "or", Portuguese "o" is "the").
+fn leaning_openers(lang: Lang) -> &'static [&'static str] {
+    match lang {
+        Lang::Es => &[
+            "esto", "eso", "ello", "estos", "estas", "esos", "esas", "dicho", "dicha", "dichos",
+            "dichas", "tambien", "ademas", "asimismo", "o", "pero", "aun", "alli", "ahi",
+            "entonces", "tal", "tales", "su", "sus", "es", "son", "puede", "pueden", "debe",
+            "deben", "tiene", "tienen",
+        ],
+        Lang::Pt => &[
+            "isso",
+            "isto",
+            "esse",
+            "essa",
+            "esses",
+            "essas",
+            "tambem",
+            "porem",
+            "contudo",
+            "entretanto",
+            "ou",
+            "mas",
+            "assim",
+            "nesse",
+            "nesses",
+            "dessa",
+            "desse",
+            "tal",
+            "tais",
+            "seu",
+            "sua",
+            "seus",
+            "suas",
+            "e",
+            "sao",
+            "pode",
+            "podem",
+            "deve",
+            "devem",
+            "tem",
+            "entao",
+        ],
+        Lang::En => &[
+            "this",
+            "these",
+            "that",
+            "those",
+            "it",
+            "its",
+            "they",
+            "their",
+            "them",
+            "also",
+            "however",
+            "instead",
+            "or",
+            "but",
+            "so",
+            "such",
+            "likewise",
+            "otherwise",
+            "then",
+            "both",
+        ],
+    }
+}
+
+/// Folded two-word openings that do the same ("sin embargo", "in that case").
+const LEANING_PAIRS: &[&str] = &[
+    "sin embargo",
+    "en cambio",
+    "por eso",
+    "por ello",
+    "lo mismo",
+    "en ese",
+    "en esos",
+    "en ambos",
+    "en este",
+    "alem disso",
+    "no entanto",
+    "em ambos",
+    "neste caso",
+    "in that",
+    "in both",
+    "in this",
+    "the same",
+    "even so",
+];
+
+/// Folded words that open a sentence answering yes or no.
+const POLARITY_OPENERS: &[&str] = &[
+    "si",
+    "no",
+    "sim",
+    "nao",
+    "yes",
+    "only",
+    "solo",
+    "solamente",
+    "unicamente",
+    "apenas",
+    "somente",
+    "normalmente",
+    "generally",
+    "usually",
+    "not",
+    "ninguno",
+    "ninguna",
+    "nenhum",
+    "nenhuma",
+    "none",
+];
+
+fn negations(lang: Lang) -> &'static [&'static str] {
+    match lang {
+        Lang::Es => &[
+            "no",
+            "nunca",
+            "ningun",
+            "ninguna",
+            "tampoco",
+            "solo",
+            "unicamente",
+            "sino",
+        ],
+        Lang::Pt => &[
+            "nao", "nunca", "nenhum", "nenhuma", "tampouco", "apenas", "somente", "so",
+        ],
+        Lang::En => &["not", "no", "never", "cannot", "only", "neither", "nor"],
+    }
+}
+
+fn actors(lang: Lang) -> &'static [&'static str] {
+    match lang {
+        Lang::Es => &[
+            "parte",
+            "partes",
+            "pais",
+            "paises",
+            "autoridad",
+            "autoridades",
+            "organo",
+            "secretaria",
+            "gobierno",
+            "gobiernos",
+            "ministerio",
+            "comite",
+            "entidad",
+            "entidades",
+            "expertos",
+            "equipo",
+            "anfitrion",
+            "comprador",
+            "vendedor",
+            "desarrollador",
+            "desarrolladores",
+            "participantes",
+            "eod",
+            "and",
+            "cma",
+            "quien",
+            "quienes",
+        ],
+        Lang::Pt => &[
+            "parte",
+            "partes",
+            "pais",
+            "paises",
+            "autoridade",
+            "autoridades",
+            "orgao",
+            "secretariado",
+            "governo",
+            "governos",
+            "ministerio",
+            "comite",
+            "entidade",
+            "entidades",
+            "especialistas",
+            "equipe",
+            "anfitriao",
+            "comprador",
+            "vendedor",
+            "desenvolvedor",
+            "desenvolvedores",
+            "participantes",
+            "eod",
+            "and",
+            "cma",
+            "quem",
+        ],
+        Lang::En => &[
+            "party",
+            "parties",
+            "country",
+            "countries",
+            "authority",
+            "authorities",
+            "body",
+            "secretariat",
+            "government",
+            "governments",
+            "ministry",
+            "committee",
+            "entity",
+            "entities",
+            "experts",
+            "team",
+            "host",
+            "buyer",
+            "seller",
+            "developer",
+            "developers",
+            "participants",
+            "doe",
+            "dna",
+            "cma",
+            "who",
+        ],
+    }
+}
+
+fn time_words(lang: Lang) -> &'static [&'static str] {
+    match lang {
+        Lang::Es => &[
+            "antes",
+            "despues",
+            "tardar",
+            "hasta",
+            "plazo",
+            "fecha",
+            "ano",
+            "anos",
+            "cuando",
+            "momento",
+            "durante",
+            "dias",
+            "meses",
+            "anual",
+            "anualmente",
+            "inmediatamente",
+        ],
+        Lang::Pt => &[
+            "antes",
+            "depois",
+            "ate",
+            "prazo",
+            "data",
+            "ano",
+            "anos",
+            "quando",
+            "momento",
+            "durante",
+            "dias",
+            "meses",
+            "anual",
+            "anualmente",
+            "imediatamente",
+        ],
+        Lang::En => &[
+            "before",
+            "after",
+            "by",
+            "until",
+            "deadline",
+            "later",
+            "year",
+            "years",
+            "when",
+            "within",
+            "prior",
+            "days",
+            "months",
+            "annual",
+            "annually",
+            "immediately",
+        ],
+    }
+}
+
+/// Month names, folded, in the three languages.
+const MONTHS: &[&str] = &[
+    "enero",
+    "febrero",
+    "marzo",
+    "abril",
+    "mayo",
+    "junio",
+    "julio",
+    "agosto",
+    "septiembre",
+    "setiembre",
+    "octubre",
+    "noviembre",
+    "diciembre",
+    "janeiro",
+    "fevereiro",
+    "marco",
+    "maio",
+    "junho",
+    "julho",
+    "setembro",
+    "outubro",
+    "novembro",
+    "dezembro",
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+];
+
+/// Numbers written as words.
+const NUMBER_WORDS: &[&str] = &[
+    "uno",
+    "una",
+    "dos",
+    "tres",
+    "cuatro",
+    "cinco",
+    "seis",
+    "siete",
+    "ocho",
+    "nueve",
+    "diez",
+    "mitad",
+    "um",
+    "uma",
+    "duas",
+    "quatro",
+    "sete",
+    "oito",
+    "nove",
+    "dez",
+    "metade",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "half",
+    "percent",
+    "porcentaje",
+    "percentual",
+    "ciento",
+    "cento",
+];
 
 #[cfg(test)]
 mod tests {
-    use consulta_corpus::Lang;
-
     use super::*;
     use crate::test_support::bare_passage;
 
@@ -123,102 +818,237 @@ mod tests {
         bare_passage("00000000000000a1", lang, text)
     }
 
+    fn guide(lang: Lang, text: &str) -> Passage {
+        Passage {
+            kind: PassageKind::Guide,
+            ..passage(lang, text)
+        }
+    }
+
+    fn quote(passages: &[&Passage]) -> Vec<Quotable<'static>> {
+        passages
+            .iter()
+            .map(|p| Quotable {
+                passage: Box::leak(Box::new((*p).clone())),
+                question_matches: false,
+            })
+            .collect()
+    }
+
+    fn ask(
+        search_text: &str,
+        lang: Lang,
+        kind: QuestionType,
+        passages: &[Quotable<'_>],
+    ) -> Composed {
+        let asked = Asked {
+            search_text,
+            lang,
+            kind,
+            weight: &|_, _| 1.0,
+        };
+        compose(&Analyzers::new(), &asked, passages)
+    }
+
     #[test]
-    fn quotes_matching_sentences_in_passage_order_with_markers() {
-        let analyzers = Analyzers::new();
-        let first = passage(
-            Lang::Es,
-            "El Artículo 6 tiene varios enfoques. Un ITMO es un resultado de mitigación transferido. \
-             Los ITMO se autorizan por el país anfitrión.",
-        );
-        let second = passage(
+    fn a_when_question_gets_the_sentence_with_the_date() {
+        let report = guide(
             Lang::En,
-            "Weather is nice. An ITMO needs a corresponding adjustment.",
+            "The initial report describes the cooperative approach and its metrics. The initial \
+             report is due no later than the authorization of ITMOs.",
         );
-        let composed = compose(
-            &analyzers,
-            "ITMO autorizan",
-            &[
-                Quotable {
-                    passage: &first,
-                    cosine: 0.9,
-                },
-                Quotable {
-                    passage: &second,
-                    cosine: 0.8,
-                },
-            ],
+        let composed = ask(
+            "initial report",
+            Lang::En,
+            QuestionType::When,
+            &quote(&[&report]),
         );
-        assert_eq!(
-            composed.text,
-            "Un ITMO es un resultado de mitigación transferido. Los ITMO se autorizan por el país \
-             anfitrión. [1] An ITMO needs a corresponding adjustment. [2]"
+        assert!(
+            composed
+                .text
+                .starts_with("The initial report is due no later than"),
+            "{}",
+            composed.text
         );
-        assert_eq!(composed.cited, [0, 1]);
+        assert!(composed.type_answered);
+    }
+
+    #[test]
+    fn a_yes_no_question_gets_the_yes_or_no_first() {
+        let faq = guide(
+            Lang::En,
+            "The share of proceeds is a levy of the Article 6.4 mechanism. For cooperative \
+             approaches it is not mandatory: Parties are only encouraged to contribute.",
+        );
+        let composed = ask(
+            "share proceeds apply cooperative approaches",
+            Lang::En,
+            QuestionType::YesNo,
+            &quote(&[&faq]),
+        );
+        assert!(composed.text.contains("not mandatory"), "{}", composed.text);
+    }
+
+    #[test]
+    fn a_matching_faq_leads_with_its_opening_answer() {
+        let faq = passage(
+            Lang::Es,
+            "Lo aplica la Parte que autoriza y transfiere los RMTI. El ajuste correspondiente se \
+             refleja en la información anual y en el informe bienal de transparencia.",
+        );
+        let quotable = [Quotable {
+            passage: &faq,
+            question_matches: true,
+        }];
+        let composed = ask(
+            "aplica ajuste correspondiente",
+            Lang::Es,
+            QuestionType::Who,
+            &quotable,
+        );
+        assert!(
+            composed.text.starts_with("Lo aplica la Parte"),
+            "{}",
+            composed.text
+        );
+    }
+
+    #[test]
+    fn a_dangling_sentence_brings_its_antecedent() {
+        let text = guide(
+            Lang::En,
+            "Single-year NDCs use an indicative trajectory. Multi-year NDCs use a multi-year \
+             budget. This differs from averaging, which divides the total by the years elapsed.",
+        );
+        let composed = ask(
+            "averaging divides years",
+            Lang::En,
+            QuestionType::Open,
+            &quote(&[&text]),
+        );
+        assert!(
+            composed
+                .text
+                .starts_with("Multi-year NDCs use a multi-year budget. This differs"),
+            "{}",
+            composed.text
+        );
+    }
+
+    #[test]
+    fn answers_never_mix_languages() {
+        let spanish = guide(Lang::Es, "Un RMTI se autoriza por la Parte de acogida.");
+        let english = guide(
+            Lang::En,
+            "An ITMO is authorized by the host Party and transferred.",
+        );
+        let composed = ask(
+            "RMTI autoriza",
+            Lang::Es,
+            QuestionType::Open,
+            &quote(&[&english, &spanish]),
+        );
+        assert_eq!(composed.cited, [1]);
+        assert!(!composed.text.contains("ITMO is"), "{}", composed.text);
+    }
+
+    #[test]
+    fn only_other_language_passages_are_quoted_in_the_best_ones_language() {
+        let english = guide(Lang::En, "An ITMO is authorized by the host Party.");
+        let portuguese = guide(Lang::Pt, "Um ITMO é autorizado pela Parte anfitriã.");
+        let composed = ask(
+            "RMTI autoriza",
+            Lang::Es,
+            QuestionType::Open,
+            &quote(&[&english, &portuguese]),
+        );
+        assert_eq!(composed.cited, [0]);
+    }
+
+    #[test]
+    fn repeats_are_dropped_and_the_answer_stays_short() {
+        let texts: Vec<Passage> = (0..4)
+            .map(|i| {
+                guide(
+                    Lang::En,
+                    &format!(
+                        "The initial report lists the metrics of approach {i}. The initial report \
+                         lists the metrics of the approach. The initial report names the method \
+                         used for the corresponding adjustment and the first transfer in detail."
+                    ),
+                )
+            })
+            .collect();
+        let refs: Vec<&Passage> = texts.iter().collect();
+        let composed = ask(
+            "initial report metrics",
+            Lang::En,
+            QuestionType::Open,
+            &quote(&refs),
+        );
+        let shown = composed.text.matches("lists the metrics").count();
+        assert_eq!(shown, 1, "{}", composed.text);
+        assert!(
+            composed.text.chars().count() <= MAX_CHARS + 20,
+            "{}",
+            composed.text
+        );
     }
 
     #[test]
     fn the_best_passage_is_quoted_even_without_matching_words() {
-        let analyzers = Analyzers::new();
-        let only = passage(Lang::Pt, "Primeira frase. Segunda frase.");
-        let composed = compose(
-            &analyzers,
-            "ajuste",
-            &[Quotable {
-                passage: &only,
-                cosine: 0.85,
-            }],
-        );
+        let only = guide(Lang::Pt, "Primeira frase. Segunda frase.");
+        let composed = ask("ajuste", Lang::Pt, QuestionType::Open, &quote(&[&only]));
         assert_eq!(composed.text, "Primeira frase. [1]");
         assert_eq!(composed.cited, [0]);
     }
 
     #[test]
-    fn other_passages_need_a_matching_sentence() {
-        let analyzers = Analyzers::new();
-        let first = passage(Lang::En, "Corresponding adjustments avoid double counting.");
-        let unrelated = passage(Lang::En, "Football is played by two teams.");
-        let composed = compose(
-            &analyzers,
-            "corresponding adjustment",
-            &[
-                Quotable {
-                    passage: &first,
-                    cosine: 0.9,
-                },
-                Quotable {
-                    passage: &unrelated,
-                    cosine: 0.7,
-                },
-            ],
-        );
-        assert_eq!(composed.cited, [0]);
+    fn openers_that_lean_on_the_previous_sentence() {
+        assert!(leans_on_previous("Es distinto del promedio.", Lang::Es));
+        assert!(leans_on_previous("Isso vale também para OIMP.", Lang::Pt));
+        assert!(leans_on_previous("This differs from 6.4.", Lang::En));
+        assert!(leans_on_previous("O puede promediar.", Lang::Es));
+        assert!(!leans_on_previous(
+            "O país anfitrião aplica o ajuste.",
+            Lang::Pt
+        ));
+        assert!(!leans_on_previous(
+            "La Parte de acogida aplica el ajuste.",
+            Lang::Es
+        ));
+        assert!(!leans_on_previous(
+            "Corresponding adjustments avoid double counting.",
+            Lang::En
+        ));
     }
 
     #[test]
-    fn an_answer_quotes_a_few_sentences_however_many_match() {
-        let analyzers = Analyzers::new();
-        let texts: Vec<String> = (0..4)
-            .map(|i| {
-                format!(
-                    "The initial report {i} comes first. The initial report lists metrics. \
-                     The initial report names the method."
-                )
-            })
-            .collect();
-        let passages: Vec<Passage> = texts.iter().map(|t| passage(Lang::En, t)).collect();
-        let quotable: Vec<Quotable<'_>> = passages
-            .iter()
-            .map(|passage| Quotable {
-                passage,
-                cosine: 0.9,
-            })
-            .collect();
-        let composed = compose(&analyzers, "initial report", &quotable);
-        assert_eq!(
-            composed.text.matches("initial report").count(),
-            MAX_SENTENCES
-        );
-        assert!(composed.cited.len() <= MAX_SENTENCES.div_ceil(MAX_PER_PASSAGE) + 1);
+    fn sentence_types() {
+        assert!(fits(
+            QuestionType::When,
+            "Due by 15 April each year.",
+            Lang::En
+        ));
+        assert!(fits(
+            QuestionType::Who,
+            "La Parte de acogida lo aplica.",
+            Lang::Es
+        ));
+        assert!(fits(
+            QuestionType::HowMuch,
+            "Se destina el 5 % de las RE6.4.",
+            Lang::Es
+        ));
+        assert!(fits(
+            QuestionType::YesNo,
+            "Não, apenas incentivada.",
+            Lang::Pt
+        ));
+        assert!(!fits(
+            QuestionType::When,
+            "The report lists metrics.",
+            Lang::En
+        ));
     }
 }

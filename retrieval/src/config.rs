@@ -33,9 +33,11 @@ pub struct RetrievalConfig {
     /// Longer questions are cut to this many characters (and the answer says so): a pasted
     /// document is not a question, and embedding it would only read its beginning anyway.
     pub max_question_chars: usize,
-    /// An answer whose newest cited source was checked more than this many days ago carries a
-    /// note asking the reader to look for later decisions: Article 6 guidance changes every CMA.
-    pub stale_after_days: u32,
+    /// Cosine similarity of the question to an FAQ entry's own question (its question point, see
+    /// the crate documentation) at which the entry answers exactly what was asked: its opening
+    /// answer then leads the reply. multilingual-e5-small puts paraphrases of one question above
+    /// it and different questions on the same topic below.
+    pub question_match: f32,
     /// Whether passages in the question's language get [`Self::same_language_bonus`].
     pub prefer_same_language: bool,
     /// Relative bonus on the fused score of passages in the question's language: when two
@@ -75,7 +77,7 @@ impl Default for RetrievalConfig {
             escalate_below: 0.45,
             curated_precedence: 0.90,
             max_question_chars: 2000,
-            stale_after_days: 365,
+            question_match: 0.92,
             prefer_same_language: true,
             same_language_bonus: 0.0,
             bm25_same_language_weight: 2.0,
@@ -113,6 +115,7 @@ impl RetrievalConfig {
         for (name, value) in [
             ("escalate_below", self.escalate_below),
             ("curated_precedence", self.curated_precedence),
+            ("question_match", self.question_match),
             ("same_language_bonus", self.same_language_bonus),
         ] {
             if !unit(value) {

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 
-use consulta_corpus::{Glossary, Lang};
+use consulta_corpus::{Glossary, Lang, Timeline};
 use consulta_models::Embedder;
 use serde::Serialize;
 
@@ -45,6 +45,8 @@ pub(crate) struct Inner {
     /// snapshot never sees half of a sync.
     catalog: RwLock<Arc<Catalog>>,
     glossary: RwLock<Option<Arc<Glossary>>>,
+    /// The knowledge base's rule changes, which decide when a cited fact is out of date.
+    timeline: RwLock<Option<Arc<Timeline>>>,
     /// Serialises writers; readers do not take it.
     writing: Mutex<()>,
     /// Vectors of recent questions (1.5 KB each), so a repeated question skips the model.
@@ -76,9 +78,12 @@ pub struct IndexStats {
     pub by_kind: BTreeMap<String, usize>,
     /// Documents in the BM25 index; equals `passages` when the indexes are consistent.
     pub full_text_docs: u64,
-    /// Points in the vector store; equals `passages` when consistent. `None` when the store could
-    /// not be asked (the error is logged).
+    /// Points in the vector store; equals `expected_vectors` when consistent. `None` when the
+    /// store could not be asked (the error is logged).
     pub vectors: Option<usize>,
+    /// The points the committed passages need: one per passage, and one more for each FAQ entry's
+    /// or curated answer's question (see `points.rs`).
+    pub expected_vectors: usize,
     /// The embedding model the vectors come from.
     pub embedder: String,
     /// The vectors' dimension.
@@ -213,6 +218,7 @@ impl Engine {
                 manifest_path,
                 catalog: RwLock::new(Arc::new(catalog)),
                 glossary: RwLock::new(None),
+                timeline: RwLock::new(None),
                 writing: Mutex::new(()),
                 questions: QuestionCache::new(QUESTION_CACHE_ENTRIES),
             }),
@@ -240,6 +246,17 @@ impl Engine {
         *slot = glossary.map(Arc::new);
     }
 
+    /// Sets (or clears) the rule changes an answer checks its citations against: a cited fact
+    /// checked before a later decision on its topic carries a note saying which decision to check.
+    /// Takes effect for the next question.
+    pub fn set_timeline(&self, timeline: Option<Timeline>) {
+        *self
+            .inner
+            .timeline
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner()) = timeline.map(Arc::new);
+    }
+
     /// The embedding model, for callers that embed texts of their own (the desk's coverage report).
     pub fn embedder(&self) -> Arc<dyn Embedder> {
         self.inner.embedder.clone()
@@ -255,7 +272,9 @@ impl Engine {
         let catalog = self.inner.catalog();
         let mut by_lang = BTreeMap::new();
         let mut by_kind = BTreeMap::new();
+        let mut expected_vectors = 0;
         for entry in catalog.entries.values() {
+            expected_vectors += 1 + usize::from(crate::points::has_question_point(&entry.passage));
             *by_lang.entry(entry.passage.lang).or_insert(0) += 1;
             *by_kind
                 .entry(entry.passage.kind.as_str().to_string())
@@ -274,6 +293,7 @@ impl Engine {
             by_kind,
             full_text_docs: self.inner.bm25.num_docs(),
             vectors,
+            expected_vectors,
             embedder: catalog.embedder.name.clone(),
             dimension: catalog.embedder.dimension,
         }
@@ -295,6 +315,13 @@ impl Inner {
             .catalog
             .write()
             .unwrap_or_else(|poisoned| poisoned.into_inner()) = Arc::new(catalog);
+    }
+
+    pub(crate) fn timeline(&self) -> Option<Arc<Timeline>> {
+        self.timeline
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .clone()
     }
 
     pub(crate) fn glossary(&self) -> Option<Arc<Glossary>> {

@@ -10,6 +10,7 @@ use serde::Serialize;
 
 use crate::catalog::{Catalog, Entry, content_hash};
 use crate::engine::{Inner, StoreRole};
+use crate::points::{has_question_point, question_owner, question_point_id};
 use crate::vector_store::{PointPayload, VectorPoint};
 use crate::{Engine, RetrievalError};
 
@@ -208,6 +209,7 @@ impl Inner {
     ) -> Result<Duration, RetrievalError> {
         let embedding_started = Instant::now();
         let vectors = self.embed(&changes.upsert, progress)?;
+        let questions = self.embed_questions(&changes.upsert)?;
         let embedding = embedding_started.elapsed();
 
         let mut next = catalog.clone();
@@ -225,7 +227,7 @@ impl Inner {
             );
         }
 
-        let written = self.write_indexes(&changes, &hashes, vectors);
+        let written = self.write_indexes(&changes, &hashes, vectors, questions);
         let saved = written.and_then(|()| next.save(&self.manifest_path));
         if let Err(error) = saved {
             self.restore_committed();
@@ -240,8 +242,9 @@ impl Inner {
         changes: &Changes,
         hashes: &[String],
         vectors: Vec<Vec<f32>>,
+        questions: Vec<Option<Vec<f32>>>,
     ) -> Result<(), RetrievalError> {
-        let points = changes
+        let mut points: Vec<VectorPoint> = changes
             .upsert
             .iter()
             .zip(hashes)
@@ -251,7 +254,19 @@ impl Inner {
                 payload: payload(passage, hash),
             })
             .collect();
-        self.vectors.delete(&changes.remove)?;
+        points.extend(question_points(&changes.upsert, hashes, questions));
+        let mut removed = changes.remove.clone();
+        removed.extend(changes.remove.iter().map(|id| question_point_id(id)));
+        // A passage replaced by one without a question (a curated answer edited to have none) must
+        // not keep its old question vector.
+        removed.extend(
+            changes
+                .upsert
+                .iter()
+                .filter(|p| !has_question_point(p))
+                .map(|p| question_point_id(&p.id)),
+        );
+        self.vectors.delete(&removed)?;
         self.vectors.upsert(points)?;
         if changes.optimize {
             self.vectors.optimize()?;
@@ -305,6 +320,42 @@ impl Inner {
         Ok(vectors)
     }
 
+    /// Embeds the question alone of each FAQ entry and curated answer among `passages` (see
+    /// [`crate::points`]); `None` for the other passages.
+    fn embed_questions(
+        &self,
+        passages: &[Passage],
+    ) -> Result<Vec<Option<Vec<f32>>>, RetrievalError> {
+        let asked: Vec<&str> = passages
+            .iter()
+            .filter(|p| has_question_point(p))
+            .map(|p| p.title.as_str())
+            .collect();
+        let mut vectors = Vec::with_capacity(asked.len());
+        for batch in asked.chunks(self.config.embed_batch_size) {
+            let embedded = self.embedder.embed(batch, Role::Query)?;
+            if embedded.len() != batch.len() {
+                return Err(RetrievalError::BadEmbedding {
+                    name: self.embedder.name().to_string(),
+                    got: format!("{} vectors", embedded.len()),
+                    expected: format!("{} question vectors", batch.len()),
+                });
+            }
+            vectors.extend(embedded);
+        }
+        let mut vectors = vectors.into_iter();
+        Ok(passages
+            .iter()
+            .map(|p| {
+                if has_question_point(p) {
+                    vectors.next()
+                } else {
+                    None
+                }
+            })
+            .collect())
+    }
+
     /// After a failed write, which may have left the indexes ahead of the published manifest:
     /// brings them back to it right away rather than at the next start.
     pub(crate) fn restore_committed(&self) {
@@ -328,7 +379,7 @@ impl Inner {
     ) -> Result<ReconcileReport, RetrievalError> {
         let mut report = ReconcileReport::default();
 
-        let (stale, missing) = differences(self.bm25.list()?, catalog);
+        let (stale, missing) = differences(self.bm25.list()?, &passage_hashes(catalog));
         if !stale.is_empty() || !missing.is_empty() {
             self.bm25.delete(&stale);
             let restore: Vec<(&Passage, &str)> = missing
@@ -353,9 +404,24 @@ impl Inner {
             .into_iter()
             .map(|p| (p.passage_id, p.content_hash))
             .collect();
-        let (stale, missing) = differences(listed, catalog);
+        let (stale, missing) = differences(listed, &point_hashes(catalog));
         if !stale.is_empty() || !missing.is_empty() {
             self.vectors.delete(&stale)?;
+            let (missing_questions, missing): (Vec<String>, Vec<String>) = missing
+                .into_iter()
+                .partition(|id| question_owner(id).is_some());
+            let asked: Vec<Passage> = missing_questions
+                .iter()
+                .filter_map(|id| question_owner(id))
+                .map(|owner| catalog.entries[owner].passage.clone())
+                .collect();
+            let questions = self.embed_questions(&asked)?;
+            let asked_hashes: Vec<String> = asked
+                .iter()
+                .map(|p| catalog.entries[&p.id].hash.clone())
+                .collect();
+            self.vectors
+                .upsert(question_points(&asked, &asked_hashes, questions).collect())?;
             let passages: Vec<Passage> = missing
                 .iter()
                 .map(|id| catalog.entries[id].passage.clone())
@@ -379,7 +445,7 @@ impl Inner {
             self.vectors.optimize()?;
             self.vectors.flush()?;
             report.vectors_removed = stale.len();
-            report.vectors_restored = missing.len();
+            report.vectors_restored = missing.len() + missing_questions.len();
         }
         Ok(report)
     }
@@ -396,9 +462,54 @@ fn payload(passage: &Passage, hash: &str) -> PointPayload {
     }
 }
 
-/// Compares an index's (id, hash) listing with the manifest: ids to delete from the index (unknown,
-/// outdated or duplicated) and manifest ids to (re)add to it.
-fn differences(listed: Vec<(String, String)>, catalog: &Catalog) -> (Vec<String>, Vec<String>) {
+/// The question points of `passages` (those [`has_question_point`] admits), from the vectors
+/// [`Inner::embed_questions`] returned for them, each carrying its passage's payload and hash.
+fn question_points<'a>(
+    passages: &'a [Passage],
+    hashes: &'a [String],
+    questions: Vec<Option<Vec<f32>>>,
+) -> impl Iterator<Item = VectorPoint> + 'a {
+    passages
+        .iter()
+        .zip(hashes)
+        .zip(questions)
+        .filter_map(|((passage, hash), vector)| {
+            let mut payload = payload(passage, hash);
+            payload.passage_id = question_point_id(&passage.id);
+            Some(VectorPoint {
+                vector: vector?,
+                payload,
+            })
+        })
+}
+
+/// What the full-text index must hold: each manifest passage at its hash.
+fn passage_hashes(catalog: &Catalog) -> HashMap<String, String> {
+    catalog
+        .entries
+        .iter()
+        .map(|(id, entry)| (id.clone(), entry.hash.clone()))
+        .collect()
+}
+
+/// What the vector store must hold: each manifest passage, and the question point of each FAQ entry
+/// and curated answer, at its passage's hash.
+fn point_hashes(catalog: &Catalog) -> HashMap<String, String> {
+    let mut expected = passage_hashes(catalog);
+    for (id, entry) in &catalog.entries {
+        if has_question_point(&entry.passage) {
+            expected.insert(question_point_id(id), entry.hash.clone());
+        }
+    }
+    expected
+}
+
+/// Compares an index's (id, hash) listing with what it must hold: ids to delete from the index
+/// (unknown, outdated or duplicated) and expected ids to (re)add to it.
+fn differences(
+    listed: Vec<(String, String)>,
+    expected: &HashMap<String, String>,
+) -> (Vec<String>, Vec<String>) {
     let mut copies: HashMap<String, Vec<String>> = HashMap::new();
     for (id, hash) in listed {
         copies.entry(id).or_default().push(hash);
@@ -406,18 +517,16 @@ fn differences(listed: Vec<(String, String)>, catalog: &Catalog) -> (Vec<String>
     let mut stale = Vec::new();
     let mut current = HashSet::new();
     for (id, hashes) in copies {
-        let matches = catalog
-            .entries
+        let matches = expected
             .get(&id)
-            .is_some_and(|entry| hashes.len() == 1 && hashes[0] == entry.hash);
+            .is_some_and(|hash| hashes.len() == 1 && &hashes[0] == hash);
         if matches {
             current.insert(id);
         } else {
             stale.push(id);
         }
     }
-    let mut missing: Vec<String> = catalog
-        .entries
+    let mut missing: Vec<String> = expected
         .keys()
         .filter(|id| !current.contains(*id))
         .cloned()
@@ -464,7 +573,7 @@ mod tests {
         let catalog = catalog(&[("a", "1"), ("b", "2"), ("c", "3"), ("d", "4")]);
         let (stale, missing) = differences(
             listed(&[("a", "1"), ("b", "old"), ("c", "3"), ("c", "3"), ("x", "9")]),
-            &catalog,
+            &passage_hashes(&catalog),
         );
         assert_eq!(stale, ["b", "c", "x"]);
         assert_eq!(missing, ["b", "c", "d"]);
@@ -473,7 +582,20 @@ mod tests {
     #[test]
     fn agreeing_listing_has_no_differences() {
         let catalog = catalog(&[("a", "1")]);
-        let (stale, missing) = differences(listed(&[("a", "1")]), &catalog);
+        let (stale, missing) = differences(listed(&[("a", "1")]), &passage_hashes(&catalog));
         assert!(stale.is_empty() && missing.is_empty());
+    }
+
+    #[test]
+    fn faq_entries_expect_a_question_point_at_their_hash() {
+        let mut catalog = catalog(&[("a", "1")]);
+        if let Some(entry) = catalog.entries.get_mut("a") {
+            entry.passage.title = "What is a?".into();
+        }
+        let expected = point_hashes(&catalog);
+        assert_eq!(expected.get("a:question").map(String::as_str), Some("1"));
+        let (stale, missing) = differences(listed(&[("a", "1")]), &expected);
+        assert!(stale.is_empty());
+        assert_eq!(missing, ["a:question"]);
     }
 }

@@ -93,15 +93,16 @@ mod filter;
 mod follow;
 mod fusion;
 mod ingest;
+mod intent;
 mod library;
 mod migrate;
 mod phrases;
+mod points;
 #[cfg(feature = "qdrant")]
 mod qdrant_retry;
 #[cfg(feature = "qdrant")]
 mod qdrant_store;
 mod question_cache;
-mod requests;
 mod retrieve;
 mod sentences;
 mod stopwords;

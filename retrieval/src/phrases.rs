@@ -1,6 +1,6 @@
 //! The fixed words of an answer, in each language Consulta speaks.
 
-use consulta_corpus::{Date, Lang};
+use consulta_corpus::{Date, Lang, RuleChange};
 
 /// The words an answer adds around the quoted passages. Kept in one place so the bot, the CLI and
 /// the answers agree, and so a translator finds them all.
@@ -19,9 +19,13 @@ pub struct Phrases {
     /// Note shown when a question asks what only a person can know or do (a case's status, a
     /// contact, a price, a decision not yet taken, an action on the asker's behalf).
     pub personal_request: &'static str,
-    /// Note shown when the newest cited source was checked long ago; `{date}` and `{days}`
-    /// stand for its date and the configured age.
-    stale: &'static str,
+    /// Note shown when a quoted passage was checked before a later decision on its topic;
+    /// `{title}`, `{checked}`, `{decision}`, `{date}` and `{topic}` stand for the passage's title,
+    /// the date it was checked, the decision, its date and the topic it revised.
+    superseded: &'static str,
+    /// Note shown when one part of a question is not covered by the quoted sources; `{part}`
+    /// stands for that part.
+    part_not_covered: &'static str,
     /// Note shown when a question was cut; `{n}` stands for the number of characters kept.
     truncated: &'static str,
 }
@@ -32,7 +36,8 @@ const ES: Phrases = Phrases {
     as_of: "vigente al",
     empty_question: "Pregunta vacía: escriba su pregunta sobre el Artículo 6, por ejemplo «¿Qué es un ITMO?».",
     other_language_sources: "Las fuentes citadas están en otro idioma.",
-    stale: "La fuente más reciente se verificó el {date}, hace más de {days} días: confirme que no haya decisiones posteriores.",
+    superseded: "«{title}» se verificó el {checked}; después, la decisión {decision} ({date}) trató {topic}: confirme ahí que siga vigente.",
+    part_not_covered: "Nuestras fuentes no responden esta parte: «{part}». Una persona experta puede responderla si la deriva.",
     personal_request: "La pregunta trata de un caso, un contacto, un precio o una decisión futura que la base de conocimiento no puede saber: la pasamos a una persona experta.",
     truncated: "La pregunta era demasiado larga: se usaron sus primeros {n} caracteres.",
 };
@@ -43,7 +48,8 @@ const PT: Phrases = Phrases {
     as_of: "válido em",
     empty_question: "Pergunta vazia: escreva sua pergunta sobre o Artigo 6, por exemplo “O que é um ITMO?”.",
     other_language_sources: "As fontes citadas estão em outro idioma.",
-    stale: "A fonte mais recente foi verificada em {date}, há mais de {days} dias: confirme que não há decisões posteriores.",
+    superseded: "“{title}” foi verificada em {checked}; depois, a decisão {decision} ({date}) tratou de {topic}: confirme nela que continua válida.",
+    part_not_covered: "Nossas fontes não respondem esta parte: “{part}”. Uma pessoa especialista pode respondê-la se você encaminhar.",
     personal_request: "A pergunta trata de um caso, um contato, um preço ou uma decisão futura que a base de conhecimento não tem como saber: vamos passá-la a uma pessoa especialista.",
     truncated: "A pergunta era longa demais: foram usados os primeiros {n} caracteres.",
 };
@@ -54,7 +60,8 @@ const EN: Phrases = Phrases {
     as_of: "as of",
     empty_question: "Empty question: write your question about Article 6, for example “What is an ITMO?”.",
     other_language_sources: "The cited sources are in another language.",
-    stale: "The newest source was checked on {date}, more than {days} days ago: make sure no later decision changed it.",
+    superseded: "“{title}” was checked on {checked}; Decision {decision} ({date}) later dealt with {topic}: check there that it still holds.",
+    part_not_covered: "Our sources do not answer this part: “{part}”. An expert can answer it if you pass it on.",
     personal_request: "This asks about a specific case, a contact, a price or a decision not yet taken, which the knowledge base cannot know: it goes to an expert.",
     truncated: "The question was too long: only its first {n} characters were used.",
 };
@@ -69,11 +76,25 @@ pub fn phrases(lang: Lang) -> &'static Phrases {
 }
 
 impl Phrases {
-    /// The note added when the newest cited source, checked on `newest`, is older than `days`.
-    pub fn stale(&self, newest: Date, days: u32) -> String {
-        self.stale
-            .replace("{date}", &newest.to_string())
-            .replace("{days}", &days.to_string())
+    /// The note added when the passage titled `title`, checked on `checked`, predates `change`.
+    pub fn superseded(
+        &self,
+        title: &str,
+        checked: Date,
+        change: &RuleChange,
+        lang: Lang,
+    ) -> String {
+        self.superseded
+            .replace("{title}", title)
+            .replace("{checked}", &checked.to_string())
+            .replace("{decision}", &change.decision)
+            .replace("{date}", &change.date.to_string())
+            .replace("{topic}", change.topic.get(lang))
+    }
+
+    /// The note added when `part` of the question is not covered by the quoted sources.
+    pub fn part_not_covered(&self, part: &str) -> String {
+        self.part_not_covered.replace("{part}", part)
     }
 
     /// The note added when a question was cut to `max_chars` characters.

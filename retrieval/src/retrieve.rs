@@ -10,9 +10,13 @@ use consulta_models::Role;
 use crate::bm25::Bm25Query;
 use crate::engine::Inner;
 use crate::fusion::{FusionWeights, fuse};
+use crate::points::question_owner;
 use crate::stopwords::is_stopword;
 use crate::text::{fold, has_content, truncate_chars, words};
 use crate::{Hit, Leg, LegRank, RetrievalError, SearchFilter, detect_language, phrases};
+
+/// Passage ids with their similarity, best first.
+type Ranked = Vec<(String, f32)>;
 
 /// A question ready to search.
 pub(crate) struct Prepared {
@@ -31,6 +35,9 @@ pub(crate) struct Candidate {
     pub(crate) score: f32,
     pub(crate) bm25: Option<LegRank>,
     pub(crate) dense: Option<LegRank>,
+    /// Cosine similarity of the question to the entry's own question, for FAQ entries and curated
+    /// answers the dense leg reached through their question point ([`crate::points`]).
+    pub(crate) question_cosine: Option<f32>,
 }
 
 impl Candidate {
@@ -127,9 +134,9 @@ impl Inner {
             }
             Leg::Dense => Vec::new(),
         };
-        let dense = match leg {
+        let (dense, question_cosines) = match leg {
             Leg::Dense | Leg::Hybrid => self.dense_search(&question.text, filter, depth)?,
-            Leg::Bm25 => Vec::new(),
+            Leg::Bm25 => (Vec::new(), HashMap::new()),
         };
         let weights = FusionWeights {
             k: self.config.rrf_k,
@@ -150,6 +157,7 @@ impl Inner {
                 // An index may briefly hold a passage whose write is not committed yet.
                 let entry = catalog.entries.get(&f.passage_id)?;
                 Some(Candidate {
+                    question_cosine: question_cosines.get(&f.passage_id).copied(),
                     passage: entry.passage.clone(),
                     score: f.score,
                     bm25: f.bm25,
@@ -164,12 +172,14 @@ impl Inner {
         Ok(candidates)
     }
 
+    /// The passages closest to `text`, best first, each at the better similarity of its own point
+    /// and its question point; and the question points' similarities by passage.
     fn dense_search(
         &self,
         text: &str,
         filter: &SearchFilter,
         limit: usize,
-    ) -> Result<Vec<(String, f32)>, RetrievalError> {
+    ) -> Result<(Ranked, HashMap<String, f32>), RetrievalError> {
         let vector = match self.questions.get(text) {
             Some(vector) => vector,
             None => {
@@ -186,12 +196,22 @@ impl Inner {
                 vector
             }
         };
-        Ok(self
-            .vectors
-            .search(&vector, limit, filter)?
-            .into_iter()
-            .map(|hit| (hit.passage_id, hit.score))
-            .collect())
+        let mut best: HashMap<String, f32> = HashMap::new();
+        let mut question_cosines = HashMap::new();
+        for hit in self.vectors.search(&vector, limit, filter)? {
+            let passage_id = match question_owner(&hit.passage_id) {
+                Some(owner) => {
+                    question_cosines.insert(owner.to_string(), hit.score);
+                    owner.to_string()
+                }
+                None => hit.passage_id,
+            };
+            let score = best.entry(passage_id).or_insert(hit.score);
+            *score = score.max(hit.score);
+        }
+        let mut ranked: Vec<(String, f32)> = best.into_iter().collect();
+        ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        Ok((ranked, question_cosines))
     }
 
     /// Orders fused candidates for answering. When an FAQ entry was found in several languages,

@@ -9,8 +9,9 @@ use crate::cli::EvalArgs;
 use crate::config::Settings;
 use crate::engine;
 
-/// Runs the gold sets against the ingested indexes, writes `latest.md` / `latest.json`, and fails when a
-/// committed quality floor is broken.
+/// Runs the gold sets against the ingested indexes, writes `latest.md` / `latest.json` (and every
+/// question's outcome to `questions.json`, to read failures), and fails when a committed quality floor
+/// is broken.
 pub fn run(settings: &Settings, args: EvalArgs) -> anyhow::Result<ExitCode> {
     let questions = consulta_evals::gold::load(&args.gold)?;
     let thresholds = Thresholds::load(&args.thresholds)?;
@@ -28,6 +29,10 @@ pub fn run(settings: &Settings, args: EvalArgs) -> anyhow::Result<ExitCode> {
     std::fs::write(
         args.reports.join("latest.json"),
         serde_json::to_string_pretty(&report)?,
+    )?;
+    std::fs::write(
+        args.reports.join("questions.json"),
+        serde_json::to_string_pretty(&outcomes)?,
     )?;
     println!("{markdown}");
 

@@ -10,7 +10,8 @@ use serde::Deserialize;
 use super::SkipReason;
 use super::metadata::{FOLDER_METADATA, Metadata, is_metadata_file, sidecar_paths};
 
-/// A file at the root of a knowledge base that is not a document: the glossary expands queries.
+/// A file at the root of a knowledge base that is not a document: the glossary expands queries (the
+/// timeline, `crate::TIMELINE_FILE`, dates rule changes; neither is indexed).
 const GLOSSARY_FILE: &str = "glossary.yaml";
 
 /// What to ingest.
@@ -217,7 +218,10 @@ fn walk_folder(
     for path in files {
         let relative = path.strip_prefix(root).unwrap_or(&path);
         let relative_text = relative.to_string_lossy().replace('\\', "/");
-        if is_metadata_file(&path) || relative_text == GLOSSARY_FILE {
+        if is_metadata_file(&path)
+            || relative_text == GLOSSARY_FILE
+            || relative_text == crate::TIMELINE_FILE
+        {
             continue;
         }
         if include
@@ -438,6 +442,7 @@ mod tests {
         write(root, "web/c.html", "<html>");
         write(root, ".git/config", "x");
         write(root, "glossary.yaml", "[]");
+        write(root, "timeline.yaml", "[]");
         let source = Source::Folder {
             root: root.to_path_buf(),
             include: vec!["*.pdf".into(), "*.html".into()],

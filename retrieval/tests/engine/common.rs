@@ -203,6 +203,25 @@ pub fn engine_with_kb(dir: &Path, embedder: Arc<dyn Embedder>) -> Engine {
     engine
 }
 
+/// The ids of the points the vector store holds for `passages`: each passage's, and
+/// `<id>:question` for the question of each FAQ entry and curated answer.
+pub fn expected_point_ids(passages: &[Passage]) -> Vec<String> {
+    let mut ids = Vec::new();
+    for passage in passages {
+        ids.push(passage.id.clone());
+        if matches!(passage.kind, PassageKind::Faq | PassageKind::Curated) {
+            ids.push(format!("{}:question", passage.id));
+        }
+    }
+    ids.sort();
+    ids
+}
+
+/// How many points the vector store holds for `passages`.
+pub fn expected_points(passages: &[Passage]) -> usize {
+    expected_point_ids(passages).len()
+}
+
 /// The id of the fixture passage of `doc_id` in `lang`.
 pub fn id_of(doc_id: &str, lang: Lang) -> String {
     knowledge_base()
