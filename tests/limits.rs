@@ -19,7 +19,7 @@ fn config(limits: &str) -> String {
     format!(
         r#"
 [service]
-expert_token = "{EXPERT_TOKEN}"
+experts = [{{ identity = "web:ana", token_sha256 = "a064b4f2210737e4a4fd25169b0fc68061da33b139e66587e913ecbee25b92f2" }}]
 max_body_bytes = 70000
 {limits}
 

@@ -4,6 +4,8 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
+use crate::desk::Identity;
+
 /// The `[service]` settings: where `consulta serve` listens and who may do what.
 ///
 /// Tokens are secrets: set them in the environment (`CONSULTA_SERVICE__EXPERT_TOKEN`, ...) or in a
@@ -14,9 +16,11 @@ use serde::Deserialize;
 pub struct ServiceConfig {
     /// Address of the HTTP API and the web pages (`--listen`, `CONSULTA_LISTEN`).
     pub listen: SocketAddr,
-    /// The expert console's password. An expert signs in with it and their own identity
-    /// (`web:ana`), which must be configured in the desk.
-    pub expert_token: String,
+    /// Each expert's own credential: the SHA-256 of their token, bound to the identity they act as.
+    /// An expert signs in to the console (or calls the API) with their token alone; the identity
+    /// comes from the credential, so one expert's token cannot act as another. The identity must
+    /// also be listed under an expert in `[desk]`.
+    pub experts: Vec<ExpertCredential>,
     /// Lets the bearer add documents and rebuild the indexes.
     pub admin_token: String,
     /// Lets a front-end process (`consulta telegram --service-url`) act for its platform's users.
@@ -76,11 +80,33 @@ impl ServiceConfig {
     }
 }
 
+/// One expert's credential in `[[service.experts]]`.
+///
+/// Only the token's digest is stored, so a leaked configuration file does not let anyone sign in.
+/// Tokens are random (32 bytes or more, e.g. `openssl rand -hex 32`): a digest without salt or
+/// stretching is enough for a secret that cannot be guessed, unlike a password.
+#[derive(Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExpertCredential {
+    /// Who the bearer acts as (`web:ana`).
+    pub identity: Identity,
+    /// The token's SHA-256, 64 hex digits (`printf %s "$TOKEN" | sha256sum`).
+    pub token_sha256: String,
+}
+
+impl fmt::Debug for ExpertCredential {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ExpertCredential")
+            .field("identity", &self.identity)
+            .finish_non_exhaustive()
+    }
+}
+
 impl Default for ServiceConfig {
     fn default() -> Self {
         ServiceConfig {
             listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
-            expert_token: String::new(),
+            experts: Vec::new(),
             admin_token: String::new(),
             frontend_token: String::new(),
             cors_origins: Vec::new(),
@@ -107,7 +133,7 @@ impl fmt::Debug for ServiceConfig {
         let secret = |token: &str| if token.is_empty() { "" } else { "<redacted>" };
         f.debug_struct("ServiceConfig")
             .field("listen", &self.listen)
-            .field("expert_token", &secret(&self.expert_token))
+            .field("experts", &self.experts)
             .field("admin_token", &secret(&self.admin_token))
             .field("frontend_token", &secret(&self.frontend_token))
             .field("cors_origins", &self.cors_origins)
@@ -145,7 +171,10 @@ mod tests {
     #[test]
     fn debug_never_shows_a_token() {
         let config = ServiceConfig {
-            expert_token: "expert-secret".into(),
+            experts: vec![ExpertCredential {
+                identity: "web:ana".parse().unwrap(),
+                token_sha256: "digest-secret".into(),
+            }],
             admin_token: "admin-secret".into(),
             ..ServiceConfig::default()
         };

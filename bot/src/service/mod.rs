@@ -45,7 +45,7 @@ use crate::desk::{Desk, FrontEnd, Platform};
 
 pub use ask::{AskResponse, ConversationResponse, FeedbackResponse, ForgetResponse};
 pub use auth::{Caller, IDENTITY_HEADER, same_secret};
-pub use config::ServiceConfig;
+pub use config::{ExpertCredential, ServiceConfig};
 pub use error::ApiError;
 pub use inbox::{InboxMessage, SessionId, WebInbox};
 pub use metered::MeteredAssistant;
