@@ -55,4 +55,5 @@ bench: models
 bench-load: models
 	$(CARGO) build --release --workspace --bin consulta --bin consulta-load
 	$(CONSULTA) --data-dir $(DATA_DIR) ingest corpus/kb
-	$(CARGO_TARGET_DIR)/release/consulta-load --consulta $(CONSULTA) --data-dir $(DATA_DIR)
+	CONSULTA_SERVICE__REQUESTS_PER_MINUTE_PER_ADDRESS=0 CONSULTA_SERVICE__REQUESTS_PER_MINUTE_PER_SESSION=0 \
+	  $(CARGO_TARGET_DIR)/release/consulta-load --consulta $(CONSULTA) --data-dir $(DATA_DIR)

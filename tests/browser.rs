@@ -16,7 +16,8 @@ use common::Sandbox;
 
 const CONFIG: &str = r#"
 [service]
-expert_token = "console-secret"
+# The SHA-256 of Ana's token, "console-secret".
+experts = [{ identity = "web:ana", token_sha256 = "e0dadd75ef26528d3976a2dcddac7731ae4d184368a8a06d1b4112154c7d8972" }]
 
 [desk]
 groups = [{ name = "andes", chats = ["web:andes-experts-room"] }]

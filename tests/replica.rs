@@ -11,7 +11,8 @@ use std::sync::Arc;
 use consulta_bot::desk::{Desk, DeskConfig};
 use consulta_bot::remote::{CatalogFollower, RemoteAssistant, ServiceClient};
 use consulta_bot::service::{
-    KnowledgeSources, Metrics, ReplicaParts, Service, ServiceConfig, ServiceParts, WebInbox,
+    ExpertCredential, KnowledgeSources, Metrics, ReplicaParts, Service, ServiceConfig,
+    ServiceParts, WebInbox,
 };
 use consulta_models::{E5Embedder, Embedder, default_model_dir};
 use consulta_retrieval::{EdgeStore, Engine, RetrievalConfig, VectorStore};
@@ -45,7 +46,11 @@ fn model() -> Arc<dyn Embedder> {
 
 fn service_config() -> ServiceConfig {
     ServiceConfig {
-        expert_token: EXPERT_TOKEN.into(),
+        experts: vec![ExpertCredential {
+            identity: "web:ana".parse().unwrap(),
+            // The SHA-256 of EXPERT_TOKEN.
+            token_sha256: "06b83f4b7f9458bfa59e53c71276f1b5b51ee240bf3c899c78fdd37c2efed0a2".into(),
+        }],
         frontend_token: FRONTEND_TOKEN.into(),
         ..ServiceConfig::default()
     }

@@ -15,6 +15,7 @@ use serde_json::{Value, json};
 use common::{Sandbox, Server};
 
 const EXPERT_TOKEN: &str = "expert-token-for-tests";
+const BRUNO_TOKEN: &str = "bruno-token-for-tests";
 const ADMIN_TOKEN: &str = "admin-token-for-tests";
 const FRONTEND_TOKEN: &str = "frontend-token-for-tests";
 /// A web visitor's conversation id, as the chat page would make it.
@@ -22,15 +23,26 @@ const SESSION: &str = "0f8e2a34-5b6c-4d7e-8f90-a1b2c3d4e5f6";
 
 const CONFIG: &str = r#"
 [service]
-expert_token = "expert-token-for-tests"
+# Each expert's own token, stored as its SHA-256: expert-token-for-tests and bruno-token-for-tests.
+experts = [
+  { identity = "web:ana", token_sha256 = "a064b4f2210737e4a4fd25169b0fc68061da33b139e66587e913ecbee25b92f2" },
+  { identity = "web:bruno", token_sha256 = "f62265946cabe685c1241cea308cd140fadcc461e35a7527c07ef23d94f505d8" },
+]
 admin_token = "admin-token-for-tests"
 frontend_token = "frontend-token-for-tests"
 cors_origins = ["https://observatorio.example"]
 max_body_bytes = 8192
+# The load test below sends from one address faster than a visitor would; tests/limits.rs tests the
+# budgets themselves.
+requests_per_minute_per_address = 0
+requests_per_minute_per_session = 0
 
 [desk]
 groups = [{ name = "andes", chats = ["web:andes-experts-room"] }]
-experts = [{ name = "Ana", identities = ["web:ana", "telegram:7"], groups = ["andes"] }]
+experts = [
+  { name = "Ana", identities = ["web:ana", "telegram:7"], groups = ["andes"] },
+  { name = "Bruno", identities = ["web:bruno"], groups = ["andes"] },
+]
 
 [desk.outbox]
 backoff_initial = "1s"
@@ -703,3 +715,47 @@ async fn concurrent_clients_are_all_answered() {
     assert_eq!(report.errors, 0, "{:?}", report.first_errors);
     assert!(report.answered >= plan.clients, "{}", report.answered);
 }
+
+/// Each expert signs in with their own token, which names them: it cannot act as another expert,
+/// and the identity header is no credential.
+#[tokio::test]
+async fn each_experts_token_acts_only_as_that_expert() {
+    let (_sandbox, server) = serve();
+    let client = http();
+    let me = |token: &'static str, identity: Option<&'static str>| {
+        let mut request = client.get(server.url("/v1/me")).bearer_auth(token);
+        if let Some(identity) = identity {
+            request = request.header("X-Consulta-Identity", identity);
+        }
+        request.send()
+    };
+    let (status, body) = json_of(me(BRUNO_TOKEN, None).await.unwrap()).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["identity"], "web:bruno");
+    let (status, body) = json_of(me(EXPERT_TOKEN, Some("web:ana")).await.unwrap()).await;
+    assert_eq!(
+        (status, &body["identity"]),
+        (StatusCode::OK, &json!("web:ana"))
+    );
+    let (status, body) = json_of(me(EXPERT_TOKEN, Some("web:bruno")).await.unwrap()).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    let (status, body) = json_of(me(EXPERT_TOKEN, Some("cli:joel")).await.unwrap()).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    let (status, body) = json_of(
+        client
+            .get(server.url("/v1/me"))
+            .bearer_auth(ANA_DIGEST)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(
+        status,
+        StatusCode::UNAUTHORIZED,
+        "the stored digest is not a token: {body}"
+    );
+}
+
+/// What the configuration stores for Ana: her token's digest, which must not work as a token.
+const ANA_DIGEST: &str = "a064b4f2210737e4a4fd25169b0fc68061da33b139e66587e913ecbee25b92f2";

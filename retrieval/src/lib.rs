@@ -130,6 +130,8 @@ pub use library::{
 pub use migrate::{MigrateOptions, MigrationProgress, MigrationReport, copy_store, migrate};
 pub use phrases::{Phrases, phrases};
 #[cfg(feature = "qdrant")]
+pub use qdrant_retry::store_unreachable;
+#[cfg(feature = "qdrant")]
 pub use qdrant_store::QdrantStore;
 pub use store_config::{ApiKey, QdrantConfig, Quantization, VectorStoreKind};
 pub use vector_store::{

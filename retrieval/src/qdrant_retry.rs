@@ -10,6 +10,19 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use qdrant_client::QdrantError;
 use tonic::Code;
 
+use crate::RetrievalError;
+
+/// The `operation` of a [`RetrievalError::VectorStore`] when the server could not be reached (or
+/// stayed overloaded) through every retry: the failure that passes once the server is back, which
+/// `consulta serve` waits out at start instead of exiting.
+pub(crate) const UNREACHABLE: &str = "reach the Qdrant server";
+
+/// Whether `error` says the Qdrant server could not be reached, as opposed to refusing the request:
+/// worth waiting for (a server still starting), where a wrong key or collection is not.
+pub fn store_unreachable(error: &RetrievalError) -> bool {
+    matches!(error, RetrievalError::VectorStore { operation, .. } if *operation == UNREACHABLE)
+}
+
 /// The longest wait between two attempts, whatever the attempt number or the server's hint.
 const MAX_WAIT: Duration = Duration::from_secs(10);
 
@@ -43,6 +56,12 @@ pub(crate) fn classify(error: &QdrantError) -> Failure {
             | Code::Aborted
             | Code::Cancelled => Failure::Transient { wait: None },
             Code::Unknown if status.message().contains("transport error") => {
+                Failure::Transient { wait: None }
+            }
+            // qdrant-client reports a connection it could not open (refused, reset during the
+            // handshake, a name that does not resolve yet) as Internal "Failed to connect to ...":
+            // the server is not there yet, which passes like Unavailable does.
+            Code::Internal if status.message().starts_with("Failed to connect") => {
                 Failure::Transient { wait: None }
             }
             _ => Failure::Permanent,
@@ -165,6 +184,21 @@ mod tests {
             classify(&response(Code::Unknown)),
             Failure::Permanent,
             "an unknown server error is not a transport failure"
+        );
+        let refused = QdrantError::ResponseError {
+            status: Status::internal(
+                "Failed to connect to http://127.0.0.1:6334/: tonic::transport::Error(Transport, ConnectError(\"tcp connect error\", Os { code: 111, kind: ConnectionRefused }))",
+            ),
+        };
+        assert_eq!(
+            classify(&refused),
+            Failure::Transient { wait: None },
+            "a refused connection is the server restarting"
+        );
+        assert_eq!(
+            classify(&response(Code::Internal)),
+            Failure::Permanent,
+            "an internal error of a server that answered is not an outage"
         );
         let conversion = QdrantError::ConversionError("sparse into dense".into());
         assert_eq!(classify(&conversion), Failure::Permanent);

@@ -19,7 +19,7 @@ use qdrant_client::qdrant::{
 };
 use qdrant_client::{Payload, Qdrant, QdrantError};
 
-use crate::qdrant_retry::Backoff;
+use crate::qdrant_retry::{Backoff, Failure, UNREACHABLE, classify};
 use crate::vector_store::{
     HNSW_EF, INDEXED_FIELDS, PointPage, PointPayload, SCROLL_PAGE, StoredPoint, VECTOR_NAME,
     VectorHit, VectorPoint, point_id,
@@ -203,10 +203,16 @@ impl QdrantStore {
             }
             _ => "see the server's log",
         };
+        // Every failure that retrying could not cure is reported as "unreachable", whatever the
+        // request was, so that a caller can tell "wait for the server" from "fix the request".
+        let (operation, doing) = match classify(error) {
+            Failure::Transient { .. } => (UNREACHABLE, format!(" ({operation})")),
+            Failure::Permanent => (operation, String::new()),
+        };
         RetrievalError::VectorStore {
             operation,
             message: format!(
-                "Qdrant at {} (collection {}), after {attempts} attempt(s): {error}; {advice}",
+                "Qdrant at {} (collection {}){doing}, after {attempts} attempt(s): {error}; {advice}",
                 self.url, self.collection
             ),
         }

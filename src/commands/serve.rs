@@ -3,13 +3,19 @@
 
 use std::io::Write;
 use std::process::ExitCode;
+use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
 use consulta_bot::desk::{Desk, OutboxWorker, Platform};
 use consulta_bot::discord::DiscordBot;
-use consulta_bot::service::{KnowledgeSources, Metrics, Service, ServiceParts, WebInbox};
+use consulta_bot::service::{
+    KnowledgeSources, Metrics, Service, ServiceConfig, ServiceParts, StartProgress, WebInbox,
+    starting_router,
+};
 use consulta_bot::telegram::TelegramBot;
+use consulta_retrieval::Engine;
+use tokio::sync::watch;
 
 use super::chat_bot::run_if_configured;
 use super::shutdown::Shutdown;
@@ -20,8 +26,11 @@ use crate::engine;
 /// How often reminders and the retention rule run.
 const TICK_EVERY: Duration = Duration::from_secs(60);
 
-/// Serves until a signal, then stops taking requests, lets those in flight finish, and stops the bots,
-/// the deliveries and the reminders.
+/// How long `serve` waits between two attempts to open a vector store it could not reach.
+const STORE_RETRY_EVERY: Duration = Duration::from_secs(5);
+
+/// Serves until a signal, then stops taking requests, lets those in flight finish (for at most
+/// `service.shutdown_grace_secs`), and stops the bots, the deliveries and the reminders.
 pub fn run(settings: &Settings, args: ServeArgs) -> anyhow::Result<ExitCode> {
     let mut config = settings.service.clone();
     if let Some(listen) = args.listen {
@@ -33,7 +42,46 @@ pub fn run(settings: &Settings, args: ServeArgs) -> anyhow::Result<ExitCode> {
     if !config.replica_of.trim().is_empty() {
         return super::serve_replica::run(settings, config);
     }
-    let engine = engine::open(settings)?;
+    let grace = Duration::from_secs(config.shutdown_grace_secs);
+    let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
+    let result = runtime.block_on(serve_primary(settings, config));
+    // A question still being answered on the blocking pool must not hold the exit past the grace.
+    runtime.shutdown_timeout(grace);
+    result
+}
+
+/// The primary: listens at once (up, not ready), waits for the vector store, then serves the API.
+async fn serve_primary(settings: &Settings, config: ServiceConfig) -> anyhow::Result<ExitCode> {
+    let (listener, address) = bind(config.listen).await?;
+    let shutdown = Arc::new(Shutdown::new());
+    tokio::spawn({
+        let shutdown = shutdown.clone();
+        async move { shutdown.on_signal().await }
+    });
+    let (progress, progress_seen) = watch::channel(StartProgress::default());
+    let (routers, router) = watch::channel(starting_router(progress_seen));
+    let http = tokio::spawn(consulta_bot::service::serve(
+        listener,
+        router,
+        config.connection_limits(),
+        shutdown.signalled(),
+    ));
+    // Scripts and tests read these lines to find the port when listening on port 0.
+    println!("consulta: starting on http://{address}");
+    std::io::stdout().flush()?;
+    let engine = match wait_for_engine(settings, &progress, &shutdown).await {
+        Ok(Some(engine)) => engine,
+        Ok(None) => {
+            http.await.context("the HTTP server panicked")??;
+            tracing::info!("stopped before the vector store could be reached");
+            return Ok(ExitCode::SUCCESS);
+        }
+        Err(error) => {
+            shutdown.stop();
+            let _ = http.await;
+            return Err(error);
+        }
+    };
     let desk = engine::open_desk(settings, Some(engine.clone()))?;
     let inbox_dir = settings.data_dir.join("web");
     let inbox = WebInbox::open(&inbox_dir)
@@ -53,7 +101,6 @@ pub fn run(settings: &Settings, args: ServeArgs) -> anyhow::Result<ExitCode> {
         .map(|(platform, _)| platform)
         .collect()
     };
-    let listen = config.listen;
     let service = Service::new(ServiceParts {
         config,
         engine,
@@ -67,49 +114,95 @@ pub fn run(settings: &Settings, args: ServeArgs) -> anyhow::Result<ExitCode> {
             ingest: settings.ingest.clone(),
         },
     });
-    let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
-    runtime.block_on(async {
-        let (listener, address) = bind(listen).await?;
-        let telegram = if telegram_here {
-            let store = settings.data_dir.join("telegram");
-            Some(TelegramBot::connect(&settings.telegram, service.assistant(), &store).await?)
-        } else {
-            None
-        };
-        let discord = if discord_here {
-            let store = settings.data_dir.join("discord");
-            Some(DiscordBot::connect(&settings.discord, service.assistant(), &store).await?)
-        } else {
-            None
-        };
-        let mut worker = OutboxWorker::new(desk.clone());
-        for frontend in service.frontends() {
-            worker = worker.with_frontend(frontend);
+    let telegram = if telegram_here {
+        let store = settings.data_dir.join("telegram");
+        Some(TelegramBot::connect(&settings.telegram, service.assistant(), &store).await?)
+    } else {
+        None
+    };
+    let discord = if discord_here {
+        let store = settings.data_dir.join("discord");
+        Some(DiscordBot::connect(&settings.discord, service.assistant(), &store).await?)
+    } else {
+        None
+    };
+    let mut worker = OutboxWorker::new(desk.clone());
+    for frontend in service.frontends() {
+        worker = worker.with_frontend(frontend);
+    }
+    if let Some(bot) = &telegram {
+        worker = worker.with_frontend(bot.frontend());
+    }
+    if let Some(bot) = &discord {
+        worker = worker.with_frontend(bot.frontend());
+    }
+    // The starting routes are done with: from here on every request gets the full API.
+    let _starting = routers.send_replace(service.router());
+    println!("consulta: listening on http://{address}");
+    std::io::stdout().flush()?;
+    tokio::join!(
+        run_if_configured(telegram.as_ref(), shutdown.signalled()),
+        run_if_configured(discord.as_ref(), shutdown.signalled()),
+        worker.run(shutdown.signalled()),
+        tick(desk.clone(), shutdown.signalled())
+    );
+    http.await
+        .context("the HTTP server panicked")?
+        .context("the HTTP server failed")?;
+    // Nothing of the desk is left to write: every change was flushed when it was committed.
+    tracing::info!("stopped");
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Opens the engine, waiting out a vector store that cannot be reached yet (a Qdrant server still
+/// starting): `/readyz` says so meanwhile. `None` when a shutdown came first; other failures (a
+/// wrong key, a collection made for another model) are returned at once.
+async fn wait_for_engine(
+    settings: &Settings,
+    progress: &watch::Sender<StartProgress>,
+    shutdown: &Shutdown,
+) -> anyhow::Result<Option<Engine>> {
+    let mut attempts = 0;
+    loop {
+        let own = settings.clone();
+        let opened = tokio::task::spawn_blocking(move || engine::open(&own))
+            .await
+            .context("opening the engine panicked")?;
+        attempts += 1;
+        match opened {
+            Ok(engine) => return Ok(Some(engine)),
+            Err(error) if store_unreachable(&error) => {
+                let last_error = format!("{error:#}");
+                tracing::warn!(error = %last_error, attempts, "the vector store cannot be reached yet; /readyz answers 503 until it can");
+                progress.send_replace(StartProgress {
+                    attempts,
+                    last_error,
+                });
+            }
+            Err(error) => return Err(error),
         }
-        if let Some(bot) = &telegram {
-            worker = worker.with_frontend(bot.frontend());
+        tokio::select! {
+            () = shutdown.signalled() => return Ok(None),
+            () = tokio::time::sleep(STORE_RETRY_EVERY) => {}
         }
-        if let Some(bot) = &discord {
-            worker = worker.with_frontend(bot.frontend());
-        }
-        let shutdown = Shutdown::new();
-        let http = service.serve(listener, shutdown.signalled());
-        // Scripts and tests read this line to find the port when listening on port 0.
-        println!("consulta: listening on http://{address}");
-        std::io::stdout().flush()?;
-        let (_, served, (), (), (), ()) = tokio::join!(
-            shutdown.on_signal(),
-            http,
-            run_if_configured(telegram.as_ref(), shutdown.signalled()),
-            run_if_configured(discord.as_ref(), shutdown.signalled()),
-            worker.run(shutdown.signalled()),
-            tick(desk.clone(), shutdown.signalled())
-        );
-        served.context("the HTTP server failed")?;
-        // Nothing of the desk is left to write: every change was flushed when it was committed.
-        tracing::info!("stopped");
-        Ok(ExitCode::SUCCESS)
-    })
+    }
+}
+
+/// Whether opening the engine failed only because the Qdrant server could not be reached.
+fn store_unreachable(error: &anyhow::Error) -> bool {
+    #[cfg(feature = "qdrant")]
+    {
+        error.chain().any(|cause| {
+            cause
+                .downcast_ref::<consulta_retrieval::RetrievalError>()
+                .is_some_and(consulta_retrieval::store_unreachable)
+        })
+    }
+    #[cfg(not(feature = "qdrant"))]
+    {
+        let _ = error;
+        false
+    }
 }
 
 /// The listening socket and its address (the port, when `listen` asked for port 0).

@@ -23,6 +23,11 @@ impl Shutdown {
         }
     }
 
+    /// Starts the shutdown without a signal (a start that failed halfway).
+    pub fn stop(&self) {
+        self.sender.send_replace(true);
+    }
+
     /// Waits for Ctrl-C or SIGTERM, then starts the shutdown.
     pub async fn on_signal(&self) {
         signal().await;

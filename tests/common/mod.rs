@@ -101,8 +101,18 @@ pub struct Server {
 
 impl Sandbox {
     /// Starts `consulta serve` on a free port with the settings in `config` (TOML), and waits until it
-    /// listens.
+    /// serves the API (its engine open).
     pub fn serve(&self, config: &str) -> Server {
+        self.serve_until(config, "consulta: listening on ")
+    }
+
+    /// Starts `consulta serve` and returns as soon as it accepts connections, before its engine is
+    /// open (`/readyz` 503 while it waits for the vector store).
+    pub fn serve_starting(&self, config: &str) -> Server {
+        self.serve_until(config, "consulta: starting on ")
+    }
+
+    fn serve_until(&self, config: &str, announced: &'static str) -> Server {
         let path = self.dir.path().join("serve.toml");
         std::fs::write(&path, config).unwrap();
         let mut child = self
@@ -119,7 +129,7 @@ impl Sandbox {
         let (sender, receiver) = mpsc::channel();
         std::thread::spawn(move || {
             for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-                if let Some(base) = line.strip_prefix("consulta: listening on ") {
+                if let Some(base) = line.strip_prefix(announced) {
                     let _ = sender.send(base.to_string());
                 }
             }
@@ -135,6 +145,22 @@ impl Server {
     /// The URL of `path` on this server.
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
+    }
+
+    /// Sends SIGTERM and waits at most `bound` for the process to exit: its status, or `None` if it
+    /// was still running then (and is killed when dropped).
+    pub fn terminate_within(&mut self, bound: Duration) -> Option<std::process::ExitStatus> {
+        let pid = self.child.id().to_string();
+        let sent = Command::new("kill").args(["-TERM", &pid]).status().unwrap();
+        assert!(sent.success());
+        let deadline = std::time::Instant::now() + bound;
+        while std::time::Instant::now() < deadline {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return Some(status);
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        None
     }
 
     /// Sends SIGTERM and waits for the process to exit, returning its status.

@@ -14,7 +14,8 @@ use super::error::ApiError;
 use super::inbox::{InboxMessage, SessionId};
 use crate::assistant::{AskRequest, EscalateRequest, retrieved_passages};
 use crate::desk::{
-    Asker, Forgotten, Identity, Platform, QuestionId, Rating, RetrievedPassage, Ticket, TicketId,
+    Asker, Forgotten, Identity, Platform, QuestionId, Rating, RetrievedPassage, Status, Ticket,
+    TicketId,
 };
 
 /// Most passages a search may return: a bigger page is a scrape, not a search.
@@ -58,10 +59,14 @@ pub(super) async fn ask(
     Json(body): Json<AskBody>,
 ) -> Result<Json<AskResponse>, ApiError> {
     let caller = Caller::from_headers(&headers, &service.state.config)?;
+    let visitor = body.asker.is_none();
     let asker = asker_for(&caller, body.asker, body.session.as_deref(), body.name)?;
+    if visitor {
+        service.state.limits.session(&asker.user_id)?;
+    }
     let request = AskRequest {
         asker,
-        question: body.question,
+        question: used_part(&service, body.question),
         language: body.language,
         user_lang: body.user_lang,
         top_k: body.top_k.map(|k| k.clamp(1, MAX_SEARCH_K)),
@@ -71,6 +76,57 @@ pub(super) async fn ask(
         question_id: reply.question_id,
         answer: reply.answer,
     }))
+}
+
+/// The part of a question the engine reads (`retrieval.max_question_chars`): the rest is neither
+/// answered nor kept, so a 64 KB body costs the desk no more than a question does.
+fn used_part(service: &Service, mut text: String) -> String {
+    let max = service.state.engine.config().max_question_chars;
+    if let Some((cut, _)) = text.char_indices().nth(max) {
+        text.truncate(cut);
+    }
+    text
+}
+
+/// Words a visitor's name may not contain: experts' cards show the name, and "Ana (expert)" would
+/// pass a visitor off as one of them.
+const ROLE_WORDS: &[&str] = &[
+    "expert",
+    "experto",
+    "experta",
+    "especialista",
+    "specialist",
+    "consulta",
+    "admin",
+    "moderat",
+    "staff",
+    "equipo",
+    "equipe",
+    "team",
+];
+
+/// A visitor's display name, or why it is refused: letters, digits, spaces and a little punctuation,
+/// without a role word.
+fn visitor_name(name: Option<String>) -> Result<String, ApiError> {
+    let name: String = name
+        .unwrap_or_default()
+        .trim()
+        .chars()
+        .take(MAX_NAME_CHARS)
+        .filter(|c| c.is_alphanumeric() || matches!(c, ' ' | '-' | '.' | '\''))
+        .collect();
+    let name = name.split_whitespace().collect::<Vec<_>>().join(" ");
+    if name.is_empty() {
+        return Ok("web visitor".to_string());
+    }
+    let lower = name.to_lowercase();
+    if let Some(word) = ROLE_WORDS.iter().find(|w| lower.contains(*w)) {
+        return Err(ApiError::bad_request(format!(
+            "a visitor's name cannot contain {word:?}: experts are named by the desk, not by the \
+             name a visitor gives; give your own name, or none"
+        )));
+    }
+    Ok(name)
 }
 
 /// Who asks: a front-end names its user; a visitor is their session.
@@ -85,10 +141,7 @@ fn asker_for(
         return Ok(asker);
     }
     let session = visitor_session(session)?;
-    let display_name = name
-        .map(|n| n.trim().chars().take(MAX_NAME_CHARS).collect::<String>())
-        .filter(|n| !n.is_empty())
-        .unwrap_or_else(|| "web visitor".to_string());
+    let display_name = visitor_name(name)?;
     Ok(Asker {
         platform: Platform::Web,
         chat_id: session.as_str().to_string(),
@@ -132,6 +185,7 @@ pub(super) async fn search(
     if body.query.trim().is_empty() {
         return Err(ApiError::bad_request("the query is empty"));
     }
+    let query = used_part(&service, body.query);
     let options = SearchOptions {
         leg: body.leg.unwrap_or(Leg::Hybrid),
         k: body.k.unwrap_or(10).clamp(1, MAX_SEARCH_K),
@@ -139,7 +193,7 @@ pub(super) async fn search(
         language: body.language,
     };
     let engine = service.state.engine.clone();
-    let hits = tokio::task::spawn_blocking(move || engine.search(&body.query, &options))
+    let hits = tokio::task::spawn_blocking(move || engine.search(&query, &options))
         .await
         .map_err(ApiError::internal)?
         .map_err(|e| ApiError::from(crate::assistant::AssistantError::from(e)))?;
@@ -174,7 +228,11 @@ pub(super) async fn feedback(
     Json(body): Json<FeedbackBody>,
 ) -> Result<Json<FeedbackResponse>, ApiError> {
     let caller = Caller::from_headers(&headers, &service.state.config)?;
+    let visitor = body.by.is_none();
     let by = rater(&caller, body.by, body.session.as_deref())?;
+    if visitor {
+        service.state.limits.session(&by.id)?;
+    }
     let assistant = &service.state.assistant;
     let ticket = match (body.question_id, body.ticket) {
         (Some(question), None) => {
@@ -238,9 +296,51 @@ pub(super) async fn escalate(
     if !body.passages.is_empty() {
         caller.require_frontend()?;
     }
+    let visitor = body.asker.is_none();
     let asker = asker_for(&caller, body.asker, body.session.as_deref(), body.name)?;
+    if visitor {
+        service.state.limits.session(&asker.user_id)?;
+    }
+    let desk = &service.primary()?.desk;
+    if let Some(id) = body.question_id {
+        let record = desk.question(id)?;
+        if record.user.as_ref() != Some(&asker.identity()) {
+            return Err(ApiError::forbidden(
+                "only the person who asked can escalate this question",
+            ));
+        }
+        // Escalating the same question again (a double click, a retry) is the same ticket.
+        if let Some(ticket) = desk
+            .tickets()?
+            .into_iter()
+            .find(|t| t.question_id == Some(id))
+        {
+            return Ok(Json(ticket));
+        }
+    } else if visitor {
+        return Err(ApiError::bad_request(
+            "escalate a question you asked: give the `question_id` that POST /v1/ask returned",
+        ));
+    }
+    let identity = asker.identity();
+    let open = desk
+        .tickets()?
+        .iter()
+        .filter(|t| t.asker.identity() == identity && t.status != Status::Closed)
+        .count();
+    let cap = service.state.config.max_open_tickets_per_asker;
+    if open >= cap {
+        service.state.metrics.rate_limited();
+        return Err(ApiError::too_many_requests(
+            format!(
+                "you already have {open} questions waiting for an expert (the most is {cap}); \
+                 wait for their answers before asking for another"
+            ),
+            3600,
+        ));
+    }
     let mut request = EscalateRequest {
-        question: body.question.unwrap_or_default(),
+        question: used_part(&service, body.question.unwrap_or_default()),
         language: body.language.unwrap_or(Lang::En),
         question_id: body.question_id,
         passages: body.passages,

@@ -2,6 +2,8 @@ use axum::http::HeaderMap;
 use axum::http::header::AUTHORIZATION;
 use sha2::{Digest, Sha256};
 
+#[cfg(test)]
+use super::config::ExpertCredential;
 use super::config::ServiceConfig;
 use super::error::ApiError;
 use crate::desk::Identity;
@@ -9,13 +11,13 @@ use crate::desk::Identity;
 /// The header that names who an expert or a front-end acts as (`web:ana`, `telegram:7`).
 pub const IDENTITY_HEADER: &str = "x-consulta-identity";
 
-/// Who is calling, from the bearer token. Tokens name roles, not people: the expert console's token is
-/// shared by the experts, each of whom names their own identity, which the desk then authorises.
+/// Who is calling, from the bearer token. An expert's token names that expert (its credential in
+/// `[[service.experts]]` carries the identity); the front-end and admin tokens name roles.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Caller {
     /// No token: a visitor of the chat page.
     Visitor,
-    /// The expert token, acting as this identity.
+    /// An expert, as the identity their credential is bound to.
     Expert(Identity),
     /// A front-end process, acting for its platform's users (who it names per request).
     FrontEnd,
@@ -44,13 +46,23 @@ impl Caller {
         if same_secret(token, &config.frontend_token) {
             return Ok(Caller::FrontEnd);
         }
-        if same_secret(token, &config.expert_token) {
-            let identity = acting_identity(headers)?.ok_or_else(|| {
-                ApiError::bad_request(format!(
-                    "name the expert in the {IDENTITY_HEADER} header, e.g. web:ana"
-                ))
-            })?;
-            return Ok(Caller::Expert(identity));
+        let digest = hex_digest(token);
+        // Every credential is compared, whichever matches, so the time taken does not tell which.
+        let matched = config
+            .experts
+            .iter()
+            .filter(|c| same_secret(&digest, &c.token_sha256.trim().to_ascii_lowercase()))
+            .fold(None, |found, c| found.or(Some(c)));
+        if let Some(credential) = matched {
+            if let Some(named) = acting_identity(headers)?
+                && named != credential.identity
+            {
+                return Err(ApiError::forbidden(format!(
+                    "this token is {}'s: it cannot act as {named}; sign in with your own token",
+                    credential.identity
+                )));
+            }
+            return Ok(Caller::Expert(credential.identity.clone()));
         }
         Err(ApiError::unauthorized(
             "unknown token: check the token configured in [service]",
@@ -65,7 +77,7 @@ impl Caller {
                 ApiError::bad_request(format!("name the expert in the {IDENTITY_HEADER} header"))
             }),
             Caller::Admin | Caller::Visitor => Err(ApiError::unauthorized(
-                "expert routes need the expert token (Authorization: Bearer ...) and an identity",
+                "expert routes need an expert's own token (Authorization: Bearer ...), configured in [[service.experts]]",
             )),
         }
     }
@@ -105,6 +117,14 @@ fn acting_identity(headers: &HeaderMap) -> Result<Option<Identity>, ApiError> {
         .map_err(|e| ApiError::bad_request(format!("{IDENTITY_HEADER}: {e}")))
 }
 
+/// The SHA-256 of `token` in lowercase hex, as `[[service.experts]]` stores it.
+fn hex_digest(token: &str) -> String {
+    Sha256::digest(token.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
 /// Compares a presented token with a configured one without leaking, through timing, how much of it
 /// matched or how long it is: both are hashed, and the digests are compared in full. An empty
 /// configured token never matches: it means the role is off.
@@ -127,7 +147,16 @@ mod tests {
 
     fn config() -> ServiceConfig {
         ServiceConfig {
-            expert_token: "e-token".into(),
+            experts: vec![
+                ExpertCredential {
+                    identity: "web:ana".parse().unwrap(),
+                    token_sha256: hex_digest("e-token"),
+                },
+                ExpertCredential {
+                    identity: "web:bruno".parse().unwrap(),
+                    token_sha256: hex_digest("b-token").to_uppercase(),
+                },
+            ],
             admin_token: "a-token".into(),
             ..ServiceConfig::default()
         }
@@ -170,12 +199,26 @@ mod tests {
     }
 
     #[test]
-    fn the_expert_token_needs_an_identity() {
-        let error =
-            Caller::from_headers(&headers(&[("authorization", "Bearer e-token")]), &config())
-                .unwrap_err();
-        assert_eq!(error.code, "bad_request");
-        assert!(error.message.contains(IDENTITY_HEADER));
+    fn an_expert_token_acts_only_as_its_own_identity() {
+        let config = config();
+        let bruno = headers(&[("authorization", "Bearer b-token")]);
+        assert_eq!(
+            Caller::from_headers(&bruno, &config).unwrap(),
+            Caller::Expert("web:bruno".parse().unwrap()),
+            "the identity comes from the credential (its digest may be written in capitals)"
+        );
+        let posing = headers(&[
+            ("authorization", "Bearer e-token"),
+            (IDENTITY_HEADER, "web:bruno"),
+        ]);
+        let error = Caller::from_headers(&posing, &config).unwrap_err();
+        assert_eq!(error.code, "forbidden");
+        assert!(error.message.contains("web:ana"), "{}", error.message);
+        assert!(
+            Caller::from_headers(&headers(&[("authorization", "Bearer web:ana")]), &config)
+                .is_err(),
+            "naming an identity is not a credential"
+        );
     }
 
     #[test]

@@ -1,7 +1,10 @@
 use std::fmt;
 use std::net::SocketAddr;
+use std::time::Duration;
 
 use serde::Deserialize;
+
+use crate::desk::Identity;
 
 /// The `[service]` settings: where `consulta serve` listens and who may do what.
 ///
@@ -13,9 +16,11 @@ use serde::Deserialize;
 pub struct ServiceConfig {
     /// Address of the HTTP API and the web pages (`--listen`, `CONSULTA_LISTEN`).
     pub listen: SocketAddr,
-    /// The expert console's password. An expert signs in with it and their own identity
-    /// (`web:ana`), which must be configured in the desk.
-    pub expert_token: String,
+    /// Each expert's own credential: the SHA-256 of their token, bound to the identity they act as.
+    /// An expert signs in to the console (or calls the API) with their token alone; the identity
+    /// comes from the credential, so one expert's token cannot act as another. The identity must
+    /// also be listed under an expert in `[desk]`.
+    pub experts: Vec<ExpertCredential>,
     /// Lets the bearer add documents and rebuild the indexes.
     pub admin_token: String,
     /// Lets a front-end process (`consulta telegram --service-url`) act for its platform's users.
@@ -33,13 +38,75 @@ pub struct ServiceConfig {
     pub replica_of: String,
     /// How often a replica asks the primary whether its passages changed.
     pub replica_poll_secs: u64,
+    /// How long a client may take to send a request's headers before the connection is closed
+    /// (slow clients holding connections open: slowloris).
+    pub header_read_timeout_secs: u64,
+    /// How long a connection may stay without a byte in either direction (between requests, or
+    /// in the middle of a body) before it is closed.
+    pub idle_timeout_secs: u64,
+    /// Connections served at once; more wait in the listen backlog until one closes. Keep it
+    /// below the process's file-descriptor limit (`ulimit -n`, systemd `LimitNOFILE`).
+    pub max_connections: usize,
+    /// How long a shutdown (SIGTERM) lets requests in flight finish before closing their
+    /// connections; under systemd's 30 s `TimeoutStopSec` so that the process exits on its own.
+    pub shutdown_grace_secs: u64,
+    /// Requests one address may send a minute to ask, search, escalations and feedback (a burst
+    /// of this many, then one every `60 / N` s); over it: 429 with `Retry-After`. 0: no limit.
+    /// Front-end processes and the operator's token are not counted.
+    pub requests_per_minute_per_address: u32,
+    /// The same budget for one web session (a visitor's conversation).
+    pub requests_per_minute_per_session: u32,
+    /// Questions (asks and searches) answered at once, whoever asks; the rest queue for a slot.
+    pub max_concurrent_questions: usize,
+    /// How long a question waits for a slot before it is refused with 503 and `Retry-After`.
+    pub question_queue_secs: u64,
+    /// Tickets a web visitor (or any asker) may have open at once; one more gets 429.
+    pub max_open_tickets_per_asker: usize,
+    /// Behind a reverse proxy: the header it puts the client's address in (`X-Forwarded-For`);
+    /// its last address is used. Empty: the peer's address (every client would otherwise share
+    /// the proxy's budget). Never set it without a proxy that overwrites or appends the header.
+    pub client_ip_header: String,
+}
+
+impl ServiceConfig {
+    /// The connection bounds of [`super::server::serve`].
+    pub fn connection_limits(&self) -> super::server::ConnectionLimits {
+        super::server::ConnectionLimits {
+            header_read_timeout: Duration::from_secs(self.header_read_timeout_secs.max(1)),
+            idle_timeout: Duration::from_secs(self.idle_timeout_secs.max(1)),
+            max_connections: self.max_connections.max(1),
+            shutdown_grace: Duration::from_secs(self.shutdown_grace_secs),
+        }
+    }
+}
+
+/// One expert's credential in `[[service.experts]]`.
+///
+/// Only the token's digest is stored, so a leaked configuration file does not let anyone sign in.
+/// Tokens are random (32 bytes or more, e.g. `openssl rand -hex 32`): a digest without salt or
+/// stretching is enough for a secret that cannot be guessed, unlike a password.
+#[derive(Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExpertCredential {
+    /// Who the bearer acts as (`web:ana`).
+    pub identity: Identity,
+    /// The token's SHA-256, 64 hex digits (`printf %s "$TOKEN" | sha256sum`).
+    pub token_sha256: String,
+}
+
+impl fmt::Debug for ExpertCredential {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ExpertCredential")
+            .field("identity", &self.identity)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Default for ServiceConfig {
     fn default() -> Self {
         ServiceConfig {
             listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
-            expert_token: String::new(),
+            experts: Vec::new(),
             admin_token: String::new(),
             frontend_token: String::new(),
             cors_origins: Vec::new(),
@@ -47,6 +114,16 @@ impl Default for ServiceConfig {
             max_document_bytes: 20 * 1024 * 1024,
             replica_of: String::new(),
             replica_poll_secs: 10,
+            header_read_timeout_secs: 10,
+            idle_timeout_secs: 60,
+            max_connections: 512,
+            shutdown_grace_secs: 20,
+            requests_per_minute_per_address: 60,
+            requests_per_minute_per_session: 20,
+            max_concurrent_questions: 8,
+            question_queue_secs: 10,
+            max_open_tickets_per_asker: 3,
+            client_ip_header: String::new(),
         }
     }
 }
@@ -56,7 +133,7 @@ impl fmt::Debug for ServiceConfig {
         let secret = |token: &str| if token.is_empty() { "" } else { "<redacted>" };
         f.debug_struct("ServiceConfig")
             .field("listen", &self.listen)
-            .field("expert_token", &secret(&self.expert_token))
+            .field("experts", &self.experts)
             .field("admin_token", &secret(&self.admin_token))
             .field("frontend_token", &secret(&self.frontend_token))
             .field("cors_origins", &self.cors_origins)
@@ -64,6 +141,25 @@ impl fmt::Debug for ServiceConfig {
             .field("max_document_bytes", &self.max_document_bytes)
             .field("replica_of", &self.replica_of)
             .field("replica_poll_secs", &self.replica_poll_secs)
+            .field("header_read_timeout_secs", &self.header_read_timeout_secs)
+            .field("idle_timeout_secs", &self.idle_timeout_secs)
+            .field("max_connections", &self.max_connections)
+            .field("shutdown_grace_secs", &self.shutdown_grace_secs)
+            .field(
+                "requests_per_minute_per_address",
+                &self.requests_per_minute_per_address,
+            )
+            .field(
+                "requests_per_minute_per_session",
+                &self.requests_per_minute_per_session,
+            )
+            .field("max_concurrent_questions", &self.max_concurrent_questions)
+            .field("question_queue_secs", &self.question_queue_secs)
+            .field(
+                "max_open_tickets_per_asker",
+                &self.max_open_tickets_per_asker,
+            )
+            .field("client_ip_header", &self.client_ip_header)
             .finish()
     }
 }
@@ -75,7 +171,10 @@ mod tests {
     #[test]
     fn debug_never_shows_a_token() {
         let config = ServiceConfig {
-            expert_token: "expert-secret".into(),
+            experts: vec![ExpertCredential {
+                identity: "web:ana".parse().unwrap(),
+                token_sha256: "digest-secret".into(),
+            }],
             admin_token: "admin-secret".into(),
             ..ServiceConfig::default()
         };

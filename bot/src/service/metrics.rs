@@ -32,8 +32,11 @@ struct Counters {
     latency_buckets: [AtomicU64; LATENCY_BUCKETS.len() + 1],
     /// Sum of all latencies, in microseconds.
     latency_sum_micros: AtomicU64,
-    /// HTTP responses by class: 2xx, 4xx, 5xx.
-    responses: [AtomicU64; 3],
+    /// HTTP responses by class: 2xx (and 1xx), 3xx, 4xx, 5xx. Redirects and 304s have their own
+    /// class so that a replica's `304 Not Modified` polls do not pass for answered questions.
+    responses: [AtomicU64; 4],
+    /// Requests refused with 429 because a client spent its budget ([`super::limits`]).
+    rate_limited: AtomicU64,
     /// A replica's last poll of the primary's manifest that succeeded, in Unix seconds (0: none).
     replica_synced_at: AtomicU64,
     /// A replica's polls of the primary's manifest that failed.
@@ -114,11 +117,17 @@ impl Metrics {
     /// Counts one HTTP response by its status code.
     pub fn response(&self, status: u16) {
         let slot = match status {
-            500.. => 2,
-            400.. => 1,
+            500.. => 3,
+            400.. => 2,
+            300.. => 1,
             _ => 0,
         };
         self.inner.responses[slot].fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Counts a request refused for being over a client's budget.
+    pub fn rate_limited(&self) {
+        self.inner.rate_limited.fetch_add(1, Ordering::Relaxed);
     }
 
     /// The Prometheus text exposition format (version 0.0.4).
@@ -201,13 +210,20 @@ impl Metrics {
             "counter",
             "HTTP responses by status class.",
         );
-        for (class, slot) in [("2xx", 0), ("4xx", 1), ("5xx", 2)] {
+        for (class, slot) in [("2xx", 0), ("3xx", 1), ("4xx", 2), ("5xx", 3)] {
             let _ = writeln!(
                 out,
                 "consulta_http_responses_total{{class=\"{class}\"}} {}",
                 load(&c.responses[slot])
             );
         }
+        family(
+            &mut out,
+            "consulta_rate_limited_total",
+            "counter",
+            "Requests refused because a client sent more than its budget (service.requests_per_minute_*).",
+        );
+        let _ = writeln!(out, "consulta_rate_limited_total {}", load(&c.rate_limited));
         if let Some(desk) = &snapshot.desk {
             family(
                 &mut out,

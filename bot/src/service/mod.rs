@@ -14,7 +14,9 @@ mod auth;
 mod config;
 mod error;
 mod health;
+mod idle;
 mod inbox;
+mod limits;
 mod metered;
 mod metrics;
 mod openapi;
@@ -22,6 +24,8 @@ mod pages;
 mod relay;
 mod replica;
 mod routes;
+mod server;
+mod starting;
 mod tickets;
 
 use std::collections::HashMap;
@@ -41,7 +45,7 @@ use crate::desk::{Desk, FrontEnd, Platform};
 
 pub use ask::{AskResponse, ConversationResponse, FeedbackResponse, ForgetResponse};
 pub use auth::{Caller, IDENTITY_HEADER, same_secret};
-pub use config::ServiceConfig;
+pub use config::{ExpertCredential, ServiceConfig};
 pub use error::ApiError;
 pub use inbox::{InboxMessage, SessionId, WebInbox};
 pub use metered::MeteredAssistant;
@@ -50,6 +54,8 @@ pub use openapi::openapi_document;
 pub use relay::{DoneBody, Relay, RelayFailure, RelayJob, RelayOutcome};
 pub use replica::RecordedQuestion;
 pub use routes::{Access, RouteDoc, docs};
+pub use server::{ConnectionLimits, serve};
+pub use starting::{StartProgress, starting_router};
 pub use tickets::{ActionResponse, ExpertCheck, Me, TicketList};
 
 /// Where the knowledge base comes from when the service rebuilds its indexes.
@@ -69,6 +75,8 @@ pub(crate) struct Shared {
     engine: Engine,
     assistant: Arc<dyn Assistant>,
     metrics: Metrics,
+    /// The clients' budgets and the cap on questions answered at once.
+    limits: limits::Limits,
     /// The desk and what goes with it; `None` on a replica, whose desk calls go to the primary
     /// through `assistant`.
     primary: Option<DeskSide>,
@@ -135,6 +143,7 @@ impl Service {
             .collect();
         Service {
             state: Arc::new(Shared {
+                limits: limits::Limits::new(&parts.config),
                 config: parts.config,
                 engine: parts.engine,
                 assistant,
@@ -156,6 +165,7 @@ impl Service {
     pub fn replica(parts: ReplicaParts) -> Service {
         Service {
             state: Arc::new(Shared {
+                limits: limits::Limits::new(&parts.config),
                 config: parts.config,
                 engine: parts.engine,
                 assistant: Arc::new(MeteredAssistant::new(
@@ -195,15 +205,21 @@ impl Service {
         frontends
     }
 
-    /// Serves HTTP on `listener` until `shutdown` completes, then lets the requests in flight finish.
+    /// Serves HTTP on `listener` until `shutdown` completes, then lets the requests in flight finish
+    /// for at most `service.shutdown_grace_secs` ([`server::serve`] has the connection bounds).
     pub async fn serve(
         &self,
         listener: tokio::net::TcpListener,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
-        axum::serve(listener, self.router())
-            .with_graceful_shutdown(shutdown)
-            .await
+        let (_routers, router) = tokio::sync::watch::channel(self.router());
+        server::serve(
+            listener,
+            router,
+            self.state.config.connection_limits(),
+            shutdown,
+        )
+        .await
     }
 
     /// Every route: the API under `/v1`, health and metrics, the OpenAPI document, the web pages; on
@@ -212,10 +228,23 @@ impl Service {
         let config = &self.state.config;
         let replica = self.state.primary.is_none();
         let mut router = Router::new();
-        for (doc, handler) in routes::table(config) {
-            if doc.on_replicas || !replica {
-                router = router.route(doc.path, handler);
+        for (doc, mut handler) in routes::table(config) {
+            if !(doc.on_replicas || !replica) {
+                continue;
             }
+            if BUDGETED.contains(&doc.operation) {
+                handler = handler.layer(middleware::from_fn_with_state(
+                    self.clone(),
+                    limits::by_address,
+                ));
+            }
+            if ANSWERING.contains(&doc.operation) {
+                handler = handler.layer(middleware::from_fn_with_state(
+                    self.clone(),
+                    limits::one_question_at_a_time,
+                ));
+            }
+            router = router.route(doc.path, handler);
         }
         if !replica {
             router = router.merge(pages::routes());
@@ -235,9 +264,26 @@ impl Service {
     }
 }
 
+/// The routes anyone may call that cost the service work or storage: each visitor request spends
+/// from the address's budget ([`limits::by_address`]).
+const BUDGETED: &[&str] = &["ask", "search", "escalate", "feedback"];
+
+/// The routes that run the engine: they share the `max_concurrent_questions` slots.
+const ANSWERING: &[&str] = &["ask", "search"];
+
 /// Counts every response for `/metrics`, and gives the errors axum produces itself (a malformed JSON
 /// body, a body over the limit, a wrong method) the API's JSON error shape.
+/// Every response also tells browsers not to guess content types (`nosniff`).
 async fn finish_response(State(service): State<Service>, request: Request, next: Next) -> Response {
+    let mut response = finish(service, request, next).await;
+    response.headers_mut().insert(
+        axum::http::header::X_CONTENT_TYPE_OPTIONS,
+        axum::http::HeaderValue::from_static("nosniff"),
+    );
+    response
+}
+
+async fn finish(service: Service, request: Request, next: Next) -> Response {
     let response = next.run(request).await;
     let status = response.status();
     service.state.metrics.response(status.as_u16());
@@ -257,6 +303,8 @@ async fn finish_response(State(service): State<Service>, request: Request, next:
         StatusCode::METHOD_NOT_ALLOWED => "method_not_allowed",
         StatusCode::UNSUPPORTED_MEDIA_TYPE => "unsupported_media_type",
         StatusCode::NOT_FOUND => "not_found",
+        StatusCode::URI_TOO_LONG => "uri_too_long",
+        StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE => "headers_too_large",
         s if s.is_server_error() => "internal",
         _ => "bad_request",
     };

@@ -32,7 +32,7 @@ pub fn openapi_document() -> Value {
         "paths": paths,
         "components": {
             "securitySchemes": {
-                "expert": {"type": "http", "scheme": "bearer", "description": "service.expert_token, with the expert's identity in X-Consulta-Identity"},
+                "expert": {"type": "http", "scheme": "bearer", "description": "an expert's own token ([[service.experts]]), which names the expert"},
                 "frontend": {"type": "http", "scheme": "bearer", "description": "service.frontend_token: a front-end process acting for its users"},
                 "admin": {"type": "http", "scheme": "bearer", "description": "service.admin_token"}
             },

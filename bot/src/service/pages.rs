@@ -8,14 +8,21 @@ use axum::routing::get;
 
 use super::Service;
 
-/// Pages may load scripts and styles from this origin only, and call only this origin's API.
+/// The chat page may load scripts and styles from this origin only, call only this origin's API,
+/// and be embedded in any site (the sites that offer the chat).
 const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; img-src 'self' data:; frame-ancestors *";
 
-fn page(html: &'static str) -> impl IntoResponse {
+/// The expert console the same, but never inside another site's frame: a framing page could trick
+/// a signed-in expert into clicking "Approve" or "Close" (clickjacking).
+const CONSOLE_SECURITY_POLICY: &str =
+    "default-src 'self'; img-src 'self' data:; frame-ancestors 'self'";
+
+fn page(html: &'static str, policy: &'static str) -> impl IntoResponse {
     (
         [
             (header::CONTENT_TYPE, "text/html; charset=utf-8"),
-            (header::CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY),
+            (header::CONTENT_SECURITY_POLICY, policy),
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
         ],
         html,
     )
@@ -26,6 +33,7 @@ fn asset(content_type: &'static str, body: &'static str) -> impl IntoResponse {
         [
             (header::CONTENT_TYPE, content_type),
             (header::CACHE_CONTROL, "no-cache"),
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
         ],
         body,
     )
@@ -34,10 +42,13 @@ fn asset(content_type: &'static str, body: &'static str) -> impl IntoResponse {
 /// `/`, `/console` and their assets.
 pub(super) fn routes() -> Router<Service> {
     Router::new()
-        .route("/", get(|| async { page(include_str!("web/chat.html")) }))
+        .route(
+            "/",
+            get(|| async { page(include_str!("web/chat.html"), CONTENT_SECURITY_POLICY) }),
+        )
         .route(
             "/console",
-            get(|| async { page(include_str!("web/console.html")) }),
+            get(|| async { page(include_str!("web/console.html"), CONSOLE_SECURITY_POLICY) }),
         )
         .route(
             "/assets/app.css",

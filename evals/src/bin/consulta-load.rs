@@ -3,7 +3,15 @@
 //! ```text
 //! consulta-load [--url http://127.0.0.1:8080 | --consulta PATH --data-dir DIR]
 //!               [--clients 50] [--seconds 60] [--gold evals/gold]
+//!               [--scenario cached|unique|both]
 //! ```
+//! Two scenarios: `cached` asks the gold questions in turn, so after the first round every
+//! question's vector comes from the service's cache (a popular FAQ); `unique` makes each question
+//! new (a numbered variant of a gold question), so every request embeds its question (the worst
+//! case, and what a flood of distinct questions costs). `both` (the default) runs one after the
+//! other. The service's per-client budgets would refuse one machine's fifty clients: run it with
+//! `CONSULTA_SERVICE__REQUESTS_PER_MINUTE_PER_ADDRESS=0` and
+//! `CONSULTA_SERVICE__REQUESTS_PER_MINUTE_PER_SESSION=0` (`make bench-load` does).
 //! With `--consulta`, the bench starts `consulta serve` itself on a free port over DIR (ingested
 //! beforehand with `consulta --data-dir DIR ingest`), and reports its peak memory too. Prints numbers;
 //! exits non-zero when any request failed.
@@ -24,7 +32,23 @@ struct Args {
     clients: usize,
     seconds: u64,
     gold: PathBuf,
+    scenario: Scenario,
 }
+
+/// Which questions the clients ask.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Scenario {
+    /// The gold questions in turn: answered from the question cache after the first round.
+    Cached,
+    /// Every question new: each one is embedded.
+    Unique,
+    /// `Cached`, then `Unique`.
+    Both,
+}
+
+/// Numbered variants made of each gold question for the unique scenario: far more than 50 clients
+/// answer in a minute, so no variant is asked twice.
+const UNIQUE_VARIANTS: usize = 2_000;
 
 fn parse_args() -> anyhow::Result<Args> {
     let mut args = Args {
@@ -34,6 +58,7 @@ fn parse_args() -> anyhow::Result<Args> {
         clients: 50,
         seconds: 60,
         gold: PathBuf::from("evals/gold"),
+        scenario: Scenario::Both,
     };
     let mut raw = std::env::args().skip(1);
     while let Some(flag) = raw.next() {
@@ -45,6 +70,14 @@ fn parse_args() -> anyhow::Result<Args> {
             "--clients" => args.clients = value()?.parse().context("--clients takes a number")?,
             "--seconds" => args.seconds = value()?.parse().context("--seconds takes a number")?,
             "--gold" => args.gold = PathBuf::from(value()?),
+            "--scenario" => {
+                args.scenario = match value()?.as_str() {
+                    "cached" => Scenario::Cached,
+                    "unique" => Scenario::Unique,
+                    "both" => Scenario::Both,
+                    other => bail!("--scenario {other}: use cached, unique or both"),
+                }
+            }
             other => bail!("unknown argument {other}; see the doc comment of consulta-load"),
         }
     }
@@ -70,41 +103,64 @@ fn main() -> anyhow::Result<ExitCode> {
         .into_iter()
         .map(|q| q.q)
         .collect();
-    let plan = LoadPlan {
-        base_url: url,
-        clients: args.clients,
-        duration: Duration::from_secs(args.seconds),
-        questions,
-    };
     let runtime = tokio::runtime::Runtime::new()?;
-    let report = runtime.block_on(drive(&plan));
-    println!("| measure | value |\n|---|---|");
-    println!(
-        "| clients × duration | {} × {} s |",
-        plan.clients, args.seconds
-    );
-    println!(
-        "| answers | {} ({:.1}/s) |",
-        report.answered,
-        report.throughput()
-    );
-    println!(
-        "| latency p50 / p90 / p99 | {:.1} / {:.1} / {:.1} ms |",
-        ms(report.latency(0.50)),
-        ms(report.latency(0.90)),
-        ms(report.latency(0.99))
-    );
-    println!("| errors | {} |", report.errors);
+    let scenarios: &[(&str, bool)] = match args.scenario {
+        Scenario::Cached => &[("cached", false)],
+        Scenario::Unique => &[("unique", true)],
+        Scenario::Both => &[("cached", false), ("unique", true)],
+    };
+    println!("| scenario | measure | value |\n|---|---|---|");
+    let mut errors = 0;
+    let mut first_errors = Vec::new();
+    for &(name, unique) in scenarios {
+        let plan = LoadPlan {
+            base_url: url.clone(),
+            clients: args.clients,
+            duration: Duration::from_secs(args.seconds),
+            questions: if unique {
+                unique_questions(&questions)
+            } else {
+                questions.clone()
+            },
+        };
+        let report = runtime.block_on(drive(&plan));
+        println!(
+            "| {name} | clients × duration | {} × {} s |",
+            plan.clients, args.seconds
+        );
+        println!(
+            "| {name} | answers | {} ({:.1}/s) |",
+            report.answered,
+            report.throughput()
+        );
+        println!(
+            "| {name} | latency p50 / p90 / p99 | {:.1} / {:.1} / {:.1} ms |",
+            ms(report.latency(0.50)),
+            ms(report.latency(0.90)),
+            ms(report.latency(0.99))
+        );
+        println!("| {name} | errors | {} |", report.errors);
+        errors += report.errors;
+        first_errors.extend(report.first_errors);
+    }
     if let Some(served) = &served {
         let peak = process_status_kib(served.pid(), "VmHWM")?;
-        println!("| server peak RSS | {} MiB |", peak / 1024);
+        println!("| all | server peak RSS | {} MiB |", peak / 1024);
     }
-    for error in &report.first_errors {
+    for error in &first_errors {
         eprintln!("consulta-load: {error}");
     }
-    Ok(if report.errors == 0 {
+    Ok(if errors == 0 {
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE
     })
+}
+
+/// Numbered variants of the gold questions, interleaved so consecutive requests differ in topic as
+/// well as in text.
+fn unique_questions(gold: &[String]) -> Vec<String> {
+    (0..UNIQUE_VARIANTS)
+        .flat_map(|n| gold.iter().map(move |q| format!("{q} (variant {n})")))
+        .collect()
 }

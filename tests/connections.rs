@@ -1,0 +1,174 @@
+//! `consulta serve` against clients that hold connections instead of using them: slow headers
+//! (slowloris) are cut after `header_read_timeout_secs` while others are served, a SIGTERM with
+//! half-open connections exits within `shutdown_grace_secs`, and a vector store that cannot be
+//! reached at start is waited for, with `/readyz` at 503 meanwhile.
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use reqwest::StatusCode;
+use serde_json::Value;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+
+use common::{Sandbox, Server};
+
+/// A connection that sends the start of a request and never its end.
+async fn half_open(server: &Server) -> TcpStream {
+    let address = server.base.trim_start_matches("http://");
+    let mut stream = TcpStream::connect(address).await.unwrap();
+    stream
+        .write_all(b"GET /healthz HTTP/1.1\r\nHost: consulta\r\nX-Slow: ")
+        .await
+        .unwrap();
+    stream
+}
+
+/// Whether the server closed `stream` within `bound` (a read that ends, or fails).
+async fn closed_within(stream: &mut TcpStream, bound: Duration) -> bool {
+    let mut buffer = [0u8; 1024];
+    let read = tokio::time::timeout(bound, async {
+        loop {
+            match stream.read(&mut buffer).await {
+                Ok(0) | Err(_) => return,
+                Ok(_) => {}
+            }
+        }
+    })
+    .await;
+    read.is_ok()
+}
+
+#[tokio::test]
+async fn a_slowloris_client_is_cut_after_the_header_timeout_while_others_are_served() {
+    let sandbox = Sandbox::new().ingested();
+    let server = sandbox.serve(
+        "[service]\nheader_read_timeout_secs = 2\nidle_timeout_secs = 60\nmax_connections = 8\n",
+    );
+    let mut slow = Vec::new();
+    for _ in 0..6 {
+        slow.push(half_open(&server).await);
+    }
+    // One more trickles a header byte at a time, which resets no timer: the headers' total counts.
+    let mut trickling = half_open(&server).await;
+    let trickle = tokio::spawn(async move {
+        for _ in 0..200 {
+            if trickling.write_all(b"x").await.is_err() {
+                return true;
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+        false
+    });
+
+    let client = reqwest::Client::builder()
+        .timeout(Duration::from_secs(30))
+        .build()
+        .unwrap();
+    let served = client.get(server.url("/healthz")).send().await.unwrap();
+    assert_eq!(
+        served.status(),
+        StatusCode::OK,
+        "others are served meanwhile"
+    );
+
+    for stream in &mut slow {
+        assert!(
+            closed_within(stream, Duration::from_secs(30)).await,
+            "a half-sent request must be cut"
+        );
+    }
+    assert!(trickle.await.unwrap(), "a trickling client must be cut");
+    let again = client.get(server.url("/healthz")).send().await.unwrap();
+    assert_eq!(again.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn sigterm_with_half_open_connections_exits_within_the_grace() {
+    let sandbox = Sandbox::new().ingested();
+    let mut server = sandbox.serve(
+        "[service]\nheader_read_timeout_secs = 300\nidle_timeout_secs = 300\nshutdown_grace_secs = 2\n",
+    );
+    let mut held = Vec::new();
+    for _ in 0..5 {
+        held.push(half_open(&server).await);
+    }
+    // And one connection idle between two requests (keep-alive).
+    let client = reqwest::Client::new();
+    let kept = client.get(server.url("/healthz")).send().await.unwrap();
+    assert_eq!(kept.status(), StatusCode::OK);
+
+    // The timeouts above are far longer than the bound: only the grace can end these connections.
+    let status = tokio::task::spawn_blocking(move || {
+        let status = server.terminate_within(Duration::from_secs(20));
+        (status, server)
+    })
+    .await
+    .unwrap()
+    .0
+    .expect("consulta serve still ran 20 s after SIGTERM, with a 2 s grace");
+    assert!(status.success(), "{status:?}");
+    drop(held);
+}
+
+#[tokio::test]
+async fn serve_waits_for_an_unreachable_vector_store_with_readyz_at_503() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let sandbox = Sandbox::new();
+    let mut server = sandbox.serve_starting(&format!(
+        r#"
+[retrieval]
+vector_store = "qdrant"
+
+[retrieval.qdrant]
+url = "http://127.0.0.1:{port}"
+retries = 1
+retry_initial_ms = 10
+timeout_secs = 1
+"#
+    ));
+    let client = reqwest::Client::builder()
+        .timeout(Duration::from_secs(30))
+        .build()
+        .unwrap();
+    let health = client.get(server.url("/healthz")).send().await.unwrap();
+    assert_eq!(health.status(), StatusCode::OK, "up while it waits");
+
+    // Two failed attempts to open the store, reported by /readyz: the process waits and retries
+    // instead of exiting.
+    let deadline = Instant::now() + Duration::from_secs(180);
+    let ready = loop {
+        let response = client.get(server.url("/readyz")).send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+        let ready: Value = response.json().await.unwrap();
+        if ready["attempts"].as_u64().unwrap() >= 2 {
+            break ready;
+        }
+        assert!(Instant::now() < deadline, "no second attempt: {ready}");
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    };
+    let status = ready["status"].as_str().unwrap();
+    assert!(status.contains("waiting for the vector store"), "{status}");
+    assert!(status.contains(&port.to_string()), "{status}");
+
+    let ask = client
+        .post(server.url("/v1/ask"))
+        .json(&serde_json::json!({"question": "What is an ITMO?", "session": "0f8e2a34-5b6c-4d7e-8f90-a1b2c3d4e5f6"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ask.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert!(ask.headers().get("retry-after").is_some());
+
+    let exited =
+        tokio::task::spawn_blocking(move || server.terminate_within(Duration::from_secs(60)))
+            .await
+            .unwrap()
+            .expect("a SIGTERM ends the wait");
+    assert!(exited.success(), "{exited:?}");
+}

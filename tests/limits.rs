@@ -1,0 +1,283 @@
+//! What one client can make `consulta serve` do without a login: budgets per address and per web
+//! session ending in 429 with `Retry-After`, questions stored only as far as they are read, and
+//! escalations only of a visitor's own questions, once each, a few at a time. The real binary on a
+//! free port, with the real model, indexes and desk.
+
+mod common;
+
+use std::time::Duration;
+
+use reqwest::{Client, StatusCode};
+use serde_json::{Value, json};
+
+use common::{Sandbox, Server};
+
+const EXPERT_TOKEN: &str = "expert-token-for-tests";
+
+/// Settings shared by the tests; each adds its own `[service]` limits.
+fn config(limits: &str) -> String {
+    format!(
+        r#"
+[service]
+experts = [{{ identity = "web:ana", token_sha256 = "a064b4f2210737e4a4fd25169b0fc68061da33b139e66587e913ecbee25b92f2" }}]
+max_body_bytes = 70000
+{limits}
+
+[retrieval]
+max_question_chars = 200
+
+[desk]
+groups = [{{ name = "andes", chats = ["web:andes-experts-room"] }}]
+experts = [{{ name = "Ana", identities = ["web:ana"], groups = ["andes"] }}]
+"#
+    )
+}
+
+fn serve(limits: &str) -> (Sandbox, Server) {
+    let sandbox = Sandbox::new().ingested();
+    let server = sandbox.serve(&config(limits));
+    (sandbox, server)
+}
+
+fn http() -> Client {
+    Client::builder()
+        .timeout(Duration::from_secs(60))
+        .build()
+        .unwrap()
+}
+
+/// A session id of the shape the chat page makes, distinct per `n`.
+fn session(n: usize) -> String {
+    format!("visitor-{n:08}-0123456789abcdef")
+}
+
+/// Posts `body` to `path`: the status, the `Retry-After` header, and the JSON body.
+async fn post(server: &Server, path: &str, body: Value) -> (StatusCode, Option<u64>, Value) {
+    let response = http()
+        .post(server.url(path))
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status();
+    let retry_after = response
+        .headers()
+        .get("retry-after")
+        .map(|v| v.to_str().unwrap().parse::<u64>().unwrap());
+    let text = response.text().await.unwrap();
+    let value =
+        serde_json::from_str(&text).unwrap_or_else(|_| panic!("not JSON ({status}): {text}"));
+    (status, retry_after, value)
+}
+
+async fn tickets(server: &Server) -> Vec<Value> {
+    let response = http()
+        .get(server.url("/v1/tickets"))
+        .bearer_auth(EXPERT_TOKEN)
+        .header("X-Consulta-Identity", "web:ana")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let body: Value = response.json().await.unwrap();
+    body["tickets"].as_array().unwrap().clone()
+}
+
+#[tokio::test]
+async fn a_flood_from_one_address_ends_in_429s_and_stores_only_what_is_read() {
+    let (_sandbox, server) =
+        serve("requests_per_minute_per_address = 10\nrequests_per_minute_per_session = 0");
+    // 60 KB of question: the engine reads 200 characters of it, and the desk keeps no more.
+    let long = format!(
+        "¿Qué parte de las RE6.4 va al Fondo de Adaptación? {}",
+        "relleno ".repeat(7_500)
+    );
+    let (status, _, asked) = post(
+        &server,
+        "/v1/ask",
+        json!({"question": long, "session": session(0)}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{asked}");
+    let (status, _, ticket) = post(
+        &server,
+        "/v1/escalations",
+        json!({"question_id": asked["question_id"], "session": session(0)}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{ticket}");
+    let kept = ticket["question"].as_str().unwrap();
+    assert!(
+        kept.chars().count() <= 200,
+        "{} characters kept",
+        kept.chars().count()
+    );
+    assert!(kept.starts_with("¿Qué parte de las RE6.4"), "{kept}");
+
+    // Every request below comes from a new session, as a script would send them: the address's
+    // budget (10 a minute, 2 spent) still runs out.
+    let mut answered = 0;
+    let mut refused = 0;
+    for n in 1..=30 {
+        let (status, retry_after, body) = post(
+            &server,
+            "/v1/ask",
+            json!({"question": long, "session": session(n)}),
+        )
+        .await;
+        match status {
+            StatusCode::OK => answered += 1,
+            StatusCode::TOO_MANY_REQUESTS => {
+                refused += 1;
+                assert_eq!(body["error"]["code"], "too_many_requests", "{body}");
+                let wait = retry_after.expect("a 429 says when to come back");
+                assert!((1..=60).contains(&wait), "Retry-After: {wait}");
+            }
+            other => panic!("unexpected {other}: {body}"),
+        }
+    }
+    assert!(answered <= 8, "{answered} answered over a budget of 8");
+    assert!(refused >= 22, "{refused} refused");
+    // Searches and feedback spend from the same budget.
+    let (status, _, _) = post(
+        &server,
+        "/v1/search",
+        json!({"query": "Fondo de Adaptación"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+
+    let metrics = http()
+        .get(server.url("/metrics"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let line = metrics
+        .lines()
+        .find(|l| l.starts_with("consulta_rate_limited_total "))
+        .unwrap_or_else(|| panic!("no rate-limit counter in\n{metrics}"));
+    let counted: usize = line.rsplit(' ').next().unwrap().parse().unwrap();
+    assert_eq!(counted, refused + 1, "{line}");
+}
+
+#[tokio::test]
+async fn a_session_has_a_budget_of_its_own() {
+    let (_sandbox, server) =
+        serve("requests_per_minute_per_address = 0\nrequests_per_minute_per_session = 3");
+    let question = "What is a corresponding adjustment?";
+    for _ in 0..3 {
+        let (status, _, body) = post(
+            &server,
+            "/v1/ask",
+            json!({"question": question, "session": session(1)}),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+    }
+    let (status, retry_after, body) = post(
+        &server,
+        "/v1/feedback",
+        json!({"rating": "up", "question_id": 1, "session": session(1)}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{body}");
+    assert!(retry_after.is_some());
+    let (status, _, body) = post(
+        &server,
+        "/v1/ask",
+        json!({"question": question, "session": session(2)}),
+    )
+    .await;
+    assert_eq!(
+        status,
+        StatusCode::OK,
+        "another conversation is not held back: {body}"
+    );
+}
+
+#[tokio::test]
+async fn visitors_escalate_only_their_own_questions_once_each_and_a_few_at_a_time() {
+    let (_sandbox, server) = serve(
+        "requests_per_minute_per_address = 0\nrequests_per_minute_per_session = 0\nmax_open_tickets_per_asker = 2",
+    );
+    let mine = session(1);
+
+    // A free question, without asking it first, is refused: every ticket is a question asked.
+    let (status, _, body) = post(
+        &server,
+        "/v1/escalations",
+        json!({"question": "Call me", "session": mine}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("question_id")
+    );
+
+    // A visitor cannot pass for an expert on the experts' cards.
+    for name in ["Ana (expert)", "Ana - Experta", "Consulta team"] {
+        let (status, _, body) = post(
+            &server,
+            "/v1/ask",
+            json!({"question": "What is an ITMO?", "session": mine, "name": name}),
+        )
+        .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{name}: {body}");
+    }
+
+    let mut asked = Vec::new();
+    for question in [
+        "¿Cuándo debe presentarse el informe inicial?",
+        "What is a corresponding adjustment?",
+        "¿Qué parte de las RE6.4 va al Fondo de Adaptación?",
+    ] {
+        let (status, _, body) = post(
+            &server,
+            "/v1/ask",
+            json!({"question": question, "session": mine, "name": "Marta"}),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        asked.push(body["question_id"].clone());
+    }
+
+    let escalate = |id: &Value, session: &str| {
+        post(
+            &server,
+            "/v1/escalations",
+            json!({"question_id": id, "session": session, "name": "Marta"}),
+        )
+    };
+    let (status, _, first) = escalate(&asked[0], &mine).await;
+    assert_eq!(status, StatusCode::OK, "{first}");
+    let (status, _, again) = escalate(&asked[0], &mine).await;
+    assert_eq!(status, StatusCode::OK, "{again}");
+    assert_eq!(
+        again["id"], first["id"],
+        "the same question is the same ticket"
+    );
+    let (status, _, body) = escalate(&asked[0], &session(2)).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+
+    let (status, _, second) = escalate(&asked[1], &mine).await;
+    assert_eq!(status, StatusCode::OK, "{second}");
+    let (status, retry_after, body) = escalate(&asked[2], &mine).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{body}");
+    assert!(retry_after.is_some());
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("waiting for an expert")
+    );
+
+    let open = tickets(&server).await;
+    assert_eq!(open.len(), 2, "{open:?}");
+    assert!(open.iter().all(|t| t["asker"]["display_name"] == "Marta"));
+}
