@@ -3,22 +3,19 @@
 
 use std::io::Write;
 use std::process::ExitCode;
-use std::time::Duration;
 
 use anyhow::Context;
-use consulta_bot::desk::{Desk, OutboxWorker, Platform};
+use consulta_bot::desk::{OutboxWorker, Platform};
 use consulta_bot::discord::DiscordBot;
 use consulta_bot::service::{KnowledgeSources, Metrics, Service, ServiceParts, WebInbox};
 use consulta_bot::telegram::TelegramBot;
 
 use super::chat_bot::run_if_configured;
 use super::shutdown::Shutdown;
+use super::ticker::tick;
 use crate::cli::ServeArgs;
 use crate::config::Settings;
 use crate::engine;
-
-/// How often reminders and the retention rule run.
-const TICK_EVERY: Duration = Duration::from_secs(60);
 
 /// Serves until a signal, then stops taking requests, lets those in flight finish, and stops the bots,
 /// the deliveries and the reminders.
@@ -121,21 +118,4 @@ pub(super) async fn bind(
         .with_context(|| format!("cannot listen on {listen}: is another process using it?"))?;
     let address = listener.local_addr()?;
     Ok((listener, address))
-}
-
-/// Reminders and retention, every minute until shutdown.
-async fn tick(desk: Desk, shutdown: impl Future<Output = ()>) {
-    tokio::pin!(shutdown);
-    loop {
-        tokio::select! {
-            () = &mut shutdown => return,
-            () = tokio::time::sleep(TICK_EVERY) => {}
-        }
-        let desk = desk.clone();
-        match tokio::task::spawn_blocking(move || desk.tick()).await {
-            Ok(Ok(report)) => tracing::debug!(?report, "desk tick"),
-            Ok(Err(error)) => tracing::warn!(%error, "desk tick failed; trying again in a minute"),
-            Err(error) => tracing::warn!(%error, "desk tick panicked"),
-        }
-    }
 }

@@ -23,10 +23,19 @@ impl Shutdown {
         }
     }
 
-    /// Waits for Ctrl-C or SIGTERM, then starts the shutdown.
+    /// Waits for Ctrl-C or SIGTERM, then starts the shutdown; returns at once if something else
+    /// started it (see [`Shutdown::start`]).
     pub async fn on_signal(&self) {
-        signal().await;
+        tokio::select! {
+            () = signal() => {}
+            () = self.signalled() => return,
+        }
         tracing::info!("shutting down: finishing the work in hand");
+        self.sender.send_replace(true);
+    }
+
+    /// Starts the shutdown without a signal: a part the process cannot do without has stopped.
+    pub fn start(&self) {
         self.sender.send_replace(true);
     }
 }
