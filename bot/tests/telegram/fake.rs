@@ -141,10 +141,10 @@ impl Fake {
         if visible.chars().count() > TEXT_LIMIT {
             return Some((400, "Bad Request: message is too long".into()));
         }
-        if let Some(thread) = body["message_thread_id"].as_i64() {
-            if !self.topics.lock().unwrap().contains(&(chat_id, thread)) {
-                return Some((400, "Bad Request: message thread not found".into()));
-            }
+        if let Some(thread) = body["message_thread_id"].as_i64()
+            && !self.topics.lock().unwrap().contains(&(chat_id, thread))
+        {
+            return Some((400, "Bad Request: message thread not found".into()));
         }
         None
     }
@@ -427,10 +427,10 @@ pub fn parse_html(html: &str) -> Result<(String, Vec<Entity>), String> {
         units += plain.encode_utf16().count();
         at += found;
         let tail = &rest[found..];
-        if tail.starts_with('>') {
+        if let Some(after) = tail.strip_prefix('>') {
             text.push('>');
             units += 1;
-            rest = &tail[1..];
+            rest = after;
             at += 1;
             continue;
         }
