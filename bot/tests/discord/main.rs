@@ -12,8 +12,7 @@ use std::time::Duration;
 
 use consulta_bot::assistant::{Assistant, EscalateRequest, LocalAssistant};
 use consulta_bot::desk::{
-    Asker, Desk, DeskConfig, EventKind, MessageKind, OutboxWorker, Platform, RecordingFrontEnd,
-    Status,
+    Asker, Desk, DeskConfig, MessageKind, OutboxWorker, Platform, RecordingFrontEnd, Status,
 };
 use consulta_bot::discord::{DiscordBot, DiscordConfig, DiscordError, InFlight};
 use consulta_corpus::Lang;
@@ -185,6 +184,13 @@ impl Harness {
 
     /// `from` writes `text` in `channel` (of the guild); returns the message id.
     fn say(&self, channel: u64, from: u64, roles: &[u64], text: &str) -> u64 {
+        let (id, message) = self.message(channel, from, roles, text);
+        self.gateway.push("MESSAGE_CREATE", message);
+        id
+    }
+
+    /// A message by `from` in `channel`, known to the fake: its id and its MESSAGE_CREATE payload.
+    fn message(&self, channel: u64, from: u64, roles: &[u64], text: &str) -> (u64, Value) {
         let id = self.fake.id();
         self.fake.add_message(id);
         let mentions: Vec<Value> = if text.contains(&format!("<@{}>", fake::BOT_ID)) {
@@ -192,18 +198,15 @@ impl Harness {
         } else {
             vec![]
         };
-        self.gateway.push(
-            "MESSAGE_CREATE",
-            json!({
-                "id": id.to_string(), "channel_id": channel.to_string(), "guild_id": GUILD.to_string(),
-                "author": user(from), "member": partial_member(roles),
-                "content": text, "timestamp": "2026-12-01T12:00:00.000000+00:00",
-                "edited_timestamp": null, "tts": false, "mention_everyone": false,
-                "mentions": mentions, "mention_roles": [], "attachments": [], "embeds": [],
-                "pinned": false, "type": 0
-            }),
-        );
-        id
+        let message = json!({
+            "id": id.to_string(), "channel_id": channel.to_string(), "guild_id": GUILD.to_string(),
+            "author": user(from), "member": partial_member(roles),
+            "content": text, "timestamp": "2026-12-01T12:00:00.000000+00:00",
+            "edited_timestamp": null, "tts": false, "mention_everyone": false,
+            "mentions": mentions, "mention_roles": [], "attachments": [], "embeds": [],
+            "pinned": false, "type": 0
+        });
+        (id, message)
     }
 
     /// `from` runs slash command `name` in `channel`; returns the interaction id.
@@ -258,21 +261,12 @@ impl Harness {
 
     /// `from` replies in `channel` to `to` (a message object as the fake returned it).
     fn reply(&self, channel: u64, from: u64, roles: &[u64], text: &str, to: &Value) -> u64 {
-        let id = self.fake.id();
-        self.fake.add_message(id);
-        self.gateway.push(
-            "MESSAGE_CREATE",
-            json!({
-                "id": id.to_string(), "channel_id": channel.to_string(), "guild_id": GUILD.to_string(),
-                "author": user(from), "member": partial_member(roles),
-                "content": text, "timestamp": "2026-12-01T12:00:00.000000+00:00",
-                "edited_timestamp": null, "tts": false, "mention_everyone": false,
-                "mentions": [], "mention_roles": [], "attachments": [], "embeds": [],
-                "pinned": false, "type": 19,
-                "message_reference": {"message_id": to["id"].clone(), "channel_id": to["channel_id"].clone()},
-                "referenced_message": to.clone()
-            }),
-        );
+        let (id, mut message) = self.message(channel, from, roles, text);
+        message["type"] = json!(19);
+        message["message_reference"] =
+            json!({"message_id": to["id"].clone(), "channel_id": to["channel_id"].clone()});
+        message["referenced_message"] = to.clone();
+        self.gateway.push("MESSAGE_CREATE", message);
         id
     }
 
@@ -607,18 +601,9 @@ async fn low_confidence_goes_to_a_thread_and_the_experts_answer_comes_back() {
         &[EXPERT_ROLE],
         "Checking the CMA decisions first.",
     );
-    let renamed = h.fake.id();
-    h.gateway.push(
-        "MESSAGE_CREATE",
-        json!({
-            "id": renamed.to_string(), "channel_id": thread_id.to_string(), "guild_id": GUILD.to_string(),
-            "author": user(INTRUDER), "member": partial_member(&[]),
-            "content": "Ticket renamed", "timestamp": "2026-12-01T12:00:00.000000+00:00",
-            "edited_timestamp": null, "tts": false, "mention_everyone": false,
-            "mentions": [], "mention_roles": [], "attachments": [], "embeds": [],
-            "pinned": false, "type": 4
-        }),
-    );
+    let (_, mut renamed) = h.message(thread_id, INTRUDER, &[], "Ticket renamed");
+    renamed["type"] = json!(4);
+    h.gateway.push("MESSAGE_CREATE", renamed);
     h.reply(
         thread_id,
         ANA,
@@ -658,17 +643,7 @@ async fn low_confidence_goes_to_a_thread_and_the_experts_answer_comes_back() {
         1,
         "neither the note nor the rename got a reply"
     );
-    let notes: Vec<String> = h
-        .desk
-        .ticket(&ticket.id)
-        .unwrap()
-        .events
-        .iter()
-        .filter_map(|e| match &e.kind {
-            EventKind::Note { text } => Some(text.clone()),
-            _ => None,
-        })
-        .collect();
+    let notes = kb::notes(&h.desk.ticket(&ticket.id).unwrap());
     assert_eq!(notes, ["Checking the CMA decisions first."]);
     h.fake
         .wait_for("the card to be edited", |_| {

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use consulta_bot::assistant::LocalAssistant;
-use consulta_bot::desk::{Desk, DeskConfig, EventKind, OutboxWorker, Span, Status};
+use consulta_bot::desk::{Desk, DeskConfig, OutboxWorker, Span, Status};
 use consulta_bot::telegram::{TelegramBot, TelegramConfig};
 use consulta_corpus::Lang;
 use serde_json::{Value, json};
@@ -642,14 +642,7 @@ async fn with_forum_topics_talk_in_the_topic_is_a_note_and_answer_reaches_the_as
         .await;
     assert_eq!(relayed.body["reply_parameters"]["message_id"], json!(asked));
     let ticket = h.desk.tickets().unwrap().pop().expect("one ticket");
-    let notes: Vec<_> = ticket
-        .events
-        .iter()
-        .filter_map(|e| match &e.kind {
-            EventKind::Note { text } => Some(text.clone()),
-            _ => None,
-        })
-        .collect();
+    let notes = kb::notes(&ticket);
     assert_eq!(
         notes,
         ["Beto, do you know who authorises ITMOs in Peru?"],
