@@ -8,7 +8,7 @@ CARGO := deploy/cargo.sh
 CONSULTA := $(CARGO_TARGET_DIR)/release/consulta
 DATA_DIR ?= data/demo
 
-.PHONY: demo test models build lint fmt eval bench bench-load
+.PHONY: demo serve-demo test models build lint fmt eval bench bench-load
 
 ## Fetch the model, build, ingest the bundled knowledge base, answer three sample questions.
 demo: models build
@@ -20,6 +20,11 @@ demo: models build
 	  echo; echo "=== $$question"; \
 	  $(CONSULTA) --data-dir $(DATA_DIR) ask "$$question" || exit 1; \
 	done
+
+## The service on the demo data with a local desk: a web group, one expert, a printed token.
+serve-demo: models build
+	$(CONSULTA) --data-dir $(DATA_DIR) ingest corpus/kb
+	deploy/serve-demo.sh $(CONSULTA) $(DATA_DIR)
 
 ## The whole test suite (CI runs this through .ci/run).
 test: models

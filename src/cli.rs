@@ -1,3 +1,5 @@
+//! The command line: subcommands, their arguments and the settings every subcommand takes.
+
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};

@@ -110,6 +110,19 @@ fn empty_question_gets_help_not_a_crash() {
 }
 
 #[test]
+fn asking_an_empty_index_says_to_ingest_and_fails() {
+    let sandbox = Sandbox::new();
+    let out = sandbox.run(&["ask", "What is an ITMO?"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("run `consulta ingest` first"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(stdout(&out).is_empty(), "no empty answer: {}", stdout(&out));
+}
+
+#[test]
 fn huge_question_is_truncated_with_a_note() {
     let sandbox = Sandbox::new().ingested();
     let question = "¿Cuándo se presenta el informe inicial? ".repeat(2600);

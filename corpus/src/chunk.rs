@@ -1,3 +1,6 @@
+//! Cutting Markdown bodies into passages: by heading, then by paragraph when a section is too long for
+//! the model or for a citation.
+
 /// Bounds on passage size. Passages are what the embedding model reads (512 tokens at most, ~1,500
 /// characters of Spanish) and what a practitioner reads in a citation, so both ends matter.
 #[derive(Debug, Clone, Copy)]

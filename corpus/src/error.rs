@@ -1,3 +1,5 @@
+//! Why a file of the knowledge base could not be read; loading goes on with the others.
+
 use std::path::PathBuf;
 
 /// A file of the knowledge base that could not be read. Loading goes on with the other files; the caller

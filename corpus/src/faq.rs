@@ -1,3 +1,5 @@
+//! FAQ files: questions and answers in YAML, each with its source and the date it was checked.
+
 use std::path::Path;
 
 use serde::Deserialize;

@@ -1,3 +1,6 @@
+//! The es/pt/en glossary: the many names of one concept, used to expand questions across languages
+//! and acronyms.
+
 use std::collections::BTreeSet;
 use std::path::Path;
 

@@ -1,3 +1,5 @@
+//! Guides: Markdown with YAML front matter, one passage per section.
+
 use std::path::Path;
 
 use serde::Deserialize;

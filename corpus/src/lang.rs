@@ -1,3 +1,5 @@
+//! The languages Consulta answers in, and how they are written in files, commands and platform codes.
+
 use std::fmt;
 use std::str::FromStr;
 

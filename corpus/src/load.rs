@@ -1,3 +1,6 @@
+//! Loading a knowledge-base directory: every readable file contributes its passages, and the errors
+//! name the files and lines to fix.
+
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 

@@ -1,3 +1,5 @@
+//! The passage: the unit Consulta indexes, retrieves and cites, with its source and date.
+
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 

@@ -1,3 +1,6 @@
+//! `consulta ask`: one question from the command line, or one per line of stdin, answered with
+//! citations from the local indexes.
+
 use std::io::{BufRead, Write};
 use std::process::ExitCode;
 
@@ -31,6 +34,9 @@ pub fn run(settings: &Settings, args: AskArgs) -> anyhow::Result<ExitCode> {
                 return Ok(ExitCode::from(2));
             }
             let engine = engine::open(settings)?;
+            if let Some(code) = refuse_empty(settings, &engine) {
+                return Ok(code);
+            }
             let answer = engine.ask(question, &options)?;
             let mut stdout = std::io::stdout().lock();
             if args.json {
@@ -41,8 +47,27 @@ pub fn run(settings: &Settings, args: AskArgs) -> anyhow::Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        None => answer_stdin(&engine::open(settings)?, &options, args.json),
+        None => {
+            let engine = engine::open(settings)?;
+            if let Some(code) = refuse_empty(settings, &engine) {
+                return Ok(code);
+            }
+            answer_stdin(&engine, &options, args.json)
+        }
     }
+}
+
+/// An empty index answers nothing: say how to fill it and fail, rather than print empty answers.
+fn refuse_empty(settings: &Settings, engine: &Engine) -> Option<ExitCode> {
+    if engine.stats().passages > 0 {
+        return None;
+    }
+    eprintln!(
+        "the index in {} is empty: run `consulta ingest` first (it reads the knowledge base in {})",
+        engine::index_dir(settings).display(),
+        settings.kb_dir.display()
+    );
+    Some(ExitCode::FAILURE)
 }
 
 /// One question per line; blank lines are skipped, invalid UTF-8 is replaced rather than fatal, so one

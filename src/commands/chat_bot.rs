@@ -1,6 +1,8 @@
 //! What `consulta telegram` and `consulta discord` share: one chat bot and the deliveries of the
 //! desk's messages through it, until Ctrl-C or SIGTERM. Either with the engine and the desk in this
-//! process, or, with `--service-url`, as a front-end of a running `consulta serve`.
+//! process (and then the desk's reminders and retention too), or, with `--service-url`, as a
+//! front-end of a running `consulta serve`. A bot that stops for good (a revoked token) stops the
+//! process with its reason.
 
 use std::future::Future;
 use std::path::PathBuf;
@@ -15,6 +17,7 @@ use consulta_bot::remote::{RelayClient, RemoteAssistant, ServiceClient};
 use consulta_bot::telegram::TelegramBot;
 
 use super::shutdown::Shutdown;
+use super::ticker::tick;
 use crate::config::Settings;
 use crate::engine;
 
@@ -22,19 +25,34 @@ use crate::engine;
 pub(crate) trait ChatBot {
     /// What the desk's messages are delivered through.
     fn frontend(&self) -> Arc<dyn FrontEnd>;
-    /// Handles the platform's events until `shutdown` completes, then finishes those in hand.
-    fn run(&self, shutdown: impl Future<Output = ()> + Send + 'static) -> impl Future<Output = ()>;
+    /// Handles the platform's events until `shutdown` completes, then finishes those in hand; fails
+    /// when the platform refuses the bot for good.
+    fn run(
+        &self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> impl Future<Output = anyhow::Result<()>>;
 }
 
 /// Runs `bot`, when there is one, until `shutdown`: `consulta serve` runs each bot it has a token
-/// for beside the HTTP service.
+/// for beside the HTTP service, which keeps serving if a bot stops for good (its reason is logged).
 pub(crate) async fn run_if_configured(
     bot: Option<&impl ChatBot>,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) {
-    if let Some(bot) = bot {
-        bot.run(shutdown).await;
+    if let Some(bot) = bot
+        && let Err(error) = bot.run(shutdown).await
+    {
+        tracing::error!("{error:#}");
     }
+}
+
+/// Runs `bot` until `shutdown`; if it stops for good, starts the shutdown of everything else.
+async fn run_or_stop_all(bot: &impl ChatBot, shutdown: &Shutdown) -> anyhow::Result<()> {
+    let ran = bot.run(shutdown.signalled()).await;
+    if ran.is_err() {
+        shutdown.start();
+    }
+    ran
 }
 
 impl ChatBot for TelegramBot {
@@ -42,8 +60,9 @@ impl ChatBot for TelegramBot {
         TelegramBot::frontend(self)
     }
 
-    fn run(&self, shutdown: impl Future<Output = ()> + Send + 'static) -> impl Future<Output = ()> {
-        TelegramBot::run(self, shutdown)
+    async fn run(&self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
+        TelegramBot::run(self, shutdown).await;
+        Ok(())
     }
 }
 
@@ -52,8 +71,8 @@ impl ChatBot for DiscordBot {
         DiscordBot::frontend(self)
     }
 
-    fn run(&self, shutdown: impl Future<Output = ()> + Send + 'static) -> impl Future<Output = ()> {
-        DiscordBot::run(self, shutdown)
+    async fn run(&self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
+        Ok(DiscordBot::run(self, shutdown).await?)
     }
 }
 
@@ -76,11 +95,12 @@ pub(crate) fn run_until_signal<B: ChatBot>(
             let bot = connect(Arc::new(RemoteAssistant::new(client.clone())), store).await?;
             let relay = RelayClient::new(client, bot.frontend());
             tracing::info!(service = %url, "running as a front-end of the service");
-            tokio::join!(
+            let ((), ran, ()) = tokio::join!(
                 shutdown.on_signal(),
-                bot.run(shutdown.signalled()),
+                run_or_stop_all(&bot, &shutdown),
                 relay.run(shutdown.signalled())
             );
+            ran?;
             Ok(ExitCode::SUCCESS)
         }),
         None => {
@@ -89,12 +109,14 @@ pub(crate) fn run_until_signal<B: ChatBot>(
             runtime.block_on(async {
                 let bot =
                     connect(Arc::new(LocalAssistant::new(engine, desk.clone())), store).await?;
-                let worker = OutboxWorker::new(desk).with_frontend(bot.frontend());
-                tokio::join!(
+                let worker = OutboxWorker::new(desk.clone()).with_frontend(bot.frontend());
+                let ((), ran, (), ()) = tokio::join!(
                     shutdown.on_signal(),
-                    bot.run(shutdown.signalled()),
-                    worker.run(shutdown.signalled())
+                    run_or_stop_all(&bot, &shutdown),
+                    worker.run(shutdown.signalled()),
+                    tick(desk, shutdown.signalled())
                 );
+                ran?;
                 Ok(ExitCode::SUCCESS)
             })
         }

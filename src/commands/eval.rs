@@ -1,3 +1,5 @@
+//! `consulta eval`: the gold sets against the ingested indexes, failing when a quality floor breaks.
+
 use std::process::ExitCode;
 
 use anyhow::Context;

@@ -1,3 +1,5 @@
+//! `consulta ingest`: reads the knowledge base (or a library) and brings both indexes up to date.
+
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};

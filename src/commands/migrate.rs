@@ -1,3 +1,5 @@
+//! `consulta migrate`: copies the vectors between the embedded store and a Qdrant server, verified.
+
 use std::process::ExitCode;
 
 use consulta_retrieval::{MigrateOptions, VectorStoreKind};

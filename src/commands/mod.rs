@@ -11,6 +11,7 @@ mod serve;
 mod serve_replica;
 mod shutdown;
 mod telegram;
+mod ticker;
 mod tickets;
 
 use std::process::ExitCode;

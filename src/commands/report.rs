@@ -1,3 +1,5 @@
+//! `consulta report`: the desk's outcomes over a period and the coverage gaps, largest first.
+
 use std::process::ExitCode;
 
 use anyhow::{Context, bail};

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
-use consulta_bot::desk::{Desk, OutboxWorker, Platform};
+use consulta_bot::desk::{OutboxWorker, Platform};
 use consulta_bot::discord::DiscordBot;
 use consulta_bot::service::{
     KnowledgeSources, Metrics, Service, ServiceConfig, ServiceParts, StartProgress, WebInbox,
@@ -19,12 +19,10 @@ use tokio::sync::watch;
 
 use super::chat_bot::run_if_configured;
 use super::shutdown::Shutdown;
+use super::ticker::tick;
 use crate::cli::ServeArgs;
 use crate::config::Settings;
 use crate::engine;
-
-/// How often reminders and the retention rule run.
-const TICK_EVERY: Duration = Duration::from_secs(60);
 
 /// How long `serve` waits between two attempts to open a vector store it could not reach.
 const STORE_RETRY_EVERY: Duration = Duration::from_secs(5);
@@ -77,7 +75,7 @@ async fn serve_primary(settings: &Settings, config: ServiceConfig) -> anyhow::Re
             return Ok(ExitCode::SUCCESS);
         }
         Err(error) => {
-            shutdown.stop();
+            shutdown.start();
             let _ = http.await;
             return Err(error);
         }
@@ -214,21 +212,4 @@ pub(super) async fn bind(
         .with_context(|| format!("cannot listen on {listen}: is another process using it?"))?;
     let address = listener.local_addr()?;
     Ok((listener, address))
-}
-
-/// Reminders and retention, every minute until shutdown.
-async fn tick(desk: Desk, shutdown: impl Future<Output = ()>) {
-    tokio::pin!(shutdown);
-    loop {
-        tokio::select! {
-            () = &mut shutdown => return,
-            () = tokio::time::sleep(TICK_EVERY) => {}
-        }
-        let desk = desk.clone();
-        match tokio::task::spawn_blocking(move || desk.tick()).await {
-            Ok(Ok(report)) => tracing::debug!(?report, "desk tick"),
-            Ok(Err(error)) => tracing::warn!(%error, "desk tick failed; trying again in a minute"),
-            Err(error) => tracing::warn!(%error, "desk tick panicked"),
-        }
-    }
 }

@@ -23,15 +23,19 @@ impl Shutdown {
         }
     }
 
-    /// Starts the shutdown without a signal (a start that failed halfway).
-    pub fn stop(&self) {
+    /// Waits for Ctrl-C or SIGTERM, then starts the shutdown; returns at once if something else
+    /// started it (see [`Shutdown::start`]).
+    pub async fn on_signal(&self) {
+        tokio::select! {
+            () = signal() => {}
+            () = self.signalled() => return,
+        }
+        tracing::info!("shutting down: finishing the work in hand");
         self.sender.send_replace(true);
     }
 
-    /// Waits for Ctrl-C or SIGTERM, then starts the shutdown.
-    pub async fn on_signal(&self) {
-        signal().await;
-        tracing::info!("shutting down: finishing the work in hand");
+    /// Starts the shutdown without a signal: a part the process cannot do without has stopped.
+    pub fn start(&self) {
         self.sender.send_replace(true);
     }
 }

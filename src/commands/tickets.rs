@@ -1,3 +1,5 @@
+//! `consulta tickets`: lists, shows and acts on tickets from the terminal, as a configured expert.
+
 use std::io::Read;
 use std::process::ExitCode;
 

@@ -1,6 +1,8 @@
-//! What the chat front-ends (Telegram, Discord) share: the bot's own words, flood control, what a
-//! button press means, and the per-user memory of languages and recent questions.
+//! What the chat front-ends (Telegram, Discord) share: the conversation's decisions, the bot's own
+//! words, flood control, what a button press means, and the per-user memory of languages and recent
+//! questions.
 
+mod conversation;
 mod escalate;
 mod flood;
 mod handler_error;
@@ -9,6 +11,9 @@ mod press;
 mod retry;
 mod texts;
 
+pub use conversation::{
+    Conversation, ExpertMessage, MoreSources, Piece, Reply, STALE_BUTTON, TicketButton, desk_text,
+};
 pub use escalate::escalate_once;
 pub use flood::{FloodControl, Verdict};
 pub use handler_error::{Classify, HandlerError};

@@ -35,8 +35,13 @@ pub enum Press {
     Approve(TicketId),
     /// An expert opens a form to type the answer (on platforms with forms).
     Answer(TicketId),
-    /// The user confirmed (true) or cancelled `/forget`.
-    Forget(bool),
+    /// `/forget` confirmed or cancelled; only the person it was shown to may press it.
+    Forget {
+        /// Yes, delete (true) or no, keep.
+        confirmed: bool,
+        /// The platform user id of whoever asked to forget.
+        user: String,
+    },
 }
 
 impl Press {
@@ -56,7 +61,9 @@ impl Press {
             Press::Close(t) => format!("close:{t}"),
             Press::Approve(t) => format!("faq:{t}"),
             Press::Answer(t) => format!("answer:{t}"),
-            Press::Forget(yes) => format!("forget:{}", if *yes { "yes" } else { "no" }),
+            Press::Forget { confirmed, user } => {
+                format!("forget:{}:{user}", if *confirmed { "yes" } else { "no" })
+            }
         }
     }
 
@@ -88,11 +95,17 @@ impl Press {
             "close" => Press::Close(ticket()?),
             "faq" => Press::Approve(ticket()?),
             "answer" => Press::Answer(ticket()?),
-            "forget" => Press::Forget(match arg {
-                "yes" => true,
-                "no" => false,
-                _ => return None,
-            }),
+            "forget" => {
+                let (answer, user) = arg.split_once(':')?;
+                Press::Forget {
+                    confirmed: match answer {
+                        "yes" => true,
+                        "no" => false,
+                        _ => return None,
+                    },
+                    user: user.to_string(),
+                }
+            }
             _ => return None,
         })
     }
@@ -128,8 +141,14 @@ mod tests {
                 up: false,
             },
             Press::Answer(ticket),
-            Press::Forget(true),
-            Press::Forget(false),
+            Press::Forget {
+                confirmed: true,
+                user: "1234567890123456789".into(),
+            },
+            Press::Forget {
+                confirmed: false,
+                user: "501".into(),
+            },
         ];
         for press in presses {
             let data = press.encode();
@@ -143,5 +162,10 @@ mod tests {
         assert_eq!(Press::decode("drop:tables"), None);
         assert_eq!(Press::decode("up:abc"), None);
         assert_eq!(Press::decode("nonsense"), None);
+        assert_eq!(
+            Press::decode("forget:yes"),
+            None,
+            "a /forget button without its owner is stale"
+        );
     }
 }

@@ -57,6 +57,12 @@ pub struct Texts {
     pub thanks: &'static str,
     /// Our own failure.
     pub sorry: &'static str,
+    /// A button pressed by someone other than the person it was shown to.
+    pub not_your_button: &'static str,
+    /// `/status` in a group: the list went to the private chat.
+    pub status_sent_privately: &'static str,
+    /// `/status` in a group from someone the bot cannot write to privately.
+    pub status_ask_privately: &'static str,
 }
 
 const ES: Texts = Texts {
@@ -86,6 +92,9 @@ const ES: Texts = Texts {
     slow_down: "Recibí muchas preguntas seguidas; espere un minuto antes de la siguiente, por favor.",
     thanks: "¡Gracias!",
     sorry: "Algo falló de mi lado. Intente de nuevo en unos minutos.",
+    not_your_button: "Este botón es para quien lo pidió.",
+    status_sent_privately: "Le envié sus tickets en un chat privado.",
+    status_ask_privately: "Sus tickets son privados: escríbame en un chat privado y envíe /status allí.",
 };
 
 const PT: Texts = Texts {
@@ -115,6 +124,9 @@ const PT: Texts = Texts {
     slow_down: "Recebi muitas perguntas seguidas; espere um minuto antes da próxima, por favor.",
     thanks: "Obrigado!",
     sorry: "Algo falhou do meu lado. Tente de novo em alguns minutos.",
+    not_your_button: "Este botão é para quem o pediu.",
+    status_sent_privately: "Enviei seus tickets em um chat privado.",
+    status_ask_privately: "Seus tickets são privados: escreva-me em um chat privado e envie /status lá.",
 };
 
 const EN: Texts = Texts {
@@ -144,6 +156,9 @@ const EN: Texts = Texts {
     slow_down: "That is many questions in a short time; please wait a minute before the next one.",
     thanks: "Thank you!",
     sorry: "Something failed on my side. Please try again in a few minutes.",
+    not_your_button: "This button is for the person who asked for it.",
+    status_sent_privately: "I sent you your tickets in a private chat.",
+    status_ask_privately: "Your tickets are private: write to me in a private chat and send /status there.",
 };
 
 /// The bot's words in `lang`.

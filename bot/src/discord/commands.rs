@@ -5,6 +5,8 @@ use serenity::builder::{CreateCommand, CreateCommandOption};
 
 /// Longest question `/ask` accepts; Discord itself allows 6000 characters in an option.
 pub const QUESTION_LIMIT: u16 = 2000;
+/// Longest answer `/answer` accepts: what the answer form accepts too.
+pub const ANSWER_LIMIT: u16 = 4000;
 
 /// Every command the bot registers (descriptions in English, with Spanish and Portuguese
 /// localisations so the command picker speaks the member's language).
@@ -52,6 +54,13 @@ pub fn definitions() -> Vec<CreateCommand> {
             .description("Delete your questions and tickets")
             .description_localized("es-ES", "Borrar sus preguntas y tickets")
             .description_localized("pt-BR", "Apagar suas perguntas e tickets"),
+        CreateCommand::new("answer")
+            .description("Experts: answer the asker of this ticket's thread")
+            .add_option(
+                CreateCommandOption::new(CommandOptionType::String, "text", "The answer")
+                    .required(true)
+                    .max_length(ANSWER_LIMIT),
+            ),
         CreateCommand::new("help")
             .description("What Consulta does and how to ask")
             .description_localized("es-ES", "Qué hace Consulta y cómo preguntar")

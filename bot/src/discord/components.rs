@@ -64,12 +64,16 @@ pub fn ticket(id: &TicketId) -> Vec<CreateActionRow> {
     ])]
 }
 
-/// The confirmation `/forget` asks for.
-pub fn forget(lang: Lang) -> Vec<CreateActionRow> {
+/// The confirmation `/forget` asks for, which only `user` (who asked) may press.
+pub fn forget(lang: Lang, user: &str) -> Vec<CreateActionRow> {
     let t = texts(lang);
+    let press = |confirmed| Press::Forget {
+        confirmed,
+        user: user.to_string(),
+    };
     vec![CreateActionRow::Buttons(vec![
-        button(t.forget_yes, &Press::Forget(true), ButtonStyle::Danger),
-        button(t.forget_no, &Press::Forget(false), ButtonStyle::Secondary),
+        button(t.forget_yes, &press(true), ButtonStyle::Danger),
+        button(t.forget_no, &press(false), ButtonStyle::Secondary),
     ])]
 }
 

@@ -96,6 +96,27 @@ pub fn no_pings() -> CreateAllowedMentions {
     CreateAllowedMentions::new()
 }
 
+/// What a reply refers to, and whether its author is pinged.
+#[derive(Debug, Clone)]
+pub struct Reference {
+    /// The message replied to. Sent with `fail_if_not_exists: false`: if it was deleted meanwhile,
+    /// the message still goes out, as a plain one.
+    pub to: MessageReference,
+    /// Ping its author: an expert's answer should reach the asker's notifications; other replies
+    /// should not.
+    pub ping: bool,
+}
+
+impl Reference {
+    /// A reply to `message` in `channel` that pings nobody.
+    pub fn quiet(channel: ChannelId, message: MessageId) -> Reference {
+        Reference {
+            to: MessageReference::from((channel, message)),
+            ping: false,
+        }
+    }
+}
+
 /// Sends `text`, split at the message limit, to `channel`, and returns the ids of the parts. The first
 /// part replies to `reference`; `components` go under the last part. `first_once`: the first part is
 /// tried once and its failure returned (the outbox retries it); later parts are always retried here,
@@ -104,7 +125,7 @@ pub async fn send_text(
     http: &Http,
     channel: ChannelId,
     text: &str,
-    reference: Option<MessageReference>,
+    reference: Option<Reference>,
     components: Vec<CreateActionRow>,
     first_once: bool,
 ) -> Result<Vec<MessageId>, serenity::Error> {
@@ -119,7 +140,9 @@ pub async fn send_text(
             if n == 0
                 && let Some(reference) = reference.clone()
             {
-                message = message.reference_message(reference);
+                message = message
+                    .reference_message(reference.to.fail_if_not_exists(false))
+                    .allowed_mentions(no_pings().replied_user(reference.ping));
             }
             if n == last {
                 message = message.components(components.clone());
@@ -231,7 +254,7 @@ impl DiscordFrontEnd {
         &self,
         channel: ChannelId,
         delivery: &Delivery<'_>,
-    ) -> Result<(ChannelId, Option<MessageReference>), DeliveryError> {
+    ) -> Result<(ChannelId, Option<Reference>), DeliveryError> {
         let ticket = &delivery.message.ticket;
         match delivery.message.kind {
             MessageKind::TicketCard => Ok((channel, None)),
@@ -244,7 +267,10 @@ impl DiscordFrontEnd {
                 let reference = origin
                     .filter(|spot| spot.channel_id == channel.get())
                     .and_then(|spot| spot.message_id)
-                    .map(|id| MessageReference::from((channel, MessageId::new(id))));
+                    .map(|id| Reference {
+                        to: MessageReference::from((channel, MessageId::new(id))),
+                        ping: delivery.message.kind == MessageKind::ExpertAnswer,
+                    });
                 Ok((channel, reference))
             }
         }
@@ -269,7 +295,7 @@ impl FrontEnd for DiscordFrontEnd {
             let target = self.target(delivery.chat_id)?;
             let channel = self.channel(target).await?;
             let (channel, reference) = self.placement(channel, &delivery)?;
-            let text = escape(&delivery.message.text);
+            let text = escape(&crate::chat::desk_text(delivery.message));
             let ids = send_text(
                 &self.http,
                 channel,
@@ -308,7 +334,10 @@ impl FrontEnd for DiscordFrontEnd {
                     DeliveryError::permanent(format!("{message_id:?} is not a Discord message id"))
                 })?;
             let channel = self.channel(target).await?;
-            let text = truncate(&escape(&delivery.message.text), MESSAGE_LIMIT);
+            let text = truncate(
+                &escape(&crate::chat::desk_text(delivery.message)),
+                MESSAGE_LIMIT,
+            );
             let edit = EditMessage::new()
                 .content(text)
                 .allowed_mentions(no_pings())

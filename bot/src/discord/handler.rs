@@ -6,8 +6,8 @@ use std::sync::Arc;
 
 use consulta_corpus::Lang;
 use serenity::all::{
-    ChannelId, Context as Gateway, EventHandler, GuildId, Interaction, Message, MessageId, RoleId,
-    User, UserId,
+    ChannelId, Context as Gateway, EventHandler, GuildId, Interaction, Message, MessageId,
+    MessageType, RoleId, User, UserId,
 };
 use serenity::async_trait;
 use serenity::builder::CreateActionRow;
@@ -15,12 +15,12 @@ use serenity::http::Http;
 use serenity::model::channel::MessageReference;
 
 use crate::assistant::{AskReply, AskRequest, Assistant, FailureCode, retrieved_passages};
-use crate::chat::{FloodControl, Verdict, escalate_once, texts};
-use crate::desk::{Action, Asker, Identity, Platform, QuestionId};
+use crate::chat::{Conversation, ExpertMessage, FloodControl, Verdict, escalate_once, texts};
+use crate::desk::{Asker, Identity, Platform, QuestionId};
 
 use super::components;
 use super::frontend::send_text;
-use super::render::{AnswerEmbed, escape};
+use super::render::{AnswerEmbed, escape, render_reply};
 use super::seen::{InFlight, Seen};
 use super::store::{Asked, Spot, Store, StoreError};
 
@@ -36,10 +36,14 @@ pub struct Context {
     pub assistant: Arc<dyn Assistant>,
     /// Languages, recent questions, ticket threads.
     pub store: Store,
+    /// The decisions shared with the other chat front-ends.
+    pub conversation: Conversation,
     /// Per-user limit on questions.
     pub flood: FloodControl,
     /// The bot's own user id, to recognise mentions.
     pub me: UserId,
+    /// The roles Discord made for the bot in each guild: mentioning one mentions the bot.
+    pub bot_roles: Vec<RoleId>,
     /// The guilds served; others are ignored.
     pub guilds: Vec<GuildId>,
     /// Channels where a mention asks; empty allows all.
@@ -48,8 +52,8 @@ pub struct Context {
     pub experts_role: Option<RoleId>,
     /// Events already handled (replays after a reconnect are dropped).
     pub seen: Seen,
-    /// Events in hand, waited for at shutdown.
-    pub inflight: InFlight,
+    /// Events in hand, waited for at shutdown, and the count of those done.
+    pub inflight: Arc<InFlight>,
 }
 
 /// Why handling failed.
@@ -66,10 +70,10 @@ pub struct Handler(pub Arc<Context>);
 impl EventHandler for Handler {
     async fn message(&self, _gateway: Gateway, message: Message) {
         let ctx = &self.0;
+        let _handling = ctx.inflight.start();
         if message.author.bot || !ctx.seen.first_time(message.id.get()) {
             return;
         }
-        let _handling = ctx.inflight.start();
         if let Err(error) = on_message(ctx, &message).await {
             tracing::warn!(%error, "a Discord message could not be handled");
         }
@@ -77,10 +81,10 @@ impl EventHandler for Handler {
 
     async fn interaction_create(&self, _gateway: Gateway, interaction: Interaction) {
         let ctx = &self.0;
+        let _handling = ctx.inflight.start();
         if !ctx.seen.first_time(interaction.id().get()) {
             return;
         }
-        let _handling = ctx.inflight.start();
         if let Err(error) = super::interactions::handle(ctx, interaction).await {
             tracing::warn!(%error, "a Discord interaction could not be handled");
         }
@@ -129,10 +133,13 @@ pub fn has_experts_role(ctx: &Context, who: &Who) -> bool {
         .is_none_or(|role| who.roles.contains(&role))
 }
 
-/// The text without mentions of the bot, when it mentions the bot.
-fn without_mention(message: &Message, me: UserId) -> Option<String> {
-    let tags = [format!("<@{me}>"), format!("<@!{me}>")];
+/// The text without mentions of the bot, when it mentions the bot (by name, or by the role Discord
+/// made for it, which is what the member picker offers first).
+fn without_mention(message: &Message, me: UserId, bot_roles: &[RoleId]) -> Option<String> {
+    let mut tags = vec![format!("<@{me}>"), format!("<@!{me}>")];
+    tags.extend(bot_roles.iter().map(|role| format!("<@&{role}>")));
     let mentioned = message.mentions.iter().any(|u| u.id == me)
+        || message.mention_roles.iter().any(|r| bot_roles.contains(r))
         || tags.iter().any(|t| message.content.contains(t));
     if !mentioned {
         return None;
@@ -144,8 +151,11 @@ fn without_mention(message: &Message, me: UserId) -> Option<String> {
     Some(text.split_whitespace().collect::<Vec<_>>().join(" "))
 }
 
-fn reply_to(message: &Message) -> Option<MessageReference> {
-    Some(MessageReference::from((message.channel_id, message.id)))
+fn reply_to(message: &Message) -> Option<super::frontend::Reference> {
+    Some(super::frontend::Reference::quiet(
+        message.channel_id,
+        message.id,
+    ))
 }
 
 async fn reply(ctx: &Context, message: &Message, text: &str) -> Handled {
@@ -180,7 +190,7 @@ async fn on_message(ctx: &Context, message: &Message) -> Handled {
             let allowed = ctx.guilds.contains(&guild)
                 && (ctx.allowed_channels.is_empty()
                     || ctx.allowed_channels.contains(&message.channel_id));
-            match without_mention(message, ctx.me) {
+            match without_mention(message, ctx.me, &ctx.bot_roles) {
                 Some(question) if allowed => question,
                 _ => return Ok(()),
             }
@@ -189,6 +199,11 @@ async fn on_message(ctx: &Context, message: &Message) -> Handled {
     let lang = ui_lang(ctx, &who)?;
     if question.is_empty() {
         return reply(ctx, message, &escape(texts(lang).ask_usage)).await;
+    }
+    // Answering takes a moment: show that the bot is on it (a courtesy; a failure is ignored).
+    if let Err(error) = super::frontend::timed(message.channel_id.broadcast_typing(&ctx.http)).await
+    {
+        tracing::debug!(failure = %super::frontend::classify(&error), "the typing indicator was not shown");
     }
     let asker = asker(&who, message.channel_id.get().to_string());
     let answered = match answer(ctx, &who, asker.clone(), &question, None).await? {
@@ -334,36 +349,40 @@ pub async fn escalate(
     Ok(escape(&text))
 }
 
-/// A message in a ticket's thread: the expert's answer.
+/// A message in a ticket's thread: an answer when it replies to one of the bot's messages there,
+/// otherwise an internal note; system messages (a renamed thread) are not an expert's words.
 async fn expert_message(
     ctx: &Context,
     message: &Message,
     who: &Who,
     ticket: crate::desk::TicketId,
 ) -> Handled {
-    if !has_experts_role(ctx, who) || !ctx.assistant.is_expert(who.identity()).await? {
-        return reply(ctx, message, &escape(NOT_AN_EXPERT)).await;
-    }
-    let text = message.content.trim();
-    if text.is_empty() {
+    let system = !matches!(
+        message.kind,
+        MessageType::Regular | MessageType::InlineReply
+    );
+    let replies_to_desk = message
+        .referenced_message
+        .as_ref()
+        .is_some_and(|replied| replied.author.id == ctx.me);
+    let meaning = ExpertMessage::classify(system, false, replies_to_desk);
+    if meaning == ExpertMessage::Ignore {
         return Ok(());
     }
-    let action = Action::Answer {
-        text: text.to_string(),
-    };
-    match ctx
-        .assistant
-        .act(who.identity(), ticket.clone(), action)
-        .await
-    {
-        Ok(_) => reply(ctx, message, &escape(&answer_recorded(&ticket))).await,
-        Err(error) => reply(ctx, message, &escape(&error.message)).await,
+    if !has_experts_role(ctx, who) || !ctx.assistant.is_expert(who.identity()).await? {
+        if meaning == ExpertMessage::Answer {
+            return reply(ctx, message, &escape(NOT_AN_EXPERT)).await;
+        }
+        return Ok(());
     }
-}
-
-/// What an expert is told once their answer is in the desk.
-pub fn answer_recorded(ticket: &crate::desk::TicketId) -> String {
-    format!("Answer to {ticket} recorded; it is on its way to the asker.")
+    let told = ctx
+        .conversation
+        .expert_message(who.identity(), ticket, &message.content, meaning)
+        .await?;
+    match told {
+        Some(told) => reply(ctx, message, &render_reply(&told)).await,
+        None => Ok(()),
+    }
 }
 
 /// The message id of a posted reply, for [`Spot`].

@@ -13,23 +13,26 @@ use serenity::builder::{
 };
 
 use crate::assistant::AssistantError;
-use crate::chat::{Press, texts};
-use crate::desk::{Action, Rating};
+use crate::chat::{
+    Conversation, ExpertMessage, MoreSources, Press, Reply, STALE_BUTTON, TicketButton, texts,
+};
+use crate::desk::{Rating, TicketId};
 
 use super::commands::{flag_option, string_option};
 use super::components::{self, ANSWER_FIELD};
 use super::frontend::{no_pings, with_retry};
 use super::handler::{
-    Answering, Context, Handled, HandlerError, NOT_AN_EXPERT, Who, answer, answer_recorded, asker,
-    escalate, has_experts_role, record, spot, ui_lang,
+    Answering, Context, Handled, HandlerError, NOT_AN_EXPERT, Who, answer, asker, escalate,
+    has_experts_role, record, spot, ui_lang,
 };
-use super::render::{MESSAGE_LIMIT, escape, truncate};
+use super::render::{MESSAGE_LIMIT, escape, render_reply, truncate};
 use super::store::Spot;
 
 /// Passages cited after "More sources".
 const MORE_SOURCES: usize = 8;
-/// The reply to a button this bot does not (or no longer) know.
-const STALE_BUTTON: &str = "This button is no longer in use; ask again to get fresh buttons.";
+/// How experts answer on Discord, said after a claim.
+const HOW_TO_ANSWER: &str =
+    "Press Answer on the card, reply to the card in its thread, or use /answer there.";
 
 /// Handles one interaction.
 pub async fn handle(ctx: &Context, interaction: Interaction) -> Handled {
@@ -162,24 +165,17 @@ async fn on_command(ctx: &Context, command: &CommandInteraction) -> Handled {
             _ => response.say(ctx, &escape(t.lang_usage), true).await,
         },
         "status" => {
+            // Ephemeral whatever the conversation layer says: only the member sees it.
             response.defer(ctx, true).await?;
-            let tickets = ctx.assistant.open_tickets_of(who.identity()).await?;
-            let text = if tickets.is_empty() {
-                escape(t.no_tickets)
-            } else {
-                let mut text = format!("**{}**", escape(t.your_tickets));
-                for ticket in tickets {
-                    let excerpt: String = ticket.question.chars().take(80).collect();
-                    text.push_str(&format!(
-                        "\n• `{}` — {} — {}",
-                        ticket.id,
-                        ticket.status.as_str(),
-                        escape(&excerpt)
-                    ));
-                }
-                text
+            let status = ctx.conversation.status(who.identity(), lang).await?;
+            response.edit_text(ctx, &render_reply(&status)).await
+        }
+        "answer" => {
+            let text = string_option(options, "text").unwrap_or_default();
+            let Some(ticket) = ctx.store.thread_ticket(command.channel_id.get())? else {
+                return response.say(ctx, &escape(ANSWER_WHERE), true).await;
             };
-            response.edit_text(ctx, &text).await
+            answer_ticket(ctx, &response, &who, ticket, text).await
         }
         "forget" => {
             response
@@ -187,7 +183,7 @@ async fn on_command(ctx: &Context, command: &CommandInteraction) -> Handled {
                     ctx,
                     &escape(t.forget_confirm),
                     true,
-                    components::forget(lang),
+                    components::forget(lang, &who.key()),
                 )
                 .await
         }
@@ -254,40 +250,18 @@ async fn on_press(ctx: &Context, press: &ComponentInteraction) -> Handled {
         return response.say(ctx, &escape(STALE_BUTTON), true).await;
     };
     match pressed {
-        Press::Claim(_) | Press::Close(_) | Press::Approve(_) | Press::Answer(_)
-            if !is_expert(ctx, &who).await? =>
-        {
-            tracing::info!(user = %who.user.id, "a non-expert pressed a ticket button");
-            response.say(ctx, &escape(NOT_AN_EXPERT), true).await
-        }
         Press::Claim(ticket) => {
-            let done = format!(
-                "You claimed ticket {ticket}. Write the answer in its thread, or press Answer."
-            );
-            let result = ctx
-                .assistant
-                .act(who.identity(), ticket, Action::Claim)
-                .await;
-            response
-                .say(ctx, &escape(&outcome(result, done)), true)
-                .await
+            ticket_button(ctx, &response, &who, ticket, TicketButton::Claim).await
         }
         Press::Close(ticket) => {
-            let done = format!("Ticket {ticket} closed.");
-            let result = ctx
-                .assistant
-                .act(who.identity(), ticket, Action::Close { reason: None })
-                .await;
-            response
-                .say(ctx, &escape(&outcome(result, done)), true)
-                .await
+            ticket_button(ctx, &response, &who, ticket, TicketButton::Close).await
         }
         Press::Approve(ticket) => {
-            let done = format!("The answer to {ticket} is now a curated FAQ entry.");
-            let result = ctx.assistant.approve(who.identity(), ticket).await;
-            response
-                .say(ctx, &escape(&outcome(result, done)), true)
-                .await
+            ticket_button(ctx, &response, &who, ticket, TicketButton::Approve).await
+        }
+        Press::Answer(_) if !is_expert(ctx, &who).await? => {
+            tracing::info!(user = %who.user.id, "a non-expert pressed a ticket button");
+            response.say(ctx, &escape(NOT_AN_EXPERT), true).await
         }
         Press::Answer(ticket) => {
             let form = CreateInteractionResponse::Modal(components::answer_form(&ticket));
@@ -314,42 +288,104 @@ async fn on_press(ctx: &Context, press: &ComponentInteraction) -> Handled {
             let text = escalate(ctx, question, &who).await?;
             response.edit_text(ctx, &text).await
         }
-        Press::MoreSources(question) => match ctx.store.memory.asked::<Spot>(question)? {
-            Some(asked) if asked.asker.user_id == who.key() => {
-                response.defer(ctx, private).await?;
-                let chat = asked.asker.chat_id.clone();
-                ask(
-                    ctx,
-                    &response,
-                    &who,
-                    chat,
-                    &asked.text,
-                    Some(MORE_SOURCES),
-                    private,
-                )
-                .await
+        Press::MoreSources(question) => {
+            match ctx
+                .conversation
+                .more_sources::<Spot>(question, &who.key(), lang)?
+            {
+                MoreSources::Ask(asked) => {
+                    response.defer(ctx, private).await?;
+                    let chat = asked.asker.chat_id.clone();
+                    ask(
+                        ctx,
+                        &response,
+                        &who,
+                        chat,
+                        &asked.text,
+                        Some(MORE_SOURCES),
+                        private,
+                    )
+                    .await
+                }
+                MoreSources::Refused(refusal) => {
+                    response.say(ctx, &render_reply(&refusal), true).await
+                }
             }
-            Some(_) => response.say(ctx, &escape(t.not_your_question), true).await,
-            None => response.say(ctx, &escape(STALE_BUTTON), true).await,
-        },
-        Press::Forget(confirmed) => {
+        }
+        Press::Forget { confirmed, user } => {
+            if user != who.key() {
+                let refusal = Conversation::not_yours(lang);
+                return response.say(ctx, &render_reply(&refusal), true).await;
+            }
             response
                 .create(ctx, CreateInteractionResponse::Acknowledge)
                 .await?;
-            let text = if confirmed {
-                ctx.assistant.forget(who.identity()).await?;
-                ctx.store.memory.forget(&who.key())?;
-                t.forgotten
-            } else {
-                t.kept
-            };
+            let done = ctx
+                .conversation
+                .forget(who.identity(), &user, confirmed, lang)
+                .await?
+                .unwrap_or_else(|| Conversation::not_yours(lang));
             let edit = EditInteractionResponse::new()
-                .content(escape(text))
+                .content(render_reply(&done))
                 .components(Vec::new());
             response.edit(ctx, edit).await?;
             Ok(())
         }
     }
+}
+
+/// Where `/answer` works (in English, the desk's working language).
+const ANSWER_WHERE: &str = "Use /answer in a ticket's thread: it answers that ticket's asker.";
+
+/// A claim, close or approve button: acknowledged at once (Discord gives 3 seconds, the desk may take
+/// longer), then the outcome is put in.
+async fn ticket_button(
+    ctx: &Context,
+    response: &Response<'_>,
+    who: &Who,
+    ticket: TicketId,
+    button: TicketButton,
+) -> Handled {
+    response.defer(ctx, true).await?;
+    if !is_expert(ctx, who).await? {
+        tracing::info!(user = %who.user.id, "a non-expert pressed a ticket button");
+        return response.edit_text(ctx, &escape(NOT_AN_EXPERT)).await;
+    }
+    let outcome = ctx
+        .conversation
+        .ticket_button(who.identity(), ticket, button, HOW_TO_ANSWER)
+        .await;
+    let told = outcome.unwrap_or_else(|refused| refused);
+    response.edit_text(ctx, &render_reply(&told)).await
+}
+
+/// An expert's answer to `ticket` (the form or `/answer`): acknowledged at once, then recorded.
+async fn answer_ticket(
+    ctx: &Context,
+    response: &Response<'_>,
+    who: &Who,
+    ticket: TicketId,
+    text: &str,
+) -> Handled {
+    if text.trim().is_empty() {
+        return response
+            .say(
+                ctx,
+                &escape("The answer was empty; nothing was sent."),
+                true,
+            )
+            .await;
+    }
+    response.defer(ctx, true).await?;
+    if !is_expert(ctx, who).await? {
+        return response.edit_text(ctx, &escape(NOT_AN_EXPERT)).await;
+    }
+    let told = ctx
+        .conversation
+        .expert_message(who.identity(), ticket, text, ExpertMessage::Answer)
+        .await?
+        .unwrap_or_else(|| Reply::text(""));
+    response.edit_text(ctx, &render_reply(&told)).await
 }
 
 /// The experts role (when configured) and the desk's list both.
@@ -373,9 +409,6 @@ async fn on_form(ctx: &Context, form: &ModalInteraction) -> Handled {
     let Some(Press::Answer(ticket)) = Press::decode(&form.data.custom_id) else {
         return response.say(ctx, &escape(STALE_BUTTON), true).await;
     };
-    if !is_expert(ctx, &who).await? {
-        return response.say(ctx, &escape(NOT_AN_EXPERT), true).await;
-    }
     let text = form
         .data
         .components
@@ -388,28 +421,5 @@ async fn on_form(ctx: &Context, form: &ModalInteraction) -> Handled {
             _ => None,
         })
         .unwrap_or_default();
-    if text.trim().is_empty() {
-        return response
-            .say(
-                ctx,
-                &escape("The answer was empty; nothing was sent."),
-                true,
-            )
-            .await;
-    }
-    response.defer(ctx, true).await?;
-    let done = answer_recorded(&ticket);
-    let result = ctx
-        .assistant
-        .act(
-            who.identity(),
-            ticket,
-            Action::Answer {
-                text: text.trim().to_string(),
-            },
-        )
-        .await;
-    response
-        .edit_text(ctx, &escape(&outcome(result, done)))
-        .await
+    answer_ticket(ctx, &response, &who, ticket, &text).await
 }

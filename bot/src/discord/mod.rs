@@ -29,16 +29,17 @@ use serenity::http::{Http, HttpBuilder};
 use tokio::sync::Mutex;
 
 use crate::assistant::Assistant;
-use crate::chat::FloodControl;
+use crate::chat::{Conversation, FloodControl};
 use crate::desk::FrontEnd;
 
 pub use config::DiscordConfig;
 pub use frontend::DiscordFrontEnd;
+pub use seen::InFlight;
 pub use store::StoreError;
 
 use frontend::{classify, with_retry};
 use handler::{Context, Handler};
-use seen::{InFlight, Seen};
+use seen::Seen;
 use store::Store;
 
 /// Longest wait between attempts to reach the gateway while Discord cannot be reached.
@@ -70,6 +71,26 @@ pub enum DiscordError {
         "cannot start the Discord bot: {0}; check the token, the guild ids, the bot's permissions and the network (or discord.api_url)"
     )]
     Discord(String),
+    /// The gateway closed the connection for a reason reconnecting cannot fix.
+    #[error("Discord closed the gateway connection for good: {0}")]
+    Gateway(&'static str),
+}
+
+/// What a fatal gateway close means for the operator, or `None` when reconnecting may help.
+fn fatal(error: &serenity::Error) -> Option<&'static str> {
+    use serenity::gateway::GatewayError;
+    match error {
+        serenity::Error::Gateway(GatewayError::InvalidAuthentication) => Some(
+            "the bot token was refused (4004): reset it in the Developer Portal (Bot → Reset Token) and set CONSULTA_DISCORD__TOKEN",
+        ),
+        serenity::Error::Gateway(GatewayError::InvalidGatewayIntents) => Some(
+            "the gateway intents are invalid (4013); this is a bug in Consulta: please report it",
+        ),
+        serenity::Error::Gateway(GatewayError::DisallowedGatewayIntents) => Some(
+            "the bot may not read message content (4014): turn on Message Content Intent under Bot → Privileged Gateway Intents in the Developer Portal",
+        ),
+        _ => None,
+    }
 }
 
 /// Discord's HTTP client, or one talking to `api_url` instead.
@@ -117,11 +138,24 @@ impl DiscordBot {
             .await
             .map_err(failed)?;
         http.set_application_id(application.id);
+        let mut bot_roles = Vec::new();
         for guild in &config.guild_ids {
             let guild = GuildId::new(*guild);
             with_retry(|| guild.set_commands(&http, commands::definitions()))
                 .await
                 .map_err(failed)?;
+            // The role Discord makes for the bot: members often mention it instead of the bot.
+            match with_retry(|| guild.roles(&http)).await {
+                Ok(roles) => bot_roles.extend(
+                    roles
+                        .values()
+                        .filter(|role| role.tags.bot_id == Some(me.id))
+                        .map(|role| role.id),
+                ),
+                Err(error) => {
+                    tracing::warn!(failure = %classify(&error), %guild, "the bot's role is unknown; mentions of it will not ask");
+                }
+            }
         }
         tracing::info!(bot = %me.name, guilds = config.guild_ids.len(), "connected to Discord");
         let store = Store::open(store_dir)?;
@@ -131,8 +165,10 @@ impl DiscordBot {
             | GatewayIntents::MESSAGE_CONTENT;
         let ctx = Arc::new(Context {
             http: http.clone(),
+            conversation: Conversation::new(assistant.clone(), store.memory.clone()),
             assistant,
             store: store.clone(),
+            bot_roles,
             flood: FloodControl::new(
                 config.flood_max_questions,
                 config.flood_window.to_duration(),
@@ -146,7 +182,7 @@ impl DiscordBot {
                 .collect(),
             experts_role: config.experts_role_id.map(RoleId::new),
             seen: Seen::default(),
-            inflight: InFlight::default(),
+            inflight: Arc::new(InFlight::default()),
         });
         // The gateway client only fetches the gateway's address with its own HTTP client; handlers and
         // deliveries share `http`, and so its rate limits.
@@ -162,6 +198,12 @@ impl DiscordBot {
         })
     }
 
+    /// The events in hand and the count of those done with: how far the bot has caught up with the
+    /// gateway.
+    pub fn events(&self) -> Arc<InFlight> {
+        self.ctx.inflight.clone()
+    }
+
     /// What the desk's outbox worker delivers Discord messages through.
     pub fn frontend(&self) -> Arc<dyn FrontEnd> {
         self.frontend.clone()
@@ -170,8 +212,9 @@ impl DiscordBot {
     /// Holds the gateway connection and handles events until `shutdown` completes, then closes it and
     /// lets the events in hand finish. serenity reconnects (resuming the session, so Discord replays
     /// what was missed) by itself; if the gateway cannot be reached at all, connecting is retried with
-    /// backoff.
-    pub async fn run(&self, shutdown: impl Future<Output = ()>) {
+    /// backoff. A close no retry can fix (a revoked token, an intent not granted) ends the run with
+    /// what to do about it.
+    pub async fn run(&self, shutdown: impl Future<Output = ()>) -> Result<(), DiscordError> {
         tokio::pin!(shutdown);
         let mut client = self.client.lock().await;
         let manager = client.shard_manager.clone();
@@ -191,6 +234,12 @@ impl DiscordBot {
             };
             match outcome {
                 None => break,
+                Some(Err(error)) if fatal(&error).is_some() => {
+                    self.ctx.inflight.idle().await;
+                    let reason = fatal(&error).unwrap_or_default();
+                    tracing::error!(%reason, "the Discord bot stops");
+                    return Err(DiscordError::Gateway(reason));
+                }
                 Some(result) => {
                     let reason = match result {
                         Ok(()) => "the gateway connection ended".to_string(),
@@ -206,5 +255,6 @@ impl DiscordBot {
             }
         }
         self.ctx.inflight.idle().await;
+        Ok(())
     }
 }

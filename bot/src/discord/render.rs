@@ -8,7 +8,7 @@ use consulta_corpus::Lang;
 use consulta_retrieval::{Answer, Citation, phrases};
 use serenity::builder::{CreateEmbed, CreateEmbedFooter};
 
-use crate::chat::texts;
+use crate::chat::{Piece, Reply, texts};
 
 /// Discord refuses longer message contents.
 pub const MESSAGE_LIMIT: usize = 2000;
@@ -27,11 +27,29 @@ const EMBED_TOTAL_LIMIT: usize = 6000;
 
 /// Escapes Discord markdown, so `text` shows as typed: a backslash before every character that could
 /// start formatting, a masked link or a mention, and before the marks that make a line a list, a
-/// heading or a quote.
+/// heading or a quote. Bare URLs are left whole: Discord does not format inside them, and a
+/// backslash there would become part of the link (`a\_b` is another address than `a_b`).
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + text.len() / 8);
     let mut line_start = true;
-    for c in text.chars() {
+    let mut chars = text.char_indices().peekable();
+    while let Some((at, c)) = chars.next() {
+        let rest = &text[at..];
+        let after_word = text[..at]
+            .chars()
+            .next_back()
+            .is_some_and(char::is_alphanumeric);
+        if !after_word && (rest.starts_with("https://") || rest.starts_with("http://")) {
+            let end = rest
+                .find(|c: char| c.is_whitespace() || c == '<' || c == '>')
+                .unwrap_or(rest.len());
+            out.push_str(&rest[..end]);
+            while chars.peek().is_some_and(|(next, _)| *next < at + end) {
+                chars.next();
+            }
+            line_start = false;
+            continue;
+        }
         let inline = matches!(
             c,
             '\\' | '*' | '_' | '~' | '`' | '|' | '<' | '[' | ']' | '@'
@@ -43,6 +61,20 @@ pub fn escape(text: &str) -> String {
         line_start = c == '\n' || (line_start && c.is_whitespace());
     }
     out
+}
+
+/// A conversation reply as Discord markdown.
+pub fn render_reply(reply: &Reply) -> String {
+    reply
+        .pieces
+        .iter()
+        .map(|piece| match piece {
+            Piece::Text(text) => escape(text),
+            Piece::Bold(text) => format!("**{}**", escape(text)),
+            // Inside backticks nothing is formatted, so only backticks themselves must go.
+            Piece::Code(text) => format!("`{}`", text.replace('`', "'")),
+        })
+        .collect()
 }
 
 /// `text` cut to at most `limit` characters, with an ellipsis when cut. Never ends in a lone backslash,
@@ -227,6 +259,16 @@ mod tests {
             escape("# title\n - item 6.4-A"),
             "\\# title\n \\- item 6.4-A"
         );
+    }
+
+    #[test]
+    fn urls_are_left_whole() {
+        assert_eq!(
+            escape("see https://unfccc.int/a_b*c?x=1 and _this_"),
+            "see https://unfccc.int/a_b*c?x=1 and \\_this\\_"
+        );
+        assert_eq!(escape("<https://e.org/x_y>"), "\\<https://e.org/x_y>");
+        assert_eq!(escape("nothttps://a_b"), "nothttps://a\\_b");
     }
 
     #[test]

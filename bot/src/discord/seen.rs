@@ -7,7 +7,7 @@
 
 use std::collections::{HashSet, VecDeque};
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
 use tokio::sync::Notify;
 
@@ -38,10 +38,12 @@ impl Seen {
     }
 }
 
-/// How many events are being handled, so shutdown can wait for them.
+/// How many events are being handled, so shutdown can wait for them, and how many are done (handled
+/// or dropped as repeats), so an operator, or a test, can tell the bot has caught up with the gateway.
 #[derive(Default)]
 pub struct InFlight {
     count: AtomicUsize,
+    settled: AtomicU64,
     idle: Notify,
 }
 
@@ -53,6 +55,11 @@ impl InFlight {
     pub fn start(&self) -> Handling<'_> {
         self.count.fetch_add(1, Ordering::SeqCst);
         Handling(self)
+    }
+
+    /// Events received and done with since start: handled, ignored, or dropped as repeats.
+    pub fn settled(&self) -> u64 {
+        self.settled.load(Ordering::SeqCst)
     }
 
     /// Returns once no event is in hand.
@@ -69,6 +76,7 @@ impl InFlight {
 
 impl Drop for Handling<'_> {
     fn drop(&mut self) {
+        self.0.settled.fetch_add(1, Ordering::SeqCst);
         if self.0.count.fetch_sub(1, Ordering::SeqCst) == 1 {
             self.0.idle.notify_waiters();
         }
@@ -97,7 +105,9 @@ mod tests {
         };
         tokio::task::yield_now().await;
         assert!(!waiter.is_finished());
+        assert_eq!(inflight.settled(), 0);
         drop(guard);
         waiter.await.unwrap();
+        assert_eq!(inflight.settled(), 1);
     }
 }

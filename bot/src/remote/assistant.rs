@@ -1,3 +1,6 @@
+//! The [`Assistant`] a front-end process or a replica uses: every call goes over HTTP to the
+//! service, which alone owns the desk; a replica answers questions from its own engine.
+
 use reqwest::Method;
 use serde_json::{Value, json};
 

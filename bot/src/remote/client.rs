@@ -1,3 +1,6 @@
+//! The HTTP client of the service's API for front-end processes and replicas: authentication, timeouts,
+//! retries of calls that never reached the service, and errors that say what to check.
+
 use std::time::Duration;
 
 use reqwest::{Method, StatusCode};

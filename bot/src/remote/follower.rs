@@ -1,3 +1,6 @@
+//! A replica following the primary's library: it polls the catalog and applies each new revision, so
+//! its answers cite what the primary's do.
+
 use std::time::Duration;
 
 use consulta_retrieval::{Engine, FollowReport, RetrievalError};

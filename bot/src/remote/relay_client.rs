@@ -1,3 +1,6 @@
+//! The relay's client side: a front-end process collects the desk's messages for its platform from the
+//! service, delivers them, and reports each outcome back so the service's outbox can retry or settle it.
+
 use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;

@@ -7,7 +7,7 @@
 use consulta_corpus::Lang;
 use consulta_retrieval::{Answer, phrases};
 
-use crate::chat::texts;
+use crate::chat::{Piece, Reply, texts};
 
 /// Telegram refuses longer messages.
 pub const MESSAGE_LIMIT: usize = 4096;
@@ -25,6 +25,19 @@ pub fn escape(text: &str) -> String {
         }
     }
     out
+}
+
+/// A conversation reply as Telegram HTML.
+pub fn render_reply(reply: &Reply) -> String {
+    reply
+        .pieces
+        .iter()
+        .map(|piece| match piece {
+            Piece::Text(text) => escape(text),
+            Piece::Bold(text) => format!("<b>{}</b>", escape(text)),
+            Piece::Code(text) => format!("<code>{}</code>", escape(text)),
+        })
+        .collect()
 }
 
 /// An answer as Telegram HTML: the quoted sentences with their `[n]` markers, the notes, and the

@@ -31,7 +31,12 @@ pub fn classify(error: &RequestError) -> DeliveryError {
         RequestError::InvalidJson { .. } => {
             DeliveryError::transient("Telegram (or a proxy) sent an unreadable response")
         }
-        // Telegram's server errors (5xx) have no fixed description, so teloxide cannot name them.
+        // teloxide names only the errors it knows; the rest are told apart by the start of
+        // Telegram's description, which names the HTTP status. A refusal ("the chat is not a forum",
+        // "not enough rights", TOPIC_CLOSED) will not change by waiting; server errors may.
+        RequestError::Api(ApiError::Unknown(description)) if is_refusal(description) => {
+            DeliveryError::permanent(format!("Telegram refused: {description}"))
+        }
         RequestError::Api(ApiError::Unknown(description)) => {
             DeliveryError::transient(format!("Telegram failed: {description}"))
         }
@@ -40,6 +45,33 @@ pub fn classify(error: &RequestError) -> DeliveryError {
             "the group moved to chat {}: put telegram:{} in the desk configuration",
             to.0, to.0
         )),
+    }
+}
+
+/// Whether an error description Telegram sent is a 4xx refusal: Telegram starts each with the name of
+/// its status ("Bad Request: ...", "Forbidden: ...").
+fn is_refusal(description: &str) -> bool {
+    ["Bad Request", "Forbidden", "Unauthorized", "Not Found"]
+        .iter()
+        .any(|status| description.starts_with(status))
+}
+
+/// Whether a refusal is about the forum topic a message was sent to (closed, deleted, or topics turned
+/// off in the group): the message can still go to the group itself.
+fn topic_refused(error: &RequestError) -> bool {
+    match error {
+        RequestError::Api(ApiError::Unknown(description)) if is_refusal(description) => {
+            let lower = description.to_ascii_lowercase();
+            [
+                "thread not found",
+                "topic_closed",
+                "topic_deleted",
+                "not a forum",
+            ]
+            .iter()
+            .any(|why| lower.contains(why))
+        }
+        _ => false,
     }
 }
 
@@ -174,11 +206,23 @@ impl TelegramFrontEnd {
         if let Some(thread) = self.store.topic(chat_id, ticket)? {
             return Ok(Some(thread));
         }
-        let topic = self
+        let topic = match self
             .bot
             .create_forum_topic(ChatId(chat_id), format!("Ticket {ticket}"))
             .await
-            .map_err(|e| classify(&e))?;
+        {
+            Ok(topic) => topic,
+            Err(error) => {
+                let failure = classify(&error);
+                if failure.kind == crate::desk::FailureKind::Transient {
+                    return Err(failure);
+                }
+                // No topics there (not a forum, no right to manage topics): the card still goes
+                // to the group, as a plain message experts reply to.
+                tracing::warn!(%failure, %ticket, chat = chat_id, "cannot open a forum topic; posting the ticket card in the group");
+                return Ok(None);
+            }
+        };
         let thread = topic.thread_id.0.0;
         self.store.put_topic(chat_id, ticket, thread)?;
         Ok(Some(thread))
@@ -201,13 +245,24 @@ impl FrontEnd for TelegramFrontEnd {
     fn send<'a>(&'a self, delivery: Delivery<'a>) -> BoxFuture<'a, Result<String, DeliveryError>> {
         Box::pin(async move {
             let chat_id = telegram_chat(delivery.chat_id)?;
-            let placement = self.placement(chat_id, &delivery).await?;
-            let html = escape(&delivery.message.text);
-            let ids = send_html(&self.bot, chat_id, &html, &placement, true)
-                .await
-                .map_err(|e| classify(&e))?;
+            let mut placement = self.placement(chat_id, &delivery).await?;
+            let html = escape(&crate::chat::desk_text(delivery.message));
+            let ids = match send_html(&self.bot, chat_id, &html, &placement, true).await {
+                Err(error) if placement.thread_id.is_some() && topic_refused(&error) => {
+                    tracing::warn!(failure = %classify(&error), ticket = %delivery.message.ticket, "the ticket's topic is gone; posting in the group itself");
+                    placement.thread_id = None;
+                    send_html(&self.bot, chat_id, &html, &placement, true).await
+                }
+                sent => sent,
+            }
+            .map_err(|e| classify(&e))?;
             let first = ids.first().copied().unwrap_or_default();
-            if delivery.message.kind == MessageKind::TicketCard {
+            // An expert replying to any desk message about a ticket (its card, a reminder, a transfer
+            // notice) in the experts' chat acts on that ticket.
+            if matches!(
+                delivery.message.kind,
+                MessageKind::TicketCard | MessageKind::Reminder | MessageKind::Transferred
+            ) {
                 self.store
                     .put_card(chat_id, first, &delivery.message.ticket)?;
             }
@@ -225,7 +280,7 @@ impl FrontEnd for TelegramFrontEnd {
             let id: i32 = message_id.parse().map_err(|_| {
                 DeliveryError::permanent(format!("{message_id:?} is not a Telegram message id"))
             })?;
-            let html = escape(&delivery.message.text);
+            let html = escape(&crate::chat::desk_text(delivery.message));
             let first = split(&html, MESSAGE_LIMIT)
                 .into_iter()
                 .next()
@@ -244,5 +299,45 @@ impl FrontEnd for TelegramFrontEnd {
                 Err(error) => Err(classify(&error)),
             }
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::desk::FailureKind;
+
+    fn unknown(description: &str) -> RequestError {
+        RequestError::Api(ApiError::Unknown(description.to_string()))
+    }
+
+    #[test]
+    fn refusals_teloxide_cannot_name_are_permanent_and_server_errors_transient() {
+        for refusal in [
+            "Bad Request: the chat is not a forum",
+            "Bad Request: TOPIC_CLOSED",
+            "Bad Request: not enough rights to create a topic",
+            "Forbidden: bot is not a member of the supergroup chat",
+        ] {
+            assert_eq!(
+                classify(&unknown(refusal)).kind,
+                FailureKind::Permanent,
+                "{refusal}"
+            );
+        }
+        for failure in ["Internal Server Error", "Bad Gateway", "Gateway Timeout"] {
+            assert_eq!(
+                classify(&unknown(failure)).kind,
+                FailureKind::Transient,
+                "{failure}"
+            );
+        }
+        assert!(topic_refused(&unknown(
+            "Bad Request: message thread not found"
+        )));
+        assert!(!topic_refused(&unknown("Bad Request: chat not found")));
+        assert!(!topic_refused(&unknown(
+            "Internal Server Error: topic_closed"
+        )));
     }
 }

@@ -6,14 +6,20 @@ use consulta_corpus::Lang;
 use teloxide::RequestError;
 use teloxide::payloads::{AnswerCallbackQuerySetters, EditMessageTextSetters};
 use teloxide::prelude::*;
-use teloxide::types::{CallbackQuery, MaybeInaccessibleMessage, ParseMode, UpdateKind, User};
+use teloxide::types::{
+    CallbackQuery, ChatAction, MaybeInaccessibleMessage, MessageId, ParseMode, ThreadId,
+    UpdateKind, User,
+};
 
 use crate::assistant::{AskRequest, Assistant, AssistantError, FailureCode, retrieved_passages};
-use crate::chat::{FloodControl, Press, Verdict, escalate_once, texts};
-use crate::desk::{Action, Asker, ChatRef, Identity, Platform, QuestionId, Rating, TicketId};
+use crate::chat::{
+    Conversation, ExpertMessage, FloodControl, MoreSources, Press, Reply, TicketButton, Verdict,
+    escalate_once, texts,
+};
+use crate::desk::{Asker, ChatRef, FailureKind, Identity, Platform, QuestionId, Rating, TicketId};
 
-use super::format::{escape, render_answer};
-use super::frontend::{Placement, send_html, with_retry};
+use super::format::{escape, render_answer, render_reply};
+use super::frontend::{Placement, classify, send_html, with_retry};
 use super::keyboard;
 use super::store::{Asked, Origin, Spot, Store, StoreError};
 
@@ -28,6 +34,8 @@ pub struct Context {
     pub assistant: Arc<dyn Assistant>,
     /// Languages, recent questions, ticket messages.
     pub store: Store,
+    /// The decisions shared with the other chat front-ends.
+    pub conversation: Conversation,
     /// Per-user limit on questions.
     pub flood: FloodControl,
     /// The bot's own user id, to recognise replies to it in groups.
@@ -109,6 +117,53 @@ fn without_mention(text: &str, username: &str) -> Option<String> {
     Some(question.trim().to_string())
 }
 
+/// What an expert is told when they write to a desk chat that is their private chat: questions are
+/// answered elsewhere (in English, the desk's working language).
+const DESK_CHAT: &str = "This chat receives the desk's tickets: reply to a ticket's card (or send /answer in its topic) to answer it. Ask your own questions in another chat.";
+
+/// The ticket a message in a group is about, and whether it deliberately replies to one of the desk's
+/// messages (its card, a reminder): `false` for a message merely typed in the ticket's forum topic.
+fn ticket_of(ctx: &Context, message: &Message) -> Result<Option<(TicketId, bool)>, StoreError> {
+    let chat = message.chat.id.0;
+    let topic = topic_of(message);
+    // In a forum topic, a message replying to nothing "replies" to the topic's first message.
+    if let Some(replied) = message.reply_to_message()
+        && Some(replied.id.0) != topic
+        && let Some(ticket) = ctx.store.card(chat, replied.id.0)?
+    {
+        return Ok(Some((ticket, true)));
+    }
+    match topic {
+        Some(thread) => Ok(ctx.store.card(chat, thread)?.map(|ticket| (ticket, false))),
+        None => Ok(None),
+    }
+}
+
+/// Sends a conversation reply: in the chat, unless it is for the person only and the chat is a group,
+/// in which case it goes to their private chat and the group is told only where it went.
+async fn answer_with(
+    ctx: &Context,
+    message: &Message,
+    from: &User,
+    lang: Lang,
+    answer: &Reply,
+) -> Handled {
+    let html = render_reply(answer);
+    if !answer.private || message.chat.is_private() {
+        return reply(ctx, message, &html).await;
+    }
+    let private = i64::try_from(from.id.0).unwrap_or_default();
+    let t = texts(lang);
+    match send_html(&ctx.bot, private, &html, &Placement::default(), false).await {
+        Ok(_) => reply(ctx, message, &escape(t.status_sent_privately)).await,
+        // The person never started a private chat with the bot (or blocked it): say how to.
+        Err(error) if classify(&error).kind == FailureKind::Permanent => {
+            reply(ctx, message, &escape(t.status_ask_privately)).await
+        }
+        Err(error) => Err(error.into()),
+    }
+}
+
 async fn reply(ctx: &Context, message: &Message, html: &str) -> Handled {
     let placement = Placement {
         thread_id: topic_of(message),
@@ -136,13 +191,15 @@ async fn on_message(ctx: &Context, message: &Message) -> Handled {
         Command::Ours(name, args) => return command(ctx, message, from, lang, &name, args).await,
         Command::None => {}
     }
-    if private {
-        return ask(ctx, message, from, text, None).await;
+    if let Some((ticket, replies_to_desk)) = ticket_of(ctx, message)? {
+        let meaning = ExpertMessage::classify(false, false, replies_to_desk);
+        return expert_message(ctx, message, from, ticket, text, meaning).await;
     }
-    if let Some(replied) = message.reply_to_message()
-        && let Some(ticket) = ctx.store.card(message.chat.id.0, replied.id.0)?
-    {
-        return expert_reply(ctx, message, from, ticket, text).await;
+    if private {
+        if ctx.store.is_desk_chat(message.chat.id.0)? {
+            return reply(ctx, message, &escape(DESK_CHAT)).await;
+        }
+        return ask(ctx, message, from, text, None).await;
     }
     if let Some(question) = without_mention(text, &ctx.username) {
         if question.is_empty() {
@@ -190,27 +247,20 @@ async fn command(
             None => reply(ctx, message, &escape(t.no_question_yet)).await,
         },
         "status" => {
-            let tickets = ctx.assistant.open_tickets_of(identity(from)).await?;
-            if tickets.is_empty() {
-                return reply(ctx, message, &escape(t.no_tickets)).await;
-            }
-            let mut html = format!("<b>{}</b>", escape(t.your_tickets));
-            for ticket in tickets {
-                let excerpt: String = ticket.question.chars().take(80).collect();
-                html.push_str(&format!(
-                    "\n• <code>{}</code> — {} — {}",
-                    ticket.id,
-                    ticket.status.as_str(),
-                    escape(&excerpt)
-                ));
-            }
-            reply(ctx, message, &html).await
+            let status = ctx.conversation.status(identity(from), lang).await?;
+            answer_with(ctx, message, from, lang, &status).await
         }
+        "answer" => match ticket_of(ctx, message)? {
+            Some((ticket, _)) if !args.is_empty() => {
+                expert_message(ctx, message, from, ticket, args, ExpertMessage::Answer).await
+            }
+            _ => reply(ctx, message, &escape(ANSWER_USAGE)).await,
+        },
         "forget" => {
             let placement = Placement {
                 thread_id: topic_of(message),
                 reply_to: Some(message.id.0),
-                keyboard: Some(keyboard::forget(lang)),
+                keyboard: Some(keyboard::forget(lang, &user)),
             };
             send_html(
                 &ctx.bot,
@@ -239,6 +289,16 @@ async fn ask(
         Verdict::Allow => {}
         Verdict::Warn => return reply(ctx, message, &escape(texts(lang).slow_down)).await,
         Verdict::Drop => return Ok(()),
+    }
+    // Answering takes a moment: show that the bot is on it. Only a courtesy, so a failure is ignored.
+    let mut typing = ctx
+        .bot
+        .send_chat_action(message.chat.id, ChatAction::Typing);
+    if let Some(thread) = topic_of(message) {
+        typing = typing.message_thread_id(ThreadId(MessageId(thread)));
+    }
+    if let Err(error) = typing.await {
+        tracing::debug!(failure = %classify(&error), "the typing indicator was not shown");
     }
     let asker = Asker {
         platform: Platform::Telegram,
@@ -311,23 +371,37 @@ async fn escalate(ctx: &Context, question: QuestionId, by: &User) -> Result<Stri
     Ok(escape(&text))
 }
 
-async fn expert_reply(
+/// How to use `/answer` (in English, the desk's working language).
+const ANSWER_USAGE: &str =
+    "Send /answer followed by the answer, in a ticket's topic or as a reply to its card.";
+
+/// An expert's message about `ticket`: an answer for the asker or a note for the ticket, as the
+/// conversation layer decides. People who may not act are refused an answer; their talk is ignored.
+async fn expert_message(
     ctx: &Context,
     message: &Message,
     from: &User,
     ticket: TicketId,
     text: &str,
+    meaning: ExpertMessage,
 ) -> Handled {
+    if meaning == ExpertMessage::Ignore {
+        return Ok(());
+    }
     if !may_act(ctx, from, Some(message.chat.id)).await? {
-        return reply(ctx, message, &escape(NOT_AN_EXPERT)).await;
+        if meaning == ExpertMessage::Answer {
+            return reply(ctx, message, &escape(NOT_AN_EXPERT)).await;
+        }
+        return Ok(());
     }
-    let action = Action::Answer {
-        text: text.to_string(),
-    };
-    if let Err(error) = ctx.assistant.act(identity(from), ticket, action).await {
-        return reply(ctx, message, &escape(&error.message)).await;
+    let told = ctx
+        .conversation
+        .expert_message(identity(from), ticket, text, meaning)
+        .await?;
+    match told {
+        Some(told) => reply(ctx, message, &render_reply(&told)).await,
+        None => Ok(()),
     }
-    Ok(())
 }
 
 /// The refusal for people who are neither configured experts nor members of an experts' group (in
@@ -381,32 +455,18 @@ async fn on_callback(ctx: &Context, query: &CallbackQuery) -> Handled {
             tracing::info!(%ticket, user = from.id.0, "a non-expert pressed a ticket button");
             notice = Some((NOT_AN_EXPERT.to_string(), true));
         }
-        Press::Claim(ticket) => {
-            notice = Some(outcome(
-                ctx.assistant
-                    .act(identity(from), ticket.clone(), Action::Claim)
-                    .await,
-                format!("You claimed ticket {ticket}. Reply to the card to answer."),
-            ));
-        }
         Press::Answer(ticket) => {
             // Telegram has no forms: an answer is a reply to the card.
             notice = Some((format!("Reply to the card of {ticket} to answer."), false));
         }
+        Press::Claim(ticket) => {
+            notice = Some(ticket_button(ctx, from, ticket, TicketButton::Claim).await);
+        }
         Press::Close(ticket) => {
-            let action = Action::Close { reason: None };
-            notice = Some(outcome(
-                ctx.assistant
-                    .act(identity(from), ticket.clone(), action)
-                    .await,
-                format!("Ticket {ticket} closed."),
-            ));
+            notice = Some(ticket_button(ctx, from, ticket, TicketButton::Close).await);
         }
         Press::Approve(ticket) => {
-            notice = Some(outcome(
-                ctx.assistant.approve(identity(from), ticket.clone()).await,
-                format!("The answer to {ticket} is now a curated FAQ entry."),
-            ));
+            notice = Some(ticket_button(ctx, from, ticket, TicketButton::Approve).await);
         }
         Press::Rate { question, up } => {
             let rated = ctx
@@ -429,30 +489,40 @@ async fn on_callback(ctx: &Context, query: &CallbackQuery) -> Handled {
             }
         }
         Press::MoreSources(question) => {
-            if let (Some(asked), Some(message)) =
-                (ctx.store.memory.asked::<Spot>(question)?, message)
+            let user = from.id.0.to_string();
+            match ctx
+                .conversation
+                .more_sources::<Spot>(question, &user, lang)?
             {
-                ctx.bot.answer_callback_query(query.id.clone()).await?;
-                return ask(ctx, message, from, &asked.text, Some(MORE_SOURCES)).await;
+                MoreSources::Ask(asked) => {
+                    if let Some(message) = message {
+                        ctx.bot.answer_callback_query(query.id.clone()).await?;
+                        return ask(ctx, message, from, &asked.text, Some(MORE_SOURCES)).await;
+                    }
+                }
+                MoreSources::Refused(refusal) => notice = Some((refusal.plain(), true)),
             }
         }
-        Press::Forget(confirmed) => {
-            let text = if confirmed {
-                ctx.assistant.forget(identity(from)).await?;
-                ctx.store.memory.forget(&from.id.0.to_string())?;
-                t.forgotten
-            } else {
-                t.kept
-            };
-            if let Some(message) = message {
-                let (chat, id) = (message.chat.id, message.id);
-                with_retry(|| {
-                    ctx.bot
-                        .edit_message_text(chat, id, escape(text))
-                        .parse_mode(ParseMode::Html)
-                        .send()
-                })
-                .await?;
+        Press::Forget { confirmed, user } => {
+            match ctx
+                .conversation
+                .forget(identity(from), &user, confirmed, lang)
+                .await?
+            {
+                None => notice = Some((Conversation::not_yours(lang).plain(), true)),
+                Some(done) => {
+                    if let Some(message) = message {
+                        let (chat, id) = (message.chat.id, message.id);
+                        let html = render_reply(&done);
+                        with_retry(|| {
+                            ctx.bot
+                                .edit_message_text(chat, id, html.clone())
+                                .parse_mode(ParseMode::Html)
+                                .send()
+                        })
+                        .await?;
+                    }
+                }
             }
         }
     }
@@ -462,6 +532,29 @@ async fn on_callback(ctx: &Context, query: &CallbackQuery) -> Handled {
     }
     answer.await?;
     Ok(())
+}
+
+/// A claim, close or approve button, as the conversation layer does it; the notice to show (an alert
+/// when refused).
+async fn ticket_button(
+    ctx: &Context,
+    from: &User,
+    ticket: TicketId,
+    button: TicketButton,
+) -> (String, bool) {
+    let outcome = ctx
+        .conversation
+        .ticket_button(
+            identity(from),
+            ticket,
+            button,
+            "Reply to its card to answer.",
+        )
+        .await;
+    match outcome {
+        Ok(done) => (done.plain(), false),
+        Err(refused) => (refused.plain(), true),
+    }
 }
 
 /// The notice for a button's action: `done` when it worked, the reason (as an alert) when not.

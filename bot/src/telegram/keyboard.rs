@@ -33,7 +33,6 @@ pub fn answer(lang: Lang, question: QuestionId, more: bool) -> InlineKeyboardMar
     ])
 }
 
-/// Under a ticket card in an experts' chat (English, the desk's working language).
 /// 👍/👎 under an expert's answer; the emoji need no translation.
 pub fn expert_answer(id: &TicketId) -> InlineKeyboardMarkup {
     InlineKeyboardMarkup::new(vec![vec![
@@ -54,6 +53,7 @@ pub fn expert_answer(id: &TicketId) -> InlineKeyboardMarkup {
     ]])
 }
 
+/// Under a ticket card in an experts' chat (English, the desk's working language).
 pub fn ticket(id: &TicketId) -> InlineKeyboardMarkup {
     InlineKeyboardMarkup::new(vec![vec![
         button("Claim", Press::Claim(id.clone())),
@@ -62,11 +62,15 @@ pub fn ticket(id: &TicketId) -> InlineKeyboardMarkup {
     ]])
 }
 
-/// The confirmation `/forget` asks for.
-pub fn forget(lang: Lang) -> InlineKeyboardMarkup {
+/// The confirmation `/forget` asks for, which only `user` (who asked) may press.
+pub fn forget(lang: Lang, user: &str) -> InlineKeyboardMarkup {
     let t = texts(lang);
+    let press = |confirmed| Press::Forget {
+        confirmed,
+        user: user.to_string(),
+    };
     InlineKeyboardMarkup::new(vec![vec![
-        button(t.forget_yes, Press::Forget(true)),
-        button(t.forget_no, Press::Forget(false)),
+        button(t.forget_yes, press(true)),
+        button(t.forget_no, press(false)),
     ]])
 }

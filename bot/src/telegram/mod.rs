@@ -27,7 +27,7 @@ use teloxide::types::AllowedUpdate;
 use tokio::task::JoinHandle;
 
 use crate::assistant::Assistant;
-use crate::chat::FloodControl;
+use crate::chat::{Conversation, FloodControl};
 use crate::desk::{FrontEnd, Span};
 
 pub use frontend::TelegramFrontEnd;
@@ -212,8 +212,13 @@ impl TelegramBot {
         ));
         let username = me.username.clone().unwrap_or_default().to_lowercase();
         tracing::info!(bot = %username, "connected to Telegram");
+        if let Err(error) = with_retry(|| bot.set_my_commands(command_menu()).send()).await {
+            // The menu only helps people find the commands; the bot works without it.
+            tracing::warn!(failure = %classify(&error), "the command menu could not be set");
+        }
         let ctx = Arc::new(Context {
             bot,
+            conversation: Conversation::new(assistant.clone(), store.memory.clone()),
             assistant,
             store,
             flood: FloodControl::new(
@@ -320,6 +325,21 @@ impl TelegramBot {
             tracing::warn!(failure = %classify(&error), "could not confirm the last updates to Telegram");
         }
     }
+}
+
+/// The commands Telegram lists in the chat's menu (in English; the replies follow the user's language).
+fn command_menu() -> Vec<teloxide::types::BotCommand> {
+    [
+        ("ask", "Ask a question on Article 6"),
+        ("expert", "Hand your last question to an expert"),
+        ("status", "Your open tickets (sent privately)"),
+        ("lang", "Language of the answers: es, pt or en"),
+        ("forget", "Delete your questions and tickets"),
+        ("help", "What the bot does"),
+    ]
+    .into_iter()
+    .map(|(command, description)| teloxide::types::BotCommand::new(command, description))
+    .collect()
 }
 
 /// Checks the webhook settings, binds the listener and tells Telegram where to post.

@@ -73,6 +73,17 @@ impl Store {
             .and_then(|v| std::str::from_utf8(&v).ok()?.parse().ok()))
     }
 
+    /// Whether the desk delivers tickets to `chat_id` (a card or a reminder was posted there): an
+    /// expert's private chat used as a desk chat is not where they ask questions.
+    pub fn is_desk_chat(&self, chat_id: i64) -> Result<bool, StoreError> {
+        Ok(self
+            .cards
+            .scan_prefix(format!("{chat_id}:"))
+            .next()
+            .transpose()?
+            .is_some())
+    }
+
     /// Records the forum topic opened for `ticket` in `chat_id`.
     pub fn put_topic(
         &self,

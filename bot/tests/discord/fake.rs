@@ -1,8 +1,13 @@
 //! A fake Discord HTTP API on 127.0.0.1: the routes Consulta uses, with the documented JSON shapes,
 //! scripted failures, and a record of every call. serenity's `Http` reaches it through its proxy
 //! setting, which replaces `https://discord.com` in every URL.
+//!
+//! It refuses what Discord refuses, with Discord's status and JSON error code: an interaction answered
+//! after 3 seconds or twice (10062, 40060), a reply to a message that does not exist unless
+//! `fail_if_not_exists` is false (50035), a direct message to a user who closed them (50007), a post
+//! where the bot lacks permission (50013). Edits of an interaction's original response keep its id.
 
-use std::collections::VecDeque;
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -16,6 +21,10 @@ use serde_json::{Value, json};
 pub const BOT_ID: u64 = 4242;
 /// The application id (the same as the bot's, as on Discord).
 pub const APP_ID: u64 = 4242;
+/// The role Discord made for the bot in the guild (managed, tagged with the bot's id).
+pub const BOT_ROLE: u64 = 777;
+/// How long Discord waits for an interaction's first response.
+pub const INTERACTION_DEADLINE: Duration = Duration::from_secs(3);
 
 /// One request the bot made.
 #[derive(Debug, Clone)]
@@ -50,10 +59,33 @@ struct Failure {
     headers: Vec<(&'static str, String)>,
 }
 
+/// An interaction the gateway dispatched, as the HTTP side knows it.
+struct Interaction {
+    /// When it was dispatched: the 3-second deadline runs from here.
+    at: Instant,
+    /// Whether it has been answered (a second answer is refused).
+    answered: bool,
+    /// The channel its response lives in.
+    channel: String,
+    /// Its original response message, once there is one: the message a button was on, for a deferred
+    /// update; otherwise created by the first answer and kept by every edit.
+    original: Option<u64>,
+}
+
 /// The fake's state, shared with the test.
 #[derive(Default)]
 pub struct Fake {
     calls: Mutex<Vec<Call>>,
+    /// Interactions by token.
+    interactions: Mutex<HashMap<String, Interaction>>,
+    /// Messages that exist, by id (posted by the bot, or by people in the test).
+    messages: Mutex<HashSet<u64>>,
+    /// Direct-message channels of users who do not accept messages from the bot.
+    closed_dms: Mutex<HashSet<String>>,
+    /// Users who do not accept direct messages from the bot.
+    dm_refusers: Mutex<HashSet<String>>,
+    /// Channels where the bot may not post.
+    denied: Mutex<HashSet<String>>,
     failures: Mutex<VecDeque<Failure>>,
     next_id: AtomicU64,
     url: Mutex<String>,
@@ -100,6 +132,43 @@ impl Fake {
             body,
             headers,
         });
+    }
+
+    /// The gateway dispatched interaction `payload` now: its 3-second deadline starts.
+    pub fn open_interaction(&self, payload: &Value) {
+        let token = payload["token"].as_str().unwrap_or_default().to_string();
+        let original = payload["message"]["id"]
+            .as_str()
+            .and_then(|id| id.parse().ok());
+        self.interactions.lock().unwrap().insert(
+            token,
+            Interaction {
+                at: Instant::now(),
+                answered: false,
+                channel: payload["channel_id"].as_str().unwrap_or("1").to_string(),
+                original,
+            },
+        );
+    }
+
+    /// Message `id` exists (someone in the test wrote it).
+    pub fn add_message(&self, id: u64) {
+        self.messages.lock().unwrap().insert(id);
+    }
+
+    /// Message `id` was deleted.
+    pub fn delete_message(&self, id: u64) {
+        self.messages.lock().unwrap().remove(&id);
+    }
+
+    /// `user` does not accept direct messages from the bot (Discord answers 50007).
+    pub fn close_dms(&self, user: u64) {
+        self.dm_refusers.lock().unwrap().insert(user.to_string());
+    }
+
+    /// The bot lacks permission to post in `channel` (Discord answers 50013).
+    pub fn deny(&self, channel: u64) {
+        self.denied.lock().unwrap().insert(channel.to_string());
     }
 
     /// Every call so far.
@@ -153,6 +222,84 @@ impl Fake {
             "pinned": false, "type": 0, "flags": body["flags"].as_u64().unwrap_or(0)
         })
     }
+}
+
+impl Fake {
+    /// Why Discord would refuse to post `body` in `channel`, if it would: status and error.
+    fn refusal(&self, channel: &str, body: &Value) -> Option<(u16, Value)> {
+        if self.closed_dms.lock().unwrap().contains(channel) {
+            let error = json!({"message": "Cannot send messages to this user", "code": 50007});
+            return Some((403, error));
+        }
+        if self.denied.lock().unwrap().contains(channel) {
+            return Some((
+                403,
+                json!({"message": "Missing Permissions", "code": 50013}),
+            ));
+        }
+        let reference = &body["message_reference"];
+        if let Some(id) = reference["message_id"]
+            .as_str()
+            .and_then(|id| id.parse().ok())
+        {
+            let exists = self.messages.lock().unwrap().contains(&id);
+            if !exists && reference["fail_if_not_exists"] != json!(false) {
+                let error = json!({"message": "Invalid Form Body", "code": 50035, "errors": {
+                    "message_reference": {"_errors": [{"code": "REPLIES_UNKNOWN_MESSAGE", "message": "Unknown message"}]}
+                }});
+                return Some((400, error));
+            }
+        }
+        None
+    }
+
+    /// Takes the first answer to the interaction with `token`, within its deadline.
+    fn answer_interaction(&self, token: &str, body: &Value) -> Result<(), (u16, Value)> {
+        let mut interactions = self.interactions.lock().unwrap();
+        let unknown = || {
+            (
+                404,
+                json!({"message": "Unknown interaction", "code": 10062}),
+            )
+        };
+        let interaction = interactions.get_mut(token).ok_or_else(unknown)?;
+        if interaction.answered {
+            let error =
+                json!({"message": "Interaction has already been acknowledged.", "code": 40060});
+            return Err((400, error));
+        }
+        if interaction.at.elapsed() > INTERACTION_DEADLINE {
+            return Err(unknown());
+        }
+        interaction.answered = true;
+        // A deferred update (6) or an update (7) responds on the button's message; anything else
+        // is a new message.
+        let updates_message = matches!(body["type"].as_u64(), Some(6) | Some(7));
+        if !updates_message || interaction.original.is_none() {
+            let id = self.id();
+            self.messages.lock().unwrap().insert(id);
+            interaction.original = Some(id);
+        }
+        Ok(())
+    }
+}
+
+fn error_response(status: u16, error: Value) -> Response {
+    (StatusCode::from_u16(status).unwrap(), axum::Json(error)).into_response()
+}
+
+/// A role object; `bot` makes it the managed role of that bot.
+fn role(id: u64, name: &str, bot: Option<u64>) -> Value {
+    let mut role = json!({
+        "id": id.to_string(), "name": name, "color": 0, "hoist": false, "icon": null,
+        "colors": {"primary_color": 0, "secondary_color": null, "tertiary_color": null},
+        "unicode_emoji": null, "position": 0, "permissions": "0", "managed": bot.is_some(),
+        "mentionable": false, "flags": 0
+    });
+    if let Some(bot) = bot {
+        role["tags"] = json!({"bot_id": bot.to_string()});
+    }
+    role
 }
 
 /// The bot as a user object.
@@ -209,8 +356,21 @@ async fn serve(
         }),
         ("GET", ["gateway"]) => json!({"url": fake.gateway_url.lock().unwrap().clone()}),
         ("PUT", ["applications", _, "guilds", _, "commands"]) => json!([]),
+        ("GET", ["guilds", guild, "roles"]) => json!([
+            role(guild.parse().unwrap_or(1), "@everyone", None),
+            role(BOT_ROLE, "Consulta", Some(BOT_ID)),
+        ]),
+        ("POST", ["channels", _, "typing"]) => {
+            record(204, &Value::Null);
+            return StatusCode::NO_CONTENT.into_response();
+        }
         ("POST", ["channels", channel, "messages"]) => {
+            if let Some((status, error)) = fake.refusal(channel, &body) {
+                record(status, &error);
+                return error_response(status, error);
+            }
             let id = fake.id();
+            fake.messages.lock().unwrap().insert(id);
             fake.message(channel, id, &body)
         }
         ("PATCH", ["channels", channel, "messages", id]) => {
@@ -220,19 +380,40 @@ async fn serve(
             "id": fake.id().to_string(), "type": 11, "guild_id": "1", "parent_id": channel,
             "name": body["name"].clone(), "owner_id": BOT_ID.to_string()
         }),
-        ("POST", ["users", "@me", "channels"]) => json!({
-            "id": fake.id().to_string(), "type": 1,
-            "recipients": [{"id": body["recipient_id"].clone(), "username": "someone", "discriminator": "0", "global_name": null, "avatar": null}]
-        }),
-        ("POST", ["interactions", _, _, "callback"]) => {
+        ("POST", ["users", "@me", "channels"]) => {
+            let channel = fake.id().to_string();
+            let recipient = body["recipient_id"].as_str().unwrap_or_default();
+            if fake.dm_refusers.lock().unwrap().contains(recipient) {
+                fake.closed_dms.lock().unwrap().insert(channel.clone());
+            }
+            json!({
+                "id": channel, "type": 1,
+                "recipients": [{"id": recipient, "username": "someone", "discriminator": "0", "global_name": null, "avatar": null}]
+            })
+        }
+        ("POST", ["interactions", _, token, "callback"]) => {
+            if let Err((status, error)) = fake.answer_interaction(token, &body) {
+                record(status, &error);
+                return error_response(status, error);
+            }
             record(204, &Value::Null);
             return StatusCode::NO_CONTENT.into_response();
         }
         ("PATCH", ["webhooks", _, token, "messages", "@original"]) => {
-            // Test tokens are `CHANNEL-N`: the response message is in the interaction's channel.
-            let channel = token.split('-').next().unwrap_or("1");
-            let id = fake.id();
-            fake.message(channel, id, &body)
+            let known = fake
+                .interactions
+                .lock()
+                .unwrap()
+                .get(*token)
+                .map(|i| (i.answered, i.channel.clone(), i.original));
+            match known {
+                Some((true, channel, Some(id))) => fake.message(&channel, id, &body),
+                _ => {
+                    let error = json!({"message": "Unknown Message", "code": 10008});
+                    record(404, &error);
+                    return error_response(404, error);
+                }
+            }
         }
         _ => {
             let error = json!({"message": "404: Not Found", "code": 0});

@@ -27,6 +27,10 @@ pub struct Gateway {
     drops: AtomicUsize,
     /// Wakes connections to drop.
     drop_now: Notify,
+    /// Event frames sent, replays included.
+    dispatched: AtomicUsize,
+    /// The close code to answer the next IDENTIFY with, to play a fatal close (4004, 4014).
+    refuse_identify: Mutex<Option<u16>>,
     url: Mutex<String>,
 }
 
@@ -69,6 +73,17 @@ impl Gateway {
         self.drop_now.notify_waiters();
     }
 
+    /// Event frames sent so far, replays included.
+    pub fn dispatched(&self) -> usize {
+        self.dispatched.load(Ordering::SeqCst)
+    }
+
+    /// Answers every IDENTIFY by closing with `code`, as Discord does for a bad token (4004) or
+    /// intents the application may not use (4014).
+    pub fn refuse_identify(&self, code: u16) {
+        *self.refuse_identify.lock().unwrap() = Some(code);
+    }
+
     /// What the client sent so far.
     pub fn received(&self) -> Vec<Value> {
         self.received.lock().unwrap().clone()
@@ -109,6 +124,7 @@ impl Gateway {
                     if tx.send(Message::Text(frame.to_string())).await.is_err() {
                         return;
                     }
+                    self.dispatched.fetch_add(1, Ordering::SeqCst);
                 }
                 sent = Some(events.len());
             }
@@ -127,6 +143,15 @@ impl Gateway {
                     self.received.lock().unwrap().push(payload.clone());
                     let reply = match payload["op"].as_u64() {
                         Some(1) => Some(json!({"op": 11, "d": null, "s": null, "t": null})),
+                        Some(2) if self.refuse_identify.lock().unwrap().is_some() => {
+                            let code = self.refuse_identify.lock().unwrap().unwrap_or(4004);
+                            let close = tokio_tungstenite::tungstenite::protocol::CloseFrame {
+                                code: code.into(),
+                                reason: "refused".into(),
+                            };
+                            let _ = tx.send(Message::Close(Some(close))).await;
+                            return;
+                        }
                         Some(2) => {
                             sent = Some(self.sequence());
                             Some(ready(&self.url()))

@@ -1,6 +1,7 @@
 //! The real serenity client against a fake Discord HTTP API and gateway on 127.0.0.1, answering from
 //! a small knowledge base with the real model, escalating to a real desk.
 
+mod experts;
 mod fake;
 mod gateway;
 #[path = "../support/kb.rs"]
@@ -13,7 +14,7 @@ use consulta_bot::assistant::{Assistant, EscalateRequest, LocalAssistant};
 use consulta_bot::desk::{
     Asker, Desk, DeskConfig, MessageKind, OutboxWorker, Platform, RecordingFrontEnd, Status,
 };
-use consulta_bot::discord::{DiscordBot, DiscordConfig};
+use consulta_bot::discord::{DiscordBot, DiscordConfig, DiscordError, InFlight};
 use consulta_corpus::Lang;
 use serde_json::{Value, json};
 use tempfile::TempDir;
@@ -64,14 +65,30 @@ struct Harness {
     desk: Desk,
     assistant: Arc<LocalAssistant>,
     telegram: Arc<RecordingFrontEnd>,
+    /// How many gateway events the bot is done with.
+    events: Arc<InFlight>,
     stop: watch::Sender<bool>,
-    done: tokio::task::JoinHandle<()>,
+    /// The bot's run, which ends at shutdown or when Discord refuses it for good.
+    bot: tokio::task::JoinHandle<Result<(), DiscordError>>,
+    /// The outbox worker's run.
+    worker: tokio::task::JoinHandle<()>,
     _dir: TempDir,
+}
+
+/// A future that completes once `stop` is set.
+async fn until(mut stopped: watch::Receiver<bool>) {
+    let _ = stopped.wait_for(|s| *s).await;
 }
 
 impl Harness {
     async fn start() -> Harness {
+        Harness::start_with(|_| {}).await
+    }
+
+    /// Starts after `prepare` has set up the gateway (to refuse the bot, say).
+    async fn start_with(prepare: impl FnOnce(&Gateway)) -> Harness {
         let gateway = Gateway::start().await;
+        prepare(&gateway);
         let fake = Fake::start(gateway.url()).await;
         let dir = tempfile::tempdir().expect("temporary directory");
         let engine = kb::engine(&dir.path().join("index"));
@@ -92,24 +109,26 @@ impl Harness {
             .await
             .expect("the bot connects to the fake");
         let telegram = Arc::new(RecordingFrontEnd::new(Platform::Telegram));
+        let events = bot.events();
         let worker = OutboxWorker::new(desk.clone())
             .with_frontend(bot.frontend())
             .with_frontend(telegram.clone());
         let (stop, stopped) = watch::channel(false);
-        let done = tokio::spawn(async move {
-            let until = |mut rx: watch::Receiver<bool>| async move {
-                let _ = rx.wait_for(|s| *s).await;
-            };
-            tokio::join!(bot.run(until(stopped.clone())), worker.run(until(stopped)));
-        });
+        let bot = {
+            let stopped = stopped.clone();
+            tokio::spawn(async move { bot.run(until(stopped)).await })
+        };
+        let worker = tokio::spawn(async move { worker.run(until(stopped)).await });
         let h = Harness {
             fake,
             gateway,
             desk,
             assistant,
             telegram,
+            events,
             stop,
-            done,
+            bot,
+            worker,
             _dir: dir,
         };
         h.wait_identified(1).await;
@@ -133,13 +152,31 @@ impl Harness {
         tokio::time::sleep(Duration::from_millis(300)).await;
     }
 
+    /// Waits until the bot is done with every event the gateway sent (replays included): after this,
+    /// whatever the bot did not do, it will not do.
+    async fn caught_up(&self) {
+        self.fake
+            .wait_for("the bot to settle every dispatched event", |_| {
+                let sent = self.gateway.dispatched();
+                (sent >= self.gateway.sequence() && self.events.settled() >= sent as u64)
+                    .then_some(())
+            })
+            .await;
+    }
+
     /// Stops the bot and checks that nothing it sent broke Discord's limits.
     async fn stop(self) {
         self.stop.send(true).expect("the bot is running");
-        tokio::time::timeout(Duration::from_secs(60), self.done)
+        let minute = Duration::from_secs(60);
+        tokio::time::timeout(minute, self.bot)
             .await
             .expect("the bot shuts down")
-            .expect("the bot task did not panic");
+            .expect("the bot task did not panic")
+            .expect("the bot ran until shutdown");
+        tokio::time::timeout(minute, self.worker)
+            .await
+            .expect("the worker shuts down")
+            .expect("the worker did not panic");
         for call in self.fake.calls() {
             assert_within_limits(&call);
         }
@@ -147,24 +184,29 @@ impl Harness {
 
     /// `from` writes `text` in `channel` (of the guild); returns the message id.
     fn say(&self, channel: u64, from: u64, roles: &[u64], text: &str) -> u64 {
+        let (id, message) = self.message(channel, from, roles, text);
+        self.gateway.push("MESSAGE_CREATE", message);
+        id
+    }
+
+    /// A message by `from` in `channel`, known to the fake: its id and its MESSAGE_CREATE payload.
+    fn message(&self, channel: u64, from: u64, roles: &[u64], text: &str) -> (u64, Value) {
         let id = self.fake.id();
+        self.fake.add_message(id);
         let mentions: Vec<Value> = if text.contains(&format!("<@{}>", fake::BOT_ID)) {
             vec![bot_user()]
         } else {
             vec![]
         };
-        self.gateway.push(
-            "MESSAGE_CREATE",
-            json!({
-                "id": id.to_string(), "channel_id": channel.to_string(), "guild_id": GUILD.to_string(),
-                "author": user(from), "member": partial_member(roles),
-                "content": text, "timestamp": "2026-12-01T12:00:00.000000+00:00",
-                "edited_timestamp": null, "tts": false, "mention_everyone": false,
-                "mentions": mentions, "mention_roles": [], "attachments": [], "embeds": [],
-                "pinned": false, "type": 0
-            }),
-        );
-        id
+        let message = json!({
+            "id": id.to_string(), "channel_id": channel.to_string(), "guild_id": GUILD.to_string(),
+            "author": user(from), "member": partial_member(roles),
+            "content": text, "timestamp": "2026-12-01T12:00:00.000000+00:00",
+            "edited_timestamp": null, "tts": false, "mention_everyone": false,
+            "mentions": mentions, "mention_roles": [], "attachments": [], "embeds": [],
+            "pinned": false, "type": 0
+        });
+        (id, message)
     }
 
     /// `from` runs slash command `name` in `channel`; returns the interaction id.
@@ -172,7 +214,7 @@ impl Harness {
         let id = self.fake.id();
         let mut interaction = interaction(id, channel, from, roles, 2);
         interaction["data"] = json!({"id": "1", "name": name, "type": 1, "options": options});
-        self.gateway.push("INTERACTION_CREATE", interaction);
+        self.dispatch(interaction);
         id
     }
 
@@ -191,7 +233,7 @@ impl Harness {
         let mut interaction = interaction(id, channel, from, roles, 3);
         interaction["data"] = json!({"custom_id": custom_id, "component_type": 2});
         interaction["message"] = message.clone();
-        self.gateway.push("INTERACTION_CREATE", interaction);
+        self.dispatch(interaction);
         id
     }
 
@@ -207,8 +249,32 @@ impl Harness {
         interaction["data"] = json!({"custom_id": custom_id, "components": [
             {"type": 1, "components": [{"type": 4, "custom_id": "answer", "value": text}]}
         ]});
-        self.gateway.push("INTERACTION_CREATE", interaction);
+        self.dispatch(interaction);
         id
+    }
+
+    /// Dispatches an interaction: its 3-second deadline starts now.
+    fn dispatch(&self, interaction: Value) {
+        self.fake.open_interaction(&interaction);
+        self.gateway.push("INTERACTION_CREATE", interaction);
+    }
+
+    /// `from` replies in `channel` to `to` (a message object as the fake returned it).
+    fn reply(&self, channel: u64, from: u64, roles: &[u64], text: &str, to: &Value) -> u64 {
+        let (id, mut message) = self.message(channel, from, roles, text);
+        message["type"] = json!(19);
+        message["message_reference"] =
+            json!({"message_id": to["id"].clone(), "channel_id": to["channel_id"].clone()});
+        message["referenced_message"] = to.clone();
+        self.gateway.push("MESSAGE_CREATE", message);
+        id
+    }
+
+    /// The outcome put into the deferred response of interaction `id`.
+    async fn outcome(&self, id: u64) -> Call {
+        self.fake
+            .wait_sent("PATCH", &format!("-{id}/messages/@original"), 0)
+            .await
     }
 
     /// The response callback to interaction `id`.
@@ -452,7 +518,7 @@ async fn a_mention_in_a_channel_not_allowed_is_ignored() {
         json!([]),
         "never pings"
     );
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    h.caught_up().await;
     assert!(
         posted(&h, ELSEWHERE).is_empty(),
         "nothing in the channel not allowed"
@@ -503,7 +569,14 @@ async fn low_confidence_goes_to_a_thread_and_the_experts_answer_comes_back() {
     assert_eq!(thread.body["name"], json!(format!("Ticket {}", ticket.id)));
 
     let claim = h.expert_presses(&card, "claim:");
-    let claimed = h.callback(claim).await;
+    let acknowledged = h.callback(claim).await;
+    assert_eq!(
+        acknowledged.body["type"],
+        json!(5),
+        "acknowledged first: {}",
+        acknowledged.body
+    );
+    let claimed = h.outcome(claim).await;
     assert!(
         content(&claimed).contains("You claimed"),
         "{}",
@@ -519,12 +592,24 @@ async fn low_confidence_goes_to_a_thread_and_the_experts_answer_comes_back() {
         took.body["message_reference"]["message_id"], answer.result["id"],
         "the notice replies to the answer Marta saw"
     );
+    assert_eq!(took.body["allowed_mentions"]["replied_user"], json!(false));
 
+    // Talk in the thread is a note; a renamed thread is nobody's words; a reply to the card answers.
     h.say(
         thread_id,
         ANA,
         &[EXPERT_ROLE],
-        "Consulta covers Article 6 only; try a **cookbook**.",
+        "Checking the CMA decisions first.",
+    );
+    let (_, mut renamed) = h.message(thread_id, INTRUDER, &[], "Ticket renamed");
+    renamed["type"] = json!(4);
+    h.gateway.push("MESSAGE_CREATE", renamed);
+    h.reply(
+        thread_id,
+        ANA,
+        &[EXPERT_ROLE],
+        "Consulta covers Article 6 only; try a **cookbook** at https://example.org/cakes_and_pies.",
+        &card.result,
     );
     let relayed = wait_posted(&h, ALLOWED, 1).await;
     assert!(
@@ -532,12 +617,34 @@ async fn low_confidence_goes_to_a_thread_and_the_experts_answer_comes_back() {
         "escaped: {}",
         relayed.body
     );
+    assert!(
+        content(&relayed).contains("https://example.org/cakes_and_pies"),
+        "the link is intact: {}",
+        relayed.body
+    );
     assert_eq!(
         relayed.body["message_reference"]["message_id"],
         answer.result["id"]
     );
+    assert_eq!(
+        relayed.body["message_reference"]["fail_if_not_exists"],
+        json!(false)
+    );
+    assert_eq!(
+        relayed.body["allowed_mentions"]["replied_user"],
+        json!(true),
+        "the asker is pinged by the expert's answer"
+    );
     let ack = wait_posted(&h, thread_id, 0).await;
     assert!(content(&ack).contains("recorded"), "{}", ack.body);
+    h.caught_up().await;
+    assert_eq!(
+        posted(&h, thread_id).len(),
+        1,
+        "neither the note nor the rename got a reply"
+    );
+    let notes = kb::notes(&h.desk.ticket(&ticket.id).unwrap());
+    assert_eq!(notes, ["Checking the CMA decisions first."]);
     h.fake
         .wait_for("the card to be edited", |_| {
             h.fake
@@ -549,7 +656,7 @@ async fn low_confidence_goes_to_a_thread_and_the_experts_answer_comes_back() {
     assert_eq!(h.desk.ticket(&ticket.id).unwrap().status, Status::Answered);
 
     let approve = h.expert_presses(&card, "faq:");
-    let approved = h.callback(approve).await;
+    let approved = h.outcome(approve).await;
     assert!(
         content(&approved).contains("curated FAQ entry"),
         "{}",
@@ -563,7 +670,7 @@ async fn low_confidence_goes_to_a_thread_and_the_experts_answer_comes_back() {
             .any(|e| e.ticket == ticket.id)
     );
     let close = h.expert_presses(&card, "close:");
-    assert!(content(&h.callback(close).await).contains("closed"));
+    assert!(content(&h.outcome(close).await).contains("closed"));
     assert_eq!(h.desk.ticket(&ticket.id).unwrap().status, Status::Closed);
     h.stop().await;
 }
@@ -633,8 +740,8 @@ async fn members_without_the_experts_role_or_desk_entry_are_refused() {
     let claim = button(&card.body, "claim:");
     for (who, roles) in [(INTRUDER, vec![]), (RUI, vec![EXPERT_ROLE]), (ANA, vec![])] {
         let pressed = h.press(who, &roles, &card.result, &claim);
-        let refusal = h.callback(pressed).await;
-        assert!(ephemeral(&refusal), "{}", refusal.body);
+        assert!(ephemeral(&h.callback(pressed).await));
+        let refusal = h.outcome(pressed).await;
         assert!(
             content(&refusal).contains("only the desk's experts"),
             "{}",
@@ -642,7 +749,7 @@ async fn members_without_the_experts_role_or_desk_entry_are_refused() {
         );
     }
     let (_, thread_id) = ticket_thread(&h).await;
-    h.say(thread_id, INTRUDER, &[], "I know the answer");
+    h.reply(thread_id, INTRUDER, &[], "I know the answer", &card.result);
     let told = wait_posted(&h, thread_id, 0).await;
     assert!(content(&told).contains("only the desk's experts"));
     let ticket = h.desk.tickets().unwrap().pop().expect("one ticket");
@@ -744,20 +851,15 @@ async fn server_errors_are_retried_and_an_unknown_interaction_is_not() {
         .count();
     assert_eq!(attempts, 2, "one failure, one delivery");
 
+    // An interaction Discord no longer knows (it reached the bot after its 3 seconds had run out).
     let gone = h.fake.id();
-    h.fake.fail_next(
-        "POST",
-        &format!("/interactions/{gone}/"),
-        404,
-        json!({"message": "Unknown interaction", "code": 10062}),
-        vec![],
-    );
     let mut expired = interaction(gone, ALLOWED, MARTA, &[], 2);
     expired["data"] = json!({"id": "1", "name": "help", "type": 1});
     h.gateway.push("INTERACTION_CREATE", expired);
     let unknown = h.marta("frobnicate", json!([]));
     let told = h.callback(unknown).await;
     assert!(content(&told).contains("/help"), "{}", told.body);
+    h.caught_up().await;
     let tries = h
         .fake
         .calls()
@@ -833,7 +935,11 @@ async fn lang_is_remembered_and_commands_speak_it() {
     assert!(content(&wait_answer(&h, 0).await).contains("não tem tickets"));
     let forget = h.marta("forget", json!([]));
     let confirm = h.callback(forget).await;
-    assert!(buttons(&confirm.body).contains(&"forget:yes".to_string()));
+    assert!(
+        buttons(&confirm.body)
+            .iter()
+            .any(|b| b == &format!("forget:yes:{MARTA}"))
+    );
     h.stop().await;
 }
 
@@ -859,11 +965,12 @@ async fn a_telegram_asker_gets_a_discord_experts_answer_in_telegram() {
     let card = wait_posted(&h, EXPERTS, 0).await;
     assert!(content(&card).contains("(telegram)"), "{}", content(&card));
     let (_, thread_id) = ticket_thread(&h).await;
-    h.say(
+    h.reply(
         thread_id,
         ANA,
         &[EXPERT_ROLE],
         "La autoridad nacional designada.",
+        &card.result,
     );
     let relayed = h
         .fake
@@ -914,7 +1021,7 @@ async fn a_reconnect_resumes_without_losing_or_repeating_events() {
             .unwrap()
             .contains("corresponding")
     );
-    tokio::time::sleep(Duration::from_millis(800)).await;
+    h.caught_up().await;
     assert_eq!(
         posted(&h, ALLOWED).len(),
         2,

@@ -1,5 +1,6 @@
 //! What the front-end tests answer from: the real embedding model (loaded once per test binary), a
-//! three-passage knowledge base in Spanish and English, and a real engine over it.
+//! three-passage knowledge base in Spanish and English, and a real engine over it; and what they read
+//! back from the desk.
 
 use std::path::Path;
 use std::sync::{Arc, OnceLock};
@@ -108,4 +109,16 @@ pub async fn eventually<T>(
         );
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     }
+}
+
+/// The internal notes on a ticket, oldest first.
+pub fn notes(ticket: &consulta_bot::desk::Ticket) -> Vec<String> {
+    ticket
+        .events
+        .iter()
+        .filter_map(|e| match &e.kind {
+            consulta_bot::desk::EventKind::Note { text } => Some(text.clone()),
+            _ => None,
+        })
+        .collect()
 }

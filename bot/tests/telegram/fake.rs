@@ -1,13 +1,19 @@
 //! A fake Bot API server on 127.0.0.1: the methods Consulta uses, with the documented JSON shapes,
 //! scripted updates and failures, and a record of every call.
+//!
+//! It refuses what Telegram refuses, the way Telegram does (the HTTP status is the `error_code`): text
+//! longer than 4096 characters once parsed, HTML Telegram cannot parse, forum topics in groups that
+//! are not forums, sends to topics that do not exist. Sent messages come back with the
+//! `entities` Telegram would have parsed out of their HTML.
 
-use std::collections::VecDeque;
+use std::collections::{HashSet, VecDeque};
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use axum::Json;
 use axum::extract::{Path, State};
+use axum::http::StatusCode;
 use axum::routing::post;
 use serde_json::{Value, json};
 
@@ -15,6 +21,8 @@ use serde_json::{Value, json};
 pub const BOT_ID: i64 = 4242;
 /// The bot's username.
 pub const BOT_USERNAME: &str = "consulta_bot";
+/// Telegram's limit on a message's text, in characters after entity parsing.
+pub const TEXT_LIMIT: usize = 4096;
 
 /// One request the bot made.
 #[derive(Debug, Clone)]
@@ -39,6 +47,10 @@ pub struct Fake {
     failures: Mutex<VecDeque<(String, i64, Value)>>,
     delays: Mutex<VecDeque<(String, i64, Duration)>>,
     members: Mutex<Vec<(i64, i64)>>,
+    /// Supergroups with topics enabled; other groups refuse `createForumTopic`.
+    forums: Mutex<HashSet<i64>>,
+    /// The topics opened, by chat and thread id.
+    topics: Mutex<HashSet<(i64, i64)>>,
     next_update: AtomicI64,
     next_message: AtomicI64,
     url: Mutex<String>,
@@ -94,6 +106,47 @@ impl Fake {
     /// `user_id` is a member of `chat_id` (others are reported as having left it).
     pub fn add_member(&self, chat_id: i64, user_id: i64) {
         self.members.lock().unwrap().push((chat_id, user_id));
+    }
+
+    /// `chat_id` is a supergroup with topics enabled.
+    pub fn make_forum(&self, chat_id: i64) {
+        self.forums.lock().unwrap().insert(chat_id);
+    }
+
+    /// The chat object the fake reports for `id`.
+    fn chat_of(&self, id: i64) -> Value {
+        let mut chat = chat(id);
+        if self.forums.lock().unwrap().contains(&id) {
+            chat["is_forum"] = json!(true);
+        }
+        chat
+    }
+
+    /// Why Telegram would refuse to send `body` (a `sendMessage` or `editMessageText`), if it would.
+    fn refusal(&self, chat_id: i64, body: &Value) -> Option<(i64, String)> {
+        let text = body["text"].as_str().unwrap_or_default();
+        let visible = if body["parse_mode"] == json!("HTML") {
+            match parse_html(text) {
+                Ok((visible, _)) => visible,
+                Err(why) => {
+                    return Some((400, format!("Bad Request: can't parse entities: {why}")));
+                }
+            }
+        } else {
+            text.to_string()
+        };
+        if visible.trim().is_empty() {
+            return Some((400, "Bad Request: message text is empty".into()));
+        }
+        if visible.chars().count() > TEXT_LIMIT {
+            return Some((400, "Bad Request: message is too long".into()));
+        }
+        if let Some(thread) = body["message_thread_id"].as_i64()
+            && !self.topics.lock().unwrap().contains(&(chat_id, thread))
+        {
+            return Some((400, "Bad Request: message thread not found".into()));
+        }
+        None
     }
 
     /// The next call of `method` to `chat_id` is answered (and recorded) only after `delay`.
@@ -171,10 +224,10 @@ impl Fake {
     }
 }
 
-/// A chat object for `id`: negative ids are supergroups (forums when `forum`).
+/// A chat object for `id`: negative ids are supergroups (without topics: see [`Fake::make_forum`]).
 pub fn chat(id: i64) -> Value {
     if id < 0 {
-        json!({"id": id, "type": "supergroup", "title": "Group", "is_forum": true})
+        json!({"id": id, "type": "supergroup", "title": "Group"})
     } else {
         json!({"id": id, "type": "private", "first_name": "Person"})
     }
@@ -195,7 +248,7 @@ async fn serve(
     Path((_token, method)): Path<(String, String)>,
     headers: axum::http::HeaderMap,
     body: axum::body::Bytes,
-) -> Json<Value> {
+) -> (StatusCode, Json<Value>) {
     let method = method.to_lowercase();
     let content_type = headers
         .get("content-type")
@@ -215,7 +268,7 @@ async fn serve(
     };
     if let Some((_, _, error)) = failure {
         fake.record(&method, &body, true, &error);
-        return Json(error);
+        return refused(&error);
     }
     let delay = {
         let mut delays = fake.delays.lock().unwrap();
@@ -237,7 +290,11 @@ async fn serve(
         "getwebhookinfo" => {
             json!({"url": "", "has_custom_certificate": false, "pending_update_count": 0})
         }
-        "deletewebhook" | "setwebhook" | "answercallbackquery" => json!(true),
+        "deletewebhook"
+        | "setwebhook"
+        | "answercallbackquery"
+        | "setmycommands"
+        | "sendchataction" => json!(true),
         "getupdates" => {
             fake.record(&method, &body, false, &Value::Null);
             let offset = body["offset"].as_i64().unwrap_or(0);
@@ -259,13 +316,27 @@ async fn serve(
             }
         }
         "sendmessage" | "editmessagetext" => {
+            if let Some((code, description)) = fake.refusal(chat_id, &body) {
+                let error = json!({"ok": false, "error_code": code, "description": description});
+                fake.record(&method, &body, true, &error);
+                return refused(&error);
+            }
             let id = body["message_id"]
                 .as_i64()
                 .unwrap_or_else(|| fake.message_id());
+            let raw = body["text"].as_str().unwrap_or_default();
+            let (text, entities) = if body["parse_mode"] == json!("HTML") {
+                parse_html(raw).unwrap_or_default()
+            } else {
+                (raw.to_string(), Vec::new())
+            };
             let mut message = json!({
-                "message_id": id, "date": 1_764_000_000, "chat": chat(chat_id),
-                "from": bot_user(), "text": body["text"].clone()
+                "message_id": id, "date": 1_764_000_000, "chat": fake.chat_of(chat_id),
+                "from": bot_user(), "text": text
             });
+            if !entities.is_empty() {
+                message["entities"] = json!(entities);
+            }
             if let Some(thread) = body["message_thread_id"].as_i64() {
                 message["message_thread_id"] = json!(thread);
                 message["is_topic_message"] = json!(true);
@@ -280,19 +351,158 @@ async fn serve(
                 "user": user(user_id, "Someone", "en")
             })
         }
-        "createforumtopic" => json!({
-            "message_thread_id": fake.message_id(), "name": body["name"].clone(), "icon_color": 7_322_096
-        }),
+        "createforumtopic" => {
+            if !fake.forums.lock().unwrap().contains(&chat_id) {
+                let error = json!({"ok": false, "error_code": 400, "description": "Bad Request: the chat is not a forum"});
+                fake.record(&method, &body, true, &error);
+                return refused(&error);
+            }
+            let thread = fake.message_id();
+            fake.topics.lock().unwrap().insert((chat_id, thread));
+            json!({"message_thread_id": thread, "name": body["name"].clone(), "icon_color": 7_322_096})
+        }
         _ => {
-            return Json(
-                json!({"ok": false, "error_code": 404, "description": "Not Found: method not found"}),
-            );
+            let error = json!({"ok": false, "error_code": 404, "description": "Not Found: method not found"});
+            fake.record(&method, &body, true, &error);
+            return refused(&error);
         }
     };
     if method != "getupdates" {
         fake.record(&method, &body, false, &result);
     }
-    Json(json!({"ok": true, "result": result}))
+    (StatusCode::OK, Json(json!({"ok": true, "result": result})))
+}
+
+/// An error answer, with the HTTP status Telegram gives it: the `error_code`.
+fn refused(error: &Value) -> (StatusCode, Json<Value>) {
+    let status = error["error_code"]
+        .as_u64()
+        .and_then(|code| StatusCode::from_u16(u16::try_from(code).ok()?).ok())
+        .unwrap_or(StatusCode::BAD_REQUEST);
+    (status, Json(error.clone()))
+}
+
+/// One entity Telegram parses out of HTML: its type, where it is in the visible text (in UTF-16 code
+/// units, as Telegram counts) and, for links, the URL.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Entity {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    offset: usize,
+    length: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    url: Option<String>,
+}
+
+/// The tags Telegram's HTML parse mode accepts, and the entity each one makes.
+const TAGS: &[(&str, &str)] = &[
+    ("b", "bold"),
+    ("strong", "bold"),
+    ("i", "italic"),
+    ("em", "italic"),
+    ("u", "underline"),
+    ("ins", "underline"),
+    ("s", "strikethrough"),
+    ("strike", "strikethrough"),
+    ("del", "strikethrough"),
+    ("code", "code"),
+    ("pre", "pre"),
+    ("a", "text_link"),
+    ("blockquote", "blockquote"),
+    ("tg-spoiler", "spoiler"),
+];
+
+/// Parses Telegram HTML as the Bot API does: the visible text and its entities, or the reason it
+/// cannot be parsed (in Telegram's words).
+pub fn parse_html(html: &str) -> Result<(String, Vec<Entity>), String> {
+    let mut text = String::new();
+    let mut units = 0usize;
+    let mut open: Vec<(String, usize, Option<String>)> = Vec::new();
+    let mut entities = Vec::new();
+    let mut rest = html;
+    let mut at = 0usize;
+    while let Some(found) = rest.find(['<', '&', '>']) {
+        let plain = &rest[..found];
+        text.push_str(plain);
+        units += plain.encode_utf16().count();
+        at += found;
+        let tail = &rest[found..];
+        if let Some(after) = tail.strip_prefix('>') {
+            text.push('>');
+            units += 1;
+            rest = after;
+            at += 1;
+            continue;
+        }
+        if tail.starts_with('&') {
+            let end = tail.find(';').filter(|end| *end <= 10).ok_or(format!(
+                "Can't find end of the entity starting at byte offset {at}"
+            ))?;
+            let decoded = match &tail[1..end] {
+                "lt" => '<',
+                "gt" => '>',
+                "amp" => '&',
+                "quot" => '"',
+                numeric if numeric.starts_with('#') => numeric[1..]
+                    .parse::<u32>()
+                    .ok()
+                    .and_then(char::from_u32)
+                    .ok_or(format!("Unsupported HTML entity at byte offset {at}"))?,
+                _ => return Err(format!("Unsupported HTML entity at byte offset {at}")),
+            };
+            text.push(decoded);
+            units += decoded.len_utf16();
+            rest = &tail[end + 1..];
+            at += end + 1;
+            continue;
+        }
+        let end = tail
+            .find('>')
+            .ok_or(format!("Can't find end of the tag at byte offset {at}"))?;
+        let tag = &tail[1..end];
+        if let Some(name) = tag.strip_prefix('/') {
+            let Some((open_name, offset, url)) = open.pop() else {
+                return Err(format!("Unexpected end tag at byte offset {at}"));
+            };
+            if open_name != name.trim() {
+                return Err(format!(
+                    "Can't find end tag corresponding to start tag \"{open_name}\""
+                ));
+            }
+            let kind = TAGS.iter().find(|(t, _)| *t == open_name).map(|(_, k)| *k);
+            entities.push(Entity {
+                kind: kind.unwrap_or("bold"),
+                offset,
+                length: units - offset,
+                url,
+            });
+        } else {
+            let name = tag.split(' ').next().unwrap_or_default().to_string();
+            if !TAGS.iter().any(|(t, _)| *t == name) {
+                return Err(format!(
+                    "Unsupported start tag \"{name}\" at byte offset {at}"
+                ));
+            }
+            let url = (name == "a").then(|| {
+                tag.split("href=\"")
+                    .nth(1)
+                    .and_then(|rest| rest.split('"').next())
+                    .unwrap_or_default()
+                    .replace("&amp;", "&")
+            });
+            open.push((name, units, url));
+        }
+        rest = &tail[end + 1..];
+        at += end + 1;
+    }
+    text.push_str(rest);
+    if let Some((name, _, _)) = open.pop() {
+        return Err(format!(
+            "Can't find end tag corresponding to start tag \"{name}\""
+        ));
+    }
+    entities.sort_by_key(|e| e.offset);
+    Ok((text, entities))
 }
 
 /// The text fields of a `multipart/form-data` body (teloxide sends `setWebhook` that way), as JSON.

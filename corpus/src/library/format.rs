@@ -1,3 +1,5 @@
+//! Which kind of document a library file is, from its content first and its name second.
+
 use std::fmt;
 
 use serde::{Deserialize, Serialize};

@@ -1,3 +1,5 @@
+//! Bounds on library documents, so one huge or malformed file cannot stall or exhaust a run.
+
 use crate::ChunkLimits;
 
 /// Bounds that keep one bad or huge document from holding up, or exhausting, a whole run.

@@ -1,3 +1,5 @@
+//! What a library document is about and where it comes from: sidecar files and folder defaults.
+
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};

@@ -1,3 +1,5 @@
+//! Why a library document was left out of a run, in words a librarian can act on.
+
 use std::fmt;
 
 use serde::{Deserialize, Serialize};

@@ -422,6 +422,7 @@ fn measure_child(command: Vec<String>) -> anyhow::Result<ExitCode> {
     let mut status = 0;
     // SAFETY: `rusage` is plain data that wait4 fills in; the pid is our own child, not yet reaped.
     let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: as above: `usage` and `status` are ours to fill, and the child is not yet reaped.
     let reaped = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
     if reaped != pid {
         bail!("wait4 failed: {}", std::io::Error::last_os_error());

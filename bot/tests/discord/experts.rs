@@ -1,0 +1,207 @@
+//! Expert workflows in real servers: answers to deleted questions, refusals Discord gives for good
+//! (closed direct messages, missing permissions), a token Discord refuses, mentions of the bot's role,
+//! `/answer` in a ticket's thread, and buttons meant for one person.
+
+use std::time::Duration;
+
+use consulta_bot::assistant::Assistant;
+use consulta_bot::desk::{Action, Identity, MessageKind, Platform};
+use serde_json::json;
+
+use super::fake::{BOT_ROLE, Call};
+use super::{
+    ALLOWED, ANA, EXPERT_ROLE, EXPERTS, Harness, INTRUDER, MARTA, button, content, posted,
+    ticket_thread, wait_answer, wait_posted,
+};
+
+/// Marta asks by mentioning the bot in the allowed channel and escalates with the answer's button;
+/// returns her question's message id, the answer, and the card.
+async fn mention_and_escalate(h: &Harness) -> (u64, Call, Call) {
+    let question = h.say(
+        ALLOWED,
+        MARTA,
+        &[],
+        &format!("<@&{BOT_ROLE}> What is the best recipe for chocolate cake?"),
+    );
+    let answer = wait_posted(h, ALLOWED, 0).await;
+    assert_eq!(
+        answer.body["message_reference"]["message_id"],
+        json!(question.to_string()),
+        "a mention of the bot's role asks"
+    );
+    let pressed = h.press(MARTA, &[], &answer.result, &button(&answer.body, "exp:"));
+    h.callback(pressed).await;
+    wait_answer(h, 0).await;
+    let card = wait_posted(h, EXPERTS, 0).await;
+    (question, answer, card)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_answer_reaches_the_asker_after_their_question_was_deleted() {
+    let h = Harness::start().await;
+    let (question, _, card) = mention_and_escalate(&h).await;
+    h.fake.delete_message(question);
+    let (_, thread_id) = ticket_thread(&h).await;
+    let answered = h.command(
+        thread_id,
+        ANA,
+        &[EXPERT_ROLE],
+        "answer",
+        json!([{"name": "text", "type": 3, "value": "Try a cookbook: Consulta covers Article 6."}]),
+    );
+    assert_eq!(h.callback(answered).await.body["type"], json!(5));
+    assert!(content(&h.outcome(answered).await).contains("recorded"));
+    let relayed = h
+        .fake
+        .wait_for("the answer in the channel", |_| {
+            posted(&h, ALLOWED)
+                .into_iter()
+                .find(|c| content(c).contains("Try a cookbook"))
+        })
+        .await;
+    assert_eq!(
+        relayed.body["message_reference"]["fail_if_not_exists"],
+        json!(false),
+        "a deleted question does not stop the answer"
+    );
+    assert!(h.desk.dead_letters().unwrap().is_empty());
+    assert!(
+        content(&card).contains("/answer"),
+        "the card says how to answer"
+    );
+    h.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn closed_direct_messages_and_missing_permissions_are_not_retried() {
+    let h = Harness::start().await;
+    h.fake.deny(EXPERTS);
+    h.say(
+        ALLOWED,
+        MARTA,
+        &[],
+        &format!("<@{}> What is an ITMO?", super::fake::BOT_ID),
+    );
+    let answer = wait_posted(&h, ALLOWED, 0).await;
+    let pressed = h.press(MARTA, &[], &answer.result, &button(&answer.body, "exp:"));
+    h.callback(pressed).await;
+    let dead = h
+        .fake
+        .wait_for("the card to be given up", |_| {
+            h.desk.dead_letters().unwrap().pop()
+        })
+        .await;
+    assert!(
+        dead.reason.contains("Missing Permissions"),
+        "{}",
+        dead.reason
+    );
+    let attempts = h
+        .fake
+        .calls()
+        .into_iter()
+        .filter(|c| c.path == format!("/channels/{EXPERTS}/messages"))
+        .count();
+    assert_eq!(attempts, 1, "a refusal is not retried");
+
+    // A private question, answered by direct message to someone who closed them.
+    h.fake.close_dms(MARTA);
+    let asked = h.marta(
+        "ask",
+        json!([
+            {"name": "question", "type": 3, "value": "What is a corresponding adjustment?"},
+            {"name": "private", "type": 5, "value": true}
+        ]),
+    );
+    h.callback(asked).await;
+    wait_answer(&h, 1).await;
+    let expert = h.marta("expert", json!([]));
+    h.callback(expert).await;
+    wait_answer(&h, 2).await;
+    let ticket = h
+        .desk
+        .tickets()
+        .unwrap()
+        .into_iter()
+        .find(|t| t.asker.chat_id.starts_with('@'))
+        .expect("the private question's ticket");
+    h.assistant
+        .act(
+            Identity::new(Platform::Discord, ANA.to_string()),
+            ticket.id.clone(),
+            Action::Answer {
+                text: "It avoids double counting.".into(),
+            },
+        )
+        .await
+        .expect("Ana answers");
+    let refused = h
+        .fake
+        .wait_for("the answer by direct message to be given up", |_| {
+            h.desk
+                .dead_letters()
+                .unwrap()
+                .into_iter()
+                .find(|d| d.entry.message.kind == MessageKind::ExpertAnswer)
+        })
+        .await;
+    assert!(
+        refused.reason.contains("Cannot send messages to this user"),
+        "{}",
+        refused.reason
+    );
+    let dm = h.fake.wait_sent("POST", "/users/@me/channels", 0).await;
+    let dm_channel = dm.result["id"].as_str().unwrap().to_string();
+    let to_dm: Vec<Call> = h
+        .fake
+        .calls()
+        .into_iter()
+        .filter(|c| c.path == format!("/channels/{dm_channel}/messages"))
+        .collect();
+    let given_up = h
+        .desk
+        .dead_letters()
+        .unwrap()
+        .iter()
+        .filter(|d| d.reason.contains("Cannot send messages"))
+        .count();
+    assert_eq!(to_dm.len(), given_up, "each refused once, none retried");
+    h.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_token_stops_the_bot_with_what_to_do() {
+    let mut h = Harness::start_with(|gateway| gateway.refuse_identify(4004)).await;
+    let ran = tokio::time::timeout(Duration::from_secs(60), &mut h.bot)
+        .await
+        .expect("the bot stops instead of reconnecting forever")
+        .expect("the bot task did not panic");
+    let error = ran.expect_err("a refused token is an error");
+    assert!(error.to_string().contains("4004"), "{error}");
+    assert!(error.to_string().contains("Reset Token"), "{error}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_forget_button_is_only_for_who_asked() {
+    let h = Harness::start().await;
+    let forget = h.marta("forget", json!([]));
+    let confirm = h.callback(forget).await;
+    let yes = button(&confirm.body, "forget:yes");
+    // The ephemeral confirmation, as Discord would put it in the press (only Marta could see it;
+    // the press by someone else is forged).
+    let message = json!({
+        "id": h.fake.id().to_string(), "channel_id": ALLOWED.to_string(),
+        "author": super::fake::bot_user(), "content": "", "timestamp": "2026-12-01T12:00:00.000000+00:00",
+        "edited_timestamp": null, "tts": false, "mention_everyone": false, "mentions": [],
+        "mention_roles": [], "attachments": [], "embeds": [], "components": [], "pinned": false,
+        "type": 0, "flags": 64
+    });
+    let pressed = h.press(INTRUDER, &[], &message, &yes);
+    let refused = h.callback(pressed).await;
+    assert!(
+        content(&refused).contains("person who asked"),
+        "{}",
+        refused.body
+    );
+    h.stop().await;
+}
