@@ -16,8 +16,13 @@ pub struct Served {
 impl Served {
     /// Starts `consulta --data-dir DATA_DIR serve --listen 127.0.0.1:0` and waits until it says
     /// where it listens.
+    ///
+    /// The per-client request budgets are turned off: a bench is one client asking as fast as it
+    /// can, and it measures the service's cost, not its abuse limits.
     pub fn start(consulta: &Path, data_dir: &Path) -> anyhow::Result<Self> {
         let mut child = Command::new(consulta)
+            .env("CONSULTA_SERVICE__REQUESTS_PER_MINUTE_PER_ADDRESS", "0")
+            .env("CONSULTA_SERVICE__REQUESTS_PER_MINUTE_PER_SESSION", "0")
             .arg("--data-dir")
             .arg(data_dir)
             .args(["serve", "--listen", "127.0.0.1:0"])

@@ -107,7 +107,12 @@ fn main() -> anyhow::Result<ExitCode> {
         );
     }
 
-    let engine = Engine::open(data.path(), embedder.clone(), RetrievalConfig::default())?;
+    // `consulta --data-dir D` keeps its indexes in `D/index`: the cold-start runs below read them.
+    let engine = Engine::open(
+        &data.path().join("index"),
+        embedder.clone(),
+        RetrievalConfig::default(),
+    )?;
     if let Some(glossary) = loaded.glossary.clone() {
         engine.set_glossary(Some(glossary));
     }
