@@ -161,15 +161,23 @@ pub enum TicketCommand {
         #[arg(long)]
         group: Option<String>,
     },
-    /// Make the expert answer a curated FAQ entry, searchable at once.
+    /// Make the expert answer a curated FAQ entry, searchable at once. Without options it only
+    /// shows the draft (what would be published, with flagged particulars); publish the text you
+    /// edited with --question and --answer, or the draft unchanged with --as-shown.
     Approve {
         id: String,
-        /// Rewrite the question for a general reader.
+        /// The question to publish, rewritten for a general reader.
         #[arg(long)]
         question: Option<String>,
-        /// Rewrite the answer (without the asker's particulars).
+        /// The answer to publish, without the asker's particulars.
         #[arg(long)]
         answer: Option<String>,
+        /// Publish the draft's question or answer (whichever is not given) unchanged.
+        #[arg(long)]
+        as_shown: bool,
+        /// Publish although e-mail addresses, phone or document numbers are flagged in the text.
+        #[arg(long)]
+        confirm_particulars: bool,
     },
     /// Write the curated entries as FAQ YAML files (corpus format) into DIR, for review and commit.
     Export { dir: PathBuf },

@@ -261,7 +261,7 @@ async fn a_visitor_asks_escalates_and_reads_the_experts_answer_from_the_console(
     expert
         .type_into(
             "#answer-text",
-            "Se presenta a más tardar al autorizar los RMTI.",
+            "Se presenta a más tardar al autorizar los RMTI. Dudas: ana@ministerio.example",
         )
         .await;
     expert.click("#answer-send").await;
@@ -270,6 +270,54 @@ async fn a_visitor_asks_escalates_and_reads_the_experts_answer_from_the_console(
     visitor
         .wait_for(".expert-message .expert-text", "a más tardar al autorizar")
         .await;
+
+    // Approving opens the edit step with the text to publish; the e-mail address is flagged, and
+    // publishing it unconfirmed is refused.
+    expert.click("#approve").await;
+    expert
+        .wait_for("#particulars", "ana@ministerio.example")
+        .await;
+    expert.click("#publish-send").await;
+    expert.wait_for("#particulars", "not approved").await;
+    expert
+        .script(
+            "document.getElementById('faq-question').value = '¿Cuándo se presenta el informe inicial del artículo 6.2?'; \
+             document.getElementById('faq-answer').value = 'A más tardar al autorizar los RMTI.'; return null;",
+        )
+        .await;
+    expert.click("#publish-send").await;
+    expert.wait_for("#status", "Approved").await;
+    let (question, answer) = curated_text(&server).await;
+    assert_eq!(
+        question,
+        "¿Cuándo se presenta el informe inicial del artículo 6.2?"
+    );
+    assert_eq!(answer, "A más tardar al autorizar los RMTI.");
     visitor.close().await;
     expert.close().await;
+}
+
+/// The question and answer of the first curated citation for the edited question.
+async fn curated_text(server: &common::Server) -> (String, String) {
+    let reply: Value = Client::new()
+        .post(server.url("/v1/search"))
+        .json(&json!({"query": "informe inicial del artículo 6.2 RMTI", "k": 5}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let passage = reply["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| &h["passage"])
+        .find(|p| p["kind"] == "curated")
+        .unwrap_or_else(|| panic!("no curated hit in {reply}"))
+        .clone();
+    (
+        passage["title"].as_str().unwrap().to_string(),
+        passage["text"].as_str().unwrap().to_string(),
+    )
 }

@@ -305,7 +305,38 @@ fn experts_work_tickets_from_the_command_line() {
     );
     assert_eq!(ticket["answer"]["expert"], "Ana");
 
+    // Without the text to publish, approve only shows the draft.
     let out = sandbox.run_with_config(&config, &["tickets", "approve", "--as", "ana", &id]);
+    assert!(!out.status.success());
+    assert!(stdout(&out).contains("FAQ draft for ticket"), "{}", stdout(&out));
+    assert!(stderr(&out).contains("nothing published"), "{}", stderr(&out));
+    // Particulars in the edited text are refused unless confirmed.
+    let flagged = [
+        "tickets",
+        "approve",
+        "--as",
+        "ana",
+        &id,
+        "--question",
+        "¿Cuándo vence el plazo? Pasaporte P4567891",
+        "--as-shown",
+    ];
+    let out = sandbox.run_with_config(&config, &flagged);
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("P4567891"), "{}", stderr(&out));
+    let out = sandbox.run_with_config(
+        &config,
+        &[
+            "tickets",
+            "approve",
+            "--as",
+            "ana",
+            &id,
+            "--question",
+            "¿Cuándo vence el plazo de transición de un proyecto?",
+            "--as-shown",
+        ],
+    );
     assert!(out.status.success(), "{}", stderr(&out));
     let out = sandbox.run_with_config(
         &config,

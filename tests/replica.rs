@@ -228,7 +228,11 @@ async fn a_replica_answers_records_at_the_primary_and_follows_its_new_passages()
         assert_eq!(status, StatusCode::OK, "{action}: {result}");
     }
     let path = format!("/v1/tickets/{id}/approve");
-    let (status, approved) = call(as_expert(post(&primary, &path, json!({})))).await;
+    let publish = json!({
+        "question": hard,
+        "answer": "El plazo de transición del MDL depende de la fecha de registro del proyecto.",
+    });
+    let (status, approved) = call(as_expert(post(&primary, &path, publish))).await;
     assert_eq!(status, StatusCode::OK, "{approved}");
 
     // ...and once approved, the replica cites it after its next poll, with the primary's vectors

@@ -18,6 +18,7 @@ const EXPERT_TOKEN: &str = "expert-token-for-tests";
 const BRUNO_TOKEN: &str = "bruno-token-for-tests";
 const ADMIN_TOKEN: &str = "admin-token-for-tests";
 const FRONTEND_TOKEN: &str = "frontend-token-for-tests";
+const TELEGRAM_TOKEN: &str = "telegram-frontend-token-for-tests";
 /// A web visitor's conversation id, as the chat page would make it.
 const SESSION: &str = "0f8e2a34-5b6c-4d7e-8f90-a1b2c3d4e5f6";
 
@@ -30,6 +31,10 @@ experts = [
 ]
 admin_token = "admin-token-for-tests"
 frontend_token = "frontend-token-for-tests"
+# The Telegram process's own token (telegram-frontend-token-for-tests): it acts for Telegram only.
+frontends = [
+  { platforms = ["telegram"], token_sha256 = "441d0ff4d07f281b8b3c26620f0160387dd7ae7da85562df43b12886b54ea098" },
+]
 cors_origins = ["https://observatorio.example"]
 max_body_bytes = 8192
 # The load test below sends from one address faster than a visitor would; tests/limits.rs tests the
@@ -324,9 +329,19 @@ async fn a_visitor_escalates_an_expert_answers_and_the_answer_reaches_the_page()
     assert_eq!(status, StatusCode::OK, "{rated}");
     assert_eq!(rated["ticket"]["rating"], "up");
 
-    let (status, approved) = json_of(
+    // Approval goes through the edit step: the draft shows what would be published, and only the
+    // edited text sent back is published.
+    let approve = |body: Value| {
         as_expert(
             client.post(server.url(&format!("/v1/tickets/{id}/approve"))),
+            "web:ana",
+        )
+        .json(&body)
+        .send()
+    };
+    let (status, draft) = json_of(
+        as_expert(
+            client.get(server.url(&format!("/v1/tickets/{id}/draft"))),
             "web:ana",
         )
         .send()
@@ -334,13 +349,44 @@ async fn a_visitor_escalates_an_expert_answers_and_the_answer_reaches_the_page()
         .unwrap(),
     )
     .await;
+    assert_eq!(status, StatusCode::OK, "{draft}");
+    assert_eq!(
+        draft["question"],
+        "¿Cuándo vence el plazo de transición de nuestro proyecto?"
+    );
+    assert_eq!(draft["particulars"], json!([]));
+    let (status, refused) = json_of(approve(json!({})).await.unwrap()).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{refused}");
+    let flagged = json!({
+        "question": "¿Cuándo vence el plazo de transición? (Marta, marta.r@correo.cl)",
+        "answer": draft["answer"],
+    });
+    let (status, refused) = json_of(approve(flagged.clone()).await.unwrap()).await;
+    assert_eq!(
+        (status, refused["error"]["code"].as_str()),
+        (StatusCode::CONFLICT, Some("particulars")),
+        "{refused}"
+    );
+    assert!(refused["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("marta.r@correo.cl"));
+    let edited = "¿Cuándo vence el plazo de transición de un proyecto del MDL?";
+    let (status, approved) = json_of(
+        approve(json!({"question": edited, "answer": draft["answer"]}))
+            .await
+            .unwrap(),
+    )
+    .await;
     assert_eq!(status, StatusCode::OK, "{approved}");
+    assert_eq!(approved["curated"]["question"], edited);
     let again = ask(
         &server,
         "¿Cuándo vence el plazo de transición de nuestro proyecto?",
     )
     .await;
     assert_eq!(again["citations"][0]["kind"], "curated", "{again}");
+    assert_eq!(again["citations"][0]["title"], edited, "{again}");
 
     let metrics = client
         .get(server.url("/metrics"))
@@ -373,6 +419,18 @@ async fn a_visitor_escalates_an_expert_answers_and_the_answer_reaches_the_page()
     assert_eq!(forgotten["desk"]["tickets"], 1, "{forgotten}");
     assert_eq!(forgotten["messages"], 2, "{forgotten}");
     assert!(conversation(&server, 0).await.is_empty());
+    // The FAQ entry outlives the asker's deletion, and it holds nothing of theirs.
+    let after = ask(
+        &server,
+        "¿Cuándo vence el plazo de transición de nuestro proyecto?",
+    )
+    .await;
+    let curated = &after["citations"][0];
+    assert_eq!(curated["kind"], "curated", "{after}");
+    assert_eq!(curated["title"], edited);
+    for private in [SESSION, "Marta"] {
+        assert!(!curated.to_string().contains(private), "{curated}");
+    }
 }
 
 #[tokio::test]
@@ -759,3 +817,76 @@ async fn each_experts_token_acts_only_as_that_expert() {
 
 /// What the configuration stores for Ana: her token's digest, which must not work as a token.
 const ANA_DIGEST: &str = "a064b4f2210737e4a4fd25169b0fc68061da33b139e66587e913ecbee25b92f2";
+
+/// A front-end token bound to Telegram acts for Telegram users, relays and experts only: it cannot
+/// ask, rate, forget or act as anyone on Discord, the web or the command line.
+#[tokio::test]
+async fn a_platform_bound_frontend_token_acts_only_for_its_platform() {
+    let (_sandbox, server) = serve();
+    let client = http();
+    let telegram = |request: reqwest::RequestBuilder| request.bearer_auth(TELEGRAM_TOKEN);
+    let asker = |platform: &str| {
+        json!({"platform": platform, "chat_id": "42", "user_id": "42", "display_name": "Marta"})
+    };
+    let (status, asked) = json_of(
+        telegram(client.post(server.url("/v1/ask")))
+            .json(&json!({"question": "¿Qué es un ITMO?", "asker": asker("telegram")}))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{asked}");
+    let (status, _) = json_of(
+        telegram(client.get(server.url("/v1/users/telegram:42/tickets")))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+
+    let refused = [
+        telegram(client.post(server.url("/v1/ask")))
+            .json(&json!({"question": "¿Qué es un ITMO?", "asker": asker("discord")})),
+        telegram(client.post(server.url("/v1/feedback")))
+            .json(&json!({"rating": "up", "question_id": asked["question_id"], "by": "web:0f8e2a34-5b6c-4d7e"})),
+        telegram(client.delete(server.url("/v1/users/discord:42"))),
+        telegram(client.get(server.url("/v1/experts/cli:joel"))),
+        telegram(client.get(server.url("/v1/relay/discord/next?wait_secs=0"))),
+        telegram(client.get(server.url("/v1/tickets")))
+            .header("X-Consulta-Identity", "web:ana"),
+        telegram(client.get(server.url("/v1/me"))).header("X-Consulta-Identity", "cli:joel"),
+    ];
+    for request in refused {
+        let (status, body) = json_of(request.send().await.unwrap()).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+        assert!(
+            body["error"]["message"]
+                .as_str()
+                .unwrap()
+                .contains("telegram only"),
+            "{body}"
+        );
+    }
+    // Acting as its own platform's expert is allowed; the legacy token still acts for every platform.
+    let (status, me) = json_of(
+        telegram(client.get(server.url("/v1/me")))
+            .header("X-Consulta-Identity", "telegram:7")
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!((status, &me["identity"]), (StatusCode::OK, &json!("telegram:7")));
+    let (status, body) = json_of(
+        client
+            .get(server.url("/v1/experts/cli:joel"))
+            .bearer_auth(FRONTEND_TOKEN)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+}

@@ -12,7 +12,7 @@ use consulta_corpus::Lang;
 use consulta_retrieval::{Answer, AskOptions, Citation, Engine, RetrievalError};
 
 use crate::desk::{
-    Action, Approval, Asker, BoxFuture, ChatRef, CuratedEntry, Desk, DeskError, Forgotten,
+    Action, Approval, ApprovalDraft, Asker, BoxFuture, ChatRef, CuratedEntry, Desk, DeskError, Forgotten,
     Identity, NewQuestion, NewTicket, QuestionId, Rating, RetrievedPassage, Status, Tags, Ticket,
     TicketId,
 };
@@ -80,6 +80,8 @@ pub enum FailureCode {
     NotFound,
     /// The action does not apply in the ticket's current state (claiming a closed ticket).
     Conflict,
+    /// The text to publish as an FAQ has personal particulars the expert has not confirmed.
+    Particulars,
     /// A fault on our side; the message is for the operator's logs.
     Internal,
 }
@@ -110,6 +112,7 @@ impl From<DeskError> for AssistantError {
             DeskError::NotAnExpert(_) | DeskError::NotTheAsker(_) => FailureCode::Forbidden,
             DeskError::NoSuchTicket(_) | DeskError::NoSuchQuestion(_) => FailureCode::NotFound,
             DeskError::Refused { .. } => FailureCode::Conflict,
+            DeskError::Particulars { .. } => FailureCode::Particulars,
             DeskError::EmptyQuestion | DeskError::UnknownExpert(_) | DeskError::UnknownGroup(_) => {
                 FailureCode::BadRequest
             }
@@ -145,11 +148,21 @@ pub trait Assistant: Send + Sync {
         action: Action,
     ) -> BoxFuture<'_, Result<Ticket, AssistantError>>;
 
-    /// Approves a ticket's answer as a curated FAQ entry, searchable at once.
+    /// What approving a ticket would publish, for the expert to edit first: its question and answer
+    /// and the particulars flagged in them.
+    fn approval_draft(
+        &self,
+        by: Identity,
+        ticket: TicketId,
+    ) -> BoxFuture<'_, Result<ApprovalDraft, AssistantError>>;
+
+    /// Approves a ticket's answer as a curated FAQ entry with the expert's edited text, searchable at
+    /// once; refused ([`FailureCode::Particulars`]) when the text has unconfirmed particulars.
     fn approve(
         &self,
         by: Identity,
         ticket: TicketId,
+        approval: Approval,
     ) -> BoxFuture<'_, Result<CuratedEntry, AssistantError>>;
 
     /// 👍 / 👎 on an answer, by the person who asked.
@@ -260,12 +273,21 @@ impl Assistant for LocalAssistant {
         self.blocking(move |this| Ok(this.desk.act(&by, &ticket, action)?))
     }
 
+    fn approval_draft(
+        &self,
+        by: Identity,
+        ticket: TicketId,
+    ) -> BoxFuture<'_, Result<ApprovalDraft, AssistantError>> {
+        self.blocking(move |this| Ok(this.desk.approval_draft(&by, &ticket)?))
+    }
+
     fn approve(
         &self,
         by: Identity,
         ticket: TicketId,
+        approval: Approval,
     ) -> BoxFuture<'_, Result<CuratedEntry, AssistantError>> {
-        self.blocking(move |this| Ok(this.desk.approve(&by, &ticket, Approval::default())?))
+        self.blocking(move |this| Ok(this.desk.approve(&by, &ticket, approval)?))
     }
 
     fn rate_answer(

@@ -61,7 +61,16 @@ fn an_identity_that_is_not_a_configured_expert_is_refused_for_every_action() {
                 assert_not_an_expert(f.desk.act(who, &ticket.id, action), who);
             }
         }
-        assert_not_an_expert(f.desk.approve(who, &answered.id, Approval::default()), who);
+        let approval = Approval {
+            question: "¿Qué es un ITMO?".into(),
+            answer: "Un resultado de mitigación.".into(),
+            confirm_particulars: true,
+        };
+        assert_not_an_expert(f.desk.approve(who, &answered.id, approval), who);
+        assert!(matches!(
+            f.desk.approval_draft(who, &answered.id),
+            Err(DeskError::NotAnExpert(_))
+        ));
     }
     let after: Vec<_> = tickets
         .iter()

@@ -12,7 +12,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use common::*;
 use consulta_bot::desk::{
     Approval, CuratedSink, Desk, DeskError, EventKind, ManualClock, NewTicket, Span, Ticket,
-    TransitionError, export_id,
+    TicketId, TransitionError, export_id,
 };
 use consulta_corpus::{Lang, Passage, PassageKind};
 
@@ -74,6 +74,20 @@ fn curation() -> Curation {
     }
 }
 
+/// What an expert approves when they publish the draft unchanged.
+fn as_shown(desk: &Desk, ticket: &TicketId) -> Approval {
+    desk.approval_draft(&ana(), ticket).unwrap().as_shown()
+}
+
+/// An approval publishing exactly `question` and `answer`.
+fn words(question: &str, answer: &str) -> Approval {
+    Approval {
+        question: question.into(),
+        answer: answer.into(),
+        confirm_particulars: false,
+    }
+}
+
 fn answered(desk: &Desk, new: NewTicket, text: &str) -> Ticket {
     let ticket = open(desk, new);
     desk.act(&ana(), &ticket.id, answer(text)).unwrap()
@@ -90,7 +104,7 @@ fn approving_an_answer_stores_a_curated_entry_and_indexes_it_at_once() {
     c.clock.advance(Span::from_days(2));
     let entry = c
         .desk
-        .approve(&bruno(), &ticket.id, Approval::default())
+        .approve(&bruno(), &ticket.id, as_shown(&c.desk, &ticket.id))
         .unwrap();
     assert_eq!(entry.ticket, ticket.id);
     assert_eq!(entry.question, "¿Quién autoriza los ITMO en Chile?");
@@ -137,8 +151,9 @@ fn an_approval_can_reword_the_question_and_answer_for_a_general_reader() {
             &ana(),
             &ticket.id,
             Approval {
-                question: Some("  ¿Quién autoriza las transferencias de ITMO en Chile? ".into()),
-                answer: Some("El Ministerio del Medio Ambiente.".into()),
+                question: "  ¿Quién autoriza las transferencias de ITMO en Chile? ".into(),
+                answer: "El Ministerio del Medio Ambiente.".into(),
+                confirm_particulars: false,
             },
         )
         .unwrap();
@@ -159,19 +174,66 @@ fn an_approval_can_reword_the_question_and_answer_for_a_general_reader() {
 }
 
 #[test]
+fn particulars_in_the_text_to_publish_need_the_experts_confirmation() {
+    let c = curation();
+    let mut new = chile_question();
+    new.question = "Soy Marta Rojas, pasaporte P4567891, marta@correo.cl: ¿quién autoriza los ITMO?".into();
+    let ticket = answered(&c.desk, new, "Marta, escribe al Ministerio al +56 2 2573 5600.");
+    let draft = c.desk.approval_draft(&ana(), &ticket.id).unwrap();
+    let flagged: Vec<&str> = draft.particulars.iter().map(|p| p.text.as_str()).collect();
+    assert_eq!(flagged, ["P4567891", "marta@correo.cl", "+56 2 2573 5600"]);
+
+    let err = c
+        .desk
+        .approve(&ana(), &ticket.id, draft.as_shown())
+        .unwrap_err();
+    assert!(matches!(err, DeskError::Particulars { .. }), "{err:?}");
+    assert!(err.to_string().contains("marta@correo.cl"), "{err}");
+    assert!(c.desk.curated().unwrap().is_empty(), "nothing published");
+    assert!(c.sink.passages().is_empty());
+
+    let edited = c
+        .desk
+        .approve(
+            &ana(),
+            &ticket.id,
+            words("¿Quién autoriza los ITMO en Chile?", "El Ministerio del Medio Ambiente."),
+        )
+        .unwrap();
+    assert_eq!(edited.question, "¿Quién autoriza los ITMO en Chile?");
+    // A number the expert means to publish (the ministry's switchboard) goes out once confirmed.
+    let confirmed = c
+        .desk
+        .approve(
+            &ana(),
+            &ticket.id,
+            Approval {
+                confirm_particulars: true,
+                ..words("¿Cómo contacto al Ministerio?", "Llame al +56 2 2573 5600.")
+            },
+        )
+        .unwrap();
+    assert_eq!(confirmed.answer, "Llame al +56 2 2573 5600.");
+    let again = c.desk.approval_draft(&ana(), &ticket.id).unwrap();
+    assert_eq!(
+        again.question, "¿Cómo contacto al Ministerio?",
+        "a second approval starts from the published text, not the asker's"
+    );
+}
+
+#[test]
 fn approving_again_replaces_the_entry_in_the_store_and_the_index() {
     let c = curation();
     let ticket = answered(&c.desk, chile_question(), "Primera versión.");
-    c.desk
-        .approve(&ana(), &ticket.id, Approval::default())
+    c.desk.approve(&ana(), &ticket.id, as_shown(&c.desk, &ticket.id))
         .unwrap();
     c.desk
         .approve(
             &ana(),
             &ticket.id,
             Approval {
-                answer: Some("Versión corregida.".into()),
-                ..Approval::default()
+                answer: "Versión corregida.".into(),
+                ..as_shown(&c.desk, &ticket.id)
             },
         )
         .unwrap();
@@ -192,7 +254,7 @@ fn only_answered_tickets_with_non_empty_text_can_be_approved() {
     let ticket = open(&c.desk, chile_question());
     let err = c
         .desk
-        .approve(&ana(), &ticket.id, Approval::default())
+        .approve(&ana(), &ticket.id, words("¿Quién?", "Nadie."))
         .unwrap_err();
     assert!(
         matches!(
@@ -213,8 +275,8 @@ fn only_answered_tickets_with_non_empty_text_can_be_approved() {
             &ana(),
             &ticket.id,
             Approval {
-                question: Some(" ".into()),
-                answer: None,
+                question: " ".into(),
+                ..as_shown(&c.desk, &ticket.id)
             },
         )
         .unwrap_err();
@@ -244,7 +306,7 @@ fn when_the_index_fails_the_approval_is_kept_unindexed_and_republished_later() {
     c.sink.fail_next(1);
     let err = c
         .desk
-        .approve(&ana(), &ticket.id, Approval::default())
+        .approve(&ana(), &ticket.id, as_shown(&c.desk, &ticket.id))
         .unwrap_err();
     match &err {
         DeskError::NotIndexed { ticket: t, reason } => {
@@ -278,11 +340,9 @@ fn republishing_pushes_every_entry_again_and_keeps_going_past_a_failure() {
     let c = curation();
     let first = answered(&c.desk, chile_question(), "Uno.");
     let second = answered(&c.desk, chile_question(), "Dos.");
-    c.desk
-        .approve(&ana(), &first.id, Approval::default())
+    c.desk.approve(&ana(), &first.id, as_shown(&c.desk, &first.id))
         .unwrap();
-    c.desk
-        .approve(&ana(), &second.id, Approval::default())
+    c.desk.approve(&ana(), &second.id, as_shown(&c.desk, &second.id))
         .unwrap();
     assert_eq!(c.desk.republish_curated().unwrap(), 2);
     assert_eq!(c.sink.passages().len(), 4);
@@ -302,7 +362,7 @@ fn without_a_sink_approvals_are_stored_unindexed_and_republishing_does_nothing()
     let ticket = answered(&f.desk, chile_question(), "Sí.");
     let entry = f
         .desk
-        .approve(&ana(), &ticket.id, Approval::default())
+        .approve(&ana(), &ticket.id, as_shown(&f.desk, &ticket.id))
         .unwrap();
     assert!(!entry.indexed);
     assert_eq!(f.desk.republish_curated().unwrap(), 0);
@@ -334,15 +394,15 @@ fn the_export_is_faq_yaml_that_the_knowledge_base_loader_reads_back() {
     c.clock.advance(Span::from_days(1));
     let mut approved = Vec::new();
     for (ticket, edits) in [
-        (&chile, Approval::default()),
+        (&chile, as_shown(&c.desk, &chile.id)),
         (
             &brazil,
             Approval {
-                question: Some("Quem autoriza a transferência de ITMOs no Brasil?".into()),
-                answer: None,
+                question: "Quem autoriza a transferência de ITMOs no Brasil?".into(),
+                ..as_shown(&c.desk, &brazil.id)
             },
         ),
-        (&english, Approval::default()),
+        (&english, as_shown(&c.desk, &english.id)),
     ] {
         approved.push(c.desk.approve(&ana(), &ticket.id, edits).unwrap());
     }

@@ -15,7 +15,7 @@ use std::sync::Arc;
 
 use common::*;
 use consulta_bot::desk::{
-    Action, Approval, ManualClock, MessageKind, NewQuestion, Span, Status, TicketId,
+    Action, ManualClock, MessageKind, NewQuestion, Span, Status, TicketId,
 };
 use consulta_corpus::Lang;
 
@@ -154,9 +154,8 @@ fn tickets_questions_and_curated_entries_survive_closing_and_reopening_the_desk(
     new.question_id = Some(question);
     let ticket = open(&f.desk, new);
     f.desk.act(&ana(), &ticket.id, answer("Sí.")).unwrap();
-    f.desk
-        .approve(&ana(), &ticket.id, Approval::default())
-        .unwrap();
+    let draft = f.desk.approval_draft(&ana(), &ticket.id).unwrap();
+    f.desk.approve(&ana(), &ticket.id, draft.as_shown()).unwrap();
     let tickets = f.desk.tickets().unwrap();
     let questions = f.desk.questions().unwrap();
     let curated = f.desk.curated().unwrap();

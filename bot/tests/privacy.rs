@@ -148,8 +148,9 @@ fn forgetting_drops_dead_letters_about_the_user_but_keeps_curated_entries() {
             &ana(),
             &ticket.id,
             Approval {
-                question: Some("¿Quién autoriza los ITMO en Chile?".into()),
-                answer: None,
+                question: "¿Quién autoriza los ITMO en Chile?".into(),
+                answer: "El Ministerio.".into(),
+                confirm_particulars: false,
             },
         )
         .unwrap();

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use anyhow::{Context, bail};
 
 use consulta_bot::desk::{
-    Action, Approval, Identity, Platform, Status, Ticket, TicketId, TransferTarget,
+    Action, Approval, ApprovalDraft, DeskError, Identity, describe_particulars, Platform, Status, Ticket, TicketId, TransferTarget,
 };
 
 use crate::cli::{TicketCommand, TicketsArgs};
@@ -42,10 +42,38 @@ pub fn run(settings: &Settings, args: TicketsArgs) -> anyhow::Result<ExitCode> {
             id,
             question,
             answer,
+            as_shown,
+            confirm_particulars,
         } => {
             let by = expert(args.expert.as_deref())?;
+            let id = parse_id(&id)?;
+            let draft = engine::open_desk(settings, None)?.approval_draft(&by, &id)?;
+            if question.is_none() && answer.is_none() && !as_shown {
+                print_draft(&draft);
+                bail!(
+                    "nothing published: pass the text to publish with --question and --answer, or --as-shown to publish the draft above unchanged"
+                );
+            }
+            let shown = |given: Option<String>, draft: &str, what: &str| match given {
+                Some(text) => Ok(text),
+                None if as_shown => Ok(draft.to_string()),
+                None => Err(anyhow::anyhow!(
+                    "give the {what} to publish with --{what}, or --as-shown to publish the draft's {what} unchanged"
+                )),
+            };
+            let approval = Approval {
+                question: shown(question, &draft.question, "question")?,
+                answer: shown(answer, &draft.answer, "answer")?,
+                confirm_particulars,
+            };
             let desk = engine::open_desk(settings, Some(engine::open(settings)?))?;
-            let entry = desk.approve(&by, &parse_id(&id)?, Approval { question, answer })?;
+            let entry = match desk.approve(&by, &id, approval) {
+                Err(DeskError::Particulars { found, .. }) => bail!(
+                    "nothing published: the text contains {}; edit them out, or pass --confirm-particulars to publish them",
+                    describe_particulars(&found)
+                ),
+                other => other?,
+            };
             println!(
                 "ticket {} is now a curated FAQ entry ({}), cited as \"{}\"",
                 entry.ticket,
@@ -165,4 +193,17 @@ fn print_ticket(ticket: &Ticket, json: bool) -> anyhow::Result<()> {
         output::write_ticket(&mut stdout, ticket)?;
     }
     Ok(())
+}
+
+/// The text approving would publish, and what is flagged in it, for the expert to edit.
+fn print_draft(draft: &ApprovalDraft) {
+    println!("FAQ draft for ticket {}: only this text will be published", draft.ticket);
+    println!("question: {}", draft.question);
+    println!("answer: {}", draft.answer);
+    if !draft.particulars.is_empty() {
+        println!(
+            "flagged personal particulars: {}",
+            describe_particulars(&draft.particulars)
+        );
+    }
 }

@@ -125,6 +125,11 @@ impl Conversation {
         Conversation { assistant, memory }
     }
 
+    /// The assistant behind the conversation, for the steps kept in their own files.
+    pub(super) fn assistant(&self) -> &Arc<dyn Assistant> {
+        &self.assistant
+    }
+
     /// `/status`: the user's open tickets, for them only (a group must not see their questions).
     pub async fn status(&self, user: Identity, lang: Lang) -> Result<Reply, AssistantError> {
         let t = texts(lang);
@@ -220,7 +225,7 @@ impl Conversation {
         }
     }
 
-    /// A ticket button (claim, close, approve) pressed by an expert; `how_to_answer` is the
+    /// A ticket button (claim, close) pressed by an expert; `how_to_answer` is the
     /// platform's way of answering, said after a claim. Returns what was done, or why it was refused,
     /// for the presser only.
     pub async fn ticket_button(
@@ -241,11 +246,6 @@ impl Conversation {
                 .act(by, ticket.clone(), Action::Close { reason: None })
                 .await
                 .map(|_| format!("Ticket {ticket} closed.")),
-            TicketButton::Approve => self
-                .assistant
-                .approve(by, ticket.clone())
-                .await
-                .map(|_| format!("The answer to {ticket} is now a curated FAQ entry.")),
         };
         outcome
             .map(|done| Reply::text(done).private())
@@ -253,15 +253,14 @@ impl Conversation {
     }
 }
 
-/// The ticket buttons that act at once (Answer opens a form, or says how to answer).
+/// The ticket buttons that act at once (Answer opens a form, or says how to answer; Approve opens the
+/// edit step of [`super::approval`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TicketButton {
     /// Take the ticket.
     Claim,
     /// Finish it.
     Close,
-    /// Make its answer a curated FAQ entry.
-    Approve,
 }
 
 /// The reply to a button this bot does not (or no longer) know.

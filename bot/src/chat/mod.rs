@@ -2,6 +2,7 @@
 //! words, flood control, what a button press means, and the per-user memory of languages and recent
 //! questions.
 
+mod approval;
 mod conversation;
 mod escalate;
 mod flood;
@@ -11,6 +12,10 @@ mod press;
 mod retry;
 mod texts;
 
+pub use approval::{
+    CONFIRM_WORD, Edit, HOW_TO_EDIT, Published, draft_text, flag_warning, read_draft,
+    read_edit,
+};
 pub use conversation::{
     Conversation, ExpertMessage, MoreSources, Piece, Reply, STALE_BUTTON, TicketButton, desk_text,
 };

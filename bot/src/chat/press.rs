@@ -31,8 +31,16 @@ pub enum Press {
     Claim(TicketId),
     /// An expert closes the ticket.
     Close(TicketId),
-    /// An expert makes the answer a curated FAQ entry.
+    /// An expert starts the edit step that makes the answer a curated FAQ entry (a form's id, too).
     Approve(TicketId),
+    /// An expert publishes the draft the button is under, as shown; `confirmed` when its flagged
+    /// particulars are to be published too.
+    Publish {
+        /// The ticket whose draft it is.
+        ticket: TicketId,
+        /// "Publish anyway", under a draft with flagged particulars.
+        confirmed: bool,
+    },
     /// An expert opens a form to type the answer (on platforms with forms).
     Answer(TicketId),
     /// `/forget` confirmed or cancelled; only the person it was shown to may press it.
@@ -61,6 +69,14 @@ impl Press {
             Press::Close(t) => format!("close:{t}"),
             Press::Approve(t) => format!("faq:{t}"),
             Press::Answer(t) => format!("answer:{t}"),
+            Press::Publish {
+                ticket,
+                confirmed: false,
+            } => format!("pub:{ticket}"),
+            Press::Publish {
+                ticket,
+                confirmed: true,
+            } => format!("pubok:{ticket}"),
             Press::Forget { confirmed, user } => {
                 format!("forget:{}:{user}", if *confirmed { "yes" } else { "no" })
             }
@@ -95,6 +111,14 @@ impl Press {
             "close" => Press::Close(ticket()?),
             "faq" => Press::Approve(ticket()?),
             "answer" => Press::Answer(ticket()?),
+            "pub" => Press::Publish {
+                ticket: ticket()?,
+                confirmed: false,
+            },
+            "pubok" => Press::Publish {
+                ticket: ticket()?,
+                confirmed: true,
+            },
             "forget" => {
                 let (answer, user) = arg.split_once(':')?;
                 Press::Forget {
@@ -139,6 +163,14 @@ mod tests {
             Press::RateTicket {
                 ticket: ticket.clone(),
                 up: false,
+            },
+            Press::Publish {
+                ticket: ticket.clone(),
+                confirmed: true,
+            },
+            Press::Publish {
+                ticket: ticket.clone(),
+                confirmed: false,
             },
             Press::Answer(ticket),
             Press::Forget {

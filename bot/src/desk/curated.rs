@@ -8,6 +8,7 @@ use super::identity::Identity;
 use super::storage::Table;
 use super::store::Batch;
 use super::ticket::{Actor, Event, EventKind, Tags};
+use super::particulars::{Particular, find_particulars};
 use super::ticket_id::TicketId;
 use super::time::Timestamp;
 
@@ -34,14 +35,33 @@ impl CuratedSink for consulta_retrieval::Engine {
     }
 }
 
-/// Optional edits an expert makes while approving an answer as an FAQ: a question rewritten for a
-/// general reader, an answer stripped of the asker's particulars.
+/// What an expert publishes when approving an answer as an FAQ: the question and answer exactly as
+/// they will be shown to everyone, after the edit step in which they saw and rewrote them. Nothing of
+/// the ticket is published unless it is in here: the asker's own wording becomes public only when the
+/// expert sends it back unchanged.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Approval {
-    /// Replaces the asker's wording of the question.
-    pub question: Option<String>,
-    /// Replaces the answer as sent.
-    pub answer: Option<String>,
+    /// The question to publish, rewritten for a general reader.
+    pub question: String,
+    /// The answer to publish, without the asker's particulars.
+    pub answer: String,
+    /// The expert looked at the flagged particulars (see [`find_particulars`]) and publishes them
+    /// anyway; without it an approval whose text has any is refused.
+    pub confirm_particulars: bool,
+}
+
+/// What the edit step starts from: the ticket's question and expert answer, and the particulars
+/// flagged in them, for the expert to rewrite before approving.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApprovalDraft {
+    /// The ticket it comes from.
+    pub ticket: TicketId,
+    /// The question as the asker wrote it (or as last approved, when the ticket was approved before).
+    pub question: String,
+    /// The expert's answer (or as last approved).
+    pub answer: String,
+    /// E-mail addresses, phone and document numbers found in question and answer.
+    pub particulars: Vec<Particular>,
 }
 
 /// An expert answer approved for reuse: Consulta cites it like any FAQ entry from then on.
@@ -65,6 +85,18 @@ pub struct CuratedEntry {
     pub tags: Tags,
     /// Whether the index has this version; entries still `false` are pushed again at startup.
     pub indexed: bool,
+}
+
+impl ApprovalDraft {
+    /// The approval of this draft unchanged: the expert saw it and publishes it as shown (its flagged
+    /// particulars still need `confirm_particulars`).
+    pub fn as_shown(&self) -> Approval {
+        Approval {
+            question: self.question.clone(),
+            answer: self.answer.clone(),
+            confirm_particulars: false,
+        }
+    }
 }
 
 impl CuratedEntry {
@@ -102,8 +134,36 @@ impl CuratedEntry {
 }
 
 impl Desk {
-    /// Approves the expert answer of ticket `id` as a curated FAQ entry, stores it, and indexes it at
-    /// once through the sink (when one is attached).
+    /// The starting point of the edit step for ticket `id`: its question and expert answer (or the
+    /// text approved last time, when it is approved again) and the particulars found in them.
+    pub fn approval_draft(&self, by: &Identity, id: &TicketId) -> Result<ApprovalDraft, DeskError> {
+        self.authorise(by)?;
+        let ticket = self.ticket(id)?;
+        let answer = ticket.answer.ok_or_else(|| DeskError::Refused {
+            ticket: id.clone(),
+            reason: TransitionError::NoAnswer,
+        })?;
+        let approved: Option<CuratedEntry> =
+            self.store().get(Table::Curated, id.as_str().as_bytes())?;
+        let (question, answer) = match approved {
+            Some(entry) => (entry.question, entry.answer),
+            None => (ticket.question, answer.text),
+        };
+        let particulars = find_particulars(&format!("{question}\n{answer}"));
+        Ok(ApprovalDraft {
+            ticket: id.clone(),
+            question,
+            answer,
+            particulars,
+        })
+    }
+
+    /// Approves the expert answer of ticket `id` as a curated FAQ entry with the text the expert
+    /// edited (`approval`), stores it, and indexes it at once through the sink (when one is attached).
+    ///
+    /// Text with particulars (e-mail addresses, phone or document numbers) is refused unless the
+    /// expert confirms it. The entry keeps no link to the asker: only the ticket id, the experts'
+    /// names and the edited text; deleting the asker's data leaves it intact and anonymous.
     ///
     /// The entry is durable before indexing is tried: if the index fails, the error says so and the
     /// entry is pushed again by [`Desk::republish_curated`] at the next start. Approving again replaces
@@ -112,9 +172,11 @@ impl Desk {
         &self,
         by: &Identity,
         id: &TicketId,
-        edits: Approval,
+        approval: Approval,
     ) -> Result<CuratedEntry, DeskError> {
         let approver = self.authorise(by)?.name.clone();
+        let question = approval.question.trim().to_string();
+        let answer_text = approval.answer.trim().to_string();
         let entry = {
             let _guard = self.lock();
             let now = self.now();
@@ -127,22 +189,23 @@ impl Desk {
                 .answer
                 .clone()
                 .ok_or_else(|| refuse(TransitionError::NoAnswer))?;
-            let pick = |edit: Option<String>, original: &str, what| {
-                let text = edit
-                    .unwrap_or_else(|| original.to_string())
-                    .trim()
-                    .to_string();
+            for (text, what) in [(&question, "question"), (&answer_text, "answer")] {
                 if text.is_empty() {
-                    Err(refuse(TransitionError::EmptyText { what }))
-                } else {
-                    Ok(text)
+                    return Err(refuse(TransitionError::EmptyText { what }));
                 }
-            };
+            }
+            let particulars = find_particulars(&format!("{question}\n{answer_text}"));
+            if !particulars.is_empty() && !approval.confirm_particulars {
+                return Err(DeskError::Particulars {
+                    ticket: id.clone(),
+                    found: particulars,
+                });
+            }
             let entry = CuratedEntry {
                 ticket: id.clone(),
                 language: ticket.language,
-                question: pick(edits.question, &ticket.question, "question")?,
-                answer: pick(edits.answer, &answer.text, "answer")?,
+                question,
+                answer: answer_text,
                 expert: answer.expert,
                 approved_by: approver.clone(),
                 approved_at: now,

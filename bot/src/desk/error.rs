@@ -1,6 +1,7 @@
 use super::action::TransitionError;
 use super::config::ConfigError;
 use super::identity::Identity;
+use super::particulars::{Particular, describe};
 use super::question::QuestionId;
 use super::storage::StorageError;
 use super::ticket_id::TicketId;
@@ -50,6 +51,17 @@ pub enum DeskError {
     /// A ticket needs a question.
     #[error("the question is empty: there is nothing to ask an expert")]
     EmptyQuestion,
+    /// The text to publish has personal particulars and the expert did not confirm them.
+    #[error(
+        "ticket {ticket} not approved: the text to publish contains {}; edit them out, or confirm that they may be published",
+        describe(found)
+    )]
+    Particulars {
+        /// The ticket being approved.
+        ticket: TicketId,
+        /// What was flagged.
+        found: Vec<Particular>,
+    },
     /// The approval is stored, but the search index refused it for now.
     #[error(
         "curated entry for ticket {ticket} is saved but not yet searchable: {reason}; it is pushed to the index again at the next start"

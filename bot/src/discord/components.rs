@@ -1,15 +1,23 @@
-//! Buttons and the answer form; the custom id each carries is a [`Press`] (Discord allows 100
+//! Buttons, the answer form and the FAQ approval form; the custom id each carries is a [`Press`] (Discord allows 100
 //! characters, far more than a press needs).
 
 use consulta_corpus::Lang;
 use serenity::all::{ButtonStyle, InputTextStyle, ReactionType};
 use serenity::builder::{CreateActionRow, CreateButton, CreateInputText, CreateModal};
 
-use crate::chat::{Press, texts};
-use crate::desk::{QuestionId, TicketId};
+use crate::chat::{CONFIRM_WORD, Press, texts};
+use crate::desk::{ApprovalDraft, QuestionId, TicketId};
 
 /// The id of the answer form's text field.
 pub const ANSWER_FIELD: &str = "answer";
+/// The approval form's field with the question to publish.
+pub const FAQ_QUESTION_FIELD: &str = "faq_question";
+/// The approval form's field with the answer to publish.
+pub const FAQ_ANSWER_FIELD: &str = "faq_answer";
+/// The approval form's field where the expert types [`CONFIRM_WORD`] to publish flagged particulars.
+pub const FAQ_CONFIRM_FIELD: &str = "faq_confirm";
+/// Longest text a form field holds.
+const FIELD_LIMIT: usize = 4000;
 
 fn button(label: &str, press: &Press, style: ButtonStyle) -> CreateButton {
     CreateButton::new(press.encode()).label(label).style(style)
@@ -88,4 +96,44 @@ pub fn answer_form(id: &TicketId) -> CreateModal {
             .min_length(1)
             .max_length(4000),
     )])
+}
+
+/// The form "Approve as FAQ" opens: the question and answer to publish, prefilled with the draft for
+/// the expert to edit, and a confirmation field for flagged particulars. `None` when the draft does
+/// not fit in the fields (it would be cut, and the cut text published).
+pub fn approval_form(draft: &ApprovalDraft) -> Option<CreateModal> {
+    let fits = |text: &str| (1..=FIELD_LIMIT).contains(&text.chars().count());
+    if !fits(&draft.question) || !fits(&draft.answer) {
+        return None;
+    }
+    let field = |label: &str, id: &str, value: &str| {
+        CreateActionRow::InputText(
+            CreateInputText::new(InputTextStyle::Paragraph, label, id)
+                .value(value)
+                .min_length(1)
+                .max_length(FIELD_LIMIT as u16),
+        )
+    };
+    let confirm_label = if draft.particulars.is_empty() {
+        "Particulars: none flagged".to_string()
+    } else {
+        format!("⚠ {} particular(s) flagged in the text", draft.particulars.len())
+    };
+    let confirm = CreateInputText::new(InputTextStyle::Short, confirm_label, FAQ_CONFIRM_FIELD)
+        .placeholder(format!(
+            "Type {CONFIRM_WORD} to publish e-mails, phone or ID numbers"
+        ))
+        .required(false)
+        .max_length(20);
+    Some(
+        CreateModal::new(
+            Press::Approve(draft.ticket.clone()).encode(),
+            format!("Publish {} as FAQ", draft.ticket),
+        )
+        .components(vec![
+            field("Question to publish", FAQ_QUESTION_FIELD, &draft.question),
+            field("Answer to publish", FAQ_ANSWER_FIELD, &draft.answer),
+            CreateActionRow::InputText(confirm),
+        ]),
+    )
 }

@@ -14,12 +14,15 @@ use serenity::builder::{
 
 use crate::assistant::AssistantError;
 use crate::chat::{
-    Conversation, ExpertMessage, MoreSources, Press, Reply, STALE_BUTTON, TicketButton, texts,
+    CONFIRM_WORD, Conversation, Edit, ExpertMessage, MoreSources, Press, Published, Reply,
+    STALE_BUTTON, TicketButton, draft_text, texts,
 };
 use crate::desk::{Rating, TicketId};
 
 use super::commands::{flag_option, string_option};
-use super::components::{self, ANSWER_FIELD};
+use super::components::{
+    self, ANSWER_FIELD, FAQ_ANSWER_FIELD, FAQ_CONFIRM_FIELD, FAQ_QUESTION_FIELD,
+};
 use super::frontend::{no_pings, with_retry};
 use super::handler::{
     Answering, Context, Handled, HandlerError, NOT_AN_EXPERT, Who, answer, asker, escalate,
@@ -256,10 +259,9 @@ async fn on_press(ctx: &Context, press: &ComponentInteraction) -> Handled {
         Press::Close(ticket) => {
             ticket_button(ctx, &response, &who, ticket, TicketButton::Close).await
         }
-        Press::Approve(ticket) => {
-            ticket_button(ctx, &response, &who, ticket, TicketButton::Approve).await
-        }
-        Press::Answer(_) if !is_expert(ctx, &who).await? => {
+        Press::Approve(_) | Press::Publish { .. } | Press::Answer(_)
+            if !is_expert(ctx, &who).await? =>
+        {
             tracing::info!(user = %who.user.id, "a non-expert pressed a ticket button");
             response.say(ctx, &escape(NOT_AN_EXPERT), true).await
         }
@@ -267,6 +269,26 @@ async fn on_press(ctx: &Context, press: &ComponentInteraction) -> Handled {
             let form = CreateInteractionResponse::Modal(components::answer_form(&ticket));
             response.create(ctx, form).await
         }
+        Press::Approve(ticket) => {
+            // The form must be the first response, within Discord's 3 seconds: the draft is one read.
+            let draft = match ctx
+                .conversation
+                .approval_draft(who.identity(), ticket)
+                .await
+            {
+                Ok(draft) => draft,
+                Err(refused) => return response.say(ctx, &render_reply(&refused), true).await,
+            };
+            match components::approval_form(&draft) {
+                Some(form) => {
+                    response
+                        .create(ctx, CreateInteractionResponse::Modal(form))
+                        .await
+                }
+                None => response.say(ctx, &escape(TOO_LONG_FOR_THE_FORM), true).await,
+            }
+        }
+        Press::Publish { .. } => response.say(ctx, &escape(STALE_BUTTON), true).await,
         Press::Rate { question, up } => {
             let result = ctx
                 .assistant
@@ -337,7 +359,7 @@ async fn on_press(ctx: &Context, press: &ComponentInteraction) -> Handled {
 /// Where `/answer` works (in English, the desk's working language).
 const ANSWER_WHERE: &str = "Use /answer in a ticket's thread: it answers that ticket's asker.";
 
-/// A claim, close or approve button: acknowledged at once (Discord gives 3 seconds, the desk may take
+/// A claim or close button: acknowledged at once (Discord gives 3 seconds, the desk may take
 /// longer), then the outcome is put in.
 async fn ticket_button(
     ctx: &Context,
@@ -400,26 +422,73 @@ fn outcome<T>(result: Result<T, AssistantError>, done: String) -> String {
     }
 }
 
+/// Why an answer cannot be approved with the form (in English, the desk's working language).
+const TOO_LONG_FOR_THE_FORM: &str = "This question or answer is longer than a Discord form holds (4000 characters): approve it in the expert console or with `consulta tickets approve`.";
+
 async fn on_form(ctx: &Context, form: &ModalInteraction) -> Handled {
     let who = who(&form.user, form.member.as_ref(), &form.locale);
     let response = Response {
         id: form.id,
         token: &form.token,
     };
-    let Some(Press::Answer(ticket)) = Press::decode(&form.data.custom_id) else {
-        return response.say(ctx, &escape(STALE_BUTTON), true).await;
+    let field = |id: &str| {
+        form.data
+            .components
+            .iter()
+            .flat_map(|row| &row.components)
+            .find_map(|component| match component {
+                ActionRowComponent::InputText(input) if input.custom_id == id => {
+                    input.value.clone()
+                }
+                _ => None,
+            })
+            .unwrap_or_default()
     };
-    let text = form
-        .data
-        .components
-        .iter()
-        .flat_map(|row| &row.components)
-        .find_map(|component| match component {
-            ActionRowComponent::InputText(input) if input.custom_id == ANSWER_FIELD => {
-                input.value.clone()
-            }
-            _ => None,
-        })
-        .unwrap_or_default();
-    answer_ticket(ctx, &response, &who, ticket, &text).await
+    match Press::decode(&form.data.custom_id) {
+        Some(Press::Answer(ticket)) => {
+            answer_ticket(ctx, &response, &who, ticket, &field(ANSWER_FIELD)).await
+        }
+        Some(Press::Approve(ticket)) => {
+            let edit = Edit {
+                question: field(FAQ_QUESTION_FIELD),
+                answer: field(FAQ_ANSWER_FIELD),
+            };
+            let confirmed = field(FAQ_CONFIRM_FIELD).trim() == CONFIRM_WORD;
+            publish(ctx, &response, &who, ticket, edit, confirmed).await
+        }
+        _ => response.say(ctx, &escape(STALE_BUTTON), true).await,
+    }
+}
+
+/// The approval form sent: the expert's edit is published, or refused with the reason; flagged
+/// particulars not confirmed are listed with the edited text, so that nothing typed is lost.
+async fn publish(
+    ctx: &Context,
+    response: &Response<'_>,
+    who: &Who,
+    ticket: TicketId,
+    edit: Edit,
+    confirmed: bool,
+) -> Handled {
+    response.defer(ctx, true).await?;
+    if !is_expert(ctx, who).await? {
+        return response.edit_text(ctx, &escape(NOT_AN_EXPERT)).await;
+    }
+    let told = match ctx
+        .conversation
+        .publish(who.identity(), ticket, edit, confirmed)
+        .await
+    {
+        Published::Done(done) | Published::Refused(done) => render_reply(&done),
+        Published::NeedsConfirmation(draft) => escape(&format!(
+            "Not published.\n{}",
+            draft_text(
+                &draft,
+                Some(&format!(
+                    "Press Approve as FAQ again and edit them out, or type {CONFIRM_WORD} in the last field."
+                ))
+            )
+        )),
+    };
+    response.edit_text(ctx, &told).await
 }

@@ -11,7 +11,7 @@ use crate::assistant::{
     AskReply, AskRequest, Assistant, AssistantError, EscalateRequest, question_of,
 };
 use crate::desk::{
-    Action, BoxFuture, ChatRef, CuratedEntry, Forgotten, Identity, QuestionId, Rating, Ticket,
+    Action, Approval, ApprovalDraft, BoxFuture, ChatRef, CuratedEntry, Forgotten, Identity, QuestionId, Rating, Ticket,
     TicketId, TransferTarget,
 };
 use crate::service::{
@@ -151,16 +151,37 @@ impl Assistant for RemoteAssistant {
         Box::pin(self.act_remote(by, ticket, action))
     }
 
+    fn approval_draft(
+        &self,
+        by: Identity,
+        ticket: TicketId,
+    ) -> BoxFuture<'_, Result<ApprovalDraft, AssistantError>> {
+        Box::pin(async move {
+            let path = format!("/v1/tickets/{}/draft", segment(ticket.as_str()));
+            let draft: ApprovalDraft = self
+                .client
+                .json(Method::GET, &path, Some(&by), None::<&Value>)
+                .await?;
+            Ok(draft)
+        })
+    }
+
     fn approve(
         &self,
         by: Identity,
         ticket: TicketId,
+        approval: Approval,
     ) -> BoxFuture<'_, Result<CuratedEntry, AssistantError>> {
         Box::pin(async move {
             let path = format!("/v1/tickets/{}/approve", segment(ticket.as_str()));
+            let body = json!({
+                "question": approval.question,
+                "answer": approval.answer,
+                "confirm_particulars": approval.confirm_particulars,
+            });
             let reply: ActionResponse = self
                 .client
-                .json(Method::POST, &path, Some(&by), Some(&json!({})))
+                .json(Method::POST, &path, Some(&by), Some(&body))
                 .await?;
             reply.curated.ok_or_else(|| {
                 AssistantError::new(

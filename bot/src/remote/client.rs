@@ -47,6 +47,7 @@ impl From<RemoteError> for AssistantError {
                 "forbidden" | "unauthorized" => FailureCode::Forbidden,
                 "not_found" => FailureCode::NotFound,
                 "conflict" => FailureCode::Conflict,
+                "particulars" => FailureCode::Particulars,
                 _ => FailureCode::Internal,
             },
             _ => FailureCode::Internal,

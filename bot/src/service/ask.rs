@@ -137,7 +137,7 @@ fn asker_for(
     name: Option<String>,
 ) -> Result<Asker, ApiError> {
     if let Some(asker) = asker {
-        caller.require_frontend()?;
+        caller.require_frontend_for(asker.platform)?;
         return Ok(asker);
     }
     let session = visitor_session(session)?;
@@ -259,7 +259,7 @@ fn rater(
 ) -> Result<Identity, ApiError> {
     match by {
         Some(identity) => {
-            caller.require_frontend()?;
+            caller.require_frontend_for(identity.platform)?;
             Ok(identity)
         }
         None => Ok(Identity::new(

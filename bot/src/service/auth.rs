@@ -6,7 +6,7 @@ use sha2::{Digest, Sha256};
 use super::config::ExpertCredential;
 use super::config::ServiceConfig;
 use super::error::ApiError;
-use crate::desk::Identity;
+use crate::desk::{Identity, Platform};
 
 /// The header that names who an expert or a front-end acts as (`web:ana`, `telegram:7`).
 pub const IDENTITY_HEADER: &str = "x-consulta-identity";
@@ -19,10 +19,19 @@ pub enum Caller {
     Visitor,
     /// An expert, as the identity their credential is bound to.
     Expert(Identity),
-    /// A front-end process, acting for its platform's users (who it names per request).
-    FrontEnd,
+    /// A front-end process, acting for its platforms' users (who it names per request).
+    FrontEnd(FrontEndScope),
     /// The operator.
     Admin,
+}
+
+/// The platforms a front-end token may act for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FrontEndScope {
+    /// `service.frontend_token`: every platform (replicas record questions from all of them).
+    Every,
+    /// A `[[service.frontends]]` credential: these platforms only.
+    Only(Vec<Platform>),
 }
 
 impl Caller {
@@ -44,9 +53,19 @@ impl Caller {
             return Ok(Caller::Admin);
         }
         if same_secret(token, &config.frontend_token) {
-            return Ok(Caller::FrontEnd);
+            return Ok(Caller::FrontEnd(FrontEndScope::Every));
         }
         let digest = hex_digest(token);
+        let frontend = config
+            .frontends
+            .iter()
+            .filter(|c| same_secret(&digest, &c.token_sha256.trim().to_ascii_lowercase()))
+            .fold(None, |found, c| found.or(Some(c)));
+        if let Some(credential) = frontend {
+            return Ok(Caller::FrontEnd(FrontEndScope::Only(
+                credential.platforms.clone(),
+            )));
+        }
         // Every credential is compared, whichever matches, so the time taken does not tell which.
         let matched = config
             .experts
@@ -73,19 +92,40 @@ impl Caller {
     pub fn expert_identity(&self, headers: &HeaderMap) -> Result<Identity, ApiError> {
         match self {
             Caller::Expert(identity) => Ok(identity.clone()),
-            Caller::FrontEnd => acting_identity(headers)?.ok_or_else(|| {
-                ApiError::bad_request(format!("name the expert in the {IDENTITY_HEADER} header"))
-            }),
+            Caller::FrontEnd(_) => {
+                let identity = acting_identity(headers)?.ok_or_else(|| {
+                    ApiError::bad_request(format!(
+                        "name the expert in the {IDENTITY_HEADER} header"
+                    ))
+                })?;
+                self.require_frontend_for(identity.platform)?;
+                Ok(identity)
+            }
             Caller::Admin | Caller::Visitor => Err(ApiError::unauthorized(
                 "expert routes need an expert's own token (Authorization: Bearer ...), configured in [[service.experts]]",
             )),
         }
     }
 
-    /// Refuses everyone but a front-end process.
+    /// Refuses everyone but a front-end process that may act for `platform`'s users.
+    pub fn require_frontend_for(&self, platform: Platform) -> Result<(), ApiError> {
+        self.require_frontend()?;
+        match self {
+            Caller::FrontEnd(FrontEndScope::Only(platforms)) if !platforms.contains(&platform) => {
+                let bound: Vec<String> = platforms.iter().map(Platform::to_string).collect();
+                Err(ApiError::forbidden(format!(
+                    "this front-end token acts for {} only, not for {platform}: give each platform's process its own token in [[service.frontends]]",
+                    bound.join(", ")
+                )))
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// Refuses everyone but a front-end process (of any platform).
     pub fn require_frontend(&self) -> Result<(), ApiError> {
         match self {
-            Caller::FrontEnd => Ok(()),
+            Caller::FrontEnd(_) => Ok(()),
             Caller::Visitor => Err(ApiError::unauthorized(
                 "this route needs the front-end token (service.frontend_token)",
             )),
@@ -219,6 +259,46 @@ mod tests {
                 .is_err(),
             "naming an identity is not a credential"
         );
+    }
+
+    #[test]
+    fn a_platform_bound_frontend_token_acts_only_for_its_platforms() {
+        let config = ServiceConfig {
+            frontends: vec![super::super::config::FrontEndCredential {
+                platforms: vec![Platform::Telegram],
+                token_sha256: hex_digest("tg-token"),
+            }],
+            frontend_token: "any-platform".into(),
+            ..config()
+        };
+        let telegram = Caller::from_headers(
+            &headers(&[("authorization", "Bearer tg-token")]),
+            &config,
+        )
+        .unwrap();
+        assert_eq!(
+            telegram,
+            Caller::FrontEnd(FrontEndScope::Only(vec![Platform::Telegram]))
+        );
+        assert!(telegram.require_frontend_for(Platform::Telegram).is_ok());
+        for other in [Platform::Discord, Platform::Web, Platform::Cli] {
+            let error = telegram.require_frontend_for(other).unwrap_err();
+            assert_eq!(error.code, "forbidden", "{other}");
+        }
+        let posing = headers(&[
+            ("authorization", "Bearer tg-token"),
+            (IDENTITY_HEADER, "cli:joel"),
+        ]);
+        assert_eq!(
+            telegram.expert_identity(&posing).unwrap_err().code,
+            "forbidden"
+        );
+        let every = Caller::from_headers(
+            &headers(&[("authorization", "Bearer any-platform")]),
+            &config,
+        )
+        .unwrap();
+        assert!(every.require_frontend_for(Platform::Cli).is_ok());
     }
 
     #[test]

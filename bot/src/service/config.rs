@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
-use crate::desk::Identity;
+use crate::desk::{Identity, Platform};
 
 /// The `[service]` settings: where `consulta serve` listens and who may do what.
 ///
@@ -23,8 +23,14 @@ pub struct ServiceConfig {
     pub experts: Vec<ExpertCredential>,
     /// Lets the bearer add documents and rebuild the indexes.
     pub admin_token: String,
-    /// Lets a front-end process (`consulta telegram --service-url`) act for its platform's users.
+    /// Lets a front-end process act for the users of every platform: a replica (which records
+    /// questions from any platform), or a single trusted process. Prefer `[[service.frontends]]`
+    /// for the chat front-ends, whose tokens act only for their own platform.
     pub frontend_token: String,
+    /// Front-end tokens bound to platforms: the process presenting one (`consulta telegram
+    /// --service-url`) may act only for identities, askers and relays of those platforms, so a
+    /// leaked Telegram token cannot act as a Discord user, a web visitor or a CLI expert.
+    pub frontends: Vec<FrontEndCredential>,
     /// Origins allowed to call the API from a browser (the sites that embed the chat page); empty
     /// means same-origin only, `["*"]` any site.
     pub cors_origins: Vec<String>,
@@ -80,6 +86,27 @@ impl ServiceConfig {
     }
 }
 
+/// One front-end process's credential in `[[service.frontends]]`.
+///
+/// Stored as a digest, like an expert's: the token itself lives only in the front-end's environment
+/// (`CONSULTA_SERVICE__FRONTEND_TOKEN` of `consulta telegram --service-url`).
+#[derive(Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FrontEndCredential {
+    /// The platforms the bearer acts for (`["telegram"]`); at least one.
+    pub platforms: Vec<Platform>,
+    /// The token's SHA-256, 64 hex digits (`printf %s "$TOKEN" | sha256sum`).
+    pub token_sha256: String,
+}
+
+impl fmt::Debug for FrontEndCredential {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("FrontEndCredential")
+            .field("platforms", &self.platforms)
+            .finish_non_exhaustive()
+    }
+}
+
 /// One expert's credential in `[[service.experts]]`.
 ///
 /// Only the token's digest is stored, so a leaked configuration file does not let anyone sign in.
@@ -109,6 +136,7 @@ impl Default for ServiceConfig {
             experts: Vec::new(),
             admin_token: String::new(),
             frontend_token: String::new(),
+            frontends: Vec::new(),
             cors_origins: Vec::new(),
             max_body_bytes: 64 * 1024,
             max_document_bytes: 20 * 1024 * 1024,
@@ -136,6 +164,7 @@ impl fmt::Debug for ServiceConfig {
             .field("experts", &self.experts)
             .field("admin_token", &secret(&self.admin_token))
             .field("frontend_token", &secret(&self.frontend_token))
+            .field("frontends", &self.frontends)
             .field("cors_origins", &self.cors_origins)
             .field("max_body_bytes", &self.max_body_bytes)
             .field("max_document_bytes", &self.max_document_bytes)

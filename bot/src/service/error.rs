@@ -114,6 +114,9 @@ impl From<AssistantError> for ApiError {
             FailureCode::Forbidden => ApiError::forbidden(error.message),
             FailureCode::NotFound => ApiError::not_found(error.message),
             FailureCode::Conflict => ApiError::new(StatusCode::CONFLICT, "conflict", error.message),
+            FailureCode::Particulars => {
+                ApiError::new(StatusCode::CONFLICT, "particulars", error.message)
+            }
             FailureCode::Internal => ApiError::internal(error.message),
         }
     }

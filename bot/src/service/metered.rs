@@ -8,7 +8,7 @@ use crate::assistant::{
     AskReply, AskRequest, Assistant, AssistantError, EscalateRequest, LocalAssistant,
 };
 use crate::desk::{
-    Action, BoxFuture, ChatRef, CuratedEntry, Desk, Forgotten, Identity, QuestionId, Rating,
+    Action, Approval, ApprovalDraft, BoxFuture, ChatRef, CuratedEntry, Desk, Forgotten, Identity, QuestionId, Rating,
     Ticket, TicketId,
 };
 
@@ -60,12 +60,21 @@ impl Assistant for MeteredAssistant {
         self.inner.act(by, ticket, action)
     }
 
+    fn approval_draft(
+        &self,
+        by: Identity,
+        ticket: TicketId,
+    ) -> BoxFuture<'_, Result<ApprovalDraft, AssistantError>> {
+        self.inner.approval_draft(by, ticket)
+    }
+
     fn approve(
         &self,
         by: Identity,
         ticket: TicketId,
+        approval: Approval,
     ) -> BoxFuture<'_, Result<CuratedEntry, AssistantError>> {
-        self.inner.approve(by, ticket)
+        self.inner.approve(by, ticket, approval)
     }
 
     fn rate_answer(

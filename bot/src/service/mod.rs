@@ -44,8 +44,8 @@ use crate::assistant::Assistant;
 use crate::desk::{Desk, FrontEnd, Platform};
 
 pub use ask::{AskResponse, ConversationResponse, FeedbackResponse, ForgetResponse};
-pub use auth::{Caller, IDENTITY_HEADER, same_secret};
-pub use config::{ExpertCredential, ServiceConfig};
+pub use auth::{Caller, FrontEndScope, IDENTITY_HEADER, same_secret};
+pub use config::{ExpertCredential, FrontEndCredential, ServiceConfig};
 pub use error::ApiError;
 pub use inbox::{InboxMessage, SessionId, WebInbox};
 pub use metered::MeteredAssistant;

@@ -90,7 +90,7 @@ fn schemas() -> Value {
         json!({"type": "string", "minLength": 16, "maxLength": 64, "pattern": "^[A-Za-z0-9-]+$"});
     json!({
         "Error": {"type": "object", "required": ["error"], "properties": {"error": {"type": "object", "required": ["code", "message"], "properties": {
-            "code": {"type": "string", "enum": ["bad_request", "unauthorized", "forbidden", "not_found", "conflict", "gone", "payload_too_large", "method_not_allowed", "unsupported_media_type", "internal"]},
+            "code": {"type": "string", "enum": ["bad_request", "unauthorized", "forbidden", "not_found", "conflict", "particulars", "gone", "payload_too_large", "method_not_allowed", "unsupported_media_type", "internal"]},
             "message": {"type": "string"}}}}},
         "AskRequest": {"type": "object", "required": ["question"], "properties": {
             "question": {"type": "string"}, "language": lang, "session": session, "name": {"type": "string"},
@@ -126,7 +126,14 @@ fn schemas() -> Value {
             "tags": {"type": "object"}, "passages": {"type": "array", "items": {"type": "object"}}, "answer": {"type": ["object", "null"]},
             "events": {"type": "array", "items": {"type": "object"}}}},
         "TicketList": {"type": "object", "properties": {"tickets": {"type": "array", "items": {"$ref": "#/components/schemas/Ticket"}}}},
-        "ActionRequest": {"type": "object", "properties": {"text": {"type": "string"}, "reason": {"type": "string"}}},
+        "ActionRequest": {"type": "object", "properties": {"text": {"type": "string"}, "reason": {"type": "string"},
+            "question": {"type": "string", "description": "approve: the question to publish (required)"},
+            "answer": {"type": "string", "description": "approve: the answer to publish (required)"},
+            "confirm_particulars": {"type": "boolean", "description": "approve: publish although e-mail addresses, phone or document numbers were flagged"}}},
+        "ApprovalDraft": {"type": "object", "required": ["ticket", "question", "answer", "particulars"], "properties": {
+            "ticket": {"type": "string"}, "question": {"type": "string"}, "answer": {"type": "string"},
+            "particulars": {"type": "array", "items": {"type": "object", "properties": {
+                "kind": {"type": "string", "enum": ["email", "phone", "document"]}, "text": {"type": "string"}}}}}},
         "ActionResponse": {"type": "object", "properties": {"ticket": {"$ref": "#/components/schemas/Ticket"}, "curated": {"type": "object"}}},
         "Conversation": {"type": "object", "properties": {"messages": {"type": "array", "items": {"type": "object", "properties": {
             "seq": {"type": "integer"}, "kind": {"type": "string"}, "ticket": {"type": "string"}, "text": {"type": "string"}, "at": {"type": "integer"}}}}}},

@@ -244,10 +244,12 @@ impl FrontEnd for Relay {
 }
 
 fn relay_of(service: &Service, headers: &HeaderMap, platform: &str) -> Result<Relay, ApiError> {
-    Caller::from_headers(headers, &service.state.config)?.require_frontend()?;
+    let caller = Caller::from_headers(headers, &service.state.config)?;
+    caller.require_frontend()?;
     let platform: Platform = platform
         .parse()
         .map_err(|e: crate::desk::IdentityError| ApiError::not_found(e.to_string()))?;
+    caller.require_frontend_for(platform)?;
     service.primary()?.relays.get(&platform).cloned().ok_or_else(|| {
         ApiError::not_found(format!(
             "{platform} is not relayed: this service runs that front-end itself, or it is not configured"

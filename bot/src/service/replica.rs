@@ -27,7 +27,8 @@ pub(super) async fn record_question(
     headers: HeaderMap,
     Json(question): Json<NewQuestion>,
 ) -> Result<Json<RecordedQuestion>, ApiError> {
-    Caller::from_headers(&headers, &service.state.config)?.require_frontend()?;
+    Caller::from_headers(&headers, &service.state.config)?
+        .require_frontend_for(question.asker.platform)?;
     if !(0.0..=1.0).contains(&question.confidence) {
         return Err(ApiError::bad_request(
             "`confidence` must lie between 0 and 1",

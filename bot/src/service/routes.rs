@@ -182,6 +182,18 @@ pub(super) fn table(config: &ServiceConfig) -> Vec<(RouteDoc, MethodRouter<Servi
         ),
         (
             doc(
+                "get",
+                "/v1/tickets/{id}/draft",
+                "approvalDraft",
+                "What approving would publish, with flagged particulars, to edit first",
+                Expert,
+                None,
+                "ApprovalDraft",
+            ),
+            get(tickets::draft),
+        ),
+        (
+            doc(
                 "post",
                 "/v1/tickets/{id}/{action}",
                 "actOnTicket",

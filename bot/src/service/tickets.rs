@@ -11,7 +11,7 @@ use super::Service;
 use super::auth::Caller;
 use super::error::ApiError;
 use crate::desk::{
-    Action, ChatRef, CuratedEntry, Forgotten, Identity, Period, Report, Status, Ticket, TicketId,
+    Action, Approval, ApprovalDraft, ChatRef, CuratedEntry, Forgotten, Identity, Period, Report, Status, Ticket, TicketId,
     Timestamp,
 };
 
@@ -88,12 +88,46 @@ fn ticket_id(text: &str) -> Result<TicketId, ApiError> {
 }
 
 /// The body of `POST /v1/tickets/{id}/{action}`: `text` for answer and note, `reason` for close and
-/// reopen.
+/// reopen, the edited `question` and `answer` (and `confirm_particulars`) for approve.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ActionBody {
     text: Option<String>,
     reason: Option<String>,
+    question: Option<String>,
+    answer: Option<String>,
+    #[serde(default)]
+    confirm_particulars: bool,
+}
+
+pub(super) async fn draft(
+    State(service): State<Service>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Result<Json<ApprovalDraft>, ApiError> {
+    let by = expert(&service, &headers).await?;
+    Ok(Json(
+        service
+            .state
+            .assistant
+            .approval_draft(by, ticket_id(&id)?)
+            .await?,
+    ))
+}
+
+/// The edited text an approval publishes: both fields are required, so that nothing reaches the
+/// public FAQ that the expert did not see and send back.
+fn approval(body: ActionBody, id: &TicketId) -> Result<Approval, ApiError> {
+    let missing = || {
+        ApiError::bad_request(format!(
+            "`approve` publishes the `question` and `answer` you send: edit the draft from GET /v1/tickets/{id}/draft and send both"
+        ))
+    };
+    Ok(Approval {
+        question: body.question.ok_or_else(missing)?,
+        answer: body.answer.ok_or_else(missing)?,
+        confirm_particulars: body.confirm_particulars,
+    })
 }
 
 /// The ticket after the action, and the curated entry when the action was `approve`.
@@ -117,7 +151,8 @@ pub(super) async fn act(
     let body = body.map(|Json(b)| b).unwrap_or_default();
     let assistant = &service.state.assistant;
     if action == "approve" {
-        let curated = assistant.approve(by, id.clone()).await?;
+        let approval = approval(body, &id)?;
+        let curated = assistant.approve(by, id.clone(), approval).await?;
         let ticket = service.primary()?.desk.ticket(&id)?;
         return Ok(Json(ActionResponse {
             ticket,
@@ -206,17 +241,22 @@ fn user(text: &str) -> Result<Identity, ApiError> {
         .map_err(|e: crate::desk::IdentityError| ApiError::bad_request(e.to_string()))
 }
 
+/// The user a front-end names in the path, once the caller is known to act for their platform.
+fn user_for(service: &Service, headers: &HeaderMap, text: &str) -> Result<Identity, ApiError> {
+    let caller = Caller::from_headers(headers, &service.state.config)?;
+    caller.require_frontend()?;
+    let user = user(text)?;
+    caller.require_frontend_for(user.platform)?;
+    Ok(user)
+}
+
 pub(super) async fn open_tickets_of(
     State(service): State<Service>,
     headers: HeaderMap,
     Path(identity): Path<String>,
 ) -> Result<Json<TicketList>, ApiError> {
-    Caller::from_headers(&headers, &service.state.config)?.require_frontend()?;
-    let tickets = service
-        .state
-        .assistant
-        .open_tickets_of(user(&identity)?)
-        .await?;
+    let user = user_for(&service, &headers, &identity)?;
+    let tickets = service.state.assistant.open_tickets_of(user).await?;
     Ok(Json(TicketList { tickets }))
 }
 
@@ -225,10 +265,8 @@ pub(super) async fn forget_user(
     headers: HeaderMap,
     Path(identity): Path<String>,
 ) -> Result<Json<Forgotten>, ApiError> {
-    Caller::from_headers(&headers, &service.state.config)?.require_frontend()?;
-    Ok(Json(
-        service.state.assistant.forget(user(&identity)?).await?,
-    ))
+    let user = user_for(&service, &headers, &identity)?;
+    Ok(Json(service.state.assistant.forget(user).await?))
 }
 
 /// Whether an identity is a configured expert.
@@ -243,8 +281,8 @@ pub(super) async fn is_expert(
     headers: HeaderMap,
     Path(identity): Path<String>,
 ) -> Result<Json<ExpertCheck>, ApiError> {
-    Caller::from_headers(&headers, &service.state.config)?.require_frontend()?;
-    let expert = service.state.assistant.is_expert(user(&identity)?).await?;
+    let user = user_for(&service, &headers, &identity)?;
+    let expert = service.state.assistant.is_expert(user).await?;
     Ok(Json(ExpertCheck { expert }))
 }
 
@@ -263,11 +301,17 @@ pub(super) async fn admit_member(
     Path(identity): Path<String>,
     Json(body): Json<AdmissionBody>,
 ) -> Result<Json<ExpertCheck>, ApiError> {
-    Caller::from_headers(&headers, &service.state.config)?.require_frontend()?;
+    let member = user_for(&service, &headers, &identity)?;
+    if member.platform != body.chat.platform {
+        return Err(ApiError::bad_request(format!(
+            "{member} cannot be a member of a {} chat",
+            body.chat.platform
+        )));
+    }
     let expert = service
         .state
         .assistant
-        .admit_member(user(&identity)?, body.name, body.chat)
+        .admit_member(member, body.name, body.chat)
         .await?;
     Ok(Json(ExpertCheck { expert }))
 }

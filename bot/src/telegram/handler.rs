@@ -13,12 +13,15 @@ use teloxide::types::{
 
 use crate::assistant::{AskRequest, Assistant, AssistantError, FailureCode, retrieved_passages};
 use crate::chat::{
-    Conversation, ExpertMessage, FloodControl, MoreSources, Press, Reply, TicketButton, Verdict,
-    escalate_once, texts,
+    Conversation, Edit, ExpertMessage, FloodControl, HOW_TO_EDIT, MoreSources, Press, Published,
+    Reply, STALE_BUTTON, TicketButton, Verdict, draft_text, escalate_once, flag_warning, read_draft,
+    read_edit, texts,
 };
-use crate::desk::{Asker, ChatRef, FailureKind, Identity, Platform, QuestionId, Rating, TicketId};
+use crate::desk::{
+    ApprovalDraft, Asker, ChatRef, FailureKind, Identity, Platform, QuestionId, Rating, TicketId,
+};
 
-use super::format::{escape, render_answer, render_reply};
+use super::format::{MESSAGE_LIMIT, escape, render_answer, render_reply};
 use super::frontend::{Placement, classify, send_html, with_retry};
 use super::keyboard;
 use super::store::{Asked, Origin, Spot, Store, StoreError};
@@ -190,6 +193,9 @@ async fn on_message(ctx: &Context, message: &Message) -> Handled {
         Command::OtherBot => return Ok(()),
         Command::Ours(name, args) => return command(ctx, message, from, lang, &name, args).await,
         Command::None => {}
+    }
+    if let Some(ticket) = draft_replied_to(ctx, message) {
+        return edit_draft(ctx, message, from, ticket, text).await;
     }
     if let Some((ticket, replies_to_desk)) = ticket_of(ctx, message)? {
         let meaning = ExpertMessage::classify(false, false, replies_to_desk);
@@ -450,6 +456,7 @@ async fn on_callback(ctx: &Context, query: &CallbackQuery) -> Handled {
         | Press::Close(ticket)
         | Press::Approve(ticket)
         | Press::Answer(ticket)
+        | Press::Publish { ticket, .. }
             if !may_act(ctx, from, message.map(|m| m.chat.id)).await? =>
         {
             tracing::info!(%ticket, user = from.id.0, "a non-expert pressed a ticket button");
@@ -466,7 +473,25 @@ async fn on_callback(ctx: &Context, query: &CallbackQuery) -> Handled {
             notice = Some(ticket_button(ctx, from, ticket, TicketButton::Close).await);
         }
         Press::Approve(ticket) => {
-            notice = Some(ticket_button(ctx, from, ticket, TicketButton::Approve).await);
+            notice = Some(match ctx.conversation.approval_draft(identity(from), ticket).await {
+                Ok(draft) => match message {
+                    Some(card) => show_draft(ctx, card, &draft).await?,
+                    None => (STALE_BUTTON.to_string(), true),
+                },
+                Err(refused) => (refused.plain(), true),
+            });
+        }
+        Press::Publish { ticket, confirmed } => {
+            let shown = message
+                .and_then(|m| m.text())
+                .and_then(read_draft)
+                .filter(|(shown, _)| *shown == ticket);
+            notice = Some(match (shown, message) {
+                (Some((_, edit)), Some(draft)) => {
+                    publish(ctx, draft, from, ticket, edit, confirmed).await?
+                }
+                _ => (STALE_BUTTON.to_string(), true),
+            });
         }
         Press::Rate { question, up } => {
             let rated = ctx
@@ -532,6 +557,104 @@ async fn on_callback(ctx: &Context, query: &CallbackQuery) -> Handled {
     }
     answer.await?;
     Ok(())
+}
+
+/// The ticket of the FAQ draft `message` replies to, when it replies to one of the bot's drafts.
+fn draft_replied_to(ctx: &Context, message: &Message) -> Option<TicketId> {
+    let replied = message.reply_to_message()?;
+    if replied.from.as_ref()?.id.0 != ctx.me_id {
+        return None;
+    }
+    read_draft(replied.text()?).map(|(ticket, _)| ticket)
+}
+
+/// Shows the FAQ draft of a ticket under `under` (the card, or the expert's edit), with the button
+/// that publishes it; returns the notice for the expert.
+async fn show_draft(
+    ctx: &Context,
+    under: &Message,
+    draft: &ApprovalDraft,
+) -> Result<(String, bool), HandlerError> {
+    let Some(html) = draft_html(draft) else {
+        return Ok((TOO_LONG_FOR_A_DRAFT.to_string(), true));
+    };
+    let placement = Placement {
+        thread_id: topic_of(under),
+        reply_to: Some(under.id.0),
+        keyboard: Some(keyboard::publish(&draft.ticket, !draft.particulars.is_empty())),
+    };
+    send_html(&ctx.bot, under.chat.id.0, &html, &placement, false).await?;
+    Ok(if draft.particulars.is_empty() {
+        (DRAFT_SHOWN.to_string(), false)
+    } else {
+        (flag_warning(&draft.particulars), true)
+    })
+}
+
+/// The draft as one Telegram message; `None` when it would not fit in one (its button publishes the
+/// text of the message it is under, which must be the whole draft).
+fn draft_html(draft: &ApprovalDraft) -> Option<String> {
+    let html = escape(&draft_text(draft, Some(HOW_TO_EDIT)));
+    (html.chars().count() <= MESSAGE_LIMIT).then_some(html)
+}
+
+/// What the expert is told once a draft is shown.
+const DRAFT_SHOWN: &str = "The FAQ draft is below: reply to it with your edit, or publish it.";
+/// Why a draft cannot be shown here.
+const TOO_LONG_FOR_A_DRAFT: &str = "This answer is too long to edit in a Telegram message: approve it in the expert console or with `consulta tickets approve`.";
+
+/// Publishes an expert's edit (or a draft as shown); a draft with particulars is shown again, under
+/// `under`, with the button that confirms them. Returns the notice for the expert.
+async fn publish(
+    ctx: &Context,
+    under: &Message,
+    from: &User,
+    ticket: TicketId,
+    edit: Edit,
+    confirmed: bool,
+) -> Result<(String, bool), HandlerError> {
+    match ctx
+        .conversation
+        .publish(identity(from), ticket, edit, confirmed)
+        .await
+    {
+        Published::Done(done) => Ok((done.plain(), false)),
+        Published::NeedsConfirmation(draft) => show_draft(ctx, under, &draft).await,
+        Published::Refused(refused) => Ok((refused.plain(), true)),
+    }
+}
+
+/// An expert's reply to an FAQ draft: their edit, published (or shown again to confirm flagged
+/// particulars).
+async fn edit_draft(
+    ctx: &Context,
+    message: &Message,
+    from: &User,
+    ticket: TicketId,
+    text: &str,
+) -> Handled {
+    if !may_act(ctx, from, Some(message.chat.id)).await? {
+        return reply(ctx, message, &escape(NOT_AN_EXPERT)).await;
+    }
+    let Some(edit) = read_edit(text) else {
+        return reply(ctx, message, &escape(HOW_TO_EDIT)).await;
+    };
+    match ctx
+        .conversation
+        .publish(identity(from), ticket, edit, false)
+        .await
+    {
+        Published::Done(done) | Published::Refused(done) => {
+            reply(ctx, message, &render_reply(&done)).await
+        }
+        Published::NeedsConfirmation(draft) if draft_html(&draft).is_none() => {
+            reply(ctx, message, &escape(TOO_LONG_FOR_A_DRAFT)).await
+        }
+        Published::NeedsConfirmation(draft) => {
+            show_draft(ctx, message, &draft).await?;
+            Ok(())
+        }
+    }
 }
 
 /// A claim, close or approve button, as the conversation layer does it; the notice to show (an alert

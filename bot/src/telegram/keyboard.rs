@@ -62,6 +62,22 @@ pub fn ticket(id: &TicketId) -> InlineKeyboardMarkup {
     ]])
 }
 
+/// Under an FAQ draft: publish it as shown, or (when particulars are flagged in it) publish them too.
+pub fn publish(id: &TicketId, flagged: bool) -> InlineKeyboardMarkup {
+    let (label, confirmed) = if flagged {
+        ("Publish with the flagged particulars", true)
+    } else {
+        ("Publish as shown", false)
+    };
+    InlineKeyboardMarkup::new(vec![vec![button(
+        label,
+        Press::Publish {
+            ticket: id.clone(),
+            confirmed,
+        },
+    )]])
+}
+
 /// The confirmation `/forget` asks for, which only `user` (who asked) may press.
 pub fn forget(lang: Lang, user: &str) -> InlineKeyboardMarkup {
     let t = texts(lang);

@@ -244,11 +244,27 @@ impl Harness {
 
     /// `from` submits the answer form of `custom_id` with `text`.
     fn submit(&self, channel: u64, from: u64, roles: &[u64], custom_id: &str, text: &str) -> u64 {
+        self.submit_fields(channel, from, roles, custom_id, &[("answer", text)])
+    }
+
+    /// `from` submits the form of `custom_id` with these (field id, value) pairs.
+    fn submit_fields(
+        &self,
+        channel: u64,
+        from: u64,
+        roles: &[u64],
+        custom_id: &str,
+        fields: &[(&str, &str)],
+    ) -> u64 {
         let id = self.fake.id();
         let mut interaction = interaction(id, channel, from, roles, 5);
-        interaction["data"] = json!({"custom_id": custom_id, "components": [
-            {"type": 1, "components": [{"type": 4, "custom_id": "answer", "value": text}]}
-        ]});
+        let rows: Vec<Value> = fields
+            .iter()
+            .map(|(field, value)| {
+                json!({"type": 1, "components": [{"type": 4, "custom_id": field, "value": value}]})
+            })
+            .collect();
+        interaction["data"] = json!({"custom_id": custom_id, "components": rows});
         self.dispatch(interaction);
         id
     }
@@ -655,19 +671,61 @@ async fn low_confidence_goes_to_a_thread_and_the_experts_answer_comes_back() {
         .await;
     assert_eq!(h.desk.ticket(&ticket.id).unwrap().status, Status::Answered);
 
+    // Approve opens a form prefilled with what would be published, for the expert to edit.
     let approve = h.expert_presses(&card, "faq:");
-    let approved = h.outcome(approve).await;
+    let modal = h.callback(approve).await;
+    assert_eq!(modal.body["type"], json!(9), "a form: {}", modal.body);
+    let form = &modal.body["data"];
+    let prefilled: Vec<&str> = form["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|row| row["components"][0]["value"].as_str())
+        .collect();
+    assert_eq!(prefilled.len(), 2, "question and answer: {form}");
+    assert_eq!(prefilled[0], ticket.question);
+    let form_id = form["custom_id"].as_str().unwrap().to_string();
+    let flagged = h.submit_fields(
+        EXPERTS,
+        ANA,
+        &[EXPERT_ROLE],
+        &form_id,
+        &[
+            ("faq_question", "What does Article 6.2 require? (ana@desk.example)"),
+            ("faq_answer", prefilled[1]),
+            ("faq_confirm", ""),
+        ],
+    );
+    let refused = h.outcome(flagged).await;
+    assert!(
+        content(&refused).contains("desk.example") && content(&refused).contains("PUBLISH"),
+        "{}",
+        refused.body
+    );
+    assert!(h.desk.curated().unwrap().is_empty(), "nothing published");
+    let edited = h.submit_fields(
+        EXPERTS,
+        ANA,
+        &[EXPERT_ROLE],
+        &form_id,
+        &[
+            ("faq_question", "What does Article 6.2 require of participating Parties?"),
+            ("faq_answer", prefilled[1]),
+            ("faq_confirm", ""),
+        ],
+    );
+    let approved = h.outcome(edited).await;
     assert!(
         content(&approved).contains("curated FAQ entry"),
         "{}",
         approved.body
     );
-    assert!(
-        h.desk
-            .curated()
-            .unwrap()
-            .iter()
-            .any(|e| e.ticket == ticket.id)
+    let curated = h.desk.curated().unwrap();
+    assert_eq!(curated.len(), 1);
+    assert_eq!(curated[0].ticket, ticket.id);
+    assert_eq!(
+        curated[0].question,
+        "What does Article 6.2 require of participating Parties?"
     );
     let close = h.expert_presses(&card, "close:");
     assert!(content(&h.outcome(close).await).contains("closed"));

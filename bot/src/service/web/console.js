@@ -1,5 +1,6 @@
 // The expert console: sign in with an expert identity and the console token, work tickets (claim,
-// answer, close, reopen, approve as FAQ), read the coverage-gap report. Texts from the server are set
+// answer, close, reopen, approve as FAQ after editing what will be published), read the
+// coverage-gap report. Texts from the server are set
 // with textContent, never as HTML. The token stays in sessionStorage: closing the tab signs out.
 "use strict";
 
@@ -64,6 +65,7 @@ async function loadTickets() {
 
 async function showTicket(id) {
   const ticket = await expertApi("GET", "/v1/tickets/" + encodeURIComponent(id));
+  if (selected !== ticket.id) document.getElementById("publish").hidden = true;
   selected = ticket.id;
   for (const row of document.querySelectorAll(".ticket-row")) row.setAttribute("aria-selected", String(row.dataset.id === id));
   document.getElementById("ticket").hidden = false;
@@ -103,6 +105,52 @@ async function act(action, body) {
     await loadTickets();
   } catch (error) {
     say("error", { message: error.message });
+  }
+}
+
+// "Approve as FAQ" opens the edit step: the question and answer that will be published, prefilled
+// from the server's draft, with the personal particulars it flagged. Only the edited text is sent.
+async function openPublish() {
+  if (!selected) return;
+  try {
+    const draft = await expertApi("GET", "/v1/tickets/" + encodeURIComponent(selected) + "/draft");
+    document.getElementById("faq-question").value = draft.question;
+    document.getElementById("faq-answer").value = draft.answer;
+    document.getElementById("confirm-particulars").checked = false;
+    showParticulars(draft.particulars.map((p) => p.text));
+    document.getElementById("publish").hidden = false;
+    document.getElementById("faq-question").focus();
+  } catch (error) {
+    say("error", { message: error.message });
+  }
+}
+
+function showParticulars(found) {
+  const warning = document.getElementById("particulars");
+  warning.hidden = found.length === 0;
+  document.getElementById("confirm-row").hidden = found.length === 0;
+  warning.textContent = found.length ? t("particulars", { list: found.join(", ") }) : "";
+}
+
+async function publish(event) {
+  event.preventDefault();
+  if (!selected) return;
+  const body = {
+    question: document.getElementById("faq-question").value,
+    answer: document.getElementById("faq-answer").value,
+    confirm_particulars: document.getElementById("confirm-particulars").checked,
+  };
+  try {
+    await expertApi("POST", "/v1/tickets/" + encodeURIComponent(selected) + "/approve", body);
+    document.getElementById("publish").hidden = true;
+    say("approved");
+    await showTicket(selected);
+  } catch (error) {
+    // Particulars flagged in the edited text: the server's message names them.
+    const warning = document.getElementById("particulars");
+    warning.hidden = false;
+    document.getElementById("confirm-row").hidden = false;
+    warning.textContent = error.message;
   }
 }
 
@@ -160,7 +208,9 @@ document.addEventListener("DOMContentLoaded", () => {
   });
   document.getElementById("close").addEventListener("click", () => act("close"));
   document.getElementById("reopen").addEventListener("click", () => act("reopen"));
-  document.getElementById("approve").addEventListener("click", () => act("approve"));
+  document.getElementById("approve").addEventListener("click", openPublish);
+  document.getElementById("publish").addEventListener("submit", publish);
+  document.getElementById("publish-cancel").addEventListener("click", () => { document.getElementById("publish").hidden = true; });
   document.getElementById("load-report").addEventListener("click", loadReport);
   if (credentials().token) enterDesk().catch(() => sessionStorage.removeItem("consulta.token"));
 });
