@@ -172,3 +172,48 @@ timeout_secs = 1
             .expect("a SIGTERM ends the wait");
     assert!(exited.success(), "{exited:?}");
 }
+
+/// Sends `head` as a whole request and reads the answer until the server closes the connection.
+async fn raw_answer(server: &Server, head: &[u8]) -> String {
+    let address = server.base.trim_start_matches("http://");
+    let mut stream = TcpStream::connect(address).await.unwrap();
+    // The server may answer and close before it has read everything: a failed write is expected.
+    let _ = stream.write_all(head).await;
+    let mut answer = Vec::new();
+    let _ = tokio::time::timeout(Duration::from_secs(30), stream.read_to_end(&mut answer)).await;
+    String::from_utf8_lossy(&answer).into_owned()
+}
+
+#[tokio::test]
+async fn an_overlong_url_or_header_section_is_refused_in_the_json_error_shape() {
+    let sandbox = Sandbox::new();
+    let server = sandbox.serve("[service]\n");
+    let long_url = format!(
+        "GET /v1/conversations/{}/messages HTTP/1.1\r\nHost: consulta\r\n\r\n",
+        "a".repeat(70_000)
+    );
+    let many_headers: String = (0..150).map(|n| format!("X-Filler-{n}: {n}\r\n")).collect();
+    let big_header = format!("X-Big: {}\r\n", "b".repeat(120 * 1024));
+    for (request, status, code) in [
+        (long_url, "414", "uri_too_long"),
+        (
+            format!("GET /healthz HTTP/1.1\r\nHost: consulta\r\n{many_headers}\r\n"),
+            "431",
+            "headers_too_large",
+        ),
+        (
+            format!("GET /healthz HTTP/1.1\r\nHost: consulta\r\n{big_header}\r\n"),
+            "431",
+            "headers_too_large",
+        ),
+    ] {
+        let answer = raw_answer(&server, request.as_bytes()).await;
+        assert!(answer.starts_with(&format!("HTTP/1.1 {status} ")), "{answer}");
+        let body = answer.split("\r\n\r\n").nth(1).unwrap_or_default();
+        let json: Value = serde_json::from_str(body).unwrap_or_else(|_| panic!("not JSON: {answer}"));
+        assert_eq!(json["error"]["code"], code, "{answer}");
+        assert!(!json["error"]["message"].as_str().unwrap().is_empty());
+    }
+    let served = reqwest::get(server.url("/healthz")).await.unwrap();
+    assert_eq!(served.status(), StatusCode::OK, "the server carries on");
+}

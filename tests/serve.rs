@@ -499,6 +499,29 @@ async fn documents_are_added_by_the_admin_and_searchable_at_once() {
         .await
         .unwrap();
     assert_eq!(escape.status(), StatusCode::BAD_REQUEST);
+    // Names too long for a file system, and files the reindex would leave out, are refused with
+    // the reason, before anything is stored.
+    let long_name = format!("{}.en.yaml", "a".repeat(250));
+    let readme = "# Notes\n\nThe documents of this folder were sent by the ministry.\n";
+    for (name, body, reason) in [
+        (long_name.as_str(), faq, "at most 255 bytes"),
+        ("glossary.yaml", faq, "glossary"),
+        ("first-transfer.meta.yaml", faq, "metadata"),
+        ("README.md", readme, "front matter"),
+    ] {
+        let refused = client
+            .post(server.url(&format!("/v1/documents?name={name}")))
+            .bearer_auth(ADMIN_TOKEN)
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        let (status, body) = json_of(refused).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{name}: {body}");
+        let message = body["error"]["message"].as_str().unwrap();
+        assert!(message.contains(reason), "{name}: {message}");
+        assert!(!sandbox.data.join("documents").join(name).exists());
+    }
 
     let added = client
         .post(&url)

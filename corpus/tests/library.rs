@@ -288,3 +288,35 @@ fn the_bundled_knowledge_base_reads_the_same_through_the_library() {
         "passage ids must survive the switch to the library reader"
     );
 }
+
+/// All the compressed streams of one document share one budget: a file of many streams, each
+/// under the per-stream limit, is skipped once their total passes it.
+#[test]
+fn a_documents_streams_together_stay_within_its_inflate_budget() {
+    let pages: Vec<PdfPage> = (0..6)
+        .map(|_| PdfPage::single_column(None, &[LEFT, RIGHT, LEFT, RIGHT, LEFT, RIGHT]))
+        .collect();
+    let bytes = pdf(Some("Seis páginas"), &pages);
+    assert!(read("seis.pdf", &bytes).is_ok(), "within the default limits");
+    let per_page = 6 * (LEFT.len() + RIGHT.len()) / 2;
+    let tight = Limits {
+        max_inflated_total_bytes: per_page * 2,
+        ..Limits::default()
+    };
+    let Err(SkipReason::Malformed { detail }) = read_with("seis.pdf", &bytes, &tight) else {
+        panic!("six pages cannot fit in the budget of about two");
+    };
+    assert!(detail.contains("in all"), "{detail}");
+
+    let paragraphs: Vec<DocxParagraph> = (0..200).map(|_| DocxParagraph::body(LEFT)).collect();
+    let word = docx(Some("Largo"), &paragraphs);
+    assert!(read("largo.docx", &word).is_ok());
+    let tight = Limits {
+        max_inflated_total_bytes: 200 * LEFT.len() / 2,
+        ..Limits::default()
+    };
+    assert!(
+        read_with("largo.docx", &word, &tight).is_err(),
+        "its parts together inflate past the budget"
+    );
+}

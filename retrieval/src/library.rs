@@ -35,6 +35,9 @@ pub struct IngestConfig {
     /// What one compressed part of a document (a PDF stream, a DOCX part) may inflate to (bytes):
     /// a few kilobytes can be crafted to inflate to gigabytes.
     pub max_inflated_bytes: usize,
+    /// What all the compressed parts of one document may inflate to together (bytes): bounds the
+    /// CPU one file can cost, however many streams it has.
+    pub max_inflated_total_bytes: usize,
     /// Passages embedded and committed together. Smaller batches lose less work to an
     /// interruption; larger ones write the manifest less often.
     pub commit_every: usize,
@@ -46,6 +49,7 @@ impl Default for IngestConfig {
         IngestConfig {
             max_file_bytes: limits.max_file_bytes,
             max_inflated_bytes: limits.max_inflated_bytes,
+            max_inflated_total_bytes: limits.max_inflated_total_bytes,
             commit_every: 64,
         }
     }
@@ -57,6 +61,7 @@ impl IngestConfig {
         Limits {
             max_file_bytes: self.max_file_bytes,
             max_inflated_bytes: self.max_inflated_bytes,
+            max_inflated_total_bytes: self.max_inflated_total_bytes,
             ..Limits::default()
         }
     }

@@ -7,7 +7,7 @@ use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Query, State};
 use axum::http::HeaderMap;
-use consulta_corpus::library::{Source, discover, read_document};
+use consulta_corpus::library::{Source, discover, not_a_document, read_document};
 use consulta_retrieval::{IngestRequest, LibraryReport, NoNetwork, NoProgress, detect_language};
 use serde::{Deserialize, Serialize};
 
@@ -19,6 +19,9 @@ use super::{KnowledgeSources, Service};
 const DOCUMENT_EXTENSIONS: [&str; 10] = [
     "pdf", "html", "htm", "docx", "txt", "md", "markdown", "yaml", "yml", "csv",
 ];
+
+/// The longest file name most file systems store (ext4, APFS, NTFS: 255 bytes).
+const MAX_NAME_BYTES: usize = 255;
 
 /// What a reindex did: the same summary as `consulta ingest --json`.
 #[derive(Debug, Serialize)]
@@ -92,6 +95,11 @@ pub(super) async fn add_document(
     if body.is_empty() {
         return Err(ApiError::bad_request("the document is empty"));
     }
+    if let Some(reason) = not_a_document(&name, &body) {
+        return Err(ApiError::bad_request(format!(
+            "the reindex would not read this file: {reason}"
+        )));
+    }
     let sources = service.primary()?.sources.clone();
     let stored = name.clone();
     let passages = tokio::task::spawn_blocking(move || store_document(&sources, &stored, &body))
@@ -109,6 +117,12 @@ pub(super) async fn add_document(
 /// outside the documents folder.
 fn document_name(name: &str) -> Result<String, ApiError> {
     let name = name.trim();
+    if name.len() > MAX_NAME_BYTES {
+        return Err(ApiError::bad_request(format!(
+            "`name` is {} bytes long; file names may have at most {MAX_NAME_BYTES} bytes",
+            name.len()
+        )));
+    }
     let plain = !name.is_empty()
         && !name.starts_with('.')
         && name
@@ -172,6 +186,7 @@ mod tests {
         assert!(document_name("faq.es.yaml").is_ok());
         assert!(document_name("guía_2026.md").is_ok());
         assert!(document_name("informe-2025.PDF").is_ok());
+        assert!(document_name(&format!("{}.md", "a".repeat(252))).is_ok());
         for bad in [
             "../etc/passwd.md",
             "a/b.md",
@@ -179,6 +194,7 @@ mod tests {
             "",
             "notes.exe",
             "x.pdf.sh",
+            &format!("{}.md", "a".repeat(253)),
         ] {
             assert!(document_name(bad).is_err(), "{bad}");
         }

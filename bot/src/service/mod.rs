@@ -13,6 +13,7 @@ mod ask;
 mod auth;
 mod config;
 mod error;
+mod head_errors;
 mod health;
 mod idle;
 mod inbox;

@@ -24,6 +24,7 @@ use tokio::sync::{Semaphore, watch};
 use tokio::task::JoinSet;
 use tower::ServiceExt;
 
+use super::head_errors::{HeadErrors, MAX_HEAD_BYTES, MAX_HEADERS};
 use super::idle::IdleTimeout;
 
 /// The bounds one server runs under, from `[service]`.
@@ -112,7 +113,10 @@ async fn connection(
     limits: ConnectionLimits,
     stopping: watch::Receiver<bool>,
 ) {
-    let io = TokioIo::new(IdleTimeout::new(stream, limits.idle_timeout));
+    let io = TokioIo::new(HeadErrors::new(IdleTimeout::new(
+        stream,
+        limits.idle_timeout,
+    )));
     let service = hyper::service::service_fn(move |mut request: Request<Incoming>| {
         request.extensions_mut().insert(ConnectInfo(peer));
         let router = routers.borrow().clone();
@@ -121,7 +125,9 @@ async fn connection(
     let mut builder = http1::Builder::new();
     builder
         .timer(TokioTimer::new())
-        .header_read_timeout(limits.header_read_timeout);
+        .header_read_timeout(limits.header_read_timeout)
+        .max_buf_size(MAX_HEAD_BYTES)
+        .max_headers(MAX_HEADERS);
     let served = builder.serve_connection(io, service);
     tokio::pin!(served);
     tokio::select! {

@@ -8,6 +8,7 @@ use quick_xml::events::{BytesStart, Event};
 
 use super::blocks::{Locator, Section};
 use super::read::Extracted;
+use super::limits::InflateBudget;
 use super::{Limits, SkipReason};
 
 /// Reads the parts of a `.docx` that hold text.
@@ -24,17 +25,18 @@ pub(crate) fn extract(bytes: &[u8], limits: &Limits) -> Result<Extracted, SkipRe
             }
         }
     })?;
+    let mut budget = limits.inflate_budget();
     let document =
-        part(&mut archive, "word/document.xml", limits)?.ok_or_else(|| SkipReason::Malformed {
+        part(&mut archive, "word/document.xml", &mut budget)?.ok_or_else(|| SkipReason::Malformed {
             detail: "the archive has no word/document.xml: it is not a Word document (an Excel, \
                      PowerPoint or OpenDocument file?)"
                 .into(),
         })?;
-    let headings = match part(&mut archive, "word/styles.xml", limits)? {
+    let headings = match part(&mut archive, "word/styles.xml", &mut budget)? {
         Some(styles) => heading_styles(&styles),
         None => HashMap::new(),
     };
-    let title = part(&mut archive, "docProps/core.xml", limits)?
+    let title = part(&mut archive, "docProps/core.xml", &mut budget)?
         .and_then(|core| element_text(&core, "title"));
     let (sections, first_heading) = body(&document, &headings)?;
     Ok(Extracted {
@@ -46,12 +48,12 @@ pub(crate) fn extract(bytes: &[u8], limits: &Limits) -> Result<Extracted, SkipRe
     })
 }
 
-/// One part of the archive as text, refusing parts that inflate past the limit (a few kilobytes
-/// can be crafted to inflate to gigabytes).
+/// One part of the archive as text, refusing parts that inflate past the limit or the document's
+/// remaining budget (a few kilobytes can be crafted to inflate to gigabytes).
 fn part(
     archive: &mut zip::ZipArchive<Cursor<&[u8]>>,
     name: &str,
-    limits: &Limits,
+    budget: &mut InflateBudget,
 ) -> Result<Option<String>, SkipReason> {
     let mut file = match archive.by_name(name) {
         Ok(file) => file,
@@ -62,7 +64,7 @@ fn part(
             });
         }
     };
-    let limit = limits.max_inflated_bytes as u64;
+    let limit = budget.next_limit()? as u64;
     if file.size() > limit {
         return Err(SkipReason::Malformed {
             detail: format!(
@@ -83,6 +85,7 @@ fn part(
             detail: format!("{name} inflates past the limit of {limit} bytes"),
         });
     }
+    budget.spend(bytes.len());
     String::from_utf8(bytes)
         .map(Some)
         .map_err(|_| SkipReason::Malformed {

@@ -11,6 +11,10 @@ pub struct Limits {
     /// Bound on what one compressed stream (a PDF page, a DOCX part) may inflate to: a few hundred
     /// bytes can be crafted to inflate to gigabytes.
     pub max_inflated_bytes: usize,
+    /// Bound on what all the compressed streams of one document (its pages' contents, its fonts'
+    /// character maps, its DOCX parts) may inflate to together: a per-stream bound alone lets a
+    /// file of hundreds of streams, each just under it, cost minutes of CPU.
+    pub max_inflated_total_bytes: usize,
     /// Passage size, shared with the guides so every passage reads the same to the model.
     pub chunk: ChunkLimits,
 }
@@ -20,12 +24,22 @@ impl Default for Limits {
         Limits {
             max_file_bytes: 100 * 1024 * 1024,
             max_inflated_bytes: 64 * 1024 * 1024,
+            max_inflated_total_bytes: 256 * 1024 * 1024,
             chunk: ChunkLimits::default(),
         }
     }
 }
 
 impl Limits {
+    /// A fresh budget for all the inflating one document may do.
+    pub(crate) fn inflate_budget(&self) -> InflateBudget {
+        InflateBudget {
+            remaining: self.max_inflated_total_bytes,
+            total: self.max_inflated_total_bytes,
+            per_stream: self.max_inflated_bytes,
+        }
+    }
+
     /// The chunk limits, raised to a floor: the splitter needs room for at least a sentence, and a
     /// zero limit would never make progress.
     pub(crate) fn chunk(&self) -> ChunkLimits {
@@ -33,5 +47,35 @@ impl Limits {
             max_chars: self.chunk.max_chars.max(200),
             min_chars: self.chunk.min_chars.min(self.chunk.max_chars.max(200) / 2),
         }
+    }
+}
+
+/// What one document may still inflate: every stream is bounded by the smaller of the per-stream
+/// limit and what is left of the document's total.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct InflateBudget {
+    remaining: usize,
+    total: usize,
+    per_stream: usize,
+}
+
+impl InflateBudget {
+    /// The limit for the next stream; the reason to stop when the budget is spent.
+    pub(crate) fn next_limit(&self) -> Result<usize, super::SkipReason> {
+        if self.remaining == 0 {
+            return Err(super::SkipReason::Malformed {
+                detail: format!(
+                    "its compressed streams inflate to more than {} bytes in all, the limit for one \
+                     document (ingest.max_inflated_total_bytes)",
+                    self.total
+                ),
+            });
+        }
+        Ok(self.per_stream.min(self.remaining))
+    }
+
+    /// Charges `bytes` inflated (at most what is left).
+    pub(crate) fn spend(&mut self, bytes: usize) {
+        self.remaining = self.remaining.saturating_sub(bytes);
     }
 }

@@ -2,7 +2,8 @@
 //! column), with headings told apart by their size. Scans without a text layer are reported, not
 //! indexed empty.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::rc::Rc;
 
 use lopdf::content::Content;
 use lopdf::{Document, Encoding, LoadOptions, Object};
@@ -71,10 +72,24 @@ pub(crate) fn extract(bytes: &[u8], limits: &Limits) -> Result<Extracted, SkipRe
     let total = page_ids.len() as u32;
     let mut pages = Vec::with_capacity(page_ids.len());
     let mut failed = Vec::new();
+    let mut budget = limits.inflate_budget();
+    let mut fonts = FontCache::new();
     for (number, id) in page_ids {
-        match read_page(&document, number, id, limits) {
-            Ok(page) => pages.push(page),
-            Err(error) => failed.push(format!("p. {number}: {error}")),
+        let limit = budget.next_limit()?;
+        match read_page(&document, number, id, limit, &mut fonts) {
+            Ok((page, inflated)) => {
+                budget.spend(inflated);
+                pages.push(page);
+            }
+            Err(error) => {
+                if matches!(
+                    error,
+                    lopdf::Error::Decompress(lopdf::DecompressError::MemoryLimitExceeded { .. })
+                ) {
+                    budget.spend(limit);
+                }
+                failed.push(format!("p. {number}: {error}"));
+            }
         }
     }
     let with_text: Vec<&Page> = pages.iter().filter(|p| page_has_text(p)).collect();
@@ -278,22 +293,35 @@ impl TextState<'_> {
     }
 }
 
-fn read_page(
-    document: &Document,
+/// Each font's encoding, decoded once per document (pages share fonts), by its dictionary.
+type FontCache<'a> = HashMap<*const lopdf::Dictionary, Option<Rc<Encoding<'a>>>>;
+
+/// Reads one page, inflating at most `limit` bytes of content; returns it and the bytes inflated.
+fn read_page<'a>(
+    document: &'a Document,
     page_number: u32,
     id: lopdf::ObjectId,
-    limits: &Limits,
-) -> Result<Page, lopdf::Error> {
-    let fonts = document.get_page_fonts(id).unwrap_or_default();
-    let encodings: BTreeMap<Vec<u8>, Encoding<'_>> = fonts
+    limit: usize,
+    fonts: &mut FontCache<'a>,
+) -> Result<(Page, usize), lopdf::Error> {
+    let page_fonts = document.get_page_fonts(id).unwrap_or_default();
+    let encodings: BTreeMap<Vec<u8>, Rc<Encoding<'a>>> = page_fonts
         .into_iter()
         .filter_map(|(name, font)| {
-            font.get_font_encoding_with_limit(document, limits.max_inflated_bytes)
-                .ok()
+            let key: *const lopdf::Dictionary = font;
+            fonts
+                .entry(key)
+                .or_insert_with(|| {
+                    font.get_font_encoding_with_limit(document, limit)
+                        .ok()
+                        .map(Rc::new)
+                })
+                .clone()
                 .map(|encoding| (name, encoding))
         })
         .collect();
-    let data = document.get_page_content_with_limit(id, limits.max_inflated_bytes)?;
+    let data = document.get_page_content_with_limit(id, limit)?;
+    let inflated = data.len();
     let content = Content::decode(&data)?;
     let mut state = TextState {
         ctm: Matrix::IDENTITY,
@@ -325,7 +353,8 @@ fn read_page(
                 state.encoding = operands
                     .first()
                     .and_then(|o| o.as_name().ok())
-                    .and_then(|name| encodings.get(name));
+                    .and_then(|name| encodings.get(name))
+                    .map(Rc::as_ref);
                 state.font_size = at(1);
             }
             "TL" => state.leading = at(0),
@@ -355,11 +384,14 @@ fn read_page(
         }
     }
     let width = page_width(document, id);
-    Ok(Page {
-        number: page_number,
-        lines: reading_order(state.runs, width),
-        has_images,
-    })
+    Ok((
+        Page {
+            number: page_number,
+            lines: reading_order(state.runs, width),
+            has_images,
+        },
+        inflated,
+    ))
 }
 
 fn page_width(document: &Document, id: lopdf::ObjectId) -> f32 {

@@ -266,9 +266,44 @@ fn collect(dir: &Path, files: &mut Vec<PathBuf>) -> std::io::Result<()> {
 /// A `README.md` without front matter documents its folder; it is not part of the library (the
 /// bundled knowledge base has one).
 fn is_folder_documentation(path: &Path) -> bool {
-    path.file_name()
-        .is_some_and(|n| n.eq_ignore_ascii_case("README.md"))
-        && std::fs::read(path).is_ok_and(|bytes| !bytes.starts_with(b"---"))
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+    is_readme(name) && std::fs::read(path).is_ok_and(|bytes| documents_its_folder(&bytes))
+}
+
+fn is_readme(name: &str) -> bool {
+    name.eq_ignore_ascii_case("README.md")
+}
+
+fn documents_its_folder(content: &[u8]) -> bool {
+    !content.starts_with(b"---")
+}
+
+/// Why a file named `name` with `content`, placed at the root of a library folder, would be left out
+/// of every walk of it (it is taken for something else than a document); `None` when a walk reads
+/// it. Uploads check this, so that a file is refused at once rather than silently never indexed.
+pub fn not_a_document(name: &str, content: &[u8]) -> Option<String> {
+    if name == GLOSSARY_FILE {
+        Some(format!(
+            "{GLOSSARY_FILE} is the glossary that expands queries, not a document; name the file otherwise"
+        ))
+    } else if name == crate::TIMELINE_FILE {
+        Some(format!(
+            "{} is the timeline of rule changes, not a document; name the file otherwise",
+            crate::TIMELINE_FILE
+        ))
+    } else if is_metadata_file(Path::new(name)) {
+        Some(format!(
+            "names ending in {} are metadata files (sidecars), not documents",
+            super::metadata::SIDECAR_SUFFIX
+        ))
+    } else if is_readme(name) && documents_its_folder(content) {
+        Some(
+            "a README.md without front matter documents its folder and is not indexed; add front matter (--- title, lang, ... ---) or name the file otherwise"
+                .to_string(),
+        )
+    } else {
+        None
+    }
 }
 
 /// The defaults of `folder` merged over its parents', up to `root`, memoised per folder.
