@@ -308,8 +308,16 @@ fn experts_work_tickets_from_the_command_line() {
     // Without the text to publish, approve only shows the draft.
     let out = sandbox.run_with_config(&config, &["tickets", "approve", "--as", "ana", &id]);
     assert!(!out.status.success());
-    assert!(stdout(&out).contains("FAQ draft for ticket"), "{}", stdout(&out));
-    assert!(stderr(&out).contains("nothing published"), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("FAQ draft for ticket"),
+        "{}",
+        stdout(&out)
+    );
+    assert!(
+        stderr(&out).contains("nothing published"),
+        "{}",
+        stderr(&out)
+    );
     // Particulars in the edited text are refused unless confirmed.
     let flagged = [
         "tickets",
@@ -447,4 +455,21 @@ fn a_replica_without_a_token_or_a_shared_store_says_what_to_set() {
         "{}",
         stderr(&out)
     );
+}
+
+/// A data directory held by a running `consulta serve`: the command says so, and does not suggest
+/// deleting anything.
+#[test]
+fn a_data_directory_in_use_is_reported_as_held_by_a_running_consulta() {
+    let sandbox = Sandbox::new().ingested();
+    let _server = sandbox.serve("[service]\n");
+    let out = sandbox
+        .consulta()
+        .args(["ask", "¿Qué es un ITMO?"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let told = stderr(&out);
+    assert!(told.contains("a running `consulta`"), "{told}");
+    assert!(!told.contains("delete it"), "{told}");
 }

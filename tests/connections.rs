@@ -189,7 +189,7 @@ async fn an_overlong_url_or_header_section_is_refused_in_the_json_error_shape() 
     let sandbox = Sandbox::new();
     let server = sandbox.serve("[service]\n");
     let long_url = format!(
-        "GET /v1/conversations/{}/messages HTTP/1.1\r\nHost: consulta\r\n\r\n",
+        "GET /healthz?padding={} HTTP/1.1\r\nHost: consulta\r\n\r\n",
         "a".repeat(70_000)
     );
     let many_headers: String = (0..150).map(|n| format!("X-Filler-{n}: {n}\r\n")).collect();
@@ -208,9 +208,13 @@ async fn an_overlong_url_or_header_section_is_refused_in_the_json_error_shape() 
         ),
     ] {
         let answer = raw_answer(&server, request.as_bytes()).await;
-        assert!(answer.starts_with(&format!("HTTP/1.1 {status} ")), "{answer}");
+        assert!(
+            answer.starts_with(&format!("HTTP/1.1 {status} ")),
+            "{answer}"
+        );
         let body = answer.split("\r\n\r\n").nth(1).unwrap_or_default();
-        let json: Value = serde_json::from_str(body).unwrap_or_else(|_| panic!("not JSON: {answer}"));
+        let json: Value =
+            serde_json::from_str(body).unwrap_or_else(|_| panic!("not JSON: {answer}"));
         assert_eq!(json["error"]["code"], code, "{answer}");
         assert!(!json["error"]["message"].as_str().unwrap().is_empty());
     }

@@ -21,6 +21,7 @@ fn config(limits: &str) -> String {
 [service]
 experts = [{{ identity = "web:ana", token_sha256 = "a064b4f2210737e4a4fd25169b0fc68061da33b139e66587e913ecbee25b92f2" }}]
 max_body_bytes = 70000
+session_secret = "session-secret-for-limit-tests"
 {limits}
 
 [retrieval]
@@ -46,9 +47,10 @@ fn http() -> Client {
         .unwrap()
 }
 
-/// A session id of the shape the chat page makes, distinct per `n`.
+/// A session the test service would mint, distinct per `n`.
 fn session(n: usize) -> String {
-    format!("visitor-{n:08}-0123456789abcdef")
+    consulta_bot::service::SessionKey::from_secret("session-secret-for-limit-tests")
+        .sign(&format!("visitor-{n:08}-0123456789abcdef"))
 }
 
 /// Posts `body` to `path`: the status, the `Retry-After` header, and the JSON body.

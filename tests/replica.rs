@@ -23,7 +23,14 @@ use common::Sandbox;
 
 const EXPERT_TOKEN: &str = "expert-token-for-replica-tests";
 const FRONTEND_TOKEN: &str = "frontend-token-for-replica-tests";
-const SESSION: &str = "7d1c4b2a-replica-visitor-0001";
+/// The web-session secret primary and replica share, so that the replica knows the primary's sessions.
+const SESSION_SECRET: &str = "session-secret-for-replica-tests";
+
+/// A visitor's session as the primary would mint it.
+fn session() -> String {
+    consulta_bot::service::SessionKey::from_secret(SESSION_SECRET)
+        .sign("7d1c4b2a-replica-visitor-0001")
+}
 const DESK: &str = r#"
 groups = [{ name = "andes", chats = ["web:andes-experts-room"] }]
 experts = [{ name = "Ana", identities = ["web:ana"], groups = ["andes"] }]
@@ -52,6 +59,7 @@ fn service_config() -> ServiceConfig {
             token_sha256: "06b83f4b7f9458bfa59e53c71276f1b5b51ee240bf3c899c78fdd37c2efed0a2".into(),
         }],
         frontend_token: FRONTEND_TOKEN.into(),
+        session_secret: SESSION_SECRET.into(),
         ..ServiceConfig::default()
     }
 }
@@ -84,19 +92,22 @@ async fn deploy() -> Deployment {
         .sink(Arc::new(engine.clone()))
         .open(&root.join("desk"))
         .unwrap();
-    let primary = listen(Service::new(ServiceParts {
-        config: service_config(),
-        engine,
-        desk,
-        metrics: Metrics::default(),
-        inbox: WebInbox::open(&root.join("web")).unwrap(),
-        relayed: Vec::new(),
-        sources: KnowledgeSources {
-            kb_dir: sandbox.kb.clone(),
-            documents_dir: root.join("documents"),
-            ingest: Default::default(),
-        },
-    }))
+    let primary = listen(
+        Service::new(ServiceParts {
+            config: service_config(),
+            engine,
+            desk,
+            metrics: Metrics::default(),
+            inbox: WebInbox::open(&root.join("web")).unwrap(),
+            relayed: Vec::new(),
+            sources: KnowledgeSources {
+                kb_dir: sandbox.kb.clone(),
+                documents_dir: root.join("documents"),
+                ingest: Default::default(),
+            },
+        })
+        .unwrap(),
+    )
     .await;
 
     let replica_engine = Engine::open_replica(
@@ -158,7 +169,7 @@ async fn ask(base: &str, question: &str) -> Value {
     let (status, reply) = call(post(
         base,
         "/v1/ask",
-        json!({"question": question, "session": SESSION}),
+        json!({"question": question, "session": session()}),
     ))
     .await;
     assert_eq!(status, StatusCode::OK, "{reply}");
@@ -201,7 +212,7 @@ async fn a_replica_answers_records_at_the_primary_and_follows_its_new_passages()
     let (status, rated) = call(post(
         &primary,
         "/v1/feedback",
-        json!({"rating": "up", "question_id": here["question_id"], "session": SESSION}),
+        json!({"rating": "up", "question_id": here["question_id"], "session": session()}),
     ))
     .await;
     assert_eq!(status, StatusCode::OK, "{rated}");
@@ -212,7 +223,7 @@ async fn a_replica_answers_records_at_the_primary_and_follows_its_new_passages()
     let (status, ticket) = call(post(
         &primary,
         "/v1/escalations",
-        json!({"question_id": asked["question_id"], "session": SESSION}),
+        json!({"question_id": asked["question_id"], "session": session()}),
     ))
     .await;
     assert_eq!(status, StatusCode::OK, "{ticket}");
@@ -307,7 +318,7 @@ async fn a_replica_serves_only_the_read_path_and_the_catalog_needs_the_token() {
     let (status, _) = call(post(
         primary,
         "/v1/questions",
-        json!({"asker": {"platform": "web", "chat_id": SESSION, "user_id": SESSION, "display_name": "x"},
+        json!({"asker": {"platform": "web", "chat_id": "visitor-0001", "user_id": "visitor-0001", "display_name": "x"},
                "question": "¿Hola?", "language": "es", "confidence": 0.5, "escalate": false}),
     ))
     .await;
@@ -320,7 +331,7 @@ async fn a_replica_serves_only_the_read_path_and_the_catalog_needs_the_token() {
         post(
             primary,
             "/v1/questions",
-            json!({"asker": {"platform": "web", "chat_id": SESSION, "user_id": SESSION, "display_name": "x"},
+            json!({"asker": {"platform": "web", "chat_id": "visitor-0001", "user_id": "visitor-0001", "display_name": "x"},
                    "question": "¿Hola?", "language": "es", "confidence": 7.0, "escalate": false}),
         )
         .bearer_auth(FRONTEND_TOKEN),

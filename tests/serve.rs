@@ -19,8 +19,18 @@ const BRUNO_TOKEN: &str = "bruno-token-for-tests";
 const ADMIN_TOKEN: &str = "admin-token-for-tests";
 const FRONTEND_TOKEN: &str = "frontend-token-for-tests";
 const TELEGRAM_TOKEN: &str = "telegram-frontend-token-for-tests";
-/// A web visitor's conversation id, as the chat page would make it.
-const SESSION: &str = "0f8e2a34-5b6c-4d7e-8f90-a1b2c3d4e5f6";
+/// The secret the test service mints web sessions with (`service.session_secret`).
+const SESSION_SECRET: &str = "session-secret-for-tests";
+
+/// A web visitor's session, as the service mints it for the chat page.
+fn session() -> String {
+    visitor("0f8e2a34-5b6c-4d7e-8f90-a1b2c3d4e5f6")
+}
+
+/// The session the test service would mint with `nonce`.
+fn visitor(nonce: &str) -> String {
+    consulta_bot::service::SessionKey::from_secret(SESSION_SECRET).sign(nonce)
+}
 
 const CONFIG: &str = r#"
 [service]
@@ -35,6 +45,7 @@ frontend_token = "frontend-token-for-tests"
 frontends = [
   { platforms = ["telegram"], token_sha256 = "441d0ff4d07f281b8b3c26620f0160387dd7ae7da85562df43b12886b54ea098" },
 ]
+session_secret = "session-secret-for-tests"
 cors_origins = ["https://observatorio.example"]
 max_body_bytes = 8192
 # The load test below sends from one address faster than a visitor would; tests/limits.rs tests the
@@ -98,7 +109,7 @@ async fn ask(server: &Server, question: &str) -> Value {
     let (status, reply) = post(
         server,
         "/v1/ask",
-        json!({"question": question, "session": SESSION}),
+        json!({"question": question, "session": session()}),
     )
     .await;
     assert_eq!(status, StatusCode::OK, "{reply}");
@@ -109,8 +120,9 @@ async fn ask(server: &Server, question: &str) -> Value {
 async fn conversation(server: &Server, count: usize) -> Vec<Value> {
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
-        let url = server.url(&format!("/v1/conversations/{SESSION}/messages?after=0"));
-        let (_, body) = json_of(http().get(url).send().await.unwrap()).await;
+        let url = server.url("/v1/conversations/messages?after=0");
+        let request = http().get(url).header("X-Consulta-Session", session());
+        let (_, body) = json_of(request.send().await.unwrap()).await;
         let messages = body["messages"].as_array().cloned().unwrap_or_default();
         if messages.len() >= count || Instant::now() > deadline {
             return messages;
@@ -159,7 +171,7 @@ async fn every_error_is_json_with_a_stable_code() {
         (
             client
                 .post(server.url("/v1/ask"))
-                .json(&json!({"question": "  ", "session": SESSION})),
+                .json(&json!({"question": "  ", "session": session()})),
             StatusCode::BAD_REQUEST,
             "bad_request",
         ),
@@ -181,7 +193,7 @@ async fn every_error_is_json_with_a_stable_code() {
         (
             client
                 .post(server.url("/v1/ask"))
-                .json(&json!({"question": "x".repeat(10_000), "session": SESSION})),
+                .json(&json!({"question": "x".repeat(10_000), "session": session()})),
             StatusCode::PAYLOAD_TOO_LARGE,
             "payload_too_large",
         ),
@@ -266,7 +278,7 @@ async fn a_visitor_escalates_an_expert_answers_and_the_answer_reaches_the_page()
     let (status, ticket) = post(
         &server,
         "/v1/escalations",
-        json!({"question_id": reply["question_id"], "session": SESSION, "name": "Marta"}),
+        json!({"question_id": reply["question_id"], "session": session(), "name": "Marta"}),
     )
     .await;
     assert_eq!(status, StatusCode::OK, "{ticket}");
@@ -277,7 +289,7 @@ async fn a_visitor_escalates_an_expert_answers_and_the_answer_reaches_the_page()
     let (status, _) = post(
         &server,
         "/v1/escalations",
-        json!({"question_id": reply["question_id"], "session": "another-visitor-000000000"}),
+        json!({"question_id": reply["question_id"], "session": visitor("another-visitor-0000000000000000000")}),
     )
     .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
@@ -323,7 +335,7 @@ async fn a_visitor_escalates_an_expert_answers_and_the_answer_reaches_the_page()
     let (status, rated) = post(
         &server,
         "/v1/feedback",
-        json!({"rating": "up", "ticket": id, "session": SESSION}),
+        json!({"rating": "up", "ticket": id, "session": session()}),
     )
     .await;
     assert_eq!(status, StatusCode::OK, "{rated}");
@@ -367,10 +379,12 @@ async fn a_visitor_escalates_an_expert_answers_and_the_answer_reaches_the_page()
         (StatusCode::CONFLICT, Some("particulars")),
         "{refused}"
     );
-    assert!(refused["error"]["message"]
-        .as_str()
-        .unwrap()
-        .contains("marta.r@correo.cl"));
+    assert!(
+        refused["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("marta.r@correo.cl")
+    );
     let edited = "¿Cuándo vence el plazo de transición de un proyecto del MDL?";
     let (status, approved) = json_of(
         approve(json!({"question": edited, "answer": draft["answer"]}))
@@ -409,8 +423,27 @@ async fn a_visitor_escalates_an_expert_answers_and_the_answer_reaches_the_page()
         );
     }
 
+    // The experts' view of the ticket never shows the visitor's session: only a digest of it.
+    let (_, shown) = json_of(
+        as_expert(
+            client.get(server.url(&format!("/v1/tickets/{id}"))),
+            "web:ana",
+        )
+        .send()
+        .await
+        .unwrap(),
+    )
+    .await;
+    assert!(!shown.to_string().contains(&session()), "{shown}");
+    assert!(
+        shown["asker"]["user_id"]
+            .as_str()
+            .unwrap()
+            .starts_with("visitor-")
+    );
     let forget = client
-        .delete(server.url(&format!("/v1/conversations/{SESSION}")))
+        .delete(server.url("/v1/conversations"))
+        .header("X-Consulta-Session", session())
         .send()
         .await
         .unwrap();
@@ -428,8 +461,8 @@ async fn a_visitor_escalates_an_expert_answers_and_the_answer_reaches_the_page()
     let curated = &after["citations"][0];
     assert_eq!(curated["kind"], "curated", "{after}");
     assert_eq!(curated["title"], edited);
-    for private in [SESSION, "Marta"] {
-        assert!(!curated.to_string().contains(private), "{curated}");
+    for private in [session(), "Marta".to_string()] {
+        assert!(!curated.to_string().contains(&private), "{curated}");
     }
 }
 
@@ -557,7 +590,6 @@ async fn the_openapi_document_describes_exactly_the_routes_served() {
     assert!(paths.len() >= 18, "{}", paths.len());
     for (path, operations) in paths {
         let concrete = path
-            .replace("{session}", SESSION)
             .replace("{identity}", "web:nobody")
             .replace("{platform}", "telegram")
             .replace("{id}", "ZZZZZ")
@@ -630,7 +662,7 @@ async fn sigterm_lets_a_request_in_flight_finish_and_exits_cleanly() {
     let client = http();
     let in_flight = client
         .post(server.url("/v1/ask"))
-        .json(&json!({"question": "What is a corresponding adjustment?", "session": SESSION}))
+        .json(&json!({"question": "What is a corresponding adjustment?", "session": session()}))
         .send();
     let pending = tokio::spawn(in_flight);
     tokio::time::sleep(Duration::from_millis(5)).await;
@@ -848,9 +880,7 @@ async fn a_platform_bound_frontend_token_acts_only_for_its_platform() {
     let (_sandbox, server) = serve();
     let client = http();
     let telegram = |request: reqwest::RequestBuilder| request.bearer_auth(TELEGRAM_TOKEN);
-    let asker = |platform: &str| {
-        json!({"platform": platform, "chat_id": "42", "user_id": "42", "display_name": "Marta"})
-    };
+    let asker = |platform: &str| json!({"platform": platform, "chat_id": "42", "user_id": "42", "display_name": "Marta"});
     let (status, asked) = json_of(
         telegram(client.post(server.url("/v1/ask")))
             .json(&json!({"question": "¿Qué es un ITMO?", "asker": asker("telegram")}))
@@ -901,7 +931,10 @@ async fn a_platform_bound_frontend_token_acts_only_for_its_platform() {
             .unwrap(),
     )
     .await;
-    assert_eq!((status, &me["identity"]), (StatusCode::OK, &json!("telegram:7")));
+    assert_eq!(
+        (status, &me["identity"]),
+        (StatusCode::OK, &json!("telegram:7"))
+    );
     let (status, body) = json_of(
         client
             .get(server.url("/v1/experts/cli:joel"))
@@ -912,4 +945,44 @@ async fn a_platform_bound_frontend_token_acts_only_for_its_platform() {
     )
     .await;
     assert_eq!(status, StatusCode::OK, "{body}");
+}
+
+/// Web sessions are minted by the service: a made-up or short one is refused, a minted one works.
+#[tokio::test]
+async fn only_sessions_the_service_minted_are_accepted() {
+    let (_sandbox, server) = serve();
+    let foreign = consulta_bot::service::SessionKey::from_secret("another secret")
+        .sign("0f8e2a34-5b6c-4d7e-8f90-a1b2c3d4e5f6");
+    for made_up in ["0f8e2a34-5b6c-4d7e-8f90-a1b2c3d4e5f6", "short", &foreign] {
+        let (status, body) = post(
+            &server,
+            "/v1/ask",
+            json!({"question": "¿Qué es un ITMO?", "session": made_up}),
+        )
+        .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{made_up}: {body}");
+        assert!(
+            body["error"]["message"]
+                .as_str()
+                .unwrap()
+                .contains("POST /v1/sessions"),
+            "{body}"
+        );
+    }
+    let (status, minted) = post(&server, "/v1/sessions", json!({})).await;
+    assert_eq!(status, StatusCode::OK, "{minted}");
+    let (status, body) = post(
+        &server,
+        "/v1/ask",
+        json!({"question": "¿Qué es un ITMO?", "session": minted["session"]}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let listed = http()
+        .get(server.url("/v1/conversations/messages"))
+        .header("X-Consulta-Session", minted["session"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(listed.status(), StatusCode::OK);
 }

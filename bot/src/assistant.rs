@@ -12,9 +12,9 @@ use consulta_corpus::Lang;
 use consulta_retrieval::{Answer, AskOptions, Citation, Engine, RetrievalError};
 
 use crate::desk::{
-    Action, Approval, ApprovalDraft, Asker, BoxFuture, ChatRef, CuratedEntry, Desk, DeskError, Forgotten,
-    Identity, NewQuestion, NewTicket, QuestionId, Rating, RetrievedPassage, Status, Tags, Ticket,
-    TicketId,
+    Action, Approval, ApprovalDraft, Asker, BoxFuture, ChatRef, CuratedEntry, Desk, DeskError,
+    Forgotten, Identity, NewQuestion, NewTicket, QuestionId, Rating, RetrievedPassage, Status,
+    Tags, Ticket, TicketId,
 };
 
 /// A question from someone on a platform.

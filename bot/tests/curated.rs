@@ -177,8 +177,13 @@ fn an_approval_can_reword_the_question_and_answer_for_a_general_reader() {
 fn particulars_in_the_text_to_publish_need_the_experts_confirmation() {
     let c = curation();
     let mut new = chile_question();
-    new.question = "Soy Marta Rojas, pasaporte P4567891, marta@correo.cl: ¿quién autoriza los ITMO?".into();
-    let ticket = answered(&c.desk, new, "Marta, escribe al Ministerio al +56 2 2573 5600.");
+    new.question =
+        "Soy Marta Rojas, pasaporte P4567891, marta@correo.cl: ¿quién autoriza los ITMO?".into();
+    let ticket = answered(
+        &c.desk,
+        new,
+        "Marta, escribe al Ministerio al +56 2 2573 5600.",
+    );
     let draft = c.desk.approval_draft(&ana(), &ticket.id).unwrap();
     let flagged: Vec<&str> = draft.particulars.iter().map(|p| p.text.as_str()).collect();
     assert_eq!(flagged, ["P4567891", "marta@correo.cl", "+56 2 2573 5600"]);
@@ -197,7 +202,10 @@ fn particulars_in_the_text_to_publish_need_the_experts_confirmation() {
         .approve(
             &ana(),
             &ticket.id,
-            words("¿Quién autoriza los ITMO en Chile?", "El Ministerio del Medio Ambiente."),
+            words(
+                "¿Quién autoriza los ITMO en Chile?",
+                "El Ministerio del Medio Ambiente.",
+            ),
         )
         .unwrap();
     assert_eq!(edited.question, "¿Quién autoriza los ITMO en Chile?");
@@ -225,7 +233,8 @@ fn particulars_in_the_text_to_publish_need_the_experts_confirmation() {
 fn approving_again_replaces_the_entry_in_the_store_and_the_index() {
     let c = curation();
     let ticket = answered(&c.desk, chile_question(), "Primera versión.");
-    c.desk.approve(&ana(), &ticket.id, as_shown(&c.desk, &ticket.id))
+    c.desk
+        .approve(&ana(), &ticket.id, as_shown(&c.desk, &ticket.id))
         .unwrap();
     c.desk
         .approve(
@@ -340,9 +349,11 @@ fn republishing_pushes_every_entry_again_and_keeps_going_past_a_failure() {
     let c = curation();
     let first = answered(&c.desk, chile_question(), "Uno.");
     let second = answered(&c.desk, chile_question(), "Dos.");
-    c.desk.approve(&ana(), &first.id, as_shown(&c.desk, &first.id))
+    c.desk
+        .approve(&ana(), &first.id, as_shown(&c.desk, &first.id))
         .unwrap();
-    c.desk.approve(&ana(), &second.id, as_shown(&c.desk, &second.id))
+    c.desk
+        .approve(&ana(), &second.id, as_shown(&c.desk, &second.id))
         .unwrap();
     assert_eq!(c.desk.republish_curated().unwrap(), 2);
     assert_eq!(c.sink.passages().len(), 4);

@@ -14,9 +14,7 @@ use std::process::{Command, Stdio};
 use std::sync::Arc;
 
 use common::*;
-use consulta_bot::desk::{
-    Action, ManualClock, MessageKind, NewQuestion, Span, Status, TicketId,
-};
+use consulta_bot::desk::{Action, ManualClock, MessageKind, NewQuestion, Span, Status, TicketId};
 use consulta_corpus::Lang;
 
 /// Tells the re-executed binary's child test where the desk lives; absent in ordinary test runs.
@@ -155,7 +153,9 @@ fn tickets_questions_and_curated_entries_survive_closing_and_reopening_the_desk(
     let ticket = open(&f.desk, new);
     f.desk.act(&ana(), &ticket.id, answer("Sí.")).unwrap();
     let draft = f.desk.approval_draft(&ana(), &ticket.id).unwrap();
-    f.desk.approve(&ana(), &ticket.id, draft.as_shown()).unwrap();
+    f.desk
+        .approve(&ana(), &ticket.id, draft.as_shown())
+        .unwrap();
     let tickets = f.desk.tickets().unwrap();
     let questions = f.desk.questions().unwrap();
     let curated = f.desk.curated().unwrap();

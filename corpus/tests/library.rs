@@ -297,7 +297,10 @@ fn a_documents_streams_together_stay_within_its_inflate_budget() {
         .map(|_| PdfPage::single_column(None, &[LEFT, RIGHT, LEFT, RIGHT, LEFT, RIGHT]))
         .collect();
     let bytes = pdf(Some("Seis páginas"), &pages);
-    assert!(read("seis.pdf", &bytes).is_ok(), "within the default limits");
+    assert!(
+        read("seis.pdf", &bytes).is_ok(),
+        "within the default limits"
+    );
     let per_page = 6 * (LEFT.len() + RIGHT.len()) / 2;
     let tight = Limits {
         max_inflated_total_bytes: per_page * 2,

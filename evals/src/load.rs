@@ -48,6 +48,18 @@ impl LoadReport {
     }
 }
 
+/// A web session from the service (`POST /v1/sessions`).
+pub async fn new_session(http: &reqwest::Client, base: &str) -> Result<String, reqwest::Error> {
+    let reply: serde_json::Value = http
+        .post(format!("{base}/v1/sessions"))
+        .send()
+        .await?
+        .error_for_status()?
+        .json()
+        .await?;
+    Ok(reply["session"].as_str().unwrap_or_default().to_string())
+}
+
 /// Runs `plan.clients` concurrent clients against `POST /v1/ask` for `plan.duration`.
 pub async fn drive(plan: &LoadPlan) -> LoadReport {
     let http = reqwest::Client::builder()
@@ -55,19 +67,32 @@ pub async fn drive(plan: &LoadPlan) -> LoadReport {
         .pool_max_idle_per_host(plan.clients)
         .build()
         .expect("an HTTP client");
-    let url = format!("{}/v1/ask", plan.base_url.trim_end_matches('/'));
+    let base = plan.base_url.trim_end_matches('/').to_string();
+    let url = format!("{base}/v1/ask");
     let questions = Arc::new(plan.questions.clone());
     let next = Arc::new(AtomicUsize::new(0));
     let started = Instant::now();
     let deadline = started + plan.duration;
     let mut clients = Vec::with_capacity(plan.clients);
     for client in 0..plan.clients {
-        let (http, url, questions, next) =
-            (http.clone(), url.clone(), questions.clone(), next.clone());
+        let (http, url, base, questions, next) = (
+            http.clone(),
+            url.clone(),
+            base.clone(),
+            questions.clone(),
+            next.clone(),
+        );
         clients.push(tokio::spawn(async move {
-            let session = format!("load-client-{client:04}-0000000000");
             let mut latencies = Vec::new();
             let mut errors = Vec::new();
+            // Each client is one visitor, with the session the service mints for it.
+            let session = match new_session(&http, &base).await {
+                Ok(session) => session,
+                Err(e) => {
+                    errors.push(format!("client {client}: no session: {e}"));
+                    return (latencies, errors);
+                }
+            };
             while Instant::now() < deadline {
                 let question = &questions[next.fetch_add(1, Ordering::Relaxed) % questions.len()];
                 let sent = Instant::now();

@@ -26,6 +26,12 @@ pub struct EdgeStore {
     path: PathBuf,
 }
 
+/// Whether opening failed because another process holds the shard's write-ahead log: qdrant-edge
+/// locks it without blocking and reports only the I/O kind, inside its message.
+fn is_held_by_another_process(error: &OperationError) -> bool {
+    error.to_string().contains("WouldBlock")
+}
+
 impl EdgeStore {
     /// Opens the shard in `dir`, or creates it (with its payload indexes) when `dir` holds none.
     ///
@@ -42,12 +48,21 @@ impl EdgeStore {
         let exists = std::fs::read_dir(dir).is_ok_and(|mut entries| entries.next().is_some());
         let store_error = |e: OperationError| RetrievalError::VectorStore {
             operation: "open",
-            message: format!(
-                "{} cannot be opened as a {dimension}-dimension vector shard: {e}. If it is damaged \
-                 or was built for another model, delete it: it is rebuilt from the passage \
-                 manifest on the next start",
-                dir.display()
-            ),
+            message: if is_held_by_another_process(&e) {
+                format!(
+                    "{} is in use: a running `consulta` (serve, a bot or an ingest) holds this \
+                     data directory. Stop it first, or ask through it (its API, chat page or bots); \
+                     nothing needs to be deleted",
+                    dir.display()
+                )
+            } else {
+                format!(
+                    "{} cannot be opened as a {dimension}-dimension vector shard: {e}. If it is \
+                     damaged or was built for another model, delete it: it is rebuilt from the \
+                     passage manifest on the next start",
+                    dir.display()
+                )
+            },
         };
         let shard = if exists {
             EdgeShard::load(dir, Some(config)).map_err(store_error)?

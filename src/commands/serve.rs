@@ -87,7 +87,8 @@ async fn serve_primary(settings: &Settings, config: ServiceConfig) -> anyhow::Re
     let telegram_here = !settings.telegram.token.trim().is_empty();
     let discord_here = !settings.discord.token.trim().is_empty();
     // A platform without its bot here is relayed to a bot process, if one can authenticate.
-    let relayed: Vec<Platform> = if config.frontend_token.is_empty() {
+    let relayed: Vec<Platform> = if config.frontend_token.is_empty() && config.frontends.is_empty()
+    {
         Vec::new()
     } else {
         [
@@ -111,7 +112,8 @@ async fn serve_primary(settings: &Settings, config: ServiceConfig) -> anyhow::Re
             documents_dir: settings.data_dir.join("documents"),
             ingest: settings.ingest.clone(),
         },
-    });
+    })
+    .map_err(anyhow::Error::msg)?;
     let telegram = if telegram_here {
         let store = settings.data_dir.join("telegram");
         Some(TelegramBot::connect(&settings.telegram, service.assistant(), &store).await?)

@@ -6,7 +6,8 @@ use std::process::ExitCode;
 use anyhow::{Context, bail};
 
 use consulta_bot::desk::{
-    Action, Approval, ApprovalDraft, DeskError, Identity, describe_particulars, Platform, Status, Ticket, TicketId, TransferTarget,
+    Action, Approval, ApprovalDraft, DeskError, Identity, Platform, Status, Ticket, TicketId,
+    TransferTarget, describe_particulars,
 };
 
 use crate::cli::{TicketCommand, TicketsArgs};
@@ -197,7 +198,10 @@ fn print_ticket(ticket: &Ticket, json: bool) -> anyhow::Result<()> {
 
 /// The text approving would publish, and what is flagged in it, for the expert to edit.
 fn print_draft(draft: &ApprovalDraft) {
-    println!("FAQ draft for ticket {}: only this text will be published", draft.ticket);
+    println!(
+        "FAQ draft for ticket {}: only this text will be published",
+        draft.ticket
+    );
     println!("question: {}", draft.question);
     println!("answer: {}", draft.answer);
     if !draft.particulars.is_empty() {

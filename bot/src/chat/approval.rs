@@ -133,10 +133,8 @@ impl Conversation {
                 code: FailureCode::Particulars,
                 ..
             }) => {
-                let particulars = crate::desk::find_particulars(&format!(
-                    "{}\n{}",
-                    edit.question, edit.answer
-                ));
+                let particulars =
+                    crate::desk::find_particulars(&format!("{}\n{}", edit.question, edit.answer));
                 Published::NeedsConfirmation(ApprovalDraft {
                     ticket,
                     question: edit.question,

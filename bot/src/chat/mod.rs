@@ -13,8 +13,7 @@ mod retry;
 mod texts;
 
 pub use approval::{
-    CONFIRM_WORD, Edit, HOW_TO_EDIT, Published, draft_text, flag_warning, read_draft,
-    read_edit,
+    CONFIRM_WORD, Edit, HOW_TO_EDIT, Published, draft_text, flag_warning, read_draft, read_edit,
 };
 pub use conversation::{
     Conversation, ExpertMessage, MoreSources, Piece, Reply, STALE_BUTTON, TicketButton, desk_text,

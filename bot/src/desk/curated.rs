@@ -5,10 +5,10 @@ use super::action::TransitionError;
 use super::desk::Desk;
 use super::error::DeskError;
 use super::identity::Identity;
+use super::particulars::{Particular, find_particulars};
 use super::storage::Table;
 use super::store::Batch;
 use super::ticket::{Actor, Event, EventKind, Tags};
-use super::particulars::{Particular, find_particulars};
 use super::ticket_id::TicketId;
 use super::time::Timestamp;
 

@@ -52,7 +52,9 @@ pub use identity::{Asker, ChatRef, Identity, IdentityError, Platform};
 pub use members::ADMISSION;
 pub use message::{Message, MessageKind};
 pub use outbox::{DeadLetter, DeliveryRecord, OutboxEntry};
-pub use particulars::{Particular, ParticularKind, describe as describe_particulars, find_particulars};
+pub use particulars::{
+    Particular, ParticularKind, describe as describe_particulars, find_particulars,
+};
 pub use privacy::Forgotten;
 pub use question::{NewQuestion, QuestionId, QuestionRecord, Rating, Resolution};
 pub use recording::{Recorded, RecordingFrontEnd};

@@ -197,7 +197,9 @@ mod tests {
     #[test]
     fn flags_emails_phones_and_document_numbers() {
         assert_eq!(
-            kinds("Soy Marta, pasaporte AB1234567, escribir a marta.r@correo.cl o al +56 9 8765 4321."),
+            kinds(
+                "Soy Marta, pasaporte AB1234567, escribir a marta.r@correo.cl o al +56 9 8765 4321."
+            ),
             vec![
                 (ParticularKind::Document, "AB1234567".into()),
                 (ParticularKind::Email, "marta.r@correo.cl".into()),

@@ -117,7 +117,10 @@ pub fn approval_form(draft: &ApprovalDraft) -> Option<CreateModal> {
     let confirm_label = if draft.particulars.is_empty() {
         "Particulars: none flagged".to_string()
     } else {
-        format!("⚠ {} particular(s) flagged in the text", draft.particulars.len())
+        format!(
+            "⚠ {} particular(s) flagged in the text",
+            draft.particulars.len()
+        )
     };
     let confirm = CreateInputText::new(InputTextStyle::Short, confirm_label, FAQ_CONFIRM_FIELD)
         .placeholder(format!(

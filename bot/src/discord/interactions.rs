@@ -285,7 +285,11 @@ async fn on_press(ctx: &Context, press: &ComponentInteraction) -> Handled {
                         .create(ctx, CreateInteractionResponse::Modal(form))
                         .await
                 }
-                None => response.say(ctx, &escape(TOO_LONG_FOR_THE_FORM), true).await,
+                None => {
+                    response
+                        .say(ctx, &escape(TOO_LONG_FOR_THE_FORM), true)
+                        .await
+                }
             }
         }
         Press::Publish { .. } => response.say(ctx, &escape(STALE_BUTTON), true).await,

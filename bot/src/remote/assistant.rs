@@ -11,8 +11,8 @@ use crate::assistant::{
     AskReply, AskRequest, Assistant, AssistantError, EscalateRequest, question_of,
 };
 use crate::desk::{
-    Action, Approval, ApprovalDraft, BoxFuture, ChatRef, CuratedEntry, Forgotten, Identity, QuestionId, Rating, Ticket,
-    TicketId, TransferTarget,
+    Action, Approval, ApprovalDraft, BoxFuture, ChatRef, CuratedEntry, Forgotten, Identity,
+    QuestionId, Rating, Ticket, TicketId, TransferTarget,
 };
 use crate::service::{
     ActionResponse, AskResponse, ExpertCheck, FeedbackResponse, RecordedQuestion, TicketList,

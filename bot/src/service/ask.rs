@@ -2,7 +2,7 @@
 //! conversation (where experts' answers arrive).
 
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::HeaderMap;
 use consulta_corpus::Lang;
 use consulta_retrieval::{Answer, AskOptions, Hit, Leg, SearchFilter, SearchOptions};
@@ -60,7 +60,13 @@ pub(super) async fn ask(
 ) -> Result<Json<AskResponse>, ApiError> {
     let caller = Caller::from_headers(&headers, &service.state.config)?;
     let visitor = body.asker.is_none();
-    let asker = asker_for(&caller, body.asker, body.session.as_deref(), body.name)?;
+    let asker = asker_for(
+        &service,
+        &caller,
+        body.asker,
+        body.session.as_deref(),
+        body.name,
+    )?;
     if visitor {
         service.state.limits.session(&asker.user_id)?;
     }
@@ -131,6 +137,7 @@ fn visitor_name(name: Option<String>) -> Result<String, ApiError> {
 
 /// Who asks: a front-end names its user; a visitor is their session.
 fn asker_for(
+    service: &Service,
     caller: &Caller,
     asker: Option<Asker>,
     session: Option<&str>,
@@ -140,21 +147,47 @@ fn asker_for(
         caller.require_frontend_for(asker.platform)?;
         return Ok(asker);
     }
-    let session = visitor_session(session)?;
+    let visitor = visitor_session(service, session)?.visitor_id();
     let display_name = visitor_name(name)?;
     Ok(Asker {
         platform: Platform::Web,
-        chat_id: session.as_str().to_string(),
-        user_id: session.as_str().to_string(),
+        chat_id: visitor.clone(),
+        user_id: visitor,
         display_name,
     })
 }
 
-fn visitor_session(session: Option<&str>) -> Result<SessionId, ApiError> {
-    let session = session.ok_or_else(|| {
-        ApiError::bad_request("give a `session`: a random id of 16 to 64 letters, digits or dashes")
+/// The visitor's session, when this service minted it.
+fn visitor_session(service: &Service, session: Option<&str>) -> Result<SessionId, ApiError> {
+    let session = session
+        .ok_or_else(|| ApiError::bad_request("give a `session`: get one from POST /v1/sessions"))?;
+    let key = service.state.sessions.as_ref().ok_or_else(|| {
+        ApiError::bad_request(
+            "this replica cannot check web sessions: set the primary's service.session_secret on it",
+        )
     })?;
-    SessionId::parse(session).map_err(|e| ApiError::bad_request(e.to_string()))
+    key.check(session)
+        .map_err(|e| ApiError::bad_request(e.to_string()))
+}
+
+/// A new web session.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct NewSession {
+    /// The id the page sends with its requests (`session`, `X-Consulta-Session`).
+    pub session: String,
+}
+
+/// `POST /v1/sessions`: a session for a new visitor of the chat page.
+pub(super) async fn new_session(
+    State(service): State<Service>,
+) -> Result<Json<NewSession>, ApiError> {
+    let key = service.state.sessions.as_ref().ok_or_else(|| {
+        ApiError::not_found("this replica mints no web sessions: the primary does")
+    })?;
+    let session = key.mint().map_err(ApiError::internal)?;
+    Ok(Json(NewSession {
+        session: session.as_str().to_string(),
+    }))
 }
 
 /// `POST /v1/search`.
@@ -229,7 +262,7 @@ pub(super) async fn feedback(
 ) -> Result<Json<FeedbackResponse>, ApiError> {
     let caller = Caller::from_headers(&headers, &service.state.config)?;
     let visitor = body.by.is_none();
-    let by = rater(&caller, body.by, body.session.as_deref())?;
+    let by = rater(&service, &caller, body.by, body.session.as_deref())?;
     if visitor {
         service.state.limits.session(&by.id)?;
     }
@@ -253,6 +286,7 @@ pub(super) async fn feedback(
 }
 
 fn rater(
+    service: &Service,
     caller: &Caller,
     by: Option<Identity>,
     session: Option<&str>,
@@ -264,7 +298,7 @@ fn rater(
         }
         None => Ok(Identity::new(
             Platform::Web,
-            visitor_session(session)?.as_str(),
+            visitor_session(service, session)?.visitor_id(),
         )),
     }
 }
@@ -297,7 +331,13 @@ pub(super) async fn escalate(
         caller.require_frontend()?;
     }
     let visitor = body.asker.is_none();
-    let asker = asker_for(&caller, body.asker, body.session.as_deref(), body.name)?;
+    let asker = asker_for(
+        &service,
+        &caller,
+        body.asker,
+        body.session.as_deref(),
+        body.name,
+    )?;
     if visitor {
         service.state.limits.session(&asker.user_id)?;
     }
@@ -390,7 +430,24 @@ async fn recorded_question(
     Ok(())
 }
 
-/// `GET /v1/conversations/{session}/messages?after=N`.
+/// The header a visitor's page names its session in: never in the URL, where proxies and server
+/// logs would keep it.
+pub const SESSION_HEADER: &str = "x-consulta-session";
+
+/// The visitor's session, from [`SESSION_HEADER`].
+fn session_of(service: &Service, headers: &HeaderMap) -> Result<SessionId, ApiError> {
+    let value = headers
+        .get(SESSION_HEADER)
+        .map(|v| {
+            v.to_str().map_err(|_| {
+                ApiError::bad_request(format!("the {SESSION_HEADER} header is not text"))
+            })
+        })
+        .transpose()?;
+    visitor_session(service, value)
+}
+
+/// `GET /v1/conversations/messages?after=N`, the session in [`SESSION_HEADER`].
 #[derive(Debug, Deserialize)]
 pub struct AfterQuery {
     #[serde(default)]
@@ -406,10 +463,10 @@ pub struct ConversationResponse {
 
 pub(super) async fn conversation(
     State(service): State<Service>,
-    Path(session): Path<String>,
+    headers: HeaderMap,
     Query(query): Query<AfterQuery>,
 ) -> Result<Json<ConversationResponse>, ApiError> {
-    let session = visitor_session(Some(&session))?;
+    let session = session_of(&service, &headers)?;
     let messages = service
         .primary()?
         .inbox
@@ -429,10 +486,10 @@ pub struct ForgetResponse {
 
 pub(super) async fn forget_conversation(
     State(service): State<Service>,
-    Path(session): Path<String>,
+    headers: HeaderMap,
 ) -> Result<Json<ForgetResponse>, ApiError> {
-    let session = visitor_session(Some(&session))?;
-    let identity = Identity::new(Platform::Web, session.as_str());
+    let session = session_of(&service, &headers)?;
+    let identity = Identity::new(Platform::Web, session.visitor_id());
     let desk = service.state.assistant.forget(identity).await?;
     let messages = service
         .primary()?

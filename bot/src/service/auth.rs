@@ -271,11 +271,9 @@ mod tests {
             frontend_token: "any-platform".into(),
             ..config()
         };
-        let telegram = Caller::from_headers(
-            &headers(&[("authorization", "Bearer tg-token")]),
-            &config,
-        )
-        .unwrap();
+        let telegram =
+            Caller::from_headers(&headers(&[("authorization", "Bearer tg-token")]), &config)
+                .unwrap();
         assert_eq!(
             telegram,
             Caller::FrontEnd(FrontEndScope::Only(vec![Platform::Telegram]))

@@ -31,6 +31,10 @@ pub struct ServiceConfig {
     /// --service-url`) may act only for identities, askers and relays of those platforms, so a
     /// leaked Telegram token cannot act as a Discord user, a web visitor or a CLI expert.
     pub frontends: Vec<FrontEndCredential>,
+    /// The secret web sessions are minted and checked with (`POST /v1/sessions`). Empty: a random
+    /// key kept in the primary's web inbox. Set the same secret on a primary and its replicas, so
+    /// that a replica recognises the sessions the primary minted.
+    pub session_secret: String,
     /// Origins allowed to call the API from a browser (the sites that embed the chat page); empty
     /// means same-origin only, `["*"]` any site.
     pub cors_origins: Vec<String>,
@@ -137,6 +141,7 @@ impl Default for ServiceConfig {
             admin_token: String::new(),
             frontend_token: String::new(),
             frontends: Vec::new(),
+            session_secret: String::new(),
             cors_origins: Vec::new(),
             max_body_bytes: 64 * 1024,
             max_document_bytes: 20 * 1024 * 1024,
@@ -165,6 +170,7 @@ impl fmt::Debug for ServiceConfig {
             .field("admin_token", &secret(&self.admin_token))
             .field("frontend_token", &secret(&self.frontend_token))
             .field("frontends", &self.frontends)
+            .field("session_secret", &secret(&self.session_secret))
             .field("cors_origins", &self.cors_origins)
             .field("max_body_bytes", &self.max_body_bytes)
             .field("max_document_bytes", &self.max_document_bytes)

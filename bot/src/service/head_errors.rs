@@ -121,13 +121,17 @@ mod tests {
 
     #[test]
     fn only_hypers_empty_automatic_answers_are_replaced() {
-        let automatic = b"HTTP/1.1 431 Request Header Fields Too Large\r\ncontent-length: 0\r\ndate: x\r\n\r\n";
+        let automatic =
+            b"HTTP/1.1 431 Request Header Fields Too Large\r\ncontent-length: 0\r\ndate: x\r\n\r\n";
         let json = String::from_utf8(replacement(automatic).unwrap()).unwrap();
         assert!(json.contains("\"code\":\"headers_too_large\""), "{json}");
         let body = json.split("\r\n\r\n").nth(1).unwrap();
         assert!(json.contains(&format!("content-length: {}\r\n", body.len())));
         let ours = b"HTTP/1.1 431 Request Header Fields Too Large\r\ncontent-length: 52\r\n\r\n{}";
         assert_eq!(replacement(ours), None);
-        assert_eq!(replacement(b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\n\r\n"), None);
+        assert_eq!(
+            replacement(b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\n\r\n"),
+            None
+        );
     }
 }

@@ -1,6 +1,7 @@
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
 
 use crate::desk::{
     BoxFuture, Clock, Delivery, DeliveryError, FrontEnd, MessageKind, Platform, SystemClock,
@@ -9,8 +10,12 @@ use crate::desk::{
 
 /// The longest a web session id may be; they are random tokens the page makes, not user data.
 const MAX_SESSION_CHARS: usize = 64;
-/// The shortest: shorter ids could be guessed, and the id is all that guards a conversation.
-const MIN_SESSION_CHARS: usize = 16;
+/// The shortest: shorter ids could be guessed, and the id is all that guards a conversation (the
+/// chat page makes 32 hex digits or a UUID, 128 random bits).
+const MIN_SESSION_CHARS: usize = 32;
+
+/// Where the inbox keeps the session key.
+const SESSION_KEY: &[u8] = b"session_key";
 
 /// A message the desk sent to a visitor of the chat page, kept until the page fetches it (and after,
 /// so a reload shows the conversation again).
@@ -39,19 +44,21 @@ pub struct WebInbox {
     messages: sled::Tree,
 }
 
-/// A web session id that is not one the chat page could have made.
+/// A web session id that the service did not mint (or that is malformed or too short).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error(
-    "a session id is {MIN_SESSION_CHARS} to {MAX_SESSION_CHARS} letters, digits or dashes (the chat page makes one)"
+    "unknown session: get one from POST /v1/sessions (a session id is {MIN_SESSION_CHARS} to {MAX_SESSION_CHARS} letters, digits or dashes, minted by this service)"
 )]
 pub struct BadSession;
 
-/// A visitor's conversation id: random, made by the chat page, and the only key to its messages.
+/// A visitor's conversation id: random, minted by the service ([`super::SessionKey`]), and the only
+/// key to its messages.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct SessionId(String);
 
 impl SessionId {
-    /// Checks that `text` could be a session id.
+    /// Checks that `text` has the shape of a session id (whether it was minted here is
+    /// [`super::SessionKey::check`]'s question).
     pub fn parse(text: &str) -> Result<SessionId, BadSession> {
         let ok = (MIN_SESSION_CHARS..=MAX_SESSION_CHARS).contains(&text.len())
             && text.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
@@ -62,9 +69,17 @@ impl SessionId {
         }
     }
 
-    /// The id as text (also the visitor's user and chat id in the desk).
+    /// The id as text: the visitor's secret, never stored or shown to experts.
     pub fn as_str(&self) -> &str {
         &self.0
+    }
+
+    /// The visitor as the desk knows them (their user and chat id, shown on tickets): a digest of
+    /// the session, so that an expert reading a ticket cannot read or delete the conversation.
+    pub fn visitor_id(&self) -> String {
+        let digest = Sha256::digest(format!("consulta web visitor\0{}", self.0).as_bytes());
+        let hex: String = digest[..16].iter().map(|b| format!("{b:02x}")).collect();
+        format!("visitor-{hex}")
     }
 }
 
@@ -74,6 +89,22 @@ impl WebInbox {
         let db = sled::open(path)?;
         let messages = db.open_tree("messages")?;
         Ok(WebInbox { db, messages })
+    }
+
+    /// The key sessions are minted with when `service.session_secret` is not set: made at random
+    /// the first time, and kept here so that visitors' sessions outlive a restart.
+    pub fn session_key(&self) -> Result<super::SessionKey, String> {
+        let meta = self.db.open_tree("meta").map_err(|e| e.to_string())?;
+        if let Some(bytes) = meta.get(SESSION_KEY).map_err(|e| e.to_string())?
+            && let Ok(bytes) = <[u8; 32]>::try_from(bytes.as_ref())
+        {
+            return Ok(super::SessionKey::from_bytes(bytes));
+        }
+        let key = super::SessionKey::random().map_err(|e| e.to_string())?;
+        meta.insert(SESSION_KEY, key.bytes().to_vec())
+            .map_err(|e| e.to_string())?;
+        self.db.flush().map_err(|e| e.to_string())?;
+        Ok(key)
     }
 
     fn key(session: &str, seq: u64) -> Vec<u8> {
@@ -119,8 +150,9 @@ impl WebInbox {
         session: &SessionId,
         after: u64,
     ) -> Result<Vec<InboxMessage>, sled::Error> {
-        let start = Self::key(session.as_str(), after.saturating_add(1));
-        let end = Self::key(session.as_str(), u64::MAX);
+        let visitor = session.visitor_id();
+        let start = Self::key(&visitor, after.saturating_add(1));
+        let end = Self::key(&visitor, u64::MAX);
         let mut found = Vec::new();
         for item in self.messages.range(start..=end) {
             let (_, value) = item?;
@@ -134,7 +166,10 @@ impl WebInbox {
     /// Deletes everything kept for the session (the visitor's "forget me").
     pub fn forget(&self, session: &SessionId) -> Result<usize, sled::Error> {
         let mut removed = 0;
-        for item in self.messages.scan_prefix(Self::prefix(session.as_str())) {
+        for item in self
+            .messages
+            .scan_prefix(Self::prefix(&session.visitor_id()))
+        {
             let (key, _) = item?;
             self.messages.remove(key)?;
             removed += 1;
@@ -183,8 +218,8 @@ mod tests {
     fn messages_are_kept_per_session_in_order_and_forgotten_on_request() {
         let dir = tempfile::tempdir().unwrap();
         let inbox = WebInbox::open(dir.path()).unwrap();
-        let alice = SessionId::parse("alice-0123456789abcdef").unwrap();
-        let bob = SessionId::parse("bob-0123456789abcdefgh").unwrap();
+        let alice = SessionId::parse("alice-0123456789abcdef0123456789ab").unwrap();
+        let bob = SessionId::parse("bob-0123456789abcdefgh0123456789ab").unwrap();
         let ticket = TicketId::from_sequence(0);
         let message = |text: &str| Message {
             kind: MessageKind::ExpertAnswer,
@@ -199,7 +234,7 @@ mod tests {
             runtime
                 .block_on(inbox.send(Delivery {
                     key: "k",
-                    chat_id: session.as_str(),
+                    chat_id: &session.visitor_id(),
                     message: &message,
                 }))
                 .unwrap();
@@ -218,8 +253,15 @@ mod tests {
     #[test]
     fn session_ids_must_be_long_random_tokens() {
         assert!(SessionId::parse("short").is_err());
+        assert!(
+            SessionId::parse("0123456789abcdef0123456789abcde").is_err(),
+            "31 chars"
+        );
         assert!(SessionId::parse("has spaces in it, really long").is_err());
         assert!(SessionId::parse(&"x".repeat(65)).is_err());
-        assert!(SessionId::parse("0f8e2a34-5b6c-4d7e-8f90-a1b2c3d4e5f6").is_ok());
+        let session = SessionId::parse("0f8e2a34-5b6c-4d7e-8f90-a1b2c3d4e5f6").unwrap();
+        let visitor = session.visitor_id();
+        assert!(!visitor.contains("0f8e2a34"), "{visitor}");
+        assert_eq!(visitor, session.visitor_id(), "the same visitor every time");
     }
 }

@@ -8,8 +8,8 @@ use crate::assistant::{
     AskReply, AskRequest, Assistant, AssistantError, EscalateRequest, LocalAssistant,
 };
 use crate::desk::{
-    Action, Approval, ApprovalDraft, BoxFuture, ChatRef, CuratedEntry, Desk, Forgotten, Identity, QuestionId, Rating,
-    Ticket, TicketId,
+    Action, Approval, ApprovalDraft, BoxFuture, ChatRef, CuratedEntry, Desk, Forgotten, Identity,
+    QuestionId, Rating, Ticket, TicketId,
 };
 
 /// An [`Assistant`] that counts what passes through it: every front-end of the process (web,

@@ -26,6 +26,7 @@ mod relay;
 mod replica;
 mod routes;
 mod server;
+mod session_key;
 mod starting;
 mod tickets;
 
@@ -48,7 +49,7 @@ pub use ask::{AskResponse, ConversationResponse, FeedbackResponse, ForgetRespons
 pub use auth::{Caller, FrontEndScope, IDENTITY_HEADER, same_secret};
 pub use config::{ExpertCredential, FrontEndCredential, ServiceConfig};
 pub use error::ApiError;
-pub use inbox::{InboxMessage, SessionId, WebInbox};
+pub use inbox::{BadSession, InboxMessage, SessionId, WebInbox};
 pub use metered::MeteredAssistant;
 pub use metrics::{DeskGauges, Metrics, Snapshot};
 pub use openapi::openapi_document;
@@ -56,6 +57,7 @@ pub use relay::{DoneBody, Relay, RelayFailure, RelayJob, RelayOutcome};
 pub use replica::RecordedQuestion;
 pub use routes::{Access, RouteDoc, docs};
 pub use server::{ConnectionLimits, serve};
+pub use session_key::SessionKey;
 pub use starting::{StartProgress, starting_router};
 pub use tickets::{ActionResponse, ExpertCheck, Me, TicketList};
 
@@ -78,6 +80,9 @@ pub(crate) struct Shared {
     metrics: Metrics,
     /// The clients' budgets and the cap on questions answered at once.
     limits: limits::Limits,
+    /// What web sessions are minted and checked with; `None` on a replica without
+    /// `service.session_secret` (it cannot tell the primary's sessions).
+    sessions: Option<SessionKey>,
     /// The desk and what goes with it; `None` on a replica, whose desk calls go to the primary
     /// through `assistant`.
     primary: Option<DeskSide>,
@@ -131,7 +136,15 @@ pub struct ReplicaParts {
 
 impl Service {
     /// Assembles the service. Questions go through a [`MeteredAssistant`] over the engine and the desk.
-    pub fn new(parts: ServiceParts) -> Service {
+    pub fn new(parts: ServiceParts) -> Result<Service, String> {
+        let sessions = if parts.config.session_secret.is_empty() {
+            parts
+                .inbox
+                .session_key()
+                .map_err(|e| format!("cannot keep the web session key in the web inbox: {e}"))?
+        } else {
+            SessionKey::from_secret(&parts.config.session_secret)
+        };
         let assistant = Arc::new(MeteredAssistant::local(
             parts.engine.clone(),
             parts.desk.clone(),
@@ -142,9 +155,10 @@ impl Service {
             .into_iter()
             .map(|platform| (platform, Relay::new(platform)))
             .collect();
-        Service {
+        Ok(Service {
             state: Arc::new(Shared {
                 limits: limits::Limits::new(&parts.config),
+                sessions: Some(sessions),
                 config: parts.config,
                 engine: parts.engine,
                 assistant,
@@ -157,7 +171,7 @@ impl Service {
                     reindexing: tokio::sync::Mutex::new(()),
                 }),
             }),
-        }
+        })
     }
 
     /// A replica: it answers `/v1/ask` and `/v1/search` from its own engine over the primary's
@@ -167,6 +181,8 @@ impl Service {
         Service {
             state: Arc::new(Shared {
                 limits: limits::Limits::new(&parts.config),
+                sessions: (!parts.config.session_secret.is_empty())
+                    .then(|| SessionKey::from_secret(&parts.config.session_secret)),
                 config: parts.config,
                 engine: parts.engine,
                 assistant: Arc::new(MeteredAssistant::new(
@@ -267,7 +283,7 @@ impl Service {
 
 /// The routes anyone may call that cost the service work or storage: each visitor request spends
 /// from the address's budget ([`limits::by_address`]).
-const BUDGETED: &[&str] = &["ask", "search", "escalate", "feedback"];
+const BUDGETED: &[&str] = &["ask", "search", "escalate", "feedback", "newSession"];
 
 /// The routes that run the engine: they share the `max_concurrent_questions` slots.
 const ANSWERING: &[&str] = &["ask", "search"];
@@ -340,6 +356,7 @@ fn cors_layer(origins: &[String]) -> Option<CorsLayer> {
                 header::CONTENT_TYPE,
                 header::AUTHORIZATION,
                 HeaderName::from_static(IDENTITY_HEADER),
+                HeaderName::from_static(ask::SESSION_HEADER),
             ]),
     )
 }

@@ -87,7 +87,7 @@ fn operation(doc: &RouteDoc) -> Value {
 fn schemas() -> Value {
     let lang = json!({"type": "string", "enum": ["es", "pt", "en"]});
     let session =
-        json!({"type": "string", "minLength": 16, "maxLength": 64, "pattern": "^[A-Za-z0-9-]+$"});
+        json!({"type": "string", "minLength": 32, "maxLength": 64, "pattern": "^[A-Za-z0-9-]+$"});
     json!({
         "Error": {"type": "object", "required": ["error"], "properties": {"error": {"type": "object", "required": ["code", "message"], "properties": {
             "code": {"type": "string", "enum": ["bad_request", "unauthorized", "forbidden", "not_found", "conflict", "particulars", "gone", "payload_too_large", "method_not_allowed", "unsupported_media_type", "internal"]},
@@ -116,6 +116,7 @@ fn schemas() -> Value {
         "FeedbackRequest": {"type": "object", "required": ["rating"], "properties": {
             "rating": {"type": "string", "enum": ["up", "down"]}, "question_id": {"type": "integer"}, "ticket": {"type": "string"},
             "session": session, "by": {"type": "string", "description": "platform:id (front-end token only)"}}},
+        "NewSession": {"type": "object", "required": ["session"], "properties": {"session": session}},
         "FeedbackResponse": {"type": "object", "properties": {"recorded": {"type": "boolean"}}},
         "EscalationRequest": {"type": "object", "properties": {
             "question_id": {"type": "integer"}, "question": {"type": "string"}, "language": lang, "session": session,

@@ -103,6 +103,18 @@ pub(super) fn table(config: &ServiceConfig) -> Vec<(RouteDoc, MethodRouter<Servi
             post(ask::search),
         ),
         (
+            on_replicas(doc(
+                "post",
+                "/v1/sessions",
+                "newSession",
+                "A web session for a new visitor of the chat page",
+                Public,
+                None,
+                "NewSession",
+            )),
+            post(ask::new_session),
+        ),
+        (
             doc(
                 "post",
                 "/v1/feedback",
@@ -131,9 +143,9 @@ pub(super) fn table(config: &ServiceConfig) -> Vec<(RouteDoc, MethodRouter<Servi
                 query: &["after"],
                 ..doc(
                     "get",
-                    "/v1/conversations/{session}/messages",
+                    "/v1/conversations/messages",
                     "conversation",
-                    "A web visitor's messages from the experts",
+                    "A web visitor's messages from the experts (session in X-Consulta-Session)",
                     Public,
                     None,
                     "Conversation",
@@ -144,9 +156,9 @@ pub(super) fn table(config: &ServiceConfig) -> Vec<(RouteDoc, MethodRouter<Servi
         (
             doc(
                 "delete",
-                "/v1/conversations/{session}",
+                "/v1/conversations",
                 "forgetConversation",
-                "Delete what is kept about a web visitor",
+                "Delete what is kept about a web visitor (session in X-Consulta-Session)",
                 Public,
                 None,
                 "Forgotten",

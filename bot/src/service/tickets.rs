@@ -11,8 +11,8 @@ use super::Service;
 use super::auth::Caller;
 use super::error::ApiError;
 use crate::desk::{
-    Action, Approval, ApprovalDraft, ChatRef, CuratedEntry, Forgotten, Identity, Period, Report, Status, Ticket, TicketId,
-    Timestamp,
+    Action, Approval, ApprovalDraft, ChatRef, CuratedEntry, Forgotten, Identity, Period, Report,
+    Status, Ticket, TicketId, Timestamp,
 };
 
 /// Days the coverage report covers when `days` is not given.

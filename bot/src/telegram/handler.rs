@@ -14,8 +14,8 @@ use teloxide::types::{
 use crate::assistant::{AskRequest, Assistant, AssistantError, FailureCode, retrieved_passages};
 use crate::chat::{
     Conversation, Edit, ExpertMessage, FloodControl, HOW_TO_EDIT, MoreSources, Press, Published,
-    Reply, STALE_BUTTON, TicketButton, Verdict, draft_text, escalate_once, flag_warning, read_draft,
-    read_edit, texts,
+    Reply, STALE_BUTTON, TicketButton, Verdict, draft_text, escalate_once, flag_warning,
+    read_draft, read_edit, texts,
 };
 use crate::desk::{
     ApprovalDraft, Asker, ChatRef, FailureKind, Identity, Platform, QuestionId, Rating, TicketId,
@@ -473,13 +473,19 @@ async fn on_callback(ctx: &Context, query: &CallbackQuery) -> Handled {
             notice = Some(ticket_button(ctx, from, ticket, TicketButton::Close).await);
         }
         Press::Approve(ticket) => {
-            notice = Some(match ctx.conversation.approval_draft(identity(from), ticket).await {
-                Ok(draft) => match message {
-                    Some(card) => show_draft(ctx, card, &draft).await?,
-                    None => (STALE_BUTTON.to_string(), true),
+            notice = Some(
+                match ctx
+                    .conversation
+                    .approval_draft(identity(from), ticket)
+                    .await
+                {
+                    Ok(draft) => match message {
+                        Some(card) => show_draft(ctx, card, &draft).await?,
+                        None => (STALE_BUTTON.to_string(), true),
+                    },
+                    Err(refused) => (refused.plain(), true),
                 },
-                Err(refused) => (refused.plain(), true),
-            });
+            );
         }
         Press::Publish { ticket, confirmed } => {
             let shown = message
@@ -581,7 +587,10 @@ async fn show_draft(
     let placement = Placement {
         thread_id: topic_of(under),
         reply_to: Some(under.id.0),
-        keyboard: Some(keyboard::publish(&draft.ticket, !draft.particulars.is_empty())),
+        keyboard: Some(keyboard::publish(
+            &draft.ticket,
+            !draft.particulars.is_empty(),
+        )),
     };
     send_html(&ctx.bot, under.chat.id.0, &html, &placement, false).await?;
     Ok(if draft.particulars.is_empty() {

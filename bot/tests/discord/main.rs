@@ -691,7 +691,10 @@ async fn low_confidence_goes_to_a_thread_and_the_experts_answer_comes_back() {
         &[EXPERT_ROLE],
         &form_id,
         &[
-            ("faq_question", "What does Article 6.2 require? (ana@desk.example)"),
+            (
+                "faq_question",
+                "What does Article 6.2 require? (ana@desk.example)",
+            ),
             ("faq_answer", prefilled[1]),
             ("faq_confirm", ""),
         ],
@@ -709,7 +712,10 @@ async fn low_confidence_goes_to_a_thread_and_the_experts_answer_comes_back() {
         &[EXPERT_ROLE],
         &form_id,
         &[
-            ("faq_question", "What does Article 6.2 require of participating Parties?"),
+            (
+                "faq_question",
+                "What does Article 6.2 require of participating Parties?",
+            ),
             ("faq_answer", prefilled[1]),
             ("faq_confirm", ""),
         ],

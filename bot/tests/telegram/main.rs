@@ -382,7 +382,12 @@ async fn low_confidence_goes_to_the_experts_and_their_answer_comes_back() {
     let ack = h.fake.wait_callback_answer(&pressed).await;
     assert_ne!(ack.body["show_alert"], json!(true), "{:?}", ack.body);
     let draft = sent_to_experts(&h, "FAQ draft", 0).await;
-    assert!(draft.result["text"].as_str().unwrap().contains("chocolate cake"));
+    assert!(
+        draft.result["text"]
+            .as_str()
+            .unwrap()
+            .contains("chocolate cake")
+    );
     assert!(buttons(&draft).iter().any(|d| d.starts_with("pub:")));
     h.say(
         EXPERTS,
@@ -393,7 +398,10 @@ async fn low_confidence_goes_to_the_experts_and_their_answer_comes_back() {
     // The edit has an e-mail address: shown again, to confirm or to edit out; nothing published.
     let flagged = sent_to_experts(&h, "FAQ draft", 1).await;
     assert!(
-        flagged.result["text"].as_str().unwrap().contains("marta@home.example"),
+        flagged.result["text"]
+            .as_str()
+            .unwrap()
+            .contains("marta@home.example"),
         "{:?}",
         flagged.body
     );
@@ -408,7 +416,10 @@ async fn low_confidence_goes_to_the_experts_and_their_answer_comes_back() {
     sent_to_experts(&h, "curated FAQ entry", 0).await;
     let curated = h.desk.curated().unwrap();
     assert_eq!(curated.len(), 1);
-    assert_eq!(curated[0].question, "Does Consulta answer cooking questions?");
+    assert_eq!(
+        curated[0].question,
+        "Does Consulta answer cooking questions?"
+    );
     assert_eq!(curated[0].answer, "No: Consulta covers Article 6 only.");
     h.stop().await;
 }
@@ -416,13 +427,17 @@ async fn low_confidence_goes_to_the_experts_and_their_answer_comes_back() {
 /// The `skip`-th message to the experts' chat whose text contains `text`.
 async fn sent_to_experts(h: &Harness, text: &str, skip: usize) -> fake::Call {
     h.fake
-        .wait_for(&format!("{text:?} in the experts' chat"), Duration::from_secs(60), |_| {
-            h.fake
-                .sent("sendmessage", EXPERTS)
-                .into_iter()
-                .filter(|c| c.result["text"].as_str().is_some_and(|t| t.contains(text)))
-                .nth(skip)
-        })
+        .wait_for(
+            &format!("{text:?} in the experts' chat"),
+            Duration::from_secs(60),
+            |_| {
+                h.fake
+                    .sent("sendmessage", EXPERTS)
+                    .into_iter()
+                    .filter(|c| c.result["text"].as_str().is_some_and(|t| t.contains(text)))
+                    .nth(skip)
+            },
+        )
         .await
 }
 

@@ -7,8 +7,8 @@ use std::io::{Cursor, Read};
 use quick_xml::events::{BytesStart, Event};
 
 use super::blocks::{Locator, Section};
-use super::read::Extracted;
 use super::limits::InflateBudget;
+use super::read::Extracted;
 use super::{Limits, SkipReason};
 
 /// Reads the parts of a `.docx` that hold text.
@@ -26,12 +26,13 @@ pub(crate) fn extract(bytes: &[u8], limits: &Limits) -> Result<Extracted, SkipRe
         }
     })?;
     let mut budget = limits.inflate_budget();
-    let document =
-        part(&mut archive, "word/document.xml", &mut budget)?.ok_or_else(|| SkipReason::Malformed {
+    let document = part(&mut archive, "word/document.xml", &mut budget)?.ok_or_else(|| {
+        SkipReason::Malformed {
             detail: "the archive has no word/document.xml: it is not a Word document (an Excel, \
                      PowerPoint or OpenDocument file?)"
                 .into(),
-        })?;
+        }
+    })?;
     let headings = match part(&mut archive, "word/styles.xml", &mut budget)? {
         Some(styles) => heading_styles(&styles),
         None => HashMap::new(),

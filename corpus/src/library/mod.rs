@@ -51,6 +51,4 @@ pub use limits::Limits;
 pub use metadata::{FOLDER_METADATA, Metadata, SIDECAR_SUFFIX};
 pub use read::{LanguageDetector, Parsed, fingerprint, read_document};
 pub use skip::{SkipReason, Skipped};
-pub use source::{
-    Candidate, Discovery, Location, Source, SourceError, discover, not_a_document,
-};
+pub use source::{Candidate, Discovery, Location, Source, SourceError, discover, not_a_document};

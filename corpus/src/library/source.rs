@@ -266,7 +266,10 @@ fn collect(dir: &Path, files: &mut Vec<PathBuf>) -> std::io::Result<()> {
 /// A `README.md` without front matter documents its folder; it is not part of the library (the
 /// bundled knowledge base has one).
 fn is_folder_documentation(path: &Path) -> bool {
-    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default();
     is_readme(name) && std::fs::read(path).is_ok_and(|bytes| documents_its_folder(&bytes))
 }
 

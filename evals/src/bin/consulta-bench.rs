@@ -446,10 +446,11 @@ fn serve_memory(binary: &Path, data: &Path, questions: &[&str]) -> anyhow::Resul
     let runtime = tokio::runtime::Runtime::new()?;
     runtime.block_on(async {
         let client = reqwest::Client::new();
+        let session = consulta_evals::load::new_session(&client, &served.url).await?;
         for question in questions {
             client
                 .post(format!("{}/v1/ask", served.url))
-                .json(&serde_json::json!({ "question": question, "session": "consulta-bench-memory" }))
+                .json(&serde_json::json!({ "question": question, "session": session }))
                 .send()
                 .await?
                 .error_for_status()?;

@@ -1,24 +1,25 @@
 // The chat page: ask, read cited answers, rate them, ask for an expert, and receive the expert's answer
-// here (polled from /v1/conversations/{session}/messages). Every text from the server is set with
-// textContent, never as HTML.
+// here (polled from /v1/conversations/messages, the session in a header, never in the URL). The
+// session is minted by the server (POST /v1/sessions) and kept in localStorage. Every text from the
+// server is set with textContent, never as HTML.
 "use strict";
 
 const POLL_MS = 3000;
 
-function newSession() {
-  if (crypto.randomUUID) return crypto.randomUUID();
-  const bytes = new Uint8Array(16);
-  crypto.getRandomValues(bytes);
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
-}
-
-function session() {
+// The visitor's session: the one kept, or a new one from the server.
+async function session() {
   let id = localStorage.getItem("consulta.session");
   if (!id) {
-    id = newSession();
+    id = (await api("POST", "/v1/sessions")).session;
     localStorage.setItem("consulta.session", id);
   }
   return id;
+}
+
+// A session the server no longer recognises (made by an older page, or another server's) is
+// replaced; the conversation kept under it cannot be read any more.
+function forgetUnknownSession(error) {
+  if (error.message.startsWith("unknown session")) localStorage.removeItem("consulta.session");
 }
 
 function element(tag, className, text) {
@@ -76,7 +77,7 @@ function showAnswer(reply) {
   const rate = (rating) => async (event) => {
     for (const b of actions.querySelectorAll(".rate")) b.disabled = true;
     try {
-      await api("POST", "/v1/feedback", { rating, question_id: reply.question_id, session: session() });
+      await api("POST", "/v1/feedback", { rating, question_id: reply.question_id, session: await session() });
       say("thanks");
     } catch (error) {
       event.target.disabled = false;
@@ -88,7 +89,7 @@ function showAnswer(reply) {
   const expert = button(t("expert"), "expert-button", async () => {
     expert.disabled = true;
     try {
-      const ticket = await api("POST", "/v1/escalations", { question_id: reply.question_id, session: session() });
+      const ticket = await api("POST", "/v1/escalations", { question_id: reply.question_id, session: await session() });
       const notice = element("p", "notice escalated", t("escalated", { id: ticket.id }));
       item.appendChild(notice);
       say("escalated", { id: ticket.id });
@@ -113,7 +114,7 @@ function showExpertMessage(message) {
     const rate = (rating) => async () => {
       for (const b of actions.querySelectorAll("button")) b.disabled = true;
       try {
-        await api("POST", "/v1/feedback", { rating, ticket: message.ticket, session: session() });
+        await api("POST", "/v1/feedback", { rating, ticket: message.ticket, session: await session() });
         say("thanks");
       } catch (error) {
         say("error", { message: error.message });
@@ -129,13 +130,14 @@ function showExpertMessage(message) {
 let lastSeq = 0;
 async function poll() {
   try {
-    const data = await api("GET", "/v1/conversations/" + encodeURIComponent(session()) + "/messages?after=" + lastSeq);
+    const data = await api("GET", "/v1/conversations/messages?after=" + lastSeq, undefined, { "X-Consulta-Session": await session() });
     for (const message of data.messages) {
       lastSeq = Math.max(lastSeq, message.seq);
       showExpertMessage(message);
     }
-  } catch (_) {
+  } catch (error) {
     // The next poll tries again; a passing network failure must not stop the page.
+    forgetUnknownSession(error);
   }
   setTimeout(poll, POLL_MS);
 }
@@ -152,11 +154,12 @@ document.addEventListener("DOMContentLoaded", () => {
     say("asking");
     showQuestion(question);
     try {
-      const reply = await api("POST", "/v1/ask", { question, session: session() });
+      const reply = await api("POST", "/v1/ask", { question, session: await session() });
       showAnswer(reply);
       say("");
       field.value = "";
     } catch (error) {
+      forgetUnknownSession(error);
       say("error", { message: error.message });
     } finally {
       submit.disabled = false;
@@ -169,7 +172,7 @@ document.addEventListener("DOMContentLoaded", () => {
   document.getElementById("forget").addEventListener("click", async () => {
     if (!confirm(t("confirmForget"))) return;
     try {
-      await api("DELETE", "/v1/conversations/" + encodeURIComponent(session()));
+      await api("DELETE", "/v1/conversations", undefined, { "X-Consulta-Session": await session() });
       localStorage.removeItem("consulta.session");
       document.getElementById("conversation").textContent = "";
       lastSeq = 0;
