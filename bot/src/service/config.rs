@@ -210,11 +210,23 @@ mod tests {
                 identity: "web:ana".parse().unwrap(),
                 token_sha256: "digest-secret".into(),
             }],
-            admin_token: "admin-secret".into(),
+            frontends: vec![FrontEndCredential {
+                platforms: vec![Platform::Telegram],
+                token_sha256: "frontend-digest-hush".into(),
+            }],
+            admin_token: "admin-hush".into(),
+            session_secret: "session-hush".into(),
             ..ServiceConfig::default()
         };
         let shown = format!("{config:?}");
-        assert!(!shown.contains("secret"), "{shown}");
+        for hidden in [
+            "digest-secret",
+            "frontend-digest-hush",
+            "admin-hush",
+            "session-hush",
+        ] {
+            assert!(!shown.contains(hidden), "{shown}");
+        }
         assert!(shown.contains("<redacted>"), "{shown}");
     }
 }
