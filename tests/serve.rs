@@ -795,6 +795,39 @@ async fn a_bot_in_another_process_asks_and_delivers_through_the_service() {
         to_asker,
         [MessageKind::ExpertTookQuestion, MessageKind::ExpertAnswer]
     );
+    // The bot process approves through the service too: the draft first, and particulars in the
+    // text come back as their own failure, so the bot can ask the expert to confirm them.
+    let expert: consulta_bot::desk::Identity = "telegram:7".parse().unwrap();
+    let draft = assistant
+        .approval_draft(expert.clone(), ticket.id.clone())
+        .await
+        .unwrap();
+    assert_eq!(draft.answer, "El 5 % va al Fondo de Adaptación.");
+    let flagged = consulta_bot::desk::Approval {
+        question: "¿Qué parte va al Fondo de Adaptación? Marta, +56 9 8765 4321".into(),
+        ..draft.as_shown()
+    };
+    let refused = assistant
+        .approve(expert.clone(), ticket.id.clone(), flagged)
+        .await
+        .unwrap_err();
+    assert_eq!(
+        refused.code,
+        consulta_bot::assistant::FailureCode::Particulars,
+        "{refused}"
+    );
+    let edited = consulta_bot::desk::Approval {
+        question: "¿Qué parte de las RE6.4 va al Fondo de Adaptación?".into(),
+        ..draft.as_shown()
+    };
+    let entry = assistant
+        .approve(expert, ticket.id.clone(), edited)
+        .await
+        .unwrap();
+    assert_eq!(
+        entry.question,
+        "¿Qué parte de las RE6.4 va al Fondo de Adaptación?"
+    );
     let rated = assistant
         .rate_ticket(
             asker.identity(),

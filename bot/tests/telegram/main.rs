@@ -388,7 +388,24 @@ async fn low_confidence_goes_to_the_experts_and_their_answer_comes_back() {
             .unwrap()
             .contains("chocolate cake")
     );
-    assert!(buttons(&draft).iter().any(|d| d.starts_with("pub:")));
+    let publish = buttons(&draft)
+        .into_iter()
+        .find(|d| d.starts_with("pub:"))
+        .expect("a Publish button under the draft");
+    // "Publish as shown" publishes the text of the draft it is under.
+    let pressed = h.press(user(ANA, "Ana", "es"), &draft, &publish);
+    let ack = h.fake.wait_callback_answer(&pressed).await;
+    assert!(
+        ack.body["text"]
+            .as_str()
+            .is_some_and(|t| t.contains("curated FAQ entry")),
+        "{:?}",
+        ack.body
+    );
+    assert_eq!(
+        h.desk.curated().unwrap()[0].question,
+        "What is the best recipe for chocolate cake?"
+    );
     h.say(
         EXPERTS,
         user(ANA, "Ana", "es"),
@@ -406,7 +423,11 @@ async fn low_confidence_goes_to_the_experts_and_their_answer_comes_back() {
         flagged.body
     );
     assert!(buttons(&flagged).iter().any(|d| d.starts_with("pubok:")));
-    assert!(h.desk.curated().unwrap().is_empty());
+    assert_eq!(
+        h.desk.curated().unwrap()[0].question,
+        "What is the best recipe for chocolate cake?",
+        "the flagged edit was not published"
+    );
     h.say(
         EXPERTS,
         user(ANA, "Ana", "es"),
