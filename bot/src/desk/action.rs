@@ -1,3 +1,7 @@
+//! The rules of a ticket's life cycle, kept pure: which expert actions fit which state, and what each
+//! changes. Separate from storage and notifications so the rules can be read (and tested) in one place,
+//! and so every way of acting — chat buttons, commands, the console, the CLI — obeys the same ones.
+
 use super::ticket::{Actor, Event, EventKind, Status, Ticket};
 use super::time::Timestamp;
 

@@ -1,3 +1,7 @@
+//! The notifications the desk sends, rendered once as platform-neutral text plus a kind: ticket cards,
+//! reminders, transfers, and the messages to the asker (taken, answered, closed, reopened), in the
+//! asker's language. Front-ends only add markup and controls.
+
 use consulta_corpus::Lang;
 use serde::{Deserialize, Serialize};
 
@@ -20,6 +24,10 @@ pub enum MessageKind {
     ExpertTookQuestion,
     /// To the asker: the expert's answer.
     ExpertAnswer,
+    /// To the asker: the ticket was closed, so they know nothing more is coming (and may ask again).
+    TicketClosed,
+    /// To the asker: the ticket is back with the experts after they rated the answer 👎.
+    TicketReopened,
 }
 
 /// A notification, ready to render: plain text plus what it is about.
@@ -86,6 +94,11 @@ pub(crate) fn ticket_card(ticket: &Ticket) -> Message {
         )),
         None => text.push_str("\nConsulta found no passage."),
     }
+    if let Some(reason) = ticket.asker_unreachable() {
+        text.push_str(&format!(
+            "\n\n⚠ The asker did not receive the desk's last message ({reason}). Reach them another way, or close the ticket."
+        ));
+    }
     Message {
         kind: MessageKind::TicketCard,
         ticket: ticket.id.clone(),
@@ -150,5 +163,45 @@ pub(crate) fn expert_answer(ticket: &Ticket, expert: &str, answer: &str) -> Mess
         kind: MessageKind::ExpertAnswer,
         ticket: id.clone(),
         text: format!("{heading}\n\n{}", answer.trim()),
+    }
+}
+
+pub(crate) fn ticket_closed(ticket: &Ticket) -> Message {
+    let id = &ticket.id;
+    let text = match ticket.language {
+        Lang::Es => format!(
+            "El equipo de expertos cerró tu ticket {id}. Si aún necesitas ayuda, vuelve a preguntar."
+        ),
+        Lang::Pt => format!(
+            "A equipe de especialistas fechou seu ticket {id}. Se ainda precisar de ajuda, pergunte de novo."
+        ),
+        Lang::En => {
+            format!("The experts closed your ticket {id}. If you still need help, ask again.")
+        }
+    };
+    Message {
+        kind: MessageKind::TicketClosed,
+        ticket: id.clone(),
+        text,
+    }
+}
+
+pub(crate) fn ticket_reopened(ticket: &Ticket) -> Message {
+    let id = &ticket.id;
+    let text = match ticket.language {
+        Lang::Es => format!(
+            "Gracias por tu opinión: tu ticket {id} vuelve al equipo de expertos para una mejor respuesta."
+        ),
+        Lang::Pt => format!(
+            "Obrigado pela avaliação: seu ticket {id} volta à equipe de especialistas para uma resposta melhor."
+        ),
+        Lang::En => format!(
+            "Thanks for telling us: your ticket {id} is back with the experts for a better answer."
+        ),
+    };
+    Message {
+        kind: MessageKind::TicketReopened,
+        ticket: id.clone(),
+        text,
     }
 }

@@ -262,7 +262,10 @@ impl DiscordFrontEnd {
                 let thread = self.store.thread_of(channel.get(), ticket)?;
                 Ok((thread.map_or(channel, ChannelId::new), None))
             }
-            MessageKind::ExpertTookQuestion | MessageKind::ExpertAnswer => {
+            MessageKind::ExpertTookQuestion
+            | MessageKind::ExpertAnswer
+            | MessageKind::TicketClosed
+            | MessageKind::TicketReopened => {
                 let origin = self.store.memory.origin::<Spot>(ticket)?;
                 let reference = origin
                     .filter(|spot| spot.channel_id == channel.get())

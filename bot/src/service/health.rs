@@ -112,6 +112,10 @@ fn desk_gauges(desk: &Desk) -> Result<DeskGauges, ApiError> {
             .collect(),
         outbox_backlog: desk.pending_messages()?.len(),
         dead_letters: desk.dead_letters()?.len(),
+        asker_unreachable: tickets
+            .iter()
+            .filter(|t| t.status != Status::Closed && t.asker_unreachable().is_some())
+            .count(),
     })
 }
 

@@ -1,3 +1,6 @@
+//! An [`Assistant`](crate::assistant::Assistant) wrapper that counts what passes through it, so that
+//! `/metrics` covers the questions of every front-end of the process in one place.
+
 use std::sync::Arc;
 use std::time::Instant;
 

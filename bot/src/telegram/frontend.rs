@@ -179,7 +179,10 @@ impl TelegramFrontEnd {
             MessageKind::Reminder | MessageKind::Transferred => {
                 placement.thread_id = self.store.topic(chat_id, ticket)?;
             }
-            MessageKind::ExpertTookQuestion | MessageKind::ExpertAnswer => {
+            MessageKind::ExpertTookQuestion
+            | MessageKind::ExpertAnswer
+            | MessageKind::TicketClosed
+            | MessageKind::TicketReopened => {
                 if message.kind == MessageKind::ExpertAnswer {
                     placement.keyboard = Some(keyboard::expert_answer(ticket));
                 }

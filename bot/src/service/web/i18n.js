@@ -18,7 +18,8 @@ const TEXTS = {
     unclaim: "Devolver", sendAnswer: "Enviar respuesta", closeTicket: "Cerrar", reopen: "Reabrir", approve: "Aprobar como FAQ",
     gaps: "Vacíos de cobertura (30 días)", loadReport: "Ver el informe", signedIn: "Sesión de {who}", done: "Hecho: {status}",
     approved: "Aprobado: la respuesta ya se cita como FAQ.", noTickets: "No hay tickets.", noGaps: "Sin vacíos en el período.",
-    answerBy: "Respuesta de {who}", questions: "{n} preguntas"
+    answerBy: "Respuesta de {who}", questions: "{n} preguntas",
+    unreachable: "La persona no recibió el último mensaje del desk ({reason}). Contáctela por otra vía o cierre el ticket."
   },
   pt: {
     skip: "Ir para a pergunta", title: "Consulta — Artigo 6 do Acordo de Paris", language: "Idioma",
@@ -37,7 +38,8 @@ const TEXTS = {
     unclaim: "Devolver", sendAnswer: "Enviar resposta", closeTicket: "Fechar", reopen: "Reabrir", approve: "Aprovar como FAQ",
     gaps: "Lacunas de cobertura (30 dias)", loadReport: "Ver o relatório", signedIn: "Sessão de {who}", done: "Feito: {status}",
     approved: "Aprovado: a resposta já é citada como FAQ.", noTickets: "Nenhum ticket.", noGaps: "Sem lacunas no período.",
-    answerBy: "Resposta de {who}", questions: "{n} perguntas"
+    answerBy: "Resposta de {who}", questions: "{n} perguntas",
+    unreachable: "A pessoa não recebeu a última mensagem do desk ({reason}). Contate-a de outra forma ou feche o ticket."
   },
   en: {
     skip: "Skip to the question", title: "Consulta — Article 6 of the Paris Agreement", language: "Language",
@@ -56,7 +58,8 @@ const TEXTS = {
     unclaim: "Unclaim", sendAnswer: "Send answer", closeTicket: "Close", reopen: "Reopen", approve: "Approve as FAQ",
     gaps: "Coverage gaps (30 days)", loadReport: "Show the report", signedIn: "Signed in as {who}", done: "Done: {status}",
     approved: "Approved: the answer is now cited as an FAQ.", noTickets: "No tickets.", noGaps: "No gaps in the period.",
-    answerBy: "Answer by {who}", questions: "{n} questions"
+    answerBy: "Answer by {who}", questions: "{n} questions",
+    unreachable: "The asker did not receive the desk's last message ({reason}). Reach them another way, or close the ticket."
   }
 };
 
