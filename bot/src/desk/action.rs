@@ -27,6 +27,12 @@ pub enum Action {
         /// Why, for the history; optional.
         reason: Option<String>,
     },
+    /// Ask the asker a clarifying question; the ticket waits for their reply. A queued ticket is
+    /// claimed on the way.
+    Clarify {
+        /// The question, sent to the asker as written.
+        text: String,
+    },
     /// Hand the ticket to another expert or group.
     Transfer(TransferTarget),
     /// Add an internal note (never shown to the asker).
@@ -126,7 +132,7 @@ pub(crate) fn apply(
             EventKind::Claimed
         }
         Action::Unclaim => {
-            if ticket.status != Status::Claimed {
+            if !matches!(ticket.status, Status::Claimed | Status::Waiting) {
                 return Err(TransitionError::NotClaimed {
                     status: ticket.status,
                 });
@@ -147,11 +153,18 @@ pub(crate) fn apply(
             });
             EventKind::Answered { text }
         }
+        Action::Clarify { text } => {
+            let text = non_empty(text, "question")?;
+            check_free(ticket, expert)?;
+            ticket.status = Status::Waiting;
+            ticket.assignee = Some(expert.to_string());
+            EventKind::Clarification { text }
+        }
         Action::Close { reason } => {
             if ticket.status == Status::Closed {
                 return Err(TransitionError::Closed);
             }
-            if ticket.status == Status::Claimed {
+            if matches!(ticket.status, Status::Claimed | Status::Waiting) {
                 check_free(ticket, expert)?;
             }
             ticket.status = Status::Closed;
@@ -218,7 +231,7 @@ fn check_free(ticket: &Ticket, expert: &str) -> Result<(), TransitionError> {
     match ticket.status {
         Status::Answered => Err(TransitionError::AlreadyAnswered),
         Status::Closed => Err(TransitionError::Closed),
-        Status::Claimed => match ticket.assignee.as_deref() {
+        Status::Claimed | Status::Waiting => match ticket.assignee.as_deref() {
             Some(holder) if holder != expert => Err(TransitionError::ClaimedBy {
                 expert: holder.to_string(),
             }),

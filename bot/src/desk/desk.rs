@@ -397,6 +397,14 @@ impl Desk {
                     format!("answer:{id}:{event}"),
                 )?;
             }
+            Action::Clarify { text } => {
+                notifier.edit_cards(&ticket)?;
+                notifier.send(
+                    asker_chat,
+                    message::expert_question(&ticket, &expert, text),
+                    format!("clarify:{id}:{event}"),
+                )?;
+            }
             Action::Unclaim => notifier.edit_cards(&ticket)?,
             Action::Close { .. } => {
                 notifier.edit_cards(&ticket)?;
@@ -430,7 +438,8 @@ impl Desk {
             let key = question_id.0.to_be_bytes();
             if let Some(mut record) = store.get::<QuestionRecord>(Table::Questions, &key)? {
                 let responded = matches!(action, Action::Claim)
-                    || (was_queued && matches!(action, Action::Answer { .. }));
+                    || (was_queued
+                        && matches!(action, Action::Answer { .. } | Action::Clarify { .. }));
                 if responded && record.first_response_at.is_none() {
                     record.first_response_at = Some(now);
                 }

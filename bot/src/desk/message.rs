@@ -28,6 +28,10 @@ pub enum MessageKind {
     TicketClosed,
     /// To the asker: the ticket is back with the experts after they rated the answer 👎.
     TicketReopened,
+    /// To the asker: the expert's clarifying question, which they answer by replying to it.
+    ExpertQuestion,
+    /// To the experts' chats: the asker's reply to one of the desk's messages.
+    AskerReply,
 }
 
 /// A notification, ready to render: plain text plus what it is about.
@@ -57,6 +61,7 @@ fn status_line(ticket: &Ticket) -> String {
     match ticket.status {
         Status::Open => "open: waiting for an expert".to_string(),
         Status::Reopened => "reopened: waiting for an expert".to_string(),
+        Status::Waiting => format!("{who} asked the asker a question; waiting for the reply"),
         Status::Claimed => format!("claimed by {who}"),
         Status::Answered => format!("answered by {who}"),
         Status::Closed => "closed".to_string(),
@@ -203,5 +208,43 @@ pub(crate) fn ticket_reopened(ticket: &Ticket) -> Message {
         kind: MessageKind::TicketReopened,
         ticket: id.clone(),
         text,
+    }
+}
+
+pub(crate) fn expert_question(ticket: &Ticket, expert: &str, question: &str) -> Message {
+    let id = &ticket.id;
+    let (heading, how) = match ticket.language {
+        Lang::Es => (
+            format!("{expert}, del equipo de expertos, pregunta sobre tu consulta (ticket {id}):"),
+            "Responde a este mensaje para contestar.",
+        ),
+        Lang::Pt => (
+            format!(
+                "{expert}, da equipe de especialistas, pergunta sobre sua dúvida (ticket {id}):"
+            ),
+            "Responda a esta mensagem para contestar.",
+        ),
+        Lang::En => (
+            format!("{expert}, one of our experts, asks about your question (ticket {id}):"),
+            "Reply to this message to answer.",
+        ),
+    };
+    Message {
+        kind: MessageKind::ExpertQuestion,
+        ticket: id.clone(),
+        text: format!("{heading}\n\n{}\n\n{how}", question.trim()),
+    }
+}
+
+pub(crate) fn asker_replied(ticket: &Ticket, reply: &str) -> Message {
+    Message {
+        kind: MessageKind::AskerReply,
+        ticket: ticket.id.clone(),
+        text: format!(
+            "{} replied on ticket {}:\n\n{}",
+            ticket.asker.display_name,
+            ticket.id,
+            excerpt(reply)
+        ),
     }
 }

@@ -11,6 +11,7 @@
 //! - Storage sits behind [`Storage`]; [`SledStorage`] is the implementation in use.
 
 mod action;
+mod asker_reply;
 mod clock;
 mod config;
 mod curated;

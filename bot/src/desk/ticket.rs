@@ -25,6 +25,9 @@ pub enum Status {
     Closed,
     /// Back in the queue after an answer or closure, e.g. because the answer was not enough.
     Reopened,
+    /// The expert asked the asker a clarifying question and waits for the reply; the asker's reply
+    /// hands it back to them.
+    Waiting,
 }
 
 impl Status {
@@ -36,6 +39,7 @@ impl Status {
             Status::Answered => "answered",
             Status::Closed => "closed",
             Status::Reopened => "reopened",
+            Status::Waiting => "waiting",
         }
     }
 
@@ -177,6 +181,16 @@ pub enum EventKind {
     },
     /// The answer became a curated FAQ entry.
     Approved,
+    /// The expert asked the asker a clarifying question; the text was relayed to the asker.
+    Clarification {
+        /// The question as relayed.
+        text: String,
+    },
+    /// The asker replied to one of the desk's messages; the text was relayed to the experts.
+    AskerReplied {
+        /// The reply as relayed.
+        text: String,
+    },
     /// A message about the ticket could not be delivered, for good (the asker blocked the bot, closed
     /// their DMs, left the chat): the experts must know the asker did not hear from them.
     Undelivered {

@@ -99,6 +99,7 @@ fn desk_gauges(desk: &Desk) -> Result<DeskGauges, ApiError> {
         Status::Answered,
         Status::Closed,
         Status::Reopened,
+        Status::Waiting,
     ];
     Ok(DeskGauges {
         tickets: statuses

@@ -97,6 +97,15 @@ impl Assistant for MeteredAssistant {
         })
     }
 
+    fn asker_reply(
+        &self,
+        by: Identity,
+        ticket: TicketId,
+        text: String,
+    ) -> BoxFuture<'_, Result<Ticket, AssistantError>> {
+        self.inner.asker_reply(by, ticket, text)
+    }
+
     fn open_tickets_of(
         &self,
         user: Identity,

@@ -23,6 +23,7 @@ mod openapi;
 mod pages;
 mod relay;
 mod replica;
+mod replies;
 mod routes;
 mod server;
 mod starting;

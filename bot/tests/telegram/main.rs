@@ -2,6 +2,7 @@
 //! knowledge base with the real model, escalating to a real desk.
 
 mod alone;
+mod conversation;
 mod fake;
 mod groups;
 #[path = "../support/kb.rs"]
