@@ -217,20 +217,15 @@ impl Conversation {
     }
 
     /// The asker `by` replied `text` to one of the desk's messages about `ticket`: it goes to the
-    /// experts. Returns what to tell the asker, for them only.
-    pub async fn asker_reply(
-        &self,
-        by: Identity,
-        ticket: TicketId,
-        text: &str,
-        lang: Lang,
-    ) -> Reply {
+    /// experts. Returns what to tell the asker, for them only, in the ticket's language (that of
+    /// the desk's messages they are replying to).
+    pub async fn asker_reply(&self, by: Identity, ticket: TicketId, text: &str) -> Reply {
         match self
             .assistant
             .asker_reply(by, ticket, text.trim().to_string())
             .await
         {
-            Ok(_) => Reply::text(texts(lang).reply_sent).private(),
+            Ok(ticket) => Reply::text(texts(ticket.language).reply_sent).private(),
             Err(error) => Reply::text(error.message).private(),
         }
     }

@@ -190,10 +190,9 @@ async fn on_message(ctx: &Context, message: &Message) -> Handled {
             .store
             .asker_message(message.channel_id.get(), replied_id.get())?
     {
-        let lang = ui_lang(ctx, &who)?;
         let told = ctx
             .conversation
-            .asker_reply(who.identity(), ticket, &message.content, lang)
+            .asker_reply(who.identity(), ticket, &message.content)
             .await;
         return reply(ctx, message, &render_reply(&told)).await;
     }

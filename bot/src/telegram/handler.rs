@@ -196,7 +196,7 @@ async fn on_message(ctx: &Context, message: &Message) -> Handled {
     {
         let told = ctx
             .conversation
-            .asker_reply(identity(from), ticket, text, lang)
+            .asker_reply(identity(from), ticket, text)
             .await;
         return answer_with(ctx, message, from, lang, &told).await;
     }
