@@ -34,6 +34,21 @@ pub enum MessageKind {
     AskerReply,
 }
 
+impl MessageKind {
+    /// Whether this message goes to the asker, who may reply to it (their reply then reaches the
+    /// ticket): front-ends remember such messages.
+    pub fn is_for_asker(self) -> bool {
+        matches!(
+            self,
+            MessageKind::ExpertTookQuestion
+                | MessageKind::ExpertAnswer
+                | MessageKind::ExpertQuestion
+                | MessageKind::TicketClosed
+                | MessageKind::TicketReopened
+        )
+    }
+}
+
 /// A notification, ready to render: plain text plus what it is about.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Message {

@@ -322,11 +322,7 @@ impl FrontEnd for DiscordFrontEnd {
                     self.open_thread(channel, first, ticket).await;
                 }
                 // The asker's reply to any of these writes back on the ticket.
-                MessageKind::ExpertTookQuestion
-                | MessageKind::ExpertAnswer
-                | MessageKind::ExpertQuestion
-                | MessageKind::TicketClosed
-                | MessageKind::TicketReopened => {
+                kind if kind.is_for_asker() => {
                     for id in &ids {
                         self.store
                             .put_asker_message(channel.get(), id.get(), ticket)?;

@@ -270,15 +270,12 @@ impl FrontEnd for TelegramFrontEnd {
                 | MessageKind::Reminder
                 | MessageKind::Transferred
                 | MessageKind::AskerReply => self.store.put_card(chat_id, first, ticket)?,
-                MessageKind::ExpertTookQuestion
-                | MessageKind::ExpertAnswer
-                | MessageKind::ExpertQuestion
-                | MessageKind::TicketClosed
-                | MessageKind::TicketReopened => {
+                kind if kind.is_for_asker() => {
                     for id in &ids {
                         self.store.put_asker_message(chat_id, *id, ticket)?;
                     }
                 }
+                _ => {}
             }
             Ok(first.to_string())
         })
