@@ -836,7 +836,14 @@ async fn a_bot_in_another_process_asks_and_delivers_through_the_service() {
         )
         .await
         .unwrap();
-    assert_eq!(rated.rating, Some(consulta_bot::desk::Rating::Down));
+    // 👎 on the expert's answer sends the ticket back to the experts; the history keeps the rating.
+    assert_eq!(rated.status, consulta_bot::desk::Status::Reopened);
+    assert!(rated.events.iter().any(|e| matches!(
+        e.kind,
+        consulta_bot::desk::EventKind::Rated {
+            rating: consulta_bot::desk::Rating::Down
+        }
+    )));
     let forgotten = assistant.forget(asker.identity()).await.unwrap();
     assert_eq!(forgotten.tickets, 1);
     let _ = stop.send(());

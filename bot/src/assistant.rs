@@ -181,6 +181,15 @@ pub trait Assistant: Send + Sync {
         rating: Rating,
     ) -> BoxFuture<'_, Result<Ticket, AssistantError>>;
 
+    /// The asker's reply to one of the desk's messages about their ticket (the expert's answer or
+    /// clarifying question): it goes on the ticket and to the experts.
+    fn asker_reply(
+        &self,
+        by: Identity,
+        ticket: TicketId,
+        text: String,
+    ) -> BoxFuture<'_, Result<Ticket, AssistantError>>;
+
     /// The tickets a user opened that still wait for an expert or an answer, newest first (`/status`).
     fn open_tickets_of(&self, user: Identity)
     -> BoxFuture<'_, Result<Vec<Ticket>, AssistantError>>;
@@ -306,6 +315,15 @@ impl Assistant for LocalAssistant {
         rating: Rating,
     ) -> BoxFuture<'_, Result<Ticket, AssistantError>> {
         self.blocking(move |this| Ok(this.desk.rate_ticket(&by, &ticket, rating)?))
+    }
+
+    fn asker_reply(
+        &self,
+        by: Identity,
+        ticket: TicketId,
+        text: String,
+    ) -> BoxFuture<'_, Result<Ticket, AssistantError>> {
+        self.blocking(move |this| Ok(this.desk.asker_reply(&by, &ticket, &text)?))
     }
 
     fn open_tickets_of(

@@ -143,6 +143,8 @@ fn forgetting_drops_dead_letters_about_the_user_but_keeps_curated_entries() {
         .fail_next(1, DeliveryError::permanent("user blocked the bot"));
     deliver(&worker);
     assert_eq!(f.desk.dead_letters().unwrap().len(), 1);
+    // The cards are edited to say the asker was not reached; those edits go out too.
+    assert_eq!(deliver(&worker).dead, 0);
     f.desk
         .approve(
             &ana(),

@@ -11,13 +11,12 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use consulta_bot::assistant::{Assistant, LocalAssistant};
-use consulta_bot::desk::{FrontEnd, OutboxWorker};
+use consulta_bot::desk::{DeskDuties, FrontEnd};
 use consulta_bot::discord::DiscordBot;
 use consulta_bot::remote::{RelayClient, RemoteAssistant, ServiceClient};
 use consulta_bot::telegram::TelegramBot;
 
 use super::shutdown::Shutdown;
-use super::ticker::tick;
 use crate::config::Settings;
 use crate::engine;
 
@@ -109,12 +108,12 @@ pub(crate) fn run_until_signal<B: ChatBot>(
             runtime.block_on(async {
                 let bot =
                     connect(Arc::new(LocalAssistant::new(engine, desk.clone())), store).await?;
-                let worker = OutboxWorker::new(desk.clone()).with_frontend(bot.frontend());
-                let ((), ran, (), ()) = tokio::join!(
+                // Alone with the desk, this process owns its reminders and retention too.
+                let duties = DeskDuties::new(desk).with_frontend(bot.frontend());
+                let ((), ran, ()) = tokio::join!(
                     shutdown.on_signal(),
                     run_or_stop_all(&bot, &shutdown),
-                    worker.run(shutdown.signalled()),
-                    tick(desk, shutdown.signalled())
+                    duties.run(shutdown.signalled())
                 );
                 ran?;
                 Ok(ExitCode::SUCCESS)

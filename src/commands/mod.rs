@@ -11,7 +11,6 @@ mod serve;
 mod serve_replica;
 mod shutdown;
 mod telegram;
-mod ticker;
 mod tickets;
 
 use std::process::ExitCode;

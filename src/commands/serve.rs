@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
-use consulta_bot::desk::{OutboxWorker, Platform};
+use consulta_bot::desk::{DeskDuties, Platform};
 use consulta_bot::discord::DiscordBot;
 use consulta_bot::service::{
     KnowledgeSources, Metrics, Service, ServiceConfig, ServiceParts, StartProgress, WebInbox,
@@ -19,7 +19,6 @@ use tokio::sync::watch;
 
 use super::chat_bot::run_if_configured;
 use super::shutdown::Shutdown;
-use super::ticker::tick;
 use crate::cli::ServeArgs;
 use crate::config::Settings;
 use crate::engine;
@@ -126,15 +125,15 @@ async fn serve_primary(settings: &Settings, config: ServiceConfig) -> anyhow::Re
     } else {
         None
     };
-    let mut worker = OutboxWorker::new(desk.clone());
+    let mut duties = DeskDuties::new(desk.clone());
     for frontend in service.frontends() {
-        worker = worker.with_frontend(frontend);
+        duties = duties.with_frontend(frontend);
     }
     if let Some(bot) = &telegram {
-        worker = worker.with_frontend(bot.frontend());
+        duties = duties.with_frontend(bot.frontend());
     }
     if let Some(bot) = &discord {
-        worker = worker.with_frontend(bot.frontend());
+        duties = duties.with_frontend(bot.frontend());
     }
     // The starting routes are done with: from here on every request gets the full API.
     let _starting = routers.send_replace(service.router());
@@ -143,8 +142,7 @@ async fn serve_primary(settings: &Settings, config: ServiceConfig) -> anyhow::Re
     tokio::join!(
         run_if_configured(telegram.as_ref(), shutdown.signalled()),
         run_if_configured(discord.as_ref(), shutdown.signalled()),
-        worker.run(shutdown.signalled()),
-        tick(desk.clone(), shutdown.signalled())
+        duties.run(shutdown.signalled())
     );
     http.await
         .context("the HTTP server panicked")?

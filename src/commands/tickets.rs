@@ -177,11 +177,14 @@ fn parse_status(status: &str) -> anyhow::Result<Status> {
         Status::Answered,
         Status::Closed,
         Status::Reopened,
+        Status::Waiting,
     ]
     .into_iter()
     .find(|s| s.as_str() == status)
     .with_context(|| {
-        format!("unknown status {status:?}: use open, claimed, answered, closed or reopened")
+        format!(
+            "unknown status {status:?}: use open, claimed, answered, closed, reopened or waiting"
+        )
     })
 }
 

@@ -72,6 +72,8 @@ pub enum ExpertMessage {
     /// An answer for the asker: a reply to the ticket's card (or another desk message about it), the
     /// answer form, or the answer command.
     Answer,
+    /// A clarifying question for the asker (the clarify command): the ticket waits for their reply.
+    Clarify,
     /// Anything else typed there: kept on the ticket, never sent to the asker.
     Note,
     /// A platform's system message (a thread renamed, a member added): not the expert's words.
@@ -92,7 +94,7 @@ impl ExpertMessage {
 }
 
 /// How experts answer, added under every ticket card (in English, the desk's working language).
-pub const HOW_TO_ANSWER: &str = "To answer the asker, reply to this card, press Answer where there is one, or send /answer followed by the text in the ticket's thread. Other messages there stay on the ticket as internal notes.";
+pub const HOW_TO_ANSWER: &str = "To answer the asker, reply to this card, press Answer where there is one, or send /answer followed by the text in the ticket's thread; /clarify followed by a question asks the asker first. Other messages there stay on the ticket as internal notes.";
 
 /// The text a chat front-end shows for a desk message: a ticket card also says how to answer.
 pub fn desk_text(message: &Message) -> String {
@@ -207,21 +209,29 @@ impl Conversation {
         if text.is_empty() || meaning == ExpertMessage::Ignore {
             return Ok(None);
         }
-        let action = match meaning {
-            ExpertMessage::Answer => Action::Answer {
-                text: text.to_string(),
-            },
-            _ => Action::Note {
-                text: text.to_string(),
-            },
-        };
-        let done = match &action {
-            Action::Answer { .. } => Some(answer_recorded(&ticket)),
-            _ => None,
+        let text = text.to_string();
+        let (action, done) = match meaning {
+            ExpertMessage::Answer => (Action::Answer { text }, Some(answer_recorded(&ticket))),
+            ExpertMessage::Clarify => (Action::Clarify { text }, Some(question_sent(&ticket))),
+            ExpertMessage::Note | ExpertMessage::Ignore => (Action::Note { text }, None),
         };
         match self.assistant.act(by, ticket, action).await {
             Ok(_) => Ok(done.map(Reply::text)),
             Err(error) => Ok(Some(Reply::text(error.message).private())),
+        }
+    }
+
+    /// The asker `by` replied `text` to one of the desk's messages about `ticket`: it goes to the
+    /// experts. Returns what to tell the asker, for them only, in the ticket's language (that of
+    /// the desk's messages they are replying to).
+    pub async fn asker_reply(&self, by: Identity, ticket: TicketId, text: &str) -> Reply {
+        match self
+            .assistant
+            .asker_reply(by, ticket, text.trim().to_string())
+            .await
+        {
+            Ok(ticket) => Reply::text(texts(ticket.language).reply_sent).private(),
+            Err(error) => Reply::text(error.message).private(),
         }
     }
 
@@ -265,6 +275,13 @@ pub enum TicketButton {
 
 /// The reply to a button this bot does not (or no longer) know.
 pub const STALE_BUTTON: &str = "This button is no longer in use; ask again to get fresh buttons.";
+
+/// What an expert is told once their clarifying question is in the desk.
+fn question_sent(ticket: &TicketId) -> String {
+    format!(
+        "Question on {ticket} recorded; it is on its way to the asker, and the ticket waits for their reply."
+    )
+}
 
 /// What an expert is told once their answer is in the desk.
 fn answer_recorded(ticket: &TicketId) -> String {

@@ -59,6 +59,8 @@ pub struct Texts {
     pub sorry: &'static str,
     /// A button pressed by someone other than the person it was shown to.
     pub not_your_button: &'static str,
+    /// Said to the asker once their reply to a desk message is on its way to the experts.
+    pub reply_sent: &'static str,
     /// `/status` in a group: the list went to the private chat.
     pub status_sent_privately: &'static str,
     /// `/status` in a group from someone the bot cannot write to privately.
@@ -93,6 +95,7 @@ const ES: Texts = Texts {
     thanks: "¡Gracias!",
     sorry: "Algo falló de mi lado. Intente de nuevo en unos minutos.",
     not_your_button: "Este botón es para quien lo pidió.",
+    reply_sent: "Tu respuesta llegó al equipo de expertos.",
     status_sent_privately: "Le envié sus tickets en un chat privado.",
     status_ask_privately: "Sus tickets son privados: escríbame en un chat privado y envíe /status allí.",
 };
@@ -125,6 +128,7 @@ const PT: Texts = Texts {
     thanks: "Obrigado!",
     sorry: "Algo falhou do meu lado. Tente de novo em alguns minutos.",
     not_your_button: "Este botão é para quem o pediu.",
+    reply_sent: "Sua resposta chegou à equipe de especialistas.",
     status_sent_privately: "Enviei seus tickets em um chat privado.",
     status_ask_privately: "Seus tickets são privados: escreva-me em um chat privado e envie /status lá.",
 };
@@ -157,6 +161,7 @@ const EN: Texts = Texts {
     thanks: "Thank you!",
     sorry: "Something failed on my side. Please try again in a few minutes.",
     not_your_button: "This button is for the person who asked for it.",
+    reply_sent: "Your reply is with the experts.",
     status_sent_privately: "I sent you your tickets in a private chat.",
     status_ask_privately: "Your tickets are private: write to me in a private chat and send /status there.",
 };

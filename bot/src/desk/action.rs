@@ -1,3 +1,7 @@
+//! The rules of a ticket's life cycle, kept pure: which expert actions fit which state, and what each
+//! changes. Separate from storage and notifications so the rules can be read (and tested) in one place,
+//! and so every way of acting — chat buttons, commands, the console, the CLI — obeys the same ones.
+
 use super::ticket::{Actor, Event, EventKind, Status, Ticket};
 use super::time::Timestamp;
 
@@ -22,6 +26,12 @@ pub enum Action {
     Reopen {
         /// Why, for the history; optional.
         reason: Option<String>,
+    },
+    /// Ask the asker a clarifying question; the ticket waits for their reply. A queued ticket is
+    /// claimed on the way.
+    Clarify {
+        /// The question, sent to the asker as written.
+        text: String,
     },
     /// Hand the ticket to another expert or group.
     Transfer(TransferTarget),
@@ -122,7 +132,7 @@ pub(crate) fn apply(
             EventKind::Claimed
         }
         Action::Unclaim => {
-            if ticket.status != Status::Claimed {
+            if !matches!(ticket.status, Status::Claimed | Status::Waiting) {
                 return Err(TransitionError::NotClaimed {
                     status: ticket.status,
                 });
@@ -143,11 +153,18 @@ pub(crate) fn apply(
             });
             EventKind::Answered { text }
         }
+        Action::Clarify { text } => {
+            let text = non_empty(text, "question")?;
+            check_free(ticket, expert)?;
+            ticket.status = Status::Waiting;
+            ticket.assignee = Some(expert.to_string());
+            EventKind::Clarification { text }
+        }
         Action::Close { reason } => {
             if ticket.status == Status::Closed {
                 return Err(TransitionError::Closed);
             }
-            if ticket.status == Status::Claimed {
+            if matches!(ticket.status, Status::Claimed | Status::Waiting) {
                 check_free(ticket, expert)?;
             }
             ticket.status = Status::Closed;
@@ -214,7 +231,7 @@ fn check_free(ticket: &Ticket, expert: &str) -> Result<(), TransitionError> {
     match ticket.status {
         Status::Answered => Err(TransitionError::AlreadyAnswered),
         Status::Closed => Err(TransitionError::Closed),
-        Status::Claimed => match ticket.assignee.as_deref() {
+        Status::Claimed | Status::Waiting => match ticket.assignee.as_deref() {
             Some(holder) if holder != expert => Err(TransitionError::ClaimedBy {
                 expert: holder.to_string(),
             }),

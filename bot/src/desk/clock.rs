@@ -1,3 +1,6 @@
+//! Where the desk gets the time. Reminders, backoff, retention and resolution windows all depend on
+//! "now"; reading it through a [`Clock`] lets tests and simulations move time instead of sleeping.
+
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
 

@@ -1,3 +1,7 @@
+//! The desk's configuration (`[desk]` in Consulta's TOML): experts, groups, routing rules, the outbox's
+//! retry policy and the time windows. Parsed and validated once at start, so a mistyped group or identity
+//! is reported before any ticket is routed by it.
+
 use consulta_corpus::Lang;
 use serde::{Deserialize, Serialize};
 

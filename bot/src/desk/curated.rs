@@ -1,3 +1,7 @@
+//! Approval: an expert's answer becomes a curated FAQ entry, kept by the desk and indexed at once
+//! through a [`CuratedSink`], so the next person asking the same question gets the expert's words
+//! with a citation instead of a new ticket.
+
 use consulta_corpus::{FaqEntry, Lang, Passage, PassageKind};
 use serde::{Deserialize, Serialize};
 

@@ -1,3 +1,7 @@
+//! The [`Desk`] handle and its core operations — recording questions, opening tickets, expert actions
+//! and ratings — each one read-modify-write under one lock and committed atomically together with the
+//! notifications it causes.
+
 use std::path::Path;
 use std::sync::{Arc, Mutex, MutexGuard};
 
@@ -393,7 +397,23 @@ impl Desk {
                     format!("answer:{id}:{event}"),
                 )?;
             }
-            Action::Unclaim | Action::Close { .. } => notifier.edit_cards(&ticket)?,
+            Action::Clarify { text } => {
+                notifier.edit_cards(&ticket)?;
+                notifier.send(
+                    asker_chat,
+                    message::expert_question(&ticket, &expert, text),
+                    format!("clarify:{id}:{event}"),
+                )?;
+            }
+            Action::Unclaim => notifier.edit_cards(&ticket)?,
+            Action::Close { .. } => {
+                notifier.edit_cards(&ticket)?;
+                notifier.send(
+                    asker_chat,
+                    message::ticket_closed(&ticket),
+                    format!("closed:{id}:{event}"),
+                )?;
+            }
             Action::Reopen { .. } | Action::Transfer(TransferTarget::Group(_)) => {
                 notifier.edit_cards(&ticket)?;
                 notifier.post_cards(&mut ticket, self.directory())?;
@@ -418,7 +438,8 @@ impl Desk {
             let key = question_id.0.to_be_bytes();
             if let Some(mut record) = store.get::<QuestionRecord>(Table::Questions, &key)? {
                 let responded = matches!(action, Action::Claim)
-                    || (was_queued && matches!(action, Action::Answer { .. }));
+                    || (was_queued
+                        && matches!(action, Action::Answer { .. } | Action::Clarify { .. }));
                 if responded && record.first_response_at.is_none() {
                     record.first_response_at = Some(now);
                 }
@@ -462,7 +483,8 @@ impl Desk {
         })
     }
 
-    /// The asker rates the expert's answer on their ticket (the 👍/👎 under it).
+    /// The asker rates the expert's answer on their ticket (the 👍/👎 under it). A 👎 on an answered
+    /// ticket reopens it: fresh cards go to its group and the asker is told it is back with them.
     pub fn rate_ticket(
         &self,
         by: &Identity,
@@ -489,15 +511,52 @@ impl Desk {
             kind: EventKind::Rated { rating },
         });
         let mut batch = Batch::default();
+        // 👎 on an answered ticket means it is not done: back to the experts, who see why.
+        let reopen = rating == Rating::Down && ticket.status == Status::Answered;
+        if reopen {
+            let reason = Some("the asker rated the answer 👎".to_string());
+            action::apply(
+                &mut ticket,
+                &Actor::Asker,
+                "",
+                &Action::Reopen { reason },
+                now,
+            )
+            .map_err(|reason| DeskError::Refused {
+                ticket: id.clone(),
+                reason,
+            })?;
+            let event = ticket.events.len();
+            let mut notifier = Notifier {
+                store,
+                batch: &mut batch,
+                now,
+            };
+            notifier.edit_cards(&ticket)?;
+            notifier.post_cards(&mut ticket, self.directory())?;
+            notifier.send(
+                ticket.asker.chat(),
+                message::ticket_reopened(&ticket),
+                format!("reopened:{id}:{event}"),
+            )?;
+        }
         if let Some(question_id) = ticket.question_id {
             let key = question_id.0.to_be_bytes();
             if let Some(mut record) = store.get::<QuestionRecord>(Table::Questions, &key)? {
                 record.rating = Some(rating);
+                if reopen {
+                    record.answered_at = None;
+                    record.followed_up_at = None;
+                }
                 batch.put(Table::Questions, &key, &record)?;
             }
         }
         batch.put(Table::Tickets, id.as_str().as_bytes(), &ticket)?;
         store.commit(batch)?;
+        if reopen {
+            self.inner.outbox_signal.notify_one();
+            tracing::info!(ticket = %id, "reopened by the asker's 👎");
+        }
         Ok(ticket)
     }
 

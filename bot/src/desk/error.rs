@@ -1,3 +1,7 @@
+//! Why a desk operation failed, in words the person acting can use: the refusals of the life cycle,
+//! unknown tickets or experts, and storage failures. One error type, so every front-end and the CLI can
+//! relay the same explanations.
+
 use super::action::TransitionError;
 use super::config::ConfigError;
 use super::identity::Identity;

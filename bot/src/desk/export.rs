@@ -1,3 +1,6 @@
+//! Export of curated entries as knowledge-base FAQ YAML, so answers approved on the desk can be
+//! reviewed and committed to the bundled knowledge base like any other source.
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 

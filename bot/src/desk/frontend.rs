@@ -1,3 +1,6 @@
+//! The contract between the outbox and a chat platform: send, edit, and classify failures as
+//! transient or permanent. The desk knows nothing of Telegram or Discord beyond this trait.
+
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;

@@ -1,3 +1,6 @@
+//! Clustering of similar questions for the coverage-gap report: what people keep asking that the
+//! knowledge base cannot answer well is the list of guide sections worth writing next.
+
 /// Groups vectors by cosine similarity, greedily: each vector joins the cluster whose centroid it is
 /// most similar to when that similarity reaches `threshold`, and otherwise starts a cluster. Returns
 /// clusters as indices into `vectors`, largest first (ties: the cluster started earlier first).

@@ -1,3 +1,7 @@
+//! Who and where, across platforms: platform-qualified identities (`telegram:7`), chats and askers.
+//! The same number means different people on different platforms, so nothing is named without its
+//! platform.
+
 use std::fmt;
 use std::str::FromStr;
 

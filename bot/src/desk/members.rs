@@ -1,3 +1,7 @@
+//! Temporary admissions of team-chat members as experts: a front-end that checked someone is in an
+//! experts' group vouches for them, and the admission lapses so a person who left loses the right to act
+//! without the platform being asked on every action.
+
 use std::collections::HashMap;
 use std::sync::Mutex;
 

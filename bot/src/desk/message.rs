@@ -1,3 +1,7 @@
+//! The notifications the desk sends, rendered once as platform-neutral text plus a kind: ticket cards,
+//! reminders, transfers, and the messages to the asker (taken, answered, closed, reopened), in the
+//! asker's language. Front-ends only add markup and controls.
+
 use consulta_corpus::Lang;
 use serde::{Deserialize, Serialize};
 
@@ -20,6 +24,29 @@ pub enum MessageKind {
     ExpertTookQuestion,
     /// To the asker: the expert's answer.
     ExpertAnswer,
+    /// To the asker: the ticket was closed, so they know nothing more is coming (and may ask again).
+    TicketClosed,
+    /// To the asker: the ticket is back with the experts after they rated the answer 👎.
+    TicketReopened,
+    /// To the asker: the expert's clarifying question, which they answer by replying to it.
+    ExpertQuestion,
+    /// To the experts' chats: the asker's reply to one of the desk's messages.
+    AskerReply,
+}
+
+impl MessageKind {
+    /// Whether this message goes to the asker, who may reply to it (their reply then reaches the
+    /// ticket): front-ends remember such messages.
+    pub fn is_for_asker(self) -> bool {
+        matches!(
+            self,
+            MessageKind::ExpertTookQuestion
+                | MessageKind::ExpertAnswer
+                | MessageKind::ExpertQuestion
+                | MessageKind::TicketClosed
+                | MessageKind::TicketReopened
+        )
+    }
 }
 
 /// A notification, ready to render: plain text plus what it is about.
@@ -49,6 +76,7 @@ fn status_line(ticket: &Ticket) -> String {
     match ticket.status {
         Status::Open => "open: waiting for an expert".to_string(),
         Status::Reopened => "reopened: waiting for an expert".to_string(),
+        Status::Waiting => format!("{who} asked the asker a question; waiting for the reply"),
         Status::Claimed => format!("claimed by {who}"),
         Status::Answered => format!("answered by {who}"),
         Status::Closed => "closed".to_string(),
@@ -85,6 +113,11 @@ pub(crate) fn ticket_card(ticket: &Ticket) -> Message {
             best.score
         )),
         None => text.push_str("\nConsulta found no passage."),
+    }
+    if let Some(reason) = ticket.asker_unreachable() {
+        text.push_str(&format!(
+            "\n\n⚠ The asker did not receive the desk's last message ({reason}). Reach them another way, or close the ticket."
+        ));
     }
     Message {
         kind: MessageKind::TicketCard,
@@ -150,5 +183,83 @@ pub(crate) fn expert_answer(ticket: &Ticket, expert: &str, answer: &str) -> Mess
         kind: MessageKind::ExpertAnswer,
         ticket: id.clone(),
         text: format!("{heading}\n\n{}", answer.trim()),
+    }
+}
+
+pub(crate) fn ticket_closed(ticket: &Ticket) -> Message {
+    let id = &ticket.id;
+    let text = match ticket.language {
+        Lang::Es => format!(
+            "El equipo de expertos cerró tu ticket {id}. Si aún necesitas ayuda, vuelve a preguntar."
+        ),
+        Lang::Pt => format!(
+            "A equipe de especialistas fechou seu ticket {id}. Se ainda precisar de ajuda, pergunte de novo."
+        ),
+        Lang::En => {
+            format!("The experts closed your ticket {id}. If you still need help, ask again.")
+        }
+    };
+    Message {
+        kind: MessageKind::TicketClosed,
+        ticket: id.clone(),
+        text,
+    }
+}
+
+pub(crate) fn ticket_reopened(ticket: &Ticket) -> Message {
+    let id = &ticket.id;
+    let text = match ticket.language {
+        Lang::Es => format!(
+            "Gracias por tu opinión: tu ticket {id} vuelve al equipo de expertos para una mejor respuesta."
+        ),
+        Lang::Pt => format!(
+            "Obrigado pela avaliação: seu ticket {id} volta à equipe de especialistas para uma resposta melhor."
+        ),
+        Lang::En => format!(
+            "Thanks for telling us: your ticket {id} is back with the experts for a better answer."
+        ),
+    };
+    Message {
+        kind: MessageKind::TicketReopened,
+        ticket: id.clone(),
+        text,
+    }
+}
+
+pub(crate) fn expert_question(ticket: &Ticket, expert: &str, question: &str) -> Message {
+    let id = &ticket.id;
+    let (heading, how) = match ticket.language {
+        Lang::Es => (
+            format!("{expert}, del equipo de expertos, pregunta sobre tu consulta (ticket {id}):"),
+            "Responde a este mensaje para contestar.",
+        ),
+        Lang::Pt => (
+            format!(
+                "{expert}, da equipe de especialistas, pergunta sobre sua dúvida (ticket {id}):"
+            ),
+            "Responda a esta mensagem para contestar.",
+        ),
+        Lang::En => (
+            format!("{expert}, one of our experts, asks about your question (ticket {id}):"),
+            "Reply to this message to answer.",
+        ),
+    };
+    Message {
+        kind: MessageKind::ExpertQuestion,
+        ticket: id.clone(),
+        text: format!("{heading}\n\n{}\n\n{how}", question.trim()),
+    }
+}
+
+pub(crate) fn asker_replied(ticket: &Ticket, reply: &str) -> Message {
+    Message {
+        kind: MessageKind::AskerReply,
+        ticket: ticket.id.clone(),
+        text: format!(
+            "{} replied on ticket {}:\n\n{}",
+            ticket.asker.display_name,
+            ticket.id,
+            excerpt(reply)
+        ),
     }
 }

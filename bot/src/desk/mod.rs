@@ -6,15 +6,18 @@
 //!   [`Desk::open_ticket`] to escalate, [`Desk::act`] for expert actions, [`Desk::approve`] to curate,
 //!   [`Desk::tick`] for reminders and retention, [`Desk::report`] for outcomes and coverage gaps.
 //! - Every state change commits atomically with the notifications it causes, into a durable outbox;
-//!   an [`OutboxWorker`] delivers them through [`FrontEnd`]s, one per platform.
+//!   an [`OutboxWorker`] delivers them through [`FrontEnd`]s, one per platform. [`DeskDuties`] runs
+//!   the worker and the clock work together, for every command that holds the desk.
 //! - Storage sits behind [`Storage`]; [`SledStorage`] is the implementation in use.
 
 mod action;
+mod asker_reply;
 mod clock;
 mod config;
 mod curated;
 #[allow(clippy::module_inception)]
 mod desk;
+mod duties;
 mod error;
 mod export;
 mod frontend;
@@ -37,6 +40,7 @@ mod store;
 mod ticket;
 mod ticket_id;
 mod time;
+mod undelivered;
 mod worker;
 
 pub use action::{Action, TransferTarget, TransitionError};
@@ -44,6 +48,7 @@ pub use clock::{Clock, ManualClock, SystemClock};
 pub use config::{ConfigError, DeskConfig, ExpertConfig, GroupConfig, OutboxConfig, RouteRule};
 pub use curated::{Approval, ApprovalDraft, CuratedEntry, CuratedSink};
 pub use desk::{Desk, DeskBuilder, NewTicket};
+pub use duties::{DeskDuties, TICK_EVERY};
 pub use error::DeskError;
 pub use export::{export_id, faq_yaml};
 pub use frontend::{BoxFuture, Delivery, DeliveryError, FailureKind, FrontEnd};

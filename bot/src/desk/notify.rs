@@ -1,3 +1,6 @@
+//! Enqueuing notifications inside a state change's batch, so a change and the messages it causes
+//! commit together: a crash can never keep one and lose the other.
+
 use super::identity::ChatRef;
 use super::message::{self, Message};
 use super::outbox::OutboxEntry;

@@ -1,3 +1,7 @@
+//! The durable outbox's records: messages waiting for delivery, proof of delivery by idempotency key,
+//! dead letters, and the retry backoff. They outlive restarts, which is what makes an acknowledged
+//! ticket's notifications impossible to lose.
+
 use serde::{Deserialize, Serialize};
 
 use super::config::OutboxConfig;

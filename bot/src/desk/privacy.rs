@@ -1,3 +1,7 @@
+//! Forgetting and retention: `/forget` deletes everything the desk holds about a person, and the
+//! retention rule deletes closed tickets and anonymises old questions, keeping only the numbers the
+//! metrics need.
+
 use std::collections::HashSet;
 
 use super::desk::Desk;

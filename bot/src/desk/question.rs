@@ -1,3 +1,6 @@
+//! Every question asked of Consulta, escalated or not, with its outcome (rated, followed up, answered
+//! by an expert): the records behind the resolution rate and the coverage gaps.
+
 use std::fmt;
 use std::str::FromStr;
 

@@ -1,3 +1,6 @@
+//! A front-end that records deliveries instead of sending them and can be told to fail: how the
+//! outbox is tested without a platform, and a stand-in platform for local runs.
+
 use std::sync::Mutex;
 
 use super::frontend::{BoxFuture, Delivery, DeliveryError, FrontEnd};

@@ -1,3 +1,7 @@
+//! The desk's periodic work at the clock's "now": reminders for tickets left waiting unclaimed, and
+//! the retention rule. [`DeskDuties`](super::DeskDuties) calls it on a timer; tests call it after moving
+//! the clock.
+
 use super::desk::Desk;
 use super::error::DeskError;
 use super::message;

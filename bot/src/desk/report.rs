@@ -1,3 +1,7 @@
+//! The outcomes report: how questions ended, how long askers waited for an expert, the busiest topics
+//! and the coverage gaps over a period. What an operator reads to see whether the desk and the
+//! knowledge base are doing their job.
+
 use std::collections::HashMap;
 use std::fmt;
 

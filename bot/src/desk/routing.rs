@@ -1,3 +1,6 @@
+//! The validated configuration, indexed for the lookups every action makes: who an identity is, which
+//! group a ticket goes to, which chats hear about a group.
+
 use std::collections::{BTreeSet, HashMap};
 
 use consulta_corpus::Lang;

@@ -1,3 +1,6 @@
+//! The [`Storage`](super::Storage) in use, on sled: each table under a one-byte prefix of one tree, so
+//! every commit is one transaction followed by a flush, and is durable when it returns.
+
 use std::convert::Infallible;
 use std::path::Path;
 

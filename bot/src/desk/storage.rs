@@ -1,3 +1,7 @@
+//! The storage the desk needs, as a small trait: tables of records and atomic batches of writes.
+//! Kept narrow so the desk does not depend on sled (whose stable line is old) and another engine can
+//! replace it.
+
 /// The record families the desk keeps. A storage maps each to its own key space.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Table {

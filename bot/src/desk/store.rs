@@ -1,3 +1,6 @@
+//! Typed access over [`Storage`](super::Storage): records as JSON (inspectable, and new fields need no
+//! migration), batches, and sequence numbers allocated inside the commit that uses them.
+
 use std::collections::HashMap;
 use std::sync::Arc;
 

@@ -1,3 +1,6 @@
+//! The ticket: what was asked, what Consulta found, who holds it, the answer, its cards in expert chats
+//! and its full history. Everything an expert, the asker's notifications and the reports read is here.
+
 use std::fmt;
 
 use consulta_corpus::Lang;
@@ -22,6 +25,9 @@ pub enum Status {
     Closed,
     /// Back in the queue after an answer or closure, e.g. because the answer was not enough.
     Reopened,
+    /// The expert asked the asker a clarifying question and waits for the reply; the asker's reply
+    /// hands it back to them.
+    Waiting,
 }
 
 impl Status {
@@ -33,6 +39,7 @@ impl Status {
             Status::Answered => "answered",
             Status::Closed => "closed",
             Status::Reopened => "reopened",
+            Status::Waiting => "waiting",
         }
     }
 
@@ -174,6 +181,52 @@ pub enum EventKind {
     },
     /// The answer became a curated FAQ entry.
     Approved,
+    /// The expert asked the asker a clarifying question; the text was relayed to the asker.
+    Clarification {
+        /// The question as relayed.
+        text: String,
+    },
+    /// The asker replied to one of the desk's messages; the text was relayed to the experts.
+    AskerReplied {
+        /// The reply as relayed.
+        text: String,
+    },
+    /// A message about the ticket could not be delivered, for good (the asker blocked the bot, closed
+    /// their DMs, left the chat): the experts must know the asker did not hear from them.
+    Undelivered {
+        /// The chat it was meant for.
+        chat: super::identity::ChatRef,
+        /// Whether that chat is the asker's: then the asker is unreachable on their platform.
+        to_asker: bool,
+        /// What the platform said, for the expert and the operator.
+        reason: String,
+    },
+}
+
+impl Ticket {
+    /// Why the asker can no longer be reached, when the last message meant for them was given up:
+    /// shown on the ticket's card and page so the expert answers another way (or closes it).
+    pub fn asker_unreachable(&self) -> Option<&str> {
+        self.events
+            .iter()
+            .rev()
+            .find_map(|event| match &event.kind {
+                EventKind::Undelivered {
+                    to_asker: true,
+                    reason,
+                    ..
+                } => Some(reason.as_str()),
+                _ => None,
+            })
+    }
+
+    /// How many messages about the ticket were given up on (to the asker or to experts).
+    pub fn undelivered_count(&self) -> usize {
+        self.events
+            .iter()
+            .filter(|event| matches!(event.kind, EventKind::Undelivered { .. }))
+            .count()
+    }
 }
 
 /// One line of a ticket's history.

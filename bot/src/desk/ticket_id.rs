@@ -1,3 +1,6 @@
+//! Short ticket ids people can read aloud and type (`K7P2Q`): from a sequence, permuted so consecutive
+//! tickets do not look alike, in an alphabet without look-alike characters.
+
 use std::fmt;
 use std::str::FromStr;
 

@@ -1,3 +1,6 @@
+//! Instants and spans for the desk: plain UTC milliseconds for storage and comparison, with parsing
+//! and display of human spans (`2h`, `3d`) for the configuration and messages.
+
 use std::fmt;
 use std::str::FromStr;
 

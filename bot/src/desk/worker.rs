@@ -1,3 +1,7 @@
+//! The outbox worker: delivers due messages through each platform's front-end, records deliveries
+//! by idempotency key, retries transient failures with backoff and gives up on permanent ones, keeping
+//! each chat's messages in order.
+
 use std::collections::{HashMap, HashSet};
 use std::future::Future;
 use std::sync::Arc;
@@ -140,8 +144,10 @@ impl OutboxWorker {
                         };
                         self.settle(&entry, |batch| {
                             batch.delete(Table::Outbox, &outbox_key(entry.seq));
-                            batch.put(Table::DeadLetters, &outbox_key(entry.seq), &dead)
+                            batch.put(Table::DeadLetters, &outbox_key(entry.seq), &dead)?;
+                            self.desk.note_undelivered(batch, &entry, &error.reason)
                         })?;
+                        self.desk.inner.outbox_signal.notify_one();
                         pass.dead += 1;
                     }
                 }

@@ -61,6 +61,13 @@ pub fn definitions() -> Vec<CreateCommand> {
                     .required(true)
                     .max_length(ANSWER_LIMIT),
             ),
+        CreateCommand::new("clarify")
+            .description("Experts: ask the asker of this ticket's thread a question first")
+            .add_option(
+                CreateCommandOption::new(CommandOptionType::String, "text", "The question")
+                    .required(true)
+                    .max_length(ANSWER_LIMIT),
+            ),
         CreateCommand::new("help")
             .description("What Consulta does and how to ask")
             .description_localized("es-ES", "Qué hace Consulta y cómo preguntar")

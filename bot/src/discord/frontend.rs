@@ -258,18 +258,25 @@ impl DiscordFrontEnd {
         let ticket = &delivery.message.ticket;
         match delivery.message.kind {
             MessageKind::TicketCard => Ok((channel, None)),
-            MessageKind::Reminder | MessageKind::Transferred => {
+            MessageKind::Reminder | MessageKind::Transferred | MessageKind::AskerReply => {
                 let thread = self.store.thread_of(channel.get(), ticket)?;
                 Ok((thread.map_or(channel, ChannelId::new), None))
             }
-            MessageKind::ExpertTookQuestion | MessageKind::ExpertAnswer => {
+            MessageKind::ExpertTookQuestion
+            | MessageKind::ExpertAnswer
+            | MessageKind::TicketClosed
+            | MessageKind::TicketReopened
+            | MessageKind::ExpertQuestion => {
                 let origin = self.store.memory.origin::<Spot>(ticket)?;
                 let reference = origin
                     .filter(|spot| spot.channel_id == channel.get())
                     .and_then(|spot| spot.message_id)
                     .map(|id| Reference {
                         to: MessageReference::from((channel, MessageId::new(id))),
-                        ping: delivery.message.kind == MessageKind::ExpertAnswer,
+                        ping: matches!(
+                            delivery.message.kind,
+                            MessageKind::ExpertAnswer | MessageKind::ExpertQuestion
+                        ),
                     });
                 Ok((channel, reference))
             }
@@ -309,11 +316,19 @@ impl FrontEnd for DiscordFrontEnd {
             let first = ids.first().copied().ok_or_else(|| {
                 DeliveryError::permanent("the desk sent an empty message; nothing was posted")
             })?;
-            if delivery.message.kind == MessageKind::TicketCard
-                && matches!(target, Target::Channel(_))
-            {
-                self.open_thread(channel, first, &delivery.message.ticket)
-                    .await;
+            let ticket = &delivery.message.ticket;
+            match delivery.message.kind {
+                MessageKind::TicketCard if matches!(target, Target::Channel(_)) => {
+                    self.open_thread(channel, first, ticket).await;
+                }
+                // The asker's reply to any of these writes back on the ticket.
+                kind if kind.is_for_asker() => {
+                    for id in &ids {
+                        self.store
+                            .put_asker_message(channel.get(), id.get(), ticket)?;
+                    }
+                }
+                _ => {}
             }
             Ok(first.get().to_string())
         })

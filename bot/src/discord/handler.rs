@@ -184,6 +184,18 @@ async fn on_message(ctx: &Context, message: &Message) -> Handled {
     if let Some(ticket) = ctx.store.thread_ticket(message.channel_id.get())? {
         return expert_message(ctx, message, &who, ticket).await;
     }
+    if let Some(replied) = &message.message_reference
+        && let Some(replied_id) = replied.message_id
+        && let Some(ticket) = ctx
+            .store
+            .asker_message(message.channel_id.get(), replied_id.get())?
+    {
+        let told = ctx
+            .conversation
+            .asker_reply(who.identity(), ticket, &message.content)
+            .await;
+        return reply(ctx, message, &render_reply(&told)).await;
+    }
     let question = match message.guild_id {
         None => message.content.trim().to_string(),
         Some(guild) => {

@@ -173,12 +173,17 @@ async fn on_command(ctx: &Context, command: &CommandInteraction) -> Handled {
             let status = ctx.conversation.status(who.identity(), lang).await?;
             response.edit_text(ctx, &render_reply(&status)).await
         }
-        "answer" => {
+        "answer" | "clarify" => {
             let text = string_option(options, "text").unwrap_or_default();
             let Some(ticket) = ctx.store.thread_ticket(command.channel_id.get())? else {
                 return response.say(ctx, &escape(ANSWER_WHERE), true).await;
             };
-            answer_ticket(ctx, &response, &who, ticket, text).await
+            let meaning = if command.data.name == "clarify" {
+                ExpertMessage::Clarify
+            } else {
+                ExpertMessage::Answer
+            };
+            expert_writes(ctx, &response, &who, ticket, text, meaning).await
         }
         "forget" => {
             response
@@ -361,7 +366,8 @@ async fn on_press(ctx: &Context, press: &ComponentInteraction) -> Handled {
 }
 
 /// Where `/answer` works (in English, the desk's working language).
-const ANSWER_WHERE: &str = "Use /answer in a ticket's thread: it answers that ticket's asker.";
+const ANSWER_WHERE: &str =
+    "Use /answer (or /clarify) in a ticket's thread: it answers (or asks) that ticket's asker.";
 
 /// A claim or close button: acknowledged at once (Discord gives 3 seconds, the desk may take
 /// longer), then the outcome is put in.
@@ -385,21 +391,19 @@ async fn ticket_button(
     response.edit_text(ctx, &render_reply(&told)).await
 }
 
-/// An expert's answer to `ticket` (the form or `/answer`): acknowledged at once, then recorded.
-async fn answer_ticket(
+/// An expert's answer to `ticket` (the form or `/answer`) or clarifying question (`/clarify`):
+/// acknowledged at once, then recorded.
+async fn expert_writes(
     ctx: &Context,
     response: &Response<'_>,
     who: &Who,
     ticket: TicketId,
     text: &str,
+    meaning: ExpertMessage,
 ) -> Handled {
     if text.trim().is_empty() {
         return response
-            .say(
-                ctx,
-                &escape("The answer was empty; nothing was sent."),
-                true,
-            )
+            .say(ctx, &escape("The text was empty; nothing was sent."), true)
             .await;
     }
     response.defer(ctx, true).await?;
@@ -408,7 +412,7 @@ async fn answer_ticket(
     }
     let told = ctx
         .conversation
-        .expert_message(who.identity(), ticket, text, ExpertMessage::Answer)
+        .expert_message(who.identity(), ticket, text, meaning)
         .await?
         .unwrap_or_else(|| Reply::text(""));
     response.edit_text(ctx, &render_reply(&told)).await
@@ -450,7 +454,7 @@ async fn on_form(ctx: &Context, form: &ModalInteraction) -> Handled {
     };
     match Press::decode(&form.data.custom_id) {
         Some(Press::Answer(ticket)) => {
-            answer_ticket(ctx, &response, &who, ticket, &field(ANSWER_FIELD)).await
+            expert_writes(ctx, &response, &who, ticket, &field(ANSWER_FIELD), ExpertMessage::Answer).await
         }
         Some(Press::Approve(ticket)) => {
             let edit = Edit {

@@ -31,6 +31,8 @@ pub struct Store {
     pub memory: Memory,
     threads: sled::Tree,
     ticket_threads: sled::Tree,
+    /// The desk's messages to askers (`channel:message` → ticket): a reply to one goes to its ticket.
+    asker_messages: sled::Tree,
 }
 
 impl Store {
@@ -41,6 +43,7 @@ impl Store {
             memory: Memory::open(&db)?,
             threads: db.open_tree("threads")?,
             ticket_threads: db.open_tree("ticket_threads")?,
+            asker_messages: db.open_tree("asker_messages")?,
         })
     }
 
@@ -57,6 +60,31 @@ impl Store {
         self.ticket_threads
             .insert(format!("{channel_id}:{ticket}"), &thread_id.to_be_bytes())?;
         self.memory.flush()
+    }
+
+    /// Records that message `message_id` in `channel_id` told the asker of `ticket` about it (the
+    /// expert's answer or question, a claim, a closure): their reply to it writes back on the ticket.
+    pub fn put_asker_message(
+        &self,
+        channel_id: u64,
+        message_id: u64,
+        ticket: &TicketId,
+    ) -> Result<(), StoreError> {
+        self.asker_messages
+            .insert(format!("{channel_id}:{message_id}"), ticket.as_str())?;
+        self.memory.flush()
+    }
+
+    /// The ticket that message `message_id` in `channel_id` told its asker about.
+    pub fn asker_message(
+        &self,
+        channel_id: u64,
+        message_id: u64,
+    ) -> Result<Option<TicketId>, StoreError> {
+        Ok(self
+            .asker_messages
+            .get(format!("{channel_id}:{message_id}"))?
+            .and_then(|v| std::str::from_utf8(&v).ok()?.parse().ok()))
     }
 
     /// The ticket whose thread is `thread_id`.

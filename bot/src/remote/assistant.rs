@@ -84,6 +84,7 @@ impl RemoteAssistant {
             Action::Unclaim => ("unclaim", json!({})),
             Action::Answer { text } => ("answer", json!({ "text": text })),
             Action::Note { text } => ("note", json!({ "text": text })),
+            Action::Clarify { text } => ("clarify", json!({ "text": text })),
             Action::Close { reason } => ("close", json!({ "reason": reason })),
             Action::Reopen { reason } => ("reopen", json!({ "reason": reason })),
             Action::Transfer(TransferTarget::Expert(_) | TransferTarget::Group(_)) => {
@@ -226,6 +227,22 @@ impl Assistant for RemoteAssistant {
                     "the service recorded the rating but sent no ticket",
                 )
             })
+        })
+    }
+
+    fn asker_reply(
+        &self,
+        by: Identity,
+        ticket: TicketId,
+        text: String,
+    ) -> BoxFuture<'_, Result<Ticket, AssistantError>> {
+        Box::pin(async move {
+            let path = format!("/v1/tickets/{}/replies", segment(ticket.as_str()));
+            let body = json!({ "text": text, "by": by });
+            Ok(self
+                .client
+                .json(Method::POST, &path, None, Some(&body))
+                .await?)
         })
     }
 

@@ -285,8 +285,9 @@ pub(super) async fn feedback(
     }))
 }
 
-fn rater(
-    service: &Service,
+/// Who an asker-side request is from: the platform user a front-end names, or the web visitor of
+/// `session`.
+pub(super) fn rater(
     caller: &Caller,
     by: Option<Identity>,
     session: Option<&str>,

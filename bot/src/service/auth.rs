@@ -1,3 +1,7 @@
+//! Who is calling the service, from the bearer token: a visitor, an expert (whose token names them),
+//! a front-end acting for someone, or the administrator; and the checks a route makes of the caller.
+//! One place decides, so no route can read a token its own way.
+
 use axum::http::HeaderMap;
 use axum::http::header::AUTHORIZATION;
 use sha2::{Digest, Sha256};

@@ -1,3 +1,6 @@
+//! The `[service]` settings: where `consulta serve` listens, the tokens of each kind of caller and
+//! the per-client limits. Tokens are secrets and never appear in logs or `Debug` output.
+
 use std::fmt;
 use std::net::SocketAddr;
 use std::time::Duration;

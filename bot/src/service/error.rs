@@ -1,3 +1,6 @@
+//! The service's one error shape: an HTTP status, a stable code clients can branch on, and a message
+//! a person can act on. Every failure of every route is turned into it.
+
 use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};

@@ -99,6 +99,7 @@ fn desk_gauges(desk: &Desk) -> Result<DeskGauges, ApiError> {
         Status::Answered,
         Status::Closed,
         Status::Reopened,
+        Status::Waiting,
     ];
     Ok(DeskGauges {
         tickets: statuses
@@ -112,6 +113,10 @@ fn desk_gauges(desk: &Desk) -> Result<DeskGauges, ApiError> {
             .collect(),
         outbox_backlog: desk.pending_messages()?.len(),
         dead_letters: desk.dead_letters()?.len(),
+        asker_unreachable: tickets
+            .iter()
+            .filter(|t| t.status != Status::Closed && t.asker_unreachable().is_some())
+            .count(),
     })
 }
 

@@ -1,3 +1,7 @@
+//! The web chat's inbox: messages the desk sends to a visitor of the chat page (an expert took the
+//! question, the answer), kept by session until the page fetches them, so the web is a front-end like
+//! Telegram and Discord.
+
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};

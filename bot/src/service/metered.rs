@@ -1,3 +1,6 @@
+//! An [`Assistant`](crate::assistant::Assistant) wrapper that counts what passes through it, so that
+//! `/metrics` covers the questions of every front-end of the process in one place.
+
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -101,6 +104,15 @@ impl Assistant for MeteredAssistant {
             self.metrics.rating(rating == Rating::Up);
             Ok(rated)
         })
+    }
+
+    fn asker_reply(
+        &self,
+        by: Identity,
+        ticket: TicketId,
+        text: String,
+    ) -> BoxFuture<'_, Result<Ticket, AssistantError>> {
+        self.inner.asker_reply(by, ticket, text)
     }
 
     fn open_tickets_of(

@@ -1,3 +1,6 @@
+//! The service's counters and their Prometheus text exposition at `/metrics`: requests, answer
+//! latency, escalations, the desk's backlog and dead letters, and the replica's freshness.
+
 use std::fmt::Write;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -69,6 +72,9 @@ pub struct DeskGauges {
     pub outbox_backlog: usize,
     /// Messages the outbox gave up on.
     pub dead_letters: usize,
+    /// Tickets still in hand whose asker did not receive the desk's last message: each needs an
+    /// expert to reach the asker another way.
+    pub asker_unreachable: usize,
 }
 
 impl Metrics {
@@ -248,6 +254,17 @@ impl Metrics {
                 "Messages the outbox gave up on.",
             );
             let _ = writeln!(out, "consulta_outbox_dead_letters {}", desk.dead_letters);
+            family(
+                &mut out,
+                "consulta_tickets_asker_unreachable",
+                "gauge",
+                "Tickets not closed whose asker did not receive the desk's last message.",
+            );
+            let _ = writeln!(
+                out,
+                "consulta_tickets_asker_unreachable {}",
+                desk.asker_unreachable
+            );
         }
         let synced_at = load(&c.replica_synced_at);
         let sync_failures = load(&c.replica_sync_failures);

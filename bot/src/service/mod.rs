@@ -24,6 +24,7 @@ mod openapi;
 mod pages;
 mod relay;
 mod replica;
+mod replies;
 mod routes;
 mod server;
 mod session_key;

@@ -118,11 +118,14 @@ fn schemas() -> Value {
             "session": session, "by": {"type": "string", "description": "platform:id (front-end token only)"}}},
         "NewSession": {"type": "object", "required": ["session"], "properties": {"session": session}},
         "FeedbackResponse": {"type": "object", "properties": {"recorded": {"type": "boolean"}}},
+        "ReplyRequest": {"type": "object", "required": ["ticket", "text"], "properties": {
+            "ticket": {"type": "string"}, "text": {"type": "string"}, "session": session,
+            "by": {"type": "string", "description": "platform:id (front-end token only)"}}},
         "EscalationRequest": {"type": "object", "properties": {
             "question_id": {"type": "integer"}, "question": {"type": "string"}, "language": lang, "session": session,
             "name": {"type": "string"}, "asker": {"$ref": "#/components/schemas/Asker"}, "passages": {"type": "array", "items": {"type": "object"}}}},
         "Ticket": {"type": "object", "required": ["id", "status", "question", "language"], "properties": {
-            "id": {"type": "string"}, "status": {"type": "string", "enum": ["open", "claimed", "answered", "closed", "reopened"]},
+            "id": {"type": "string"}, "status": {"type": "string", "enum": ["open", "claimed", "answered", "closed", "reopened", "waiting"]},
             "question": {"type": "string"}, "language": lang, "group": {"type": "string"}, "assignee": {"type": ["string", "null"]},
             "tags": {"type": "object"}, "passages": {"type": "array", "items": {"type": "object"}}, "answer": {"type": ["object", "null"]},
             "events": {"type": "array", "items": {"type": "object"}}}},

@@ -4,7 +4,7 @@ use axum::extract::DefaultBodyLimit;
 use axum::routing::{MethodRouter, delete, get, post};
 
 use super::config::ServiceConfig;
-use super::{Service, admin, ask, health, openapi, relay, replica, tickets};
+use super::{Service, admin, ask, health, openapi, relay, replica, replies, tickets};
 
 /// Who may call a route.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -129,6 +129,18 @@ pub(super) fn table(config: &ServiceConfig) -> Vec<(RouteDoc, MethodRouter<Servi
         (
             doc(
                 "post",
+                "/v1/replies",
+                "reply",
+                "The asker writes back on their ticket",
+                PublicOrFrontEnd,
+                Some("ReplyRequest"),
+                "Ticket",
+            ),
+            post(replies::reply),
+        ),
+        (
+            doc(
+                "post",
                 "/v1/escalations",
                 "escalate",
                 "Hand a question to the experts",
@@ -209,7 +221,7 @@ pub(super) fn table(config: &ServiceConfig) -> Vec<(RouteDoc, MethodRouter<Servi
                 "post",
                 "/v1/tickets/{id}/{action}",
                 "actOnTicket",
-                "claim, unclaim, answer, note, close, reopen or approve",
+                "claim, unclaim, answer, note, clarify, close, reopen or approve",
                 Expert,
                 Some("ActionRequest"),
                 "ActionResponse",

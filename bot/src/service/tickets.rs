@@ -172,6 +172,9 @@ pub(super) async fn act(
         "note" => Action::Note {
             text: required_text(body.text)?,
         },
+        "clarify" => Action::Clarify {
+            text: required_text(body.text)?,
+        },
         "close" => Action::Close {
             reason: body.reason,
         },
@@ -180,7 +183,7 @@ pub(super) async fn act(
         },
         other => {
             return Err(ApiError::not_found(format!(
-                "unknown action {other:?}: use claim, unclaim, answer, note, close, reopen or approve"
+                "unknown action {other:?}: use claim, unclaim, answer, note, clarify, close, reopen or approve"
             )));
         }
     };

@@ -176,10 +176,14 @@ impl TelegramFrontEnd {
                 placement.keyboard = Some(keyboard::ticket(ticket));
                 placement.thread_id = self.topic(chat_id, ticket).await?;
             }
-            MessageKind::Reminder | MessageKind::Transferred => {
+            MessageKind::Reminder | MessageKind::Transferred | MessageKind::AskerReply => {
                 placement.thread_id = self.store.topic(chat_id, ticket)?;
             }
-            MessageKind::ExpertTookQuestion | MessageKind::ExpertAnswer => {
+            MessageKind::ExpertTookQuestion
+            | MessageKind::ExpertAnswer
+            | MessageKind::TicketClosed
+            | MessageKind::TicketReopened
+            | MessageKind::ExpertQuestion => {
                 if message.kind == MessageKind::ExpertAnswer {
                     placement.keyboard = Some(keyboard::expert_answer(ticket));
                 }
@@ -258,13 +262,20 @@ impl FrontEnd for TelegramFrontEnd {
             .map_err(|e| classify(&e))?;
             let first = ids.first().copied().unwrap_or_default();
             // An expert replying to any desk message about a ticket (its card, a reminder, a transfer
-            // notice) in the experts' chat acts on that ticket.
-            if matches!(
-                delivery.message.kind,
-                MessageKind::TicketCard | MessageKind::Reminder | MessageKind::Transferred
-            ) {
-                self.store
-                    .put_card(chat_id, first, &delivery.message.ticket)?;
+            // notice, the asker's reply) in the experts' chat acts on that ticket; an asker replying
+            // to one sent to them writes back on it.
+            let ticket = &delivery.message.ticket;
+            match delivery.message.kind {
+                MessageKind::TicketCard
+                | MessageKind::Reminder
+                | MessageKind::Transferred
+                | MessageKind::AskerReply => self.store.put_card(chat_id, first, ticket)?,
+                kind if kind.is_for_asker() => {
+                    for id in &ids {
+                        self.store.put_asker_message(chat_id, *id, ticket)?;
+                    }
+                }
+                _ => {}
             }
             Ok(first.to_string())
         })

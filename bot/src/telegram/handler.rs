@@ -197,6 +197,15 @@ async fn on_message(ctx: &Context, message: &Message) -> Handled {
     if let Some(ticket) = draft_replied_to(ctx, message) {
         return edit_draft(ctx, message, from, ticket, text).await;
     }
+    if let Some(replied) = message.reply_to_message()
+        && let Some(ticket) = ctx.store.asker_message(message.chat.id.0, replied.id.0)?
+    {
+        let told = ctx
+            .conversation
+            .asker_reply(identity(from), ticket, text)
+            .await;
+        return answer_with(ctx, message, from, lang, &told).await;
+    }
     if let Some((ticket, replies_to_desk)) = ticket_of(ctx, message)? {
         let meaning = ExpertMessage::classify(false, false, replies_to_desk);
         return expert_message(ctx, message, from, ticket, text, meaning).await;
@@ -261,6 +270,12 @@ async fn command(
                 expert_message(ctx, message, from, ticket, args, ExpertMessage::Answer).await
             }
             _ => reply(ctx, message, &escape(ANSWER_USAGE)).await,
+        },
+        "clarify" => match ticket_of(ctx, message)? {
+            Some((ticket, _)) if !args.is_empty() => {
+                expert_message(ctx, message, from, ticket, args, ExpertMessage::Clarify).await
+            }
+            _ => reply(ctx, message, &escape(CLARIFY_USAGE)).await,
         },
         "forget" => {
             let placement = Placement {
@@ -381,6 +396,9 @@ async fn escalate(ctx: &Context, question: QuestionId, by: &User) -> Result<Stri
 const ANSWER_USAGE: &str =
     "Send /answer followed by the answer, in a ticket's topic or as a reply to its card.";
 
+/// How to use `/clarify` (in English, the desk's working language).
+const CLARIFY_USAGE: &str = "Send /clarify followed by a question for the asker, in a ticket's topic or as a reply to its card.";
+
 /// An expert's message about `ticket`: an answer for the asker or a note for the ticket, as the
 /// conversation layer decides. People who may not act are refused an answer; their talk is ignored.
 async fn expert_message(
@@ -395,7 +413,7 @@ async fn expert_message(
         return Ok(());
     }
     if !may_act(ctx, from, Some(message.chat.id)).await? {
-        if meaning == ExpertMessage::Answer {
+        if matches!(meaning, ExpertMessage::Answer | ExpertMessage::Clarify) {
             return reply(ctx, message, &escape(NOT_AN_EXPERT)).await;
         }
         return Ok(());

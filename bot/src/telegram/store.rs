@@ -40,6 +40,8 @@ pub struct Store {
     pub memory: Memory,
     cards: sled::Tree,
     topics: sled::Tree,
+    /// The desk's messages to askers (`chat:message` → ticket): a reply to one goes to its ticket.
+    asker_messages: sled::Tree,
 }
 
 impl Store {
@@ -50,6 +52,7 @@ impl Store {
             memory: Memory::open(&db)?,
             cards: db.open_tree("cards")?,
             topics: db.open_tree("topics")?,
+            asker_messages: db.open_tree("asker_messages")?,
         })
     }
 
@@ -82,6 +85,31 @@ impl Store {
             .next()
             .transpose()?
             .is_some())
+    }
+
+    /// Records that message `message_id` in `chat_id` told the asker of `ticket` about it (the
+    /// expert's answer or question, a claim, a closure): their reply to it writes back on the ticket.
+    pub fn put_asker_message(
+        &self,
+        chat_id: i64,
+        message_id: i32,
+        ticket: &TicketId,
+    ) -> Result<(), StoreError> {
+        self.asker_messages
+            .insert(format!("{chat_id}:{message_id}"), ticket.as_str())?;
+        self.memory.flush()
+    }
+
+    /// The ticket that message `message_id` in `chat_id` told its asker about.
+    pub fn asker_message(
+        &self,
+        chat_id: i64,
+        message_id: i32,
+    ) -> Result<Option<TicketId>, StoreError> {
+        Ok(self
+            .asker_messages
+            .get(format!("{chat_id}:{message_id}"))?
+            .and_then(|v| std::str::from_utf8(&v).ok()?.parse().ok()))
     }
 
     /// Records the forum topic opened for `ticket` in `chat_id`.

@@ -1,6 +1,6 @@
 //! Expert workflows in real servers: answers to deleted questions, refusals Discord gives for good
 //! (closed direct messages, missing permissions), a token Discord refuses, mentions of the bot's role,
-//! `/answer` in a ticket's thread, and buttons meant for one person.
+//! `/answer` in a ticket's thread, `/clarify` and the asker's reply, and buttons meant for one person.
 
 use std::time::Duration;
 
@@ -202,6 +202,58 @@ async fn the_forget_button_is_only_for_who_asked() {
         content(&refused).contains("person who asked"),
         "{}",
         refused.body
+    );
+    h.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_clarifying_question_and_the_askers_reply_go_through_the_ticket() {
+    let h = Harness::start().await;
+    mention_and_escalate(&h).await;
+    let (_, thread_id) = ticket_thread(&h).await;
+    let asked = h.command(
+        thread_id,
+        ANA,
+        &[EXPERT_ROLE],
+        "clarify",
+        json!([{"name": "text", "type": 3, "value": "Which country is the cake for?"}]),
+    );
+    assert_eq!(h.callback(asked).await.body["type"], json!(5));
+    assert!(content(&h.outcome(asked).await).contains("waits for their reply"));
+    let question = h
+        .fake
+        .wait_for("the question at the asker", |_| {
+            posted(&h, ALLOWED)
+                .into_iter()
+                .find(|c| content(c).contains("Which country is the cake for?"))
+        })
+        .await;
+    let ticket = h.desk.tickets().unwrap().remove(0).id;
+    assert_eq!(
+        h.desk.ticket(&ticket).unwrap().status,
+        consulta_bot::desk::Status::Waiting
+    );
+
+    h.reply(ALLOWED, MARTA, &[], "For Chile.", &question.result);
+    let relayed = h
+        .fake
+        .wait_for("the reply in the ticket's thread", |_| {
+            posted(&h, thread_id)
+                .into_iter()
+                .find(|c| content(c).contains("For Chile."))
+        })
+        .await;
+    assert!(content(&relayed).contains(ticket.as_str()));
+    h.fake
+        .wait_for("the asker told it arrived", |_| {
+            posted(&h, ALLOWED)
+                .into_iter()
+                .find(|c| content(c).contains("Your reply is with the experts"))
+        })
+        .await;
+    assert_eq!(
+        h.desk.ticket(&ticket).unwrap().status,
+        consulta_bot::desk::Status::Claimed
     );
     h.stop().await;
 }

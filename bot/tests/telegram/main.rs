@@ -1,16 +1,19 @@
 //! The real teloxide bot against a fake Bot API server on 127.0.0.1, answering from a small
 //! knowledge base with the real model, escalating to a real desk.
 
+mod alone;
+mod conversation;
 mod fake;
 mod groups;
 #[path = "../support/kb.rs"]
 mod kb;
+mod undelivered;
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use consulta_bot::assistant::LocalAssistant;
-use consulta_bot::desk::{Desk, DeskConfig, OutboxWorker, Span, Status};
+use consulta_bot::desk::{Desk, DeskConfig, DeskDuties, ManualClock, Span, Status};
 use consulta_bot::telegram::{TelegramBot, TelegramConfig};
 use consulta_corpus::Lang;
 use serde_json::{Value, json};
@@ -76,11 +79,29 @@ impl Harness {
 
     /// Starts with the desk configured by `desk` (TOML) and the test's Telegram settings.
     async fn start_with_desk(desk: &str, configure: impl FnOnce(&mut TelegramConfig)) -> Harness {
+        Harness::start_with_clock(desk, None, configure).await
+    }
+
+    /// Starts with the desk on `clock` (when given), ticking often so that moving the clock is seen
+    /// at once; otherwise on the system clock, ticking as in production.
+    async fn start_with_clock(
+        desk: &str,
+        clock: Option<Arc<ManualClock>>,
+        configure: impl FnOnce(&mut TelegramConfig),
+    ) -> Harness {
         let fake = Fake::start().await;
         let dir = tempfile::tempdir().expect("temporary directory");
         let engine = kb::engine(&dir.path().join("index"));
         let config: DeskConfig = toml::from_str(desk).expect("the desk config parses");
-        let desk = Desk::open(&dir.path().join("desk"), config).expect("the desk opens");
+        let mut builder = Desk::builder(config);
+        let mut duties_tick = consulta_bot::desk::TICK_EVERY;
+        if let Some(clock) = clock {
+            builder = builder.clock(clock);
+            duties_tick = Duration::from_millis(50);
+        }
+        let desk = builder
+            .open(&dir.path().join("desk"))
+            .expect("the desk opens");
         let assistant = Arc::new(LocalAssistant::new(engine, desk.clone()));
         let mut telegram = TelegramConfig {
             token: "123456:TEST-TOKEN".to_string(),
@@ -94,13 +115,16 @@ impl Harness {
             .await
             .expect("the bot connects to the fake");
         let webhook = bot.webhook_address();
-        let worker = OutboxWorker::new(desk.clone()).with_frontend(bot.frontend());
+        // What `consulta telegram` runs beside the bot when it holds the desk itself.
+        let duties = DeskDuties::new(desk.clone())
+            .with_frontend(bot.frontend())
+            .tick_every(duties_tick);
         let (stop, stopped) = watch::channel(false);
         let done = tokio::spawn(async move {
             let until = |mut rx: watch::Receiver<bool>| async move {
                 let _ = rx.wait_for(|s| *s).await;
             };
-            tokio::join!(bot.run(until(stopped.clone())), worker.run(until(stopped)));
+            tokio::join!(bot.run(until(stopped.clone())), duties.run(until(stopped)));
         });
         Harness {
             fake,

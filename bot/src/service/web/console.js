@@ -74,6 +74,10 @@ async function showTicket(id) {
   const tags = (ticket.tags.topics || []).concat(ticket.tags.countries || []);
   if (tags.length) meta.push(tags.join(", "));
   document.getElementById("ticket-meta").textContent = meta.filter(Boolean).join(" · ");
+  const unreachable = ticket.events.slice().reverse().find((e) => e.event === "undelivered" && e.to_asker);
+  const warning = document.getElementById("ticket-unreachable");
+  warning.hidden = !unreachable;
+  warning.textContent = unreachable ? t("unreachable", { reason: unreachable.reason }) : "";
   document.getElementById("ticket-question").textContent = ticket.question;
   const passages = document.getElementById("ticket-passages");
   passages.textContent = "";

@@ -1,0 +1,80 @@
+//! The asker's side of the conversation on a ticket: a reply to the expert's answer or clarifying
+//! question reaches the ticket and the experts' chats, and hands a ticket waiting for the asker back
+//! to its expert. Without it, whatever the asker wrote back would be taken as a new question.
+
+use super::action::TransitionError;
+use super::desk::Desk;
+use super::error::DeskError;
+use super::identity::Identity;
+use super::message;
+use super::notify::Notifier;
+use super::storage::Table;
+use super::store::Batch;
+use super::ticket::{Actor, Event, EventKind, Status, Ticket};
+use super::ticket_id::TicketId;
+
+impl Desk {
+    /// The asker `by` replies `text` on their ticket `id`: kept in its history, posted to every chat
+    /// that has its card, and a ticket waiting for the asker goes back to its expert (or, with none, to
+    /// the queue). Refused for someone else's ticket and for a closed one (the asker should ask again).
+    pub fn asker_reply(
+        &self,
+        by: &Identity,
+        id: &TicketId,
+        text: &str,
+    ) -> Result<Ticket, DeskError> {
+        let text = text.trim();
+        let refused = |reason| DeskError::Refused {
+            ticket: id.clone(),
+            reason,
+        };
+        if text.is_empty() {
+            return Err(refused(TransitionError::EmptyText { what: "reply" }));
+        }
+        let _guard = self.lock();
+        let now = self.now();
+        let store = self.store();
+        let mut ticket = self.ticket(id)?;
+        if &ticket.asker.identity() != by {
+            return Err(DeskError::NotTheAsker(by.clone()));
+        }
+        if ticket.status == Status::Closed {
+            return Err(refused(TransitionError::Closed));
+        }
+        if ticket.status == Status::Waiting {
+            ticket.status = if ticket.assignee.is_some() {
+                Status::Claimed
+            } else {
+                Status::Open
+            };
+        }
+        ticket.events.push(Event {
+            at: now,
+            actor: Actor::Asker,
+            kind: EventKind::AskerReplied {
+                text: text.to_string(),
+            },
+        });
+        let event = ticket.events.len();
+        let mut batch = Batch::default();
+        let mut notifier = Notifier {
+            store,
+            batch: &mut batch,
+            now,
+        };
+        notifier.edit_cards(&ticket)?;
+        // A reopened ticket has several cards in a chat; the chat hears the reply once.
+        let mut chats: Vec<_> = ticket.cards.iter().map(|card| card.chat.clone()).collect();
+        chats.sort();
+        chats.dedup();
+        for chat in chats {
+            let key = format!("reply:{id}:{event}:{chat}");
+            notifier.send(chat, message::asker_replied(&ticket, text), key)?;
+        }
+        batch.put(Table::Tickets, id.as_str().as_bytes(), &ticket)?;
+        store.commit(batch)?;
+        self.inner.outbox_signal.notify_one();
+        tracing::info!(ticket = %id, "the asker replied");
+        Ok(ticket)
+    }
+}

@@ -1,0 +1,47 @@
+//! `POST /v1/replies`: the asker writes back on their ticket — answering the expert's clarifying
+//! question, or following up on the answer. Front-ends send it for the platform user who replied to
+//! a desk message; the chat page for its visitor.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::HeaderMap;
+use serde::Deserialize;
+
+use super::Service;
+use super::ask::rater;
+use super::auth::Caller;
+use super::error::ApiError;
+use crate::desk::{Identity, Ticket, TicketId};
+
+/// The reply and whose it is.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReplyBody {
+    /// The asker's ticket.
+    ticket: TicketId,
+    /// What they wrote.
+    text: String,
+    /// A web visitor's session (the chat page).
+    session: Option<String>,
+    /// Front-end token only: the platform user who replied.
+    by: Option<Identity>,
+}
+
+pub(super) async fn reply(
+    State(service): State<Service>,
+    headers: HeaderMap,
+    Json(body): Json<ReplyBody>,
+) -> Result<Json<Ticket>, ApiError> {
+    let caller = Caller::from_headers(&headers, &service.state.config)?;
+    let visitor = body.by.is_none();
+    let by = rater(&caller, body.by, body.session.as_deref())?;
+    if visitor {
+        service.state.limits.session(&by.id)?;
+    }
+    let ticket = service
+        .state
+        .assistant
+        .asker_reply(by, body.ticket, body.text)
+        .await?;
+    Ok(Json(ticket))
+}
