@@ -454,7 +454,15 @@ async fn on_form(ctx: &Context, form: &ModalInteraction) -> Handled {
     };
     match Press::decode(&form.data.custom_id) {
         Some(Press::Answer(ticket)) => {
-            expert_writes(ctx, &response, &who, ticket, &field(ANSWER_FIELD), ExpertMessage::Answer).await
+            expert_writes(
+                ctx,
+                &response,
+                &who,
+                ticket,
+                &field(ANSWER_FIELD),
+                ExpertMessage::Answer,
+            )
+            .await
         }
         Some(Press::Approve(ticket)) => {
             let edit = Edit {

@@ -288,6 +288,7 @@ pub(super) async fn feedback(
 /// Who an asker-side request is from: the platform user a front-end names, or the web visitor of
 /// `session`.
 pub(super) fn rater(
+    service: &Service,
     caller: &Caller,
     by: Option<Identity>,
     session: Option<&str>,

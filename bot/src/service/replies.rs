@@ -34,7 +34,7 @@ pub(super) async fn reply(
 ) -> Result<Json<Ticket>, ApiError> {
     let caller = Caller::from_headers(&headers, &service.state.config)?;
     let visitor = body.by.is_none();
-    let by = rater(&caller, body.by, body.session.as_deref())?;
+    let by = rater(&service, &caller, body.by, body.session.as_deref())?;
     if visitor {
         service.state.limits.session(&by.id)?;
     }
