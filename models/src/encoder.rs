@@ -227,7 +227,8 @@ impl E5Encoder {
         let mut first_row = 0;
         for sequence in sequences {
             let len = sequence.len();
-            let view = |stride| View {
+            let view = |offset, stride| View {
+                offset,
                 rows: len,
                 cols: head_width,
                 stride,
@@ -237,19 +238,14 @@ impl E5Encoder {
             for head in 0..self.heads {
                 let column = head * head_width;
                 let scores = &mut scores[..len * len];
-                // SAFETY: `rows` holds `len` rows of 3·width values; the query, key and value
-                // columns of this head lie inside each row, and `out` holds `len` rows of
-                // `width` values with this head's columns inside each. `out` and `rows` are
-                // different buffers.
-                unsafe {
-                    let query = rows.as_ptr().add(column);
-                    let key = rows.as_ptr().add(width + column);
-                    let value = rows.as_ptr().add(2 * width + column);
-                    kernels::scores(query, view(3 * width), key, view(3 * width), scale, scores);
-                    kernels::softmax_rows(scores, len);
-                    let target = out.as_mut_ptr().add(column);
-                    kernels::context(scores, value, view(3 * width), target, view(width));
-                }
+                // Each row of `rows` holds this head's query, key and value columns at these
+                // offsets; each row of `out` its context columns.
+                let query = view(column, 3 * width);
+                let key = view(width + column, 3 * width);
+                let value = view(2 * width + column, 3 * width);
+                kernels::scores(rows, query, rows, key, scale, scores);
+                kernels::softmax_rows(scores, len);
+                kernels::context(scores, rows, value, out, view(column, width));
             }
             first_row += len;
         }

@@ -313,36 +313,55 @@ fn dot4(x: &[f32], rows: [&[f32]; 4]) -> [f32; 4] {
 }
 
 /// A strided view of a row-major matrix inside a larger buffer: `rows` rows of `cols` values,
-/// `stride` values apart. One attention head is such a view of the fused Q/K/V activations.
+/// `stride` values apart, the first at `offset`. One attention head is such a view of the fused
+/// Q/K/V activations.
 #[derive(Clone, Copy)]
 pub(crate) struct View {
+    pub(crate) offset: usize,
     pub(crate) rows: usize,
     pub(crate) cols: usize,
     pub(crate) stride: usize,
 }
 
-/// `out = scale · a · bᵀ` where `a` is `[m, k]` and `b` is `[n, k]` (both views), `out` dense
-/// `[m, n]`: the attention scores of one head.
+impl View {
+    /// Whether a buffer of `len` values holds every value of the view, so that gemm, which reads
+    /// through raw pointers, stays inside it.
+    fn fits(&self, len: usize) -> bool {
+        self.cols <= self.stride
+            && (self.rows == 0
+                || (self.rows - 1)
+                    .checked_mul(self.stride)
+                    .and_then(|last_row| last_row.checked_add(self.offset + self.cols))
+                    .is_some_and(|end| end <= len))
+    }
+}
+
+/// `out = scale · a · bᵀ` where `a` is `[m, k]` and `b` is `[n, k]` (views of `a_values` and
+/// `b_values`), `out` dense `[m, n]`: the attention scores of one head.
 ///
-/// # Safety
-/// `a` and `b` must point at buffers covering their views.
-pub(crate) unsafe fn scores(
-    a: *const f32,
-    a_view: View,
-    b: *const f32,
-    b_view: View,
+/// # Panics
+/// When a view does not fit its buffer or the shapes disagree.
+pub(crate) fn scores(
+    a_values: &[f32],
+    a: View,
+    b_values: &[f32],
+    b: View,
     scale: f32,
     out: &mut [f32],
 ) {
-    let (m, n, k) = (a_view.rows, b_view.rows, a_view.cols);
-    assert!(out.len() >= m * n && b_view.cols == k);
-    // SAFETY: the caller vouches for `a` and `b`; `out` was checked above.
+    let (m, n, k) = (a.rows, b.rows, a.cols);
+    assert!(
+        a.fits(a_values.len()) && b.fits(b_values.len()) && b.cols == k && out.len() >= m * n,
+        "scores: a view does not fit its buffer"
+    );
+    // SAFETY: both views were checked to lie inside their buffers and `out` to hold m × n values;
+    // `out` is a unique borrow, so it overlaps neither input.
     unsafe {
         multiply(
             (m, n, k),
             Operand::rows_of(out.as_mut_ptr(), n),
-            Operand::rows_of(a, a_view.stride),
-            Operand::columns_of(b, b_view.stride),
+            Operand::rows_of(a_values.as_ptr().add(a.offset), a.stride),
+            Operand::columns_of(b_values.as_ptr().add(b.offset), b.stride),
             false,
             scale,
             Parallelism::None,
@@ -350,27 +369,26 @@ pub(crate) unsafe fn scores(
     }
 }
 
-/// `out = p · v` where `p` is dense `[m, k]` (softmaxed scores), `v` a `[k, n]` view and `out` a
-/// `[m, n]` view: one head's slice of the attention context.
+/// `out = p · v` where `p` is dense `[m, k]` (softmaxed scores), `v` a `[k, n]` view of
+/// `v_values` and `out` a `[m, n]` view of `out_values`: one head's slice of the attention
+/// context.
 ///
-/// # Safety
-/// `v` and `out` must point at buffers covering their views, and must not overlap.
-pub(crate) unsafe fn context(
-    p: &[f32],
-    v: *const f32,
-    v_view: View,
-    out: *mut f32,
-    out_view: View,
-) {
-    let (m, n, k) = (out_view.rows, out_view.cols, v_view.rows);
-    assert!(p.len() >= m * k && v_view.cols == n);
-    // SAFETY: the caller vouches for `v` and `out`; `p` was checked above.
+/// # Panics
+/// When a view does not fit its buffer or the shapes disagree.
+pub(crate) fn context(p: &[f32], v_values: &[f32], v: View, out_values: &mut [f32], out: View) {
+    let (m, n, k) = (out.rows, out.cols, v.rows);
+    assert!(
+        v.fits(v_values.len()) && out.fits(out_values.len()) && v.cols == n && p.len() >= m * k,
+        "context: a view does not fit its buffer"
+    );
+    // SAFETY: both views were checked to lie inside their buffers and `p` to hold m × k values;
+    // `out_values` is a unique borrow, so it overlaps neither input.
     unsafe {
         multiply(
             (m, n, k),
-            Operand::rows_of(out, out_view.stride),
+            Operand::rows_of(out_values.as_mut_ptr().add(out.offset), out.stride),
             Operand::rows_of(p.as_ptr(), k),
-            Operand::rows_of(v, v_view.stride),
+            Operand::rows_of(v_values.as_ptr().add(v.offset), v.stride),
             false,
             1.0,
             Parallelism::None,
@@ -592,6 +610,46 @@ mod tests {
             .map(|c| (((1 + c) % 16) as f32 - 8.0) / 2.0)
             .collect();
         assert_eq!(out, expected);
+    }
+
+    #[test]
+    fn attention_products_read_strided_head_views() {
+        // Two rows of a fused buffer, 4 values wide; the head is columns 1..3 of each row.
+        let fused = [0.0, 1.0, 2.0, 9.0, 0.0, 3.0, 4.0, 9.0];
+        let head = View {
+            offset: 1,
+            rows: 2,
+            cols: 2,
+            stride: 4,
+        };
+        let mut scores_out = [0.0; 4];
+        scores(&fused, head, &fused, head, 0.5, &mut scores_out);
+        // [[1,2],[3,4]] · its transpose, halved.
+        assert_eq!(scores_out, [2.5, 5.5, 5.5, 12.5]);
+
+        let mut out = [7.0; 6];
+        let target = View {
+            offset: 1,
+            rows: 2,
+            cols: 2,
+            stride: 3,
+        };
+        context(&[1.0, 0.0, 0.0, 1.0], &fused, head, &mut out, target);
+        // The identity times the head's rows, written into columns 1..3; column 0 untouched.
+        assert_eq!(out, [7.0, 1.0, 2.0, 7.0, 3.0, 4.0]);
+    }
+
+    #[test]
+    #[should_panic(expected = "does not fit")]
+    fn a_view_past_its_buffer_is_refused() {
+        let fused = [0.0; 7];
+        let head = View {
+            offset: 1,
+            rows: 2,
+            cols: 3,
+            stride: 4,
+        };
+        scores(&fused, head, &fused, head, 1.0, &mut [0.0; 4]);
     }
 
     #[test]
