@@ -40,6 +40,7 @@ pub enum Command {
     /// Answer a question with cited passages.
     Ask(AskArgs),
     /// Measure retrieval quality on the gold sets.
+    #[cfg(feature = "eval")]
     Eval(EvalArgs),
     /// Work the expert desk from a terminal: list, show and act on tickets.
     Tickets(TicketsArgs),
@@ -244,6 +245,7 @@ pub struct AskArgs {
     pub tags: Vec<String>,
 }
 
+#[cfg(feature = "eval")]
 #[derive(Debug, Args)]
 pub struct EvalArgs {
     /// Directory with the gold sets.

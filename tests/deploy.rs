@@ -325,3 +325,29 @@ fn replicas_are_stateless_follow_the_primary_and_take_the_read_path() {
         "no shared volumes"
     );
 }
+
+#[test]
+fn the_image_is_built_without_the_evaluation_code() {
+    let dockerfile = read(&deploy_dir().join("Dockerfile"));
+    let features = dockerfile
+        .lines()
+        .find_map(|line| line.trim().strip_prefix("ARG FEATURES="))
+        .expect("the Dockerfile declares its default features");
+    assert!(
+        !features.split(',').any(|feature| feature.trim() == "eval"),
+        "the image's features {features:?} include the gold sets and test documents"
+    );
+    assert!(dockerfile.contains("--no-default-features --features \"${FEATURES}\""));
+
+    let manifest = read(&Path::new(env!("CARGO_MANIFEST_DIR")).join("Cargo.toml"));
+    let manifest: toml::Table = manifest.parse().expect("Cargo.toml parses");
+    assert_eq!(
+        manifest["dependencies"]["consulta-evals"]["optional"].as_bool(),
+        Some(true),
+        "only the eval feature links consulta-evals"
+    );
+    assert_eq!(
+        manifest["features"]["eval"].as_array().map(Vec::len),
+        Some(1)
+    );
+}

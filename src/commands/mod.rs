@@ -3,6 +3,7 @@
 mod ask;
 mod chat_bot;
 mod discord;
+#[cfg(feature = "eval")]
 mod eval;
 mod ingest;
 mod migrate;
@@ -28,6 +29,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Ingest(args) => ingest::run(&settings, args),
         Command::Ask(args) => ask::run(&settings, args),
+        #[cfg(feature = "eval")]
         Command::Eval(args) => eval::run(&settings, args),
         Command::Tickets(args) => tickets::run(&settings, args),
         Command::Report(args) => report::run(&settings, args),
