@@ -28,6 +28,10 @@ use crate::text::{fold, words};
 /// Characters of quoted text an answer aims to stay under: a chat reply that fits a phone screen.
 /// The leading sentence (with its antecedent) is always shown, whatever its length.
 pub(crate) const MAX_CHARS: usize = 450;
+/// Characters an answer may run to when the sentence after the leading one completes it (the
+/// next sentence of an FAQ entry's opening): cutting an answer in half to save a line costs more
+/// than the line.
+const OPENING_MAX_CHARS: usize = 600;
 /// Sentences in an answer at most.
 pub(crate) const MAX_SENTENCES: usize = 3;
 /// A sentence after the first must fit the question at least this share as well as the leading
@@ -267,10 +271,10 @@ fn choose(candidates: &[Candidate], split: &[Vec<String>], lang: Lang) -> Vec<(u
     };
     for candidate in candidates {
         let leading = chosen.is_empty();
+        let continues_lead = candidate.passage == best.passage
+            && candidate.sentence == best.sentence + 1
+            && candidate.sentence < OPENING_SENTENCES;
         if !leading {
-            let continues_lead = candidate.passage == best.passage
-                && candidate.sentence == best.sentence + 1
-                && candidate.sentence < OPENING_SENTENCES;
             if candidate.fit < best.fit * RELEVANCE_SHARE && !continues_lead {
                 continue;
             }
@@ -314,7 +318,12 @@ fn choose(candidates: &[Candidate], split: &[Vec<String>], lang: Lang) -> Vec<(u
             0
         };
         let added = sentence.chars().count() + 1 + antecedent_chars;
-        if !leading && chars + added > MAX_CHARS {
+        let limit = if continues_lead {
+            OPENING_MAX_CHARS
+        } else {
+            MAX_CHARS
+        };
+        if !leading && chars + added > limit {
             continue;
         }
         if needs_antecedent {

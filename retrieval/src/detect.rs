@@ -35,6 +35,10 @@ const SUFFIXES: &[(&str, Lang, f32)] = &[
     ("dade", Lang::Pt, 0.75),
     ("vel", Lang::Pt, 0.5),
     ("veis", Lang::Pt, 0.75),
+    // Plurals of -al ("institucionais"; Spanish "institucionales") and the third person plural
+    // of verbs ("precisam"; Spanish "necesitan").
+    ("ais", Lang::Pt, 0.75),
+    ("am", Lang::Pt, 0.5),
     ("tion", Lang::En, 1.0),
     ("tions", Lang::En, 1.0),
     ("ing", Lang::En, 0.75),
@@ -178,6 +182,22 @@ mod tests {
         );
         check("como funciona la autorizacion de los ITMO", Some(Lang::Es));
         check("nao entendi o que sao os ITMOs", Some(Lang::Pt));
+    }
+
+    #[test]
+    fn portuguese_plural_endings_without_marks() {
+        check(
+            "as metodologias do PACM precisam descontar vazamentos?",
+            Some(Lang::Pt),
+        );
+        check(
+            "que arranjos institucionais o país precisa para operar o artigo 6?",
+            Some(Lang::Pt),
+        );
+        check(
+            "¿Qué arreglos institucionales necesita el país?",
+            Some(Lang::Es),
+        );
     }
 
     #[test]

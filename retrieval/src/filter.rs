@@ -1,6 +1,6 @@
 //! Which passages a search may return.
 
-use consulta_corpus::{Lang, PassageKind};
+use consulta_corpus::{Lang, Passage, PassageKind};
 use serde::{Deserialize, Serialize};
 
 /// Restricts a search. Each non-empty list admits passages matching *any* of its values; the lists
@@ -22,6 +22,14 @@ pub struct SearchFilter {
 }
 
 impl SearchFilter {
+    /// Whether the filter admits `passage`: the same test the indexes apply when they search.
+    pub fn admits(&self, passage: &Passage) -> bool {
+        (self.langs.is_empty() || self.langs.contains(&passage.lang))
+            && (self.tags.is_empty() || passage.tags.iter().any(|t| self.tags.contains(t)))
+            && (self.kinds.is_empty() || self.kinds.contains(&passage.kind))
+            && (self.doc_ids.is_empty() || self.doc_ids.contains(&passage.doc_id))
+    }
+
     /// Whether the filter admits everything.
     pub fn is_empty(&self) -> bool {
         self.langs.is_empty()

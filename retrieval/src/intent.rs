@@ -48,6 +48,10 @@ pub(crate) enum NeedsPerson {
     OnTheirBehalf,
     /// An opinion on the asker's own documents or choices.
     Advice,
+    /// Whether the asker may sue, be fined or needs a lawyer: legal advice on their own case.
+    Legal,
+    /// One asker's own dealings: why their file was rejected, a refund, a dispute.
+    PrivateCase,
 }
 
 /// A question's type and request features.
@@ -120,6 +124,74 @@ mod lexicon {
         "month",
         "dia",
         "day",
+        "nowadays",
+        "recently",
+        "lately",
+    ];
+    /// Multi-word expressions of the present moment, folded.
+    pub(super) const NOW_PHRASES: &[&[&str]] = &[
+        &["so", "far"],
+        &["to", "date"],
+        &["right", "now"],
+        &["these", "days"],
+        &["this", "year"],
+        &["a", "la", "fecha"],
+        &["hasta", "ahora"],
+        &["estos", "dias"],
+        &["este", "ano"],
+        &["hoy", "en", "dia"],
+        &["ate", "agora"],
+        &["ate", "hoje"],
+        &["hoje", "em", "dia"],
+        &["esses", "dias"],
+    ];
+    /// Words of the recent past: news, which written guidance cannot hold yet.
+    pub(super) const RECENT: &[&str] = &["yesterday", "ayer", "anoche", "ontem", "anteontem"];
+    /// Multi-word expressions of the recent past, folded.
+    pub(super) const RECENT_PHRASES: &[&[&str]] = &[
+        &["last", "week"],
+        &["semana", "pasada"],
+        &["semana", "passada"],
+    ];
+    /// Verbs of paying that ask what is paid at the moment, not who pays a fee.
+    pub(super) const PAYING_NOW: &[&str] = &["paga", "offering", "ofrecen", "oferecem"];
+    /// Progressive forms of paying and closing a deal: a market in motion.
+    pub(super) const PAYING_IN_PROGRESS: &[&str] = &[
+        "pagando",
+        "paying",
+        "ofreciendo",
+        "oferecendo",
+        "cerrando",
+        "fechando",
+        "closing",
+    ];
+    /// A time of day or a meeting's schedule.
+    pub(super) const CLOCK: &[&str] = &["hora", "horas", "horario", "hour", "time", "agenda"];
+    /// Identifiers of one unit or transaction in a registry.
+    pub(super) const RECORD_ID: &[&str] = &["identificador", "identifier", "serial", "serie", "id"];
+    /// Stems of posts held by a person: who holds one changes, and the guidance names no one.
+    pub(super) const POST: &[&str] = &[
+        "chair",
+        "president",
+        "presidente",
+        "presidenta",
+        "director",
+        "directora",
+        "diretor",
+        "diretora",
+        "jefe",
+        "jefa",
+        "chefe",
+        "head",
+        "reviewer",
+        "revisor",
+        "coordinator",
+        "coordinador",
+        "coordenador",
+    ];
+    /// A government's stance, which changes with governments.
+    pub(super) const STANCE: &[&str] = &[
+        "postura", "posicion", "posicao", "position", "stance", "opinion", "opiniao",
     ];
     /// Words of market value.
     pub(super) const PRICE: &[&str] = &[
@@ -185,6 +257,55 @@ mod lexicon {
         "celular",
         "cellphone",
         "mobile",
+        "contato",
+        "contacto",
+        "contact",
+    ];
+    /// Verbs of getting in touch with someone.
+    pub(super) const REACH: &[&str] = &[
+        "comunico",
+        "comunicarme",
+        "contactar",
+        "contatar",
+        "hablar",
+        "falar",
+        "llamar",
+        "ligar",
+        "reach",
+        "call",
+        "chego",
+        "llego",
+        "meeting",
+        "reunion",
+        "reuniao",
+    ];
+    /// Words that point at one person.
+    pub(super) const PERSON: &[&str] = &[
+        "quien",
+        "quem",
+        "who",
+        "whom",
+        "persona",
+        "pessoa",
+        "person",
+        "responsable",
+        "responsavel",
+        "them",
+        "him",
+        "her",
+        "ella",
+        "ele",
+        "ela",
+    ];
+    /// Multi-word contact channels, folded.
+    pub(super) const CONTACT_PHRASES: &[&[&str]] = &[
+        &["direct", "line"],
+        &["linea", "directa"],
+        &["linha", "direta"],
+    ];
+    /// Modal verbs: with them a question asks what the rules allow.
+    pub(super) const MODALS: &[&str] = &[
+        "puede", "pueden", "podria", "pode", "podem", "poderia", "can", "could", "may",
     ];
     /// Words that ask whether something has happened by now.
     pub(super) const ALREADY: &[&str] = &[
@@ -200,12 +321,23 @@ mod lexicon {
         "situacion",
         "situacao",
         "pe",
+        "finalmente",
+        "finally",
+        "enfim",
+        "pendiente",
+        "pendente",
+        "pending",
+        "stuck",
+        "atascado",
+        "travado",
+        "travando",
     ];
     /// Stems of administrative acts a Party or a body performs on a file.
     pub(super) const ACTS: &[&str] = &[
         "approv", "aprob", "aprov", "authori", "autoriz", "registr", "issu", "emiti", "emitio",
         "expid", "transfer", "submit", "present", "envi", "respond", "contest", "reject", "rechaz",
-        "rejeit", "recib", "receb", "receiv", "firm", "sign", "assin", "conclu",
+        "rejeit", "recib", "receb", "receiv", "firm", "sign", "assin", "conclu", "ratific", "oper",
+        "entr", "sali",
     ];
     /// First-person possessives: the asker's own file.
     pub(super) const MINE: &[&str] = &[
@@ -303,6 +435,8 @@ mod lexicon {
         "clause",
         "empresa",
         "company",
+        "caso",
+        "case",
     ];
     /// Future markers: English "will", Spanish/Portuguese "va a"/"vai" periphrasis and the
     /// synthetic future of common verbs.
@@ -331,12 +465,177 @@ mod lexicon {
         "prevision",
         "previsao",
         "expect",
+        "expected",
         "espera",
+        "esperada",
+        "esperado",
+        "prevista",
+        "previsto",
+        "odds",
+        "chance",
+        "chances",
+        "likely",
+        "likelihood",
+        "probable",
+        "probabilidad",
+        "probabilidade",
     ];
     /// What a forecast is about: a decision of a body, a purchase, a value.
     pub(super) const DECIDED_OR_TRADED: &[&str] = &[
         "decide", "decidir", "decision", "decisao", "cma", "cop", "buy", "comprar", "compra",
-        "sell", "vender", "price", "precio", "preco", "worth", "valer", "vale",
+        "sell", "vender", "price", "precio", "preco", "worth", "valer", "vale", "demand",
+        "demanda",
+    ];
+    /// Changes to a rule or a schedule, and the meetings that make them: what a forecast is about
+    /// when the question's only future is a verb's ending.
+    pub(super) const CHANGE: &[&str] = &[
+        "rule", "regla", "regra", "meeting", "reunion", "reuniao", "session", "sesion", "sessao",
+        "chang", "cambi", "mud", "baj", "sub", "reduc", "reduz", "aument", "increas", "rais",
+        "lower", "tighten", "extend", "prorrog", "postpon", "push", "delay", "adia", "aplaz",
+    ];
+    /// Meetings named with their number ("COP31", "SBM017"), folded prefixes.
+    pub(super) const NUMBERED_MEETINGS: &[&str] = &["cop", "cma", "sbm", "sbsta"];
+    /// Liability for damage: whoever asks it has a case, not a rules question.
+    pub(super) const LIABILITY: &[&str] = &[
+        "demandar",
+        "sue",
+        "sued",
+        "lawsuit",
+        "processar",
+        "liable",
+        "liability",
+        "damages",
+        "prejuizo",
+        "perjuicio",
+        "indemnizacion",
+        "indenizacao",
+    ];
+    /// Fines, lawyers and disputes: the asker's legal exposure when they ask about themselves.
+    pub(super) const LEGAL: &[&str] = &[
+        "multa",
+        "multar",
+        "multada",
+        "multado",
+        "fined",
+        "penalty",
+        "penalties",
+        "abogado",
+        "advogado",
+        "lawyer",
+        "attorney",
+        "litigio",
+        "litigation",
+        "arbitraje",
+        "arbitragem",
+        "arbitration",
+        "disputa",
+        "dispute",
+        "conflicto",
+        "conflito",
+        "briga",
+        "brigando",
+        "pelea",
+        "peleando",
+    ];
+    /// Multi-word names of legal advice, folded.
+    pub(super) const LEGAL_PHRASES: &[&[&str]] = &[
+        &["legal", "opinion"],
+        &["parecer", "juridico"],
+        &["opinion", "legal"],
+        &["dictamen", "juridico"],
+    ];
+    /// First-person forms that make a question about the asker's own situation.
+    pub(super) const WE: &[&str] = &[
+        "we", "us", "i", "me", "podemos", "nos", "nosotros", "yo", "eu", "devemos", "debemos",
+        "estamos",
+    ];
+    /// Money back or a complaint about one purchase.
+    pub(super) const REFUND: &[&str] = &[
+        "reembolso",
+        "refund",
+        "devolucion",
+        "devolucao",
+        "chargeback",
+    ];
+    /// Words of money that the asker wants back.
+    pub(super) const MONEY: &[&str] =
+        &["plata", "dinero", "dinheiro", "money", "pago", "pagamento"];
+    /// Stems of verbs of getting something back.
+    pub(super) const RECOVER: &[&str] = &["recuper", "recover", "devolv", "reav"];
+    /// Multi-word requests for the assistant's own opinion or a prediction, folded.
+    pub(super) const OPINION_PHRASES: &[&[&str]] = &[
+        &["acham", "que"],
+        &["acha", "que"],
+        &["crees", "que"],
+        &["creen", "que"],
+        &["do", "you", "think"],
+        &["you", "reckon"],
+    ];
+    /// Interrogatives that ask for a reason.
+    pub(super) const WHY: &[&str] = &["why", "porque"];
+    /// Multi-word interrogatives that ask for a reason, folded.
+    pub(super) const WHY_PHRASES: &[&[&str]] = &[&["por", "que"], &["how", "come"]];
+    /// The Parties most questions name, with their adjectives, folded: a name that opens the
+    /// question is not capitalised mid-sentence, so [`super::named_entities`] cannot see it.
+    pub(super) const PARTIES: &[&str] = &[
+        "argentina",
+        "argentino",
+        "belice",
+        "belize",
+        "bolivia",
+        "brasil",
+        "brazil",
+        "brasileno",
+        "brasileiro",
+        "brazilian",
+        "chile",
+        "chileno",
+        "chilean",
+        "colombia",
+        "colombiano",
+        "colombian",
+        "costa",
+        "cuba",
+        "dominica",
+        "ecuador",
+        "equador",
+        "guatemala",
+        "guyana",
+        "guiana",
+        "haiti",
+        "honduras",
+        "jamaica",
+        "mexico",
+        "mexicano",
+        "mexican",
+        "nicaragua",
+        "panama",
+        "paraguay",
+        "paraguai",
+        "peru",
+        "peruano",
+        "peruvian",
+        "uruguay",
+        "uruguai",
+        "venezuela",
+        "suiza",
+        "suica",
+        "switzerland",
+        "swiss",
+        "suizo",
+        "suico",
+        "singapur",
+        "singapura",
+        "singapore",
+        "japon",
+        "japao",
+        "japan",
+        "suecia",
+        "sweden",
+        "noruega",
+        "norway",
+        "noruego",
+        "norwegian",
     ];
 }
 
@@ -390,21 +689,59 @@ fn needs_person(
     has: &dyn Fn(&[&str]) -> bool,
     has_stem: &dyn Fn(&[&str]) -> bool,
 ) -> Option<NeedsPerson> {
-    if has(lexicon::CONTACT) || question.contains('@') {
+    let has_phrase = |phrases: &[&[&str]]| {
+        phrases.iter().any(|phrase| {
+            folded
+                .windows(phrase.len())
+                .any(|window| window.iter().zip(phrase.iter()).all(|(w, p)| w == p))
+        })
+    };
+    if has(lexicon::CONTACT) || has_phrase(lexicon::CONTACT_PHRASES) || question.contains('@') {
         return Some(NeedsPerson::Contact);
     }
+    if has(lexicon::REACH) && has(lexicon::PERSON) {
+        return Some(NeedsPerson::Contact);
+    }
+    if has(lexicon::LIABILITY) {
+        return Some(NeedsPerson::Legal);
+    }
+    if has(lexicon::LEGAL) || has_phrase(lexicon::LEGAL_PHRASES) {
+        let own_situation = has(lexicon::MINE) || has(lexicon::WE);
+        if own_situation || has_phrase(lexicon::LEGAL_PHRASES) {
+            return Some(NeedsPerson::Legal);
+        }
+    }
+    if has(lexicon::REFUND) || (has_stem(lexicon::RECOVER) && has(lexicon::MONEY)) {
+        return Some(NeedsPerson::PrivateCase);
+    }
+    let now = has(lexicon::NOW) || has_phrase(lexicon::NOW_PHRASES);
     let about_units = has(lexicon::UNITS);
+    let names_a_party = names_someone(question) || has(lexicon::PARTIES);
+    let future = has(lexicon::FUTURE);
     if has(lexicon::PRICE)
-        || (has(lexicon::WORTH) && (about_units || has(lexicon::NOW)))
-        || (has(lexicon::COUNT) && has(lexicon::NOW))
+        || (has(lexicon::WORTH) && (about_units || now))
+        || (has(lexicon::PAYING_NOW) && now)
+        || (has(lexicon::PAYING_IN_PROGRESS) && (now || about_units))
+        || (has(lexicon::HOW_MUCH) && about_units && now)
+        || (has(lexicon::COUNT) && (now || (about_units && mentions_a_year(folded))))
+        || (has(lexicon::RECORD_ID) && about_units && names_a_party)
+        || (has(lexicon::CLOCK) && now)
     {
-        return Some(if has(lexicon::FUTURE) {
+        return Some(if future {
             NeedsPerson::Forecast
         } else {
             NeedsPerson::LiveData
         });
     }
-    if has(lexicon::FUTURE) && has(lexicon::DECIDED_OR_TRADED) {
+    if has(lexicon::RECENT) || has_phrase(lexicon::RECENT_PHRASES) {
+        return Some(NeedsPerson::LiveData);
+    }
+    let meeting = has_stem(lexicon::NUMBERED_MEETINGS);
+    let change = has_stem(lexicon::CHANGE);
+    if (future && (has(lexicon::DECIDED_OR_TRADED) || change || meeting))
+        || (has_synthetic_future(question) && (change || meeting))
+        || has_phrase(lexicon::OPINION_PHRASES)
+    {
         return Some(NeedsPerson::Forecast);
     }
     let for_me = has(lexicon::FOR_ME)
@@ -422,11 +759,47 @@ fn needs_person(
     if (has(lexicon::REVIEW) && own_thing && !rule_question) || has(lexicon::RECOMMEND) {
         return Some(NeedsPerson::Advice);
     }
+    if own_thing && (has(lexicon::WHY) || has_phrase(lexicon::WHY_PHRASES)) {
+        return Some(NeedsPerson::PrivateCase);
+    }
+    // "Can the DNA still send...?" asks what the rules allow; "has Chile already signed?" asks
+    // what happened.
+    let asks_what_is_allowed = has(lexicon::MODALS);
     let already = has(lexicon::ALREADY);
-    if already && (own_thing || (names_someone(question) && has_stem(lexicon::ACTS))) {
+    if already && (own_thing || (names_a_party && has_stem(lexicon::ACTS) && !asks_what_is_allowed))
+    {
+        return Some(NeedsPerson::CurrentStatus);
+    }
+    if now && (has_stem(lexicon::POST) || (names_a_party && has(lexicon::STANCE))) {
         return Some(NeedsPerson::CurrentStatus);
     }
     None
+}
+
+/// Whether the question has a verb in the Spanish or Portuguese synthetic future ("habrá",
+/// "cambiará", "mudarão"): the accent on the ending marks it, which folding would erase. Only
+/// verb endings count ("padrão" is a noun), and "será" is left out: Brazilian "será que...?"
+/// opens any question, about the rules too.
+fn has_synthetic_future(question: &str) -> bool {
+    words(question).any(|word| {
+        let word = word.to_lowercase();
+        word.chars().count() > 4
+            && !word.starts_with("ser")
+            && [
+                "ará", "erá", "irá", "brá", "drá", "arán", "erán", "irán", "brán", "drán", "arão",
+                "erão", "irão",
+            ]
+            .iter()
+            .any(|ending| word.ends_with(ending))
+    })
+}
+
+/// Whether the question names a year ("2025"): a count of units in a given year is a registry
+/// figure, not a rule.
+fn mentions_a_year(folded: &[String]) -> bool {
+    folded
+        .iter()
+        .any(|w| w.len() == 4 && w.starts_with("20") && w.chars().all(|c| c.is_ascii_digit()))
 }
 
 /// "Can you...", "puedes...", "você pode...": the asker asks the assistant itself to act.
@@ -481,6 +854,11 @@ pub(crate) fn named_entities(question: &str) -> impl Iterator<Item = &str> {
             sentence_start = token.ends_with(['.', '?', '!', ':', '¿', '¡']) || token.is_empty();
             let word = token.trim_matches(|c: char| !c.is_alphanumeric());
             let word = word.trim_start_matches(['¿', '¡']);
+            // A possessive is not part of the name: "ITMO's" is the acronym ITMO.
+            let word = word
+                .strip_suffix("'s")
+                .or_else(|| word.strip_suffix("’s"))
+                .unwrap_or(word);
             let mut chars = word.chars();
             let first = chars.next()?;
             let capitalised = first.is_uppercase() && chars.clone().any(char::is_lowercase);
@@ -629,10 +1007,151 @@ mod tests {
     }
 
     #[test]
+    fn the_recent_past_schedules_and_registry_records_are_live_data() {
+        for (question, lang) in [
+            (
+                "what did the SBM decide at its meeting yesterday?",
+                Lang::En,
+            ),
+            ("¿Qué se aprobó ayer en la CMA?", Lang::Es),
+            (
+                "how many PACM activities have been registered so far?",
+                Lang::En,
+            ),
+            ("¿A qué hora empieza hoy la sesión?", Lang::Es),
+            (
+                "quanto os compradores andam pagando pelo crédito?",
+                Lang::Pt,
+            ),
+            ("¿Cuántos RMTI se transfirieron en 2025?", Lang::Es),
+            (
+                "What is the serial number of the first ITMO Ghana sent to Switzerland?",
+                Lang::En,
+            ),
+        ] {
+            assert_eq!(
+                request(question, lang),
+                Some(NeedsPerson::LiveData),
+                "{question}"
+            );
+        }
+    }
+
+    #[test]
+    fn liability_disputes_and_refunds_are_the_askers_own_case() {
+        assert_eq!(
+            request("Nuestro comprador no paga. ¿Lo podemos demandar?", Lang::Es),
+            Some(NeedsPerson::Legal)
+        );
+        assert_eq!(
+            request(
+                "Who is liable for the loss if the DOE got it wrong?",
+                Lang::En
+            ),
+            Some(NeedsPerson::Legal)
+        );
+        assert_eq!(
+            request("nossa empresa pode levar multa por isso?", Lang::Pt),
+            Some(NeedsPerson::Legal)
+        );
+        assert_eq!(
+            request(
+                "comprei créditos e não recebi, como peço reembolso?",
+                Lang::Pt
+            ),
+            Some(NeedsPerson::PrivateCase)
+        );
+        assert_eq!(
+            request("¿Por qué rechazaron nuestro proyecto?", Lang::Es),
+            Some(NeedsPerson::PrivateCase)
+        );
+        assert_eq!(
+            request("pagamos dos veces, ¿cómo recuperamos la plata?", Lang::Es),
+            Some(NeedsPerson::PrivateCase)
+        );
+    }
+
+    #[test]
+    fn forecasts_need_a_future_about_a_decision_or_a_market() {
+        for (question, lang) in [
+            ("¿Habrá otra prórroga del plazo de transición?", Lang::Es),
+            ("a COP31 vai mudar a regra dos 2%?", Lang::Pt),
+            ("Any chance the deadline gets pushed back again?", Lang::En),
+            (
+                "Vocês acham que o Brasil fecha um acordo este ano?",
+                Lang::Pt,
+            ),
+        ] {
+            assert_eq!(
+                request(question, lang),
+                Some(NeedsPerson::Forecast),
+                "{question}"
+            );
+        }
+        // A future in a clause about the units is not a forecast, and "padrão" is a noun.
+        for (question, lang) in [
+            (
+                "Para créditos que se venderán a aerolíneas, ¿el país puede decidir la primera transferencia?",
+                Lang::Es,
+            ),
+            (
+                "O Órgão de Supervisão precisa da aprovação da CMA para adotar um padrão novo?",
+                Lang::Pt,
+            ),
+        ] {
+            assert_eq!(request(question, lang), None, "{question}");
+        }
+    }
+
+    #[test]
+    fn who_holds_a_post_now_and_how_to_reach_someone_need_a_person() {
+        assert_eq!(
+            request("Who chairs the Supervisory Body at the moment?", Lang::En),
+            Some(NeedsPerson::CurrentStatus)
+        );
+        assert_eq!(
+            request("¿Qué postura tiene hoy el gobierno argentino?", Lang::Es),
+            Some(NeedsPerson::CurrentStatus)
+        );
+        assert_eq!(
+            request("¿Colombia ya firmó su primera autorización?", Lang::Es),
+            Some(NeedsPerson::CurrentStatus)
+        );
+        assert_eq!(
+            request(
+                "Preciso falar com o responsável. Como chego nessa pessoa?",
+                Lang::Pt
+            ),
+            Some(NeedsPerson::Contact)
+        );
+        assert_eq!(
+            request("Give me the direct line of the secretariat", Lang::En),
+            Some(NeedsPerson::Contact)
+        );
+        // What the rules still allow is a rules question, whoever is named.
+        assert_eq!(
+            request(
+                "¿La AND de Chile todavía puede mandar la aprobación?",
+                Lang::Es
+            ),
+            None
+        );
+        assert_eq!(
+            request("What fields make up an ITMO's unique identifier?", Lang::En),
+            None
+        );
+        assert_eq!(
+            request("¿Quién paga la tarifa de registro?", Lang::Es),
+            None
+        );
+    }
+
+    #[test]
     fn names_are_capitalised_words_after_the_first() {
         let names: Vec<&str> =
             named_entities("¿Guyana firmó con Suiza? Brasil también ITMO").collect();
         assert_eq!(names, ["Suiza"]);
+        assert_eq!(named_entities("Is the DNA's letter enough?").count(), 0);
         assert!(!names_someone("What is an ITMO under the CMA?"));
     }
 }

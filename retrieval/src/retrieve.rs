@@ -166,6 +166,7 @@ impl Inner {
             })
             .collect();
         if leg == Leg::Hybrid {
+            self.translate_entries(&mut candidates, question.lang, filter);
             self.apply_preferences(&mut candidates, question.lang);
         }
         candidates.truncate(limit);
@@ -212,6 +213,56 @@ impl Inner {
         let mut ranked: Vec<(String, f32)> = best.into_iter().collect();
         ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
         Ok((ranked, question_cosines))
+    }
+
+    /// Replaces each FAQ entry found only in another language by its version in the asker's
+    /// language, when the knowledge base has one: the entries are kept aligned across languages,
+    /// so the translation says the same thing in the asker's words. Without this a Portuguese
+    /// question whose Spanish entry ranked first was answered in Spanish.
+    fn translate_entries(
+        &self,
+        candidates: &mut Vec<Candidate>,
+        lang: Lang,
+        filter: &SearchFilter,
+    ) {
+        let found_in_lang: HashSet<&str> = candidates
+            .iter()
+            .filter(|c| c.passage.lang == lang)
+            .map(|c| c.passage.doc_id.as_str())
+            .collect();
+        let wanted: HashSet<String> = candidates
+            .iter()
+            .filter(|c| c.passage.kind == PassageKind::Faq && c.passage.lang != lang)
+            .map(|c| c.passage.doc_id.as_str())
+            .filter(|doc| !found_in_lang.contains(doc))
+            .map(str::to_string)
+            .collect();
+        if wanted.is_empty() {
+            return;
+        }
+        let catalog = self.catalog();
+        let translations: HashMap<&str, &Passage> = catalog
+            .entries
+            .values()
+            .map(|entry| &entry.passage)
+            .filter(|p| {
+                p.lang == lang
+                    && p.kind == PassageKind::Faq
+                    && wanted.contains(&p.doc_id)
+                    && filter.admits(p)
+            })
+            .map(|p| (p.doc_id.as_str(), p))
+            .collect();
+        for candidate in candidates.iter_mut() {
+            if candidate.passage.lang != lang
+                && let Some(translation) = translations.get(candidate.passage.doc_id.as_str())
+            {
+                candidate.passage = (*translation).clone();
+            }
+        }
+        // Two languages of one entry became the same passage: the better-ranked one stays.
+        let mut seen = HashSet::new();
+        candidates.retain(|c| seen.insert(c.passage.id.clone()));
     }
 
     /// Orders fused candidates for answering. When an FAQ entry was found in several languages,
