@@ -236,6 +236,7 @@ impl Service {
             listener,
             router,
             self.state.config.connection_limits(),
+            self.state.metrics.clone(),
             shutdown,
         )
         .await
