@@ -184,6 +184,18 @@ async fn raw_answer(server: &Server, head: &[u8]) -> String {
     String::from_utf8_lossy(&answer).into_owned()
 }
 
+/// Sends `request`, checks that it is refused with `status`, and returns the JSON error object.
+async fn refusal(server: &Server, request: &str, status: &str) -> Value {
+    let answer = raw_answer(server, request.as_bytes()).await;
+    assert!(
+        answer.starts_with(&format!("HTTP/1.1 {status} ")),
+        "{answer}"
+    );
+    let body = answer.split("\r\n\r\n").nth(1).unwrap_or_default();
+    let json: Value = serde_json::from_str(body).unwrap_or_else(|_| panic!("not JSON: {answer}"));
+    json["error"].clone()
+}
+
 #[tokio::test]
 async fn an_overlong_url_or_header_section_is_refused_in_the_json_error_shape() {
     let sandbox = Sandbox::new();
@@ -207,16 +219,9 @@ async fn an_overlong_url_or_header_section_is_refused_in_the_json_error_shape() 
             "headers_too_large",
         ),
     ] {
-        let answer = raw_answer(&server, request.as_bytes()).await;
-        assert!(
-            answer.starts_with(&format!("HTTP/1.1 {status} ")),
-            "{answer}"
-        );
-        let body = answer.split("\r\n\r\n").nth(1).unwrap_or_default();
-        let json: Value =
-            serde_json::from_str(body).unwrap_or_else(|_| panic!("not JSON: {answer}"));
-        assert_eq!(json["error"]["code"], code, "{answer}");
-        assert!(!json["error"]["message"].as_str().unwrap().is_empty());
+        let error = refusal(&server, &request, status).await;
+        assert_eq!(error["code"], code, "{error}");
+        assert!(!error["message"].as_str().unwrap().is_empty());
     }
     let served = reqwest::get(server.url("/healthz")).await.unwrap();
     assert_eq!(served.status(), StatusCode::OK, "the server carries on");
@@ -291,16 +296,9 @@ async fn the_url_and_header_limits_are_settings_and_their_refusals_are_counted()
         ),
     ];
     for (refused, status, code, named) in &refusals {
-        let answer = raw_answer(&server, refused.as_bytes()).await;
-        assert!(
-            answer.starts_with(&format!("HTTP/1.1 {status} ")),
-            "{answer}"
-        );
-        let body = answer.split("\r\n\r\n").nth(1).unwrap_or_default();
-        let json: Value =
-            serde_json::from_str(body).unwrap_or_else(|_| panic!("not JSON: {answer}"));
-        assert_eq!(json["error"]["code"], *code, "{answer}");
-        let message = json["error"]["message"].as_str().unwrap();
+        let error = refusal(&server, refused, status).await;
+        assert_eq!(error["code"], *code, "{error}");
+        let message = error["message"].as_str().unwrap();
         assert!(message.contains(named), "{message}");
     }
     assert_eq!(
