@@ -184,6 +184,18 @@ async fn raw_answer(server: &Server, head: &[u8]) -> String {
     String::from_utf8_lossy(&answer).into_owned()
 }
 
+/// Sends `request`, checks that it is refused with `status`, and returns the JSON error object.
+async fn refusal(server: &Server, request: &str, status: &str) -> Value {
+    let answer = raw_answer(server, request.as_bytes()).await;
+    assert!(
+        answer.starts_with(&format!("HTTP/1.1 {status} ")),
+        "{answer}"
+    );
+    let body = answer.split("\r\n\r\n").nth(1).unwrap_or_default();
+    let json: Value = serde_json::from_str(body).unwrap_or_else(|_| panic!("not JSON: {answer}"));
+    json["error"].clone()
+}
+
 #[tokio::test]
 async fn an_overlong_url_or_header_section_is_refused_in_the_json_error_shape() {
     let sandbox = Sandbox::new();
@@ -207,17 +219,91 @@ async fn an_overlong_url_or_header_section_is_refused_in_the_json_error_shape() 
             "headers_too_large",
         ),
     ] {
-        let answer = raw_answer(&server, request.as_bytes()).await;
-        assert!(
-            answer.starts_with(&format!("HTTP/1.1 {status} ")),
-            "{answer}"
-        );
-        let body = answer.split("\r\n\r\n").nth(1).unwrap_or_default();
-        let json: Value =
-            serde_json::from_str(body).unwrap_or_else(|_| panic!("not JSON: {answer}"));
-        assert_eq!(json["error"]["code"], code, "{answer}");
-        assert!(!json["error"]["message"].as_str().unwrap().is_empty());
+        let error = refusal(&server, &request, status).await;
+        assert_eq!(error["code"], code, "{error}");
+        assert!(!error["message"].as_str().unwrap().is_empty());
     }
     let served = reqwest::get(server.url("/healthz")).await.unwrap();
     assert_eq!(served.status(), StatusCode::OK, "the server carries on");
+}
+
+/// `consulta_http_responses_total{class="4xx"}` as `/metrics` reports it now.
+async fn client_errors_counted(server: &Server) -> u64 {
+    let metrics = reqwest::get(server.url("/metrics"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    metrics
+        .lines()
+        .find_map(|line| line.strip_prefix("consulta_http_responses_total{class=\"4xx\"} "))
+        .unwrap_or_else(|| panic!("no 4xx count in /metrics: {metrics}"))
+        .parse()
+        .unwrap()
+}
+
+/// The URL and request-head bounds are `[service]` settings; a request under them is served, one
+/// over them is refused in the JSON error shape naming the setting, and every refusal is counted in
+/// `/metrics` like any other 4xx.
+#[tokio::test]
+async fn the_url_and_header_limits_are_settings_and_their_refusals_are_counted() {
+    let sandbox = Sandbox::new();
+    let server = sandbox.serve(
+        "[service]\nmax_uri_bytes = 1024\nmax_header_bytes = 6000\nmax_header_fields = 20\n",
+    );
+    let request = |target: &str, headers: &str| {
+        format!("GET {target} HTTP/1.1\r\nHost: consulta\r\nConnection: close\r\n{headers}\r\n")
+    };
+    let padded = |bytes: usize| format!("/healthz?p={}", "a".repeat(bytes - "/healthz?p=".len()));
+    let fields =
+        |count: usize| -> String { (0..count).map(|n| format!("X-F{n}: {n}\r\n")).collect() };
+    let big_header = |bytes: usize| format!("X-Big: {}\r\n", "b".repeat(bytes));
+    for fits in [
+        request(&padded(1000), ""),
+        request("/healthz", &big_header(5000)),
+        request("/healthz", &fields(15)),
+    ] {
+        let answer = raw_answer(&server, fits.as_bytes()).await;
+        assert!(answer.starts_with("HTTP/1.1 200 "), "{answer}");
+    }
+    let before = client_errors_counted(&server).await;
+    let refusals = [
+        (
+            request(&padded(1100), ""),
+            "414",
+            "uri_too_long",
+            "1024 bytes",
+        ),
+        (
+            request("/healthz", &big_header(7000)),
+            "431",
+            "headers_too_large",
+            "6000 bytes",
+        ),
+        (
+            request("/healthz", &fields(25)),
+            "431",
+            "headers_too_large",
+            "20 fields",
+        ),
+        // A URL longer than a whole head may be: the head bound refuses it first.
+        (
+            request(&padded(70_000), ""),
+            "431",
+            "headers_too_large",
+            "6000 bytes",
+        ),
+    ];
+    for (refused, status, code, named) in &refusals {
+        let error = refusal(&server, refused, status).await;
+        assert_eq!(error["code"], *code, "{error}");
+        let message = error["message"].as_str().unwrap();
+        assert!(message.contains(named), "{message}");
+    }
+    assert_eq!(
+        client_errors_counted(&server).await - before,
+        refusals.len() as u64,
+        "every refusal is counted"
+    );
 }

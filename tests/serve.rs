@@ -1026,3 +1026,94 @@ async fn only_sessions_the_service_minted_are_accepted() {
         .unwrap();
     assert_eq!(listed.status(), StatusCode::OK);
 }
+
+/// Access is declared once, in the route table, and enforced from it: the router is built from the
+/// table alone (the web pages too), every route in it names its level, and each route that is not
+/// open to visitors refuses a request without credentials, or with a token no role has.
+#[tokio::test]
+async fn every_route_declares_its_access_and_closed_routes_refuse_strangers() {
+    use consulta_bot::service::{Access, every_route, openapi_document};
+    let (_sandbox, server) = serve();
+    let client = http();
+    let routes = every_route();
+    for page in ["/", "/console", "/assets/chat.js", "/assets/console.js"] {
+        assert!(
+            routes.iter().any(|r| r.path == page),
+            "{page} is served but not in the route table"
+        );
+    }
+    let documented = openapi_document();
+    for (path, operations) in documented["paths"].as_object().unwrap() {
+        for method in operations.as_object().unwrap().keys() {
+            assert!(
+                routes.iter().any(|r| r.path == path && r.method == method),
+                "{method} {path} is documented but not in the route table"
+            );
+        }
+    }
+    let mut closed = 0;
+    for route in &routes {
+        // Every level must be placed here: a new one cannot be added without saying who it admits.
+        let open = match route.access {
+            Access::Public | Access::PublicOrFrontEnd => true,
+            Access::Session | Access::Expert | Access::FrontEnd | Access::Admin => false,
+        };
+        let concrete = route
+            .path
+            .replace("{identity}", "telegram:1")
+            .replace("{platform}", "telegram")
+            .replace("{id}", "ZZZZZ")
+            .replace("{action}", "claim");
+        let request = |token: Option<&str>| {
+            let request = match route.method {
+                "get" => client.get(server.url(&concrete)),
+                "post" => client.post(server.url(&concrete)).json(&json!({})),
+                "delete" => client.delete(server.url(&concrete)),
+                other => panic!("unexpected method {other}"),
+            };
+            match token {
+                Some(token) => request.bearer_auth(token),
+                None => request,
+            }
+        };
+        let stranger = request(None).send().await.unwrap();
+        let status = stranger.status();
+        let text = stranger.text().await.unwrap();
+        assert!(
+            !text.contains("no route"),
+            "{} {} is in the table but not served",
+            route.method,
+            route.path
+        );
+        let refused = [StatusCode::UNAUTHORIZED, StatusCode::FORBIDDEN].contains(&status);
+        if open {
+            // A 500 here is a handler asking for a caller its declared level does not resolve.
+            assert!(
+                !refused && status != StatusCode::INTERNAL_SERVER_ERROR,
+                "{} {} is declared {:?} but refused a visitor: {status} {text}",
+                route.method,
+                route.path,
+                route.access
+            );
+            continue;
+        }
+        closed += 1;
+        assert_eq!(
+            status,
+            StatusCode::UNAUTHORIZED,
+            "{} {} is declared {:?} but let a stranger through: {text}",
+            route.method,
+            route.path,
+            route.access
+        );
+        let guessed = request(Some("guessed-token")).send().await.unwrap();
+        assert!(
+            [StatusCode::UNAUTHORIZED, StatusCode::FORBIDDEN].contains(&guessed.status()),
+            "{} {} accepted a guessed token: {}",
+            route.method,
+            route.path,
+            guessed.status()
+        );
+    }
+    assert!(closed >= 18, "only {closed} closed routes");
+}

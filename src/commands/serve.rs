@@ -57,10 +57,13 @@ async fn serve_primary(settings: &Settings, config: ServiceConfig) -> anyhow::Re
     });
     let (progress, progress_seen) = watch::channel(StartProgress::default());
     let (routers, router) = watch::channel(starting_router(progress_seen));
+    // One set of counters from the start, so the answers refused while starting are counted too.
+    let metrics = Metrics::default();
     let http = tokio::spawn(consulta_bot::service::serve(
         listener,
         router,
         config.connection_limits(),
+        metrics.clone(),
         shutdown.signalled(),
     ));
     // Scripts and tests read these lines to find the port when listening on port 0.
@@ -103,7 +106,7 @@ async fn serve_primary(settings: &Settings, config: ServiceConfig) -> anyhow::Re
         config,
         engine,
         desk: desk.clone(),
-        metrics: Metrics::default(),
+        metrics,
         inbox,
         relayed,
         sources: KnowledgeSources {

@@ -6,12 +6,11 @@ use std::sync::atomic::AtomicBool;
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Query, State};
-use axum::http::HeaderMap;
 use consulta_corpus::library::{Source, discover, not_a_document, read_document};
 use consulta_retrieval::{IngestRequest, LibraryReport, NoNetwork, NoProgress, detect_language};
 use serde::{Deserialize, Serialize};
 
-use super::auth::Caller;
+use super::access::Operator;
 use super::error::ApiError;
 use super::{KnowledgeSources, Service};
 
@@ -32,9 +31,8 @@ pub struct ReindexResponse {
 
 pub(super) async fn reindex(
     State(service): State<Service>,
-    headers: HeaderMap,
+    _: Operator,
 ) -> Result<Json<ReindexResponse>, ApiError> {
-    Caller::from_headers(&headers, &service.state.config)?.require_admin()?;
     Ok(Json(rebuild(&service).await?))
 }
 
@@ -86,11 +84,10 @@ pub struct DocumentResponse {
 
 pub(super) async fn add_document(
     State(service): State<Service>,
-    headers: HeaderMap,
+    _: Operator,
     Query(query): Query<DocumentQuery>,
     body: Bytes,
 ) -> Result<Json<DocumentResponse>, ApiError> {
-    Caller::from_headers(&headers, &service.state.config)?.require_admin()?;
     let name = document_name(&query.name)?;
     if body.is_empty() {
         return Err(ApiError::bad_request("the document is empty"));

@@ -3,15 +3,14 @@
 
 use axum::Json;
 use axum::extract::{Query, State};
-use axum::http::HeaderMap;
 use consulta_corpus::Lang;
 use consulta_retrieval::{Answer, AskOptions, Hit, Leg, SearchFilter, SearchOptions};
 use serde::{Deserialize, Serialize};
 
 use super::Service;
-use super::auth::Caller;
+use super::access::{PublicCaller, WebVisitor};
 use super::error::ApiError;
-use super::inbox::{InboxMessage, SessionId};
+use super::inbox::InboxMessage;
 use crate::assistant::{AskRequest, EscalateRequest, retrieved_passages};
 use crate::desk::{
     Asker, Forgotten, Identity, Platform, QuestionId, Rating, RetrievedPassage, Status, Ticket,
@@ -55,18 +54,11 @@ pub struct AskResponse {
 
 pub(super) async fn ask(
     State(service): State<Service>,
-    headers: HeaderMap,
+    caller: PublicCaller,
     Json(body): Json<AskBody>,
 ) -> Result<Json<AskResponse>, ApiError> {
-    let caller = Caller::from_headers(&headers, &service.state.config)?;
     let visitor = body.asker.is_none();
-    let asker = asker_for(
-        &service,
-        &caller,
-        body.asker,
-        body.session.as_deref(),
-        body.name,
-    )?;
+    let asker = asker_for(&caller, body.asker, body.session.as_deref(), body.name)?;
     if visitor {
         service.state.limits.session(&asker.user_id)?;
     }
@@ -137,17 +129,16 @@ fn visitor_name(name: Option<String>) -> Result<String, ApiError> {
 
 /// Who asks: a front-end names its user; a visitor is their session.
 fn asker_for(
-    service: &Service,
-    caller: &Caller,
+    caller: &PublicCaller,
     asker: Option<Asker>,
     session: Option<&str>,
     name: Option<String>,
 ) -> Result<Asker, ApiError> {
     if let Some(asker) = asker {
-        caller.require_frontend_for(asker.platform)?;
+        caller.act_for(asker.platform)?;
         return Ok(asker);
     }
-    let visitor = visitor_session(service, session)?.visitor_id();
+    let visitor = caller.visitor(session)?.visitor_id();
     let display_name = visitor_name(name)?;
     Ok(Asker {
         platform: Platform::Web,
@@ -155,19 +146,6 @@ fn asker_for(
         user_id: visitor,
         display_name,
     })
-}
-
-/// The visitor's session, when this service minted it.
-fn visitor_session(service: &Service, session: Option<&str>) -> Result<SessionId, ApiError> {
-    let session = session
-        .ok_or_else(|| ApiError::bad_request("give a `session`: get one from POST /v1/sessions"))?;
-    let key = service.state.sessions.as_ref().ok_or_else(|| {
-        ApiError::bad_request(
-            "this replica cannot check web sessions: set the primary's service.session_secret on it",
-        )
-    })?;
-    key.check(session)
-        .map_err(|e| ApiError::bad_request(e.to_string()))
 }
 
 /// A new web session.
@@ -257,12 +235,11 @@ pub struct FeedbackResponse {
 
 pub(super) async fn feedback(
     State(service): State<Service>,
-    headers: HeaderMap,
+    caller: PublicCaller,
     Json(body): Json<FeedbackBody>,
 ) -> Result<Json<FeedbackResponse>, ApiError> {
-    let caller = Caller::from_headers(&headers, &service.state.config)?;
     let visitor = body.by.is_none();
-    let by = rater(&service, &caller, body.by, body.session.as_deref())?;
+    let by = caller.user(body.by, body.session.as_deref())?;
     if visitor {
         service.state.limits.session(&by.id)?;
     }
@@ -285,26 +262,6 @@ pub(super) async fn feedback(
     }))
 }
 
-/// Who an asker-side request is from: the platform user a front-end names, or the web visitor of
-/// `session`.
-pub(super) fn rater(
-    service: &Service,
-    caller: &Caller,
-    by: Option<Identity>,
-    session: Option<&str>,
-) -> Result<Identity, ApiError> {
-    match by {
-        Some(identity) => {
-            caller.require_frontend_for(identity.platform)?;
-            Ok(identity)
-        }
-        None => Ok(Identity::new(
-            Platform::Web,
-            visitor_session(service, session)?.visitor_id(),
-        )),
-    }
-}
-
 /// `POST /v1/escalations`: hand a question to the experts.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -325,21 +282,14 @@ pub struct EscalationBody {
 
 pub(super) async fn escalate(
     State(service): State<Service>,
-    headers: HeaderMap,
+    caller: PublicCaller,
     Json(body): Json<EscalationBody>,
 ) -> Result<Json<Ticket>, ApiError> {
-    let caller = Caller::from_headers(&headers, &service.state.config)?;
     if !body.passages.is_empty() {
         caller.require_frontend()?;
     }
     let visitor = body.asker.is_none();
-    let asker = asker_for(
-        &service,
-        &caller,
-        body.asker,
-        body.session.as_deref(),
-        body.name,
-    )?;
+    let asker = asker_for(&caller, body.asker, body.session.as_deref(), body.name)?;
     if visitor {
         service.state.limits.session(&asker.user_id)?;
     }
@@ -432,24 +382,7 @@ async fn recorded_question(
     Ok(())
 }
 
-/// The header a visitor's page names its session in: never in the URL, where proxies and server
-/// logs would keep it.
-pub const SESSION_HEADER: &str = "x-consulta-session";
-
-/// The visitor's session, from [`SESSION_HEADER`].
-fn session_of(service: &Service, headers: &HeaderMap) -> Result<SessionId, ApiError> {
-    let value = headers
-        .get(SESSION_HEADER)
-        .map(|v| {
-            v.to_str().map_err(|_| {
-                ApiError::bad_request(format!("the {SESSION_HEADER} header is not text"))
-            })
-        })
-        .transpose()?;
-    visitor_session(service, value)
-}
-
-/// `GET /v1/conversations/messages?after=N`, the session in [`SESSION_HEADER`].
+/// `GET /v1/conversations/messages?after=N`, the session in the `X-Consulta-Session` header.
 #[derive(Debug, Deserialize)]
 pub struct AfterQuery {
     #[serde(default)]
@@ -465,10 +398,9 @@ pub struct ConversationResponse {
 
 pub(super) async fn conversation(
     State(service): State<Service>,
-    headers: HeaderMap,
+    WebVisitor(session): WebVisitor,
     Query(query): Query<AfterQuery>,
 ) -> Result<Json<ConversationResponse>, ApiError> {
-    let session = session_of(&service, &headers)?;
     let messages = service
         .primary()?
         .inbox
@@ -488,9 +420,8 @@ pub struct ForgetResponse {
 
 pub(super) async fn forget_conversation(
     State(service): State<Service>,
-    headers: HeaderMap,
+    WebVisitor(session): WebVisitor,
 ) -> Result<Json<ForgetResponse>, ApiError> {
-    let session = session_of(&service, &headers)?;
     let identity = Identity::new(Platform::Web, session.visitor_id());
     let desk = service.state.assistant.forget(identity).await?;
     let messages = service

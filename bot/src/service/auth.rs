@@ -1,5 +1,6 @@
 //! Who is calling the service, from the bearer token: a visitor, an expert (whose token names them),
-//! a front-end acting for someone, or the administrator; and the checks a route makes of the caller.
+//! a front-end acting for someone, or the administrator; and the checks the access layer
+//! ([`super::access`]) makes of the caller for the level a route declares.
 //! One place decides, so no route can read a token its own way.
 
 use axum::http::HeaderMap;

@@ -75,11 +75,27 @@ pub struct ServiceConfig {
     pub question_queue_secs: u64,
     /// Tickets a web visitor (or any asker) may have open at once; one more gets 429.
     pub max_open_tickets_per_asker: usize,
+    /// The longest URL (path and query) served; a longer one gets 414. The API's URLs are short
+    /// (ids and filters); long input goes in a JSON body. hyper refuses URLs over 65,534 bytes
+    /// whatever this says.
+    pub max_uri_bytes: usize,
+    /// The largest request head (request line and headers, in bytes) read; a larger one gets 431.
+    /// It bounds the memory a client can make one connection hold before a route runs.
+    pub max_header_bytes: usize,
+    /// The most header fields a request may have; more get 431.
+    pub max_header_fields: usize,
     /// Behind a reverse proxy: the header it puts the client's address in (`X-Forwarded-For`);
     /// its last address is used. Empty: the peer's address (every client would otherwise share
     /// the proxy's budget). Never set it without a proxy that overwrites or appends the header.
     pub client_ip_header: String,
 }
+
+/// The smallest URL limit applied: the API's own routes must stay reachable.
+const MIN_URI_BYTES: usize = 256;
+/// The smallest head limit applied: a browser's ordinary headers must fit.
+const MIN_HEADER_BYTES: usize = 4096;
+/// The fewest header fields allowed, for the same reason.
+const MIN_HEADER_FIELDS: usize = 16;
 
 impl ServiceConfig {
     /// The connection bounds of [`super::server::serve`].
@@ -89,6 +105,9 @@ impl ServiceConfig {
             idle_timeout: Duration::from_secs(self.idle_timeout_secs.max(1)),
             max_connections: self.max_connections.max(1),
             shutdown_grace: Duration::from_secs(self.shutdown_grace_secs),
+            max_uri_bytes: self.max_uri_bytes.max(MIN_URI_BYTES),
+            max_header_bytes: self.max_header_bytes.max(MIN_HEADER_BYTES),
+            max_header_fields: self.max_header_fields.max(MIN_HEADER_FIELDS),
         }
     }
 }
@@ -159,6 +178,9 @@ impl Default for ServiceConfig {
             max_concurrent_questions: 8,
             question_queue_secs: 10,
             max_open_tickets_per_asker: 3,
+            max_uri_bytes: 8 * 1024,
+            max_header_bytes: 96 * 1024,
+            max_header_fields: 100,
             client_ip_header: String::new(),
         }
     }
@@ -197,6 +219,9 @@ impl fmt::Debug for ServiceConfig {
                 "max_open_tickets_per_asker",
                 &self.max_open_tickets_per_asker,
             )
+            .field("max_uri_bytes", &self.max_uri_bytes)
+            .field("max_header_bytes", &self.max_header_bytes)
+            .field("max_header_fields", &self.max_header_fields)
             .field("client_ip_header", &self.client_ip_header)
             .finish()
     }

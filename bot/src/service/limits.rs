@@ -20,7 +20,7 @@ use axum::response::{IntoResponse, Response};
 use tokio::sync::Semaphore;
 
 use super::Service;
-use super::auth::Caller;
+use super::access::PublicCaller;
 use super::config::ServiceConfig;
 use super::error::ApiError;
 
@@ -143,15 +143,19 @@ impl<K: std::hash::Hash + Eq> Budget<K> {
     }
 }
 
-/// Spends one request of a visitor's address budget before the handler runs.
+/// Spends one request of a visitor's address budget before the handler runs (the access layer,
+/// outside this one, has told who the caller is).
 pub(super) async fn by_address(
     State(service): State<Service>,
     request: Request,
     next: Next,
 ) -> Response {
     let limits = &service.state.limits;
-    let caller = Caller::from_headers(request.headers(), &service.state.config);
-    if matches!(caller, Ok(Caller::Visitor)) {
+    let visitor = request
+        .extensions()
+        .get::<PublicCaller>()
+        .is_none_or(PublicCaller::is_visitor);
+    if visitor {
         let peer = request
             .extensions()
             .get::<ConnectInfo<SocketAddr>>()

@@ -8,6 +8,7 @@
 //! read path, with an engine that follows the primary's passages, and records its questions in the
 //! primary's desk.
 
+mod access;
 mod admin;
 mod ask;
 mod auth;
@@ -56,7 +57,7 @@ pub use metrics::{DeskGauges, Metrics, Snapshot};
 pub use openapi::openapi_document;
 pub use relay::{DoneBody, Relay, RelayFailure, RelayJob, RelayOutcome};
 pub use replica::RecordedQuestion;
-pub use routes::{Access, RouteDoc, docs};
+pub use routes::{Access, RouteDoc, docs, every_route};
 pub use server::{ConnectionLimits, serve};
 pub use session_key::SessionKey;
 pub use starting::{StartProgress, starting_router};
@@ -235,19 +236,21 @@ impl Service {
             listener,
             router,
             self.state.config.connection_limits(),
+            self.state.metrics.clone(),
             shutdown,
         )
         .await
     }
 
-    /// Every route: the API under `/v1`, health and metrics, the OpenAPI document, the web pages; on
-    /// a replica, only the routes marked [`RouteDoc::on_replicas`].
+    /// Every route of the route table: the API under `/v1`, health and metrics, the OpenAPI
+    /// document, the web pages; on a replica, only the routes marked [`RouteDoc::on_replicas`].
+    /// Each is behind the access layer with the [`Access`] the table declares for it.
     pub fn router(&self) -> Router {
         let config = &self.state.config;
         let replica = self.state.primary.is_none();
         let mut router = Router::new();
         for (doc, mut handler) in routes::table(config) {
-            if !(doc.on_replicas || !replica) {
+            if replica && !doc.on_replicas {
                 continue;
             }
             if BUDGETED.contains(&doc.operation) {
@@ -262,10 +265,12 @@ impl Service {
                     limits::one_question_at_a_time,
                 ));
             }
+            // Outermost, so that the budgets above see who the caller is.
+            handler = handler.route_layer(middleware::from_fn_with_state(
+                access::Gate::new(self.clone(), doc.access),
+                access::enforce,
+            ));
             router = router.route(doc.path, handler);
-        }
-        if !replica {
-            router = router.merge(pages::routes());
         }
         let router = router
             .fallback(health::not_found)
@@ -357,7 +362,7 @@ fn cors_layer(origins: &[String]) -> Option<CorsLayer> {
                 header::CONTENT_TYPE,
                 header::AUTHORIZATION,
                 HeaderName::from_static(IDENTITY_HEADER),
-                HeaderName::from_static(ask::SESSION_HEADER),
+                HeaderName::from_static(access::SESSION_HEADER),
             ]),
     )
 }

@@ -34,7 +34,8 @@ pub fn openapi_document() -> Value {
             "securitySchemes": {
                 "expert": {"type": "http", "scheme": "bearer", "description": "an expert's own token ([[service.experts]]), which names the expert"},
                 "frontend": {"type": "http", "scheme": "bearer", "description": "service.frontend_token: a front-end process acting for its users"},
-                "admin": {"type": "http", "scheme": "bearer", "description": "service.admin_token"}
+                "admin": {"type": "http", "scheme": "bearer", "description": "service.admin_token"},
+                "session": {"type": "apiKey", "in": "header", "name": "X-Consulta-Session", "description": "a web visitor's session, minted by POST /v1/sessions"}
             },
             "schemas": schemas()
         }
@@ -73,6 +74,7 @@ fn operation(doc: &RouteDoc) -> Value {
     }
     let security = match doc.access {
         Access::Public => None,
+        Access::Session => Some(json!([{"session": []}])),
         Access::Expert => Some(json!([{"expert": []}, {"frontend": []}])),
         Access::FrontEnd => Some(json!([{"frontend": []}])),
         Access::Admin => Some(json!([{"admin": []}])),

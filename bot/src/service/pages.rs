@@ -1,12 +1,12 @@
 //! The chat page and the expert console: static files compiled into the binary, so the service needs
 //! no web server or JavaScript build step beside it.
 
-use axum::Router;
 use axum::http::header;
 use axum::response::IntoResponse;
-use axum::routing::get;
+use axum::routing::{MethodRouter, get};
 
 use super::Service;
+use super::routes::{RouteDoc, page};
 
 /// The chat page may load scripts and styles from this origin only, call only this origin's API,
 /// and be embedded in any site (the sites that offer the chat).
@@ -17,7 +17,7 @@ const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; img-src 'self' data:;
 const CONSOLE_SECURITY_POLICY: &str =
     "default-src 'self'; img-src 'self' data:; frame-ancestors 'self'";
 
-fn page(html: &'static str, policy: &'static str) -> impl IntoResponse {
+fn page_response(html: &'static str, policy: &'static str) -> impl IntoResponse {
     (
         [
             (header::CONTENT_TYPE, "text/html; charset=utf-8"),
@@ -39,46 +39,35 @@ fn asset(content_type: &'static str, body: &'static str) -> impl IntoResponse {
     )
 }
 
-/// `/`, `/console` and their assets.
-pub(super) fn routes() -> Router<Service> {
-    Router::new()
-        .route(
-            "/",
-            get(|| async { page(include_str!("web/chat.html"), CONTENT_SECURITY_POLICY) }),
-        )
-        .route(
-            "/console",
-            get(|| async { page(include_str!("web/console.html"), CONSOLE_SECURITY_POLICY) }),
-        )
-        .route(
-            "/assets/app.css",
+/// `/`, `/console` and their assets, declared like every route (anyone may load them).
+pub(super) fn table() -> Vec<(RouteDoc, MethodRouter<Service>)> {
+    const SCRIPT: &str = "text/javascript; charset=utf-8";
+    vec![
+        (
+            page("/", "chatPage"),
+            get(|| async { page_response(include_str!("web/chat.html"), CONTENT_SECURITY_POLICY) }),
+        ),
+        (
+            page("/console", "consolePage"),
+            get(|| async {
+                page_response(include_str!("web/console.html"), CONSOLE_SECURITY_POLICY)
+            }),
+        ),
+        (
+            page("/assets/app.css", "styles"),
             get(|| async { asset("text/css; charset=utf-8", include_str!("web/app.css")) }),
-        )
-        .route(
-            "/assets/i18n.js",
-            get(|| async {
-                asset(
-                    "text/javascript; charset=utf-8",
-                    include_str!("web/i18n.js"),
-                )
-            }),
-        )
-        .route(
-            "/assets/chat.js",
-            get(|| async {
-                asset(
-                    "text/javascript; charset=utf-8",
-                    include_str!("web/chat.js"),
-                )
-            }),
-        )
-        .route(
-            "/assets/console.js",
-            get(|| async {
-                asset(
-                    "text/javascript; charset=utf-8",
-                    include_str!("web/console.js"),
-                )
-            }),
-        )
+        ),
+        (
+            page("/assets/i18n.js", "translations"),
+            get(|| async { asset(SCRIPT, include_str!("web/i18n.js")) }),
+        ),
+        (
+            page("/assets/chat.js", "chatScript"),
+            get(|| async { asset(SCRIPT, include_str!("web/chat.js")) }),
+        ),
+        (
+            page("/assets/console.js", "consoleScript"),
+            get(|| async { asset(SCRIPT, include_str!("web/console.js")) }),
+        ),
+    ]
 }

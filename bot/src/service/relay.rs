@@ -14,13 +14,13 @@ use std::time::{Duration, Instant};
 
 use axum::Json;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use tokio::sync::{Notify, oneshot};
 
 use super::Service;
-use super::auth::Caller;
+use super::access::FrontEndCaller;
 use super::error::ApiError;
 use crate::desk::{
     BoxFuture, Delivery, DeliveryError, FailureKind, FrontEnd, Message, Platform, Span,
@@ -243,13 +243,12 @@ impl FrontEnd for Relay {
     }
 }
 
-fn relay_of(service: &Service, headers: &HeaderMap, platform: &str) -> Result<Relay, ApiError> {
-    let caller = Caller::from_headers(headers, &service.state.config)?;
-    caller.require_frontend()?;
-    let platform: Platform = platform
-        .parse()
-        .map_err(|e: crate::desk::IdentityError| ApiError::not_found(e.to_string()))?;
-    caller.require_frontend_for(platform)?;
+fn relay_of(
+    service: &Service,
+    frontend: &FrontEndCaller,
+    platform: &str,
+) -> Result<Relay, ApiError> {
+    let platform = frontend.platform(platform)?;
     service.primary()?.relays.get(&platform).cloned().ok_or_else(|| {
         ApiError::not_found(format!(
             "{platform} is not relayed: this service runs that front-end itself, or it is not configured"
@@ -266,11 +265,11 @@ pub struct NextQuery {
 
 pub(super) async fn next(
     State(service): State<Service>,
-    headers: HeaderMap,
+    frontend: FrontEndCaller,
     Path(platform): Path<String>,
     Query(query): Query<NextQuery>,
 ) -> Result<Response, ApiError> {
-    let relay = relay_of(&service, &headers, &platform)?;
+    let relay = relay_of(&service, &frontend, &platform)?;
     let wait = Duration::from_secs(query.wait_secs.unwrap_or(25)).min(MAX_POLL);
     Ok(match relay.next(wait).await {
         Some(job) => Json(job).into_response(),
@@ -289,11 +288,11 @@ pub struct DoneBody {
 
 pub(super) async fn done(
     State(service): State<Service>,
-    headers: HeaderMap,
+    frontend: FrontEndCaller,
     Path(platform): Path<String>,
     Json(body): Json<DoneBody>,
 ) -> Result<StatusCode, ApiError> {
-    let relay = relay_of(&service, &headers, &platform)?;
+    let relay = relay_of(&service, &frontend, &platform)?;
     if relay.done(body.job, body.outcome) {
         Ok(StatusCode::NO_CONTENT)
     } else {

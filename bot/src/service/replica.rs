@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use consulta_retrieval::ManifestRead;
 
 use super::Service;
-use super::auth::Caller;
+use super::access::FrontEndCaller;
 use super::error::ApiError;
 use crate::desk::{NewQuestion, QuestionId};
 
@@ -24,11 +24,10 @@ pub struct RecordedQuestion {
 /// `POST /v1/questions`: a replica answered a question and records it here, where the desk is.
 pub(super) async fn record_question(
     State(service): State<Service>,
-    headers: HeaderMap,
+    frontend: FrontEndCaller,
     Json(question): Json<NewQuestion>,
 ) -> Result<Json<RecordedQuestion>, ApiError> {
-    Caller::from_headers(&headers, &service.state.config)?
-        .require_frontend_for(question.asker.platform)?;
+    frontend.act_for(question.asker.platform)?;
     if !(0.0..=1.0).contains(&question.confidence) {
         return Err(ApiError::bad_request(
             "`confidence` must lie between 0 and 1",
@@ -45,9 +44,9 @@ pub(super) async fn record_question(
 /// sends the tag it has in `If-None-Match` gets `304 Not Modified` until the passages change.
 pub(super) async fn catalog(
     State(service): State<Service>,
+    _: FrontEndCaller,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    Caller::from_headers(&headers, &service.state.config)?.require_frontend()?;
     service.primary()?;
     let known: Vec<String> = headers
         .get(header::IF_NONE_MATCH)

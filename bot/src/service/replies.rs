@@ -4,12 +4,10 @@
 
 use axum::Json;
 use axum::extract::State;
-use axum::http::HeaderMap;
 use serde::Deserialize;
 
 use super::Service;
-use super::ask::rater;
-use super::auth::Caller;
+use super::access::PublicCaller;
 use super::error::ApiError;
 use crate::desk::{Identity, Ticket, TicketId};
 
@@ -29,12 +27,11 @@ pub struct ReplyBody {
 
 pub(super) async fn reply(
     State(service): State<Service>,
-    headers: HeaderMap,
+    caller: PublicCaller,
     Json(body): Json<ReplyBody>,
 ) -> Result<Json<Ticket>, ApiError> {
-    let caller = Caller::from_headers(&headers, &service.state.config)?;
     let visitor = body.by.is_none();
-    let by = rater(&service, &caller, body.by, body.session.as_deref())?;
+    let by = caller.user(body.by, body.session.as_deref())?;
     if visitor {
         service.state.limits.session(&by.id)?;
     }

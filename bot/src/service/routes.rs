@@ -1,19 +1,26 @@
-//! The API's route table: each route once, with what the OpenAPI document says about it.
+//! The route table: each route once, with who may call it and what the OpenAPI document says
+//! about it. [`Service::router`](super::Service::router) builds the router from this table alone and
+//! puts each route behind the access layer ([`super::access`]) with the level declared here, so a
+//! route cannot be served without a declared [`Access`].
 
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{MethodRouter, delete, get, post};
 
 use super::config::ServiceConfig;
-use super::{Service, admin, ask, health, openapi, relay, replica, replies, tickets};
+use super::{Service, admin, ask, health, openapi, pages, relay, replica, replies, tickets};
 
-/// Who may call a route.
+/// Who may call a route; the access layer enforces it before the handler runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Access {
-    /// Anyone (the chat page).
+    /// Anyone, without credentials (the chat page, probes, search).
     Public,
-    /// Anyone; a front-end process may also act for its users.
+    /// A web visitor with a session this service minted, in the `X-Consulta-Session` header.
+    Session,
+    /// Anyone; a visitor is the session the body gives, and a front-end process may name the user it
+    /// acts for.
     PublicOrFrontEnd,
-    /// The expert token (or a front-end acting for an expert).
+    /// An expert's own token (or a front-end acting for an expert of its platform), for an identity
+    /// the desk lists as an expert.
     Expert,
     /// A front-end process.
     FrontEnd,
@@ -42,6 +49,8 @@ pub struct RouteDoc {
     pub query: &'static [&'static str],
     /// Whether a replica serves it too (the read path); every route is the primary's.
     pub on_replicas: bool,
+    /// A web page or its asset rather than an API call: the OpenAPI document leaves it out.
+    pub web_page: bool,
 }
 
 const fn doc(
@@ -63,6 +72,23 @@ const fn doc(
         response,
         query: &[],
         on_replicas: false,
+        web_page: false,
+    }
+}
+
+/// A web page or asset anyone may load.
+pub(super) const fn page(path: &'static str, operation: &'static str) -> RouteDoc {
+    RouteDoc {
+        web_page: true,
+        ..doc(
+            "get",
+            path,
+            operation,
+            "A page of the web chat or the expert console",
+            Access::Public,
+            None,
+            "Text",
+        )
     }
 }
 
@@ -74,8 +100,15 @@ const fn on_replicas(doc: RouteDoc) -> RouteDoc {
     }
 }
 
-/// Every API route with its documentation.
+/// Every route with its documentation: the API's, then the web pages'.
 pub(super) fn table(config: &ServiceConfig) -> Vec<(RouteDoc, MethodRouter<Service>)> {
+    let mut table = api(config);
+    table.extend(pages::table());
+    table
+}
+
+/// Every API route with its documentation.
+fn api(config: &ServiceConfig) -> Vec<(RouteDoc, MethodRouter<Service>)> {
     use Access::*;
     vec![
         (
@@ -158,7 +191,7 @@ pub(super) fn table(config: &ServiceConfig) -> Vec<(RouteDoc, MethodRouter<Servi
                     "/v1/conversations/messages",
                     "conversation",
                     "A web visitor's messages from the experts (session in X-Consulta-Session)",
-                    Public,
+                    Session,
                     None,
                     "Conversation",
                 )
@@ -171,7 +204,7 @@ pub(super) fn table(config: &ServiceConfig) -> Vec<(RouteDoc, MethodRouter<Servi
                 "/v1/conversations",
                 "forgetConversation",
                 "Delete what is kept about a web visitor (session in X-Consulta-Session)",
-                Public,
+                Session,
                 None,
                 "Forgotten",
             ),
@@ -432,10 +465,16 @@ pub(super) fn table(config: &ServiceConfig) -> Vec<(RouteDoc, MethodRouter<Servi
     ]
 }
 
-/// The documentation half of [`table`].
-pub fn docs() -> Vec<RouteDoc> {
+/// Every route the service may serve, with its declared access: the documentation half of
+/// [`table`].
+pub fn every_route() -> Vec<RouteDoc> {
     table(&ServiceConfig::default())
         .into_iter()
         .map(|(doc, _)| doc)
         .collect()
+}
+
+/// The API's routes, as the OpenAPI document describes them.
+pub fn docs() -> Vec<RouteDoc> {
+    every_route().into_iter().filter(|d| !d.web_page).collect()
 }

@@ -4,9 +4,11 @@
 //! `axum::serve` has none of these bounds: a slow client (slowloris) holds a connection for ever,
 //! enough of them exhaust the file descriptors, and a graceful shutdown waits for every one of them
 //! — longer than a service manager waits before it kills the process. Here each connection runs
-//! under hyper's header-read timeout and an [`IdleTimeout`]; a semaphore caps how many run at once
-//! (the rest wait in the listen backlog); on shutdown the listener closes, idle connections are
-//! closed, requests in flight get `shutdown_grace` to finish, and whatever is left is dropped.
+//! under hyper's header-read timeout and an [`IdleTimeout`], with the request head bounded in bytes
+//! and fields and the URL in bytes (414 and 431 in the API's JSON shape, counted in `/metrics`); a
+//! semaphore caps how many run at once (the rest wait in the listen backlog); on shutdown the
+//! listener closes, idle connections are closed, requests in flight get `shutdown_grace` to finish,
+//! and whatever is left is dropped.
 
 use std::convert::Infallible;
 use std::net::SocketAddr;
@@ -16,6 +18,8 @@ use std::time::Duration;
 use axum::Router;
 use axum::extract::ConnectInfo;
 use axum::extract::Request;
+use axum::http::{StatusCode, Uri, header};
+use axum::response::{IntoResponse, Response};
 use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper_util::rt::{TokioIo, TokioTimer};
@@ -24,8 +28,14 @@ use tokio::sync::{Semaphore, watch};
 use tokio::task::JoinSet;
 use tower::ServiceExt;
 
-use super::head_errors::{HeadErrors, MAX_HEAD_BYTES, MAX_HEADERS};
+use super::error::ApiError;
+use super::head_errors::{HeadErrors, uri_too_long};
 use super::idle::IdleTimeout;
+use super::metrics::Metrics;
+
+/// The smallest read buffer hyper accepts; the head limit below it is enforced by
+/// `max_header_size`.
+const HYPER_MIN_BUFFER: usize = 8192;
 
 /// The bounds one server runs under, from `[service]`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -38,15 +48,23 @@ pub struct ConnectionLimits {
     pub max_connections: usize,
     /// How long a shutdown waits for requests in flight before dropping them.
     pub shutdown_grace: Duration,
+    /// The longest URL (request target) served; longer: 414.
+    pub max_uri_bytes: usize,
+    /// The largest request head (request line and headers) read; larger: 431.
+    pub max_header_bytes: usize,
+    /// The most header fields a request may have; more: 431.
+    pub max_header_fields: usize,
 }
 
 /// Serves `routers`' current router on `listener` until `shutdown` completes, then stops within
 /// `limits.shutdown_grace`. The router is looked up per request, so a service that starts in a
 /// waiting state (the vector store not reachable yet) can swap in its full routes without a restart.
+/// The answers refused before the router (414, 431) are counted in `metrics`.
 pub async fn serve(
     listener: TcpListener,
     routers: watch::Receiver<Router>,
     limits: ConnectionLimits,
+    metrics: Metrics,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let slots = Arc::new(Semaphore::new(limits.max_connections.max(1)));
@@ -76,8 +94,9 @@ pub async fn serve(
         };
         let routers = routers.clone();
         let stopping = stopping.clone();
+        let metrics = metrics.clone();
         connections.spawn(async move {
-            connection(stream, peer, routers, limits, stopping).await;
+            connection(stream, peer, routers, limits, metrics, stopping).await;
             drop(slot);
         });
     }
@@ -111,23 +130,35 @@ async fn connection(
     peer: SocketAddr,
     routers: watch::Receiver<Router>,
     limits: ConnectionLimits,
+    metrics: Metrics,
     stopping: watch::Receiver<bool>,
 ) {
-    let io = TokioIo::new(HeadErrors::new(IdleTimeout::new(
-        stream,
-        limits.idle_timeout,
-    )));
+    let io = TokioIo::new(HeadErrors::new(
+        IdleTimeout::new(stream, limits.idle_timeout),
+        limits,
+        metrics.clone(),
+    ));
     let service = hyper::service::service_fn(move |mut request: Request<Incoming>| {
         request.extensions_mut().insert(ConnectInfo(peer));
         let router = routers.borrow().clone();
-        async move { Ok::<_, Infallible>(router.oneshot(request).await.unwrap_or_else(|e| match e {})) }
+        let refused = (target_bytes(request.uri()) > limits.max_uri_bytes).then(|| {
+            metrics.response(StatusCode::URI_TOO_LONG.as_u16());
+            uri_refused(&limits)
+        });
+        async move {
+            Ok::<_, Infallible>(match refused {
+                Some(response) => response,
+                None => router.oneshot(request).await.unwrap_or_else(|e| match e {}),
+            })
+        }
     });
     let mut builder = http1::Builder::new();
     builder
         .timer(TokioTimer::new())
         .header_read_timeout(limits.header_read_timeout)
-        .max_buf_size(MAX_HEAD_BYTES)
-        .max_headers(MAX_HEADERS);
+        .max_buf_size(limits.max_header_bytes.max(HYPER_MIN_BUFFER))
+        .max_header_size(limits.max_header_bytes)
+        .max_headers(limits.max_header_fields);
     let served = builder.serve_connection(io, service);
     tokio::pin!(served);
     tokio::select! {
@@ -141,6 +172,32 @@ async fn connection(
             let _ = served.await;
         }
     }
+}
+
+/// The length of the request target as the client sent it (a path and query, or a whole URL).
+fn target_bytes(uri: &Uri) -> usize {
+    let path = uri.path_and_query().map_or(0, |p| p.as_str().len());
+    match (uri.scheme_str(), uri.authority()) {
+        (Some(scheme), Some(authority)) => {
+            scheme.len() + "://".len() + authority.as_str().len() + path
+        }
+        _ => path,
+    }
+}
+
+/// The 414 for a URL over `service.max_uri_bytes`, as hyper's own is rewritten.
+fn uri_refused(limits: &ConnectionLimits) -> Response {
+    let mut response = ApiError::new(
+        StatusCode::URI_TOO_LONG,
+        "uri_too_long",
+        uri_too_long(limits),
+    )
+    .into_response();
+    response.headers_mut().insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        header::HeaderValue::from_static("nosniff"),
+    );
+    response
 }
 
 /// Completes when the server starts stopping.

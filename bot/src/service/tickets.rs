@@ -3,12 +3,11 @@
 
 use axum::Json;
 use axum::extract::{Path, Query, State};
-use axum::http::HeaderMap;
 use consulta_corpus::{Date, Lang};
 use serde::{Deserialize, Serialize};
 
 use super::Service;
-use super::auth::Caller;
+use super::access::{ExpertActor, FrontEndCaller};
 use super::error::ApiError;
 use crate::desk::{
     Action, Approval, ApprovalDraft, ChatRef, CuratedEntry, Forgotten, Identity, Period, Report,
@@ -17,19 +16,6 @@ use crate::desk::{
 
 /// Days the coverage report covers when `days` is not given.
 const DEFAULT_REPORT_DAYS: i64 = 30;
-
-/// The identity an expert request acts as, checked against the desk's experts before anything is
-/// read: a wrong identity gets 403 even on read-only routes, since tickets hold askers' questions.
-async fn expert(service: &Service, headers: &HeaderMap) -> Result<Identity, ApiError> {
-    let caller = Caller::from_headers(headers, &service.state.config)?;
-    let identity = caller.expert_identity(headers)?;
-    if !service.state.assistant.is_expert(identity.clone()).await? {
-        return Err(ApiError::forbidden(format!(
-            "{identity} is not a configured expert; add it to an expert's identities in [desk]"
-        )));
-    }
-    Ok(identity)
-}
 
 /// `GET /v1/tickets` filters; all optional.
 #[derive(Debug, Deserialize)]
@@ -50,10 +36,9 @@ pub struct TicketList {
 
 pub(super) async fn list(
     State(service): State<Service>,
-    headers: HeaderMap,
+    _: ExpertActor,
     Query(filter): Query<TicketFilter>,
 ) -> Result<Json<TicketList>, ApiError> {
-    expert(&service, &headers).await?;
     let mut tickets: Vec<Ticket> = service
         .primary()?
         .desk
@@ -75,10 +60,9 @@ pub(super) async fn list(
 
 pub(super) async fn show(
     State(service): State<Service>,
-    headers: HeaderMap,
+    _: ExpertActor,
     Path(id): Path<String>,
 ) -> Result<Json<Ticket>, ApiError> {
-    expert(&service, &headers).await?;
     Ok(Json(service.primary()?.desk.ticket(&ticket_id(&id)?)?))
 }
 
@@ -102,10 +86,9 @@ pub struct ActionBody {
 
 pub(super) async fn draft(
     State(service): State<Service>,
-    headers: HeaderMap,
+    ExpertActor(by): ExpertActor,
     Path(id): Path<String>,
 ) -> Result<Json<ApprovalDraft>, ApiError> {
-    let by = expert(&service, &headers).await?;
     Ok(Json(
         service
             .state
@@ -142,11 +125,10 @@ pub struct ActionResponse {
 
 pub(super) async fn act(
     State(service): State<Service>,
-    headers: HeaderMap,
+    ExpertActor(by): ExpertActor,
     Path((id, action)): Path<(String, String)>,
     body: Option<Json<ActionBody>>,
 ) -> Result<Json<ActionResponse>, ApiError> {
-    let by = expert(&service, &headers).await?;
     let id = ticket_id(&id)?;
     let body = body.map(|Json(b)| b).unwrap_or_default();
     let assistant = &service.state.assistant;
@@ -203,10 +185,9 @@ pub struct ReportQuery {
 
 pub(super) async fn report(
     State(service): State<Service>,
-    headers: HeaderMap,
+    _: ExpertActor,
     Query(query): Query<ReportQuery>,
 ) -> Result<Json<Report>, ApiError> {
-    expert(&service, &headers).await?;
     let days = query.days.unwrap_or(DEFAULT_REPORT_DAYS).clamp(1, 3660);
     let today = Date::today();
     let period = Period {
@@ -230,45 +211,26 @@ pub struct Me {
     pub identity: Identity,
 }
 
-pub(super) async fn me(
-    State(service): State<Service>,
-    headers: HeaderMap,
-) -> Result<Json<Me>, ApiError> {
-    Ok(Json(Me {
-        identity: expert(&service, &headers).await?,
-    }))
-}
-
-fn user(text: &str) -> Result<Identity, ApiError> {
-    text.parse()
-        .map_err(|e: crate::desk::IdentityError| ApiError::bad_request(e.to_string()))
-}
-
-/// The user a front-end names in the path, once the caller is known to act for their platform.
-fn user_for(service: &Service, headers: &HeaderMap, text: &str) -> Result<Identity, ApiError> {
-    let caller = Caller::from_headers(headers, &service.state.config)?;
-    caller.require_frontend()?;
-    let user = user(text)?;
-    caller.require_frontend_for(user.platform)?;
-    Ok(user)
+pub(super) async fn me(ExpertActor(identity): ExpertActor) -> Json<Me> {
+    Json(Me { identity })
 }
 
 pub(super) async fn open_tickets_of(
     State(service): State<Service>,
-    headers: HeaderMap,
+    frontend: FrontEndCaller,
     Path(identity): Path<String>,
 ) -> Result<Json<TicketList>, ApiError> {
-    let user = user_for(&service, &headers, &identity)?;
+    let user = frontend.user(&identity)?;
     let tickets = service.state.assistant.open_tickets_of(user).await?;
     Ok(Json(TicketList { tickets }))
 }
 
 pub(super) async fn forget_user(
     State(service): State<Service>,
-    headers: HeaderMap,
+    frontend: FrontEndCaller,
     Path(identity): Path<String>,
 ) -> Result<Json<Forgotten>, ApiError> {
-    let user = user_for(&service, &headers, &identity)?;
+    let user = frontend.user(&identity)?;
     Ok(Json(service.state.assistant.forget(user).await?))
 }
 
@@ -281,10 +243,10 @@ pub struct ExpertCheck {
 
 pub(super) async fn is_expert(
     State(service): State<Service>,
-    headers: HeaderMap,
+    frontend: FrontEndCaller,
     Path(identity): Path<String>,
 ) -> Result<Json<ExpertCheck>, ApiError> {
-    let user = user_for(&service, &headers, &identity)?;
+    let user = frontend.user(&identity)?;
     let expert = service.state.assistant.is_expert(user).await?;
     Ok(Json(ExpertCheck { expert }))
 }
@@ -300,11 +262,11 @@ pub struct AdmissionBody {
 
 pub(super) async fn admit_member(
     State(service): State<Service>,
-    headers: HeaderMap,
+    frontend: FrontEndCaller,
     Path(identity): Path<String>,
     Json(body): Json<AdmissionBody>,
 ) -> Result<Json<ExpertCheck>, ApiError> {
-    let member = user_for(&service, &headers, &identity)?;
+    let member = frontend.user(&identity)?;
     if member.platform != body.chat.platform {
         return Err(ApiError::bad_request(format!(
             "{member} cannot be a member of a {} chat",
