@@ -39,6 +39,25 @@ pub struct Call {
     pub result: Value,
 }
 
+/// A request the fake keeps unanswered until the test lets it go: a chat whose Telegram hangs.
+#[derive(Default)]
+pub struct Hold {
+    arrived: std::sync::atomic::AtomicBool,
+    gate: tokio::sync::Notify,
+}
+
+impl Hold {
+    /// Whether the held request has reached the fake.
+    pub fn arrived(&self) -> bool {
+        self.arrived.load(Ordering::SeqCst)
+    }
+
+    /// Lets the held request be answered.
+    pub fn release(&self) {
+        self.gate.notify_one();
+    }
+}
+
 /// The fake's state, shared with the test.
 #[derive(Default)]
 pub struct Fake {
@@ -46,6 +65,7 @@ pub struct Fake {
     updates: Mutex<Vec<Value>>,
     failures: Mutex<VecDeque<(String, i64, Value)>>,
     delays: Mutex<VecDeque<(String, i64, Duration)>>,
+    holds: Mutex<VecDeque<(String, i64, Arc<Hold>)>>,
     members: Mutex<Vec<(i64, i64)>>,
     /// Supergroups with topics enabled; other groups refuse `createForumTopic`.
     forums: Mutex<HashSet<i64>>,
@@ -155,6 +175,17 @@ impl Fake {
             .lock()
             .unwrap()
             .push_back((method.to_lowercase(), chat_id, delay));
+    }
+
+    /// The next call of `method` to `chat_id` is held unanswered (and unrecorded) until the returned
+    /// [`Hold`] is released.
+    pub fn hold_next(&self, method: &str, chat_id: i64) -> Arc<Hold> {
+        let hold = Arc::new(Hold::default());
+        self.holds
+            .lock()
+            .unwrap()
+            .push_back((method.to_lowercase(), chat_id, hold.clone()));
+        hold
     }
 
     /// Every call so far.
@@ -279,6 +310,17 @@ async fn serve(
     };
     if let Some((_, _, delay)) = delay {
         tokio::time::sleep(delay).await;
+    }
+    let hold = {
+        let mut holds = fake.holds.lock().unwrap();
+        let at = holds
+            .iter()
+            .position(|(m, c, _)| *m == method && *c == chat_id);
+        at.and_then(|at| holds.remove(at))
+    };
+    if let Some((_, _, hold)) = hold {
+        hold.arrived.store(true, Ordering::SeqCst);
+        hold.gate.notified().await;
     }
     let result = match method.as_str() {
         "getme" => json!({

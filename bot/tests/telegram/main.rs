@@ -7,6 +7,7 @@ mod fake;
 mod groups;
 #[path = "../support/kb.rs"]
 mod kb;
+mod slow_chat;
 mod undelivered;
 
 use std::sync::Arc;
@@ -144,7 +145,8 @@ impl Harness {
             .await
             .expect("the bot shuts down")
             .expect("the bot task did not panic");
-        if self.webhook.is_none() {
+        // Updates were received: shutdown confirms them.
+        if self.webhook.is_none() && self.fake.last_update() > 0 {
             let last_poll = self
                 .fake
                 .calls()
