@@ -9,6 +9,8 @@
 mod format;
 mod frontend;
 mod handler;
+mod inbox;
+mod intake;
 mod keyboard;
 mod store;
 mod webhook;
@@ -35,6 +37,7 @@ pub use store::StoreError;
 
 use frontend::{classify, with_retry};
 use handler::Context;
+use intake::Intake;
 use store::Store;
 
 /// teloxide's HTTP client gives up on a request after 17 s: a long poll must return before that.
@@ -153,6 +156,8 @@ pub enum TelegramError {
 /// The running bot: the long-polling loop and the desk's front-end, sharing one client and store.
 pub struct TelegramBot {
     ctx: Arc<Context>,
+    /// Keeps each update before it is acknowledged, then hands it to the handler.
+    intake: Arc<Intake>,
     frontend: Arc<TelegramFrontEnd>,
     poll_timeout: Span,
     /// In webhook mode: the bound listener (taken by `run`), its path and secret.
@@ -229,6 +234,7 @@ impl TelegramBot {
             username,
         });
         Ok(TelegramBot {
+            intake: Arc::new(Intake::new(ctx.clone())),
             ctx,
             frontend,
             poll_timeout: config.poll_timeout,
@@ -246,9 +252,11 @@ impl TelegramBot {
         self.frontend.clone()
     }
 
-    /// Handles updates until `shutdown` completes, then lets the updates in hand finish: from the
-    /// webhook in webhook mode, else by long polling.
+    /// Handles updates until `shutdown` completes, then lets the updates in hand finish: first those a
+    /// previous run accepted and did not finish, then from the webhook in webhook mode, else by long
+    /// polling.
     pub async fn run(&self, shutdown: impl Future<Output = ()> + Send + 'static) {
+        self.intake.resume();
         let listener = self
             .webhook
             .as_ref()
@@ -257,7 +265,7 @@ impl TelegramBot {
             (Some(webhook), Some(listener)) => {
                 tracing::info!(address = %webhook.address, path = %webhook.path, "receiving Telegram updates by webhook");
                 webhook::serve(
-                    self.ctx.clone(),
+                    self.intake.clone(),
                     listener,
                     &webhook.path,
                     &webhook.secret,
@@ -268,18 +276,19 @@ impl TelegramBot {
             (Some(_), None) => tracing::error!("the Telegram bot runs only once"),
             (None, _) => self.poll(shutdown).await,
         }
+        self.intake.drain().await;
     }
 
-    /// Long-polls until `shutdown`, then confirms the updates handled to Telegram, so that none is
-    /// handled twice after a restart. Network failures are retried with backoff from the same offset:
-    /// no update is lost or repeated.
+    /// Long-polls until `shutdown`, then confirms the updates received to Telegram, so that none is
+    /// received twice after a restart. The next poll's offset acknowledges an update, so each is kept in
+    /// the inbox before the offset moves past it. Network and storage failures are retried with backoff
+    /// from the same offset: no update is lost or repeated.
     async fn poll(&self, shutdown: impl Future<Output = ()>) {
         tokio::pin!(shutdown);
         let bot = &self.ctx.bot;
         let timeout = u32::try_from(self.poll_timeout.to_duration().as_secs()).unwrap_or(10);
         let mut offset: i32 = 0;
         let mut backoff = Duration::from_secs(1);
-        let mut chats = ChatQueues::default();
         loop {
             let poll = bot
                 .get_updates()
@@ -292,16 +301,17 @@ impl TelegramBot {
                 result = poll => result,
             };
             match result {
-                Ok(updates) => {
-                    backoff = Duration::from_secs(1);
-                    for update in updates {
-                        let next = i32::try_from(update.id.0)
-                            .unwrap_or(i32::MAX)
-                            .saturating_add(1);
-                        offset = offset.max(next);
-                        chats.push(handler::handle(self.ctx.clone(), update.clone()), &update);
+                Ok(updates) => match self.keep(updates, &mut offset) {
+                    Ok(()) => backoff = Duration::from_secs(1),
+                    Err(error) => {
+                        tracing::error!(%error, ?backoff, "Telegram updates could not be kept; asking for them again");
+                        tokio::select! {
+                            () = &mut shutdown => break,
+                            () = tokio::time::sleep(backoff) => {}
+                        }
+                        backoff = (backoff * 2).min(MAX_POLL_BACKOFF);
                     }
-                }
+                },
                 Err(error) => {
                     let failure = classify(&error);
                     let wait = failure
@@ -316,14 +326,29 @@ impl TelegramBot {
                     }
                 }
             }
-            chats.forget_finished();
         }
-        chats.drain().await;
+        self.intake.drain().await;
         if offset > 0
             && let Err(error) = bot.get_updates().offset(offset).timeout(0).send().await
         {
             tracing::warn!(failure = %classify(&error), "could not confirm the last updates to Telegram");
         }
+    }
+}
+
+impl TelegramBot {
+    /// Keeps each polled update in the inbox and starts handling it, moving `offset` past it; stops at
+    /// the first that cannot be kept, so that it (and those after it) are polled again.
+    fn keep(&self, updates: Vec<teloxide::types::Update>, offset: &mut i32) -> Result<(), StoreError> {
+        for update in updates {
+            let next = i32::try_from(update.id.0)
+                .unwrap_or(i32::MAX)
+                .saturating_add(1);
+            let json = serde_json::to_vec(&update)?;
+            self.intake.receive(update, &json)?;
+            *offset = (*offset).max(next);
+        }
+        Ok(())
     }
 }
 
