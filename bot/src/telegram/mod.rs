@@ -12,6 +12,7 @@ mod handler;
 mod inbox;
 mod intake;
 mod keyboard;
+mod pace;
 mod store;
 mod webhook;
 
@@ -38,6 +39,7 @@ pub use store::StoreError;
 use frontend::{classify, with_retry};
 use handler::Context;
 use intake::Intake;
+use pace::Pace;
 use store::Store;
 
 /// teloxide's HTTP client gives up on a request after 17 s: a long poll must return before that.
@@ -68,6 +70,11 @@ pub struct TelegramConfig {
     /// The secret Telegram sends with every webhook call (1-256 of `A-Z a-z 0-9 _ -`). Required
     /// with `webhook_url`; never logged.
     pub webhook_secret: String,
+    /// Messages a minute the bot sends to one group at most; later ones wait for their slot (Telegram
+    /// allows 20). 0 turns the limit off.
+    pub group_messages_per_minute: u32,
+    /// Messages a second the bot sends in all at most (Telegram allows about 30). 0 turns it off.
+    pub messages_per_second: u32,
 }
 
 impl Default for TelegramConfig {
@@ -82,6 +89,8 @@ impl Default for TelegramConfig {
             webhook_url: None,
             webhook_listen: SocketAddr::from(([127, 0, 0, 1], 8443)),
             webhook_secret: String::new(),
+            group_messages_per_minute: 20,
+            messages_per_second: 30,
         }
     }
 }
@@ -104,6 +113,8 @@ impl fmt::Debug for TelegramConfig {
             .field("poll_timeout", &self.poll_timeout)
             .field("webhook_url", &self.webhook_url)
             .field("webhook_listen", &self.webhook_listen)
+            .field("group_messages_per_minute", &self.group_messages_per_minute)
+            .field("messages_per_second", &self.messages_per_second)
             .field(
                 "webhook_secret",
                 &if self.webhook_secret.is_empty() {
@@ -210,8 +221,13 @@ impl TelegramBot {
             }
         };
         let store = Store::open(store_dir)?;
+        let pace = Arc::new(Pace::new(
+            config.group_messages_per_minute,
+            config.messages_per_second,
+        ));
         let frontend = Arc::new(TelegramFrontEnd::new(
             bot.clone(),
+            pace.clone(),
             store.clone(),
             config.forum_topics,
         ));
@@ -232,6 +248,7 @@ impl TelegramBot {
             ),
             me_id: me.id.0,
             username,
+            pace,
         });
         Ok(TelegramBot {
             intake: Arc::new(Intake::new(ctx.clone())),
