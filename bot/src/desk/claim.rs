@@ -17,7 +17,9 @@ pub(crate) struct ChatClaims {
 impl ChatClaims {
     fn chats(&self) -> MutexGuard<'_, HashSet<ChatRef>> {
         // Inserting into or removing from a set cannot be left half done: a poisoned lock means nothing.
-        self.chats.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.chats
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
 
@@ -57,8 +59,14 @@ mod tests {
         let asker: ChatRef = "telegram:501".parse().unwrap();
         let held = ChatClaim::take(&claims, &group).expect("free");
         assert!(ChatClaim::take(&claims, &group).is_none(), "already held");
-        assert!(ChatClaim::take(&claims, &asker).is_some(), "other chats are free");
+        assert!(
+            ChatClaim::take(&claims, &asker).is_some(),
+            "other chats are free"
+        );
         drop(held);
-        assert!(ChatClaim::take(&claims, &group).is_some(), "released on drop");
+        assert!(
+            ChatClaim::take(&claims, &group).is_some(),
+            "released on drop"
+        );
     }
 }

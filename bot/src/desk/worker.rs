@@ -121,12 +121,11 @@ impl OutboxWorker {
         let stopping = Arc::new(AtomicBool::new(false));
         let mut running = JoinSet::new();
         let mut outcome = Ok(());
-        let mut add = |pass: &mut DeliveryPass, done: Result<Finished, JoinError>| {
-            match joined(done) {
+        let mut add =
+            |pass: &mut DeliveryPass, done: Result<Finished, JoinError>| match joined(done) {
                 Ok(done) => *pass += done,
                 Err(error) => outcome = Err(error),
-            }
-        };
+            };
         for round in plan.rounds {
             while running.len() >= self.parallel_chats() {
                 if let Some(done) = running.join_next().await {

@@ -23,8 +23,8 @@ use crate::desk::{
 
 use super::format::{MESSAGE_LIMIT, escape, render_answer, render_reply};
 use super::frontend::{Placement, classify, send_html, with_retry};
-use super::pace::Pace;
 use super::keyboard;
+use super::pace::Pace;
 use super::store::{Asked, Origin, Spot, Store, StoreError};
 
 /// Passages cited after "More sources".
@@ -160,7 +160,16 @@ async fn answer_with(
     }
     let private = i64::try_from(from.id.0).unwrap_or_default();
     let t = texts(lang);
-    match send_html(&ctx.bot, &ctx.pace, private, &html, &Placement::default(), false).await {
+    match send_html(
+        &ctx.bot,
+        &ctx.pace,
+        private,
+        &html,
+        &Placement::default(),
+        false,
+    )
+    .await
+    {
         Ok(_) => reply(ctx, message, &escape(t.status_sent_privately)).await,
         // The person never started a private chat with the bot (or blocked it): say how to.
         Err(error) if classify(&error).kind == FailureKind::Permanent => {
@@ -176,7 +185,15 @@ async fn reply(ctx: &Context, message: &Message, html: &str) -> Handled {
         reply_to: Some(message.id.0),
         keyboard: None,
     };
-    send_html(&ctx.bot, &ctx.pace, message.chat.id.0, html, &placement, false).await?;
+    send_html(
+        &ctx.bot,
+        &ctx.pace,
+        message.chat.id.0,
+        html,
+        &placement,
+        false,
+    )
+    .await?;
     Ok(())
 }
 
@@ -373,7 +390,15 @@ async fn ask(
             passages: retrieved_passages(&answer.citations),
         },
     )?;
-    send_html(&ctx.bot, &ctx.pace, message.chat.id.0, &html, &placement, false).await?;
+    send_html(
+        &ctx.bot,
+        &ctx.pace,
+        message.chat.id.0,
+        &html,
+        &placement,
+        false,
+    )
+    .await?;
     Ok(())
 }
 
@@ -618,7 +643,15 @@ async fn show_draft(
             !draft.particulars.is_empty(),
         )),
     };
-    send_html(&ctx.bot, &ctx.pace, under.chat.id.0, &html, &placement, false).await?;
+    send_html(
+        &ctx.bot,
+        &ctx.pace,
+        under.chat.id.0,
+        &html,
+        &placement,
+        false,
+    )
+    .await?;
     Ok(if draft.particulars.is_empty() {
         (DRAFT_SHOWN.to_string(), false)
     } else {

@@ -89,7 +89,11 @@ impl Inbox {
         let mut forgotten = 0;
         for entry in self.handled.iter() {
             let (key, when) = entry?;
-            let when = when.as_ref().try_into().map(u64::from_be_bytes).unwrap_or(0);
+            let when = when
+                .as_ref()
+                .try_into()
+                .map(u64::from_be_bytes)
+                .unwrap_or(0);
             if when < cutoff {
                 self.handled.remove(key)?;
                 forgotten += 1;
@@ -130,11 +134,19 @@ mod tests {
         assert!(inbox.accept(7, b"{\"update_id\":7}").unwrap());
         assert!(inbox.accept(8, b"{\"update_id\":8}").unwrap());
         assert!(!inbox.accept(7, b"{\"update_id\":7}").unwrap(), "pending");
-        let ids: Vec<u32> = inbox.pending().unwrap().into_iter().map(|(id, _)| id).collect();
+        let ids: Vec<u32> = inbox
+            .pending()
+            .unwrap()
+            .into_iter()
+            .map(|(id, _)| id)
+            .collect();
         assert_eq!(ids, [7, 8]);
         inbox.handled(7, now).unwrap();
         assert!(!inbox.accept(7, b"{\"update_id\":7}").unwrap(), "handled");
-        assert_eq!(inbox.pending().unwrap(), [(8, b"{\"update_id\":8}".to_vec())]);
+        assert_eq!(
+            inbox.pending().unwrap(),
+            [(8, b"{\"update_id\":8}".to_vec())]
+        );
     }
 
     #[test]
@@ -145,7 +157,10 @@ mod tests {
         inbox.handled(9, then + Duration::from_secs(3600)).unwrap();
         let later = then + REMEMBER_HANDLED + Duration::from_secs(60);
         assert_eq!(inbox.forget_old(later).unwrap(), 1);
-        assert!(inbox.accept(7, b"{}").unwrap(), "forgotten: a new update may reuse the id");
+        assert!(
+            inbox.accept(7, b"{}").unwrap(),
+            "forgotten: a new update may reuse the id"
+        );
         assert!(!inbox.accept(9, b"{}").unwrap(), "still remembered");
     }
 }

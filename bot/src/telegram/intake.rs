@@ -48,7 +48,10 @@ impl Intake {
             }
         };
         if !pending.is_empty() {
-            tracing::info!(updates = pending.len(), "handling Telegram updates left from the last run");
+            tracing::info!(
+                updates = pending.len(),
+                "handling Telegram updates left from the last run"
+            );
         }
         for (id, json) in pending {
             match serde_json::from_slice::<Update>(&json) {

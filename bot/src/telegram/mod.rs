@@ -356,7 +356,11 @@ impl TelegramBot {
 impl TelegramBot {
     /// Keeps each polled update in the inbox and starts handling it, moving `offset` past it; stops at
     /// the first that cannot be kept, so that it (and those after it) are polled again.
-    fn keep(&self, updates: Vec<teloxide::types::Update>, offset: &mut i32) -> Result<(), StoreError> {
+    fn keep(
+        &self,
+        updates: Vec<teloxide::types::Update>,
+        offset: &mut i32,
+    ) -> Result<(), StoreError> {
         for update in updates {
             let next = i32::try_from(update.id.0)
                 .unwrap_or(i32::MAX)

@@ -28,11 +28,7 @@ impl Window {
 
     /// The earliest instant from `now` at which one more event keeps the window within its limit.
     fn earliest(&mut self, now: Instant) -> Instant {
-        while self
-            .times
-            .front()
-            .is_some_and(|&at| at + self.span <= now)
-        {
+        while self.times.front().is_some_and(|&at| at + self.span <= now) {
             self.times.pop_front();
         }
         if self.limit == 0 || self.times.len() < self.limit {
@@ -88,7 +84,12 @@ impl Pace {
         }
         overall.record(slot);
         // Groups with nothing recent are forgotten, so the map holds only the busy ones.
-        groups.retain(|_, window| window.times.back().is_some_and(|&at| at + window.span > now));
+        groups.retain(|_, window| {
+            window
+                .times
+                .back()
+                .is_some_and(|&at| at + window.span > now)
+        });
         slot - now
     }
 
@@ -96,7 +97,11 @@ impl Pace {
     pub(super) async fn wait(&self, chat_id: i64) {
         let wait = self.reserve(chat_id, Instant::now());
         if !wait.is_zero() {
-            tracing::debug!(chat = chat_id, ?wait, "pacing a send to stay within Telegram's limits");
+            tracing::debug!(
+                chat = chat_id,
+                ?wait,
+                "pacing a send to stay within Telegram's limits"
+            );
             tokio::time::sleep(wait).await;
         }
     }
@@ -119,7 +124,11 @@ mod tests {
         let pace = Pace::new(20, 0);
         let start = Instant::now();
         for n in 0..20 {
-            assert_eq!(pace.reserve(GROUP, start + secs(n)), Duration::ZERO, "message {n}");
+            assert_eq!(
+                pace.reserve(GROUP, start + secs(n)),
+                Duration::ZERO,
+                "message {n}"
+            );
         }
         // At 0:20 the window holds 20 sends since 0:00: the next one goes at 1:00.
         assert_eq!(pace.reserve(GROUP, start + secs(20)), secs(40));

@@ -127,9 +127,16 @@ async fn an_update_acknowledged_before_a_crash_is_handled_once_after_the_restart
         .await
     });
     let answer = fake.wait_sent("sendmessage", MARTA, 0).await;
-    assert_eq!(answer.body["reply_parameters"]["message_id"], json!(5), "{answer:?}");
+    assert_eq!(
+        answer.body["reply_parameters"]["message_id"],
+        json!(5),
+        "{answer:?}"
+    );
     assert!(
-        answer.body["text"].as_str().unwrap_or_default().contains("ITMO"),
+        answer.body["text"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("ITMO"),
         "{answer:?}"
     );
     // Telegram repeats the update (it never saw the first acknowledgement, say), then Marta asks again.
@@ -145,7 +152,11 @@ async fn an_update_acknowledged_before_a_crash_is_handled_once_after_the_restart
         "the next answer is to the second question: {second:?}"
     );
     let answers = fake.sent("sendmessage", MARTA);
-    assert_eq!(answers.len(), 2, "the first question answered once: {answers:?}");
+    assert_eq!(
+        answers.len(),
+        2,
+        "the first question answered once: {answers:?}"
+    );
     stop.send(true).expect("the bot is running");
     tokio::time::timeout(WAIT, running)
         .await

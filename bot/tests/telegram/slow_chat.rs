@@ -49,7 +49,10 @@ async fn a_hanging_send_to_one_chat_does_not_delay_another_chat() {
         )
         .await;
     assert!(
-        notice.body["text"].as_str().unwrap_or_default().contains("Ana"),
+        notice.body["text"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("Ana"),
         "{notice:?}"
     );
     let card = h
