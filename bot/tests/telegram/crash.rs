@@ -13,7 +13,7 @@ use serde_json::{Value, json};
 use tokio::sync::{oneshot, watch};
 
 use super::fake::{Fake, chat, user};
-use super::{DESK, MARTA, WAIT, WEBHOOK_SECRET, kb};
+use super::{DESK, MARTA, WAIT, WEBHOOK_SECRET, kb, post};
 
 /// The webhook URL registered with the fake; the bot serves its path.
 const HOOK_URL: &str = "https://consulta.example/telegram/hook";
@@ -41,18 +41,6 @@ async fn connect(fake: &Fake, dir: &Path, index: &str) -> (TelegramBot, Desk) {
         .await
         .expect("the bot connects to the fake");
     (bot, desk)
-}
-
-/// Posts `update` to the webhook at `address` with the secret; returns the HTTP status.
-async fn post(address: std::net::SocketAddr, update: &Value) -> reqwest::StatusCode {
-    reqwest::Client::new()
-        .post(format!("http://{address}/telegram/hook"))
-        .header("X-Telegram-Bot-Api-Secret-Token", WEBHOOK_SECRET)
-        .json(update)
-        .send()
-        .await
-        .expect("the webhook answers")
-        .status()
 }
 
 fn question(update_id: i64, message_id: i64, text: &str) -> Value {

@@ -290,35 +290,14 @@ async fn serve(
         None => serde_json::from_slice(&body).unwrap_or(json!({})),
     };
     let chat_id = body["chat_id"].as_i64().unwrap_or_default();
-    let failure = {
-        let mut failures = fake.failures.lock().unwrap();
-        let at = failures
-            .iter()
-            .position(|(m, c, _)| *m == method && *c == chat_id);
-        at.and_then(|at| failures.remove(at))
-    };
-    if let Some((_, _, error)) = failure {
+    if let Some(error) = take(&fake.failures, &method, chat_id) {
         fake.record(&method, &body, true, &error);
         return refused(&error);
     }
-    let delay = {
-        let mut delays = fake.delays.lock().unwrap();
-        let at = delays
-            .iter()
-            .position(|(m, c, _)| *m == method && *c == chat_id);
-        at.and_then(|at| delays.remove(at))
-    };
-    if let Some((_, _, delay)) = delay {
+    if let Some(delay) = take(&fake.delays, &method, chat_id) {
         tokio::time::sleep(delay).await;
     }
-    let hold = {
-        let mut holds = fake.holds.lock().unwrap();
-        let at = holds
-            .iter()
-            .position(|(m, c, _)| *m == method && *c == chat_id);
-        at.and_then(|at| holds.remove(at))
-    };
-    if let Some((_, _, hold)) = hold {
+    if let Some(hold) = take(&fake.holds, &method, chat_id) {
         hold.arrived.store(true, Ordering::SeqCst);
         hold.gate.notified().await;
     }
@@ -413,6 +392,15 @@ async fn serve(
         fake.record(&method, &body, false, &result);
     }
     (StatusCode::OK, Json(json!({"ok": true, "result": result})))
+}
+
+/// Takes the first scripted entry for `method` to `chat_id` out of `queue`.
+fn take<T>(queue: &Mutex<VecDeque<(String, i64, T)>>, method: &str, chat_id: i64) -> Option<T> {
+    let mut queue = queue.lock().unwrap();
+    let at = queue
+        .iter()
+        .position(|(m, c, _)| m == method && *c == chat_id)?;
+    queue.remove(at).map(|(_, _, value)| value)
 }
 
 /// An error answer, with the HTTP status Telegram gives it: the `error_code`.
