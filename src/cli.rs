@@ -154,6 +154,14 @@ pub enum TicketCommand {
     },
     /// Add an internal note, never shown to the asker.
     Note { id: String, text: String },
+    /// Ask the asker a clarifying question (on the platform they asked from); the ticket waits for
+    /// their reply, which comes back onto the ticket.
+    Clarify {
+        id: String,
+        /// The question for the asker.
+        #[arg(long)]
+        text: String,
+    },
     /// Hand a ticket to another expert (by name) or group.
     Transfer {
         id: String,

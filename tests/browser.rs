@@ -1,7 +1,8 @@
 //! The chat page and the expert console in a real browser: Debian's headless Chromium, driven over
 //! the W3C WebDriver protocol through chromedriver (`deploy/install-test-deps.sh` installs both).
-//! A visitor asks and sees citations, asks for an expert; an expert answers from the console; the
-//! answer appears on the visitor's page.
+//! A visitor asks and sees citations, asks for an expert; an expert asks a clarifying question from
+//! the console, the visitor replies from the page, the expert reads the reply and answers; the answer
+//! appears on the visitor's page.
 
 mod common;
 
@@ -257,6 +258,38 @@ async fn a_visitor_asks_escalates_and_reads_the_experts_answer_from_the_console(
         .await;
     expert.wait_for("#ticket-question", "informe inicial").await;
     expert.click("#claim").await;
+    expert.wait_for("#ticket-title", "Claimed").await;
+    // A clarifying question from the console reaches the visitor's page; their reply, sent from the
+    // form under it, comes back onto the ticket.
+    expert
+        .type_into("#answer-text", "¿Para qué enfoque: 6.2 o 6.4?")
+        .await;
+    expert.click("#clarify-send").await;
+    expert
+        .wait_for("#ticket-title", "Waiting for the asker")
+        .await;
+    expert
+        .wait_for("#ticket-exchange .clarification", "6.2 o 6.4")
+        .await;
+    visitor
+        .wait_for(".expert-message .expert-text", "6.2 o 6.4")
+        .await;
+    visitor.assert_labelled().await;
+    visitor
+        .type_into(
+            ".expert-message .reply-text",
+            "Para el 6.2, enfoques cooperativos.",
+        )
+        .await;
+    visitor.click(".expert-message .reply-send").await;
+    visitor.wait_for("#status", "Respuesta enviada").await;
+    visitor
+        .wait_for(".mine .question-text", "enfoques cooperativos")
+        .await;
+    expert.click(".ticket-row").await;
+    expert
+        .wait_for("#ticket-exchange .asker_replied", "enfoques cooperativos")
+        .await;
     expert.wait_for("#ticket-title", "Claimed").await;
     expert
         .type_into(

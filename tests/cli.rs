@@ -271,6 +271,28 @@ fn experts_work_tickets_from_the_command_line() {
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(stdout(&out).contains("claimed"), "{}", stdout(&out));
 
+    // A clarifying question makes the ticket wait for the asker, with the question in its history.
+    let asked = "¿De qué proyecto se trata: su número de registro en el MDL?";
+    let clarify = ["tickets", "clarify", "--as", "ana", &id, "--text", asked];
+    let out = sandbox.run_with_config(&config, &clarify);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = sandbox.run_with_config(&config, &["tickets", "show", "--json", &id]);
+    let ticket: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(ticket["status"], "waiting", "{ticket}");
+    assert!(
+        ticket["events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e.to_string().contains("número de registro")),
+        "{ticket}"
+    );
+    let out = sandbox.run_with_config(
+        &config,
+        &["tickets", "clarify", "--as", "ana", &id, "--text", " "],
+    );
+    assert!(!out.status.success(), "an empty question is refused");
+
     let mut child = sandbox
         .consulta()
         .arg("--config")

@@ -139,6 +139,7 @@ fn action_of(command: TicketCommand) -> anyhow::Result<(String, Action)> {
         TicketCommand::Close { id, reason } => (id, Action::Close { reason }),
         TicketCommand::Reopen { id, reason } => (id, Action::Reopen { reason }),
         TicketCommand::Note { id, text } => (id, Action::Note { text }),
+        TicketCommand::Clarify { id, text } => (id, Action::Clarify { text }),
         TicketCommand::Transfer { id, expert, group } => {
             let target = match (expert, group) {
                 (Some(expert), _) => TransferTarget::Expert(expert),

@@ -112,6 +112,9 @@ pub struct OutboxConfig {
     pub backoff_max: Span,
     /// Attempts before a message is given up on and set aside for the operator.
     pub max_attempts: u32,
+    /// Chats delivered to at once: a chat whose platform is slow holds only its own messages back,
+    /// while this many others go on.
+    pub parallel_chats: usize,
 }
 
 impl Default for OutboxConfig {
@@ -120,6 +123,7 @@ impl Default for OutboxConfig {
             backoff_initial: Span::from_secs(5),
             backoff_max: Span::from_hours(1),
             max_attempts: 20,
+            parallel_chats: 8,
         }
     }
 }
@@ -174,4 +178,7 @@ pub enum ConfigError {
     /// An outbox that may never try would never deliver.
     #[error("desk config: outbox.max_attempts must be at least 1")]
     NoAttempts,
+    /// An outbox that may deliver to no chat at a time would never deliver.
+    #[error("desk config: outbox.parallel_chats must be at least 1")]
+    NoParallelChats,
 }

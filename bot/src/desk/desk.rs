@@ -9,6 +9,7 @@ use consulta_corpus::Lang;
 use tokio::sync::Notify;
 
 use super::action::{self, Action, TransferTarget, TransitionError};
+use super::claim::ChatClaims;
 use super::clock::{Clock, SystemClock};
 use super::config::{DeskConfig, ExpertConfig};
 use super::curated::CuratedSink;
@@ -90,8 +91,8 @@ pub(crate) struct Inner {
     write_lock: Mutex<()>,
     /// Wakes the outbox worker when a commit enqueued messages.
     pub(crate) outbox_signal: Notify,
-    /// Held for a whole delivery pass: two workers on one desk would send the same message twice.
-    pub(crate) delivery_lock: tokio::sync::Mutex<()>,
+    /// The chats being delivered to: one round per chat at a time, even with two workers on one desk.
+    pub(crate) claims: Arc<ChatClaims>,
     /// Team-chat members admitted to act for a while.
     pub(crate) members: Members,
 }
@@ -146,7 +147,7 @@ impl DeskBuilder {
                 sink: self.sink,
                 write_lock: Mutex::new(()),
                 outbox_signal: Notify::new(),
-                delivery_lock: tokio::sync::Mutex::new(()),
+                claims: Arc::default(),
                 members: Members::default(),
             }),
         })

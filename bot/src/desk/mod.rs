@@ -12,8 +12,10 @@
 
 mod action;
 mod asker_reply;
+mod claim;
 mod clock;
 mod config;
+mod courier;
 mod curated;
 #[allow(clippy::module_inception)]
 mod desk;

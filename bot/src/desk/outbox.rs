@@ -78,6 +78,7 @@ mod tests {
             backoff_initial: Span::from_secs(5),
             backoff_max: Span::from_secs(60),
             max_attempts: 10,
+            parallel_chats: 1,
         };
         let waits: Vec<u64> = (1..=6)
             .map(|n| backoff(&config, n, None).as_millis() / 1000)

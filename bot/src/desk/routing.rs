@@ -83,6 +83,9 @@ impl Directory {
         if config.outbox.max_attempts == 0 {
             return Err(ConfigError::NoAttempts);
         }
+        if config.outbox.parallel_chats == 0 {
+            return Err(ConfigError::NoParallelChats);
+        }
         Ok(Directory {
             config,
             by_identity,

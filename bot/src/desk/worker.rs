@@ -1,38 +1,49 @@
-//! The outbox worker: delivers due messages through each platform's front-end, records deliveries
-//! by idempotency key, retries transient failures with backoff and gives up on permanent ones, keeping
-//! each chat's messages in order.
+//! The outbox worker: delivers due messages through each platform's front-end, one round per chat.
+//! Rounds of different chats run side by side (up to `outbox.parallel_chats` at once), so a chat whose
+//! platform is slow or times out does not hold back the others; within a chat, messages keep their
+//! order (see [`super::courier`]).
 
 use std::collections::{HashMap, HashSet};
 use std::future::Future;
+use std::ops::AddAssign;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
 
+use tokio::task::{Id, JoinError, JoinSet};
+
+use super::claim::ChatClaim;
+use super::courier::ChatRound;
 use super::desk::Desk;
 use super::error::DeskError;
-use super::frontend::{Delivery, DeliveryError, FailureKind, FrontEnd};
+use super::frontend::FrontEnd;
 use super::identity::{ChatRef, Platform};
-use super::notify::outbox_key;
-use super::outbox::{self, DeadLetter, DeliveryRecord, OutboxEntry};
-use super::storage::Table;
-use super::store::Batch;
-use super::time::Span;
+use super::time::{Span, Timestamp};
 
 /// How long the worker sleeps when nothing is due, at most: new messages wake it at once, so this only
 /// bounds how late a retry can be.
 const IDLE_WAIT: Span = Span::from_secs(30);
-/// Pause after a pass that could make no progress (e.g. a platform with no front-end attached).
+/// Pause before trying again after a storage failure, or while another worker on the same desk holds a
+/// chat.
 const STALLED_WAIT: Span = Span::from_secs(1);
+/// How long a shutting-down worker lets the rounds in hand finish their current message: longer than a
+/// platform request may take, so that a message is not cut off between being sent and being recorded.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(20);
 
 /// Delivers the outbox: sends each due message through the front-end of its recipient's platform,
 /// records it as delivered under its idempotency key in the same commit that removes it from the outbox,
 /// and retries transient failures with exponential backoff. Per chat, messages go out in order: a later
-/// message waits while an earlier one to the same chat is being retried.
+/// message waits while an earlier one to the same chat is being retried. Different chats are delivered
+/// to concurrently, so one chat's slow platform does not delay the rest.
 ///
 /// Delivery is exactly-once as far as the desk can make it: a delivered key is never sent again, across
 /// restarts. The one window left is a crash after the platform accepted a message and before the record
 /// is flushed; then the message is sent again at restart (the key is passed to the front-end so that a
 /// platform with idempotent requests can drop the repeat).
 pub struct OutboxWorker {
+    /// The desk whose outbox is delivered.
     desk: Desk,
+    /// One front-end per platform, shared with the rounds in flight.
     frontends: HashMap<Platform, Arc<dyn FrontEnd>>,
 }
 
@@ -53,17 +64,37 @@ pub struct DeliveryPass {
     pub retried: usize,
     /// Messages given up on (permanent failure or attempts exhausted).
     pub dead: usize,
-    /// Messages not tried: not yet due, behind an earlier message to the same chat, or for a platform
-    /// with no front-end attached to this worker.
+    /// Messages not tried: not yet due, behind an earlier message to the same chat, for a chat another
+    /// worker is delivering to, or for a platform with no front-end attached to this worker.
     pub waiting: usize,
     /// Entries whose key was already delivered, dropped without sending.
     pub duplicates: usize,
 }
 
-enum Outcome {
-    Sent(String),
-    Failed(DeliveryError),
+impl AddAssign for DeliveryPass {
+    fn add_assign(&mut self, other: DeliveryPass) {
+        self.delivered += other.delivered;
+        self.retried += other.retried;
+        self.dead += other.dead;
+        self.waiting += other.waiting;
+        self.duplicates += other.duplicates;
+    }
 }
+
+/// The outbox as one worker sees it at an instant: a round per chat whose oldest message is due, and
+/// what waits.
+#[derive(Default)]
+struct Plan {
+    /// Chats with due messages, in the order of their oldest message.
+    rounds: Vec<ChatRound>,
+    /// Messages not due, behind one that is not due, or without a front-end.
+    waiting: usize,
+    /// Time until the soonest message that is not due yet falls due.
+    next_due: Option<Span>,
+}
+
+/// What a finished round did.
+type Finished = Result<DeliveryPass, DeskError>;
 
 impl OutboxWorker {
     /// A worker for `desk` with no front-end yet.
@@ -80,181 +111,181 @@ impl OutboxWorker {
         self
     }
 
-    /// Tries every message due now (by the desk's clock) once.
+    /// Tries every message due now (by the desk's clock) once, chats side by side, and waits for all.
     pub async fn deliver_due(&self) -> Result<DeliveryPass, DeskError> {
-        let _single_worker = self.desk.inner.delivery_lock.lock().await;
-        let now = self.desk.now();
-        let mut pass = DeliveryPass::default();
-        let mut blocked: HashSet<ChatRef> = HashSet::new();
-        for entry in self.desk.pending_messages()? {
-            if blocked.contains(&entry.chat) {
-                pass.waiting += 1;
-                continue;
-            }
-            if self
-                .desk
-                .store()
-                .contains(Table::Delivered, entry.key.as_bytes())?
-            {
-                self.settle(&entry, |batch| {
-                    batch.delete(Table::Outbox, &outbox_key(entry.seq));
-                    Ok(())
-                })?;
-                pass.duplicates += 1;
-                continue;
-            }
-            let frontend = match self.frontends.get(&entry.chat.platform) {
-                Some(frontend) if entry.next_attempt_at <= now => frontend,
-                _ => {
-                    blocked.insert(entry.chat.clone());
-                    pass.waiting += 1;
-                    continue;
-                }
+        let plan = self.plan(self.desk.now(), &HashSet::new())?;
+        let mut pass = DeliveryPass {
+            waiting: plan.waiting,
+            ..DeliveryPass::default()
+        };
+        let stopping = Arc::new(AtomicBool::new(false));
+        let mut running = JoinSet::new();
+        let mut outcome = Ok(());
+        let mut add =
+            |pass: &mut DeliveryPass, done: Result<Finished, JoinError>| match joined(done) {
+                Ok(done) => *pass += done,
+                Err(error) => outcome = Err(error),
             };
-            match self.attempt(frontend.as_ref(), &entry).await? {
-                Outcome::Sent(message_id) => {
-                    self.record_delivered(&entry, message_id)?;
-                    pass.delivered += 1;
-                }
-                Outcome::Failed(error) => {
-                    blocked.insert(entry.chat.clone());
-                    let attempts = entry.attempts + 1;
-                    let config = &self.desk.config().outbox;
-                    if error.kind == FailureKind::Transient && attempts < config.max_attempts {
-                        let wait = outbox::backoff(config, attempts, error.retry_after);
-                        tracing::info!(key = %entry.key, attempts, retry_in = %wait, "delivery failed, will retry");
-                        let mut retry = entry.clone();
-                        retry.attempts = attempts;
-                        // From when the failure came back, not from the pass's start: a platform's
-                        // `retry_after` counts from its response.
-                        retry.next_attempt_at = self.desk.now().plus(wait);
-                        retry.last_error = Some(error.to_string());
-                        self.settle(&entry, |batch| {
-                            batch.put(Table::Outbox, &outbox_key(entry.seq), &retry)
-                        })?;
-                        pass.retried += 1;
-                    } else {
-                        tracing::warn!(key = %entry.key, attempts, %error, "delivery given up");
-                        let mut last = entry.clone();
-                        last.attempts = attempts;
-                        let dead = DeadLetter {
-                            entry: last,
-                            reason: error.to_string(),
-                            at: now,
-                        };
-                        self.settle(&entry, |batch| {
-                            batch.delete(Table::Outbox, &outbox_key(entry.seq));
-                            batch.put(Table::DeadLetters, &outbox_key(entry.seq), &dead)?;
-                            self.desk.note_undelivered(batch, &entry, &error.reason)
-                        })?;
-                        self.desk.inner.outbox_signal.notify_one();
-                        pass.dead += 1;
-                    }
+        for round in plan.rounds {
+            while running.len() >= self.parallel_chats() {
+                if let Some(done) = running.join_next().await {
+                    add(&mut pass, done);
                 }
             }
-        }
-        Ok(pass)
-    }
-
-    async fn attempt(
-        &self,
-        frontend: &dyn FrontEnd,
-        entry: &OutboxEntry,
-    ) -> Result<Outcome, DeskError> {
-        let delivery = Delivery {
-            key: &entry.key,
-            chat_id: &entry.chat.chat_id,
-            message: &entry.message,
-        };
-        let original = match &entry.edit_of {
-            Some(of) => self
-                .desk
-                .store()
-                .get::<DeliveryRecord>(Table::Delivered, of.as_bytes())?,
-            None => None,
-        };
-        // An edit whose original never went out (given up) is sent as a new message: the chat still
-        // learns the ticket's state.
-        let result = match &original {
-            Some(original) => frontend.edit(delivery, &original.message_id).await,
-            None => frontend.send(delivery).await,
-        };
-        Ok(match result {
-            Ok(id) => Outcome::Sent(id),
-            Err(error) => Outcome::Failed(error),
-        })
-    }
-
-    fn record_delivered(&self, entry: &OutboxEntry, message_id: String) -> Result<(), DeskError> {
-        let record = DeliveryRecord {
-            message_id,
-            at: self.desk.now(),
-        };
-        self.settle(entry, |batch| {
-            batch.put(Table::Delivered, entry.key.as_bytes(), &record)?;
-            if let Some(of) = &entry.edit_of {
-                // Later edits of the card address whatever message now shows it.
-                batch.put(Table::Delivered, of.as_bytes(), &record)?;
+            match ChatClaim::take(&self.desk.inner.claims, &round.chat) {
+                Some(claim) => {
+                    let (desk, stopping) = (self.desk.clone(), stopping.clone());
+                    running.spawn(round.deliver(desk, claim, stopping));
+                }
+                None => pass.waiting += round.entries.len(),
             }
-            batch.delete(Table::Outbox, &outbox_key(entry.seq));
-            Ok(())
-        })
-    }
-
-    /// Commits the outcome for `entry` unless the entry vanished meanwhile (a newer edit superseded it, or
-    /// the asker was forgotten): then the outbox must not be written back.
-    fn settle(
-        &self,
-        entry: &OutboxEntry,
-        write: impl FnOnce(&mut Batch) -> Result<(), super::storage::StorageError>,
-    ) -> Result<(), DeskError> {
-        let _guard = self.desk.lock();
-        let store = self.desk.store();
-        if !store.contains(Table::Outbox, &outbox_key(entry.seq))? {
-            return Ok(());
         }
-        let mut batch = Batch::default();
-        write(&mut batch)?;
-        store.commit(batch)?;
-        Ok(())
+        while let Some(done) = running.join_next().await {
+            add(&mut pass, done);
+        }
+        outcome.map(|()| pass)
     }
 
-    /// Delivers until `shutdown` completes: a pass whenever messages are enqueued or a retry falls due.
-    /// Storage errors are logged and retried, so a full disk does not stop notifications for good.
+    /// Delivers until `shutdown` completes: starts a round for each chat with due messages whenever
+    /// messages are enqueued, a retry falls due or a round finishes. At shutdown the rounds in hand
+    /// finish their current message. Storage errors are logged and retried, so a full disk does not stop
+    /// notifications for good.
     pub async fn run(&self, shutdown: impl Future<Output = ()>) {
         tokio::pin!(shutdown);
+        let stopping = Arc::new(AtomicBool::new(false));
+        let mut running: JoinSet<Finished> = JoinSet::new();
+        let mut in_flight: HashMap<Id, ChatRef> = HashMap::new();
         loop {
-            let wait = match self.deliver_due().await {
-                Ok(pass) => {
-                    let progressed =
-                        pass.delivered + pass.retried + pass.dead + pass.duplicates > 0;
-                    let next = self.next_due().unwrap_or(IDLE_WAIT).min(IDLE_WAIT);
-                    if progressed {
-                        next
-                    } else {
-                        next.max(STALLED_WAIT)
-                    }
-                }
+            let wait = match self.start_due(&mut running, &mut in_flight, &stopping) {
+                Ok(wait) => wait,
                 Err(error) => {
-                    tracing::warn!(%error, "outbox pass failed; retrying");
+                    tracing::warn!(%error, "reading the outbox failed; retrying");
                     STALLED_WAIT
                 }
             };
             tokio::select! {
-                () = &mut shutdown => return,
+                () = &mut shutdown => break,
                 () = self.desk.inner.outbox_signal.notified() => {}
+                Some(done) = running.join_next_with_id() => report(done, &mut in_flight),
                 () = tokio::time::sleep(wait.to_duration()) => {}
             }
         }
+        stopping.store(true, Ordering::SeqCst);
+        let finished = tokio::time::timeout(SHUTDOWN_GRACE, async {
+            while let Some(done) = running.join_next_with_id().await {
+                report(done, &mut in_flight);
+            }
+        })
+        .await;
+        if finished.is_err() {
+            tracing::warn!(
+                rounds = running.len(),
+                "deliveries still in hand at shutdown were cut off; they are retried at the next start"
+            );
+            running.shutdown().await;
+        }
     }
 
-    fn next_due(&self) -> Option<Span> {
-        let now = self.desk.now();
-        self.desk
-            .pending_messages()
-            .ok()?
-            .iter()
-            .map(|e| e.next_attempt_at.since(now))
-            .min()
+    /// Starts a round for each chat with due messages that has none in flight, up to the limit;
+    /// returns how long to wait before looking again if nothing else wakes the worker.
+    fn start_due(
+        &self,
+        running: &mut JoinSet<Finished>,
+        in_flight: &mut HashMap<Id, ChatRef>,
+        stopping: &Arc<AtomicBool>,
+    ) -> Result<Span, DeskError> {
+        let busy: HashSet<ChatRef> = in_flight.values().cloned().collect();
+        let plan = self.plan(self.desk.now(), &busy)?;
+        let mut wait = plan.next_due.unwrap_or(IDLE_WAIT).min(IDLE_WAIT);
+        for round in plan.rounds {
+            // A round that finishes wakes the worker, which then starts the next chats.
+            if running.len() >= self.parallel_chats() {
+                break;
+            }
+            let Some(claim) = ChatClaim::take(&self.desk.inner.claims, &round.chat) else {
+                // Another worker on this desk is delivering to the chat.
+                wait = wait.min(STALLED_WAIT);
+                continue;
+            };
+            let chat = round.chat.clone();
+            let (desk, stopping) = (self.desk.clone(), stopping.clone());
+            let started = running.spawn(async move {
+                let result = round.deliver(desk, claim, stopping).await;
+                if result.is_err() {
+                    // The chat stays claimed a moment: a failing disk is not hammered.
+                    tokio::time::sleep(STALLED_WAIT.to_duration()).await;
+                }
+                result
+            });
+            in_flight.insert(started.id(), chat);
+        }
+        Ok(wait)
+    }
+
+    /// Groups the messages due at `now` into one round per chat, leaving out the chats in `skip`.
+    fn plan(&self, now: Timestamp, skip: &HashSet<ChatRef>) -> Result<Plan, DeskError> {
+        let mut plan = Plan::default();
+        let mut round_of: HashMap<ChatRef, usize> = HashMap::new();
+        let mut held: HashSet<ChatRef> = HashSet::new();
+        for entry in self.desk.pending_messages()? {
+            if skip.contains(&entry.chat) {
+                continue;
+            }
+            if held.contains(&entry.chat) {
+                plan.waiting += 1;
+                continue;
+            }
+            let Some(frontend) = self.frontends.get(&entry.chat.platform) else {
+                // Another command delivers to that platform; its enqueue wakes this worker anyway.
+                plan.waiting += 1;
+                held.insert(entry.chat.clone());
+                continue;
+            };
+            if entry.next_attempt_at > now {
+                plan.waiting += 1;
+                let due_in = entry.next_attempt_at.since(now);
+                plan.next_due = Some(plan.next_due.map_or(due_in, |soonest| soonest.min(due_in)));
+                held.insert(entry.chat.clone());
+                continue;
+            }
+            match round_of.get(&entry.chat) {
+                Some(&at) => plan.rounds[at].entries.push(entry),
+                None => {
+                    round_of.insert(entry.chat.clone(), plan.rounds.len());
+                    plan.rounds.push(ChatRound {
+                        chat: entry.chat.clone(),
+                        frontend: frontend.clone(),
+                        entries: vec![entry],
+                    });
+                }
+            }
+        }
+        Ok(plan)
+    }
+
+    /// How many chats are delivered to at once.
+    fn parallel_chats(&self) -> usize {
+        self.desk.config().outbox.parallel_chats.max(1)
+    }
+}
+
+/// A finished round's result; a round that panicked panics the caller too, as it would have inline.
+fn joined(done: Result<Finished, JoinError>) -> Finished {
+    match done {
+        Ok(finished) => finished,
+        Err(error) if error.is_panic() => std::panic::resume_unwind(error.into_panic()),
+        Err(error) => panic!("a delivery round was cancelled: {error}"),
+    }
+}
+
+/// Logs a finished round's failure and forgets it was in flight.
+fn report(done: Result<(Id, Finished), JoinError>, in_flight: &mut HashMap<Id, ChatRef>) {
+    let (id, failure) = match done {
+        Ok((id, result)) => (id, result.err().map(|e| e.to_string())),
+        Err(error) => (error.id(), Some(error.to_string())),
+    };
+    let chat = in_flight.remove(&id);
+    if let Some(error) = failure {
+        tracing::warn!(%error, ?chat, "a delivery round failed; its messages are tried again");
     }
 }

@@ -3,6 +3,7 @@
 //! failures so that the outbox retries what may succeed later and honours `retry_after`.
 
 use std::future::Future;
+use std::sync::Arc;
 
 use teloxide::payloads::{EditMessageTextSetters, SendMessageSetters};
 use teloxide::prelude::*;
@@ -13,6 +14,7 @@ use crate::desk::{BoxFuture, Delivery, DeliveryError, FrontEnd, MessageKind, Pla
 
 use super::format::{MESSAGE_LIMIT, escape, split};
 use super::keyboard;
+use super::pace::Pace;
 use super::store::{Origin, Store};
 
 /// Telegram's failure, classified for the outbox. The reason never includes request URLs, which carry
@@ -101,11 +103,13 @@ pub struct Placement {
     pub keyboard: Option<InlineKeyboardMarkup>,
 }
 
-/// Sends `html`, split at the length limit, and returns the ids of the parts. `first_once`: the first
+/// Sends `html`, split at the length limit, each part in its slot under Telegram's limits (`pace`),
+/// and returns the ids of the parts. `first_once`: the first
 /// part is tried once and its failure returned (the outbox retries it); otherwise every part is retried
 /// here. Later parts are always retried here: the first one is already delivered.
 pub async fn send_html(
     bot: &Bot,
+    pace: &Pace,
     chat_id: i64,
     html: &str,
     placement: &Placement,
@@ -134,7 +138,10 @@ pub async fn send_html(
             {
                 request = request.reply_markup(keyboard.clone());
             }
-            request.send()
+            async move {
+                pace.wait(chat_id).await;
+                request.send().await
+            }
         };
         let sent = if n == 0 && first_once {
             request().await?
@@ -149,15 +156,19 @@ pub async fn send_html(
 /// The desk's [`FrontEnd`] for Telegram.
 pub struct TelegramFrontEnd {
     bot: Bot,
+    /// Telegram's send limits, shared with the handler's replies.
+    pace: Arc<Pace>,
     store: Store,
     forum_topics: bool,
 }
 
 impl TelegramFrontEnd {
-    /// Delivers through `bot`; `forum_topics` opens one forum topic per ticket in expert groups.
-    pub fn new(bot: Bot, store: Store, forum_topics: bool) -> Self {
+    /// Delivers through `bot`, within the limits of `pace`; `forum_topics` opens one forum topic per
+    /// ticket in expert groups.
+    pub(super) fn new(bot: Bot, pace: Arc<Pace>, store: Store, forum_topics: bool) -> Self {
         TelegramFrontEnd {
             bot,
+            pace,
             store,
             forum_topics,
         }
@@ -251,11 +262,11 @@ impl FrontEnd for TelegramFrontEnd {
             let chat_id = telegram_chat(delivery.chat_id)?;
             let mut placement = self.placement(chat_id, &delivery).await?;
             let html = escape(&crate::chat::desk_text(delivery.message));
-            let ids = match send_html(&self.bot, chat_id, &html, &placement, true).await {
+            let ids = match send_html(&self.bot, &self.pace, chat_id, &html, &placement, true).await {
                 Err(error) if placement.thread_id.is_some() && topic_refused(&error) => {
                     tracing::warn!(failure = %classify(&error), ticket = %delivery.message.ticket, "the ticket's topic is gone; posting in the group itself");
                     placement.thread_id = None;
-                    send_html(&self.bot, chat_id, &html, &placement, true).await
+                    send_html(&self.bot, &self.pace, chat_id, &html, &placement, true).await
                 }
                 sent => sent,
             }
@@ -303,6 +314,7 @@ impl FrontEnd for TelegramFrontEnd {
             if delivery.message.kind == MessageKind::TicketCard {
                 request = request.reply_markup(keyboard::ticket(&delivery.message.ticket));
             }
+            self.pace.wait(chat_id).await;
             match request.await {
                 Ok(_) | Err(RequestError::Api(ApiError::MessageNotModified)) => {
                     Ok(message_id.to_string())

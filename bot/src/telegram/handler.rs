@@ -24,6 +24,7 @@ use crate::desk::{
 use super::format::{MESSAGE_LIMIT, escape, render_answer, render_reply};
 use super::frontend::{Placement, classify, send_html, with_retry};
 use super::keyboard;
+use super::pace::Pace;
 use super::store::{Asked, Origin, Spot, Store, StoreError};
 
 /// Passages cited after "More sources".
@@ -41,6 +42,8 @@ pub struct Context {
     pub conversation: Conversation,
     /// Per-user limit on questions.
     pub flood: FloodControl,
+    /// Telegram's send limits, shared with the desk's deliveries.
+    pub pace: Arc<Pace>,
     /// The bot's own user id, to recognise replies to it in groups.
     pub me_id: u64,
     /// The bot's username in lower case, without `@`, to recognise mentions and `/cmd@bot`.
@@ -157,7 +160,16 @@ async fn answer_with(
     }
     let private = i64::try_from(from.id.0).unwrap_or_default();
     let t = texts(lang);
-    match send_html(&ctx.bot, private, &html, &Placement::default(), false).await {
+    match send_html(
+        &ctx.bot,
+        &ctx.pace,
+        private,
+        &html,
+        &Placement::default(),
+        false,
+    )
+    .await
+    {
         Ok(_) => reply(ctx, message, &escape(t.status_sent_privately)).await,
         // The person never started a private chat with the bot (or blocked it): say how to.
         Err(error) if classify(&error).kind == FailureKind::Permanent => {
@@ -173,7 +185,15 @@ async fn reply(ctx: &Context, message: &Message, html: &str) -> Handled {
         reply_to: Some(message.id.0),
         keyboard: None,
     };
-    send_html(&ctx.bot, message.chat.id.0, html, &placement, false).await?;
+    send_html(
+        &ctx.bot,
+        &ctx.pace,
+        message.chat.id.0,
+        html,
+        &placement,
+        false,
+    )
+    .await?;
     Ok(())
 }
 
@@ -285,6 +305,7 @@ async fn command(
             };
             send_html(
                 &ctx.bot,
+                &ctx.pace,
                 message.chat.id.0,
                 &escape(t.forget_confirm),
                 &placement,
@@ -369,7 +390,15 @@ async fn ask(
             passages: retrieved_passages(&answer.citations),
         },
     )?;
-    send_html(&ctx.bot, message.chat.id.0, &html, &placement, false).await?;
+    send_html(
+        &ctx.bot,
+        &ctx.pace,
+        message.chat.id.0,
+        &html,
+        &placement,
+        false,
+    )
+    .await?;
     Ok(())
 }
 
@@ -564,10 +593,14 @@ async fn on_callback(ctx: &Context, query: &CallbackQuery) -> Handled {
                         let (chat, id) = (message.chat.id, message.id);
                         let html = render_reply(&done);
                         with_retry(|| {
-                            ctx.bot
+                            let request = ctx
+                                .bot
                                 .edit_message_text(chat, id, html.clone())
-                                .parse_mode(ParseMode::Html)
-                                .send()
+                                .parse_mode(ParseMode::Html);
+                            async move {
+                                ctx.pace.wait(chat.0).await;
+                                request.send().await
+                            }
                         })
                         .await?;
                     }
@@ -610,7 +643,15 @@ async fn show_draft(
             !draft.particulars.is_empty(),
         )),
     };
-    send_html(&ctx.bot, under.chat.id.0, &html, &placement, false).await?;
+    send_html(
+        &ctx.bot,
+        &ctx.pace,
+        under.chat.id.0,
+        &html,
+        &placement,
+        false,
+    )
+    .await?;
     Ok(if draft.particulars.is_empty() {
         (DRAFT_SHOWN.to_string(), false)
     } else {

@@ -9,7 +9,10 @@
 mod format;
 mod frontend;
 mod handler;
+mod inbox;
+mod intake;
 mod keyboard;
+mod pace;
 mod store;
 mod webhook;
 
@@ -35,6 +38,8 @@ pub use store::StoreError;
 
 use frontend::{classify, with_retry};
 use handler::Context;
+use intake::Intake;
+use pace::Pace;
 use store::Store;
 
 /// teloxide's HTTP client gives up on a request after 17 s: a long poll must return before that.
@@ -65,6 +70,11 @@ pub struct TelegramConfig {
     /// The secret Telegram sends with every webhook call (1-256 of `A-Z a-z 0-9 _ -`). Required
     /// with `webhook_url`; never logged.
     pub webhook_secret: String,
+    /// Messages a minute the bot sends to one group at most; later ones wait for their slot (Telegram
+    /// allows 20). 0 turns the limit off.
+    pub group_messages_per_minute: u32,
+    /// Messages a second the bot sends in all at most (Telegram allows about 30). 0 turns it off.
+    pub messages_per_second: u32,
 }
 
 impl Default for TelegramConfig {
@@ -79,6 +89,8 @@ impl Default for TelegramConfig {
             webhook_url: None,
             webhook_listen: SocketAddr::from(([127, 0, 0, 1], 8443)),
             webhook_secret: String::new(),
+            group_messages_per_minute: 20,
+            messages_per_second: 30,
         }
     }
 }
@@ -101,6 +113,8 @@ impl fmt::Debug for TelegramConfig {
             .field("poll_timeout", &self.poll_timeout)
             .field("webhook_url", &self.webhook_url)
             .field("webhook_listen", &self.webhook_listen)
+            .field("group_messages_per_minute", &self.group_messages_per_minute)
+            .field("messages_per_second", &self.messages_per_second)
             .field(
                 "webhook_secret",
                 &if self.webhook_secret.is_empty() {
@@ -153,6 +167,8 @@ pub enum TelegramError {
 /// The running bot: the long-polling loop and the desk's front-end, sharing one client and store.
 pub struct TelegramBot {
     ctx: Arc<Context>,
+    /// Keeps each update before it is acknowledged, then hands it to the handler.
+    intake: Arc<Intake>,
     frontend: Arc<TelegramFrontEnd>,
     poll_timeout: Span,
     /// In webhook mode: the bound listener (taken by `run`), its path and secret.
@@ -205,8 +221,13 @@ impl TelegramBot {
             }
         };
         let store = Store::open(store_dir)?;
+        let pace = Arc::new(Pace::new(
+            config.group_messages_per_minute,
+            config.messages_per_second,
+        ));
         let frontend = Arc::new(TelegramFrontEnd::new(
             bot.clone(),
+            pace.clone(),
             store.clone(),
             config.forum_topics,
         ));
@@ -227,8 +248,10 @@ impl TelegramBot {
             ),
             me_id: me.id.0,
             username,
+            pace,
         });
         Ok(TelegramBot {
+            intake: Arc::new(Intake::new(ctx.clone())),
             ctx,
             frontend,
             poll_timeout: config.poll_timeout,
@@ -246,9 +269,11 @@ impl TelegramBot {
         self.frontend.clone()
     }
 
-    /// Handles updates until `shutdown` completes, then lets the updates in hand finish: from the
-    /// webhook in webhook mode, else by long polling.
+    /// Handles updates until `shutdown` completes, then lets the updates in hand finish: first those a
+    /// previous run accepted and did not finish, then from the webhook in webhook mode, else by long
+    /// polling.
     pub async fn run(&self, shutdown: impl Future<Output = ()> + Send + 'static) {
+        self.intake.resume();
         let listener = self
             .webhook
             .as_ref()
@@ -257,7 +282,7 @@ impl TelegramBot {
             (Some(webhook), Some(listener)) => {
                 tracing::info!(address = %webhook.address, path = %webhook.path, "receiving Telegram updates by webhook");
                 webhook::serve(
-                    self.ctx.clone(),
+                    self.intake.clone(),
                     listener,
                     &webhook.path,
                     &webhook.secret,
@@ -268,18 +293,19 @@ impl TelegramBot {
             (Some(_), None) => tracing::error!("the Telegram bot runs only once"),
             (None, _) => self.poll(shutdown).await,
         }
+        self.intake.drain().await;
     }
 
-    /// Long-polls until `shutdown`, then confirms the updates handled to Telegram, so that none is
-    /// handled twice after a restart. Network failures are retried with backoff from the same offset:
-    /// no update is lost or repeated.
+    /// Long-polls until `shutdown`, then confirms the updates received to Telegram, so that none is
+    /// received twice after a restart. The next poll's offset acknowledges an update, so each is kept in
+    /// the inbox before the offset moves past it. Network and storage failures are retried with backoff
+    /// from the same offset: no update is lost or repeated.
     async fn poll(&self, shutdown: impl Future<Output = ()>) {
         tokio::pin!(shutdown);
         let bot = &self.ctx.bot;
         let timeout = u32::try_from(self.poll_timeout.to_duration().as_secs()).unwrap_or(10);
         let mut offset: i32 = 0;
         let mut backoff = Duration::from_secs(1);
-        let mut chats = ChatQueues::default();
         loop {
             let poll = bot
                 .get_updates()
@@ -292,16 +318,17 @@ impl TelegramBot {
                 result = poll => result,
             };
             match result {
-                Ok(updates) => {
-                    backoff = Duration::from_secs(1);
-                    for update in updates {
-                        let next = i32::try_from(update.id.0)
-                            .unwrap_or(i32::MAX)
-                            .saturating_add(1);
-                        offset = offset.max(next);
-                        chats.push(handler::handle(self.ctx.clone(), update.clone()), &update);
+                Ok(updates) => match self.keep(updates, &mut offset) {
+                    Ok(()) => backoff = Duration::from_secs(1),
+                    Err(error) => {
+                        tracing::error!(%error, ?backoff, "Telegram updates could not be kept; asking for them again");
+                        tokio::select! {
+                            () = &mut shutdown => break,
+                            () = tokio::time::sleep(backoff) => {}
+                        }
+                        backoff = (backoff * 2).min(MAX_POLL_BACKOFF);
                     }
-                }
+                },
                 Err(error) => {
                     let failure = classify(&error);
                     let wait = failure
@@ -316,14 +343,33 @@ impl TelegramBot {
                     }
                 }
             }
-            chats.forget_finished();
         }
-        chats.drain().await;
+        self.intake.drain().await;
         if offset > 0
             && let Err(error) = bot.get_updates().offset(offset).timeout(0).send().await
         {
             tracing::warn!(failure = %classify(&error), "could not confirm the last updates to Telegram");
         }
+    }
+}
+
+impl TelegramBot {
+    /// Keeps each polled update in the inbox and starts handling it, moving `offset` past it; stops at
+    /// the first that cannot be kept, so that it (and those after it) are polled again.
+    fn keep(
+        &self,
+        updates: Vec<teloxide::types::Update>,
+        offset: &mut i32,
+    ) -> Result<(), StoreError> {
+        for update in updates {
+            let next = i32::try_from(update.id.0)
+                .unwrap_or(i32::MAX)
+                .saturating_add(1);
+            let json = serde_json::to_vec(&update)?;
+            self.intake.receive(update, &json)?;
+            *offset = (*offset).max(next);
+        }
+        Ok(())
     }
 }
 

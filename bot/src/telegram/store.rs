@@ -1,6 +1,6 @@
 //! What the Telegram front-end remembers across restarts, in its own small sled database
 //! (`DATA_DIR/telegram`), apart from the desk's: the askers' [`Memory`], and which Telegram message
-//! belongs to which ticket.
+//! belongs to which ticket, and the updates received but not yet handled.
 
 use std::path::Path;
 
@@ -9,6 +9,8 @@ use serde::{Deserialize, Serialize};
 use crate::chat::Memory;
 pub use crate::chat::StoreError;
 use crate::desk::TicketId;
+
+use super::inbox::Inbox;
 
 /// Where on Telegram a question was asked, so the expert's answer is sent as a reply to it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -42,6 +44,8 @@ pub struct Store {
     topics: sled::Tree,
     /// The desk's messages to askers (`chat:message` → ticket): a reply to one goes to its ticket.
     asker_messages: sled::Tree,
+    /// Updates received and not yet handled.
+    pub(super) inbox: Inbox,
 }
 
 impl Store {
@@ -53,6 +57,7 @@ impl Store {
             cards: db.open_tree("cards")?,
             topics: db.open_tree("topics")?,
             asker_messages: db.open_tree("asker_messages")?,
+            inbox: Inbox::open(&db)?,
         })
     }
 

@@ -1,11 +1,12 @@
 //! Webhook mode: Telegram posts each update to our HTTPS endpoint instead of us long-polling.
 //!
 //! The listener binds `telegram.webhook_listen` (behind the reverse proxy that terminates TLS for
-//! `telegram.webhook_url`). An update is acknowledged only after it was handled, so Telegram delivers
-//! it again if the process dies first; a repeated delivery of an update already handled is dropped.
+//! `telegram.webhook_url`). An update is acknowledged as soon as it is kept in the inbox (see
+//! [`super::inbox`]), not after it was handled: Telegram does not wait on a slow answer, and a crash
+//! after the acknowledgement loses nothing, because the kept update is handled at the next start. A
+//! repeated delivery of an update already kept is acknowledged and dropped.
 
-use std::collections::{HashSet, VecDeque};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use axum::Router;
 use axum::body::Bytes;
@@ -14,74 +15,43 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::routing::post;
 use teloxide::types::Update;
 use tokio::net::TcpListener;
-use tokio::sync::oneshot;
 
-use super::ChatQueues;
-use super::handler::{self, Context};
+use super::intake::Intake;
 use crate::service::same_secret;
 
 /// The header Telegram sends the secret in.
 const SECRET_HEADER: &str = "x-telegram-bot-api-secret-token";
-/// Update ids remembered to drop repeated deliveries.
-const REMEMBERED: usize = 4096;
 
-/// Recently handled update ids, oldest first.
-#[derive(Default)]
-struct Recent {
-    order: VecDeque<u32>,
-    ids: HashSet<u32>,
-}
-
-impl Recent {
-    /// Remembers `id`; `false` when it was already there.
-    fn first_time(&mut self, id: u32) -> bool {
-        if !self.ids.insert(id) {
-            return false;
-        }
-        self.order.push_back(id);
-        if self.order.len() > REMEMBERED
-            && let Some(oldest) = self.order.pop_front()
-        {
-            self.ids.remove(&oldest);
-        }
-        true
-    }
-}
-
+/// What the webhook handler needs.
 #[derive(Clone)]
 struct Receiver {
-    ctx: Arc<Context>,
+    /// Where updates are kept and handled.
+    intake: Arc<Intake>,
+    /// The secret Telegram must present.
     secret: Arc<str>,
-    queues: Arc<Mutex<ChatQueues>>,
-    recent: Arc<Mutex<Recent>>,
 }
 
-/// Serves the webhook on `listener` at `path` until `shutdown`, then finishes the updates in hand.
+/// Serves the webhook on `listener` at `path` until `shutdown`.
 pub(super) async fn serve(
-    ctx: Arc<Context>,
+    intake: Arc<Intake>,
     listener: TcpListener,
     path: &str,
     secret: &str,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) {
     let receiver = Receiver {
-        ctx,
+        intake,
         secret: Arc::from(secret),
-        queues: Arc::new(Mutex::new(ChatQueues::default())),
-        recent: Arc::new(Mutex::new(Recent::default())),
     };
     let app = Router::new()
         .route(path, post(receive))
-        .with_state(receiver.clone());
+        .with_state(receiver);
     if let Err(error) = axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await
     {
         tracing::error!(%error, "the Telegram webhook listener failed");
     }
-    let mut queues =
-        std::mem::take(&mut *receiver.queues.lock().unwrap_or_else(|p| p.into_inner()));
-    queues.drain().await;
 }
 
 async fn receive(State(receiver): State<Receiver>, headers: HeaderMap, body: Bytes) -> StatusCode {
@@ -100,46 +70,12 @@ async fn receive(State(receiver): State<Receiver>, headers: HeaderMap, body: Byt
             return StatusCode::BAD_REQUEST;
         }
     };
-    let first_time = receiver
-        .recent
-        .lock()
-        .unwrap_or_else(|p| p.into_inner())
-        .first_time(update.id.0);
-    if !first_time {
-        return StatusCode::OK;
-    }
-    let (handled, done) = oneshot::channel();
-    let work = {
-        let (ctx, update) = (receiver.ctx.clone(), update.clone());
-        async move {
-            handler::handle(ctx, update).await;
-            let _ = handled.send(());
+    match receiver.intake.receive(update, &body) {
+        Ok(_) => StatusCode::OK,
+        Err(error) => {
+            // Not kept: Telegram delivers it again.
+            tracing::error!(%error, "a Telegram update could not be kept; asking Telegram to resend it");
+            StatusCode::INTERNAL_SERVER_ERROR
         }
-    };
-    {
-        let mut queues = receiver.queues.lock().unwrap_or_else(|p| p.into_inner());
-        queues.forget_finished();
-        queues.push(work, &update);
-    }
-    match done.await {
-        Ok(()) => StatusCode::OK,
-        // The handler panicked: let Telegram deliver it again.
-        Err(_) => StatusCode::INTERNAL_SERVER_ERROR,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_repeated_update_is_recognised_and_old_ids_are_let_go() {
-        let mut recent = Recent::default();
-        assert!(recent.first_time(1));
-        assert!(!recent.first_time(1));
-        for id in 2..=(REMEMBERED as u32 + 1) {
-            assert!(recent.first_time(id));
-        }
-        assert!(recent.first_time(1), "the oldest id was forgotten");
     }
 }

@@ -39,6 +39,25 @@ pub struct Call {
     pub result: Value,
 }
 
+/// A request the fake keeps unanswered until the test lets it go: a chat whose Telegram hangs.
+#[derive(Default)]
+pub struct Hold {
+    arrived: std::sync::atomic::AtomicBool,
+    gate: tokio::sync::Notify,
+}
+
+impl Hold {
+    /// Whether the held request has reached the fake.
+    pub fn arrived(&self) -> bool {
+        self.arrived.load(Ordering::SeqCst)
+    }
+
+    /// Lets the held request be answered.
+    pub fn release(&self) {
+        self.gate.notify_one();
+    }
+}
+
 /// The fake's state, shared with the test.
 #[derive(Default)]
 pub struct Fake {
@@ -46,6 +65,7 @@ pub struct Fake {
     updates: Mutex<Vec<Value>>,
     failures: Mutex<VecDeque<(String, i64, Value)>>,
     delays: Mutex<VecDeque<(String, i64, Duration)>>,
+    holds: Mutex<VecDeque<(String, i64, Arc<Hold>)>>,
     members: Mutex<Vec<(i64, i64)>>,
     /// Supergroups with topics enabled; other groups refuse `createForumTopic`.
     forums: Mutex<HashSet<i64>>,
@@ -157,6 +177,17 @@ impl Fake {
             .push_back((method.to_lowercase(), chat_id, delay));
     }
 
+    /// The next call of `method` to `chat_id` is held unanswered (and unrecorded) until the returned
+    /// [`Hold`] is released.
+    pub fn hold_next(&self, method: &str, chat_id: i64) -> Arc<Hold> {
+        let hold = Arc::new(Hold::default());
+        self.holds
+            .lock()
+            .unwrap()
+            .push_back((method.to_lowercase(), chat_id, hold.clone()));
+        hold
+    }
+
     /// Every call so far.
     pub fn calls(&self) -> Vec<Call> {
         self.calls.lock().unwrap().clone()
@@ -259,26 +290,16 @@ async fn serve(
         None => serde_json::from_slice(&body).unwrap_or(json!({})),
     };
     let chat_id = body["chat_id"].as_i64().unwrap_or_default();
-    let failure = {
-        let mut failures = fake.failures.lock().unwrap();
-        let at = failures
-            .iter()
-            .position(|(m, c, _)| *m == method && *c == chat_id);
-        at.and_then(|at| failures.remove(at))
-    };
-    if let Some((_, _, error)) = failure {
+    if let Some(error) = take(&fake.failures, &method, chat_id) {
         fake.record(&method, &body, true, &error);
         return refused(&error);
     }
-    let delay = {
-        let mut delays = fake.delays.lock().unwrap();
-        let at = delays
-            .iter()
-            .position(|(m, c, _)| *m == method && *c == chat_id);
-        at.and_then(|at| delays.remove(at))
-    };
-    if let Some((_, _, delay)) = delay {
+    if let Some(delay) = take(&fake.delays, &method, chat_id) {
         tokio::time::sleep(delay).await;
+    }
+    if let Some(hold) = take(&fake.holds, &method, chat_id) {
+        hold.arrived.store(true, Ordering::SeqCst);
+        hold.gate.notified().await;
     }
     let result = match method.as_str() {
         "getme" => json!({
@@ -371,6 +392,15 @@ async fn serve(
         fake.record(&method, &body, false, &result);
     }
     (StatusCode::OK, Json(json!({"ok": true, "result": result})))
+}
+
+/// Takes the first scripted entry for `method` to `chat_id` out of `queue`.
+fn take<T>(queue: &Mutex<VecDeque<(String, i64, T)>>, method: &str, chat_id: i64) -> Option<T> {
+    let mut queue = queue.lock().unwrap();
+    let at = queue
+        .iter()
+        .position(|(m, c, _)| m == method && *c == chat_id)?;
+    queue.remove(at).map(|(_, _, value)| value)
 }
 
 /// An error answer, with the HTTP status Telegram gives it: the `error_code`.

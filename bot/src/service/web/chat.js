@@ -1,5 +1,5 @@
-// The chat page: ask, read cited answers, rate them, ask for an expert, and receive the expert's answer
-// here (polled from /v1/conversations/messages, the session in a header, never in the URL). The
+// The chat page: ask, read cited answers, rate them, ask for an expert, receive the expert's answer
+// or clarifying question and reply to it (POST /v1/replies) here (polled from /v1/conversations/messages, the session in a header, never in the URL). The
 // session is minted by the server (POST /v1/sessions) and kept in localStorage. Every text from the
 // server is set with textContent, never as HTML.
 "use strict";
@@ -124,7 +124,39 @@ function showExpertMessage(message) {
     actions.appendChild(button(t("notHelpful"), "secondary", rate("down")));
     item.appendChild(actions);
   }
+  if (message.kind === "expert_question" || message.kind === "expert_answer") item.appendChild(replyForm(message.ticket));
   document.getElementById("conversation").appendChild(item);
+}
+
+// A reply to the expert, written back on the ticket: the answer to their question, or a follow-up.
+function replyForm(ticket) {
+  const form = element("form", "reply-form");
+  const id = "reply-" + ticket + "-" + document.querySelectorAll(".reply-form").length;
+  const label = element("label", null, t("replyLabel"));
+  label.htmlFor = id;
+  const field = element("textarea", "reply-text");
+  field.id = id;
+  field.rows = 2;
+  field.maxLength = 4000;
+  const send = element("button", "reply-send", t("sendReply"));
+  send.type = "submit";
+  form.append(label, field, send);
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const text = field.value.trim();
+    if (!text) { say("emptyReply"); field.focus(); return; }
+    send.disabled = true;
+    try {
+      await api("POST", "/v1/replies", { ticket, text, session: await session() });
+      showQuestion(text);
+      form.remove();
+      say("replySent");
+    } catch (error) {
+      send.disabled = false;
+      say("error", { message: error.message });
+    }
+  });
+  return form;
 }
 
 let lastSeq = 0;

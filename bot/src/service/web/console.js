@@ -1,5 +1,6 @@
 // The expert console: sign in with an expert identity and the console token, work tickets (claim,
-// answer, close, reopen, approve as FAQ after editing what will be published), read the
+// answer, ask the asker a clarifying question and read their reply, close, reopen, approve as FAQ
+// after editing what will be published), read the
 // coverage-gap report. Texts from the server are set
 // with textContent, never as HTML. The token stays in sessionStorage: closing the tab signs out.
 "use strict";
@@ -86,6 +87,16 @@ async function showTicket(id) {
     li.textContent = passage.title + " — " + passage.section + " (" + passage.source + ", " + passage.score.toFixed(2) + ")";
     passages.appendChild(li);
   }
+  // The exchange with the asker: the experts' clarifying questions and the asker's replies.
+  const exchange = document.getElementById("ticket-exchange");
+  exchange.textContent = "";
+  for (const event of ticket.events) {
+    if (event.event !== "clarification" && event.event !== "asker_replied") continue;
+    const li = document.createElement("li");
+    li.className = event.event;
+    li.textContent = t(event.event === "clarification" ? "asked" : "replied", { text: event.text });
+    exchange.appendChild(li);
+  }
   const answer = document.getElementById("ticket-answer");
   answer.textContent = "";
   if (ticket.answer) {
@@ -104,7 +115,7 @@ async function act(action, body) {
   try {
     const result = await expertApi("POST", "/v1/tickets/" + encodeURIComponent(selected) + "/" + action, body || {});
     say(action === "approve" ? "approved" : "done", { status: t("st_" + result.ticket.status) });
-    if (action === "answer") document.getElementById("answer-text").value = "";
+    if (action === "answer" || action === "clarify") document.getElementById("answer-text").value = "";
     await showTicket(selected);
     await loadTickets();
   } catch (error) {
@@ -209,6 +220,11 @@ document.addEventListener("DOMContentLoaded", () => {
     const text = document.getElementById("answer-text").value.trim();
     if (!text) { say("empty"); return; }
     act("answer", { text });
+  });
+  document.getElementById("clarify-send").addEventListener("click", () => {
+    const text = document.getElementById("answer-text").value.trim();
+    if (!text) { say("empty"); return; }
+    act("clarify", { text });
   });
   document.getElementById("close").addEventListener("click", () => act("close"));
   document.getElementById("reopen").addEventListener("click", () => act("reopen"));

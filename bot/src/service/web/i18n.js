@@ -2,6 +2,8 @@
 "use strict";
 const TEXTS = {
   es: {
+    askAsker: "Preguntar a la persona", asked: "Pregunta a la persona: {text}", replied: "Respuesta de la persona: {text}",
+    replyLabel: "Su respuesta al experto", sendReply: "Responder", replySent: "Respuesta enviada al experto.", emptyReply: "Escriba su respuesta.",
     skip: "Ir a la pregunta", title: "Consulta — Artículo 6 del Acuerdo de París", language: "Idioma",
     intro: "Pregunte sobre enfoques cooperativos (6.2), el Mecanismo de Acreditación del Acuerdo de París (6.4) o los enfoques no de mercado (6.8). Las respuestas citan nuestras guías, con sus fuentes.",
     question: "Su pregunta", ask: "Preguntar", forget: "Borrar mi conversación", asking: "Buscando en las guías…",
@@ -22,6 +24,8 @@ const TEXTS = {
     unreachable: "La persona no recibió el último mensaje del desk ({reason}). Contáctela por otra vía o cierre el ticket."
   },
   pt: {
+    askAsker: "Perguntar à pessoa", asked: "Pergunta à pessoa: {text}", replied: "Resposta da pessoa: {text}",
+    replyLabel: "Sua resposta ao especialista", sendReply: "Responder", replySent: "Resposta enviada ao especialista.", emptyReply: "Escreva sua resposta.",
     skip: "Ir para a pergunta", title: "Consulta — Artigo 6 do Acordo de Paris", language: "Idioma",
     intro: "Pergunte sobre abordagens cooperativas (6.2), o Mecanismo de Crédito do Acordo de Paris (6.4) ou abordagens não relacionadas a mercado (6.8). As respostas citam nossos guias, com as fontes.",
     question: "Sua pergunta", ask: "Perguntar", forget: "Apagar minha conversa", asking: "Buscando nos guias…",
@@ -42,6 +46,8 @@ const TEXTS = {
     unreachable: "A pessoa não recebeu a última mensagem do desk ({reason}). Contate-a de outra forma ou feche o ticket."
   },
   en: {
+    askAsker: "Ask the asker", asked: "Asked the asker: {text}", replied: "The asker replied: {text}",
+    replyLabel: "Your reply to the expert", sendReply: "Reply", replySent: "Reply sent to the expert.", emptyReply: "Type your reply.",
     skip: "Skip to the question", title: "Consulta — Article 6 of the Paris Agreement", language: "Language",
     intro: "Ask about cooperative approaches (6.2), the Paris Agreement Crediting Mechanism (6.4) or non-market approaches (6.8). Answers quote our guidance, with sources.",
     question: "Your question", ask: "Ask", forget: "Delete my conversation", asking: "Searching the guidance…",
