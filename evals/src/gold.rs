@@ -20,9 +20,11 @@ pub struct GoldQuestion {
     /// The question must go to an expert (out of scope, or not answerable from the knowledge base).
     #[serde(default)]
     pub escalate: bool,
-    /// The answer exists only in another language than the question's.
+    /// For a cross-lingual question, the language its answer is read in (another than `lang`).
+    /// It is searched and answered only among passages in that language, so it keeps testing
+    /// cross-lingual search after the topic is translated into the asker's language.
     #[serde(default)]
-    pub cross: bool,
+    pub cross: Option<Lang>,
     /// Free text for the author: why this question is in the set.
     #[serde(default)]
     pub note: Option<String>,
@@ -44,7 +46,7 @@ pub struct GoldQuestion {
 impl GoldQuestion {
     /// The group the question is reported under: `cross` for cross-lingual ones, else its language.
     pub fn group(&self) -> &'static str {
-        if self.cross {
+        if self.cross.is_some() {
             "cross"
         } else {
             self.lang.code()
@@ -82,6 +84,14 @@ pub fn load(dir: &Path) -> anyhow::Result<Vec<GoldQuestion>> {
             if question.says.iter().any(|item| normalize(item).is_empty()) {
                 bail!(
                     "{}: {:?} has an empty `says` item",
+                    file.display(),
+                    question.q
+                );
+            }
+            if question.cross == Some(question.lang) {
+                bail!(
+                    "{}: {:?} is marked cross-lingual but its answer language is its own: set `cross` \
+                     to the language the answer is read in, or drop it",
                     file.display(),
                     question.q
                 );
@@ -154,7 +164,7 @@ mod tests {
             lang: Lang::Es,
             relevant: vec!["faq:a62-ca-who-when".into()],
             escalate: false,
-            cross: false,
+            cross: None,
             note: None,
             says: says.iter().map(|s| s.to_string()).collect(),
             heldout: false,
@@ -177,6 +187,25 @@ mod tests {
             ["15 de abril"]
         );
         assert_eq!(missing_facts(&question, "").len(), 2);
+    }
+
+    #[test]
+    fn a_cross_lingual_question_must_name_another_language() {
+        let dir = std::env::temp_dir().join(format!("consulta-gold-cross-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let set = |cross: &str| {
+            format!(
+                "- q: \"¿Quién autoriza?\"\n  lang: es\n  relevant: [faq:x]\n  cross: {cross}\n"
+            )
+        };
+        std::fs::write(dir.join("set.yaml"), set("es")).unwrap();
+        let error = load(&dir).unwrap_err().to_string();
+        assert!(error.contains("its own"), "{error}");
+        std::fs::write(dir.join("set.yaml"), set("en")).unwrap();
+        let loaded = load(&dir).unwrap();
+        assert_eq!(loaded[0].cross, Some(Lang::En));
+        assert_eq!(loaded[0].group(), "cross");
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

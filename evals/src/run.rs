@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use consulta_retrieval::{AskOptions, Engine, Leg, SearchOptions};
+use consulta_retrieval::{AskOptions, Engine, Leg, SearchFilter, SearchOptions};
 
 use crate::gold::{GoldQuestion, matches, missing_facts};
 use crate::metrics::{ndcg_at, recall_at, reciprocal_rank_at};
@@ -58,7 +58,12 @@ pub fn evaluate(
 ) -> anyhow::Result<Vec<QuestionOutcome>> {
     let mut outcomes = Vec::with_capacity(questions.len());
     for question in questions {
-        let answer = engine.ask(&question.q, &AskOptions::default())?;
+        let filter = answer_filter(question);
+        let ask = AskOptions {
+            filter: filter.clone(),
+            ..AskOptions::default()
+        };
+        let answer = engine.ask(&question.q, &ask)?;
         let shown = if answer.escalate {
             String::new()
         } else {
@@ -81,6 +86,7 @@ pub fn evaluate(
                 let options = SearchOptions {
                     leg,
                     k: DEPTH,
+                    filter: filter.clone(),
                     ..SearchOptions::default()
                 };
                 let hits = engine.search(&question.q, &options)?;
@@ -118,6 +124,16 @@ pub fn evaluate(
         });
     }
     Ok(outcomes)
+}
+
+/// Which passages may rank for and answer `question`: all of them, or for a cross-lingual question
+/// only those in the language its answer is read in. Its other language versions cannot be left out
+/// after the search, which lets an FAQ entry in the asker's language stand for all its translations.
+fn answer_filter(question: &GoldQuestion) -> SearchFilter {
+    SearchFilter {
+        langs: question.cross.into_iter().collect(),
+        ..SearchFilter::default()
+    }
 }
 
 /// `text` without the citation markers (`[1]`, `[12]`) the answer puts after each quoted passage.
@@ -164,7 +180,27 @@ fn score(question: &GoldQuestion, ranked: &[(&str, &str)]) -> RankingOutcome {
 
 #[cfg(test)]
 mod tests {
+    use consulta_corpus::Lang;
+
     use super::*;
+
+    #[test]
+    fn only_cross_lingual_questions_are_limited_to_their_answer_language() {
+        let mut question = GoldQuestion {
+            q: "¿Desde cuándo rige el acuerdo con Dominica?".into(),
+            lang: Lang::Es,
+            relevant: vec!["faq:a62-dominica-switzerland".into()],
+            escalate: false,
+            cross: None,
+            note: None,
+            says: Vec::new(),
+            heldout: false,
+            file: std::path::PathBuf::new(),
+        };
+        assert!(answer_filter(&question).is_empty());
+        question.cross = Some(Lang::En);
+        assert_eq!(answer_filter(&question).langs, [Lang::En]);
+    }
 
     #[test]
     fn markers_are_removed_and_other_brackets_kept() {
