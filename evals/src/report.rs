@@ -322,7 +322,8 @@ impl Report {
         }
         let _ = writeln!(
             md,
-            "\n- mean length: {:.0} characters\n- mixed language: {:.3}\n",
+            "\n- mean length: {:.0} characters\n- mixed language: {:.3}\n- other language than \
+             the asker's: {:.3}\n",
             self.metrics
                 .get("answer.all.mean_chars")
                 .copied()
@@ -330,13 +331,17 @@ impl Report {
             self.metrics
                 .get("answer.all.mixed_language")
                 .copied()
+                .unwrap_or(f64::NAN),
+            self.metrics
+                .get("answer.all.other_language")
+                .copied()
                 .unwrap_or(f64::NAN)
         );
     }
 }
 
 /// `answer.<group>.answered` over the questions that name required facts, plus the mean length
-/// and the share of mixed-language answers among the answers shown.
+/// and the shares of mixed-language and other-language answers among the answers shown.
 fn answer_metrics(
     metrics: &mut BTreeMap<String, f64>,
     counts: &mut BTreeMap<String, usize>,
@@ -381,6 +386,10 @@ fn answer_metrics(
     metrics.insert(
         "answer.all.mixed_language".into(),
         share(&shown, |o| o.mixed_language),
+    );
+    metrics.insert(
+        "answer.all.other_language".into(),
+        share(&shown, |o| o.other_language),
     );
 }
 

@@ -45,6 +45,9 @@ pub struct QuestionOutcome {
     pub missing: Vec<String>,
     /// The shown text quotes passages in more than one language.
     pub mixed_language: bool,
+    /// The shown text is in another language than the asker's, although the question is not
+    /// cross-lingual: the language was misread or a translation was not used.
+    pub other_language: bool,
     /// Scores per leg (`bm25`, `dense`, `hybrid`), for answerable questions only.
     pub rankings: Vec<(String, RankingOutcome)>,
     /// The document ids the hybrid leg returned, to read misses.
@@ -79,6 +82,9 @@ pub fn evaluate(
         languages.sort_unstable_by_key(|lang| lang.code());
         languages.dedup();
         let mixed_language = !answer.escalate && languages.len() > 1;
+        let other_language = !answer.escalate
+            && question.cross.is_none()
+            && (answer.language != question.lang || !languages.contains(&question.lang));
         let mut rankings = Vec::new();
         let mut hybrid_top = Vec::new();
         if !question.escalate {
@@ -119,6 +125,7 @@ pub fn evaluate(
                 missing
             },
             mixed_language,
+            other_language,
             rankings,
             hybrid_top,
         });

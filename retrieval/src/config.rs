@@ -38,6 +38,11 @@ pub struct RetrievalConfig {
     /// answer then leads the reply. multilingual-e5-small puts paraphrases of one question above
     /// it and different questions on the same topic below.
     pub question_match: f32,
+    /// Relative penalty on the fused score of an FAQ entry whose own question asks for another
+    /// kind of fact than the asker's ("When must the initial report be submitted?" for "What
+    /// must an initial report contain?"): the embedding model weighs the shared topic words far
+    /// above the one interrogative that tells the two questions apart.
+    pub type_mismatch_penalty: f32,
     /// Whether passages in the question's language get [`Self::same_language_bonus`].
     pub prefer_same_language: bool,
     /// Relative bonus on the fused score of passages in the question's language: when two
@@ -80,6 +85,7 @@ impl Default for RetrievalConfig {
             question_match: 0.92,
             prefer_same_language: true,
             same_language_bonus: 0.0,
+            type_mismatch_penalty: 0.3,
             bm25_same_language_weight: 2.0,
             expansion_weight: 0.5,
             dense_floor: 0.80,
@@ -117,6 +123,7 @@ impl RetrievalConfig {
             ("curated_precedence", self.curated_precedence),
             ("question_match", self.question_match),
             ("same_language_bonus", self.same_language_bonus),
+            ("type_mismatch_penalty", self.type_mismatch_penalty),
         ] {
             if !unit(value) {
                 return fail(format!("{name} = {value} must be between 0 and 1"));

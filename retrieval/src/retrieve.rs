@@ -10,6 +10,7 @@ use consulta_models::Role;
 use crate::bm25::Bm25Query;
 use crate::engine::Inner;
 use crate::fusion::{FusionWeights, fuse};
+use crate::intent::{QuestionType, intent};
 use crate::points::question_owner;
 use crate::stopwords::is_stopword;
 use crate::text::{fold, has_content, truncate_chars, words};
@@ -167,6 +168,7 @@ impl Inner {
             .collect();
         if leg == Leg::Hybrid {
             self.translate_entries(&mut candidates, question.lang, filter);
+            self.penalise_other_question_types(&mut candidates, &question.text, question.lang);
             self.apply_preferences(&mut candidates, question.lang);
         }
         candidates.truncate(limit);
@@ -263,6 +265,30 @@ impl Inner {
         // Two languages of one entry became the same passage: the better-ranked one stays.
         let mut seen = HashSet::new();
         candidates.retain(|c| seen.insert(c.passage.id.clone()));
+    }
+
+    /// Lowers the fused score of FAQ entries and curated answers whose own question asks for
+    /// another kind of fact (who, when, how much) than the asker's: a "when" entry on the right
+    /// topic does not answer a "what" question. Open and yes/no questions count as one kind,
+    /// since entries that define or explain answer both.
+    fn penalise_other_question_types(&self, candidates: &mut [Candidate], text: &str, lang: Lang) {
+        let penalty = self.config.type_mismatch_penalty;
+        if penalty == 0.0 {
+            return;
+        }
+        let kind = |text: &str, lang: Lang| match intent(text, lang).kind {
+            QuestionType::YesNo => QuestionType::Open,
+            other => other,
+        };
+        let asked = kind(text, lang);
+        for candidate in candidates.iter_mut() {
+            let passage = &candidate.passage;
+            if matches!(passage.kind, PassageKind::Faq | PassageKind::Curated)
+                && kind(&passage.title, passage.lang) != asked
+            {
+                candidate.score *= 1.0 - penalty;
+            }
+        }
     }
 
     /// Orders fused candidates for answering. When an FAQ entry was found in several languages,

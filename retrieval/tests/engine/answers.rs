@@ -402,3 +402,55 @@ fn requests_only_a_person_can_meet_escalate_with_the_reason() {
         );
     }
 }
+
+#[test]
+fn an_entry_found_only_in_another_language_is_quoted_in_the_askers() {
+    let dir = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).unwrap();
+    let config = consulta_retrieval::RetrievalConfig {
+        candidates_per_leg: 1,
+        top_k: 1,
+        // The fixture's translation shares few words with the question; this test is about which
+        // version is quoted, not about how sure the answer is.
+        escalate_below: 0.2,
+        ..consulta_retrieval::RetrievalConfig::default()
+    };
+    let engine = consulta_retrieval::Engine::open(dir.path(), model(), config).unwrap();
+    let mut kb = knowledge_base();
+    let portuguese = passage(
+        "faq:itmo-what",
+        PassageKind::Faq,
+        Lang::Pt,
+        "Definição da unidade",
+        &["6.2"],
+        "Trata-se de uma unidade contábil autorizada pelo anfitrião no âmbito do Artigo 6.2.",
+    );
+    kb.push(portuguese.clone());
+    engine.sync(&kb, &|_, _| {}).unwrap();
+
+    // Worded like the Spanish entry, asked by someone who reads Portuguese: with one candidate
+    // per leg, both legs find only the Spanish version.
+    let question = "¿Un ITMO es una reducción o remoción de emisiones lograda en un país y \
+                    transferida a otro?";
+    for leg in [Leg::Bm25, Leg::Dense] {
+        let options = SearchOptions {
+            leg,
+            k: 1,
+            language: Some(Lang::Pt),
+            ..SearchOptions::default()
+        };
+        let hits = engine.search(question, &options).unwrap();
+        assert_eq!(
+            hits[0].passage.id,
+            id_of("faq:itmo-what", Lang::Es),
+            "{leg:?} should find the Spanish version only"
+        );
+    }
+    let options = AskOptions {
+        language: Some(Lang::Pt),
+        ..AskOptions::default()
+    };
+    let answer = engine.ask(question, &options).unwrap();
+    assert!(!answer.escalate, "{answer:#?}");
+    assert_eq!(answer.citations[0].passage_id, portuguese.id, "{answer:#?}");
+    assert!(answer.answer.starts_with("Trata-se"), "{}", answer.answer);
+}
