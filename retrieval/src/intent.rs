@@ -654,6 +654,13 @@ pub(crate) fn intent(question: &str, lang: Lang) -> Intent {
     }
 }
 
+/// The type of `question` (in `lang`) alone: what ranking needs of every FAQ entry's question,
+/// without the request features.
+pub(crate) fn question_kind(question: &str, lang: Lang) -> QuestionType {
+    let folded: Vec<String> = words(question).map(fold).collect();
+    question_type(&folded, lang)
+}
+
 fn question_type(folded: &[String], lang: Lang) -> QuestionType {
     let has = |list: &[&str]| folded.iter().any(|w| list.contains(&w.as_str()));
     if has(lexicon::WHO) {

@@ -10,7 +10,7 @@ use consulta_models::Role;
 use crate::bm25::Bm25Query;
 use crate::engine::Inner;
 use crate::fusion::{FusionWeights, fuse};
-use crate::intent::{QuestionType, intent};
+use crate::intent::{QuestionType, question_kind};
 use crate::points::question_owner;
 use crate::stopwords::is_stopword;
 use crate::text::{fold, has_content, truncate_chars, words};
@@ -276,7 +276,7 @@ impl Inner {
         if penalty == 0.0 {
             return;
         }
-        let kind = |text: &str, lang: Lang| match intent(text, lang).kind {
+        let kind = |text: &str, lang: Lang| match question_kind(text, lang) {
             QuestionType::YesNo => QuestionType::Open,
             other => other,
         };
