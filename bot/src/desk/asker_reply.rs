@@ -34,10 +34,7 @@ impl Desk {
         let _guard = self.lock();
         let now = self.now();
         let store = self.store();
-        let mut ticket = self.ticket(id)?;
-        if &ticket.asker.identity() != by {
-            return Err(DeskError::NotTheAsker(by.clone()));
-        }
+        let mut ticket = self.askers_ticket(id, by)?;
         if ticket.status == Status::Closed {
             return Err(refused(TransitionError::Closed));
         }

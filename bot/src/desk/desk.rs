@@ -333,6 +333,16 @@ impl Desk {
             .ok_or_else(|| DeskError::NoSuchTicket(id.clone()))
     }
 
+    /// Ticket `id` when `by` is the person who asked it: the check every action of the asker on
+    /// their own ticket starts with.
+    pub(crate) fn askers_ticket(&self, id: &TicketId, by: &Identity) -> Result<Ticket, DeskError> {
+        let ticket = self.ticket(id)?;
+        if &ticket.asker.identity() != by {
+            return Err(DeskError::NotTheAsker(by.clone()));
+        }
+        Ok(ticket)
+    }
+
     /// Every ticket, oldest first.
     pub fn tickets(&self) -> Result<Vec<Ticket>, DeskError> {
         let mut tickets: Vec<Ticket> = self.store().all(Table::Tickets)?;
@@ -495,10 +505,7 @@ impl Desk {
         let _guard = self.lock();
         let now = self.now();
         let store = self.store();
-        let mut ticket = self.ticket(id)?;
-        if &ticket.asker.identity() != by {
-            return Err(DeskError::NotTheAsker(by.clone()));
-        }
+        let mut ticket = self.askers_ticket(id, by)?;
         if ticket.answer.is_none() {
             return Err(DeskError::Refused {
                 ticket: id.clone(),
