@@ -104,7 +104,11 @@ impl Engine {
                 }
             }
             let weight = |lang: Lang, term: &str| inner.bm25.idf(lang, term);
+            let similarity = inner
+                .sentence_similarities(&prepared.text, quotable.iter().map(|(c, _)| &c.passage))?;
+            let similarity = |sentence: &str| similarity.get(sentence).copied();
             let asked = Asked {
+                similarity: &similarity,
                 search_text: &search_text,
                 lang,
                 kind: asked_for.kind,

@@ -11,6 +11,16 @@ use crate::RetrievalError;
 /// Writes `value` as JSON to a temporary file, fsyncs it, renames it over `path` and fsyncs the
 /// directory, so the rename itself is durable.
 pub(crate) fn write_json(path: &Path, value: &impl Serialize) -> Result<(), RetrievalError> {
+    write_with(path, |writer| {
+        serde_json::to_writer(writer, value).map_err(std::io::Error::from)
+    })
+}
+
+/// [`write_json`] for any content: `write` fills the temporary file.
+pub(crate) fn write_with(
+    path: &Path,
+    write: impl FnOnce(&mut BufWriter<File>) -> std::io::Result<()>,
+) -> Result<(), RetrievalError> {
     let temporary = temporary_path(path);
     let io_error = |source| RetrievalError::Io {
         path: temporary.clone(),
@@ -18,7 +28,7 @@ pub(crate) fn write_json(path: &Path, value: &impl Serialize) -> Result<(), Retr
     };
     let file = File::create(&temporary).map_err(io_error)?;
     let mut writer = BufWriter::new(file);
-    serde_json::to_writer(&mut writer, value).map_err(|e| io_error(e.into()))?;
+    write(&mut writer).map_err(io_error)?;
     writer.flush().map_err(io_error)?;
     writer
         .into_inner()
@@ -40,7 +50,7 @@ pub(crate) fn write_json(path: &Path, value: &impl Serialize) -> Result<(), Retr
     Ok(())
 }
 
-/// Where [`write_json`] stages the new content.
+/// Where [`write_with`] stages the new content.
 pub(crate) fn temporary_path(path: &Path) -> PathBuf {
     let mut name = path.file_name().unwrap_or_default().to_os_string();
     name.push(".tmp");

@@ -44,6 +44,9 @@ const REPEAT_OVERLAP: f32 = 0.6;
 
 /// Weight of a sentence having the fact the question's type asks for.
 const TYPE_WEIGHT: f32 = 0.2;
+/// Weight of a sentence's closeness in meaning to the question, relative to the other candidate
+/// sentences (0.3 measured best of 0 / 0.2 / 0.3 / 0.4 / 0.6 / 1.0 on the gold sets).
+const SIMILARITY_WEIGHT: f32 = 0.3;
 /// Weight of an FAQ entry's opening sentence when the entry's question matches the asker's.
 const MATCHED_LEAD_WEIGHT: f32 = 0.5;
 /// Weight of an FAQ entry's opening sentence otherwise: entries are written answer first.
@@ -73,6 +76,9 @@ pub(crate) struct Asked<'a> {
     /// How telling an analysed term of a language is (its inverse document frequency): coverage
     /// counts a rare word of the question more than a word every passage has.
     pub(crate) weight: &'a dyn Fn(Lang, &str) -> f32,
+    /// How close a sentence's meaning is to the question's (the cosine of their vectors), when
+    /// known.
+    pub(crate) similarity: &'a dyn Fn(&str) -> Option<f32>,
 }
 
 /// The composed answer: text with markers `[1]`, `[2]`... and, for each marker in order, the index
@@ -131,6 +137,7 @@ pub(crate) fn compose(
             type_answered: false,
         };
     };
+    let closeness = Closeness::new(asked, &split);
     let mut candidates = Vec::new();
     for (index, (quotable, passage_sentences)) in passages.iter().zip(&split).enumerate() {
         let rank = passages[..index]
@@ -147,7 +154,9 @@ pub(crate) fn compose(
                 analyzers.terms(answer_lang, sentence).into_iter().collect();
             let type_fit =
                 asked.kind != QuestionType::Open && fits(asked.kind, sentence, answer_lang);
-            let fit = weighted.coverage(&terms) + if type_fit { TYPE_WEIGHT } else { 0.0 };
+            let fit = weighted.coverage(&terms)
+                + if type_fit { TYPE_WEIGHT } else { 0.0 }
+                + SIMILARITY_WEIGHT * closeness.of(index, s);
             let opening = if is_entry && s < OPENING_SENTENCES {
                 let weight = if quotable.question_matches {
                     MATCHED_LEAD_WEIGHT
@@ -337,6 +346,41 @@ fn choose(candidates: &[Candidate], split: &[Vec<String>], lang: Lang) -> Vec<(u
         chars += added;
     }
     chosen
+}
+
+/// Each candidate sentence's closeness in meaning to the question, scaled to [0, 1] between the
+/// farthest and the closest candidate: cosines of one model sit in a narrow band (0.75 to 0.9), and
+/// what tells sentences apart is their order within it.
+struct Closeness {
+    /// By passage, by sentence: the cosine, when known.
+    cosines: Vec<Vec<Option<f32>>>,
+    low: f32,
+    high: f32,
+}
+
+impl Closeness {
+    fn new(asked: &Asked<'_>, split: &[Vec<String>]) -> Closeness {
+        let cosines: Vec<Vec<Option<f32>>> = split
+            .iter()
+            .map(|sentences| sentences.iter().map(|s| (asked.similarity)(s)).collect())
+            .collect();
+        let (low, high) = cosines
+            .iter()
+            .flatten()
+            .flatten()
+            .fold((f32::MAX, f32::MIN), |(low, high), &c| {
+                (low.min(c), high.max(c))
+            });
+        Closeness { cosines, low, high }
+    }
+
+    /// Sentence `s` of passage `p`: 1 for the closest candidate, 0 for the farthest or unknown.
+    fn of(&self, p: usize, s: usize) -> f32 {
+        match self.cosines[p][s] {
+            Some(cosine) if self.high > self.low => (cosine - self.low) / (self.high - self.low),
+            _ => 0.0,
+        }
+    }
 }
 
 /// The question's terms with their weights.
@@ -855,8 +899,45 @@ mod tests {
             lang,
             kind,
             weight: &|_, _| 1.0,
+            similarity: &|_| None,
         };
         compose(&Analyzers::new(), &asked, passages)
+    }
+
+    #[test]
+    fn the_sentence_closest_in_meaning_leads_when_words_do_not_decide() {
+        let registry = guide(
+            Lang::En,
+            "The international registry tracks ITMOs for Parties that choose it. Parties without a \
+             registry of their own may use the international registry instead of building one.",
+        );
+        let passages = quote(&[&registry]);
+        let by_words = ask("registry", Lang::En, QuestionType::Open, &passages);
+        assert!(
+            by_words
+                .text
+                .starts_with("The international registry tracks")
+        );
+
+        let asked = Asked {
+            search_text: "registry",
+            lang: Lang::En,
+            kind: QuestionType::Open,
+            weight: &|_, _| 1.0,
+            similarity: &|sentence: &str| {
+                Some(if sentence.contains("instead of building") {
+                    0.9
+                } else {
+                    0.8
+                })
+            },
+        };
+        let by_meaning = compose(&Analyzers::new(), &asked, &passages);
+        assert!(
+            by_meaning.text.starts_with("Parties without a registry"),
+            "{}",
+            by_meaning.text
+        );
     }
 
     #[test]

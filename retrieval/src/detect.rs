@@ -45,6 +45,61 @@ const SUFFIXES: &[(&str, Lang, f32)] = &[
     ("ly", Lang::En, 0.5),
 ];
 
+/// Content words (folded) that practitioners use often and that exist in one of the three
+/// languages only: the topic words of a short question ("relatório", "prazo", "informe",
+/// "plazo") decide it when its function words are shared ("O que precisa ir no relatorio?").
+/// Sorted for binary search.
+const DISTINCTIVE: &[(&str, Lang)] = &[
+    ("acordo", Lang::Pt),
+    ("acordos", Lang::Pt),
+    ("acuerdo", Lang::Es),
+    ("acuerdos", Lang::Es),
+    ("agora", Lang::Pt),
+    ("ahora", Lang::Es),
+    ("ainda", Lang::Pt),
+    ("fazer", Lang::Pt),
+    ("gobierno", Lang::Es),
+    ("governo", Lang::Pt),
+    ("hacer", Lang::Es),
+    ("hoje", Lang::Pt),
+    ("hoy", Lang::Es),
+    ("informe", Lang::Es),
+    ("informes", Lang::Es),
+    ("necesita", Lang::Es),
+    ("necesitan", Lang::Es),
+    ("necesito", Lang::Es),
+    ("nossa", Lang::Pt),
+    ("nossas", Lang::Pt),
+    ("nosso", Lang::Pt),
+    ("nossos", Lang::Pt),
+    ("nuestra", Lang::Es),
+    ("nuestras", Lang::Es),
+    ("nuestro", Lang::Es),
+    ("nuestros", Lang::Es),
+    ("organo", Lang::Es),
+    ("orgao", Lang::Pt),
+    ("plazo", Lang::Es),
+    ("plazos", Lang::Es),
+    ("prazo", Lang::Pt),
+    ("prazos", Lang::Pt),
+    ("precisa", Lang::Pt),
+    ("precisam", Lang::Pt),
+    ("preciso", Lang::Pt),
+    ("projeto", Lang::Pt),
+    ("projetos", Lang::Pt),
+    ("proyecto", Lang::Es),
+    ("proyectos", Lang::Es),
+    ("relatorio", Lang::Pt),
+    ("relatorios", Lang::Pt),
+    ("temos", Lang::Pt),
+    ("tenemos", Lang::Es),
+    ("tengo", Lang::Es),
+    ("tenho", Lang::Pt),
+    ("todavia", Lang::Es),
+    ("ustedes", Lang::Es),
+    ("voces", Lang::Pt),
+];
+
 /// Per-language evidence for one text.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct LanguageScores {
@@ -113,6 +168,12 @@ pub fn language_scores(text: &str) -> LanguageScores {
             .collect();
         for lang in &holders {
             scores.add(*lang, 1.0 / holders.len() as f32);
+        }
+        if holders.is_empty()
+            && let Ok(found) = DISTINCTIVE.binary_search_by(|(w, _)| (*w).cmp(folded.as_str()))
+        {
+            scores.add(DISTINCTIVE[found].1, 1.0);
+            continue;
         }
         if holders.is_empty()
             && let Some((_, lang, weight)) = SUFFIXES
@@ -198,6 +259,19 @@ mod tests {
             "¿Qué arreglos institucionales necesita el país?",
             Some(Lang::Es),
         );
+    }
+
+    #[test]
+    fn topic_words_decide_when_function_words_are_shared() {
+        check("O que precisa ir no relatorio inicial?", Some(Lang::Pt));
+        check("que informe necesita presentar el pais", Some(Lang::Es));
+        check("qual o prazo do relatorio", Some(Lang::Pt));
+    }
+
+    #[test]
+    fn the_distinctive_words_are_sorted_and_folded() {
+        assert!(DISTINCTIVE.windows(2).all(|pair| pair[0].0 < pair[1].0));
+        assert!(DISTINCTIVE.iter().all(|(word, _)| fold(word) == *word));
     }
 
     #[test]

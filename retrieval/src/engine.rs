@@ -12,6 +12,7 @@ use crate::analysis::Analyzers;
 use crate::bm25::Bm25Index;
 use crate::catalog::{Catalog, EmbedderInfo};
 use crate::question_cache::QuestionCache;
+use crate::sentence_vectors::SentenceVectors;
 use crate::{RetrievalConfig, RetrievalError, VectorStore, VectorStoreKind};
 
 /// File name of the passage manifest inside the data dir.
@@ -51,6 +52,8 @@ pub(crate) struct Inner {
     writing: Mutex<()>,
     /// Vectors of recent questions (1.5 KB each), so a repeated question skips the model.
     pub(crate) questions: QuestionCache,
+    /// Vectors of the sentences answers quote ([`crate::sentence_vectors`]).
+    pub(crate) sentences: SentenceVectors,
 }
 
 /// Who writes an engine's vector store.
@@ -88,6 +91,10 @@ pub struct IndexStats {
     pub embedder: String,
     /// The vectors' dimension.
     pub dimension: usize,
+    /// Sentences with a vector for scoring answers by meaning (see
+    /// [`Engine::embed_sentences`]); a count far below the passages' sentences means that
+    /// `consulta ingest` has not run since the passages changed.
+    pub sentence_vectors: usize,
 }
 
 impl std::fmt::Debug for Engine {
@@ -205,6 +212,7 @@ impl Engine {
         if needs_save {
             catalog.save(&manifest_path)?;
         }
+        let sentences = SentenceVectors::open(data_dir, catalog.embedder.clone());
         let analyzers = Analyzers::new();
         let bm25 = Bm25Index::open(&data_dir.join(BM25_DIR), &analyzers)?;
         let engine = Engine {
@@ -221,6 +229,7 @@ impl Engine {
                 timeline: RwLock::new(None),
                 writing: Mutex::new(()),
                 questions: QuestionCache::new(QUESTION_CACHE_ENTRIES),
+                sentences,
             }),
         };
         let report = engine.inner.reconcile()?;
@@ -296,6 +305,7 @@ impl Engine {
             expected_vectors,
             embedder: catalog.embedder.name.clone(),
             dimension: catalog.embedder.dimension,
+            sentence_vectors: self.inner.sentences.len(),
         }
     }
 }

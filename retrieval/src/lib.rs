@@ -104,6 +104,7 @@ mod qdrant_retry;
 mod qdrant_store;
 mod question_cache;
 mod retrieve;
+mod sentence_vectors;
 mod sentences;
 mod stopwords;
 mod store_config;
@@ -133,6 +134,7 @@ pub use phrases::{Phrases, phrases};
 pub use qdrant_retry::store_unreachable;
 #[cfg(feature = "qdrant")]
 pub use qdrant_store::QdrantStore;
+pub use sentence_vectors::SentenceReport;
 pub use store_config::{ApiKey, QdrantConfig, Quantization, VectorStoreKind};
 pub use vector_store::{
     PointPage, PointPayload, StoredPoint, VectorHit, VectorPoint, VectorStore, point_id,

@@ -175,6 +175,24 @@ impl Inner {
         Ok(candidates)
     }
 
+    /// The vector of the question `text`, from the cache of recent questions or the model.
+    pub(crate) fn question_vector(&self, text: &str) -> Result<Arc<[f32]>, RetrievalError> {
+        if let Some(vector) = self.questions.get(text) {
+            return Ok(vector);
+        }
+        let mut embedded = self.embedder.embed(&[text], Role::Query)?;
+        let Some(vector) = embedded.pop() else {
+            return Err(RetrievalError::BadEmbedding {
+                name: self.embedder.name().to_string(),
+                got: "no vector".into(),
+                expected: "one vector for the question".into(),
+            });
+        };
+        let vector: Arc<[f32]> = vector.into();
+        self.questions.insert(text, vector.clone());
+        Ok(vector)
+    }
+
     /// The passages closest to `text`, best first, each at the better similarity of its own point
     /// and its question point; and the question points' similarities by passage.
     fn dense_search(
@@ -183,22 +201,7 @@ impl Inner {
         filter: &SearchFilter,
         limit: usize,
     ) -> Result<(Ranked, HashMap<String, f32>), RetrievalError> {
-        let vector = match self.questions.get(text) {
-            Some(vector) => vector,
-            None => {
-                let mut embedded = self.embedder.embed(&[text], Role::Query)?;
-                let Some(vector) = embedded.pop() else {
-                    return Err(RetrievalError::BadEmbedding {
-                        name: self.embedder.name().to_string(),
-                        got: "no vector".into(),
-                        expected: "one vector for the question".into(),
-                    });
-                };
-                let vector: Arc<[f32]> = vector.into();
-                self.questions.insert(text, vector.clone());
-                vector
-            }
-        };
+        let vector = self.question_vector(text)?;
         let mut best: HashMap<String, f32> = HashMap::new();
         let mut question_cosines = HashMap::new();
         for hit in self.vectors.search(&vector, limit, filter)? {

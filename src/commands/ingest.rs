@@ -3,6 +3,7 @@
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Instant;
 
 use consulta_corpus::library::Source;
 use consulta_retrieval::{IngestRequest, LibraryReport};
@@ -69,6 +70,20 @@ pub fn run(settings: &Settings, args: IngestArgs) -> anyhow::Result<ExitCode> {
         println!("{}", serde_json::to_string_pretty(&report)?);
     } else if !args.quiet {
         println!("{}", summary(&report));
+    }
+    if !report.interrupted {
+        let started = Instant::now();
+        let sentences = engine.embed_sentences(&|_, _| {})?;
+        if !args.json && !args.quiet {
+            println!(
+                "sentences: {} in the passages, {} newly embedded, {} unused vectors dropped, in \
+                 {:.1} s",
+                sentences.sentences,
+                sentences.embedded,
+                sentences.dropped,
+                started.elapsed().as_secs_f32()
+            );
+        }
     }
     if report.interrupted {
         eprintln!("consulta: interrupted; run the same command again to resume where it stopped");

@@ -25,6 +25,9 @@ pub struct Readiness {
     passages: usize,
     /// Vectors in the vector store (absent when it cannot be counted).
     vectors: Option<usize>,
+    /// Sentences with a vector for choosing what an answer quotes; 0 after a sync that
+    /// `consulta ingest` did not follow (answers then embed sentences as they first quote them).
+    sentence_vectors: usize,
 }
 
 /// Ready to answer: the indexes hold passages and the vector store answers. A service without a
@@ -39,6 +42,7 @@ pub(super) async fn readyz(State(service): State<Service>) -> impl IntoResponse 
                 status: "the index could not be read",
                 passages: 0,
                 vectors: None,
+                sentence_vectors: 0,
             }),
         );
     };
@@ -63,6 +67,7 @@ pub(super) async fn readyz(State(service): State<Service>) -> impl IntoResponse 
             status,
             passages: stats.passages,
             vectors: stats.vectors,
+            sentence_vectors: stats.sentence_vectors,
         }),
     )
 }

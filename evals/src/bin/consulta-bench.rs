@@ -128,6 +128,19 @@ fn main() -> anyhow::Result<ExitCode> {
             report.added as f64 / ingest.as_secs_f64()
         ),
     );
+    // As `consulta ingest` does: answers then score sentences without embedding them.
+    let started = Instant::now();
+    let sentences = engine.embed_sentences(&|_, _| {})?;
+    let embedding_sentences = started.elapsed();
+    row(
+        "embed the sentences answers may quote",
+        format!(
+            "{} sentences in {:.1} s = {:.1} sentences/s",
+            sentences.embedded,
+            embedding_sentences.as_secs_f64(),
+            sentences.embedded as f64 / embedding_sentences.as_secs_f64()
+        ),
+    );
 
     let gold = consulta_evals::gold::load(&args.gold)?;
     let questions: Vec<&str> = gold

@@ -175,3 +175,46 @@ fn the_engine_is_shared_across_threads() {
     }
     consistent(&engine.stats(), knowledge_base().len() + 1);
 }
+
+#[test]
+fn sentence_vectors_are_computed_at_ingest_kept_across_restarts_and_pruned() {
+    let dir = tempfile::tempdir().unwrap();
+    let embedder = CountingEmbedder::new();
+    let question = "¿Quién tiene que autorizar un ITMO?";
+    {
+        let engine =
+            Engine::open(dir.path(), embedder.clone(), RetrievalConfig::default()).unwrap();
+        engine.sync(&knowledge_base(), &|_, _| {}).unwrap();
+        embedder.take();
+        let report = engine.embed_sentences(&|_, _| {}).unwrap();
+        assert!(report.sentences > knowledge_base().len(), "{report:?}");
+        assert_eq!(report.embedded, embedder.take(), "{report:?}");
+        assert_eq!(report.dropped, 0);
+        // Every sentence an answer may quote has its vector: answering embeds the question only.
+        let answer = engine.ask(question, &AskOptions::default()).unwrap();
+        assert!(!answer.escalate, "{answer:?}");
+        assert_eq!(embedder.take(), 0);
+        assert_eq!(engine.embed_sentences(&|_, _| {}).unwrap().embedded, 0);
+    }
+
+    // A restarted engine reads them back instead of embedding them again.
+    let engine = Engine::open(dir.path(), embedder.clone(), RetrievalConfig::default()).unwrap();
+    assert!(engine.stats().sentence_vectors > 0);
+    embedder.take();
+    engine.ask(question, &AskOptions::default()).unwrap();
+    assert_eq!(embedder.take(), 0);
+
+    // A passage that leaves the base takes its sentences' vectors with it.
+    let mut fewer = knowledge_base();
+    fewer.pop();
+    engine.sync(&fewer, &|_, _| {}).unwrap();
+    let report = engine.embed_sentences(&|_, _| {}).unwrap();
+    assert_eq!(report.embedded, 0);
+    assert!(report.dropped > 0, "{report:?}");
+
+    // A file from another model is not used: its vectors are not comparable.
+    drop(engine);
+    let other = CountingEmbedder::named("another-model");
+    let engine = Engine::open(dir.path(), other, RetrievalConfig::default()).unwrap();
+    assert_eq!(engine.stats().sentence_vectors, 0);
+}
