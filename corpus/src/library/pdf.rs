@@ -177,8 +177,10 @@ fn load_deferred(
 ) -> Result<Document, SkipReason> {
     let options = LoadOptions {
         filter: Some(defer_object_stream),
-        // What lopdf still inflates itself (cross-reference streams, an object stream it must
-        // read to find a stream's length) stays under the per-stream bound.
+        // What lopdf still inflates itself stays under this per-stream bound but outside the
+        // total, as lopdf offers no hook for it: cross-reference streams, an object stream it
+        // must open to find a stream's `/Length`, and the object streams of an encrypted
+        // document (its decryption ignores the filter).
         max_decompressed_size: Some(budget.next_limit()?),
         force_reconstruct: reconstruct,
         ..LoadOptions::default()
