@@ -1,14 +1,17 @@
 //! What one client can make `consulta serve` do without a login: budgets per address and per web
-//! session ending in 429 with `Retry-After`, questions stored only as far as they are read, and
-//! escalations only of a visitor's own questions, once each, a few at a time. The real binary on a
-//! free port, with the real model, indexes and desk.
+//! session ending in 429 with `Retry-After`, questions stored only as far as they are read,
+//! escalations only of a visitor's own questions, once each, a few at a time, and no more questions
+//! answered at once than there are answering slots. The real binary on a free port, with the real
+//! model, indexes and desk.
 
 mod common;
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
 
 use common::{Sandbox, Server};
 
@@ -282,4 +285,78 @@ async fn visitors_escalate_only_their_own_questions_once_each_and_a_few_at_a_tim
     let open = tickets(&server).await;
     assert_eq!(open.len(), 2, "{open:?}");
     assert!(open.iter().all(|t| t["asker"]["display_name"] == "Marta"));
+}
+
+/// Sends a question to `/v1/ask` whose body (`body`) stops after ten bytes: it holds an answering
+/// slot, if it gets one, until the rest is sent.
+async fn hold(server: &Server, body: &str) -> TcpStream {
+    let mut held = TcpStream::connect(server.base.trim_start_matches("http://"))
+        .await
+        .unwrap();
+    let head = format!(
+        "POST /v1/ask HTTP/1.1\r\nHost: consulta\r\nContent-Type: application/json\r\n\
+         Connection: close\r\nContent-Length: {}\r\n\r\n",
+        body.len()
+    );
+    held.write_all(head.as_bytes()).await.unwrap();
+    held.write_all(&body.as_bytes()[..10]).await.unwrap();
+    held
+}
+
+/// A question holds one of the `max_concurrent_questions` slots from its arrival until it is
+/// answered, so expensive questions queue instead of starving the service. Here the only slot is
+/// held by a question whose body is still on its way: the next question is refused with 503 and
+/// `Retry-After` once `question_queue_secs` pass, while a route that answers nothing is served;
+/// the held question, once complete, is answered and frees the slot.
+#[tokio::test]
+async fn questions_beyond_the_answering_slots_wait_then_are_refused_while_the_rest_is_served() {
+    let (_sandbox, server) = serve(
+        "requests_per_minute_per_address = 0\nrequests_per_minute_per_session = 0\n\
+         max_concurrent_questions = 1\nquestion_queue_secs = 0",
+    );
+    let body = json!({"question": "What is an ITMO?", "session": session(1)}).to_string();
+    let mut held = hold(&server, &body).await;
+
+    // The held question takes the slot once the server has read its head. A question that comes
+    // before that is answered, and the held one, finding the slot taken, refused: then it is sent
+    // again. A question that comes after it is refused.
+    let other = json!({"question": "¿Qué es un ITMO?", "session": session(2)});
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let (retry_after, refusal) = loop {
+        let (status, retry_after, reply) = post(&server, "/v1/ask", other.clone()).await;
+        if status == StatusCode::SERVICE_UNAVAILABLE {
+            break (retry_after, reply);
+        }
+        assert_eq!(status, StatusCode::OK, "{reply}");
+        assert!(
+            Instant::now() < deadline,
+            "the held question never took the slot"
+        );
+        let mut answered = [0u8; 1];
+        let refused = !matches!(
+            held.try_read(&mut answered),
+            Err(error) if error.kind() == std::io::ErrorKind::WouldBlock
+        );
+        if refused {
+            held = hold(&server, &body).await;
+        }
+    };
+    assert_eq!(refusal["error"]["code"], "unavailable", "{refusal}");
+    assert!(
+        refusal["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("answering slot"),
+        "{refusal}"
+    );
+    assert!(retry_after.is_some(), "a 503 says when to come back");
+    let health = http().get(server.url("/healthz")).send().await.unwrap();
+    assert_eq!(health.status(), StatusCode::OK, "the rest is served");
+
+    held.write_all(&body.as_bytes()[10..]).await.unwrap();
+    let mut answer = String::new();
+    held.read_to_string(&mut answer).await.unwrap();
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    let (status, _, body) = post(&server, "/v1/ask", other).await;
+    assert_eq!(status, StatusCode::OK, "the slot is free again: {body}");
 }

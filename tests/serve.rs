@@ -656,6 +656,83 @@ async fn cors_admits_the_configured_origin_only() {
     assert!(other.headers().get("access-control-allow-origin").is_none());
 }
 
+/// The console cannot be put in another site's frame (a framing page could trick a signed-in
+/// expert into approving), the chat page can, and no response may be content-sniffed.
+#[tokio::test]
+async fn the_console_refuses_framing_by_other_sites_and_nothing_is_sniffed() {
+    let (_sandbox, server) = serve();
+    let policy = |response: &reqwest::Response| {
+        assert_eq!(response.status(), StatusCode::OK);
+        assert_eq!(response.headers()["x-content-type-options"], "nosniff");
+        response.headers()["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .to_string()
+    };
+    let console = http().get(server.url("/console")).send().await.unwrap();
+    assert!(
+        policy(&console).contains("frame-ancestors 'self'"),
+        "{console:?}"
+    );
+    let chat = http().get(server.url("/")).send().await.unwrap();
+    assert!(policy(&chat).contains("frame-ancestors *"), "{chat:?}");
+    let refused = http()
+        .post(server.url("/v1/ask"))
+        .json(&json!({"question": ""}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(refused.headers()["x-content-type-options"], "nosniff");
+}
+
+/// A replica's poll that finds nothing new gets `304 Not Modified`, counted in `/metrics` as 3xx,
+/// apart from the 2xx of answered requests.
+#[tokio::test]
+async fn a_304_is_counted_apart_from_the_answered_requests() {
+    let (_sandbox, server) = serve();
+    let responses = || async {
+        let metrics = http()
+            .get(server.url("/metrics"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let count = |class: &str| -> u64 {
+            let prefix = format!("consulta_http_responses_total{{class=\"{class}\"}} ");
+            metrics
+                .lines()
+                .find_map(|line| line.strip_prefix(prefix.as_str()))
+                .unwrap_or_else(|| panic!("no {class} counter in\n{metrics}"))
+                .parse()
+                .unwrap()
+        };
+        (count("2xx"), count("3xx"))
+    };
+    let catalog = || {
+        http()
+            .get(server.url("/v1/catalog"))
+            .bearer_auth(FRONTEND_TOKEN)
+    };
+    let first = catalog().send().await.unwrap();
+    assert_eq!(first.status(), StatusCode::OK);
+    let tag = first.headers()["etag"].clone();
+    let (answered, redirected) = responses().await;
+    assert_eq!(redirected, 0);
+
+    let again = catalog().header("If-None-Match", tag).send().await.unwrap();
+    assert_eq!(again.status(), StatusCode::NOT_MODIFIED);
+    let (answered_after, redirected_after) = responses().await;
+    assert_eq!(redirected_after, 1, "the 304 is a 3xx");
+    assert_eq!(
+        answered_after,
+        answered + 1,
+        "only the /metrics scrape between was a 2xx"
+    );
+}
+
 #[tokio::test]
 async fn sigterm_lets_a_request_in_flight_finish_and_exits_cleanly() {
     let (_sandbox, server) = serve();

@@ -10,6 +10,7 @@ use consulta_corpus::library::{
     Candidate, Format, Limits, Parsed, SkipReason, Source, discover, read_document,
 };
 use consulta_corpus::{Lang, PassageKind};
+use lopdf::dictionary;
 
 /// Enough language detection for these documents: a Spanish or English function word decides.
 /// (Retrieval's real detector is exercised by its own tests on the same fixtures.)
@@ -322,4 +323,155 @@ fn a_documents_streams_together_stay_within_its_inflate_budget() {
         read_with("largo.docx", &word, &tight).is_err(),
         "its parts together inflate past the budget"
     );
+}
+
+/// What each crafted stream below inflates to: under the per-stream bound of [`bomb_limits`], so
+/// only the document's total can stop them.
+const BOMB_BYTES: usize = 900 * 1024;
+
+/// Limits under which twelve crafted streams of [`BOMB_BYTES`] each stay within the per-stream
+/// bound but together pass the document's budget four times over.
+fn bomb_limits() -> Limits {
+    Limits {
+        max_inflated_bytes: 1024 * 1024,
+        max_inflated_total_bytes: 3 * BOMB_BYTES,
+        ..Limits::default()
+    }
+}
+
+/// A one-page PDF (readable text) to which `add` adds crafted objects, written back out.
+fn crafted_pdf(add: impl FnOnce(&mut lopdf::Document)) -> Vec<u8> {
+    let plain = pdf(
+        Some("Autorizaciones"),
+        &[PdfPage::single_column(None, &[LEFT, RIGHT])],
+    );
+    let mut document = lopdf::Document::load_mem(&plain).unwrap();
+    add(&mut document);
+    let mut bytes = Vec::new();
+    document.save_to(&mut bytes).unwrap();
+    bytes
+}
+
+/// A compressed stream of `dict` whose content starts with `head` and is padded with spaces to
+/// [`BOMB_BYTES`]: a kilobyte in the file.
+fn padded_stream(dict: lopdf::Dictionary, head: &str) -> lopdf::Stream {
+    let mut content = head.as_bytes().to_vec();
+    content.resize(BOMB_BYTES, b' ');
+    let mut stream = lopdf::Stream::new(dict, content);
+    stream.compress().unwrap();
+    assert!(stream.content.len() < 4096, "the stream compresses");
+    stream
+}
+
+fn assert_refused_by_the_documents_budget(result: Result<Parsed, SkipReason>) {
+    let Err(reason @ SkipReason::Malformed { .. }) = result else {
+        panic!("the crafted streams together pass the budget: {result:?}");
+    };
+    let message = reason.to_string();
+    assert!(
+        message.contains("in all") && message.contains("ingest.max_inflated_total_bytes"),
+        "the refusal names the setting: {message}"
+    );
+}
+
+/// Object streams are inflated by lopdf while it loads the file, before any page is read: a PDF
+/// of many of them, each under the per-stream bound, is refused once together they pass the
+/// document's budget, and the refusal names the setting to raise.
+#[test]
+fn a_pdfs_object_streams_count_against_its_inflate_budget() {
+    // lopdf's writer drops the object streams it finds (it writes its own), so they go in under
+    // another name of the same length, put right in the written bytes.
+    let crafted = crafted_pdf(|document| {
+        for i in 0..12 {
+            let head = format!("{} 0 ", 9000 + i);
+            let dict = dictionary! {
+                "Type" => "ObjSTM",
+                "N" => 1,
+                "First" => head.len() as i64,
+            };
+            document.add_object(padded_stream(dict, &format!("{head}<< /Crafted true >>")));
+        }
+    });
+    let mut bytes = crafted;
+    for start in 0..bytes.len() - 7 {
+        if &bytes[start..start + 7] == b"/ObjSTM" {
+            bytes[start..start + 7].copy_from_slice(b"/ObjStm");
+        }
+    }
+    assert_eq!(
+        bytes.windows(7).filter(|w| w == b"/ObjStm").count(),
+        12,
+        "the file holds the twelve object streams"
+    );
+    let read = read("objetos.pdf", &bytes).expect("within the default limits");
+    assert!(read.passages.iter().any(|p| p.text.contains("ITMO")));
+    assert_refused_by_the_documents_budget(read_with("objetos.pdf", &bytes, &bomb_limits()));
+}
+
+/// A font's character map is inflated when the page that uses the font is read: a page with many
+/// fonts, each with a map under the per-stream bound, is refused once the maps together pass the
+/// document's budget.
+#[test]
+fn a_pdfs_character_maps_count_against_its_inflate_budget() {
+    let bytes = crafted_pdf(|document| {
+        let page = *document.get_pages().values().next().unwrap();
+        let mut fonts = lopdf::Dictionary::new();
+        for i in 0..12 {
+            let map = document.add_object(padded_stream(
+                lopdf::Dictionary::new(),
+                "/CIDInit /ProcSet findresource begin",
+            ));
+            let font = document.add_object(dictionary! {
+                "Type" => "Font",
+                "Subtype" => "Type1",
+                "BaseFont" => "Helvetica",
+                "ToUnicode" => map,
+            });
+            fonts.set(format!("C{i}"), font);
+        }
+        let resources = document
+            .get_dictionary(page)
+            .and_then(|page| page.get(b"Parent"))
+            .and_then(lopdf::Object::as_reference)
+            .and_then(|pages| document.get_dictionary(pages))
+            .and_then(|pages| pages.get(b"Resources"))
+            .and_then(lopdf::Object::as_reference)
+            .unwrap();
+        let resources = document.get_dictionary_mut(resources).unwrap();
+        let used = resources.get_mut(b"Font").unwrap().as_dict_mut().unwrap();
+        used.extend(&fonts);
+    });
+    let read = read("fuentes.pdf", &bytes).expect("within the default limits");
+    assert!(read.passages.iter().any(|p| p.text.contains("ITMO")));
+    assert_refused_by_the_documents_budget(read_with("fuentes.pdf", &bytes, &bomb_limits()));
+}
+
+/// A PDF written with object streams and a cross-reference stream, as modern producers write
+/// them, keeps its catalog, page tree and fonts in object streams: they are read after lopdf's
+/// load, and the text comes out as from the same PDF written plainly.
+#[test]
+fn a_pdf_whose_objects_are_in_object_streams_reads_as_the_plain_one() {
+    let plain = pdf(
+        Some("Autorizaciones"),
+        &[
+            PdfPage::single_column(None, &[LEFT]),
+            PdfPage::single_column(None, &[RIGHT]),
+        ],
+    );
+    let mut document = lopdf::Document::load_mem(&plain).unwrap();
+    let mut modern = Vec::new();
+    document.save_modern(&mut modern).unwrap();
+    assert!(
+        modern.windows(7).any(|w| w == b"/ObjStm"),
+        "the catalog and pages went into object streams"
+    );
+    let texts = |bytes: &[u8]| -> Vec<String> {
+        read("moderno.pdf", bytes)
+            .unwrap()
+            .passages
+            .into_iter()
+            .map(|p| p.text)
+            .collect()
+    };
+    assert_eq!(texts(&modern), texts(&plain));
 }

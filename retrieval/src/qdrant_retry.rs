@@ -104,10 +104,25 @@ impl Backoff {
 
     /// Runs `attempt` until it succeeds, fails permanently, or the retries are used up. The error
     /// comes back with the number of attempts made, for the message.
-    pub async fn run<T, F, Fut>(&self, mut attempt: F) -> Result<T, (QdrantError, u32)>
+    pub async fn run<T, F, Fut>(&self, attempt: F) -> Result<T, (QdrantError, u32)>
     where
         F: FnMut() -> Fut,
         Fut: Future<Output = Result<T, QdrantError>>,
+    {
+        self.run_sleeping(attempt, tokio::time::sleep).await
+    }
+
+    /// [`Self::run`], waiting with `sleep`: the tests record the waits instead of spending them.
+    async fn run_sleeping<T, F, Fut, S, Slept>(
+        &self,
+        mut attempt: F,
+        mut sleep: S,
+    ) -> Result<T, (QdrantError, u32)>
+    where
+        F: FnMut() -> Fut,
+        Fut: Future<Output = Result<T, QdrantError>>,
+        S: FnMut(Duration) -> Slept,
+        Slept: Future<Output = ()>,
     {
         let mut retry = 0;
         loop {
@@ -117,7 +132,7 @@ impl Backoff {
                     Failure::Transient { wait } if retry < self.retries => {
                         let wait = self.wait(retry, wait);
                         tracing::warn!(%error, retry = retry + 1, of = self.retries, ?wait, "Qdrant request failed; retrying");
-                        tokio::time::sleep(wait).await;
+                        sleep(wait).await;
                         retry += 1;
                     }
                     _ => return Err((error, retry + 1)),
@@ -265,5 +280,54 @@ mod tests {
             .await
             .unwrap();
         assert_eq!((value, calls.load(Ordering::SeqCst)), (42, 3));
+    }
+
+    /// A refused connection, as qdrant-client 1.20 reports it: transient, so it is retried with
+    /// the backoff's waits until the server answers; an overloaded server's retry-after is waited
+    /// in full.
+    #[tokio::test]
+    async fn a_refused_connection_is_retried_and_a_retry_after_waited() {
+        let backoff = Backoff {
+            initial: Duration::from_millis(100),
+            retries: 5,
+        };
+        let refused = || QdrantError::ResponseError {
+            status: Status::internal(
+                "Failed to connect to http://127.0.0.1:6334/: tonic::transport::Error(Transport, ConnectError(\"tcp connect error\", Os { code: 111, kind: ConnectionRefused }))",
+            ),
+        };
+        let waits = std::sync::Mutex::new(Vec::new());
+        let record = |wait: Duration| {
+            waits.lock().unwrap().push(wait);
+            std::future::ready(())
+        };
+        let calls = AtomicU32::new(0);
+        let value = backoff
+            .run_sleeping(
+                || async {
+                    match calls.fetch_add(1, Ordering::SeqCst) {
+                        0 | 1 => Err(refused()),
+                        2 => Err(QdrantError::ResourceExhaustedError {
+                            status: Status::resource_exhausted("rate limited"),
+                            retry_after_seconds: 4,
+                        }),
+                        _ => Ok("answered"),
+                    }
+                },
+                record,
+            )
+            .await
+            .unwrap();
+        assert_eq!((value, calls.load(Ordering::SeqCst)), ("answered", 4));
+        let waits = waits.into_inner().unwrap();
+        assert_eq!(waits.len(), 3, "{waits:?}");
+        for (retry, wait) in waits[..2].iter().enumerate() {
+            let base = backoff.base_wait(retry as u32);
+            assert!(
+                *wait >= base && *wait <= base + base / 4,
+                "{retry}: {wait:?}"
+            );
+        }
+        assert_eq!(waits[2], Duration::from_secs(4), "the server's retry-after");
     }
 }

@@ -9,7 +9,7 @@ mod flood;
 mod handler_error;
 mod memory;
 mod press;
-mod retry;
+pub(crate) mod retry;
 mod texts;
 
 pub use approval::{

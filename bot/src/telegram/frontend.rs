@@ -363,4 +363,33 @@ mod tests {
             "Internal Server Error: topic_closed"
         )));
     }
+
+    /// Telegram's 429 carries `retry_after`: the request waits that long (not the backoff) and is
+    /// sent again.
+    #[tokio::test]
+    async fn a_429_waits_telegrams_retry_after_then_sends_again() {
+        let sleeps = crate::chat::retry::recorded::Sleeps::default();
+        let mut calls = 0;
+        let sent = crate::chat::retry::retry_sleeping(
+            classify,
+            || {
+                calls += 1;
+                std::future::ready(match calls {
+                    1 => Err(RequestError::RetryAfter(
+                        teloxide::types::Seconds::from_seconds(12),
+                    )),
+                    _ => Ok("sent"),
+                })
+            },
+            sleeps.sleep(),
+        )
+        .await;
+        assert_eq!(sent.unwrap(), "sent");
+        assert_eq!(calls, 2);
+        assert_eq!(
+            sleeps.waits(),
+            [std::time::Duration::from_secs(12)],
+            "Telegram's retry_after is waited"
+        );
+    }
 }

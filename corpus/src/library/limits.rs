@@ -11,8 +11,8 @@ pub struct Limits {
     /// Bound on what one compressed stream (a PDF page, a DOCX part) may inflate to: a few hundred
     /// bytes can be crafted to inflate to gigabytes.
     pub max_inflated_bytes: usize,
-    /// Bound on what all the compressed streams of one document (its pages' contents, its fonts'
-    /// character maps, its DOCX parts) may inflate to together: a per-stream bound alone lets a
+    /// Bound on what all the compressed streams of one document (its object streams, its pages'
+    /// contents, its fonts' character maps, its DOCX parts) may inflate to together: a per-stream bound alone lets a
     /// file of hundreds of streams, each just under it, cost minutes of CPU.
     pub max_inflated_total_bytes: usize,
     /// Passage size, shared with the guides so every passage reads the same to the model.
@@ -63,13 +63,7 @@ impl InflateBudget {
     /// The limit for the next stream; the reason to stop when the budget is spent.
     pub(crate) fn next_limit(&self) -> Result<usize, super::SkipReason> {
         if self.remaining == 0 {
-            return Err(super::SkipReason::Malformed {
-                detail: format!(
-                    "its compressed streams inflate to more than {} bytes in all, the limit for one \
-                     document (ingest.max_inflated_total_bytes)",
-                    self.total
-                ),
-            });
+            return Err(self.exhausted());
         }
         Ok(self.per_stream.min(self.remaining))
     }
@@ -77,5 +71,39 @@ impl InflateBudget {
     /// Charges `bytes` inflated (at most what is left).
     pub(crate) fn spend(&mut self, bytes: usize) {
         self.remaining = self.remaining.saturating_sub(bytes);
+    }
+
+    /// Charges a stream that inflated past `limit`, the limit [`Self::next_limit`] gave it: the
+    /// work was done, so it counts. When the document's remaining budget was the tighter bound,
+    /// the budget is now spent and the document must be refused; a stream that only broke the
+    /// per-stream bound leaves the caller to decide (skip the page, refuse the document).
+    pub(crate) fn spend_past(&mut self, limit: usize) -> Result<(), super::SkipReason> {
+        self.spend(limit);
+        match self.remaining {
+            0 => Err(self.exhausted()),
+            _ => Ok(()),
+        }
+    }
+
+    /// Why a stream that broke the per-stream bound refuses the whole document: `what` names it.
+    pub(crate) fn stream_too_large(&self, what: &str) -> super::SkipReason {
+        super::SkipReason::Malformed {
+            detail: format!(
+                "{what} inflates to more than {}, the limit for one compressed stream \
+                 (ingest.max_inflated_bytes); raise it if the document comes from a trusted source",
+                super::skip::human_size(self.per_stream as u64)
+            ),
+        }
+    }
+
+    fn exhausted(&self) -> super::SkipReason {
+        super::SkipReason::Malformed {
+            detail: format!(
+                "its compressed streams inflate to more than {} in all, the limit for one document \
+                 (ingest.max_inflated_total_bytes); raise it if the document comes from a trusted \
+                 source",
+                super::skip::human_size(self.total as u64)
+            ),
+        }
     }
 }

@@ -1,14 +1,21 @@
 //! PDF reports: the text layer, page by page, in reading order (two-column pages read column by
 //! column), with headings told apart by their size. Scans without a text layer are reported, not
 //! indexed empty.
+//!
+//! Every stream inflated for one document, while lopdf loads it (its object streams) and while its
+//! pages are read (their contents, their fonts' character maps), is charged to the document's
+//! [`InflateBudget`], so a file of many streams each under the per-stream bound is refused once
+//! their total passes `ingest.max_inflated_total_bytes`.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::rc::Rc;
 
 use lopdf::content::Content;
-use lopdf::{Document, Encoding, LoadOptions, Object};
+use lopdf::xref::{XrefEntry, XrefRecovery};
+use lopdf::{DecompressError, Document, Encoding, LoadOptions, Object, ObjectId, ObjectStream};
 
 use super::blocks::{Locator, Section};
+use super::limits::InflateBudget;
 use super::read::Extracted;
 use super::{Limits, SkipReason};
 
@@ -49,13 +56,13 @@ struct Page {
     has_images: bool,
 }
 
+/// The name an object stream's `/Type` takes while lopdf loads the document, so that lopdf leaves
+/// it compressed for [`inflate_object_streams`] (lopdf inflates only streams typed `/ObjStm`).
+const DEFERRED_OBJECT_STREAM: &[u8] = b"ConsultaDeferredObjStm";
+
 pub(crate) fn extract(bytes: &[u8], limits: &Limits) -> Result<Extracted, SkipReason> {
-    let options = LoadOptions {
-        max_decompressed_size: Some(limits.max_inflated_bytes),
-        ..LoadOptions::default()
-    };
-    let document = Document::load_mem_with_options(bytes, options)
-        .map_err(|error| load_error(&error, bytes))?;
+    let mut budget = limits.inflate_budget();
+    let mut document = load(bytes, &mut budget)?;
     if document.trailer.has(b"Encrypt") && document.encryption_state.is_none() {
         return Err(SkipReason::Encrypted);
     }
@@ -70,26 +77,21 @@ pub(crate) fn extract(bytes: &[u8], limits: &Limits) -> Result<Extracted, SkipRe
         });
     }
     let total = page_ids.len() as u32;
+    let unusable_maps = inflate_character_maps(&mut document, &page_ids, &mut budget)?;
     let mut pages = Vec::with_capacity(page_ids.len());
     let mut failed = Vec::new();
-    let mut budget = limits.inflate_budget();
     let mut fonts = FontCache::new();
     for (number, id) in page_ids {
-        let limit = budget.next_limit()?;
-        match read_page(&document, number, id, limit, &mut fonts) {
-            Ok((page, inflated)) => {
-                budget.spend(inflated);
-                pages.push(page);
-            }
-            Err(error) => {
-                if matches!(
-                    error,
-                    lopdf::Error::Decompress(lopdf::DecompressError::MemoryLimitExceeded { .. })
-                ) {
-                    budget.spend(limit);
-                }
-                failed.push(format!("p. {number}: {error}"));
-            }
+        let Some(content) = page_content(&document, id, &mut budget)? else {
+            failed.push(format!(
+                "p. {number}: its content inflates past the limit for one compressed stream \
+                 (ingest.max_inflated_bytes)"
+            ));
+            continue;
+        };
+        match read_page(&document, number, id, &content, &unusable_maps, &mut fonts) {
+            Ok(page) => pages.push(page),
+            Err(error) => failed.push(format!("p. {number}: {error}")),
         }
     }
     let with_text: Vec<&Page> = pages.iter().filter(|p| page_has_text(p)).collect();
@@ -132,6 +134,233 @@ pub(crate) fn extract(bytes: &[u8], limits: &Limits) -> Result<Extracted, SkipRe
         pages: Some(total),
         warnings,
     })
+}
+
+/// Loads the document, charging `budget` for its object streams.
+///
+/// lopdf inflates a document's object streams (which hold most objects of a modern PDF) while it
+/// loads it, each under the per-stream bound but with no bound on their sum: a file of hundreds of
+/// them would cost minutes of CPU before a page is read. So the load's filter defers them
+/// ([`defer_object_stream`]) and [`inflate_object_streams`] inflates them against the budget.
+///
+/// lopdf rebuilds the cross-reference table of a damaged file whose page tree did not load, but
+/// only on a load without a filter; the same rebuild is done here, charged to the same budget.
+fn load(bytes: &[u8], budget: &mut InflateBudget) -> Result<Document, SkipReason> {
+    let document = load_deferred(bytes, false, budget)?;
+    let needs_password = document.trailer.has(b"Encrypt") && document.encryption_state.is_none();
+    if page_tree_loaded(&document)
+        || needs_password
+        || document.xref_recovery == Some(XrefRecovery::Reconstructed)
+    {
+        return Ok(document);
+    }
+    match load_deferred(bytes, true, budget) {
+        Ok(rebuilt)
+            if rebuilt.xref_recovery == Some(XrefRecovery::Reconstructed)
+                && page_tree_loaded(&rebuilt) =>
+        {
+            Ok(rebuilt)
+        }
+        // A spent budget refuses the document; any other failure of the rebuild leaves the
+        // document as first loaded, as lopdf does.
+        Err(reason) if budget.next_limit().is_err() => Err(reason),
+        _ => Ok(document),
+    }
+}
+
+/// One lopdf load with object streams deferred, then inflated against `budget`; `reconstruct`
+/// rebuilds the cross-reference table by scanning the file.
+fn load_deferred(
+    bytes: &[u8],
+    reconstruct: bool,
+    budget: &mut InflateBudget,
+) -> Result<Document, SkipReason> {
+    let options = LoadOptions {
+        filter: Some(defer_object_stream),
+        // What lopdf still inflates itself stays under this per-stream bound but outside the
+        // total, as lopdf offers no hook for it: cross-reference streams, an object stream it
+        // must open to find a stream's `/Length`, and the object streams of an encrypted
+        // document (its decryption ignores the filter).
+        max_decompressed_size: Some(budget.next_limit()?),
+        force_reconstruct: reconstruct,
+        ..LoadOptions::default()
+    };
+    let mut document = Document::load_mem_with_options(bytes, options)
+        .map_err(|error| load_error(&error, bytes))?;
+    inflate_object_streams(&mut document, budget)?;
+    Ok(document)
+}
+
+/// lopdf's load filter: renames an object stream's type so lopdf keeps it compressed. lopdf goes
+/// on with the object it passed, renamed; it reads the returned copy only for objects taken out
+/// of object streams, which it no longer opens.
+fn defer_object_stream(id: ObjectId, object: &mut Object) -> Option<(ObjectId, Object)> {
+    if let Object::Stream(stream) = object
+        && stream.dict.has_type(b"ObjStm")
+    {
+        stream
+            .dict
+            .set("Type", Object::Name(DEFERRED_OBJECT_STREAM.to_vec()));
+    }
+    Some((id, object.clone()))
+}
+
+/// Inflates the object streams [`defer_object_stream`] set aside, each charged to `budget`, and
+/// adds their objects as lopdf would have: an object the cross-reference table places in another
+/// object stream, or lists as free, is not taken, and none replaces an object already loaded. An
+/// object stream that cannot be decoded loses its objects and the rest of the document is read,
+/// as lopdf does on a lenient load; one past the per-stream bound refuses the document, as lopdf
+/// does.
+fn inflate_object_streams(
+    document: &mut Document,
+    budget: &mut InflateBudget,
+) -> Result<(), SkipReason> {
+    let deferred: Vec<ObjectId> = document
+        .objects
+        .iter()
+        .filter(|(_, object)| {
+            object
+                .as_stream()
+                .is_ok_and(|stream| stream.dict.has_type(DEFERRED_OBJECT_STREAM))
+        })
+        .map(|(id, _)| *id)
+        .collect();
+    for container in deferred {
+        let limit = budget.next_limit()?;
+        let Some(Object::Stream(stream)) = document.objects.get_mut(&container) else {
+            continue;
+        };
+        stream.dict.set("Type", Object::Name(b"ObjStm".to_vec()));
+        let content = match stream.get_plain_content_with_limit(limit) {
+            Ok(content) => content,
+            Err(error) => {
+                // What a failed decoding inflated is not known, and could be the whole limit.
+                budget.spend_past(limit)?;
+                if is_past_limit(&error) {
+                    return Err(budget.stream_too_large(&format!(
+                        "object stream {} {} R",
+                        container.0, container.1
+                    )));
+                }
+                continue;
+            }
+        };
+        budget.spend(content.len());
+        let mut plain = lopdf::Stream::new(stream.dict.clone(), Vec::new());
+        plain.set_plain_content(content);
+        let Ok(ObjectStream { objects, .. }) = ObjectStream::new(&plain) else {
+            continue;
+        };
+        for (id, object) in objects {
+            let belongs = match document.reference_table.get(id.0) {
+                Some(XrefEntry::Compressed {
+                    container: listed, ..
+                }) => *listed == container.0,
+                Some(XrefEntry::Free | XrefEntry::UnusableFree) => false,
+                Some(XrefEntry::Normal { .. }) | None => true,
+            };
+            if belongs {
+                document.objects.entry(id).or_insert(object);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Whether the catalog leads to the root of a page tree (lopdf's test before a rebuild).
+fn page_tree_loaded(document: &Document) -> bool {
+    document
+        .catalog()
+        .and_then(|catalog| catalog.get(b"Pages"))
+        .and_then(Object::as_reference)
+        .and_then(|root| document.get_dictionary(root))
+        .and_then(|root| root.get_deref(b"Kids", document))
+        .and_then(Object::as_array)
+        .is_ok()
+}
+
+/// Inflates, in place and charged to `budget`, the character map (`/ToUnicode`) of every font the
+/// pages use, so that lopdf decodes the fonts without inflating anything itself. A map is inflated
+/// whether or not its font's encoding needs it: maps are small, and which one lopdf reads stays
+/// its own affair. Returns the maps that could not be inflated (past the per-stream bound, or
+/// broken): their fonts' text is left out rather than decoded by lopdf, which would inflate them
+/// again outside the budget.
+fn inflate_character_maps(
+    document: &mut Document,
+    pages: &BTreeMap<u32, ObjectId>,
+    budget: &mut InflateBudget,
+) -> Result<BTreeSet<ObjectId>, SkipReason> {
+    let maps: BTreeSet<ObjectId> = pages
+        .values()
+        .flat_map(|page| document.get_page_fonts(*page).unwrap_or_default())
+        .filter_map(|(_, font)| font.get(b"ToUnicode").and_then(Object::as_reference).ok())
+        .collect();
+    let mut unusable = BTreeSet::new();
+    for id in maps {
+        let Ok(Object::Stream(stream)) = document.get_object_mut(id) else {
+            continue;
+        };
+        if stream.filters().map_or(true, |filters| filters.is_empty()) {
+            continue;
+        }
+        let limit = budget.next_limit()?;
+        match stream.get_plain_content_with_limit(limit) {
+            Ok(content) => {
+                budget.spend(content.len());
+                stream.set_plain_content(content);
+            }
+            Err(_) => {
+                budget.spend_past(limit)?;
+                unusable.insert(id);
+            }
+        }
+    }
+    Ok(unusable)
+}
+
+/// A page's content streams, joined by newlines as lopdf joins them, all inflated under one
+/// per-stream bound and charged to `budget`; `None` when they inflate past that bound (the page is
+/// left out, the budget charged the bound). A stream that fails to decode is read raw, as lopdf
+/// does, and charged what is left of the bound: what its decoding inflated before failing is not
+/// known, and could be that much.
+fn page_content(
+    document: &Document,
+    page: ObjectId,
+    budget: &mut InflateBudget,
+) -> Result<Option<Vec<u8>>, SkipReason> {
+    let limit = budget.next_limit()?;
+    let mut content = Vec::new();
+    let mut cost = 0;
+    for id in document.get_page_contents(page) {
+        let Ok(stream) = document.get_object(id).and_then(Object::as_stream) else {
+            continue;
+        };
+        let remaining = limit - cost;
+        match stream.decompressed_content_with_limit(remaining) {
+            Ok(data) => {
+                cost += data.len();
+                content.extend_from_slice(&data);
+            }
+            Err(error) if is_past_limit(&error) => {
+                budget.spend_past(limit)?;
+                return Ok(None);
+            }
+            Err(_) => {
+                cost = limit;
+                content.extend_from_slice(&stream.content);
+            }
+        }
+        content.push(b'\n');
+    }
+    budget.spend(cost);
+    Ok(Some(content))
+}
+
+fn is_past_limit(error: &lopdf::Error) -> bool {
+    matches!(
+        error,
+        lopdf::Error::Decompress(DecompressError::MemoryLimitExceeded { .. })
+    )
 }
 
 fn truncated() -> SkipReason {
@@ -296,33 +525,34 @@ impl TextState<'_> {
 /// Each font's encoding, decoded once per document (pages share fonts), by its dictionary.
 type FontCache<'a> = HashMap<*const lopdf::Dictionary, Option<Rc<Encoding<'a>>>>;
 
-/// Reads one page, inflating at most `limit` bytes of content; returns it and the bytes inflated.
+/// Reads one page from its inflated `content`. Fonts whose character map is in `unusable_maps` are
+/// left without an encoding (their text is not read); the other maps were inflated by
+/// [`inflate_character_maps`], so decoding a font inflates nothing.
 fn read_page<'a>(
     document: &'a Document,
     page_number: u32,
     id: lopdf::ObjectId,
-    limit: usize,
+    content: &[u8],
+    unusable_maps: &BTreeSet<ObjectId>,
     fonts: &mut FontCache<'a>,
-) -> Result<(Page, usize), lopdf::Error> {
+) -> Result<Page, lopdf::Error> {
     let page_fonts = document.get_page_fonts(id).unwrap_or_default();
     let encodings: BTreeMap<Vec<u8>, Rc<Encoding<'a>>> = page_fonts
         .into_iter()
         .filter_map(|(name, font)| {
             let key: *const lopdf::Dictionary = font;
+            let map = font.get(b"ToUnicode").and_then(Object::as_reference);
+            if map.is_ok_and(|map| unusable_maps.contains(&map)) {
+                return None;
+            }
             fonts
                 .entry(key)
-                .or_insert_with(|| {
-                    font.get_font_encoding_with_limit(document, limit)
-                        .ok()
-                        .map(Rc::new)
-                })
+                .or_insert_with(|| font.get_font_encoding(document).ok().map(Rc::new))
                 .clone()
                 .map(|encoding| (name, encoding))
         })
         .collect();
-    let data = document.get_page_content_with_limit(id, limit)?;
-    let inflated = data.len();
-    let content = Content::decode(&data)?;
+    let content = Content::decode(content)?;
     let mut state = TextState {
         ctm: Matrix::IDENTITY,
         saved: Vec::new(),
@@ -384,14 +614,11 @@ fn read_page<'a>(
         }
     }
     let width = page_width(document, id);
-    Ok((
-        Page {
-            number: page_number,
-            lines: reading_order(state.runs, width),
-            has_images,
-        },
-        inflated,
-    ))
+    Ok(Page {
+        number: page_number,
+        lines: reading_order(state.runs, width),
+        has_images,
+    })
 }
 
 fn page_width(document: &Document, id: lopdf::ObjectId) -> f32 {

@@ -35,11 +35,9 @@ fn a_server_that_hangs_up_is_retried_then_reported_with_what_to_do() {
         timeout_secs: 2,
         ..QdrantConfig::default()
     };
-    let started = Instant::now();
     let error = QdrantStore::connect(&config, DIMENSION)
         .unwrap_err()
         .to_string();
-    let elapsed = started.elapsed();
     assert!(error.contains(&url), "{error}");
     assert!(error.contains("after 4 attempt(s)"), "{error}");
     assert!(error.contains("gRPC port (6334)"), "{error}");
@@ -48,8 +46,7 @@ fn a_server_that_hangs_up_is_retried_then_reported_with_what_to_do() {
         "every attempt reached the server: {}",
         accepted.load(Ordering::SeqCst)
     );
-    // 50 + 100 + 200 ms of backoff at least.
-    assert!(elapsed.as_millis() >= 350, "{elapsed:?}");
+    // The waits between the attempts are checked on recorded sleeps in qdrant_retry's own tests.
 }
 
 /// qdrant-client 1.20 reports a refused connection as `Internal("Failed to connect ...")`: it must
