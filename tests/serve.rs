@@ -7,8 +7,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use consulta_bot::assistant::{AskRequest, Assistant, EscalateRequest, retrieved_passages};
-use consulta_bot::desk::{Asker, FrontEnd, MessageKind, Platform, RecordingFrontEnd};
 use consulta_bot::remote::{RelayClient, RemoteAssistant, ServiceClient};
+use consulta_desk::{Asker, FrontEnd, MessageKind, Platform, RecordingFrontEnd};
 use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
 
@@ -735,7 +735,7 @@ async fn a_bot_in_another_process_asks_and_delivers_through_the_service() {
         .act(
             "telegram:99".parse().unwrap(),
             ticket.id.clone(),
-            consulta_bot::desk::Action::Claim,
+            consulta_desk::Action::Claim,
         )
         .await
         .unwrap_err();
@@ -760,7 +760,7 @@ async fn a_bot_in_another_process_asks_and_delivers_through_the_service() {
         .act(
             "telegram:7".parse().unwrap(),
             ticket.id.clone(),
-            consulta_bot::desk::Action::Claim,
+            consulta_desk::Action::Claim,
         )
         .await
         .unwrap();
@@ -768,7 +768,7 @@ async fn a_bot_in_another_process_asks_and_delivers_through_the_service() {
         .act(
             "telegram:7".parse().unwrap(),
             ticket.id.clone(),
-            consulta_bot::desk::Action::Answer {
+            consulta_desk::Action::Answer {
                 text: "El 5 % va al Fondo de Adaptación.".into(),
             },
         )
@@ -797,13 +797,13 @@ async fn a_bot_in_another_process_asks_and_delivers_through_the_service() {
     );
     // The bot process approves through the service too: the draft first, and particulars in the
     // text come back as their own failure, so the bot can ask the expert to confirm them.
-    let expert: consulta_bot::desk::Identity = "telegram:7".parse().unwrap();
+    let expert: consulta_desk::Identity = "telegram:7".parse().unwrap();
     let draft = assistant
         .approval_draft(expert.clone(), ticket.id.clone())
         .await
         .unwrap();
     assert_eq!(draft.answer, "El 5 % va al Fondo de Adaptación.");
-    let flagged = consulta_bot::desk::Approval {
+    let flagged = consulta_desk::Approval {
         question: "¿Qué parte va al Fondo de Adaptación? Marta, +56 9 8765 4321".into(),
         ..draft.as_shown()
     };
@@ -816,7 +816,7 @@ async fn a_bot_in_another_process_asks_and_delivers_through_the_service() {
         consulta_bot::assistant::FailureCode::Particulars,
         "{refused}"
     );
-    let edited = consulta_bot::desk::Approval {
+    let edited = consulta_desk::Approval {
         question: "¿Qué parte de las RE6.4 va al Fondo de Adaptación?".into(),
         ..draft.as_shown()
     };
@@ -832,16 +832,16 @@ async fn a_bot_in_another_process_asks_and_delivers_through_the_service() {
         .rate_ticket(
             asker.identity(),
             ticket.id.clone(),
-            consulta_bot::desk::Rating::Down,
+            consulta_desk::Rating::Down,
         )
         .await
         .unwrap();
     // 👎 on the expert's answer sends the ticket back to the experts; the history keeps the rating.
-    assert_eq!(rated.status, consulta_bot::desk::Status::Reopened);
+    assert_eq!(rated.status, consulta_desk::Status::Reopened);
     assert!(rated.events.iter().any(|e| matches!(
         e.kind,
-        consulta_bot::desk::EventKind::Rated {
-            rating: consulta_bot::desk::Rating::Down
+        consulta_desk::EventKind::Rated {
+            rating: consulta_desk::Rating::Down
         }
     )));
     let forgotten = assistant.forget(asker.identity()).await.unwrap();

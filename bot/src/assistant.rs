@@ -11,7 +11,7 @@ use std::fmt;
 use consulta_corpus::Lang;
 use consulta_retrieval::{Answer, AskOptions, Citation, Engine, RetrievalError};
 
-use crate::desk::{
+use consulta_desk::{
     Action, Approval, ApprovalDraft, Asker, BoxFuture, ChatRef, CuratedEntry, Desk, DeskError,
     Forgotten, Identity, NewQuestion, NewTicket, QuestionId, Rating, RetrievedPassage, Status,
     Tags, Ticket, TicketId,
@@ -198,7 +198,7 @@ pub trait Assistant: Send + Sync {
     fn is_expert(&self, identity: Identity) -> BoxFuture<'_, Result<bool, AssistantError>>;
 
     /// Lets a member of a team chat (the front-end checked the membership on its platform) act as an
-    /// expert of the groups working in `chat`, for [`crate::desk::ADMISSION`]; `false` when no group
+    /// expert of the groups working in `chat`, for [`consulta_desk::ADMISSION`]; `false` when no group
     /// works there.
     fn admit_member(
         &self,

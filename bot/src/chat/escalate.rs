@@ -5,7 +5,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::assistant::{Assistant, AssistantError, EscalateRequest};
-use crate::desk::QuestionId;
+use consulta_desk::QuestionId;
 
 use super::memory::{Asked, Memory, StoreError};
 use super::texts::texts;

@@ -7,7 +7,7 @@ use consulta_corpus::Lang;
 use serde::de::{DeserializeOwned, IgnoredAny};
 use serde::{Deserialize, Serialize};
 
-use crate::desk::{Asker, DeliveryError, QuestionId, RetrievedPassage, TicketId};
+use consulta_desk::{Asker, DeliveryError, QuestionId, RetrievedPassage, TicketId};
 
 /// A question as asked on a platform, kept so "Ask an expert", "More sources" and `/expert` can act on
 /// it later. `P` is where on the platform it was asked (a message, a thread), so that the expert's
@@ -169,7 +169,7 @@ impl Memory {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::desk::Platform;
+    use consulta_desk::Platform;
 
     fn asked(user: &str, place: u64) -> Asked<u64> {
         Asked {

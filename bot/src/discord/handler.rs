@@ -16,7 +16,7 @@ use serenity::model::channel::MessageReference;
 
 use crate::assistant::{AskReply, AskRequest, Assistant, FailureCode, retrieved_passages};
 use crate::chat::{Conversation, ExpertMessage, FloodControl, Verdict, escalate_once, texts};
-use crate::desk::{Asker, Identity, Platform, QuestionId};
+use consulta_desk::{Asker, Identity, Platform, QuestionId};
 
 use super::components;
 use super::frontend::send_text;
@@ -367,7 +367,7 @@ async fn expert_message(
     ctx: &Context,
     message: &Message,
     who: &Who,
-    ticket: crate::desk::TicketId,
+    ticket: consulta_desk::TicketId,
 ) -> Handled {
     let system = !matches!(
         message.kind,

@@ -10,12 +10,12 @@ use consulta_retrieval::Engine;
 use crate::assistant::{
     AskReply, AskRequest, Assistant, AssistantError, EscalateRequest, question_of,
 };
-use crate::desk::{
-    Action, Approval, ApprovalDraft, BoxFuture, ChatRef, CuratedEntry, Forgotten, Identity,
-    QuestionId, Rating, Ticket, TicketId, TransferTarget,
-};
 use crate::service::{
     ActionResponse, AskResponse, ExpertCheck, FeedbackResponse, RecordedQuestion, TicketList,
+};
+use consulta_desk::{
+    Action, Approval, ApprovalDraft, BoxFuture, ChatRef, CuratedEntry, Forgotten, Identity,
+    QuestionId, Rating, Ticket, TicketId, TransferTarget,
 };
 
 /// The [`Assistant`] of a front-end process or a replica: calls go to the service's API, except a

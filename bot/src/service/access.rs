@@ -16,7 +16,7 @@ use super::error::ApiError;
 use super::inbox::SessionId;
 use super::routes::Access;
 use super::session_key::SessionKey;
-use crate::desk::{Identity, IdentityError, Platform};
+use consulta_desk::{Identity, IdentityError, Platform};
 
 /// The header a visitor's page names its session in: never in the URL, where proxies and server
 /// logs would keep it.

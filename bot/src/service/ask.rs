@@ -12,7 +12,7 @@ use super::access::{PublicCaller, WebVisitor};
 use super::error::ApiError;
 use super::inbox::InboxMessage;
 use crate::assistant::{AskRequest, EscalateRequest, retrieved_passages};
-use crate::desk::{
+use consulta_desk::{
     Asker, Forgotten, Identity, Platform, QuestionId, Rating, RetrievedPassage, Status, Ticket,
     TicketId,
 };

@@ -10,7 +10,7 @@ use super::metrics::Metrics;
 use crate::assistant::{
     AskReply, AskRequest, Assistant, AssistantError, EscalateRequest, LocalAssistant,
 };
-use crate::desk::{
+use consulta_desk::{
     Action, Approval, ApprovalDraft, BoxFuture, ChatRef, CuratedEntry, Desk, Forgotten, Identity,
     QuestionId, Rating, Ticket, TicketId,
 };

@@ -17,7 +17,7 @@ use crate::chat::{
     Reply, STALE_BUTTON, TicketButton, Verdict, draft_text, escalate_once, flag_warning,
     read_draft, read_edit, texts,
 };
-use crate::desk::{
+use consulta_desk::{
     ApprovalDraft, Asker, ChatRef, FailureKind, Identity, Platform, QuestionId, Rating, TicketId,
 };
 

@@ -11,11 +11,11 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use consulta_bot::assistant::{Assistant, EscalateRequest, LocalAssistant};
-use consulta_bot::desk::{
-    Asker, Desk, DeskConfig, MessageKind, OutboxWorker, Platform, RecordingFrontEnd, Status,
-};
 use consulta_bot::discord::{DiscordBot, DiscordConfig, DiscordError, InFlight};
 use consulta_corpus::Lang;
+use consulta_desk::{
+    Asker, Desk, DeskConfig, MessageKind, OutboxWorker, Platform, RecordingFrontEnd, Status,
+};
 use serde_json::{Value, json};
 use tempfile::TempDir;
 use tokio::sync::watch;

@@ -3,8 +3,8 @@
 
 use std::time::Duration;
 
-use consulta_bot::desk::{Action, Asker, NewTicket, Platform, Tags};
 use consulta_corpus::Lang;
+use consulta_desk::{Action, Asker, NewTicket, Platform, Tags};
 
 use super::{ANA, EXPERTS, Harness, MARTA, WAIT};
 

@@ -52,7 +52,7 @@ pub struct NewTicket {
 /// milliseconds): async callers with heavy traffic may run them under `spawn_blocking`.
 ///
 /// ```
-/// use consulta_bot::desk::{Action, Asker, Desk, DeskConfig, NewTicket, Platform, Status, Tags};
+/// use consulta_desk::{Action, Asker, Desk, DeskConfig, NewTicket, Platform, Status, Tags};
 ///
 /// let dir = tempfile::tempdir()?;
 /// let config: DeskConfig = toml::from_str(r#"

@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 use common::*;
-use consulta_bot::desk::{
+use consulta_desk::{
     Action, BoxFuture, Delivery, DeliveryError, DeliveryPass, Desk, DeskError, FrontEnd,
     ManualClock, MessageKind, OutboxWorker, Platform, RecordingFrontEnd, SledStorage, Span, Status,
     Storage, StorageError, Table, Write,

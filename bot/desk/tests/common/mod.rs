@@ -8,13 +8,12 @@
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
-use consulta_bot::desk::{
-    Action, Asker, ChatRef, DeliveryPass, Desk, DeskConfig, DeskError, Identity, ManualClock,
-    NewTicket, OutboxWorker, Platform, Recorded, RecordingFrontEnd, Tags, Ticket, TicketId,
-    Timestamp, TransitionError,
-};
 use consulta_corpus::Lang;
-use consulta_models::{Embedder, ModelError, Role};
+use consulta_desk::{
+    Action, Asker, ChatRef, DeliveryPass, Desk, DeskConfig, DeskError, Identity, ManualClock,
+    NewTicket, OutboxWorker, Platform, QuestionEmbedder, Recorded, RecordingFrontEnd, Tags, Ticket,
+    TicketId, Timestamp, TransitionError,
+};
 use tempfile::TempDir;
 
 /// The desk configuration most tests run with. Group `markets` has no chat of its own, so its members'
@@ -360,12 +359,8 @@ impl KeywordEmbedder {
     }
 }
 
-impl Embedder for KeywordEmbedder {
-    fn dimension(&self) -> usize {
-        SUBJECTS.len() + 1
-    }
-
-    fn embed(&self, texts: &[&str], _role: Role) -> Result<Vec<Vec<f32>>, ModelError> {
+impl QuestionEmbedder for KeywordEmbedder {
+    fn embed_questions(&self, texts: &[&str]) -> Result<Vec<Vec<f32>>, String> {
         let mut log = self.embedded.lock().expect("not poisoned");
         Ok(texts
             .iter()
@@ -387,9 +382,5 @@ impl Embedder for KeywordEmbedder {
                 vector
             })
             .collect())
-    }
-
-    fn name(&self) -> &str {
-        "keyword test embedder"
     }
 }

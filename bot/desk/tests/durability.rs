@@ -14,8 +14,8 @@ use std::process::{Command, Stdio};
 use std::sync::Arc;
 
 use common::*;
-use consulta_bot::desk::{Action, ManualClock, MessageKind, NewQuestion, Span, Status, TicketId};
 use consulta_corpus::Lang;
+use consulta_desk::{Action, ManualClock, MessageKind, NewQuestion, Span, Status, TicketId};
 
 /// Tells the re-executed binary's child test where the desk lives; absent in ordinary test runs.
 const CHILD_DIR: &str = "CONSULTA_DESK_CHILD_DIR";

@@ -8,11 +8,11 @@ mod common;
 use common::*;
 use std::collections::HashSet;
 
-use consulta_bot::desk::{
+use consulta_corpus::Lang;
+use consulta_desk::{
     Action, Actor, DeskError, EventKind, Identity, MessageKind, NewQuestion, QuestionId, Span,
     Status, TicketId, Timestamp, TransferTarget, TransitionError,
 };
-use consulta_corpus::Lang;
 
 fn expert(name: &str, identity: Identity) -> Actor {
     Actor::Expert {
