@@ -240,7 +240,8 @@ impl Sandbox {
                 tags: Tags::default(),
                 question_id: None,
             })
-            .unwrap();
+            .unwrap()
+            .ticket;
         (config, ticket.id.to_string())
     }
 

@@ -710,7 +710,8 @@ async fn a_bot_in_another_process_asks_and_delivers_through_the_service() {
             passages: retrieved_passages(&reply.answer.citations),
         })
         .await
-        .unwrap();
+        .unwrap()
+        .ticket;
     assert_eq!(
         assistant
             .open_tickets_of(asker.identity())

@@ -13,8 +13,8 @@ use consulta_retrieval::{Answer, AskOptions, Citation, Engine, RetrievalError};
 
 use consulta_desk::{
     Action, Approval, ApprovalDraft, Asker, BoxFuture, ChatRef, CuratedEntry, Desk, DeskError,
-    Forgotten, Identity, NewQuestion, NewTicket, QuestionId, Rating, RetrievedPassage, Status,
-    Tags, Ticket, TicketId,
+    Escalation, Forgotten, Identity, NewQuestion, NewTicket, QuestionId, Rating, RetrievedPassage,
+    Status, Tags, Ticket, TicketId,
 };
 
 /// A question from someone on a platform.
@@ -110,7 +110,9 @@ impl From<DeskError> for AssistantError {
     fn from(error: DeskError) -> Self {
         let code = match &error {
             DeskError::NotAnExpert(_) | DeskError::NotTheAsker(_) => FailureCode::Forbidden,
-            DeskError::NoSuchTicket(_) | DeskError::NoSuchQuestion(_) => FailureCode::NotFound,
+            DeskError::NoSuchTicket(_)
+            | DeskError::NoSuchQuestion(_)
+            | DeskError::ForgottenQuestion(_) => FailureCode::NotFound,
             DeskError::Refused { .. } => FailureCode::Conflict,
             DeskError::Particulars { .. } => FailureCode::Particulars,
             DeskError::EmptyQuestion | DeskError::UnknownExpert(_) | DeskError::UnknownGroup(_) => {
@@ -137,8 +139,12 @@ pub trait Assistant: Send + Sync {
     /// Answers a question and records it (language, confidence, escalation) for the outcome report.
     fn ask(&self, request: AskRequest) -> BoxFuture<'_, Result<AskReply, AssistantError>>;
 
-    /// Opens a ticket; once this returns, the ticket is durable and the asker may be told so.
-    fn escalate(&self, request: EscalateRequest) -> BoxFuture<'_, Result<Ticket, AssistantError>>;
+    /// Opens a ticket, or returns the one the question already has ([`Escalation::opened`] says
+    /// which); once this returns, the ticket is durable and the asker may be told so.
+    fn escalate(
+        &self,
+        request: EscalateRequest,
+    ) -> BoxFuture<'_, Result<Escalation, AssistantError>>;
 
     /// An expert action (claim, answer, close, ...), authorised against the configured experts.
     fn act(
@@ -255,7 +261,10 @@ impl Assistant for LocalAssistant {
         })
     }
 
-    fn escalate(&self, request: EscalateRequest) -> BoxFuture<'_, Result<Ticket, AssistantError>> {
+    fn escalate(
+        &self,
+        request: EscalateRequest,
+    ) -> BoxFuture<'_, Result<Escalation, AssistantError>> {
         self.blocking(move |this| {
             // The tags were worked out when the question was answered; routing reads them.
             let tags = match request.question_id {

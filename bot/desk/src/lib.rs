@@ -53,7 +53,7 @@ pub use action::{Action, TransferTarget, TransitionError};
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use config::{ConfigError, DeskConfig, ExpertConfig, GroupConfig, OutboxConfig, RouteRule};
 pub use curated::{Approval, ApprovalDraft, CuratedEntry, CuratedSink};
-pub use desk::{Desk, DeskBuilder, NewTicket};
+pub use desk::{Desk, DeskBuilder, Escalation, NewTicket};
 pub use duties::{DeskDuties, TICK_EVERY};
 pub use error::DeskError;
 pub use export::{export_id, faq_yaml};

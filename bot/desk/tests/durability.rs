@@ -37,7 +37,7 @@ fn child_process_opens_tickets_until_killed() {
     for n in 0..CHILD_LIMIT {
         let mut question = chile_question();
         question.question = format!("Pregunta número {n}");
-        let ticket = desk.open_ticket(question).expect("ticket opens");
+        let ticket = desk.open_ticket(question).expect("ticket opens").ticket;
         let mut out = stdout.lock();
         writeln!(out, "{ACK}{}", ticket.id).expect("stdout");
         out.flush().expect("stdout flush");
@@ -130,7 +130,7 @@ fn every_acknowledged_ticket_survives_a_kill_9() {
     // The recovered desk works on: tickets can be acted on and new ids do not collide.
     let first = desk.act(&ana(), &acknowledged[0], Action::Claim).unwrap();
     assert_eq!(first.status, Status::Claimed);
-    let fresh = desk.open_ticket(chile_question()).unwrap();
+    let fresh = desk.open_ticket(chile_question()).unwrap().ticket;
     assert!(!stored.contains(&fresh.id), "{} reused", fresh.id);
 }
 

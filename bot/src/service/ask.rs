@@ -13,8 +13,8 @@ use super::error::ApiError;
 use super::inbox::InboxMessage;
 use crate::assistant::{AskRequest, EscalateRequest, retrieved_passages};
 use consulta_desk::{
-    Asker, Forgotten, Identity, Platform, QuestionId, Rating, RetrievedPassage, Status, Ticket,
-    TicketId,
+    Asker, Escalation, Forgotten, Identity, Platform, QuestionId, Rating, RetrievedPassage, Status,
+    Ticket, TicketId,
 };
 
 /// Most passages a search may return: a bigger page is a scrape, not a search.
@@ -284,7 +284,7 @@ pub(super) async fn escalate(
     State(service): State<Service>,
     caller: PublicCaller,
     Json(body): Json<EscalationBody>,
-) -> Result<Json<Ticket>, ApiError> {
+) -> Result<Json<Escalation>, ApiError> {
     if !body.passages.is_empty() {
         caller.require_frontend()?;
     }
@@ -294,26 +294,17 @@ pub(super) async fn escalate(
         service.state.limits.session(&asker.user_id)?;
     }
     let desk = &service.primary()?.desk;
-    if let Some(id) = body.question_id {
-        let record = desk.question(id)?;
-        if record.user.as_ref() != Some(&asker.identity()) {
-            return Err(ApiError::forbidden(
-                "only the person who asked can escalate this question",
+    // Escalating the same question again (a double click, a retry) gets its ticket back from the
+    // desk whatever the cap: only a question without a ticket counts against it.
+    let escalated = match body.question_id {
+        Some(id) => desk.question(id)?.ticket.is_some(),
+        None if visitor => {
+            return Err(ApiError::bad_request(
+                "escalate a question you asked: give the `question_id` that POST /v1/ask returned",
             ));
         }
-        // Escalating the same question again (a double click, a retry) is the same ticket.
-        if let Some(ticket) = desk
-            .tickets()?
-            .into_iter()
-            .find(|t| t.question_id == Some(id))
-        {
-            return Ok(Json(ticket));
-        }
-    } else if visitor {
-        return Err(ApiError::bad_request(
-            "escalate a question you asked: give the `question_id` that POST /v1/ask returned",
-        ));
-    }
+        None => false,
+    };
     let identity = asker.identity();
     let open = desk
         .tickets()?
@@ -321,7 +312,7 @@ pub(super) async fn escalate(
         .filter(|t| t.asker.identity() == identity && t.status != Status::Closed)
         .count();
     let cap = service.state.config.max_open_tickets_per_asker;
-    if open >= cap {
+    if !escalated && open >= cap {
         service.state.metrics.rate_limited();
         return Err(ApiError::too_many_requests(
             format!(

@@ -90,7 +90,12 @@ fn schemas() -> Value {
     let lang = json!({"type": "string", "enum": ["es", "pt", "en"]});
     let session =
         json!({"type": "string", "minLength": 32, "maxLength": 64, "pattern": "^[A-Za-z0-9-]+$"});
-    json!({
+    // Added apart: the table below is as long as `json!` can expand.
+    let escalation = json!({
+        "description": "The question's ticket; `opened` is false when the question already had it",
+        "allOf": [{"$ref": "#/components/schemas/Ticket"},
+            {"type": "object", "required": ["opened"], "properties": {"opened": {"type": "boolean"}}}]});
+    let mut schemas = json!({
         "Error": {"type": "object", "required": ["error"], "properties": {"error": {"type": "object", "required": ["code", "message"], "properties": {
             "code": {"type": "string", "enum": ["bad_request", "unauthorized", "forbidden", "not_found", "conflict", "particulars", "gone", "payload_too_large", "method_not_allowed", "unsupported_media_type", "internal"]},
             "message": {"type": "string"}}}}},
@@ -161,5 +166,7 @@ fn schemas() -> Value {
         "Manifest": {"type": "object", "description": "The primary's passages.json, as a replica's engine follows it"},
         "Text": {"type": "string"},
         "OpenApi": {"type": "object"}
-    })
+    });
+    schemas["Escalation"] = escalation;
+    schemas
 }

@@ -1025,7 +1025,8 @@ async fn a_telegram_asker_gets_a_discord_experts_answer_in_telegram() {
             passages: vec![],
         })
         .await
-        .expect("the ticket opens");
+        .expect("the ticket opens")
+        .ticket;
     let card = wait_posted(&h, EXPERTS, 0).await;
     assert!(content(&card).contains("(telegram)"), "{}", content(&card));
     let (_, thread_id) = ticket_thread(&h).await;

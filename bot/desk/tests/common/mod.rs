@@ -335,7 +335,7 @@ pub fn deliver(worker: &OutboxWorker) -> DeliveryPass {
 
 /// Opens a ticket and returns it, panicking with the desk's reason otherwise.
 pub fn open(desk: &Desk, new: NewTicket) -> Ticket {
-    desk.open_ticket(new).expect("ticket opens")
+    desk.open_ticket(new).expect("ticket opens").ticket
 }
 
 /// A deterministic stand-in for the multilingual model: a question's vector has one axis per subject
