@@ -14,7 +14,7 @@ use consulta_retrieval::{Answer, AskOptions, Citation, Engine, RetrievalError};
 use consulta_desk::{
     Action, Approval, ApprovalDraft, Asker, BoxFuture, ChatRef, CuratedEntry, Desk, DeskError,
     Escalation, Forgotten, Identity, NewQuestion, NewTicket, QuestionId, Rating, RetrievedPassage,
-    Status, Tags, Ticket, TicketId,
+    Tags, Ticket, TicketId,
 };
 
 /// A question from someone on a platform.
@@ -339,16 +339,7 @@ impl Assistant for LocalAssistant {
         &self,
         user: Identity,
     ) -> BoxFuture<'_, Result<Vec<Ticket>, AssistantError>> {
-        self.blocking(move |this| {
-            let mut tickets: Vec<Ticket> = this
-                .desk
-                .tickets()?
-                .into_iter()
-                .filter(|t| t.asker.identity() == user && t.status != Status::Closed)
-                .collect();
-            tickets.sort_by_key(|t| std::cmp::Reverse(t.created_at));
-            Ok(tickets)
-        })
+        self.blocking(move |this| Ok(this.desk.open_tickets_of(&user)?))
     }
 
     fn is_expert(&self, identity: Identity) -> BoxFuture<'_, Result<bool, AssistantError>> {

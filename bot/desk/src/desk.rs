@@ -16,6 +16,7 @@ use super::config::{DeskConfig, ExpertConfig};
 use super::curated::CuratedSink;
 use super::error::DeskError;
 use super::identity::{Asker, Identity};
+use super::index;
 use super::members::Members;
 use super::message;
 use super::notify::Notifier;
@@ -152,9 +153,11 @@ impl DeskBuilder {
     /// Builds the desk over `storage`, after validating the configuration.
     pub fn build(self, storage: Arc<dyn Storage>) -> Result<Desk, DeskError> {
         let directory = Directory::new(self.config)?;
+        let store = Store::new(storage);
+        index::build_if_missing(&store)?;
         Ok(Desk {
             inner: Arc::new(Inner {
-                store: Store::new(storage),
+                store,
                 directory,
                 clock: self.clock,
                 sink: self.sink,
@@ -364,6 +367,7 @@ impl Desk {
             now,
         };
         notifier.post_cards(&mut ticket, self.directory())?;
+        index::add_ticket(&mut batch, &ticket)?;
         batch.put(Table::Tickets, id.as_str().as_bytes(), &ticket)?;
         store.commit(batch)?;
         self.inner.outbox_signal.notify_one();

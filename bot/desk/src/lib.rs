@@ -29,6 +29,7 @@ mod export;
 mod frontend;
 mod gaps;
 mod identity;
+mod index;
 mod members;
 mod message;
 mod notify;

@@ -13,8 +13,8 @@ use super::error::ApiError;
 use super::inbox::InboxMessage;
 use crate::assistant::{AskRequest, EscalateRequest, retrieved_passages};
 use consulta_desk::{
-    Asker, Escalation, Forgotten, Identity, Platform, QuestionId, Rating, RetrievedPassage, Status,
-    Ticket, TicketId,
+    Asker, Escalation, Forgotten, Identity, Platform, QuestionId, Rating, RetrievedPassage, Ticket,
+    TicketId,
 };
 
 /// Most passages a search may return: a bigger page is a scrape, not a search.
@@ -305,12 +305,7 @@ pub(super) async fn escalate(
         }
         None => false,
     };
-    let identity = asker.identity();
-    let open = desk
-        .tickets()?
-        .iter()
-        .filter(|t| t.asker.identity() == identity && t.status != Status::Closed)
-        .count();
+    let open = desk.open_tickets_of(&asker.identity())?.len();
     let cap = service.state.config.max_open_tickets_per_asker;
     if !escalated && open >= cap {
         service.state.metrics.rate_limited();
