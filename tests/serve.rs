@@ -6,7 +6,7 @@ mod common;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use consulta_bot::assistant::{AskRequest, Assistant, EscalateRequest, retrieved_passages};
+use consulta_bot::assistant::{AskRequest, Assistant, EscalateRequest};
 use consulta_bot::remote::{RelayClient, RemoteAssistant, ServiceClient};
 use consulta_desk::{Asker, FrontEnd, MessageKind, Platform, RecordingFrontEnd};
 use reqwest::{Client, StatusCode};
@@ -707,11 +707,19 @@ async fn a_bot_in_another_process_asks_and_delivers_through_the_service() {
             question: reply.answer.question.clone(),
             language: reply.answer.language,
             question_id: Some(reply.question_id),
-            passages: retrieved_passages(&reply.answer.citations),
         })
         .await
         .unwrap()
         .ticket;
+    // The citations come from the desk, kept with the question when it was answered.
+    let cited: Vec<&str> = reply
+        .answer
+        .citations
+        .iter()
+        .map(|c| c.title.as_str())
+        .collect();
+    let handed: Vec<&str> = ticket.passages.iter().map(|p| p.title.as_str()).collect();
+    assert_eq!(handed, cited);
     assert_eq!(
         assistant
             .open_tickets_of(asker.identity())

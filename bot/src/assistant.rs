@@ -63,10 +63,9 @@ pub struct EscalateRequest {
     pub question: String,
     /// The language the asker is answered in.
     pub language: Lang,
-    /// The recorded question this escalates, linking the ticket to the outcome metrics.
+    /// The recorded question this escalates: the desk hands the experts the passages it keeps with
+    /// it, and links the ticket to the outcome metrics.
     pub question_id: Option<QuestionId>,
-    /// What Consulta found, shown to the expert so they need not search again.
-    pub passages: Vec<RetrievedPassage>,
 }
 
 /// Why an assistant call failed, classified so every front-end can answer the user the same way.
@@ -265,18 +264,14 @@ impl Assistant for LocalAssistant {
         &self,
         request: EscalateRequest,
     ) -> BoxFuture<'_, Result<Escalation, AssistantError>> {
+        // A recorded question's citations and tags are the desk's: it fills them in.
         self.blocking(move |this| {
-            // The tags were worked out when the question was answered; routing reads them.
-            let tags = match request.question_id {
-                Some(id) => this.desk.question(id)?.tags,
-                None => Tags::default(),
-            };
             Ok(this.desk.open_ticket(NewTicket {
                 asker: request.asker,
                 language: request.language,
                 question: request.question,
-                passages: request.passages,
-                tags,
+                passages: Vec::new(),
+                tags: Tags::default(),
                 question_id: request.question_id,
             })?)
         })
@@ -360,8 +355,9 @@ impl Assistant for LocalAssistant {
     }
 }
 
-/// What the expert is shown of an answer's citations when its question becomes a ticket.
-pub fn retrieved_passages(citations: &[Citation]) -> Vec<RetrievedPassage> {
+/// What the desk keeps of an answer's citations with its question, shown to the expert if the
+/// question becomes a ticket.
+fn retrieved_passages(citations: &[Citation]) -> Vec<RetrievedPassage> {
     citations
         .iter()
         .map(|c| RetrievedPassage {
@@ -385,6 +381,7 @@ pub(crate) fn question_of(asker: Asker, text: String, answer: &Answer) -> NewQue
         confidence: answer.confidence,
         escalate: answer.escalate,
         tags: tags_of(&answer.citations),
+        passages: retrieved_passages(&answer.citations),
     }
 }
 

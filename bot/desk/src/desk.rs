@@ -39,9 +39,10 @@ pub struct NewTicket {
     pub language: Lang,
     /// The question.
     pub question: String,
-    /// What Consulta retrieved, best first.
+    /// What Consulta retrieved, best first, for a ticket without a recorded question: a recorded
+    /// question's ticket takes the citations kept with the question instead.
     pub passages: Vec<RetrievedPassage>,
-    /// Topics and countries, for routing.
+    /// Topics and countries, for routing; left empty, a recorded question's own tags are used.
     pub tags: Tags,
     /// The recorded question this ticket escalates ([`Desk::record_question`]), for outcome metrics.
     pub question_id: Option<QuestionId>,
@@ -260,6 +261,7 @@ impl Desk {
             confidence: question.confidence,
             escalated: question.escalate,
             tags: question.tags,
+            passages: question.passages,
             ticket: None,
             ticket_opened_at: None,
             first_response_at: None,
@@ -319,9 +321,18 @@ impl Desk {
             }
             None => None,
         };
+        // A recorded question brings what was worked out when it was answered: its citations, and
+        // the tags that route it unless the front-end gave its own.
+        let (passages, tags) = match &record {
+            Some(record) if new.tags == Tags::default() => {
+                (record.passages.clone(), record.tags.clone())
+            }
+            Some(record) => (record.passages.clone(), new.tags),
+            None => (new.passages, new.tags),
+        };
         let group = self
             .directory()
-            .route(&new.tags, new.language)
+            .route(&tags, new.language)
             .ok_or(DeskError::NoGroup)?
             .to_string();
         let id = TicketId::from_sequence(store.next(&mut batch, "seq:ticket")?);
@@ -331,8 +342,8 @@ impl Desk {
             asker: new.asker,
             language: new.language,
             question,
-            passages: new.passages,
-            tags: new.tags,
+            passages,
+            tags,
             group: group.clone(),
             status: Status::Open,
             assignee: None,

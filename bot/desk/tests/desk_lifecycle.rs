@@ -658,6 +658,7 @@ fn the_question_record_follows_its_ticket_for_the_outcome_metrics() {
             confidence: 0.3,
             escalate: false,
             tags: Default::default(),
+            passages: vec![],
         })
         .unwrap();
     let mut new = chile_question();
@@ -816,6 +817,7 @@ fn recorded_chile_question(f: &Fixture) -> (QuestionId, consulta_desk::NewTicket
             confidence: 0.3,
             escalate: true,
             tags: Default::default(),
+            passages: vec![],
         })
         .unwrap();
     let mut new = chile_question();
@@ -903,4 +905,55 @@ fn someone_else_escalating_an_escalated_question_gets_no_ticket() {
     new.asker = joaquim();
     let err = f.desk.open_ticket(new).unwrap_err();
     assert!(matches!(&err, DeskError::NotTheAsker(who) if *who == joaquim().identity()));
+}
+
+#[test]
+fn a_recorded_questions_ticket_starts_from_the_citations_kept_with_it() {
+    let f = Fixture::new();
+    let cited = consulta_desk::RetrievedPassage {
+        title: "Mecanismo del artículo 6.4".into(),
+        section: "Autorización".into(),
+        source: "Decisión 3/CMA.3, anexo, párr. 27".into(),
+        source_url: None,
+        date: Some("2025-06-01".into()),
+        text: "La Parte anfitriona autoriza la participación.".into(),
+        score: 0.61,
+    };
+    let question = f
+        .desk
+        .record_question(NewQuestion {
+            asker: joaquim(),
+            language: Lang::Pt,
+            text: "Quem autoriza atividades do 6.4 no Brasil?".into(),
+            confidence: 0.3,
+            escalate: true,
+            tags: tags(&["6.4"], &["BR"]),
+            passages: vec![cited.clone()],
+        })
+        .unwrap();
+    let record = f.desk.question(question).unwrap();
+    assert_eq!(
+        record.passages,
+        std::slice::from_ref(&cited),
+        "the citations are kept"
+    );
+
+    // The front-end sends neither citations nor tags: the desk has them.
+    let mut new = new_ticket(
+        joaquim(),
+        Lang::Pt,
+        "Quem autoriza atividades do 6.4 no Brasil?",
+        Default::default(),
+    );
+    new.question_id = Some(question);
+    let ticket = open(&f.desk, new);
+    assert_eq!(ticket.passages, [cited]);
+    assert_eq!(ticket.tags, tags(&["6.4"], &["BR"]));
+    assert_eq!(ticket.group, "lusofonia", "routed by the question's tags");
+
+    f.desk.forget(&joaquim().identity()).unwrap();
+    assert!(
+        f.desk.question(question).unwrap().passages.is_empty(),
+        "forgetting drops the citations with the words"
+    );
 }

@@ -146,6 +146,7 @@ fn tickets_questions_and_curated_entries_survive_closing_and_reopening_the_desk(
             confidence: 0.2,
             escalate: true,
             tags: tags(&["6.2"], &["CL"]),
+            passages: vec![],
         })
         .unwrap();
     let mut new = chile_question();

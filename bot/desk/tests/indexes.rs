@@ -100,6 +100,7 @@ fn escalating_a_question_again_reads_its_record_and_ticket_only() {
             confidence: 0.3,
             escalate: true,
             tags: Default::default(),
+            passages: vec![],
         })
         .unwrap();
     let mut new = chile_question();

@@ -21,6 +21,7 @@ fn ask(f: &Fixture, asker: Asker, text: &str) -> QuestionId {
             confidence: 0.2,
             escalate: true,
             tags: tags(&["6.2"], &["CL"]),
+            passages: vec![],
         })
         .unwrap()
 }

@@ -29,6 +29,7 @@ fn ask(
             confidence,
             escalate,
             tags,
+            passages: vec![],
         })
         .unwrap()
 }

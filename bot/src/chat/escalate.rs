@@ -51,7 +51,6 @@ where
             question: asked.text.clone(),
             language: asked.language,
             question_id: Some(question),
-            passages: asked.passages.clone(),
         })
         .await?;
     let ticket = escalation.ticket;

@@ -14,7 +14,7 @@ use serenity::builder::CreateActionRow;
 use serenity::http::Http;
 use serenity::model::channel::MessageReference;
 
-use crate::assistant::{AskReply, AskRequest, Assistant, FailureCode, retrieved_passages};
+use crate::assistant::{AskReply, AskRequest, Assistant, FailureCode};
 use crate::chat::{Conversation, ExpertMessage, FloodControl, Verdict, escalate_once, texts};
 use consulta_desk::{Asker, Identity, Platform, QuestionId};
 
@@ -337,7 +337,6 @@ pub fn record(
             place,
             text: question.to_string(),
             language: answer.language,
-            passages: retrieved_passages(&answer.citations),
         },
     )
 }

@@ -137,7 +137,6 @@ impl Assistant for RemoteAssistant {
                 "question": request.question,
                 "language": request.language,
                 "asker": request.asker,
-                "passages": request.passages,
             });
             Ok(self
                 .client

@@ -144,11 +144,6 @@ impl PublicCaller {
         self.caller.require_frontend_for(platform)
     }
 
-    /// Refuses everyone but a front-end process (what only a front-end may send).
-    pub(super) fn require_frontend(&self) -> Result<(), ApiError> {
-        self.caller.require_frontend()
-    }
-
     /// The visitor's session as the body gives it, when this service minted it.
     pub(super) fn visitor(&self, session: Option<&str>) -> Result<SessionId, ApiError> {
         let session = session.ok_or_else(|| {

@@ -130,7 +130,7 @@ fn schemas() -> Value {
             "by": {"type": "string", "description": "platform:id (front-end token only)"}}},
         "EscalationRequest": {"type": "object", "properties": {
             "question_id": {"type": "integer"}, "question": {"type": "string"}, "language": lang, "session": session,
-            "name": {"type": "string"}, "asker": {"$ref": "#/components/schemas/Asker"}, "passages": {"type": "array", "items": {"type": "object"}}}},
+            "name": {"type": "string"}, "asker": {"$ref": "#/components/schemas/Asker"}}},
         "Ticket": {"type": "object", "required": ["id", "status", "question", "language"], "properties": {
             "id": {"type": "string"}, "status": {"type": "string", "enum": ["open", "claimed", "answered", "closed", "reopened", "waiting"]},
             "question": {"type": "string"}, "language": lang, "group": {"type": "string"}, "assignee": {"type": ["string", "null"]},

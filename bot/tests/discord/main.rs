@@ -1022,7 +1022,6 @@ async fn a_telegram_asker_gets_a_discord_experts_answer_in_telegram() {
             question: "Who authorises an ITMO in Chile?".into(),
             language: Lang::Es,
             question_id: None,
-            passages: vec![],
         })
         .await
         .expect("the ticket opens")
