@@ -9,10 +9,10 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, bail};
 use serde::Deserialize;
 
-use consulta_bot::desk::DeskConfig;
 use consulta_bot::discord::DiscordConfig;
 use consulta_bot::service::ServiceConfig;
 use consulta_bot::telegram::TelegramConfig;
+use consulta_desk::DeskConfig;
 use consulta_retrieval::{IngestConfig, RetrievalConfig};
 
 /// Prefix of the environment variables that configure Consulta.

@@ -6,7 +6,8 @@ use std::sync::Arc;
 
 use anyhow::Context;
 
-use consulta_bot::desk::Desk;
+use consulta_bot::bridge::EngineSink;
+use consulta_desk::Desk;
 use consulta_models::{E5Embedder, Embedder};
 use consulta_retrieval::{Engine, RetrievalConfig, RetrievalError};
 
@@ -53,7 +54,7 @@ pub fn open_desk(settings: &Settings, sink: Option<Engine>) -> anyhow::Result<De
     let path = settings.data_dir.join("desk");
     let mut builder = Desk::builder(settings.desk.clone());
     if let Some(engine) = sink {
-        builder = builder.sink(Arc::new(engine));
+        builder = builder.sink(Arc::new(EngineSink(engine)));
     }
     builder
         .open(&path)

@@ -2,7 +2,7 @@
 
 use std::io::Write;
 
-use consulta_bot::desk::Ticket;
+use consulta_desk::Ticket;
 use consulta_retrieval::Answer;
 
 /// Shown when `consulta ask` gets an empty question.

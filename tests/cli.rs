@@ -7,8 +7,8 @@ use std::process::{Output, Stdio};
 
 mod common;
 
-use consulta_bot::desk::{Asker, Desk, DeskConfig, NewTicket, Platform, Tags};
 use consulta_corpus::Lang;
+use consulta_desk::{Asker, Desk, DeskConfig, NewTicket, Platform, Tags};
 use serde_json::Value;
 
 use common::{FAQ_EN, Sandbox, stderr, stdout};
@@ -240,7 +240,8 @@ impl Sandbox {
                 tags: Tags::default(),
                 question_id: None,
             })
-            .unwrap();
+            .unwrap()
+            .ticket;
         (config, ticket.id.to_string())
     }
 

@@ -8,12 +8,13 @@ mod common;
 
 use std::sync::Arc;
 
-use consulta_bot::desk::{Desk, DeskConfig};
+use consulta_bot::bridge::EngineSink;
 use consulta_bot::remote::{CatalogFollower, RemoteAssistant, ServiceClient};
 use consulta_bot::service::{
     ExpertCredential, KnowledgeSources, Metrics, ReplicaParts, Service, ServiceConfig,
     ServiceParts, WebInbox,
 };
+use consulta_desk::{Desk, DeskConfig};
 use consulta_models::{E5Embedder, Embedder, default_model_dir};
 use consulta_retrieval::{EdgeStore, Engine, RetrievalConfig, VectorStore};
 use reqwest::StatusCode;
@@ -89,7 +90,7 @@ async fn deploy() -> Deployment {
     engine.sync(&loaded.passages, &|_, _| {}).unwrap();
     let passages = loaded.passages.len();
     let desk = Desk::builder(toml::from_str::<DeskConfig>(DESK).unwrap())
-        .sink(Arc::new(engine.clone()))
+        .sink(Arc::new(EngineSink(engine.clone())))
         .open(&root.join("desk"))
         .unwrap();
     let primary = listen(

@@ -6,9 +6,9 @@ mod common;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use consulta_bot::assistant::{AskRequest, Assistant, EscalateRequest, retrieved_passages};
-use consulta_bot::desk::{Asker, FrontEnd, MessageKind, Platform, RecordingFrontEnd};
+use consulta_bot::assistant::{AskRequest, Assistant, EscalateRequest};
 use consulta_bot::remote::{RelayClient, RemoteAssistant, ServiceClient};
+use consulta_desk::{Asker, FrontEnd, MessageKind, Platform, RecordingFrontEnd};
 use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
 
@@ -784,10 +784,19 @@ async fn a_bot_in_another_process_asks_and_delivers_through_the_service() {
             question: reply.answer.question.clone(),
             language: reply.answer.language,
             question_id: Some(reply.question_id),
-            passages: retrieved_passages(&reply.answer.citations),
         })
         .await
-        .unwrap();
+        .unwrap()
+        .ticket;
+    // The citations come from the desk, kept with the question when it was answered.
+    let cited: Vec<&str> = reply
+        .answer
+        .citations
+        .iter()
+        .map(|c| c.title.as_str())
+        .collect();
+    let handed: Vec<&str> = ticket.passages.iter().map(|p| p.title.as_str()).collect();
+    assert_eq!(handed, cited);
     assert_eq!(
         assistant
             .open_tickets_of(asker.identity())
@@ -812,7 +821,7 @@ async fn a_bot_in_another_process_asks_and_delivers_through_the_service() {
         .act(
             "telegram:99".parse().unwrap(),
             ticket.id.clone(),
-            consulta_bot::desk::Action::Claim,
+            consulta_desk::Action::Claim,
         )
         .await
         .unwrap_err();
@@ -837,7 +846,7 @@ async fn a_bot_in_another_process_asks_and_delivers_through_the_service() {
         .act(
             "telegram:7".parse().unwrap(),
             ticket.id.clone(),
-            consulta_bot::desk::Action::Claim,
+            consulta_desk::Action::Claim,
         )
         .await
         .unwrap();
@@ -845,7 +854,7 @@ async fn a_bot_in_another_process_asks_and_delivers_through_the_service() {
         .act(
             "telegram:7".parse().unwrap(),
             ticket.id.clone(),
-            consulta_bot::desk::Action::Answer {
+            consulta_desk::Action::Answer {
                 text: "El 5 % va al Fondo de Adaptación.".into(),
             },
         )
@@ -874,13 +883,13 @@ async fn a_bot_in_another_process_asks_and_delivers_through_the_service() {
     );
     // The bot process approves through the service too: the draft first, and particulars in the
     // text come back as their own failure, so the bot can ask the expert to confirm them.
-    let expert: consulta_bot::desk::Identity = "telegram:7".parse().unwrap();
+    let expert: consulta_desk::Identity = "telegram:7".parse().unwrap();
     let draft = assistant
         .approval_draft(expert.clone(), ticket.id.clone())
         .await
         .unwrap();
     assert_eq!(draft.answer, "El 5 % va al Fondo de Adaptación.");
-    let flagged = consulta_bot::desk::Approval {
+    let flagged = consulta_desk::Approval {
         question: "¿Qué parte va al Fondo de Adaptación? Marta, +56 9 8765 4321".into(),
         ..draft.as_shown()
     };
@@ -893,7 +902,7 @@ async fn a_bot_in_another_process_asks_and_delivers_through_the_service() {
         consulta_bot::assistant::FailureCode::Particulars,
         "{refused}"
     );
-    let edited = consulta_bot::desk::Approval {
+    let edited = consulta_desk::Approval {
         question: "¿Qué parte de las RE6.4 va al Fondo de Adaptación?".into(),
         ..draft.as_shown()
     };
@@ -909,16 +918,16 @@ async fn a_bot_in_another_process_asks_and_delivers_through_the_service() {
         .rate_ticket(
             asker.identity(),
             ticket.id.clone(),
-            consulta_bot::desk::Rating::Down,
+            consulta_desk::Rating::Down,
         )
         .await
         .unwrap();
     // 👎 on the expert's answer sends the ticket back to the experts; the history keeps the rating.
-    assert_eq!(rated.status, consulta_bot::desk::Status::Reopened);
+    assert_eq!(rated.status, consulta_desk::Status::Reopened);
     assert!(rated.events.iter().any(|e| matches!(
         e.kind,
-        consulta_bot::desk::EventKind::Rated {
-            rating: consulta_bot::desk::Rating::Down
+        consulta_desk::EventKind::Rated {
+            rating: consulta_desk::Rating::Down
         }
     )));
     let forgotten = assistant.forget(asker.identity()).await.unwrap();

@@ -11,9 +11,9 @@ use std::fmt;
 use consulta_corpus::Lang;
 use consulta_retrieval::{Answer, AskOptions, Citation, Engine, RetrievalError};
 
-use crate::desk::{
+use consulta_desk::{
     Action, Approval, ApprovalDraft, Asker, BoxFuture, ChatRef, CuratedEntry, Desk, DeskError,
-    Forgotten, Identity, NewQuestion, NewTicket, QuestionId, Rating, RetrievedPassage, Status,
+    Escalation, Forgotten, Identity, NewQuestion, NewTicket, QuestionId, Rating, RetrievedPassage,
     Tags, Ticket, TicketId,
 };
 
@@ -63,10 +63,9 @@ pub struct EscalateRequest {
     pub question: String,
     /// The language the asker is answered in.
     pub language: Lang,
-    /// The recorded question this escalates, linking the ticket to the outcome metrics.
+    /// The recorded question this escalates: the desk hands the experts the passages it keeps with
+    /// it, and links the ticket to the outcome metrics.
     pub question_id: Option<QuestionId>,
-    /// What Consulta found, shown to the expert so they need not search again.
-    pub passages: Vec<RetrievedPassage>,
 }
 
 /// Why an assistant call failed, classified so every front-end can answer the user the same way.
@@ -110,7 +109,9 @@ impl From<DeskError> for AssistantError {
     fn from(error: DeskError) -> Self {
         let code = match &error {
             DeskError::NotAnExpert(_) | DeskError::NotTheAsker(_) => FailureCode::Forbidden,
-            DeskError::NoSuchTicket(_) | DeskError::NoSuchQuestion(_) => FailureCode::NotFound,
+            DeskError::NoSuchTicket(_)
+            | DeskError::NoSuchQuestion(_)
+            | DeskError::ForgottenQuestion(_) => FailureCode::NotFound,
             DeskError::Refused { .. } => FailureCode::Conflict,
             DeskError::Particulars { .. } => FailureCode::Particulars,
             DeskError::EmptyQuestion | DeskError::UnknownExpert(_) | DeskError::UnknownGroup(_) => {
@@ -137,8 +138,12 @@ pub trait Assistant: Send + Sync {
     /// Answers a question and records it (language, confidence, escalation) for the outcome report.
     fn ask(&self, request: AskRequest) -> BoxFuture<'_, Result<AskReply, AssistantError>>;
 
-    /// Opens a ticket; once this returns, the ticket is durable and the asker may be told so.
-    fn escalate(&self, request: EscalateRequest) -> BoxFuture<'_, Result<Ticket, AssistantError>>;
+    /// Opens a ticket, or returns the one the question already has ([`Escalation::opened`] says
+    /// which); once this returns, the ticket is durable and the asker may be told so.
+    fn escalate(
+        &self,
+        request: EscalateRequest,
+    ) -> BoxFuture<'_, Result<Escalation, AssistantError>>;
 
     /// An expert action (claim, answer, close, ...), authorised against the configured experts.
     fn act(
@@ -198,7 +203,7 @@ pub trait Assistant: Send + Sync {
     fn is_expert(&self, identity: Identity) -> BoxFuture<'_, Result<bool, AssistantError>>;
 
     /// Lets a member of a team chat (the front-end checked the membership on its platform) act as an
-    /// expert of the groups working in `chat`, for [`crate::desk::ADMISSION`]; `false` when no group
+    /// expert of the groups working in `chat`, for [`consulta_desk::ADMISSION`]; `false` when no group
     /// works there.
     fn admit_member(
         &self,
@@ -255,19 +260,18 @@ impl Assistant for LocalAssistant {
         })
     }
 
-    fn escalate(&self, request: EscalateRequest) -> BoxFuture<'_, Result<Ticket, AssistantError>> {
+    fn escalate(
+        &self,
+        request: EscalateRequest,
+    ) -> BoxFuture<'_, Result<Escalation, AssistantError>> {
+        // A recorded question's citations and tags are the desk's: it fills them in.
         self.blocking(move |this| {
-            // The tags were worked out when the question was answered; routing reads them.
-            let tags = match request.question_id {
-                Some(id) => this.desk.question(id)?.tags,
-                None => Tags::default(),
-            };
             Ok(this.desk.open_ticket(NewTicket {
                 asker: request.asker,
                 language: request.language,
                 question: request.question,
-                passages: request.passages,
-                tags,
+                passages: Vec::new(),
+                tags: Tags::default(),
                 question_id: request.question_id,
             })?)
         })
@@ -330,16 +334,7 @@ impl Assistant for LocalAssistant {
         &self,
         user: Identity,
     ) -> BoxFuture<'_, Result<Vec<Ticket>, AssistantError>> {
-        self.blocking(move |this| {
-            let mut tickets: Vec<Ticket> = this
-                .desk
-                .tickets()?
-                .into_iter()
-                .filter(|t| t.asker.identity() == user && t.status != Status::Closed)
-                .collect();
-            tickets.sort_by_key(|t| std::cmp::Reverse(t.created_at));
-            Ok(tickets)
-        })
+        self.blocking(move |this| Ok(this.desk.open_tickets_of(&user)?))
     }
 
     fn is_expert(&self, identity: Identity) -> BoxFuture<'_, Result<bool, AssistantError>> {
@@ -360,8 +355,9 @@ impl Assistant for LocalAssistant {
     }
 }
 
-/// What the expert is shown of an answer's citations when its question becomes a ticket.
-pub fn retrieved_passages(citations: &[Citation]) -> Vec<RetrievedPassage> {
+/// What the desk keeps of an answer's citations with its question, shown to the expert if the
+/// question becomes a ticket.
+fn retrieved_passages(citations: &[Citation]) -> Vec<RetrievedPassage> {
     citations
         .iter()
         .map(|c| RetrievedPassage {
@@ -385,6 +381,7 @@ pub(crate) fn question_of(asker: Asker, text: String, answer: &Answer) -> NewQue
         confidence: answer.confidence,
         escalate: answer.escalate,
         tags: tags_of(&answer.citations),
+        passages: retrieved_passages(&answer.citations),
     }
 }
 

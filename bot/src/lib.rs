@@ -1,16 +1,17 @@
-//! Consulta's bot: the ticket desk where human experts take over the questions the assistant cannot answer
-//! with confidence, and (in their own modules) the chat front-ends that talk to askers and experts.
-//! Front-ends reach the engine and the desk only through the [`assistant::Assistant`] trait.
+//! Consulta's bot: the chat front-ends that talk to askers and experts (Telegram, Discord, the web
+//! service, the remote relay), over the desk of the `consulta-desk` crate where human experts take over
+//! the questions the assistant cannot answer with confidence. Front-ends reach the engine and the desk
+//! only through the [`assistant::Assistant`] trait.
 //!
-//! The [`desk`] is platform-neutral: front-ends hand it questions and tickets, and it hands back outgoing
+//! The desk is platform-neutral: front-ends hand it questions and tickets, and it hands back outgoing
 //! messages through a durable outbox, addressed to whichever platform the recipient is on.
 
 #[warn(missing_docs)]
 pub mod assistant;
 #[warn(missing_docs)]
-pub(crate) mod chat;
+pub mod bridge;
 #[warn(missing_docs)]
-pub mod desk;
+pub(crate) mod chat;
 #[warn(missing_docs)]
 pub mod discord;
 #[warn(missing_docs)]

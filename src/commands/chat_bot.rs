@@ -11,10 +11,10 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use consulta_bot::assistant::{Assistant, LocalAssistant};
-use consulta_bot::desk::{DeskDuties, FrontEnd};
 use consulta_bot::discord::DiscordBot;
 use consulta_bot::remote::{RelayClient, RemoteAssistant, ServiceClient};
 use consulta_bot::telegram::TelegramBot;
+use consulta_desk::{DeskDuties, FrontEnd};
 
 use super::shutdown::Shutdown;
 use crate::config::Settings;

@@ -4,8 +4,9 @@ use std::process::ExitCode;
 
 use anyhow::{Context, bail};
 
-use consulta_bot::desk::{Period, Timestamp};
+use consulta_bot::bridge::QueryVectors;
 use consulta_corpus::Date;
+use consulta_desk::{Period, Timestamp};
 use consulta_models::E5Embedder;
 
 use crate::cli::ReportArgs;
@@ -35,7 +36,7 @@ pub fn run(settings: &Settings, args: ReportArgs) -> anyhow::Result<ExitCode> {
     let desk = engine::open_desk(settings, None)?;
     // The gap clusters group questions by meaning, with the same model that answers them.
     let embedder = E5Embedder::load(&settings.model_dir)?;
-    let report = desk.report(period, &embedder)?;
+    let report = desk.report(period, &QueryVectors(&embedder))?;
     if args.json {
         println!("{}", serde_json::to_string_pretty(&report)?);
     } else {

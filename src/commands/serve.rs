@@ -7,13 +7,13 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
-use consulta_bot::desk::{DeskDuties, Platform};
 use consulta_bot::discord::DiscordBot;
 use consulta_bot::service::{
     KnowledgeSources, Metrics, Service, ServiceConfig, ServiceParts, StartProgress, WebInbox,
     starting_router,
 };
 use consulta_bot::telegram::TelegramBot;
+use consulta_desk::{DeskDuties, Platform};
 use consulta_retrieval::Engine;
 use tokio::sync::watch;
 

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, bail};
 
-use consulta_bot::desk::{
+use consulta_desk::{
     Action, Approval, ApprovalDraft, DeskError, Identity, Platform, Status, Ticket, TicketId,
     TransferTarget, describe_particulars,
 };

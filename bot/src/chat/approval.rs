@@ -7,7 +7,9 @@
 //! show a draft message that the expert replies to with `Q:` and `A:` lines, or publishes as shown.
 
 use crate::assistant::{AssistantError, FailureCode};
-use crate::desk::{Approval, ApprovalDraft, Identity, Particular, TicketId, describe_particulars};
+use consulta_desk::{
+    Approval, ApprovalDraft, Identity, Particular, TicketId, describe_particulars,
+};
 
 use super::conversation::{Conversation, Reply};
 
@@ -134,7 +136,7 @@ impl Conversation {
                 ..
             }) => {
                 let particulars =
-                    crate::desk::find_particulars(&format!("{}\n{}", edit.question, edit.answer));
+                    consulta_desk::find_particulars(&format!("{}\n{}", edit.question, edit.answer));
                 Published::NeedsConfirmation(ApprovalDraft {
                     ticket,
                     question: edit.question,
@@ -157,7 +159,7 @@ mod tests {
             ticket: "K7P2Q".parse().unwrap(),
             question: "¿Cuándo vence el plazo?\nSegunda línea".into(),
             answer: "El 31 de diciembre.\n\nA: no es una marca aquí".into(),
-            particulars: crate::desk::find_particulars("marta@correo.cl"),
+            particulars: consulta_desk::find_particulars("marta@correo.cl"),
         };
         let text = draft_text(&draft, Some(HOW_TO_EDIT));
         assert!(text.contains("marta@correo.cl"), "{text}");

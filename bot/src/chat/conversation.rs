@@ -9,7 +9,7 @@ use consulta_corpus::Lang;
 use serde::de::DeserializeOwned;
 
 use crate::assistant::{Assistant, AssistantError};
-use crate::desk::{Action, Identity, Message, MessageKind, QuestionId, TicketId};
+use consulta_desk::{Action, Identity, Message, MessageKind, QuestionId, TicketId};
 
 use super::escalate::EscalateError;
 use super::memory::{Asked, Memory, StoreError};

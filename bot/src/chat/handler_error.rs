@@ -3,7 +3,7 @@
 use std::fmt;
 
 use crate::assistant::AssistantError;
-use crate::desk::DeliveryError;
+use consulta_desk::DeliveryError;
 
 use super::escalate::EscalateError;
 use super::memory::StoreError;

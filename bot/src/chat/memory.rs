@@ -1,13 +1,14 @@
 //! What every chat front-end remembers about the people who ask, in its own small sled database
 //! (`DATA_DIR/telegram`, `DATA_DIR/discord`), apart from the desk's: chosen languages, recent
 //! questions (so that a button pressed later can escalate or re-ask them and `/expert` finds the last
-//! one), and where each escalated question was asked (so the expert's answer goes back there).
+//! one), and where each escalated question was asked (so the expert's answer goes back there). What
+//! Consulta cited is not here: the desk keeps it with the question.
 
 use consulta_corpus::Lang;
 use serde::de::{DeserializeOwned, IgnoredAny};
 use serde::{Deserialize, Serialize};
 
-use crate::desk::{Asker, DeliveryError, QuestionId, RetrievedPassage, TicketId};
+use consulta_desk::{Asker, DeliveryError, QuestionId, TicketId};
 
 /// A question as asked on a platform, kept so "Ask an expert", "More sources" and `/expert` can act on
 /// it later. `P` is where on the platform it was asked (a message, a thread), so that the expert's
@@ -22,8 +23,6 @@ pub struct Asked<P> {
     pub text: String,
     /// The answer's language.
     pub language: Lang,
-    /// What Consulta cited, handed to the expert on escalation.
-    pub passages: Vec<RetrievedPassage>,
 }
 
 /// A failure of a front-end's own database.
@@ -169,7 +168,7 @@ impl Memory {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::desk::Platform;
+    use consulta_desk::Platform;
 
     fn asked(user: &str, place: u64) -> Asked<u64> {
         Asked {
@@ -182,7 +181,6 @@ mod tests {
             place,
             text: "What is an ITMO?".into(),
             language: Lang::En,
-            passages: Vec::new(),
         }
     }
 

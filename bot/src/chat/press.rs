@@ -4,7 +4,7 @@
 //! custom id), so a button carries a short verb and an id; the rest (the question text, who asked) is
 //! looked up when it is pressed.
 
-use crate::desk::{QuestionId, TicketId};
+use consulta_desk::{QuestionId, TicketId};
 
 /// What a pressed button asks for.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -4,7 +4,7 @@
 use std::future::Future;
 use std::time::Duration;
 
-use crate::desk::{DeliveryError, FailureKind, Span};
+use consulta_desk::{DeliveryError, FailureKind, Span};
 
 /// Attempts of one request.
 const ATTEMPTS: u32 = 5;

@@ -23,6 +23,9 @@ pub struct Texts {
     pub more_sources: &'static str,
     /// A ticket was opened; `{id}` is its id.
     pub ticket_opened: &'static str,
+    /// "Ask an expert" pressed again for a question whose ticket the experts closed; `{id}` is the
+    /// ticket.
+    pub ticket_already_closed: &'static str,
     /// `/expert` with no earlier question.
     pub no_question_yet: &'static str,
     /// "Ask an expert" pressed by someone other than the asker.
@@ -77,6 +80,7 @@ const ES: Texts = Texts {
     ask_expert: "Preguntar a un experto",
     more_sources: "Más fuentes",
     ticket_opened: "Su pregunta pasó al equipo de expertos (ticket {id}). Recibirá la respuesta aquí.",
+    ticket_already_closed: "Los expertos ya cerraron el ticket {id} de esta pregunta. Si aún necesita ayuda, escriba su pregunta de nuevo y pida un experto.",
     no_question_yet: "Aún no me hizo ninguna pregunta: escríbala y luego use /expert.",
     not_your_question: "Solo quien hizo la pregunta puede pasarla a un experto; use /expert después de su propia pregunta.",
     ask_usage: "Escriba la pregunta después del comando, por ejemplo: /ask ¿Qué es un ITMO?",
@@ -110,6 +114,7 @@ const PT: Texts = Texts {
     ask_expert: "Perguntar a um especialista",
     more_sources: "Mais fontes",
     ticket_opened: "Sua pergunta foi para a equipe de especialistas (ticket {id}). Você receberá a resposta aqui.",
+    ticket_already_closed: "Os especialistas já fecharam o ticket {id} desta pergunta. Se ainda precisar de ajuda, escreva sua pergunta de novo e peça um especialista.",
     no_question_yet: "Você ainda não fez nenhuma pergunta: escreva-a e depois use /expert.",
     not_your_question: "Só quem fez a pergunta pode passá-la a um especialista; use /expert depois da sua própria pergunta.",
     ask_usage: "Escreva a pergunta depois do comando, por exemplo: /ask O que é um ITMO?",
@@ -143,6 +148,7 @@ const EN: Texts = Texts {
     ask_expert: "Ask an expert",
     more_sources: "More sources",
     ticket_opened: "Your question went to our experts (ticket {id}). You will get the answer here.",
+    ticket_already_closed: "The experts already closed ticket {id} for this question. If you still need help, ask your question again and ask for an expert.",
     no_question_yet: "You have not asked anything yet: type your question, then use /expert.",
     not_your_question: "Only the person who asked can hand this question to an expert; use /expert after your own question.",
     ask_usage: "Put the question after the command, for example: /ask What is an ITMO?",

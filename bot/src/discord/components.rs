@@ -6,7 +6,7 @@ use serenity::all::{ButtonStyle, InputTextStyle, ReactionType};
 use serenity::builder::{CreateActionRow, CreateButton, CreateInputText, CreateModal};
 
 use crate::chat::{CONFIRM_WORD, Press, texts};
-use crate::desk::{ApprovalDraft, QuestionId, TicketId};
+use consulta_desk::{ApprovalDraft, QuestionId, TicketId};
 
 /// The id of the answer form's text field.
 pub const ANSWER_FIELD: &str = "answer";

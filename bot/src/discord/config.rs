@@ -4,7 +4,7 @@ use std::fmt;
 
 use serde::Deserialize;
 
-use crate::desk::Span;
+use consulta_desk::Span;
 
 /// The `[discord]` settings: which workspace (guild) the bot serves, where it listens, and who may act
 /// on tickets.

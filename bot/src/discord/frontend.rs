@@ -14,7 +14,7 @@ use serenity::builder::{
 use serenity::http::{Http, HttpError};
 use serenity::model::channel::MessageReference;
 
-use crate::desk::{
+use consulta_desk::{
     BoxFuture, Delivery, DeliveryError, FrontEnd, MessageKind, Platform, Span, TicketId,
 };
 
@@ -368,7 +368,7 @@ impl FrontEnd for DiscordFrontEnd {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::desk::FailureKind;
+    use consulta_desk::FailureKind;
 
     #[test]
     fn desk_chats_name_channels_users_or_the_experts_channel() {

@@ -14,9 +14,9 @@ use serenity::builder::CreateActionRow;
 use serenity::http::Http;
 use serenity::model::channel::MessageReference;
 
-use crate::assistant::{AskReply, AskRequest, Assistant, FailureCode, retrieved_passages};
+use crate::assistant::{AskReply, AskRequest, Assistant, FailureCode};
 use crate::chat::{Conversation, ExpertMessage, FloodControl, Verdict, escalate_once, texts};
-use crate::desk::{Asker, Identity, Platform, QuestionId};
+use consulta_desk::{Asker, Identity, Platform, QuestionId};
 
 use super::components;
 use super::frontend::send_text;
@@ -337,7 +337,6 @@ pub fn record(
             place,
             text: question.to_string(),
             language: answer.language,
-            passages: retrieved_passages(&answer.citations),
         },
     )
 }
@@ -367,7 +366,7 @@ async fn expert_message(
     ctx: &Context,
     message: &Message,
     who: &Who,
-    ticket: crate::desk::TicketId,
+    ticket: consulta_desk::TicketId,
 ) -> Handled {
     let system = !matches!(
         message.kind,

@@ -17,7 +17,7 @@ use crate::chat::{
     CONFIRM_WORD, Conversation, Edit, ExpertMessage, MoreSources, Press, Published, Reply,
     STALE_BUTTON, TicketButton, draft_text, texts,
 };
-use crate::desk::{Rating, TicketId};
+use consulta_desk::{Rating, TicketId};
 
 use super::commands::{flag_option, string_option};
 use super::components::{

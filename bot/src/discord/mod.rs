@@ -4,7 +4,7 @@
 //!
 //! [`DiscordBot::connect`] checks the token and registers the slash commands in each configured
 //! guild, [`DiscordBot::run`] holds the gateway connection until shutdown, and [`DiscordBot::frontend`]
-//! is what the desk's [`crate::desk::OutboxWorker`] delivers through. The front-end never calls the
+//! is what the desk's [`consulta_desk::OutboxWorker`] delivers through. The front-end never calls the
 //! engine or the desk itself: everything goes through an [`crate::assistant::Assistant`].
 
 mod commands;
@@ -30,7 +30,7 @@ use tokio::sync::Mutex;
 
 use crate::assistant::Assistant;
 use crate::chat::{Conversation, FloodControl};
-use crate::desk::FrontEnd;
+use consulta_desk::FrontEnd;
 
 pub use config::DiscordConfig;
 pub use frontend::DiscordFrontEnd;

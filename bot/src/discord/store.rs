@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::chat::Memory;
 pub use crate::chat::StoreError;
-use crate::desk::TicketId;
+use consulta_desk::TicketId;
 
 /// Where on Discord a question was asked, so the expert's answer goes back there (kept as the
 /// ticket's origin in the [`Memory`]).

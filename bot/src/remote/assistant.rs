@@ -10,12 +10,12 @@ use consulta_retrieval::Engine;
 use crate::assistant::{
     AskReply, AskRequest, Assistant, AssistantError, EscalateRequest, question_of,
 };
-use crate::desk::{
-    Action, Approval, ApprovalDraft, BoxFuture, ChatRef, CuratedEntry, Forgotten, Identity,
-    QuestionId, Rating, Ticket, TicketId, TransferTarget,
-};
 use crate::service::{
     ActionResponse, AskResponse, ExpertCheck, FeedbackResponse, RecordedQuestion, TicketList,
+};
+use consulta_desk::{
+    Action, Approval, ApprovalDraft, BoxFuture, ChatRef, CuratedEntry, Escalation, Forgotten,
+    Identity, QuestionId, Rating, Ticket, TicketId, TransferTarget,
 };
 
 /// The [`Assistant`] of a front-end process or a replica: calls go to the service's API, except a
@@ -127,14 +127,16 @@ impl Assistant for RemoteAssistant {
         })
     }
 
-    fn escalate(&self, request: EscalateRequest) -> BoxFuture<'_, Result<Ticket, AssistantError>> {
+    fn escalate(
+        &self,
+        request: EscalateRequest,
+    ) -> BoxFuture<'_, Result<Escalation, AssistantError>> {
         Box::pin(async move {
             let body = json!({
                 "question_id": request.question_id,
                 "question": request.question,
                 "language": request.language,
                 "asker": request.asker,
-                "passages": request.passages,
             });
             Ok(self
                 .client

@@ -8,8 +8,8 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::assistant::{AssistantError, FailureCode};
-use crate::desk::Identity;
 use crate::service::IDENTITY_HEADER;
+use consulta_desk::Identity;
 
 /// How long one API call may take; the service answers in milliseconds, a relay poll in at most 30 s.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(45);

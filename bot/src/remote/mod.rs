@@ -2,7 +2,7 @@
 //!
 //! [`RemoteAssistant`] makes the [`crate::assistant::Assistant`] calls over the service's API, and
 //! [`RelayClient`] collects the desk's messages for the front-end's platform and delivers them through
-//! the local [`crate::desk::FrontEnd`]. With both, a bot process holds no desk state: the service stays
+//! the local [`consulta_desk::FrontEnd`]. With both, a bot process holds no desk state: the service stays
 //! the only owner of the desk's database, and the bot can be restarted or replicated freely.
 //!
 //! A replica (`consulta serve --replica-of`) is the same kind of client: its

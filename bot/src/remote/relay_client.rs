@@ -9,8 +9,8 @@ use reqwest::Method;
 use serde_json::Value;
 
 use super::client::{ServiceClient, segment};
-use crate::desk::{Delivery, FrontEnd};
 use crate::service::{DoneBody, RelayFailure, RelayJob, RelayOutcome};
+use consulta_desk::{Delivery, FrontEnd};
 
 /// How long one poll for deliveries waits at the service.
 const POLL_SECS: u64 = 25;

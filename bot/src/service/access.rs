@@ -16,7 +16,7 @@ use super::error::ApiError;
 use super::inbox::SessionId;
 use super::routes::Access;
 use super::session_key::SessionKey;
-use crate::desk::{Identity, IdentityError, Platform};
+use consulta_desk::{Identity, IdentityError, Platform};
 
 /// The header a visitor's page names its session in: never in the URL, where proxies and server
 /// logs would keep it.
@@ -142,11 +142,6 @@ impl PublicCaller {
     /// Admits a user the request names on `platform` only when a front-end for that platform calls.
     pub(super) fn act_for(&self, platform: Platform) -> Result<(), ApiError> {
         self.caller.require_frontend_for(platform)
-    }
-
-    /// Refuses everyone but a front-end process (what only a front-end may send).
-    pub(super) fn require_frontend(&self) -> Result<(), ApiError> {
-        self.caller.require_frontend()
     }
 
     /// The visitor's session as the body gives it, when this service minted it.

@@ -4,17 +4,16 @@
 use axum::Json;
 use axum::extract::{Query, State};
 use consulta_corpus::Lang;
-use consulta_retrieval::{Answer, AskOptions, Hit, Leg, SearchFilter, SearchOptions};
+use consulta_retrieval::{Answer, Hit, Leg, SearchFilter, SearchOptions};
 use serde::{Deserialize, Serialize};
 
 use super::Service;
 use super::access::{PublicCaller, WebVisitor};
 use super::error::ApiError;
 use super::inbox::InboxMessage;
-use crate::assistant::{AskRequest, EscalateRequest, retrieved_passages};
-use crate::desk::{
-    Asker, Forgotten, Identity, Platform, QuestionId, Rating, RetrievedPassage, Status, Ticket,
-    TicketId,
+use crate::assistant::{AskRequest, EscalateRequest};
+use consulta_desk::{
+    Asker, Escalation, Forgotten, Identity, Platform, QuestionId, Rating, Ticket, TicketId,
 };
 
 /// Most passages a search may return: a bigger page is a scrape, not a search.
@@ -266,7 +265,8 @@ pub(super) async fn feedback(
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct EscalationBody {
-    /// The recorded question (from `POST /v1/ask`): its text, language and passages are used.
+    /// The recorded question (from `POST /v1/ask`): its text and language are used, and the desk
+    /// hands the experts the passages it keeps with it.
     question_id: Option<QuestionId>,
     /// A question that was not asked first (front-ends only, or a visitor's direct request).
     question: Option<String>,
@@ -275,53 +275,33 @@ pub struct EscalationBody {
     name: Option<String>,
     /// Front-end token only.
     asker: Option<Asker>,
-    /// Front-end token only: what Consulta found, shown to the expert.
-    #[serde(default)]
-    passages: Vec<RetrievedPassage>,
 }
 
 pub(super) async fn escalate(
     State(service): State<Service>,
     caller: PublicCaller,
     Json(body): Json<EscalationBody>,
-) -> Result<Json<Ticket>, ApiError> {
-    if !body.passages.is_empty() {
-        caller.require_frontend()?;
-    }
+) -> Result<Json<Escalation>, ApiError> {
     let visitor = body.asker.is_none();
     let asker = asker_for(&caller, body.asker, body.session.as_deref(), body.name)?;
     if visitor {
         service.state.limits.session(&asker.user_id)?;
     }
     let desk = &service.primary()?.desk;
-    if let Some(id) = body.question_id {
-        let record = desk.question(id)?;
-        if record.user.as_ref() != Some(&asker.identity()) {
-            return Err(ApiError::forbidden(
-                "only the person who asked can escalate this question",
+    // Escalating the same question again (a double click, a retry) gets its ticket back from the
+    // desk whatever the cap: only a question without a ticket counts against it.
+    let escalated = match body.question_id {
+        Some(id) => desk.question(id)?.ticket.is_some(),
+        None if visitor => {
+            return Err(ApiError::bad_request(
+                "escalate a question you asked: give the `question_id` that POST /v1/ask returned",
             ));
         }
-        // Escalating the same question again (a double click, a retry) is the same ticket.
-        if let Some(ticket) = desk
-            .tickets()?
-            .into_iter()
-            .find(|t| t.question_id == Some(id))
-        {
-            return Ok(Json(ticket));
-        }
-    } else if visitor {
-        return Err(ApiError::bad_request(
-            "escalate a question you asked: give the `question_id` that POST /v1/ask returned",
-        ));
-    }
-    let identity = asker.identity();
-    let open = desk
-        .tickets()?
-        .iter()
-        .filter(|t| t.asker.identity() == identity && t.status != Status::Closed)
-        .count();
+        None => false,
+    };
+    let open = desk.open_tickets_of(&asker.identity())?.len();
     let cap = service.state.config.max_open_tickets_per_asker;
-    if open >= cap {
+    if !escalated && open >= cap {
         service.state.metrics.rate_limited();
         return Err(ApiError::too_many_requests(
             format!(
@@ -335,11 +315,10 @@ pub(super) async fn escalate(
         question: used_part(&service, body.question.unwrap_or_default()),
         language: body.language.unwrap_or(Lang::En),
         question_id: body.question_id,
-        passages: body.passages,
         asker,
     };
     if let Some(id) = body.question_id {
-        recorded_question(&service, id, &mut request).await?;
+        recorded_question(&service, id, &mut request)?;
     } else if request.question.trim().is_empty() {
         return Err(ApiError::bad_request(
             "give the `question_id` of an asked question, or the `question`",
@@ -348,9 +327,10 @@ pub(super) async fn escalate(
     Ok(Json(service.state.assistant.escalate(request).await?))
 }
 
-/// Fills an escalation of a recorded question with its text, language and passages, after checking
-/// that whoever escalates is whoever asked.
-async fn recorded_question(
+/// Fills an escalation of a recorded question with its text and language, after checking that
+/// whoever escalates is whoever asked. Its citations are the desk's to add: they were kept with the
+/// question when it was answered, so nothing is asked of the engine again.
+fn recorded_question(
     service: &Service,
     id: QuestionId,
     request: &mut EscalateRequest,
@@ -361,24 +341,10 @@ async fn recorded_question(
             "only the person who asked can escalate this question",
         ));
     }
-    let text = record
+    request.question = record
         .text
-        .ok_or_else(|| ApiError::not_found("that question was forgotten"))?;
+        .ok_or_else(|| ApiError::not_found("that question was forgotten; ask it again"))?;
     request.language = record.language;
-    if request.passages.is_empty() {
-        let engine = service.state.engine.clone();
-        let options = AskOptions {
-            language: Some(record.language),
-            ..AskOptions::default()
-        };
-        let asked = text.clone();
-        let answer = tokio::task::spawn_blocking(move || engine.ask(&asked, &options))
-            .await
-            .map_err(ApiError::internal)?
-            .map_err(|e| ApiError::from(crate::assistant::AssistantError::from(e)))?;
-        request.passages = retrieved_passages(&answer.citations);
-    }
-    request.question = text;
     Ok(())
 }
 

@@ -11,7 +11,7 @@ use sha2::{Digest, Sha256};
 use super::config::ExpertCredential;
 use super::config::ServiceConfig;
 use super::error::ApiError;
-use crate::desk::{Identity, Platform};
+use consulta_desk::{Identity, Platform};
 
 /// The header that names who an expert or a front-end acts as (`web:ana`, `telegram:7`).
 pub const IDENTITY_HEADER: &str = "x-consulta-identity";

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
-use crate::desk::{Identity, Platform};
+use consulta_desk::{Identity, Platform};
 
 /// The `[service]` settings: where `consulta serve` listens and who may do what.
 ///

@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
 use crate::assistant::{AssistantError, FailureCode};
-use crate::desk::DeskError;
+use consulta_desk::DeskError;
 
 /// An API failure: an HTTP status, a stable machine-readable code that clients can branch on, and a
 /// message a person can act on. Every error response has this JSON shape.

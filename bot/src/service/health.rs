@@ -9,7 +9,7 @@ use serde::Serialize;
 use super::Service;
 use super::error::ApiError;
 use super::metrics::{DeskGauges, Snapshot};
-use crate::desk::{Desk, Status};
+use consulta_desk::{Desk, Status};
 
 /// The process is up and serving HTTP.
 pub(super) async fn healthz() -> &'static str {

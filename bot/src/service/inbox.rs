@@ -7,7 +7,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::desk::{
+use consulta_desk::{
     BoxFuture, Clock, Delivery, DeliveryError, FrontEnd, MessageKind, Platform, SystemClock,
     TicketId, Timestamp,
 };
@@ -216,7 +216,7 @@ impl FrontEnd for WebInbox {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::desk::Message;
+    use consulta_desk::Message;
 
     #[test]
     fn messages_are_kept_per_session_in_order_and_forgotten_on_request() {
@@ -224,7 +224,7 @@ mod tests {
         let inbox = WebInbox::open(dir.path()).unwrap();
         let alice = SessionId::parse("alice-0123456789abcdef0123456789ab").unwrap();
         let bob = SessionId::parse("bob-0123456789abcdefgh0123456789ab").unwrap();
-        let ticket = TicketId::from_sequence(0);
+        let ticket: TicketId = "K7P2Q".parse().unwrap();
         let message = |text: &str| Message {
             kind: MessageKind::ExpertAnswer,
             ticket: ticket.clone(),

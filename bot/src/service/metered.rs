@@ -10,9 +10,9 @@ use super::metrics::Metrics;
 use crate::assistant::{
     AskReply, AskRequest, Assistant, AssistantError, EscalateRequest, LocalAssistant,
 };
-use crate::desk::{
-    Action, Approval, ApprovalDraft, BoxFuture, ChatRef, CuratedEntry, Desk, Forgotten, Identity,
-    QuestionId, Rating, Ticket, TicketId,
+use consulta_desk::{
+    Action, Approval, ApprovalDraft, BoxFuture, ChatRef, CuratedEntry, Desk, Escalation, Forgotten,
+    Identity, QuestionId, Rating, Ticket, TicketId,
 };
 
 /// An [`Assistant`] that counts what passes through it: every front-end of the process (web,
@@ -46,11 +46,17 @@ impl Assistant for MeteredAssistant {
         })
     }
 
-    fn escalate(&self, request: EscalateRequest) -> BoxFuture<'_, Result<Ticket, AssistantError>> {
+    fn escalate(
+        &self,
+        request: EscalateRequest,
+    ) -> BoxFuture<'_, Result<Escalation, AssistantError>> {
         Box::pin(async move {
-            let ticket = self.inner.escalate(request).await?;
-            self.metrics.escalation();
-            Ok(ticket)
+            let escalation = self.inner.escalate(request).await?;
+            // A question escalated again gets its ticket back: that is not a second escalation.
+            if escalation.opened {
+                self.metrics.escalation();
+            }
+            Ok(escalation)
         })
     }
 

@@ -45,7 +45,7 @@ use consulta_retrieval::Engine;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 
 use crate::assistant::Assistant;
-use crate::desk::{Desk, FrontEnd, Platform};
+use consulta_desk::{Desk, FrontEnd, Platform};
 
 pub use ask::{AskResponse, ConversationResponse, FeedbackResponse, ForgetResponse};
 pub use auth::{Caller, FrontEndScope, IDENTITY_HEADER, same_secret};

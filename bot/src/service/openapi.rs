@@ -90,7 +90,12 @@ fn schemas() -> Value {
     let lang = json!({"type": "string", "enum": ["es", "pt", "en"]});
     let session =
         json!({"type": "string", "minLength": 32, "maxLength": 64, "pattern": "^[A-Za-z0-9-]+$"});
-    json!({
+    // Added apart: the table below is as long as `json!` can expand.
+    let escalation = json!({
+        "description": "The question's ticket; `opened` is false when the question already had it",
+        "allOf": [{"$ref": "#/components/schemas/Ticket"},
+            {"type": "object", "required": ["opened"], "properties": {"opened": {"type": "boolean"}}}]});
+    let mut schemas = json!({
         "Error": {"type": "object", "required": ["error"], "properties": {"error": {"type": "object", "required": ["code", "message"], "properties": {
             "code": {"type": "string", "enum": ["bad_request", "unauthorized", "forbidden", "not_found", "conflict", "particulars", "gone", "payload_too_large", "method_not_allowed", "unsupported_media_type", "internal"]},
             "message": {"type": "string"}}}}},
@@ -125,7 +130,7 @@ fn schemas() -> Value {
             "by": {"type": "string", "description": "platform:id (front-end token only)"}}},
         "EscalationRequest": {"type": "object", "properties": {
             "question_id": {"type": "integer"}, "question": {"type": "string"}, "language": lang, "session": session,
-            "name": {"type": "string"}, "asker": {"$ref": "#/components/schemas/Asker"}, "passages": {"type": "array", "items": {"type": "object"}}}},
+            "name": {"type": "string"}, "asker": {"$ref": "#/components/schemas/Asker"}}},
         "Ticket": {"type": "object", "required": ["id", "status", "question", "language"], "properties": {
             "id": {"type": "string"}, "status": {"type": "string", "enum": ["open", "claimed", "answered", "closed", "reopened", "waiting"]},
             "question": {"type": "string"}, "language": lang, "group": {"type": "string"}, "assignee": {"type": ["string", "null"]},
@@ -161,5 +166,7 @@ fn schemas() -> Value {
         "Manifest": {"type": "object", "description": "The primary's passages.json, as a replica's engine follows it"},
         "Text": {"type": "string"},
         "OpenApi": {"type": "object"}
-    })
+    });
+    schemas["Escalation"] = escalation;
+    schemas
 }

@@ -22,7 +22,7 @@ use tokio::sync::{Notify, oneshot};
 use super::Service;
 use super::access::FrontEndCaller;
 use super::error::ApiError;
-use crate::desk::{
+use consulta_desk::{
     BoxFuture, Delivery, DeliveryError, FailureKind, FrontEnd, Message, Platform, Span,
 };
 
@@ -307,12 +307,12 @@ pub(super) async fn done(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::desk::{MessageKind, TicketId};
+    use consulta_desk::MessageKind;
 
     fn message() -> Message {
         Message {
             kind: MessageKind::ExpertAnswer,
-            ticket: TicketId::from_sequence(3),
+            ticket: "K7P2Q".parse().unwrap(),
             text: "hola".into(),
         }
     }

@@ -12,7 +12,7 @@ use consulta_retrieval::ManifestRead;
 use super::Service;
 use super::access::FrontEndCaller;
 use super::error::ApiError;
-use crate::desk::{NewQuestion, QuestionId};
+use consulta_desk::{NewQuestion, QuestionId};
 
 /// The reply of `POST /v1/questions`.
 #[derive(Debug, Serialize, Deserialize)]

@@ -9,7 +9,7 @@ use serde::Deserialize;
 use super::Service;
 use super::access::PublicCaller;
 use super::error::ApiError;
-use crate::desk::{Identity, Ticket, TicketId};
+use consulta_desk::{Identity, Ticket, TicketId};
 
 /// The reply and whose it is.
 #[derive(Debug, Deserialize)]

@@ -179,7 +179,7 @@ fn api(config: &ServiceConfig) -> Vec<(RouteDoc, MethodRouter<Service>)> {
                 "Hand a question to the experts",
                 PublicOrFrontEnd,
                 Some("EscalationRequest"),
-                "Ticket",
+                "Escalation",
             ),
             post(ask::escalate),
         ),

@@ -9,7 +9,8 @@ use serde::{Deserialize, Serialize};
 use super::Service;
 use super::access::{ExpertActor, FrontEndCaller};
 use super::error::ApiError;
-use crate::desk::{
+use crate::bridge::QueryVectors;
+use consulta_desk::{
     Action, Approval, ApprovalDraft, ChatRef, CuratedEntry, Forgotten, Identity, Period, Report,
     Status, Ticket, TicketId, Timestamp,
 };
@@ -68,7 +69,7 @@ pub(super) async fn show(
 
 fn ticket_id(text: &str) -> Result<TicketId, ApiError> {
     text.parse()
-        .map_err(|e: crate::desk::TicketIdError| ApiError::not_found(e.to_string()))
+        .map_err(|e: consulta_desk::TicketIdError| ApiError::not_found(e.to_string()))
 }
 
 /// The body of `POST /v1/tickets/{id}/{action}`: `text` for answer and note, `reason` for close and
@@ -198,9 +199,10 @@ pub(super) async fn report(
     };
     let desk = service.primary()?.desk.clone();
     let embedder = service.state.engine.embedder();
-    let report = tokio::task::spawn_blocking(move || desk.report(period, embedder.as_ref()))
-        .await
-        .map_err(ApiError::internal)??;
+    let report =
+        tokio::task::spawn_blocking(move || desk.report(period, &QueryVectors(embedder.as_ref())))
+            .await
+            .map_err(ApiError::internal)??;
     Ok(Json(report))
 }
 

@@ -10,7 +10,7 @@ use teloxide::prelude::*;
 use teloxide::types::{InlineKeyboardMarkup, MessageId, ParseMode, ReplyParameters, ThreadId};
 use teloxide::{ApiError, RequestError};
 
-use crate::desk::{BoxFuture, Delivery, DeliveryError, FrontEnd, MessageKind, Platform, Span};
+use consulta_desk::{BoxFuture, Delivery, DeliveryError, FrontEnd, MessageKind, Platform, Span};
 
 use super::format::{MESSAGE_LIMIT, escape, split};
 use super::keyboard;
@@ -213,7 +213,7 @@ impl TelegramFrontEnd {
     async fn topic(
         &self,
         chat_id: i64,
-        ticket: &crate::desk::TicketId,
+        ticket: &consulta_desk::TicketId,
     ) -> Result<Option<i32>, DeliveryError> {
         if !self.forum_topics || chat_id >= 0 {
             return Ok(None);
@@ -229,7 +229,7 @@ impl TelegramFrontEnd {
             Ok(topic) => topic,
             Err(error) => {
                 let failure = classify(&error);
-                if failure.kind == crate::desk::FailureKind::Transient {
+                if failure.kind == consulta_desk::FailureKind::Transient {
                     return Err(failure);
                 }
                 // No topics there (not a forum, no right to manage topics): the card still goes
@@ -328,7 +328,7 @@ impl FrontEnd for TelegramFrontEnd {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::desk::FailureKind;
+    use consulta_desk::FailureKind;
 
     fn unknown(description: &str) -> RequestError {
         RequestError::Api(ApiError::Unknown(description.to_string()))

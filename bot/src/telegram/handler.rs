@@ -11,13 +11,13 @@ use teloxide::types::{
     UpdateKind, User,
 };
 
-use crate::assistant::{AskRequest, Assistant, AssistantError, FailureCode, retrieved_passages};
+use crate::assistant::{AskRequest, Assistant, AssistantError, FailureCode};
 use crate::chat::{
     Conversation, Edit, ExpertMessage, FloodControl, HOW_TO_EDIT, MoreSources, Press, Published,
     Reply, STALE_BUTTON, TicketButton, Verdict, draft_text, escalate_once, flag_warning,
     read_draft, read_edit, texts,
 };
-use crate::desk::{
+use consulta_desk::{
     ApprovalDraft, Asker, ChatRef, FailureKind, Identity, Platform, QuestionId, Rating, TicketId,
 };
 
@@ -387,7 +387,6 @@ async fn ask(
             },
             text: question.to_string(),
             language: answer.language,
-            passages: retrieved_passages(&answer.citations),
         },
     )?;
     send_html(

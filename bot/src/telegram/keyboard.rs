@@ -4,7 +4,7 @@ use consulta_corpus::Lang;
 use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup};
 
 use crate::chat::{Press, texts};
-use crate::desk::{QuestionId, TicketId};
+use consulta_desk::{QuestionId, TicketId};
 
 fn button(label: &str, press: Press) -> InlineKeyboardButton {
     InlineKeyboardButton::callback(label.to_string(), press.encode())

@@ -2,7 +2,7 @@
 //! group, and the desk's notices and answers come back through [`TelegramFrontEnd`].
 //!
 //! [`TelegramBot::connect`] checks the token, [`TelegramBot::run`] long-polls until shutdown, and
-//! [`TelegramBot::frontend`] is what the desk's [`crate::desk::OutboxWorker`] delivers through. The
+//! [`TelegramBot::frontend`] is what the desk's [`consulta_desk::OutboxWorker`] delivers through. The
 //! front-end never calls the engine or the desk itself: everything goes through an
 //! [`crate::assistant::Assistant`].
 
@@ -31,7 +31,7 @@ use tokio::task::JoinHandle;
 
 use crate::assistant::Assistant;
 use crate::chat::{Conversation, FloodControl};
-use crate::desk::{FrontEnd, Span};
+use consulta_desk::{FrontEnd, Span};
 
 pub use frontend::TelegramFrontEnd;
 pub use store::StoreError;

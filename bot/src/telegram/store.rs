@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::chat::Memory;
 pub use crate::chat::StoreError;
-use crate::desk::TicketId;
+use consulta_desk::TicketId;
 
 use super::inbox::Inbox;
 

@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use consulta_bot::assistant::Assistant;
-use consulta_bot::desk::{Action, Identity, MessageKind, Platform};
+use consulta_desk::{Action, Identity, MessageKind, Platform};
 use serde_json::json;
 
 use super::fake::{BOT_ROLE, Call};
@@ -231,7 +231,7 @@ async fn a_clarifying_question_and_the_askers_reply_go_through_the_ticket() {
     let ticket = h.desk.tickets().unwrap().remove(0).id;
     assert_eq!(
         h.desk.ticket(&ticket).unwrap().status,
-        consulta_bot::desk::Status::Waiting
+        consulta_desk::Status::Waiting
     );
 
     h.reply(ALLOWED, MARTA, &[], "For Chile.", &question.result);
@@ -253,7 +253,7 @@ async fn a_clarifying_question_and_the_askers_reply_go_through_the_ticket() {
         .await;
     assert_eq!(
         h.desk.ticket(&ticket).unwrap().status,
-        consulta_bot::desk::Status::Claimed
+        consulta_desk::Status::Claimed
     );
     h.stop().await;
 }

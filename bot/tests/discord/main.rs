@@ -11,11 +11,11 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use consulta_bot::assistant::{Assistant, EscalateRequest, LocalAssistant};
-use consulta_bot::desk::{
-    Asker, Desk, DeskConfig, MessageKind, OutboxWorker, Platform, RecordingFrontEnd, Status,
-};
 use consulta_bot::discord::{DiscordBot, DiscordConfig, DiscordError, InFlight};
 use consulta_corpus::Lang;
+use consulta_desk::{
+    Asker, Desk, DeskConfig, MessageKind, OutboxWorker, Platform, RecordingFrontEnd, Status,
+};
 use serde_json::{Value, json};
 use tempfile::TempDir;
 use tokio::sync::watch;
@@ -1022,10 +1022,10 @@ async fn a_telegram_asker_gets_a_discord_experts_answer_in_telegram() {
             question: "Who authorises an ITMO in Chile?".into(),
             language: Lang::Es,
             question_id: None,
-            passages: vec![],
         })
         .await
-        .expect("the ticket opens");
+        .expect("the ticket opens")
+        .ticket;
     let card = wait_posted(&h, EXPERTS, 0).await;
     assert!(content(&card).contains("(telegram)"), "{}", content(&card));
     let (_, thread_id) = ticket_thread(&h).await;

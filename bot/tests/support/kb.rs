@@ -112,12 +112,12 @@ pub async fn eventually<T>(
 }
 
 /// The internal notes on a ticket, oldest first.
-pub fn notes(ticket: &consulta_bot::desk::Ticket) -> Vec<String> {
+pub fn notes(ticket: &consulta_desk::Ticket) -> Vec<String> {
     ticket
         .events
         .iter()
         .filter_map(|e| match &e.kind {
-            consulta_bot::desk::EventKind::Note { text } => Some(text.clone()),
+            consulta_desk::EventKind::Note { text } => Some(text.clone()),
             _ => None,
         })
         .collect()

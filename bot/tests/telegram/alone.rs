@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use consulta_bot::desk::{Action, ManualClock, Span, Timestamp};
+use consulta_desk::{Action, ManualClock, Span, Timestamp};
 
 use super::{ANA, DESK, EXPERTS, Harness, WAIT, ask_and_escalate};
 

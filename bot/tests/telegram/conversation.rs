@@ -2,7 +2,7 @@
 //! the asker's reply reaches the experts, 👎 on the expert's answer reopens the ticket, and closing
 //! tells the asker.
 
-use consulta_bot::desk::{Action, Status};
+use consulta_desk::{Action, Status};
 
 use super::{ANA, EXPERTS, Harness, MARTA, WAIT, ask_and_escalate, buttons, sent_message};
 use crate::fake::{self, user};

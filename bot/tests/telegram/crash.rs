@@ -7,8 +7,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use consulta_bot::assistant::LocalAssistant;
-use consulta_bot::desk::{Desk, DeskConfig, Span};
 use consulta_bot::telegram::{TelegramBot, TelegramConfig};
+use consulta_desk::{Desk, DeskConfig, Span};
 use serde_json::{Value, json};
 use tokio::sync::{oneshot, watch};
 

@@ -15,9 +15,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use consulta_bot::assistant::LocalAssistant;
-use consulta_bot::desk::{Desk, DeskConfig, DeskDuties, ManualClock, Span, Status};
 use consulta_bot::telegram::{TelegramBot, TelegramConfig};
 use consulta_corpus::Lang;
+use consulta_desk::{Desk, DeskConfig, DeskDuties, ManualClock, Span, Status};
 use serde_json::{Value, json};
 use tempfile::TempDir;
 use tokio::sync::watch;
@@ -96,7 +96,7 @@ impl Harness {
         let engine = kb::engine(&dir.path().join("index"));
         let config: DeskConfig = toml::from_str(desk).expect("the desk config parses");
         let mut builder = Desk::builder(config);
-        let mut duties_tick = consulta_bot::desk::TICK_EVERY;
+        let mut duties_tick = consulta_desk::TICK_EVERY;
         if let Some(clock) = clock {
             builder = builder.clock(clock);
             duties_tick = Duration::from_millis(50);
@@ -408,7 +408,7 @@ async fn low_confidence_goes_to_the_experts_and_their_answer_comes_back() {
     );
     let ticket = h.desk.tickets().unwrap().pop().expect("one ticket");
     assert_eq!(ticket.status, Status::Answered);
-    assert_eq!(ticket.rating, Some(consulta_bot::desk::Rating::Up));
+    assert_eq!(ticket.rating, Some(consulta_desk::Rating::Up));
     assert_eq!(
         ticket.tags.topics,
         ["6.2"],

@@ -3,8 +3,8 @@
 
 use std::time::Duration;
 
-use consulta_bot::desk::{Action, Asker, NewTicket, Platform, Tags};
 use consulta_corpus::Lang;
+use consulta_desk::{Action, Asker, NewTicket, Platform, Tags};
 
 use super::{ANA, EXPERTS, Harness, MARTA, WAIT};
 
@@ -27,7 +27,8 @@ async fn a_hanging_send_to_one_chat_does_not_delay_another_chat() {
             tags: Tags::default(),
             question_id: None,
         })
-        .expect("the ticket opens");
+        .expect("the ticket opens")
+        .ticket;
     h.fake
         .wait_for("the card's send to reach Telegram", WAIT, |_| {
             hold.arrived().then_some(())

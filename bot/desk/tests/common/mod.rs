@@ -1,20 +1,22 @@
 //! Shared fixtures for the desk's integration tests: a desk over a real sled database in a temporary
 //! directory, driven by a manual clock, configured with the experts, groups and routes the tests need,
-//! plus recording front-ends for the outbox and a deterministic embedder for reports.
+//! plus recording front-ends for the outbox, a deterministic embedder for reports, and a spy storage
+//! that records commits and counts reads.
 //!
 //! Each test binary uses a different subset of these helpers.
 #![allow(dead_code)]
 
+use std::collections::HashMap;
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
-use consulta_bot::desk::{
-    Action, Asker, ChatRef, DeliveryPass, Desk, DeskConfig, DeskError, Identity, ManualClock,
-    NewTicket, OutboxWorker, Platform, Recorded, RecordingFrontEnd, Tags, Ticket, TicketId,
-    Timestamp, TransitionError,
-};
 use consulta_corpus::Lang;
-use consulta_models::{Embedder, ModelError, Role};
+use consulta_desk::{
+    Action, Asker, ChatRef, DeliveryPass, Desk, DeskConfig, DeskError, Identity, ManualClock,
+    NewTicket, OutboxWorker, Platform, QuestionEmbedder, Recorded, RecordingFrontEnd, SledStorage,
+    Storage, StorageError, Table, Tags, Ticket, TicketId, Timestamp, TransitionError, Write,
+};
 use tempfile::TempDir;
 
 /// The desk configuration most tests run with. Group `markets` has no chat of its own, so its members'
@@ -336,7 +338,7 @@ pub fn deliver(worker: &OutboxWorker) -> DeliveryPass {
 
 /// Opens a ticket and returns it, panicking with the desk's reason otherwise.
 pub fn open(desk: &Desk, new: NewTicket) -> Ticket {
-    desk.open_ticket(new).expect("ticket opens")
+    desk.open_ticket(new).expect("ticket opens").ticket
 }
 
 /// A deterministic stand-in for the multilingual model: a question's vector has one axis per subject
@@ -360,12 +362,8 @@ impl KeywordEmbedder {
     }
 }
 
-impl Embedder for KeywordEmbedder {
-    fn dimension(&self) -> usize {
-        SUBJECTS.len() + 1
-    }
-
-    fn embed(&self, texts: &[&str], _role: Role) -> Result<Vec<Vec<f32>>, ModelError> {
+impl QuestionEmbedder for KeywordEmbedder {
+    fn embed_questions(&self, texts: &[&str]) -> Result<Vec<Vec<f32>>, String> {
         let mut log = self.embedded.lock().expect("not poisoned");
         Ok(texts
             .iter()
@@ -388,8 +386,114 @@ impl Embedder for KeywordEmbedder {
             })
             .collect())
     }
+}
 
-    fn name(&self) -> &str {
-        "keyword test embedder"
+/// Sled underneath, with every commit recorded, every read counted by kind and table, and the next
+/// commit failable on demand: what proves that an operation commits once, and reads what it says
+/// (an index, a record) rather than a whole table.
+#[derive(Debug)]
+pub struct SpyStorage {
+    pub inner: SledStorage,
+    commits: Mutex<Vec<Vec<Write>>>,
+    reads: Mutex<HashMap<(Read, Table), usize>>,
+    pub fail_next: AtomicBool,
+}
+
+/// A kind of read, as counted by [`SpyStorage`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Read {
+    /// One record by key.
+    Get,
+    /// A whole table.
+    Scan,
+    /// The records under one key prefix (an index).
+    Prefix,
+}
+
+impl SpyStorage {
+    pub fn commits(&self) -> Vec<Vec<Write>> {
+        self.commits.lock().unwrap().clone()
     }
+
+    /// How many reads of `kind` touched `table` since the last [`SpyStorage::forget_reads`].
+    pub fn reads(&self, kind: Read, table: Table) -> usize {
+        self.reads
+            .lock()
+            .unwrap()
+            .get(&(kind, table))
+            .copied()
+            .unwrap_or(0)
+    }
+
+    /// Whole-table scans since the last [`SpyStorage::forget_reads`], of any table.
+    pub fn scans(&self) -> usize {
+        self.reads
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|((kind, _), _)| *kind == Read::Scan)
+            .map(|(_, n)| n)
+            .sum()
+    }
+
+    pub fn forget_reads(&self) {
+        self.reads.lock().unwrap().clear();
+    }
+
+    fn count(&self, kind: Read, table: Table) {
+        *self.reads.lock().unwrap().entry((kind, table)).or_insert(0) += 1;
+    }
+}
+
+impl Storage for SpyStorage {
+    fn get(&self, table: Table, key: &[u8]) -> Result<Option<Vec<u8>>, StorageError> {
+        self.count(Read::Get, table);
+        self.inner.get(table, key)
+    }
+
+    fn scan(&self, table: Table) -> Result<Vec<(Vec<u8>, Vec<u8>)>, StorageError> {
+        self.count(Read::Scan, table);
+        self.inner.scan(table)
+    }
+
+    fn scan_prefix(
+        &self,
+        table: Table,
+        prefix: &[u8],
+    ) -> Result<Vec<(Vec<u8>, Vec<u8>)>, StorageError> {
+        self.count(Read::Prefix, table);
+        self.inner.scan_prefix(table, prefix)
+    }
+
+    fn commit(&self, writes: Vec<Write>) -> Result<(), StorageError> {
+        if self.fail_next.swap(false, Ordering::SeqCst) {
+            return Err(StorageError::Backend("disk full (simulated)".into()));
+        }
+        self.commits.lock().unwrap().push(writes.clone());
+        self.inner.commit(writes)
+    }
+}
+
+/// A desk over a [`SpyStorage`] on a fresh sled database, with [`CONFIG`] and a manual clock at
+/// [`start`]. What the desk wrote and read while opening is not counted.
+pub fn spied_desk() -> (TempDir, Arc<SpyStorage>, Desk) {
+    spied_desk_on(Arc::new(ManualClock::new(start())))
+}
+
+/// [`spied_desk`] driven by `clock`.
+pub fn spied_desk_on(clock: Arc<ManualClock>) -> (TempDir, Arc<SpyStorage>, Desk) {
+    let dir = tempfile::tempdir().unwrap();
+    let spy = Arc::new(SpyStorage {
+        inner: SledStorage::open(dir.path()).unwrap(),
+        commits: Mutex::new(Vec::new()),
+        reads: Mutex::new(HashMap::new()),
+        fail_next: AtomicBool::new(false),
+    });
+    let desk = Desk::builder(config())
+        .clock(clock)
+        .build(spy.clone())
+        .unwrap();
+    spy.commits.lock().unwrap().clear();
+    spy.forget_reads();
+    (dir, spy, desk)
 }

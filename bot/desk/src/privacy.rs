@@ -7,7 +7,8 @@ use std::collections::HashSet;
 use super::desk::Desk;
 use super::error::DeskError;
 use super::identity::Identity;
-use super::notify::outbox_key;
+use super::index;
+use super::notify::{dequeue, outbox_key};
 use super::outbox::{DeadLetter, OutboxEntry};
 use super::question::{QuestionId, QuestionRecord};
 use super::storage::Table;
@@ -36,12 +37,7 @@ impl Desk {
         let _guard = self.lock();
         let store = self.store();
         let mut batch = Batch::default();
-        let tickets: HashSet<TicketId> = self
-            .tickets()?
-            .into_iter()
-            .filter(|t| &t.asker.identity() == user)
-            .map(|t| t.id)
-            .collect();
+        let tickets = self.tickets_of(user)?;
         let mut questions = 0;
         for mut record in store.all::<QuestionRecord>(Table::Questions)? {
             if record.user.as_ref() == Some(user) {
@@ -66,20 +62,19 @@ impl Desk {
         })
     }
 
-    /// Deletes tickets and every queued or failed message about them; returns the messages dropped.
-    fn delete_tickets(
-        &self,
-        batch: &mut Batch,
-        tickets: &HashSet<TicketId>,
-    ) -> Result<usize, DeskError> {
+    /// Deletes tickets (with their asker-index entries) and every queued or failed message about
+    /// them; returns the messages dropped.
+    fn delete_tickets(&self, batch: &mut Batch, tickets: &[Ticket]) -> Result<usize, DeskError> {
         let store = self.store();
         let mut messages = 0;
-        for id in tickets {
-            batch.delete(Table::Tickets, id.as_str().as_bytes());
+        for ticket in tickets {
+            batch.delete(Table::Tickets, ticket.id.as_str().as_bytes());
+            index::remove_ticket(batch, ticket);
         }
+        let tickets: HashSet<&TicketId> = tickets.iter().map(|t| &t.id).collect();
         for entry in store.all::<OutboxEntry>(Table::Outbox)? {
             if tickets.contains(&entry.message.ticket) {
-                batch.delete(Table::Outbox, &outbox_key(entry.seq));
+                dequeue(batch, &entry);
                 messages += 1;
             }
         }
@@ -102,12 +97,7 @@ impl Desk {
         let cutoff = self.now().minus(Span::from_days(u64::from(days)));
         let expired =
             |t: &Ticket| t.status == Status::Closed && t.closed_at.is_some_and(|c| c < cutoff);
-        let tickets: HashSet<TicketId> = self
-            .tickets()?
-            .into_iter()
-            .filter(expired)
-            .map(|t| t.id)
-            .collect();
+        let tickets: Vec<Ticket> = self.tickets()?.into_iter().filter(expired).collect();
         let mut batch = Batch::default();
         let mut anonymised: HashSet<QuestionId> = HashSet::new();
         for mut record in store.all::<QuestionRecord>(Table::Questions)? {

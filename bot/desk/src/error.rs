@@ -49,9 +49,15 @@ pub enum DeskError {
     /// The question id is unknown (or its asker was forgotten).
     #[error("no question {0} is recorded")]
     NoSuchQuestion(QuestionId),
-    /// Ratings count only from the person who asked.
-    #[error("only the person who asked may rate it ({0} did not ask it)")]
+    /// Only the person who asked may rate, escalate or reply about their question.
+    #[error(
+        "only the person who asked may do this ({0} did not ask it); ask your own question instead"
+    )]
     NotTheAsker(Identity),
+    /// The question's asker and text were deleted (on request, or by retention), and its ticket with
+    /// them: there is nothing left to hand to an expert.
+    #[error("question {0} was forgotten (on request or by retention); ask it again")]
+    ForgottenQuestion(QuestionId),
     /// A ticket needs a question.
     #[error("the question is empty: there is nothing to ask an expert")]
     EmptyQuestion,

@@ -10,7 +10,7 @@ use super::desk::Desk;
 use super::error::DeskError;
 use super::frontend::{Delivery, DeliveryError, FailureKind, FrontEnd};
 use super::identity::ChatRef;
-use super::notify::outbox_key;
+use super::notify::{dequeue, outbox_key};
 use super::outbox::{self, DeadLetter, DeliveryRecord, OutboxEntry};
 use super::storage::{StorageError, Table};
 use super::store::Batch;
@@ -50,7 +50,7 @@ impl ChatRound {
             }
             if store.contains(Table::Delivered, entry.key.as_bytes())? {
                 settle(&desk, &entry, |batch| {
-                    batch.delete(Table::Outbox, &outbox_key(entry.seq));
+                    dequeue(batch, &entry);
                     Ok(())
                 })?;
                 pass.duplicates += 1;
@@ -129,7 +129,7 @@ fn failed(desk: &Desk, entry: &OutboxEntry, error: &DeliveryError) -> Result<boo
         at: desk.now(),
     };
     settle(desk, entry, |batch| {
-        batch.delete(Table::Outbox, &outbox_key(entry.seq));
+        dequeue(batch, entry);
         batch.put(Table::DeadLetters, &outbox_key(entry.seq), &dead)?;
         desk.note_undelivered(batch, entry, &error.reason)
     })?;
@@ -149,7 +149,7 @@ fn record_delivered(desk: &Desk, entry: &OutboxEntry, message_id: String) -> Res
             // Later edits of the card address whatever message now shows it.
             batch.put(Table::Delivered, of.as_bytes(), &record)?;
         }
-        batch.delete(Table::Outbox, &outbox_key(entry.seq));
+        dequeue(batch, entry);
         Ok(())
     })
 }

@@ -8,11 +8,11 @@ mod common;
 use common::*;
 use std::collections::HashSet;
 
-use consulta_bot::desk::{
+use consulta_corpus::Lang;
+use consulta_desk::{
     Action, Actor, DeskError, EventKind, Identity, MessageKind, NewQuestion, QuestionId, Span,
     Status, TicketId, Timestamp, TransferTarget, TransitionError,
 };
-use consulta_corpus::Lang;
 
 fn expert(name: &str, identity: Identity) -> Actor {
     Actor::Expert {
@@ -658,6 +658,7 @@ fn the_question_record_follows_its_ticket_for_the_outcome_metrics() {
             confidence: 0.3,
             escalate: false,
             tags: Default::default(),
+            passages: vec![],
         })
         .unwrap();
     let mut new = chile_question();
@@ -782,7 +783,7 @@ fn tickets_opened_concurrently_all_get_distinct_ids_and_cards() {
                 let desk = f.desk.clone();
                 scope.spawn(move || {
                     (0..25)
-                        .map(|_| desk.open_ticket(chile_question()).unwrap().id)
+                        .map(|_| desk.open_ticket(chile_question()).unwrap().ticket.id)
                         .collect::<Vec<_>>()
                 })
             })
@@ -803,4 +804,156 @@ fn tickets_opened_concurrently_all_get_distinct_ids_and_cards() {
         .map(|m| m.message.ticket)
         .collect();
     assert_eq!(cards.len(), 100);
+}
+
+/// Marta's recorded question about Chile, and the ticket request that escalates it.
+fn recorded_chile_question(f: &Fixture) -> (QuestionId, consulta_desk::NewTicket) {
+    let question = f
+        .desk
+        .record_question(NewQuestion {
+            asker: marta(),
+            language: Lang::Es,
+            text: "¿Quién autoriza los ITMO en Chile?".into(),
+            confidence: 0.3,
+            escalate: true,
+            tags: Default::default(),
+            passages: vec![],
+        })
+        .unwrap();
+    let mut new = chile_question();
+    new.question_id = Some(question);
+    (question, new)
+}
+
+#[test]
+fn escalating_a_question_again_returns_its_ticket_and_queues_nothing() {
+    let f = Fixture::new();
+    let (_, new) = recorded_chile_question(&f);
+    let first = f.desk.open_ticket(new.clone()).unwrap();
+    assert!(first.opened);
+    let queued = f.desk.pending_messages().unwrap();
+    f.clock.advance(Span::from_mins(1));
+    let again = f.desk.open_ticket(new).unwrap();
+    assert!(!again.opened, "a second press opens nothing");
+    assert_eq!(again.ticket, first.ticket);
+    assert_eq!(f.desk.tickets().unwrap().len(), 1);
+    assert_eq!(
+        f.desk.pending_messages().unwrap(),
+        queued,
+        "the experts are not told twice"
+    );
+}
+
+#[test]
+fn escalating_a_question_whose_ticket_was_closed_returns_the_closed_ticket() {
+    let f = Fixture::new();
+    let (question, new) = recorded_chile_question(&f);
+    let ticket = open(&f.desk, new.clone());
+    f.desk
+        .act(&ana(), &ticket.id, Action::Close { reason: None })
+        .unwrap();
+    let queued = f.desk.pending_messages().unwrap();
+    let again = f.desk.open_ticket(new).unwrap();
+    assert!(!again.opened);
+    assert_eq!(again.ticket.id, ticket.id);
+    assert_eq!(
+        again.ticket.status,
+        Status::Closed,
+        "reopening is the experts' call (or the asker's 👎 on an answer), not a second press's"
+    );
+    assert_eq!(f.desk.tickets().unwrap().len(), 1);
+    assert_eq!(f.desk.pending_messages().unwrap(), queued);
+    assert_eq!(f.desk.question(question).unwrap().ticket, Some(ticket.id));
+}
+
+#[test]
+fn only_the_asker_may_escalate_their_question_and_a_forgotten_one_cannot_be() {
+    let f = Fixture::new();
+    let (question, mut new) = recorded_chile_question(&f);
+    new.asker = joaquim();
+    let err = f.desk.open_ticket(new.clone()).unwrap_err();
+    assert!(matches!(&err, DeskError::NotTheAsker(who) if *who == joaquim().identity()));
+    assert!(f.desk.tickets().unwrap().is_empty());
+
+    new.asker = marta();
+    f.desk.forget(&marta().identity()).unwrap();
+    let err = f.desk.open_ticket(new).unwrap_err();
+    assert!(
+        matches!(err, DeskError::ForgottenQuestion(q) if q == question),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("ask it again"), "{err}");
+    assert!(f.desk.tickets().unwrap().is_empty());
+}
+
+#[test]
+fn a_forgotten_escalated_question_does_not_come_back_as_a_new_ticket() {
+    let f = Fixture::new();
+    let (question, new) = recorded_chile_question(&f);
+    open(&f.desk, new.clone());
+    f.desk.forget(&marta().identity()).unwrap();
+    let err = f.desk.open_ticket(new).unwrap_err();
+    assert!(matches!(err, DeskError::ForgottenQuestion(q) if q == question));
+    assert!(f.desk.tickets().unwrap().is_empty());
+}
+
+#[test]
+fn someone_else_escalating_an_escalated_question_gets_no_ticket() {
+    let f = Fixture::new();
+    let (_, mut new) = recorded_chile_question(&f);
+    open(&f.desk, new.clone());
+    new.asker = joaquim();
+    let err = f.desk.open_ticket(new).unwrap_err();
+    assert!(matches!(&err, DeskError::NotTheAsker(who) if *who == joaquim().identity()));
+}
+
+#[test]
+fn a_recorded_questions_ticket_starts_from_the_citations_kept_with_it() {
+    let f = Fixture::new();
+    let cited = consulta_desk::RetrievedPassage {
+        title: "Mecanismo del artículo 6.4".into(),
+        section: "Autorización".into(),
+        source: "Decisión 3/CMA.3, anexo, párr. 27".into(),
+        source_url: None,
+        date: Some("2025-06-01".into()),
+        text: "La Parte anfitriona autoriza la participación.".into(),
+        score: 0.61,
+    };
+    let question = f
+        .desk
+        .record_question(NewQuestion {
+            asker: joaquim(),
+            language: Lang::Pt,
+            text: "Quem autoriza atividades do 6.4 no Brasil?".into(),
+            confidence: 0.3,
+            escalate: true,
+            tags: tags(&["6.4"], &["BR"]),
+            passages: vec![cited.clone()],
+        })
+        .unwrap();
+    let record = f.desk.question(question).unwrap();
+    assert_eq!(
+        record.passages,
+        std::slice::from_ref(&cited),
+        "the citations are kept"
+    );
+
+    // The front-end sends neither citations nor tags: the desk has them.
+    let mut new = new_ticket(
+        joaquim(),
+        Lang::Pt,
+        "Quem autoriza atividades do 6.4 no Brasil?",
+        Default::default(),
+    );
+    new.question_id = Some(question);
+    let ticket = open(&f.desk, new);
+    assert_eq!(ticket.passages, [cited]);
+    assert_eq!(ticket.tags, tags(&["6.4"], &["BR"]));
+    assert_eq!(ticket.group, "lusofonia", "routed by the question's tags");
+
+    f.desk.forget(&joaquim().identity()).unwrap();
+    assert!(
+        f.desk.question(question).unwrap().passages.is_empty(),
+        "forgetting drops the citations with the words"
+    );
 }

@@ -18,25 +18,15 @@ use super::time::Timestamp;
 
 /// Where approved answers go to become searchable at once: the retrieval engine's indexes.
 ///
-/// A trait so the desk does not depend on how retrieval indexes; `upsert` must replace an earlier
-/// version of the same document (`curated:<ticket>`), which makes re-pushing idempotent.
+/// A trait so the desk does not depend on retrieval (the bot crate wraps the engine); `upsert` must
+/// replace an earlier version of the same document (`curated:<ticket>`), which makes re-pushing
+/// idempotent.
 pub trait CuratedSink: Send + Sync {
     /// Indexes (or re-indexes) one curated passage.
     fn upsert_curated(
         &self,
         passage: Passage,
     ) -> Result<(), Box<dyn std::error::Error + Send + Sync>>;
-}
-
-/// The retrieval engine indexes curated answers in both of its indexes at once, replacing an
-/// earlier version of the same entry.
-impl CuratedSink for consulta_retrieval::Engine {
-    fn upsert_curated(
-        &self,
-        passage: Passage,
-    ) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
-        consulta_retrieval::Engine::upsert_curated(self, passage).map_err(Into::into)
-    }
 }
 
 /// What an expert publishes when approving an answer as an FAQ: the question and answer exactly as

@@ -6,11 +6,11 @@
 mod common;
 
 use common::*;
-use consulta_bot::desk::{
+use consulta_corpus::Lang;
+use consulta_desk::{
     Action, Asker, NewQuestion, Period, Platform, QuestionId, Rating, ResolutionCounts, Span,
     TagCount, Tags,
 };
-use consulta_corpus::Lang;
 
 fn ask(
     f: &Fixture,
@@ -29,6 +29,7 @@ fn ask(
             confidence,
             escalate,
             tags,
+            passages: vec![],
         })
         .unwrap()
 }

@@ -6,6 +6,7 @@ use std::path::Path;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use consulta_corpus::Lang;
+use serde::{Deserialize, Serialize};
 use tokio::sync::Notify;
 
 use super::action::{self, Action, TransferTarget, TransitionError};
@@ -15,6 +16,7 @@ use super::config::{DeskConfig, ExpertConfig};
 use super::curated::CuratedSink;
 use super::error::DeskError;
 use super::identity::{Asker, Identity};
+use super::index;
 use super::members::Members;
 use super::message;
 use super::notify::Notifier;
@@ -37,12 +39,25 @@ pub struct NewTicket {
     pub language: Lang,
     /// The question.
     pub question: String,
-    /// What Consulta retrieved, best first.
+    /// What Consulta retrieved, best first, for a ticket without a recorded question: a recorded
+    /// question's ticket takes the citations kept with the question instead.
     pub passages: Vec<RetrievedPassage>,
-    /// Topics and countries, for routing.
+    /// Topics and countries, for routing; left empty, a recorded question's own tags are used.
     pub tags: Tags,
     /// The recorded question this ticket escalates ([`Desk::record_question`]), for outcome metrics.
     pub question_id: Option<QuestionId>,
+}
+
+/// What [`Desk::open_ticket`] did: a question escalated again gets its ticket back, not a second one.
+/// Serialised as the ticket's fields plus `opened`, which is what `POST /v1/escalations` answers.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Escalation {
+    /// The question's ticket, new or found.
+    #[serde(flatten)]
+    pub ticket: Ticket,
+    /// Whether this call opened it: `false` when the question already had it, so that a second press
+    /// is neither counted as a second escalation nor announced to the experts again.
+    pub opened: bool,
 }
 
 /// The desk: tickets, their experts, the outbox and the curated FAQ, over one durable store.
@@ -52,7 +67,7 @@ pub struct NewTicket {
 /// milliseconds): async callers with heavy traffic may run them under `spawn_blocking`.
 ///
 /// ```
-/// use consulta_bot::desk::{Action, Asker, Desk, DeskConfig, NewTicket, Platform, Status, Tags};
+/// use consulta_desk::{Action, Asker, Desk, DeskConfig, NewTicket, Platform, Status, Tags};
 ///
 /// let dir = tempfile::tempdir()?;
 /// let config: DeskConfig = toml::from_str(r#"
@@ -68,7 +83,7 @@ pub struct NewTicket {
 ///     passages: vec![],
 ///     tags: Tags::default(),
 ///     question_id: None,
-/// })?;
+/// })?.ticket;
 /// let ana = "cli:ana".parse()?;
 /// let claimed = desk.act(&ana, &ticket.id, Action::Claim)?;
 /// assert_eq!(claimed.status, Status::Claimed);
@@ -139,9 +154,11 @@ impl DeskBuilder {
     /// Builds the desk over `storage`, after validating the configuration.
     pub fn build(self, storage: Arc<dyn Storage>) -> Result<Desk, DeskError> {
         let directory = Directory::new(self.config)?;
+        let store = Store::new(storage);
+        index::build_if_missing(&store)?;
         Ok(Desk {
             inner: Arc::new(Inner {
-                store: Store::new(storage),
+                store,
                 directory,
                 clock: self.clock,
                 sink: self.sink,
@@ -244,6 +261,7 @@ impl Desk {
             confidence: question.confidence,
             escalated: question.escalate,
             tags: question.tags,
+            passages: question.passages,
             ticket: None,
             ticket_opened_at: None,
             first_response_at: None,
@@ -259,20 +277,64 @@ impl Desk {
 
     /// Opens a ticket and queues it for its group. When this returns the ticket is on disk, and the
     /// group's notification is in the outbox: it is safe to tell the asker the ticket id.
-    pub fn open_ticket(&self, new: NewTicket) -> Result<Ticket, DeskError> {
+    ///
+    /// Escalation is idempotent by question: a question that already has a ticket gets that ticket
+    /// back ([`Escalation::opened`] is `false`) and nothing is queued, whatever state the ticket is in
+    /// — a double click, a retry, or "Ask an expert" pressed again after the experts closed it (the
+    /// closed ticket is returned as it is: reopening is the experts' decision, or the asker's 👎 on
+    /// the answer; a new question of the asker's gets a new ticket). The question's record names its
+    /// ticket, so finding it is one read, not a search. Only the person who asked may escalate a
+    /// recorded question, and a forgotten one cannot be.
+    pub fn open_ticket(&self, new: NewTicket) -> Result<Escalation, DeskError> {
         let question = new.question.trim().to_string();
         if question.is_empty() {
             return Err(DeskError::EmptyQuestion);
         }
-        let group = self
-            .directory()
-            .route(&new.tags, new.language)
-            .ok_or(DeskError::NoGroup)?
-            .to_string();
         let _guard = self.lock();
         let now = self.now();
         let store = self.store();
         let mut batch = Batch::default();
+        let record = match new.question_id {
+            Some(question_id) => {
+                let record = self.question(question_id)?;
+                let asker = new.asker.identity();
+                if let Some(existing) = &record.ticket {
+                    // Tickets are deleted only with their asker's questions (forget, retention).
+                    let ticket = store
+                        .get::<Ticket>(Table::Tickets, existing.as_str().as_bytes())?
+                        .ok_or(DeskError::ForgottenQuestion(question_id))?;
+                    // The ticket names its asker even once retention anonymised an old question.
+                    if ticket.asker.identity() != asker {
+                        return Err(DeskError::NotTheAsker(asker));
+                    }
+                    return Ok(Escalation {
+                        ticket,
+                        opened: false,
+                    });
+                }
+                match &record.user {
+                    Some(user) if *user == asker => {}
+                    Some(_) => return Err(DeskError::NotTheAsker(asker)),
+                    None => return Err(DeskError::ForgottenQuestion(question_id)),
+                }
+                Some(record)
+            }
+            None => None,
+        };
+        // A recorded question brings what was worked out when it was answered: its citations, and
+        // the tags that route it unless the front-end gave its own.
+        let (passages, tags) = match &record {
+            Some(record) if new.tags == Tags::default() => {
+                (record.passages.clone(), record.tags.clone())
+            }
+            Some(record) => (record.passages.clone(), new.tags),
+            None => (new.passages, new.tags),
+        };
+        let group = self
+            .directory()
+            .route(&tags, new.language)
+            .ok_or(DeskError::NoGroup)?
+            .to_string();
         let id = TicketId::from_sequence(store.next(&mut batch, "seq:ticket")?);
         let mut ticket = Ticket {
             id: id.clone(),
@@ -280,8 +342,8 @@ impl Desk {
             asker: new.asker,
             language: new.language,
             question,
-            passages: new.passages,
-            tags: new.tags,
+            passages,
+            tags,
             group: group.clone(),
             status: Status::Open,
             assignee: None,
@@ -300,11 +362,8 @@ impl Desk {
                 },
             }],
         };
-        if let Some(question_id) = new.question_id {
-            let key = question_id.0.to_be_bytes();
-            let mut record = store
-                .get::<QuestionRecord>(Table::Questions, &key)?
-                .ok_or(DeskError::NoSuchQuestion(question_id))?;
+        if let Some(mut record) = record {
+            let key = record.id.0.to_be_bytes();
             record.escalated = true;
             record.ticket = Some(id.clone());
             record.ticket_opened_at = Some(now);
@@ -319,11 +378,15 @@ impl Desk {
             now,
         };
         notifier.post_cards(&mut ticket, self.directory())?;
+        index::add_ticket(&mut batch, &ticket)?;
         batch.put(Table::Tickets, id.as_str().as_bytes(), &ticket)?;
         store.commit(batch)?;
         self.inner.outbox_signal.notify_one();
         tracing::info!(ticket = %id, %group, "ticket opened");
-        Ok(ticket)
+        Ok(Escalation {
+            ticket,
+            opened: true,
+        })
     }
 
     /// The ticket with `id`.

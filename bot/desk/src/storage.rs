@@ -19,13 +19,19 @@ pub enum Table {
     DeadLetters,
     /// Curated FAQ entries by ticket id.
     Curated,
-    /// Counters.
+    /// Counters, and the marks of the indexes built.
     Meta,
+    /// Index of each asker's tickets (`identity`, 0, ticket id → ticket id), so `/status`, the
+    /// per-asker cap and `forget` read one asker's tickets instead of every ticket.
+    AskerTickets,
+    /// Index of the outbox's pending card edits (card key, 0, outbox sequence → sequence), so an
+    /// action finds the stale edits of its cards without reading the whole outbox.
+    PendingEdits,
 }
 
 impl Table {
     /// Every table, for storages that lay them out up front.
-    pub const ALL: [Table; 8] = [
+    pub const ALL: [Table; 10] = [
         Table::Tickets,
         Table::Questions,
         Table::LastQuestion,
@@ -34,6 +40,8 @@ impl Table {
         Table::DeadLetters,
         Table::Curated,
         Table::Meta,
+        Table::AskerTickets,
+        Table::PendingEdits,
     ];
 
     /// A one-byte tag, stable on disk: never renumber.
@@ -47,6 +55,8 @@ impl Table {
             Table::DeadLetters => b'x',
             Table::Curated => b'c',
             Table::Meta => b'm',
+            Table::AskerTickets => b'a',
+            Table::PendingEdits => b'e',
         }
     }
 }
@@ -75,15 +85,19 @@ pub enum Write {
 /// A stored record: its key and its encoded value.
 pub type Record = (Vec<u8>, Vec<u8>);
 
-/// Where the desk's state lives. Small on purpose: the desk needs point reads, whole-table scans and
-/// atomic, durable multi-record commits, and nothing else, so another embedded store can replace sled
-/// without touching the desk.
+/// Where the desk's state lives. Small on purpose: the desk needs point reads, key-prefix and
+/// whole-table scans and atomic, durable multi-record commits, and nothing else, so another embedded
+/// store can replace sled without touching the desk.
 pub trait Storage: Send + Sync + std::fmt::Debug {
     /// The value at `key` in `table`.
     fn get(&self, table: Table, key: &[u8]) -> Result<Option<Vec<u8>>, StorageError>;
 
     /// Every entry of `table`, in key order.
     fn scan(&self, table: Table) -> Result<Vec<Record>, StorageError>;
+
+    /// The entries of `table` whose key starts with `prefix`, in key order: how the indexes are read
+    /// (one asker's tickets, one card's pending edits) without a scan of the table.
+    fn scan_prefix(&self, table: Table, prefix: &[u8]) -> Result<Vec<Record>, StorageError>;
 
     /// Applies all `writes` or none, and returns only once they would survive a crash (`kill -9`, power
     /// loss short of disk failure): the desk acknowledges nothing before this returns.

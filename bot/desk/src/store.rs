@@ -59,6 +59,19 @@ impl Store {
             .collect()
     }
 
+    /// The records of `table` whose key starts with `prefix`, in key order.
+    pub(crate) fn with_prefix<T: DeserializeOwned>(
+        &self,
+        table: Table,
+        prefix: &[u8],
+    ) -> Result<Vec<T>, StorageError> {
+        self.storage
+            .scan_prefix(table, prefix)?
+            .iter()
+            .map(|(_, bytes)| decode(table, bytes))
+            .collect()
+    }
+
     pub(crate) fn contains(&self, table: Table, key: &[u8]) -> Result<bool, StorageError> {
         Ok(self.storage.get(table, key)?.is_some())
     }

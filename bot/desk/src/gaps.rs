@@ -9,7 +9,7 @@
 /// no cluster count; for a report over a few hundred unanswered questions that is the right trade.
 ///
 /// ```
-/// use consulta_bot::desk::cluster;
+/// use consulta_desk::cluster;
 ///
 /// let vectors = vec![vec![1.0, 0.0], vec![0.0, 1.0], vec![0.99, 0.1]];
 /// assert_eq!(cluster(&vectors, 0.9), vec![vec![0, 2], vec![1]]);

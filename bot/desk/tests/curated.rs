@@ -10,11 +10,11 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use common::*;
-use consulta_bot::desk::{
+use consulta_corpus::{Lang, Passage, PassageKind};
+use consulta_desk::{
     Approval, CuratedSink, Desk, DeskError, EventKind, ManualClock, NewTicket, Span, Ticket,
     TicketId, TransitionError, export_id,
 };
-use consulta_corpus::{Lang, Passage, PassageKind};
 
 /// A stand-in for the retrieval index: keeps what it is given, and can refuse the next pushes.
 #[derive(Default)]

@@ -6,11 +6,11 @@
 mod common;
 
 use common::*;
-use consulta_bot::desk::{
+use consulta_corpus::Lang;
+use consulta_desk::{
     Action, Approval, Asker, DeliveryError, DeskError, Forgotten, NewQuestion, Period, QuestionId,
     Rating, Span, Ticket,
 };
-use consulta_corpus::Lang;
 
 fn ask(f: &Fixture, asker: Asker, text: &str) -> QuestionId {
     f.desk
@@ -21,6 +21,7 @@ fn ask(f: &Fixture, asker: Asker, text: &str) -> QuestionId {
             confidence: 0.2,
             escalate: true,
             tags: tags(&["6.2"], &["CL"]),
+            passages: vec![],
         })
         .unwrap()
 }

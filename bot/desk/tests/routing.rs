@@ -6,10 +6,10 @@
 mod common;
 
 use common::*;
-use consulta_bot::desk::{
+use consulta_corpus::Lang;
+use consulta_desk::{
     Action, Actor, ChatRef, Desk, DeskConfig, DeskError, EventKind, MessageKind, Span, TicketId,
 };
-use consulta_corpus::Lang;
 
 fn reminders(desk: &Desk) -> Vec<(TicketId, ChatRef)> {
     desk.pending_messages()

@@ -6,7 +6,6 @@ use std::collections::HashMap;
 use std::fmt;
 
 use consulta_corpus::Lang;
-use consulta_models::{Embedder, Role};
 use serde::Serialize;
 
 use super::desk::Desk;
@@ -17,6 +16,14 @@ use super::time::{Span, Timestamp};
 
 /// Questions embedded per call: bounds memory while keeping the model's batching benefit.
 const EMBED_BATCH: usize = 32;
+
+/// Places questions in a vector space, so the gap report can group questions on one subject. A trait
+/// so the desk does not link the model: the caller wraps its embedder (in the bot crate, the
+/// multilingual model, with which questions in different languages on one subject land together).
+pub trait QuestionEmbedder: Send + Sync {
+    /// One vector per question, in order, all of one dimension; the error says what failed.
+    fn embed_questions(&self, questions: &[&str]) -> Result<Vec<Vec<f32>>, String>;
+}
 /// Rows in each busiest-tags table.
 const TOP_TAGS: usize = 10;
 
@@ -164,7 +171,11 @@ impl Desk {
     /// Outcome rates, busiest tags and coverage gaps over `period`. `embedder` places gap questions in a
     /// shared space (questions in different languages on one subject cluster together with a
     /// multilingual model).
-    pub fn report(&self, period: Period, embedder: &dyn Embedder) -> Result<Report, DeskError> {
+    pub fn report(
+        &self,
+        period: Period,
+        embedder: &dyn QuestionEmbedder,
+    ) -> Result<Report, DeskError> {
         let now = self.now();
         let config = self.config();
         let records: Vec<QuestionRecord> = self
@@ -220,14 +231,14 @@ impl Desk {
     fn gaps(
         &self,
         records: &[&QuestionRecord],
-        embedder: &dyn Embedder,
+        embedder: &dyn QuestionEmbedder,
     ) -> Result<Vec<Gap>, DeskError> {
         let texts: Vec<&str> = records.iter().filter_map(|r| r.text.as_deref()).collect();
         let mut vectors = Vec::with_capacity(texts.len());
         for chunk in texts.chunks(EMBED_BATCH) {
             let embedded = embedder
-                .embed(chunk, Role::Query)
-                .map_err(|e| DeskError::Embedding(e.to_string()))?;
+                .embed_questions(chunk)
+                .map_err(DeskError::Embedding)?;
             vectors.extend(embedded.iter().map(|v| normalised(v)));
         }
         let config = self.config();

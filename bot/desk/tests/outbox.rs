@@ -5,67 +5,21 @@
 
 mod common;
 
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
 
 use common::*;
-use consulta_bot::desk::{
+use consulta_desk::{
     Action, BoxFuture, Delivery, DeliveryError, DeliveryPass, Desk, DeskError, FrontEnd,
     ManualClock, MessageKind, OutboxWorker, Platform, RecordingFrontEnd, SledStorage, Span, Status,
-    Storage, StorageError, Table, Write,
+    Storage, Table, Write,
 };
-
-/// Sled underneath, with every commit recorded and the next one failable on demand.
-#[derive(Debug)]
-struct SpyStorage {
-    inner: SledStorage,
-    commits: Mutex<Vec<Vec<Write>>>,
-    fail_next: AtomicBool,
-}
-
-impl SpyStorage {
-    fn commits(&self) -> Vec<Vec<Write>> {
-        self.commits.lock().unwrap().clone()
-    }
-}
-
-impl Storage for SpyStorage {
-    fn get(&self, table: Table, key: &[u8]) -> Result<Option<Vec<u8>>, StorageError> {
-        self.inner.get(table, key)
-    }
-
-    fn scan(&self, table: Table) -> Result<Vec<(Vec<u8>, Vec<u8>)>, StorageError> {
-        self.inner.scan(table)
-    }
-
-    fn commit(&self, writes: Vec<Write>) -> Result<(), StorageError> {
-        if self.fail_next.swap(false, Ordering::SeqCst) {
-            return Err(StorageError::Backend("disk full (simulated)".into()));
-        }
-        self.commits.lock().unwrap().push(writes.clone());
-        self.inner.commit(writes)
-    }
-}
 
 fn puts(commit: &[Write], wanted: Table) -> usize {
     commit
         .iter()
         .filter(|w| matches!(w, Write::Put { table, .. } if *table == wanted))
         .count()
-}
-
-fn spied_desk() -> (tempfile::TempDir, Arc<SpyStorage>, Desk) {
-    let dir = tempfile::tempdir().unwrap();
-    let spy = Arc::new(SpyStorage {
-        inner: SledStorage::open(dir.path()).unwrap(),
-        commits: Mutex::new(Vec::new()),
-        fail_next: AtomicBool::new(false),
-    });
-    let desk = Desk::builder(config())
-        .clock(Arc::new(ManualClock::new(start())))
-        .build(spy.clone())
-        .unwrap();
-    (dir, spy, desk)
 }
 
 #[test]

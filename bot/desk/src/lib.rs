@@ -1,6 +1,9 @@
-//! The desk: where questions Consulta cannot answer with confidence become tickets for human experts,
-//! and where their answers come back — to the asker on whatever platform they used, and into the
-//! knowledge base as curated FAQ entries.
+//! Consulta's desk: where questions Consulta cannot answer with confidence become tickets for human
+//! experts, and where their answers come back — to the asker on whatever platform they used, and into
+//! the knowledge base as curated FAQ entries. Its own crate so that the front-ends (Telegram, Discord,
+//! the web, the remote relay) share one owner of the conversation's state and none of them can keep
+//! a second copy; it knows nothing of retrieval or the model, which reach it through [`CuratedSink`]
+//! and [`QuestionEmbedder`].
 //!
 //! - [`Desk`] is the handle front-ends share: [`Desk::record_question`] for every question,
 //!   [`Desk::open_ticket`] to escalate, [`Desk::act`] for expert actions, [`Desk::approve`] to curate,
@@ -10,6 +13,8 @@
 //!   the worker and the clock work together, for every command that holds the desk.
 //! - Storage sits behind [`Storage`]; [`SledStorage`] is the implementation in use.
 
+#![warn(missing_docs)]
+
 mod action;
 mod asker_reply;
 mod claim;
@@ -17,7 +22,6 @@ mod clock;
 mod config;
 mod courier;
 mod curated;
-#[allow(clippy::module_inception)]
 mod desk;
 mod duties;
 mod error;
@@ -25,6 +29,7 @@ mod export;
 mod frontend;
 mod gaps;
 mod identity;
+mod index;
 mod members;
 mod message;
 mod notify;
@@ -49,7 +54,7 @@ pub use action::{Action, TransferTarget, TransitionError};
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use config::{ConfigError, DeskConfig, ExpertConfig, GroupConfig, OutboxConfig, RouteRule};
 pub use curated::{Approval, ApprovalDraft, CuratedEntry, CuratedSink};
-pub use desk::{Desk, DeskBuilder, NewTicket};
+pub use desk::{Desk, DeskBuilder, Escalation, NewTicket};
 pub use duties::{DeskDuties, TICK_EVERY};
 pub use error::DeskError;
 pub use export::{export_id, faq_yaml};
@@ -66,7 +71,9 @@ pub use privacy::Forgotten;
 pub use question::{NewQuestion, QuestionId, QuestionRecord, Rating, Resolution};
 pub use recording::{Recorded, RecordingFrontEnd};
 pub use reminder::TickReport;
-pub use report::{Gap, Period, Report, ResolutionCounts, ResponseTimes, TagCount};
+pub use report::{
+    Gap, Period, QuestionEmbedder, Report, ResolutionCounts, ResponseTimes, TagCount,
+};
 pub use sled_storage::SledStorage;
 pub use storage::{Record, Storage, StorageError, Table, Write};
 pub use ticket::{

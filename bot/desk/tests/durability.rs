@@ -14,8 +14,8 @@ use std::process::{Command, Stdio};
 use std::sync::Arc;
 
 use common::*;
-use consulta_bot::desk::{Action, ManualClock, MessageKind, NewQuestion, Span, Status, TicketId};
 use consulta_corpus::Lang;
+use consulta_desk::{Action, ManualClock, MessageKind, NewQuestion, Span, Status, TicketId};
 
 /// Tells the re-executed binary's child test where the desk lives; absent in ordinary test runs.
 const CHILD_DIR: &str = "CONSULTA_DESK_CHILD_DIR";
@@ -37,7 +37,7 @@ fn child_process_opens_tickets_until_killed() {
     for n in 0..CHILD_LIMIT {
         let mut question = chile_question();
         question.question = format!("Pregunta número {n}");
-        let ticket = desk.open_ticket(question).expect("ticket opens");
+        let ticket = desk.open_ticket(question).expect("ticket opens").ticket;
         let mut out = stdout.lock();
         writeln!(out, "{ACK}{}", ticket.id).expect("stdout");
         out.flush().expect("stdout flush");
@@ -130,7 +130,7 @@ fn every_acknowledged_ticket_survives_a_kill_9() {
     // The recovered desk works on: tickets can be acted on and new ids do not collide.
     let first = desk.act(&ana(), &acknowledged[0], Action::Claim).unwrap();
     assert_eq!(first.status, Status::Claimed);
-    let fresh = desk.open_ticket(chile_question()).unwrap();
+    let fresh = desk.open_ticket(chile_question()).unwrap().ticket;
     assert!(!stored.contains(&fresh.id), "{} reused", fresh.id);
 }
 
@@ -146,6 +146,7 @@ fn tickets_questions_and_curated_entries_survive_closing_and_reopening_the_desk(
             confidence: 0.2,
             escalate: true,
             tags: tags(&["6.2"], &["CL"]),
+            passages: vec![],
         })
         .unwrap();
     let mut new = chile_question();

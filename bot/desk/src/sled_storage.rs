@@ -59,8 +59,12 @@ impl Storage for SledStorage {
     }
 
     fn scan(&self, table: Table) -> Result<Vec<Record>, StorageError> {
+        self.scan_prefix(table, &[])
+    }
+
+    fn scan_prefix(&self, table: Table, prefix: &[u8]) -> Result<Vec<Record>, StorageError> {
         self.db
-            .scan_prefix([table.tag()])
+            .scan_prefix(full_key(table, prefix))
             .map(|entry| {
                 let (k, v) = entry.map_err(backend)?;
                 Ok((k[1..].to_vec(), v.to_vec()))

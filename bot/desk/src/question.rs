@@ -8,7 +8,7 @@ use consulta_corpus::Lang;
 use serde::{Deserialize, Serialize};
 
 use super::identity::{Asker, Identity};
-use super::ticket::Tags;
+use super::ticket::{RetrievedPassage, Tags};
 use super::ticket_id::TicketId;
 use super::time::{Span, Timestamp};
 
@@ -67,6 +67,11 @@ pub struct NewQuestion {
     /// Tags, when the front-end knows them (from the citations or the asker's profile).
     #[serde(default)]
     pub tags: Tags,
+    /// What Consulta cited in its answer, best first: kept with the question so that escalating it
+    /// hands the experts the same passages, from whichever front-end and whenever it is escalated,
+    /// without a front-end keeping a copy or the engine being asked again.
+    #[serde(default)]
+    pub passages: Vec<RetrievedPassage>,
 }
 
 /// What the desk keeps about one question, for outcome metrics.
@@ -91,7 +96,13 @@ pub struct QuestionRecord {
     pub escalated: bool,
     /// Subjects, for the busiest-tags table.
     pub tags: Tags,
-    /// The ticket opened for it, if any.
+    /// What Consulta's answer cited, best first; the ticket opened for the question starts from them.
+    /// Empty once anonymised (nothing can be escalated then), and for questions recorded before the
+    /// desk kept citations.
+    #[serde(default)]
+    pub passages: Vec<RetrievedPassage>,
+    /// The ticket opened for it, if any: also how a second escalation of the question finds its
+    /// ticket with one read.
     pub ticket: Option<TicketId>,
     /// When the ticket was opened: the start of time-to-first-response.
     pub ticket_opened_at: Option<Timestamp>,
@@ -155,9 +166,11 @@ impl QuestionRecord {
         self.first_response_at.is_some()
     }
 
-    /// Removes everything that identifies the person or repeats their words, keeping the numbers.
+    /// Removes everything that identifies the person or repeats their words, keeping the numbers; the
+    /// citations go too, as a question without its words is never escalated.
     pub fn anonymise(&mut self) {
         self.user = None;
         self.text = None;
+        self.passages = Vec::new();
     }
 }

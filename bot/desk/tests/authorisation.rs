@@ -5,7 +5,7 @@
 mod common;
 
 use common::*;
-use consulta_bot::desk::{Action, Approval, DeskError, Identity, Rating, TransferTarget};
+use consulta_desk::{Action, Approval, DeskError, Identity, Rating, TransferTarget};
 
 fn every_action() -> Vec<Action> {
     vec![

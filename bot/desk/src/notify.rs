@@ -2,6 +2,7 @@
 //! commit together: a crash can never keep one and lose the other.
 
 use super::identity::ChatRef;
+use super::index;
 use super::message::{self, Message};
 use super::outbox::OutboxEntry;
 use super::routing::Directory;
@@ -19,6 +20,13 @@ pub(crate) struct Notifier<'a> {
 
 pub(crate) fn outbox_key(seq: u64) -> [u8; 8] {
     seq.to_be_bytes()
+}
+
+/// Takes `entry` out of the outbox (delivered, given up, superseded or forgotten), with its index
+/// entry, in `batch`.
+pub(crate) fn dequeue(batch: &mut Batch, entry: &OutboxEntry) {
+    batch.delete(Table::Outbox, &outbox_key(entry.seq));
+    index::remove_entry(batch, entry);
 }
 
 impl Notifier<'_> {
@@ -41,6 +49,7 @@ impl Notifier<'_> {
             created_at: self.now,
             last_error: None,
         };
+        index::add_entry(self.batch, &entry)?;
         self.batch.put(Table::Outbox, &outbox_key(seq), &entry)
     }
 
@@ -70,17 +79,15 @@ impl Notifier<'_> {
 
     /// Re-renders every card of the ticket. A pending edit of the same card is dropped: only the latest
     /// state is worth showing, and an older edit delivered late would overwrite a newer one.
+    /// The stale edits are found through the pending-edits index: the outbox is not read.
     pub(crate) fn edit_cards(&mut self, ticket: &Ticket) -> Result<(), StorageError> {
-        let pending: Vec<OutboxEntry> = self.store.all(Table::Outbox)?;
         let version = ticket.events.len();
-        for (index, card) in ticket.cards.iter().enumerate() {
-            for stale in pending
-                .iter()
-                .filter(|e| e.edit_of.as_deref() == Some(card.key.as_str()))
-            {
-                self.batch.delete(Table::Outbox, &outbox_key(stale.seq));
+        for (at, card) in ticket.cards.iter().enumerate() {
+            for stale in index::pending_edits(self.store, &card.key)? {
+                self.batch.delete(Table::Outbox, &outbox_key(stale));
+                index::remove_edit(self.batch, &card.key, stale);
             }
-            let key = format!("edit:{}:{index}:{version}", ticket.id);
+            let key = format!("edit:{}:{at}:{version}", ticket.id);
             self.enqueue(
                 card.chat.clone(),
                 message::ticket_card(ticket),
