@@ -16,9 +16,6 @@ use crate::sentences::sentences;
 use crate::vector_store::{PointPayload, VectorPoint};
 use crate::{Engine, RetrievalError};
 
-/// Sentences between two progress reports of [`Engine::embed_sentences`].
-const SENTENCE_PROGRESS_STEP: usize = 256;
-
 /// What a [`Engine::sync`] did.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct SyncReport {
@@ -137,11 +134,8 @@ impl Engine {
     /// Embeds every sentence of the committed passages that has no vector yet, drops the vectors
     /// no passage uses, and saves them in the data directory, so that answers score sentences by
     /// meaning without embedding them ([`crate::sentence_vectors`]). `consulta ingest` runs it
-    /// after [`Engine::sync`]; `progress(done, total)` counts sentences.
-    pub fn embed_sentences(
-        &self,
-        progress: &dyn Fn(usize, usize),
-    ) -> Result<SentenceReport, RetrievalError> {
+    /// after [`Engine::sync`].
+    pub fn embed_sentences(&self) -> Result<SentenceReport, RetrievalError> {
         let catalog = self.inner.catalog();
         let texts: Vec<String> = catalog
             .entries
@@ -149,23 +143,16 @@ impl Engine {
             .flat_map(|entry| sentences(&entry.passage.text))
             .collect();
         let all: Vec<&str> = texts.iter().map(String::as_str).collect();
-        let mut report = SentenceReport {
+        let embedded = self.inner.sentences.fill(
+            self.inner.embedder.as_ref(),
+            &all,
+            self.inner.config.embed_batch_size,
+        )?;
+        let report = SentenceReport {
             sentences: all.len(),
-            ..SentenceReport::default()
+            embedded,
+            dropped: self.inner.sentences.keep_and_save(&all)?,
         };
-        let batch = self.inner.config.embed_batch_size;
-        progress(0, all.len());
-        for (done, chunk) in all.chunks(SENTENCE_PROGRESS_STEP).enumerate() {
-            report.embedded +=
-                self.inner
-                    .sentences
-                    .fill(self.inner.embedder.as_ref(), chunk, batch)?;
-            progress(
-                ((done + 1) * SENTENCE_PROGRESS_STEP).min(all.len()),
-                all.len(),
-            );
-        }
-        report.dropped = self.inner.sentences.keep_and_save(&all)?;
         tracing::info!(?report, "sentence vectors saved");
         Ok(report)
     }

@@ -73,7 +73,7 @@ pub fn run(settings: &Settings, args: IngestArgs) -> anyhow::Result<ExitCode> {
     }
     if !report.interrupted {
         let started = Instant::now();
-        let sentences = engine.embed_sentences(&|_, _| {})?;
+        let sentences = engine.embed_sentences()?;
         if !args.json && !args.quiet {
             println!(
                 "sentences: {} in the passages, {} newly embedded, {} unused vectors dropped, in \

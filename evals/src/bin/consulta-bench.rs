@@ -130,7 +130,7 @@ fn main() -> anyhow::Result<ExitCode> {
     );
     // As `consulta ingest` does: answers then score sentences without embedding them.
     let started = Instant::now();
-    let sentences = engine.embed_sentences(&|_, _| {})?;
+    let sentences = engine.embed_sentences()?;
     let embedding_sentences = started.elapsed();
     row(
         "embed the sentences answers may quote",

@@ -186,7 +186,7 @@ fn sentence_vectors_are_computed_at_ingest_kept_across_restarts_and_pruned() {
             Engine::open(dir.path(), embedder.clone(), RetrievalConfig::default()).unwrap();
         engine.sync(&knowledge_base(), &|_, _| {}).unwrap();
         embedder.take();
-        let report = engine.embed_sentences(&|_, _| {}).unwrap();
+        let report = engine.embed_sentences().unwrap();
         assert!(report.sentences > knowledge_base().len(), "{report:?}");
         assert_eq!(report.embedded, embedder.take(), "{report:?}");
         assert_eq!(report.dropped, 0);
@@ -194,7 +194,7 @@ fn sentence_vectors_are_computed_at_ingest_kept_across_restarts_and_pruned() {
         let answer = engine.ask(question, &AskOptions::default()).unwrap();
         assert!(!answer.escalate, "{answer:?}");
         assert_eq!(embedder.take(), 0);
-        assert_eq!(engine.embed_sentences(&|_, _| {}).unwrap().embedded, 0);
+        assert_eq!(engine.embed_sentences().unwrap().embedded, 0);
     }
 
     // A restarted engine reads them back instead of embedding them again.
@@ -208,7 +208,7 @@ fn sentence_vectors_are_computed_at_ingest_kept_across_restarts_and_pruned() {
     let mut fewer = knowledge_base();
     fewer.pop();
     engine.sync(&fewer, &|_, _| {}).unwrap();
-    let report = engine.embed_sentences(&|_, _| {}).unwrap();
+    let report = engine.embed_sentences().unwrap();
     assert_eq!(report.embedded, 0);
     assert!(report.dropped > 0, "{report:?}");
 
