@@ -12,7 +12,7 @@ use serde_json::Value;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
-use common::{Sandbox, Server};
+use common::{Sandbox, Server, metric_in};
 
 /// A connection that sends the start of a request and never its end.
 async fn half_open(server: &Server) -> TcpStream {
@@ -229,18 +229,10 @@ async fn an_overlong_url_or_header_section_is_refused_in_the_json_error_shape() 
 
 /// `consulta_http_responses_total{class="4xx"}` as `/metrics` reports it now.
 async fn client_errors_counted(server: &Server) -> u64 {
-    let metrics = reqwest::get(server.url("/metrics"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    metrics
-        .lines()
-        .find_map(|line| line.strip_prefix("consulta_http_responses_total{class=\"4xx\"} "))
-        .unwrap_or_else(|| panic!("no 4xx count in /metrics: {metrics}"))
-        .parse()
-        .unwrap()
+    metric_in(
+        &server.metrics().await,
+        "consulta_http_responses_total{class=\"4xx\"}",
+    )
 }
 
 /// The URL and request-head bounds are `[service]` settings; a request under them is served, one

@@ -13,7 +13,7 @@ use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
-use common::{Sandbox, Server};
+use common::{Sandbox, Server, metric_in};
 
 const EXPERT_TOKEN: &str = "expert-token-for-tests";
 
@@ -152,20 +152,8 @@ async fn a_flood_from_one_address_ends_in_429s_and_stores_only_what_is_read() {
     .await;
     assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
 
-    let metrics = http()
-        .get(server.url("/metrics"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let line = metrics
-        .lines()
-        .find(|l| l.starts_with("consulta_rate_limited_total "))
-        .unwrap_or_else(|| panic!("no rate-limit counter in\n{metrics}"));
-    let counted: usize = line.rsplit(' ').next().unwrap().parse().unwrap();
-    assert_eq!(counted, refused + 1, "{line}");
+    let counted = metric_in(&server.metrics().await, "consulta_rate_limited_total");
+    assert_eq!(counted, refused + 1);
 }
 
 #[tokio::test]

@@ -12,7 +12,7 @@ use consulta_desk::{Asker, FrontEnd, MessageKind, Platform, RecordingFrontEnd};
 use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
 
-use common::{Sandbox, Server};
+use common::{Sandbox, Server, metric_in};
 
 const EXPERT_TOKEN: &str = "expert-token-for-tests";
 const BRUNO_TOKEN: &str = "bruno-token-for-tests";
@@ -402,14 +402,7 @@ async fn a_visitor_escalates_an_expert_answers_and_the_answer_reaches_the_page()
     assert_eq!(again["citations"][0]["kind"], "curated", "{again}");
     assert_eq!(again["citations"][0]["title"], edited, "{again}");
 
-    let metrics = client
-        .get(server.url("/metrics"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let metrics = server.metrics().await;
     for line in [
         "consulta_questions_total{language=\"es\"} 2",
         "consulta_escalations_total 1",
@@ -692,22 +685,12 @@ async fn the_console_refuses_framing_by_other_sites_and_nothing_is_sniffed() {
 async fn a_304_is_counted_apart_from_the_answered_requests() {
     let (_sandbox, server) = serve();
     let responses = || async {
-        let metrics = http()
-            .get(server.url("/metrics"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
-        let count = |class: &str| -> u64 {
-            let prefix = format!("consulta_http_responses_total{{class=\"{class}\"}} ");
-            metrics
-                .lines()
-                .find_map(|line| line.strip_prefix(prefix.as_str()))
-                .unwrap_or_else(|| panic!("no {class} counter in\n{metrics}"))
-                .parse()
-                .unwrap()
+        let metrics = server.metrics().await;
+        let count = |class: &str| {
+            metric_in(
+                &metrics,
+                &format!("consulta_http_responses_total{{class=\"{class}\"}}"),
+            )
         };
         (count("2xx"), count("3xx"))
     };

@@ -147,6 +147,16 @@ impl Server {
         format!("{}{path}", self.base)
     }
 
+    /// The `/metrics` page as it reads now.
+    pub async fn metrics(&self) -> String {
+        reqwest::get(self.url("/metrics"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+    }
+
     /// Sends SIGTERM and waits at most `bound` for the process to exit: its status, or `None` if it
     /// was still running then (and is killed when dropped).
     pub fn terminate_within(&mut self, bound: Duration) -> Option<std::process::ExitStatus> {
@@ -170,6 +180,17 @@ impl Server {
         assert!(sent.success());
         self.child.wait().unwrap()
     }
+}
+
+/// The value of `series` (its name and labels as `/metrics` writes them) in the page `metrics`.
+pub fn metric_in(metrics: &str, series: &str) -> u64 {
+    let prefix = format!("{series} ");
+    metrics
+        .lines()
+        .find_map(|line| line.strip_prefix(prefix.as_str()))
+        .unwrap_or_else(|| panic!("no {series} in /metrics:\n{metrics}"))
+        .parse()
+        .unwrap()
 }
 
 impl Drop for Server {
