@@ -10,6 +10,9 @@ use crate::run::{LEGS, QuestionOutcome, RankingOutcome};
 /// Groups reported, in table order.
 const GROUPS: [&str; 5] = ["es", "pt", "en", "cross", "all"];
 
+/// How deep the composer quotes from: a required fact further down was not within its reach.
+const FACTS_DEPTH: usize = 5;
+
 /// Reads one metric off a question's ranking outcome.
 type MetricOf = fn(&RankingOutcome) -> f64;
 
@@ -299,8 +302,11 @@ impl Report {
         md.push_str(
             "## Answers\n\nAnswered: the share of answerable questions whose shown text (the \
              sentences a person reads, before citations) says every fact the gold set requires. \
-             Length: mean characters shown. Mixed: answers quoting passages in two languages.\n\n\
-             | group | n | answered |\n|---|---|---|\n",
+             Retrieved: the share whose facts one of the first five passages retrieved says; \
+             answered when retrieved: the share of those the shown text answers (the sentence \
+             choice's part). Length: mean characters shown. Mixed: answers quoting passages in two \
+             languages.\n\n\
+             | group | n | answered | retrieved | answered when retrieved |\n|---|---|---|---|---|\n",
         );
         for group in GROUPS.iter().copied().chain(["heldout"]) {
             let n = self
@@ -311,13 +317,18 @@ impl Report {
             if n == 0 {
                 continue;
             }
-            let _ = writeln!(
-                md,
-                "| {group} | {n} | {:.3} |",
+            let metric = |name: &str| {
                 self.metrics
-                    .get(&format!("answer.{group}.answered"))
+                    .get(&format!("answer.{group}.{name}"))
                     .copied()
                     .unwrap_or(f64::NAN)
+            };
+            let _ = writeln!(
+                md,
+                "| {group} | {n} | {:.3} | {:.3} | {:.3} |",
+                metric("answered"),
+                metric("facts_retrieved"),
+                metric("answered_when_retrieved"),
             );
         }
         let _ = writeln!(
@@ -340,7 +351,8 @@ impl Report {
     }
 }
 
-/// `answer.<group>.answered` over the questions that name required facts, plus the mean length
+/// `answer.<group>.answered` over the questions that name required facts, with the share whose facts
+/// were retrieved and how many of those the shown text answers, plus the mean length
 /// and the shares of mixed-language and other-language answers among the answers shown.
 fn answer_metrics(
     metrics: &mut BTreeMap<String, f64>,
@@ -349,6 +361,31 @@ fn answer_metrics(
     heldout: &[&QuestionOutcome],
 ) {
     let labelled = |o: &&&QuestionOutcome| o.answered.is_some();
+    let mut answered_in = |group: &str, members: &[&QuestionOutcome]| {
+        counts.insert(format!("answer.{group}"), members.len());
+        if members.is_empty() {
+            return;
+        }
+        metrics.insert(
+            format!("answer.{group}.answered"),
+            share(members, |o| o.answered == Some(true)),
+        );
+        metrics.insert(
+            format!("answer.{group}.facts_retrieved"),
+            share(members, facts_retrieved),
+        );
+        let retrieved: Vec<&QuestionOutcome> = members
+            .iter()
+            .copied()
+            .filter(|o| facts_retrieved(o))
+            .collect();
+        if !retrieved.is_empty() {
+            metrics.insert(
+                format!("answer.{group}.answered_when_retrieved"),
+                share(&retrieved, |o| o.answered == Some(true)),
+            );
+        }
+    };
     for group in GROUPS {
         let members: Vec<&QuestionOutcome> = answerable
             .iter()
@@ -356,22 +393,10 @@ fn answer_metrics(
             .filter(|o| group == "all" || o.group == group)
             .copied()
             .collect();
-        counts.insert(format!("answer.{group}"), members.len());
-        if !members.is_empty() {
-            metrics.insert(
-                format!("answer.{group}.answered"),
-                share(&members, |o| o.answered == Some(true)),
-            );
-        }
+        answered_in(group, &members);
     }
     let heldout: Vec<&QuestionOutcome> = heldout.iter().filter(labelled).copied().collect();
-    counts.insert("answer.heldout".into(), heldout.len());
-    if !heldout.is_empty() {
-        metrics.insert(
-            "answer.heldout.answered".into(),
-            share(&heldout, |o| o.answered == Some(true)),
-        );
-    }
+    answered_in("heldout", &heldout);
     let shown: Vec<&QuestionOutcome> = answerable
         .iter()
         .chain(&heldout)
@@ -391,6 +416,12 @@ fn answer_metrics(
         "answer.all.other_language".into(),
         share(&shown, |o| o.other_language),
     );
+}
+
+/// Whether one of the first [`FACTS_DEPTH`] passages retrieved says every fact the question
+/// requires: then an unanswered question is the composer's miss, not retrieval's.
+fn facts_retrieved(outcome: &QuestionOutcome) -> bool {
+    outcome.facts_rank.is_some_and(|rank| rank <= FACTS_DEPTH)
 }
 
 fn curve_point(

@@ -52,6 +52,29 @@ pub struct QuestionOutcome {
     pub rankings: Vec<(String, RankingOutcome)>,
     /// The document ids the hybrid leg returned, to read misses.
     pub hybrid_top: Vec<String>,
+    /// The rank (from 1) of the first passage the hybrid leg returned whose text says every
+    /// required fact; `None` when none of the first [`DEPTH`] does or the question names no facts.
+    /// It tells a sentence-choice failure (the facts were retrieved, the shown text lacks them)
+    /// from a retrieval or knowledge-base one.
+    pub facts_rank: Option<usize>,
+    /// Every sentence the composer weighed, labelled with the facts it says: what the sentence
+    /// weights are fitted on (`evals/tools/fit-sentence-weights.py`). Written to
+    /// `sentences.jsonl`, not to the outcomes file.
+    #[serde(skip)]
+    pub sentences: Vec<LabelledSentence>,
+}
+
+/// A sentence the composer weighed for a question with required facts, and whether it says them.
+#[derive(Debug, Clone, Serialize)]
+pub struct LabelledSentence {
+    /// The sentence.
+    pub text: String,
+    /// Its features, named by `consulta_retrieval::SENTENCE_FEATURES`.
+    pub features: Vec<f32>,
+    /// It says every required fact.
+    pub says_all: bool,
+    /// It says at least one.
+    pub says_any: bool,
 }
 
 /// Asks every question once (for confidence and escalation) and searches it on each leg.
@@ -66,7 +89,25 @@ pub fn evaluate(
             filter: filter.clone(),
             ..AskOptions::default()
         };
-        let answer = engine.ask(&question.q, &ask)?;
+        let explained = engine.explain(&question.q, &ask)?;
+        let sentences = if question.says.is_empty() {
+            Vec::new()
+        } else {
+            explained
+                .considered
+                .into_iter()
+                .map(|sentence| {
+                    let missing = missing_facts(question, &sentence.text).len();
+                    LabelledSentence {
+                        says_all: missing == 0,
+                        says_any: missing < question.says.len(),
+                        features: sentence.features.to_vec(),
+                        text: sentence.text,
+                    }
+                })
+                .collect()
+        };
+        let answer = explained.answer;
         let shown = if answer.escalate {
             String::new()
         } else {
@@ -87,6 +128,7 @@ pub fn evaluate(
             && (answer.language != question.lang || !languages.contains(&question.lang));
         let mut rankings = Vec::new();
         let mut hybrid_top = Vec::new();
+        let mut facts_rank = None;
         if !question.escalate {
             for leg in LEGS {
                 let options = SearchOptions {
@@ -101,6 +143,12 @@ pub fn evaluate(
                     .map(|h| (h.passage.doc_id.as_str(), h.passage.section.as_str()))
                     .collect();
                 if leg == Leg::Hybrid {
+                    if !question.says.is_empty() {
+                        facts_rank = hits
+                            .iter()
+                            .position(|h| missing_facts(question, &h.passage.text).is_empty())
+                            .map(|rank| rank + 1);
+                    }
                     hybrid_top = ranked
                         .iter()
                         .take(5)
@@ -128,6 +176,8 @@ pub fn evaluate(
             other_language,
             rankings,
             hybrid_top,
+            facts_rank,
+            sentences,
         });
     }
     Ok(outcomes)

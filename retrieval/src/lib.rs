@@ -104,6 +104,7 @@ mod qdrant_retry;
 mod qdrant_store;
 mod question_cache;
 mod retrieve;
+mod sentence_score;
 mod sentence_vectors;
 mod sentences;
 mod stopwords;
@@ -134,6 +135,7 @@ pub use phrases::{Phrases, phrases};
 pub use qdrant_retry::store_unreachable;
 #[cfg(feature = "qdrant")]
 pub use qdrant_store::QdrantStore;
+pub use sentence_score::{ConsideredSentence, Explained, SENTENCE_FEATURES};
 pub use sentence_vectors::SentenceReport;
 pub use store_config::{ApiKey, QdrantConfig, Quantization, VectorStoreKind};
 pub use vector_store::{

@@ -11,8 +11,30 @@ use crate::cli::EvalArgs;
 use crate::config::Settings;
 use crate::engine;
 
+/// Writes one line per answerable tuning or held-out question with required facts: the question,
+/// whether it is held out, and the sentences the composer weighed, labelled; the input of
+/// `evals/tools/fit-sentence-weights.py`.
+fn write_sentences(
+    path: &std::path::Path,
+    outcomes: &[consulta_evals::run::QuestionOutcome],
+) -> anyhow::Result<()> {
+    let mut lines = String::new();
+    for outcome in outcomes.iter().filter(|o| !o.sentences.is_empty()) {
+        let line = serde_json::json!({
+            "question": outcome.question,
+            "heldout": outcome.heldout,
+            "features": consulta_retrieval::SENTENCE_FEATURES,
+            "sentences": outcome.sentences,
+        });
+        lines.push_str(&line.to_string());
+        lines.push('\n');
+    }
+    std::fs::write(path, lines).with_context(|| format!("cannot write {}", path.display()))
+}
+
 /// Runs the gold sets against the ingested indexes, writes `latest.md` / `latest.json` (and every
-/// question's outcome to `questions.json`, to read failures), and fails when a committed quality floor
+/// question's outcome to `questions.json`, to read failures, and the sentences weighed to
+/// `sentences.jsonl`, to fit the sentence weights), and fails when a committed quality floor
 /// is broken.
 pub fn run(settings: &Settings, args: EvalArgs) -> anyhow::Result<ExitCode> {
     let questions = consulta_evals::gold::load(&args.gold)?;
@@ -36,6 +58,7 @@ pub fn run(settings: &Settings, args: EvalArgs) -> anyhow::Result<ExitCode> {
         args.reports.join("questions.json"),
         serde_json::to_string_pretty(&outcomes)?,
     )?;
+    write_sentences(&args.reports.join("sentences.jsonl"), &outcomes)?;
     println!("{markdown}");
 
     let violations = thresholds.violations(&report.metrics);
