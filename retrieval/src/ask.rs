@@ -127,6 +127,13 @@ impl Engine {
                 }
             }
             let weight = |lang: Lang, term: &str| inner.bm25.idf(lang, term);
+            let parts: Vec<String> = match question_parts(&prepared.text).as_slice() {
+                [_] | [] => Vec::new(),
+                parts => parts
+                    .iter()
+                    .map(|part| inner.analyzers.content_words(lang, part))
+                    .collect(),
+            };
             let similarity = inner
                 .sentence_similarities(&prepared.text, quotable.iter().map(|(c, _)| &c.passage))?;
             let similarity = |sentence: &str| similarity.get(sentence).copied();
@@ -137,6 +144,7 @@ impl Engine {
                 kind: asked_for.kind,
                 weight: &weight,
                 trace,
+                parts: &parts,
             };
             let passages: Vec<Quotable<'_>> = quotable
                 .iter()
@@ -274,11 +282,7 @@ impl Engine {
     /// passages do not hold, as the asker wrote them. A one-part question has none: whether it is
     /// answered at all is the confidence's business.
     fn uncovered_parts(&self, question: &str, lang: Lang, citations: &[Citation]) -> Vec<String> {
-        let parts: Vec<&str> = question
-            .split_inclusive(['?', ';'])
-            .map(|part| part.trim().trim_start_matches(['¿', '¡']).trim())
-            .filter(|part| !part.is_empty())
-            .collect();
+        let parts = question_parts(question);
         if parts.len() < 2 {
             return Vec::new();
         }
@@ -318,4 +322,13 @@ fn mentions_unknown_name(question: &str, lang: Lang, scored: &[(Candidate, f32)]
             let name = fold(name);
             !found.iter().any(|text| text.contains(&name))
         })
+}
+
+/// The parts of a question of several parts: its sentences ending in `?` or `;`, as written.
+fn question_parts(question: &str) -> Vec<&str> {
+    question
+        .split_inclusive(['?', ';'])
+        .map(|part| part.trim().trim_start_matches(['¿', '¡']).trim())
+        .filter(|part| !part.is_empty())
+        .collect()
 }

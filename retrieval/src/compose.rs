@@ -38,6 +38,9 @@ pub(crate) const MAX_SENTENCES: usize = 3;
 /// needs: below it, it is filler on the topic rather than a likely answer. 0.1 keeps the mean
 /// length of 0.05 answers 0.02 fewer tuning questions with answers 50 characters shorter.
 const FOLLOWER_LIKELIHOOD: f32 = 0.1;
+/// The weighted share of a question part's terms the shown sentences must hold for the part to
+/// count as answered.
+const PART_COVERED: f32 = 0.5;
 /// Term overlap (Jaccard) at which a sentence only repeats one already chosen.
 const REPEAT_OVERLAP: f32 = 0.6;
 
@@ -69,6 +72,9 @@ pub(crate) struct Asked<'a> {
     pub(crate) similarity: &'a dyn Fn(&str) -> Option<f32>,
     /// Keep every candidate sentence with its features in [`Composed::considered`].
     pub(crate) trace: bool,
+    /// The content words of each part of a question of several parts (sentences ending in `?`
+    /// or `;`); empty for a one-part question.
+    pub(crate) parts: &'a [String],
 }
 
 /// The composed answer: text with markers `[1]`, `[2]`... and, for each marker in order, the index
@@ -185,7 +191,22 @@ pub(crate) fn compose(
     } else {
         Vec::new()
     };
-    let chosen = choose(&candidates, &split, answer_lang);
+    // A part's words can only be found in sentences of the asker's language.
+    let parts: Vec<WeightedTerms> = if answer_lang == asked.lang {
+        asked
+            .parts
+            .iter()
+            .map(|part| {
+                let terms: HashSet<String> =
+                    analyzers.terms(answer_lang, part).into_iter().collect();
+                WeightedTerms::new(&terms, |term| (asked.weight)(answer_lang, term))
+            })
+            .filter(|part| part.terms.len() >= 2)
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let chosen = choose(&candidates, &split, answer_lang, &parts);
     let mut text = String::new();
     let mut cited: Vec<usize> = Vec::new();
     let mut order: Vec<usize> = Vec::new();
@@ -269,36 +290,86 @@ fn reading_order(chosen: &[(usize, usize)], p: usize) -> Vec<usize> {
 /// The best sentence always leads. Another follows only when it too is likely to be the answer
 /// (its share of the candidates' softmax weight reaches [`FOLLOWER_LIKELIHOOD`]), says something
 /// not yet shown, and fits the [`MAX_CHARS`] and [`MAX_SENTENCES`] budget: a question one sentence
-/// answers gets one sentence, and one whose answer is uncertain between two gets both.
-fn choose(candidates: &[Candidate], split: &[Vec<String>], lang: Lang) -> Vec<(usize, usize)> {
-    let mut chosen: Vec<(usize, usize)> = Vec::new();
-    let mut chosen_terms: Vec<&HashSet<String>> = Vec::new();
-    let mut chars = 0;
+/// answers gets one sentence, and one whose answer is uncertain between two gets both. Then each
+/// part of a question of several parts that the chosen sentences leave uncovered gets the best
+/// sentence for it, when one fits.
+fn choose(
+    candidates: &[Candidate],
+    split: &[Vec<String>],
+    lang: Lang,
+    parts: &[WeightedTerms],
+) -> Vec<(usize, usize)> {
     let Some(best) = candidates.first() else {
-        return chosen;
+        return Vec::new();
     };
+    let mut selection = Selection::default();
     let total: f32 = candidates
         .iter()
         .map(|c| (c.score - best.score).exp())
         .sum();
     for candidate in candidates {
-        let leading = chosen.is_empty();
-        if !leading {
-            let likelihood = (candidate.score - best.score).exp() / total;
-            if likelihood < FOLLOWER_LIKELIHOOD
-                || chosen.len() >= MAX_SENTENCES
-                || chosen.contains(&(candidate.passage, candidate.sentence))
-                || chosen_terms
+        let likely = (candidate.score - best.score).exp() / total >= FOLLOWER_LIKELIHOOD;
+        if selection.chosen.is_empty() || likely {
+            selection.add(candidate, split, lang);
+        }
+    }
+    for part in parts {
+        let shown = |selection: &Selection<'_>| {
+            let terms: HashSet<String> = selection
+                .chosen_terms
+                .iter()
+                .flat_map(|terms| terms.iter().cloned())
+                .collect();
+            part.coverage(&terms)
+        };
+        if shown(&selection) >= PART_COVERED {
+            continue;
+        }
+        let for_part = candidates
+            .iter()
+            .filter(|c| part.coverage(&c.terms) >= PART_COVERED)
+            .max_by(|a, b| {
+                let fit = |c: &Candidate| c.score + part.coverage(&c.terms);
+                fit(a).total_cmp(&fit(b))
+            });
+        if let Some(candidate) = for_part {
+            selection.add(candidate, split, lang);
+        }
+    }
+    selection.chosen
+}
+
+/// The sentences chosen so far, with their terms and length.
+#[derive(Default)]
+struct Selection<'a> {
+    chosen: Vec<(usize, usize)>,
+    chosen_terms: Vec<&'a HashSet<String>>,
+    chars: usize,
+}
+
+impl<'a> Selection<'a> {
+    /// Adds `candidate` (after its antecedent when it leans on one) unless it repeats what is
+    /// shown or breaks the budget; the first sentence is always added.
+    fn add(&mut self, candidate: &'a Candidate, split: &[Vec<String>], lang: Lang) {
+        let leading = self.chosen.is_empty();
+        if !leading
+            && (self.chosen.len() >= MAX_SENTENCES
+                || self
+                    .chosen
+                    .contains(&(candidate.passage, candidate.sentence))
+                || self
+                    .chosen_terms
                     .iter()
-                    .any(|terms| jaccard(terms, &candidate.terms) >= REPEAT_OVERLAP)
-            {
-                continue;
-            }
+                    .any(|terms| jaccard(terms, &candidate.terms) >= REPEAT_OVERLAP))
+        {
+            return;
         }
         let sentence = &split[candidate.passage][candidate.sentence];
         let needs_antecedent = candidate.sentence > 0
             && leans_on_previous(sentence, lang)
-            && !chosen.contains(&(candidate.passage, candidate.sentence - 1));
+            && !self
+                .chosen
+                .contains(&(candidate.passage, candidate.sentence - 1));
         let antecedent_chars = if needs_antecedent {
             split[candidate.passage][candidate.sentence - 1]
                 .chars()
@@ -308,20 +379,20 @@ fn choose(candidates: &[Candidate], split: &[Vec<String>], lang: Lang) -> Vec<(u
             0
         };
         let added = sentence.chars().count() + 1 + antecedent_chars;
-        if !leading && chars + added > MAX_CHARS {
-            continue;
+        if !leading && self.chars + added > MAX_CHARS {
+            return;
         }
         if needs_antecedent {
-            if !leading && chosen.len() + 2 > MAX_SENTENCES {
-                continue;
+            if !leading && self.chosen.len() + 2 > MAX_SENTENCES {
+                return;
             }
-            chosen.push((candidate.passage, candidate.sentence - 1));
+            self.chosen
+                .push((candidate.passage, candidate.sentence - 1));
         }
-        chosen.push((candidate.passage, candidate.sentence));
-        chosen_terms.push(&candidate.terms);
-        chars += added;
+        self.chosen.push((candidate.passage, candidate.sentence));
+        self.chosen_terms.push(&candidate.terms);
+        self.chars += added;
     }
-    chosen
 }
 
 /// Each candidate sentence's closeness in meaning to the question, scaled to [0, 1] between the
@@ -922,6 +993,7 @@ mod tests {
             weight: &|_, _| 1.0,
             similarity: &|_| None,
             trace: false,
+            parts: &[],
         };
         compose(&Analyzers::new(), &asked, passages)
     }
@@ -954,6 +1026,7 @@ mod tests {
                 })
             },
             trace: false,
+            parts: &[],
         };
         let by_meaning = compose(&Analyzers::new(), &asked, &passages);
         assert!(
@@ -961,6 +1034,54 @@ mod tests {
             "{}",
             by_meaning.text
         );
+    }
+
+    #[test]
+    fn each_part_of_a_two_part_question_gets_its_sentence() {
+        let report = guide(
+            Lang::En,
+            "The initial report is due when the first ITMO is authorized. It describes the \
+             approach.",
+        );
+        let levy = guide(
+            Lang::En,
+            "The share of proceeds for adaptation is not mandatory under Article 6.2.",
+        );
+        let mut passages = quote(&[&report, &levy]);
+        passages[1].evidence_share = 0.3;
+        let search_text = "initial report due share proceeds adaptation mandatory";
+        let compose_with = |parts: &[String]| {
+            let asked = Asked {
+                search_text,
+                lang: Lang::En,
+                kind: QuestionType::Open,
+                weight: &|_, _| 1.0,
+                similarity: &|_| None,
+                trace: false,
+                parts,
+            };
+            compose(&Analyzers::new(), &asked, &passages)
+        };
+        let whole = compose_with(&[]);
+        assert!(
+            whole.text.starts_with("The initial report is due"),
+            "{}",
+            whole.text
+        );
+        assert!(!whole.text.contains("not mandatory"), "{}", whole.text);
+
+        let parts = [
+            "initial report due".to_string(),
+            "share proceeds adaptation mandatory".to_string(),
+        ];
+        let by_parts = compose_with(&parts);
+        assert!(
+            by_parts.text.starts_with("The initial report is due"),
+            "{}",
+            by_parts.text
+        );
+        assert!(by_parts.text.contains("not mandatory"), "{}", by_parts.text);
+        assert_eq!(by_parts.cited, [0, 1]);
     }
 
     #[test]
