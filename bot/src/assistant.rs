@@ -59,12 +59,13 @@ pub struct AskReply {
 pub struct EscalateRequest {
     /// Who asked, and where the expert's answer goes.
     pub asker: Asker,
-    /// The question as the asker wrote it.
+    /// The question as the asker wrote it; for a recorded question the desk's own text is used, so
+    /// it may be left empty.
     pub question: String,
-    /// The language the asker is answered in.
+    /// The language the asker is answered in; a recorded question's own language is used instead.
     pub language: Lang,
-    /// The recorded question this escalates: the desk hands the experts the passages it keeps with
-    /// it, and links the ticket to the outcome metrics.
+    /// The recorded question this escalates: the desk hands the experts its words and the passages
+    /// it keeps with it, and links the ticket to the outcome metrics.
     pub question_id: Option<QuestionId>,
 }
 

@@ -938,15 +938,19 @@ fn a_recorded_questions_ticket_starts_from_the_citations_kept_with_it() {
         "the citations are kept"
     );
 
-    // The front-end sends neither citations nor tags: the desk has them.
-    let mut new = new_ticket(
-        joaquim(),
-        Lang::Pt,
-        "Quem autoriza atividades do 6.4 no Brasil?",
-        Default::default(),
-    );
+    // The front-end sends neither words, language, citations nor tags: the desk has them.
+    let mut new = new_ticket(joaquim(), Lang::En, "", Default::default());
     new.question_id = Some(question);
     let ticket = open(&f.desk, new);
+    assert_eq!(
+        ticket.question,
+        "Quem autoriza atividades do 6.4 no Brasil?"
+    );
+    assert_eq!(
+        ticket.language,
+        Lang::Pt,
+        "the asker is answered in their language"
+    );
     assert_eq!(ticket.passages, [cited]);
     assert_eq!(ticket.tags, tags(&["6.4"], &["BR"]));
     assert_eq!(ticket.group, "lusofonia", "routed by the question's tags");

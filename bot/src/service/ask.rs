@@ -265,8 +265,8 @@ pub(super) async fn feedback(
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct EscalationBody {
-    /// The recorded question (from `POST /v1/ask`): its text and language are used, and the desk
-    /// hands the experts the passages it keeps with it.
+    /// The recorded question (from `POST /v1/ask`): the desk hands the experts its text, language
+    /// and the passages it keeps with it.
     question_id: Option<QuestionId>,
     /// A question that was not asked first (front-ends only, or a visitor's direct request).
     question: Option<String>,
@@ -311,41 +311,20 @@ pub(super) async fn escalate(
             3600,
         ));
     }
-    let mut request = EscalateRequest {
+    if body.question_id.is_none() && body.question.as_deref().is_none_or(|q| q.trim().is_empty()) {
+        return Err(ApiError::bad_request(
+            "give the `question_id` of an asked question, or the `question`",
+        ));
+    }
+    // A recorded question's words, language and citations are the desk's, and so is the check that
+    // whoever escalates it asked it (refused as forbidden).
+    let request = EscalateRequest {
         question: used_part(&service, body.question.unwrap_or_default()),
         language: body.language.unwrap_or(Lang::En),
         question_id: body.question_id,
         asker,
     };
-    if let Some(id) = body.question_id {
-        recorded_question(&service, id, &mut request)?;
-    } else if request.question.trim().is_empty() {
-        return Err(ApiError::bad_request(
-            "give the `question_id` of an asked question, or the `question`",
-        ));
-    }
     Ok(Json(service.state.assistant.escalate(request).await?))
-}
-
-/// Fills an escalation of a recorded question with its text and language, after checking that
-/// whoever escalates is whoever asked. Its citations are the desk's to add: they were kept with the
-/// question when it was answered, so nothing is asked of the engine again.
-fn recorded_question(
-    service: &Service,
-    id: QuestionId,
-    request: &mut EscalateRequest,
-) -> Result<(), ApiError> {
-    let record = service.primary()?.desk.question(id)?;
-    if record.user.as_ref() != Some(&request.asker.identity()) {
-        return Err(ApiError::forbidden(
-            "only the person who asked can escalate this question",
-        ));
-    }
-    request.question = record
-        .text
-        .ok_or_else(|| ApiError::not_found("that question was forgotten; ask it again"))?;
-    request.language = record.language;
-    Ok(())
 }
 
 /// `GET /v1/conversations/messages?after=N`, the session in the `X-Consulta-Session` header.
