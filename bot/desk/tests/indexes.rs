@@ -10,9 +10,7 @@ use std::sync::Arc;
 
 use common::*;
 use consulta_corpus::Lang;
-use consulta_desk::{
-    Action, Asker, Desk, ManualClock, MessageKind, NewQuestion, Span, Storage, Table, Write,
-};
+use consulta_desk::{Action, Asker, Desk, ManualClock, MessageKind, Span, Storage, Table, Write};
 
 /// `count` tickets from each of a dozen other askers, so that a scan would show in the reads.
 fn crowd(desk: &Desk, count: usize) {
@@ -92,19 +90,7 @@ fn an_identity_that_prefixes_another_does_not_see_its_tickets() {
 fn escalating_a_question_again_reads_its_record_and_ticket_only() {
     let (_dir, spy, desk) = spied_desk();
     crowd(&desk, 2);
-    let question = desk
-        .record_question(NewQuestion {
-            asker: marta(),
-            language: Lang::Es,
-            text: "¿Quién autoriza los ITMO en Chile?".into(),
-            confidence: 0.3,
-            escalate: true,
-            tags: Default::default(),
-            passages: vec![],
-        })
-        .unwrap();
-    let mut new = chile_question();
-    new.question_id = Some(question);
+    let (_, new) = recorded_chile_question(&desk);
     let ticket = open(&desk, new.clone());
     let commits = spy.commits().len();
     spy.forget_reads();

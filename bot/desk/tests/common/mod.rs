@@ -14,8 +14,9 @@ use std::sync::{Arc, Mutex};
 use consulta_corpus::Lang;
 use consulta_desk::{
     Action, Asker, ChatRef, DeliveryPass, Desk, DeskConfig, DeskError, Identity, ManualClock,
-    NewTicket, OutboxWorker, Platform, QuestionEmbedder, Recorded, RecordingFrontEnd, SledStorage,
-    Storage, StorageError, Table, Tags, Ticket, TicketId, Timestamp, TransitionError, Write,
+    NewQuestion, NewTicket, OutboxWorker, Platform, QuestionEmbedder, QuestionId, Recorded,
+    RecordingFrontEnd, SledStorage, Storage, StorageError, Table, Tags, Ticket, TicketId,
+    Timestamp, TransitionError, Write,
 };
 use tempfile::TempDir;
 
@@ -228,6 +229,41 @@ pub fn chile_question() -> NewTicket {
         "¿Quién autoriza los ITMO en Chile?",
         tags(&["6.2"], &["CL"]),
     )
+}
+
+/// A question from `asker` as a front-end records it after answering: low enough confidence that
+/// escalation was offered, and no citations.
+pub fn new_question(asker: Asker, language: Lang, text: &str, tags: Tags) -> NewQuestion {
+    NewQuestion {
+        asker,
+        language,
+        text: text.into(),
+        confidence: 0.3,
+        escalate: true,
+        tags,
+        passages: vec![],
+    }
+}
+
+/// Records `question`, panicking with the desk's reason otherwise.
+pub fn record(desk: &Desk, question: NewQuestion) -> QuestionId {
+    desk.record_question(question).expect("question recorded")
+}
+
+/// Marta's recorded question about Chile (untagged), and the ticket request that escalates it.
+pub fn recorded_chile_question(desk: &Desk) -> (QuestionId, NewTicket) {
+    let question = record(
+        desk,
+        new_question(
+            marta(),
+            Lang::Es,
+            "¿Quién autoriza los ITMO en Chile?",
+            Tags::default(),
+        ),
+    );
+    let mut new = chile_question();
+    new.question_id = Some(question);
+    (question, new)
 }
 
 pub fn answer(text: &str) -> Action {
