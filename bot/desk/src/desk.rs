@@ -387,8 +387,7 @@ impl Desk {
             now,
         };
         notifier.post_cards(&mut ticket, self.directory())?;
-        index::add_ticket(&mut batch, &ticket)?;
-        batch.put(Table::Tickets, id.as_str().as_bytes(), &ticket)?;
+        index::put_ticket(&mut batch, &index::Entries::default(), &ticket)?;
         store.commit(batch)?;
         self.inner.outbox_signal.notify_one();
         tracing::info!(ticket = %id, %group, "ticket opened");
@@ -443,6 +442,7 @@ impl Desk {
         let now = self.now();
         let store = self.store();
         let mut ticket = self.ticket(id)?;
+        let indexed = index::Entries::of(&ticket);
         let was_queued = ticket.status.is_queued();
         let actor = Actor::Expert {
             name: expert.clone(),
@@ -538,7 +538,7 @@ impl Desk {
                 batch.put(Table::Questions, &key, &record)?;
             }
         }
-        batch.put(Table::Tickets, id.as_str().as_bytes(), &ticket)?;
+        index::put_ticket(&mut batch, &indexed, &ticket)?;
         store.commit(batch)?;
         self.inner.outbox_signal.notify_one();
         tracing::info!(ticket = %id, expert = %expert, status = %ticket.status, "ticket updated");
@@ -578,6 +578,7 @@ impl Desk {
         let now = self.now();
         let store = self.store();
         let mut ticket = self.askers_ticket(id, by)?;
+        let indexed = index::Entries::of(&ticket);
         if ticket.answer.is_none() {
             return Err(DeskError::Refused {
                 ticket: id.clone(),
@@ -631,7 +632,7 @@ impl Desk {
                 batch.put(Table::Questions, &key, &record)?;
             }
         }
-        batch.put(Table::Tickets, id.as_str().as_bytes(), &ticket)?;
+        index::put_ticket(&mut batch, &indexed, &ticket)?;
         store.commit(batch)?;
         if reopen {
             self.inner.outbox_signal.notify_one();

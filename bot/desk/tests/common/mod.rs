@@ -444,6 +444,8 @@ pub enum Read {
     Scan,
     /// The records under one key prefix (an index).
     Prefix,
+    /// The records before one key (a time-ordered index, up to an instant).
+    Range,
 }
 
 impl SpyStorage {
@@ -501,6 +503,15 @@ impl Storage for SpyStorage {
         self.inner.scan_prefix(table, prefix)
     }
 
+    fn scan_before(
+        &self,
+        table: Table,
+        end: &[u8],
+    ) -> Result<Vec<(Vec<u8>, Vec<u8>)>, StorageError> {
+        self.count(Read::Range, table);
+        self.inner.scan_before(table, end)
+    }
+
     fn commit(&self, writes: Vec<Write>) -> Result<(), StorageError> {
         if self.fail_next.swap(false, Ordering::SeqCst) {
             return Err(StorageError::Backend("disk full (simulated)".into()));
@@ -516,15 +527,20 @@ pub fn spied_desk() -> (TempDir, Arc<SpyStorage>, Desk) {
     spied_desk_on(Arc::new(ManualClock::new(start())))
 }
 
-/// [`spied_desk`] driven by `clock`.
-pub fn spied_desk_on(clock: Arc<ManualClock>) -> (TempDir, Arc<SpyStorage>, Desk) {
-    let dir = tempfile::tempdir().unwrap();
-    let spy = Arc::new(SpyStorage {
-        inner: SledStorage::open(dir.path()).unwrap(),
+/// A [`SpyStorage`] over the sled database at `path` (opened, or created).
+pub fn spy_on(path: &Path) -> Arc<SpyStorage> {
+    Arc::new(SpyStorage {
+        inner: SledStorage::open(path).unwrap(),
         commits: Mutex::new(Vec::new()),
         reads: Mutex::new(HashMap::new()),
         fail_next: AtomicBool::new(false),
-    });
+    })
+}
+
+/// [`spied_desk`] driven by `clock`.
+pub fn spied_desk_on(clock: Arc<ManualClock>) -> (TempDir, Arc<SpyStorage>, Desk) {
+    let dir = tempfile::tempdir().unwrap();
+    let spy = spy_on(dir.path());
     let desk = Desk::builder(config())
         .clock(clock)
         .build(spy.clone())
