@@ -414,6 +414,22 @@ impl Desk {
         Ok(ticket)
     }
 
+    /// The recorded question `id` when `by` is the person who asked it: what "More sources" asks
+    /// again, read from the desk so that front-ends keep only the question's id. Refused for someone
+    /// else's question, and for a forgotten one (its words are gone).
+    pub fn askers_question(
+        &self,
+        by: &Identity,
+        id: QuestionId,
+    ) -> Result<QuestionRecord, DeskError> {
+        let record = self.question(id)?;
+        match &record.user {
+            Some(user) if user == by => Ok(record),
+            Some(_) => Err(DeskError::NotTheAsker(by.clone())),
+            None => Err(DeskError::ForgottenQuestion(id)),
+        }
+    }
+
     /// Every ticket, oldest first.
     pub fn tickets(&self) -> Result<Vec<Ticket>, DeskError> {
         let mut tickets: Vec<Ticket> = self.store().all(Table::Tickets)?;

@@ -8,11 +8,11 @@ use std::sync::Arc;
 use consulta_corpus::Lang;
 use serde::de::DeserializeOwned;
 
-use crate::assistant::{Assistant, AssistantError};
+use crate::assistant::{AskedQuestion, Assistant, AssistantError, FailureCode};
 use consulta_desk::{Action, Identity, Message, MessageKind, QuestionId, TicketId};
 
 use super::escalate::EscalateError;
-use super::memory::{Asked, Memory, StoreError};
+use super::memory::{Asked, Memory};
 use super::texts::texts;
 
 /// Why a conversation step failed on our side (the assistant or the front-end's database).
@@ -108,8 +108,8 @@ pub fn desk_text(message: &Message) -> String {
 /// What "More sources" gives.
 #[derive(Debug, Clone, PartialEq)]
 pub enum MoreSources<P> {
-    /// Ask this question again, with more passages.
-    Ask(Asked<P>),
+    /// Ask this question (read back from the desk) again, with more passages, where it was asked.
+    Ask(Asked<P>, AskedQuestion),
     /// Refused: say this to the presser only.
     Refused(Reply),
 }
@@ -155,17 +155,26 @@ impl Conversation {
         })
     }
 
-    /// "More sources" pressed by `user` (a platform user id): only the asker may re-ask their question.
-    pub fn more_sources<P: DeserializeOwned>(
+    /// "More sources" pressed by `by`: only the asker may re-ask their question (the desk checks, as
+    /// it gives back the question's words), and a forgotten question has none left to ask.
+    pub async fn more_sources<P: DeserializeOwned>(
         &self,
         question: QuestionId,
-        user: &str,
+        by: Identity,
         lang: Lang,
-    ) -> Result<MoreSources<P>, StoreError> {
-        Ok(match self.memory.asked::<P>(question)? {
-            Some(asked) if asked.asker.user_id == user => MoreSources::Ask(asked),
-            Some(_) => MoreSources::Refused(Reply::text(texts(lang).not_your_question).private()),
-            None => MoreSources::Refused(Reply::text(STALE_BUTTON).private()),
+    ) -> Result<MoreSources<P>, ConversationError> {
+        let Some(asked) = self.memory.asked::<P>(question)? else {
+            return Ok(MoreSources::Refused(Reply::text(STALE_BUTTON).private()));
+        };
+        Ok(match self.assistant.question(by, question).await {
+            Ok(words) => MoreSources::Ask(asked, words),
+            Err(error) if error.code == FailureCode::Forbidden => {
+                MoreSources::Refused(Reply::text(texts(lang).not_your_question).private())
+            }
+            Err(error) if error.code == FailureCode::NotFound => {
+                MoreSources::Refused(Reply::text(STALE_BUTTON).private())
+            }
+            Err(error) => return Err(error.into()),
         })
     }
 

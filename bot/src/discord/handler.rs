@@ -113,7 +113,8 @@ impl Who {
         self.user.id.get().to_string()
     }
 
-    fn display_name(&self) -> String {
+    /// How the user is named to experts: their display name, else their username.
+    pub fn display_name(&self) -> String {
         self.user
             .global_name
             .clone()
@@ -239,7 +240,6 @@ async fn on_message(ctx: &Context, message: &Message) -> Handled {
         ctx,
         &answered,
         asker,
-        &question,
         Spot {
             message_id: Some(message.id.get()),
             channel_id: message.channel_id.get(),
@@ -321,22 +321,20 @@ pub async fn answer(
     })))
 }
 
-/// Keeps the question for its buttons and `/expert`.
+/// Keeps where the question was asked (ids only: its words are the desk's) for its buttons and
+/// `/expert`.
 pub fn record(
     ctx: &Context,
     answered: &Answered,
     asker: Asker,
-    question: &str,
     place: Spot,
 ) -> Result<(), StoreError> {
-    let answer = &answered.reply.answer;
     ctx.store.memory.put_asked(
         answered.reply.question_id,
         &Asked {
-            asker,
+            asker: asker.identity(),
+            chat_id: asker.chat_id,
             place,
-            text: question.to_string(),
-            language: answer.language,
         },
     )
 }
@@ -352,7 +350,8 @@ pub async fn escalate(
         ctx.assistant.as_ref(),
         &ctx.store.memory,
         question,
-        &by.key(),
+        &by.identity(),
+        &by.display_name(),
         lang,
         |asked: &Asked| asked.place,
     )

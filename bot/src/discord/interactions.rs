@@ -229,7 +229,7 @@ async fn ask(
                     channel_id: 0,
                 },
             };
-            record(ctx, &answered, asker, question, place)?;
+            record(ctx, &answered, asker, place)?;
             Ok(())
         }
         Answering::Told(text) => response.edit_text(ctx, &text).await,
@@ -322,17 +322,17 @@ async fn on_press(ctx: &Context, press: &ComponentInteraction) -> Handled {
         Press::MoreSources(question) => {
             match ctx
                 .conversation
-                .more_sources::<Spot>(question, &who.key(), lang)?
+                .more_sources::<Spot>(question, who.identity(), lang)
+                .await?
             {
-                MoreSources::Ask(asked) => {
+                MoreSources::Ask(asked, words) => {
                     response.defer(ctx, private).await?;
-                    let chat = asked.asker.chat_id.clone();
                     ask(
                         ctx,
                         &response,
                         &who,
-                        chat,
-                        &asked.text,
+                        asked.chat_id,
+                        &words.text,
                         Some(MORE_SOURCES),
                         private,
                     )

@@ -2,16 +2,16 @@
 //! conversation (where experts' answers arrive).
 
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::{Path, Query, State};
 use consulta_corpus::Lang;
 use consulta_retrieval::{Answer, Hit, Leg, SearchFilter, SearchOptions};
 use serde::{Deserialize, Serialize};
 
 use super::Service;
-use super::access::{PublicCaller, WebVisitor};
+use super::access::{FrontEndCaller, PublicCaller, WebVisitor};
 use super::error::ApiError;
 use super::inbox::InboxMessage;
-use crate::assistant::{AskRequest, EscalateRequest};
+use crate::assistant::{AskRequest, AskedQuestion, EscalateRequest};
 use consulta_desk::{
     Asker, Escalation, Forgotten, Identity, Platform, QuestionId, Rating, Ticket, TicketId,
 };
@@ -325,6 +325,23 @@ pub(super) async fn escalate(
         asker,
     };
     Ok(Json(service.state.assistant.escalate(request).await?))
+}
+
+/// `GET /v1/users/{identity}/questions/{id}`: a front-end reads back the words of a question its
+/// user asked, to ask it again with more sources; it keeps only the id. The desk refuses anyone but
+/// the asker.
+pub(super) async fn question_of(
+    State(service): State<Service>,
+    frontend: FrontEndCaller,
+    Path((identity, id)): Path<(String, u64)>,
+) -> Result<Json<AskedQuestion>, ApiError> {
+    let user = frontend.user(&identity)?;
+    let question = service
+        .state
+        .assistant
+        .question(user, QuestionId(id))
+        .await?;
+    Ok(Json(question))
 }
 
 /// `GET /v1/conversations/messages?after=N`, the session in the `X-Consulta-Session` header.

@@ -380,13 +380,12 @@ async fn ask(
     ctx.store.memory.put_asked(
         reply_to_asker.question_id,
         &Asked {
-            asker,
+            asker: asker.identity(),
+            chat_id: asker.chat_id,
             place: Spot {
                 message_id: message.id.0,
                 thread_id: topic_of(message),
             },
-            text: question.to_string(),
-            language: answer.language,
         },
     )?;
     send_html(
@@ -408,10 +407,11 @@ async fn escalate(ctx: &Context, question: QuestionId, by: &User) -> Result<Stri
         ctx.assistant.as_ref(),
         &ctx.store.memory,
         question,
-        &by.id.0.to_string(),
+        &identity(by),
+        &by.full_name(),
         lang,
         |asked: &Asked| Origin {
-            chat_id: asked.asker.chat_id.parse().unwrap_or_default(),
+            chat_id: asked.chat_id.parse().unwrap_or_default(),
             message_id: asked.place.message_id,
             thread_id: asked.place.thread_id,
         },
@@ -566,15 +566,15 @@ async fn on_callback(ctx: &Context, query: &CallbackQuery) -> Handled {
             }
         }
         Press::MoreSources(question) => {
-            let user = from.id.0.to_string();
             match ctx
                 .conversation
-                .more_sources::<Spot>(question, &user, lang)?
+                .more_sources::<Spot>(question, identity(from), lang)
+                .await?
             {
-                MoreSources::Ask(asked) => {
+                MoreSources::Ask(_, words) => {
                     if let Some(message) = message {
                         ctx.bot.answer_callback_query(query.id.clone()).await?;
-                        return ask(ctx, message, from, &asked.text, Some(MORE_SOURCES)).await;
+                        return ask(ctx, message, from, &words.text, Some(MORE_SOURCES)).await;
                     }
                 }
                 MoreSources::Refused(refusal) => notice = Some((refusal.plain(), true)),
