@@ -37,6 +37,9 @@ pub struct Reply {
     /// Only for the person it answers: in a group, it goes to their private chat (Telegram) or is
     /// ephemeral (Discord), never to the group.
     pub private: bool,
+    /// Says why something was not done (not theirs, not allowed, not possible now): platforms with
+    /// notices show it so that it is not missed (Telegram's alert).
+    pub refusal: bool,
 }
 
 impl Reply {
@@ -45,6 +48,15 @@ impl Reply {
         Reply {
             pieces: vec![Piece::Text(text.into())],
             private: false,
+            refusal: false,
+        }
+    }
+
+    /// Why something was not done, for the person only.
+    pub fn refused(text: impl Into<String>) -> Reply {
+        Reply {
+            refusal: true,
+            ..Reply::text(text).private()
         }
     }
 
@@ -132,6 +144,11 @@ impl Conversation {
         &self.assistant
     }
 
+    /// The askers' memory, for the steps kept in their own files.
+    pub(super) fn memory(&self) -> &Memory {
+        &self.memory
+    }
+
     /// `/status`: the user's open tickets, for them only (a group must not see their questions).
     pub async fn status(&self, user: Identity, lang: Lang) -> Result<Reply, AssistantError> {
         let t = texts(lang);
@@ -152,6 +169,7 @@ impl Conversation {
         Ok(Reply {
             pieces,
             private: true,
+            refusal: false,
         })
     }
 
@@ -164,15 +182,15 @@ impl Conversation {
         lang: Lang,
     ) -> Result<MoreSources<P>, ConversationError> {
         let Some(asked) = self.memory.asked::<P>(question)? else {
-            return Ok(MoreSources::Refused(Reply::text(STALE_BUTTON).private()));
+            return Ok(MoreSources::Refused(Reply::refused(STALE_BUTTON)));
         };
         Ok(match self.assistant.question(by, question).await {
             Ok(words) => MoreSources::Ask(asked, words),
             Err(error) if error.code == FailureCode::Forbidden => {
-                MoreSources::Refused(Reply::text(texts(lang).not_your_question).private())
+                MoreSources::Refused(Reply::refused(texts(lang).not_your_question))
             }
             Err(error) if error.code == FailureCode::NotFound => {
-                MoreSources::Refused(Reply::text(STALE_BUTTON).private())
+                MoreSources::Refused(Reply::refused(STALE_BUTTON))
             }
             Err(error) => return Err(error.into()),
         })
@@ -201,7 +219,7 @@ impl Conversation {
 
     /// The refusal for a button meant for someone else.
     pub fn not_yours(lang: Lang) -> Reply {
-        Reply::text(texts(lang).not_your_button).private()
+        Reply::refused(texts(lang).not_your_button)
     }
 
     /// An expert's message about `ticket`, as classified: an answer goes to the asker, a note stays on
@@ -226,7 +244,7 @@ impl Conversation {
         };
         match self.assistant.act(by, ticket, action).await {
             Ok(_) => Ok(done.map(Reply::text)),
-            Err(error) => Ok(Some(Reply::text(error.message).private())),
+            Err(error) => Ok(Some(Reply::refused(error.message))),
         }
     }
 
@@ -240,7 +258,7 @@ impl Conversation {
             .await
         {
             Ok(ticket) => Reply::text(texts(ticket.language).reply_sent).private(),
-            Err(error) => Reply::text(error.message).private(),
+            Err(error) => Reply::refused(error.message),
         }
     }
 
@@ -268,7 +286,7 @@ impl Conversation {
         };
         outcome
             .map(|done| Reply::text(done).private())
-            .map_err(|error| Reply::text(error.message).private())
+            .map_err(|error| Reply::refused(error.message))
     }
 }
 
@@ -330,6 +348,7 @@ mod tests {
                 Piece::Code("K7P2Q".into()),
             ],
             private: true,
+            refusal: false,
         };
         assert_eq!(reply.plain(), "Open: K7P2Q");
     }

@@ -15,7 +15,9 @@ use serenity::http::Http;
 use serenity::model::channel::MessageReference;
 
 use crate::assistant::{AskReply, AskRequest, Assistant, FailureCode};
-use crate::chat::{Conversation, ExpertMessage, FloodControl, Verdict, escalate_once, texts};
+use crate::chat::{
+    Conversation, ExpertMessage, FloodControl, Intent, Person, Verdict, escalate_once, texts,
+};
 use consulta_desk::{Asker, Identity, Platform, QuestionId};
 
 use super::components;
@@ -106,6 +108,14 @@ impl Who {
     /// The user as a desk identity.
     pub fn identity(&self) -> Identity {
         Identity::new(Platform::Discord, self.user.id.get().to_string())
+    }
+
+    /// The user as the conversation layer sees them, spoken to in `lang`.
+    pub fn person(&self, lang: Lang) -> Person {
+        Person {
+            identity: self.identity(),
+            lang,
+        }
     }
 
     /// The user id as the front-end's memory keys it.
@@ -385,9 +395,14 @@ async fn expert_message(
         }
         return Ok(());
     }
+    let words = Intent::ExpertWords {
+        ticket,
+        text: message.content.clone(),
+        meaning,
+    };
     let told = ctx
         .conversation
-        .expert_message(who.identity(), ticket, &message.content, meaning)
+        .handle(&who.person(ui_lang(ctx, who)?), words)
         .await?;
     match told {
         Some(told) => reply(ctx, message, &render_reply(&told)).await,
