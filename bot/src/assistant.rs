@@ -59,13 +59,24 @@ pub struct AskReply {
 pub struct EscalateRequest {
     /// Who asked, and where the expert's answer goes.
     pub asker: Asker,
-    /// The question as the asker wrote it.
+    /// The question as the asker wrote it; for a recorded question the desk's own text is used, so
+    /// it may be left empty.
     pub question: String,
-    /// The language the asker is answered in.
+    /// The language the asker is answered in; a recorded question's own language is used instead.
     pub language: Lang,
-    /// The recorded question this escalates: the desk hands the experts the passages it keeps with
-    /// it, and links the ticket to the outcome metrics.
+    /// The recorded question this escalates: the desk hands the experts its words and the passages
+    /// it keeps with it, and links the ticket to the outcome metrics.
     pub question_id: Option<QuestionId>,
+}
+
+/// A question as its asker wrote it, read back from the desk (for "More sources"): front-ends keep
+/// only question ids, so the words are forgotten with everything else.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct AskedQuestion {
+    /// The question's words.
+    pub text: String,
+    /// The language it was answered in.
+    pub language: Lang,
 }
 
 /// Why an assistant call failed, classified so every front-end can answer the user the same way.
@@ -144,6 +155,13 @@ pub trait Assistant: Send + Sync {
         &self,
         request: EscalateRequest,
     ) -> BoxFuture<'_, Result<Escalation, AssistantError>>;
+
+    /// The words and language of question `id`, for the person who asked it only ("More sources").
+    fn question(
+        &self,
+        by: Identity,
+        id: QuestionId,
+    ) -> BoxFuture<'_, Result<AskedQuestion, AssistantError>>;
 
     /// An expert action (claim, answer, close, ...), authorised against the configured experts.
     fn act(
@@ -274,6 +292,20 @@ impl Assistant for LocalAssistant {
                 tags: Tags::default(),
                 question_id: request.question_id,
             })?)
+        })
+    }
+
+    fn question(
+        &self,
+        by: Identity,
+        id: QuestionId,
+    ) -> BoxFuture<'_, Result<AskedQuestion, AssistantError>> {
+        self.blocking(move |this| {
+            let record = this.desk.askers_question(&by, id)?;
+            Ok(AskedQuestion {
+                text: record.text.unwrap_or_default(),
+                language: record.language,
+            })
         })
     }
 

@@ -20,11 +20,11 @@ pub fn run(settings: &Settings, args: TicketsArgs) -> anyhow::Result<ExitCode> {
         TicketCommand::List { status } => {
             let wanted = status.as_deref().map(parse_status).transpose()?;
             let desk = engine::open_desk(settings, None)?;
-            let mut tickets: Vec<Ticket> = desk
-                .tickets()?
-                .into_iter()
-                .filter(|t| wanted.is_none_or(|s| t.status == s))
-                .collect();
+            // A status reads that status's tickets through the desk's index; only "all" reads all.
+            let mut tickets: Vec<Ticket> = match wanted {
+                Some(status) => desk.tickets_in(status)?,
+                None => desk.tickets()?,
+            };
             tickets.sort_by_key(|t| std::cmp::Reverse(t.created_at));
             let mut stdout = std::io::stdout().lock();
             if args.json {

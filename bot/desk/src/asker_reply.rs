@@ -6,9 +6,9 @@ use super::action::TransitionError;
 use super::desk::Desk;
 use super::error::DeskError;
 use super::identity::Identity;
+use super::index;
 use super::message;
 use super::notify::Notifier;
-use super::storage::Table;
 use super::store::Batch;
 use super::ticket::{Actor, Event, EventKind, Status, Ticket};
 use super::ticket_id::TicketId;
@@ -35,6 +35,7 @@ impl Desk {
         let now = self.now();
         let store = self.store();
         let mut ticket = self.askers_ticket(id, by)?;
+        let indexed = index::Entries::of(&ticket);
         if ticket.status == Status::Closed {
             return Err(refused(TransitionError::Closed));
         }
@@ -68,7 +69,7 @@ impl Desk {
             let key = format!("reply:{id}:{event}:{chat}");
             notifier.send(chat, message::asker_replied(&ticket, text), key)?;
         }
-        batch.put(Table::Tickets, id.as_str().as_bytes(), &ticket)?;
+        index::put_ticket(&mut batch, &indexed, &ticket)?;
         store.commit(batch)?;
         self.inner.outbox_signal.notify_one();
         tracing::info!(ticket = %id, "the asker replied");

@@ -9,6 +9,7 @@ use super::action::TransitionError;
 use super::desk::Desk;
 use super::error::DeskError;
 use super::identity::Identity;
+use super::index;
 use super::particulars::{Particular, find_particulars};
 use super::storage::Table;
 use super::store::Batch;
@@ -175,6 +176,7 @@ impl Desk {
             let _guard = self.lock();
             let now = self.now();
             let mut ticket = self.ticket(id)?;
+            let indexed = index::Entries::of(&ticket);
             let refuse = |reason| DeskError::Refused {
                 ticket: id.clone(),
                 reason,
@@ -216,7 +218,7 @@ impl Desk {
             });
             let mut batch = Batch::default();
             batch.put(Table::Curated, id.as_str().as_bytes(), &entry)?;
-            batch.put(Table::Tickets, id.as_str().as_bytes(), &ticket)?;
+            index::put_ticket(&mut batch, &indexed, &ticket)?;
             self.store().commit(batch)?;
             entry
         };

@@ -35,9 +35,11 @@ use super::time::Timestamp;
 pub struct NewTicket {
     /// Who asked, and where the answer goes.
     pub asker: Asker,
-    /// The question's language; the asker is answered in it.
+    /// The question's language; the asker is answered in it. A recorded question's own language is
+    /// used instead, so that a front-end need not keep it.
     pub language: Lang,
-    /// The question.
+    /// The question. A recorded question's own text is used instead (left empty, typically): the
+    /// desk keeps the words, so a front-end holds only the question's id.
     pub question: String,
     /// What Consulta retrieved, best first, for a ticket without a recorded question: a recorded
     /// question's ticket takes the citations kept with the question instead.
@@ -284,12 +286,10 @@ impl Desk {
     /// closed ticket is returned as it is: reopening is the experts' decision, or the asker's 👎 on
     /// the answer; a new question of the asker's gets a new ticket). The question's record names its
     /// ticket, so finding it is one read, not a search. Only the person who asked may escalate a
-    /// recorded question, and a forgotten one cannot be.
+    /// recorded question ([`DeskError::NotTheAsker`]: the one check of this, for every front-end and
+    /// the API), and a forgotten one cannot be. A recorded question's ticket takes its words,
+    /// language, citations and tags from the record.
     pub fn open_ticket(&self, new: NewTicket) -> Result<Escalation, DeskError> {
-        let question = new.question.trim().to_string();
-        if question.is_empty() {
-            return Err(DeskError::EmptyQuestion);
-        }
         let _guard = self.lock();
         let now = self.now();
         let store = self.store();
@@ -321,6 +321,15 @@ impl Desk {
             }
             None => None,
         };
+        // A recorded question brings its own words and language: the asker's front-end keeps only ids.
+        let (question, language) = match &record {
+            Some(record) => (record.text.clone().unwrap_or_default(), record.language),
+            None => (new.question, new.language),
+        };
+        let question = question.trim().to_string();
+        if question.is_empty() {
+            return Err(DeskError::EmptyQuestion);
+        }
         // A recorded question brings what was worked out when it was answered: its citations, and
         // the tags that route it unless the front-end gave its own.
         let (passages, tags) = match &record {
@@ -332,7 +341,7 @@ impl Desk {
         };
         let group = self
             .directory()
-            .route(&tags, new.language)
+            .route(&tags, language)
             .ok_or(DeskError::NoGroup)?
             .to_string();
         let id = TicketId::from_sequence(store.next(&mut batch, "seq:ticket")?);
@@ -340,7 +349,7 @@ impl Desk {
             id: id.clone(),
             created_at: now,
             asker: new.asker,
-            language: new.language,
+            language,
             question,
             passages,
             tags,
@@ -378,8 +387,7 @@ impl Desk {
             now,
         };
         notifier.post_cards(&mut ticket, self.directory())?;
-        index::add_ticket(&mut batch, &ticket)?;
-        batch.put(Table::Tickets, id.as_str().as_bytes(), &ticket)?;
+        index::put_ticket(&mut batch, &index::Entries::default(), &ticket)?;
         store.commit(batch)?;
         self.inner.outbox_signal.notify_one();
         tracing::info!(ticket = %id, %group, "ticket opened");
@@ -404,6 +412,22 @@ impl Desk {
             return Err(DeskError::NotTheAsker(by.clone()));
         }
         Ok(ticket)
+    }
+
+    /// The recorded question `id` when `by` is the person who asked it: what "More sources" asks
+    /// again, read from the desk so that front-ends keep only the question's id. Refused for someone
+    /// else's question, and for a forgotten one (its words are gone).
+    pub fn askers_question(
+        &self,
+        by: &Identity,
+        id: QuestionId,
+    ) -> Result<QuestionRecord, DeskError> {
+        let record = self.question(id)?;
+        match &record.user {
+            Some(user) if user == by => Ok(record),
+            Some(_) => Err(DeskError::NotTheAsker(by.clone())),
+            None => Err(DeskError::ForgottenQuestion(id)),
+        }
     }
 
     /// Every ticket, oldest first.
@@ -434,6 +458,7 @@ impl Desk {
         let now = self.now();
         let store = self.store();
         let mut ticket = self.ticket(id)?;
+        let indexed = index::Entries::of(&ticket);
         let was_queued = ticket.status.is_queued();
         let actor = Actor::Expert {
             name: expert.clone(),
@@ -529,7 +554,7 @@ impl Desk {
                 batch.put(Table::Questions, &key, &record)?;
             }
         }
-        batch.put(Table::Tickets, id.as_str().as_bytes(), &ticket)?;
+        index::put_ticket(&mut batch, &indexed, &ticket)?;
         store.commit(batch)?;
         self.inner.outbox_signal.notify_one();
         tracing::info!(ticket = %id, expert = %expert, status = %ticket.status, "ticket updated");
@@ -569,6 +594,7 @@ impl Desk {
         let now = self.now();
         let store = self.store();
         let mut ticket = self.askers_ticket(id, by)?;
+        let indexed = index::Entries::of(&ticket);
         if ticket.answer.is_none() {
             return Err(DeskError::Refused {
                 ticket: id.clone(),
@@ -622,7 +648,7 @@ impl Desk {
                 batch.put(Table::Questions, &key, &record)?;
             }
         }
-        batch.put(Table::Tickets, id.as_str().as_bytes(), &ticket)?;
+        index::put_ticket(&mut batch, &indexed, &ticket)?;
         store.commit(batch)?;
         if reopen {
             self.inner.outbox_signal.notify_one();

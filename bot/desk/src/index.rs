@@ -1,6 +1,9 @@
 //! The desk's indexes, written in the same commits as the records they point to, so they can never
-//! disagree with them: each asker's tickets ([`Table::AskerTickets`]) and the outbox's pending card
-//! edits ([`Table::PendingEdits`]). A question's ticket needs no index of its own: the question's
+//! disagree with them: each asker's tickets ([`Table::AskerTickets`]), tickets by status
+//! ([`Table::StatusTickets`]), queued tickets by the start of their reminder wait
+//! ([`Table::ReminderWaits`]), closed tickets by closing time ([`Table::ClosedTickets`]) and the
+//! outbox's pending card edits ([`Table::PendingEdits`]). Every ticket is written through
+//! [`put_ticket`] and deleted through [`delete_ticket`], which move its entries with it. A question's ticket needs no index of its own: the question's
 //! record names it. A desk written before the indexes existed has them built once, when it opens.
 
 use super::desk::Desk;
@@ -11,9 +14,11 @@ use super::storage::{StorageError, Table};
 use super::store::{Batch, Store};
 use super::ticket::{Status, Ticket};
 use super::ticket_id::TicketId;
+use super::time::{Span, Timestamp};
 
-/// The mark, in [`Table::Meta`], of a desk whose indexes are complete.
-const BUILT: &[u8] = b"index:built";
+/// The mark, in [`Table::Meta`], of a desk whose indexes are complete. Renamed whenever an index is
+/// added, so that a desk written before it gets it built when it opens.
+const BUILT: &[u8] = b"index:built:2";
 
 /// The keys of one asker's entries in [`Table::AskerTickets`]: the identity and a separator no
 /// identity contains, so `telegram:7` is not a prefix of `telegram:77`'s keys.
@@ -44,18 +49,88 @@ fn edit_key(card: &str, seq: u64) -> Vec<u8> {
     key
 }
 
-/// Adds `ticket` to its asker's index, in the batch that writes it first.
-pub(crate) fn add_ticket(batch: &mut Batch, ticket: &Ticket) -> Result<(), StorageError> {
-    let key = asker_ticket_key(&ticket.asker.identity(), &ticket.id);
-    batch.put(Table::AskerTickets, &key, &ticket.id)
+/// The key of `ticket` in the status index.
+fn status_key(status: Status, ticket: &TicketId) -> Vec<u8> {
+    let mut key = status_prefix(status);
+    key.extend_from_slice(ticket.as_str().as_bytes());
+    key
 }
 
-/// Removes `ticket` from its asker's index, in the batch that deletes it.
-pub(crate) fn remove_ticket(batch: &mut Batch, ticket: &Ticket) {
-    batch.delete(
-        Table::AskerTickets,
-        &asker_ticket_key(&ticket.asker.identity(), &ticket.id),
-    );
+/// The keys of one status's entries in [`Table::StatusTickets`].
+fn status_prefix(status: Status) -> Vec<u8> {
+    let mut key = status.as_str().as_bytes().to_vec();
+    key.push(0);
+    key
+}
+
+/// An instant as a key that sorts in time order (the sign bit flipped, big-endian).
+fn instant_key(at: Timestamp) -> [u8; 8] {
+    // The bit flip maps i64 order onto u64 order, so instants before 1970 would still sort first.
+    (at.as_millis().cast_unsigned() ^ (1 << 63)).to_be_bytes()
+}
+
+/// The key of `ticket` in a time-ordered index, at `at`.
+fn timed_key(at: Timestamp, ticket: &TicketId) -> Vec<u8> {
+    let mut key = instant_key(at).to_vec();
+    key.extend_from_slice(ticket.as_str().as_bytes());
+    key
+}
+
+/// The index entries of one ticket, as they are on disk: what a write must replace. Taken before a
+/// ticket changes, so that the commit that writes it moves exactly its entries.
+#[derive(Debug, Default)]
+pub(crate) struct Entries(Vec<(Table, Vec<u8>)>);
+
+impl Entries {
+    /// The entries `ticket` has in the indexes.
+    pub(crate) fn of(ticket: &Ticket) -> Entries {
+        let id = &ticket.id;
+        let mut entries = vec![
+            (
+                Table::AskerTickets,
+                asker_ticket_key(&ticket.asker.identity(), id),
+            ),
+            (Table::StatusTickets, status_key(ticket.status, id)),
+        ];
+        if ticket.status.is_queued() {
+            let waiting_since = ticket.reminded_at.unwrap_or(ticket.queued_since);
+            entries.push((Table::ReminderWaits, timed_key(waiting_since, id)));
+        }
+        if let (Status::Closed, Some(closed_at)) = (ticket.status, ticket.closed_at) {
+            entries.push((Table::ClosedTickets, timed_key(closed_at, id)));
+        }
+        Entries(entries)
+    }
+}
+
+/// Writes `ticket` and moves its index entries from `before` (its entries as last written, or
+/// [`Entries::default`] for a new ticket) to where it is now, in one batch: the only way a ticket is
+/// written, so its indexes cannot disagree with it.
+pub(crate) fn put_ticket(
+    batch: &mut Batch,
+    before: &Entries,
+    ticket: &Ticket,
+) -> Result<(), StorageError> {
+    let after = Entries::of(ticket);
+    for (table, key) in &before.0 {
+        if !after.0.contains(&(*table, key.clone())) {
+            batch.delete(*table, key);
+        }
+    }
+    for (table, key) in &after.0 {
+        if !before.0.contains(&(*table, key.clone())) {
+            batch.put(*table, key, &ticket.id)?;
+        }
+    }
+    batch.put(Table::Tickets, ticket.id.as_str().as_bytes(), ticket)
+}
+
+/// Deletes `ticket` with its index entries, in one batch.
+pub(crate) fn delete_ticket(batch: &mut Batch, ticket: &Ticket) {
+    batch.delete(Table::Tickets, ticket.id.as_str().as_bytes());
+    for (table, key) in Entries::of(ticket).0 {
+        batch.delete(table, &key);
+    }
 }
 
 /// Indexes `entry` if it edits a card, in the batch that queues it.
@@ -91,7 +166,7 @@ pub(crate) fn build_if_missing(store: &Store) -> Result<(), StorageError> {
     }
     let mut batch = Batch::default();
     for ticket in store.all::<Ticket>(Table::Tickets)? {
-        add_ticket(&mut batch, &ticket)?;
+        put_ticket(&mut batch, &Entries::default(), &ticket)?;
     }
     for entry in store.all::<OutboxEntry>(Table::Outbox)? {
         add_entry(&mut batch, &entry)?;
@@ -100,18 +175,62 @@ pub(crate) fn build_if_missing(store: &Store) -> Result<(), StorageError> {
     store.commit(batch)
 }
 
+/// The tickets named by `ids` (entries of an index), skipping any deleted since the index was read.
+fn read_tickets(store: &Store, ids: Vec<TicketId>) -> Result<Vec<Ticket>, StorageError> {
+    let mut tickets = Vec::with_capacity(ids.len());
+    for id in ids {
+        if let Some(ticket) = store.get::<Ticket>(Table::Tickets, id.as_str().as_bytes())? {
+            tickets.push(ticket);
+        }
+    }
+    Ok(tickets)
+}
+
+/// The queued tickets whose reminder wait started at or before `at`, oldest wait first.
+pub(crate) fn waiting_since(store: &Store, at: Timestamp) -> Result<Vec<Ticket>, StorageError> {
+    let end = instant_key(at.plus(Span::from_millis(1)));
+    let ids = store.before::<TicketId>(Table::ReminderWaits, &end)?;
+    read_tickets(store, ids)
+}
+
+/// The tickets closed before `cutoff`, oldest closure first.
+pub(crate) fn closed_before(store: &Store, cutoff: Timestamp) -> Result<Vec<Ticket>, StorageError> {
+    let ids = store.before::<TicketId>(Table::ClosedTickets, &instant_key(cutoff))?;
+    read_tickets(store, ids)
+}
+
 impl Desk {
+    /// The tickets in `status`, oldest first, read through the status index (one read per ticket in
+    /// that status, whatever the size of the desk): the console's status filter.
+    pub fn tickets_in(&self, status: Status) -> Result<Vec<Ticket>, DeskError> {
+        let store = self.store();
+        let ids = store.with_prefix::<TicketId>(Table::StatusTickets, &status_prefix(status))?;
+        let mut tickets = read_tickets(store, ids)?;
+        tickets.sort_by(|a, b| a.created_at.cmp(&b.created_at).then(a.id.cmp(&b.id)));
+        Ok(tickets)
+    }
+
+    /// How many tickets are in each status, every status listed, counted from the status index
+    /// without reading a ticket: the `/metrics` gauges.
+    pub fn ticket_counts(&self) -> Result<Vec<(Status, usize)>, DeskError> {
+        let store = self.store();
+        Status::ALL
+            .iter()
+            .map(|&status| {
+                let ids =
+                    store.with_prefix::<TicketId>(Table::StatusTickets, &status_prefix(status))?;
+                Ok((status, ids.len()))
+            })
+            .collect()
+    }
+
     /// Every ticket `asker` opened, newest first, read through the asker's index (one read per ticket
     /// of theirs, whatever the size of the desk).
     pub fn tickets_of(&self, asker: &Identity) -> Result<Vec<Ticket>, DeskError> {
         let store = self.store();
-        let mut tickets = Vec::new();
-        for id in store.with_prefix::<TicketId>(Table::AskerTickets, &asker_prefix(asker))? {
-            // A ticket deleted since the index was read (forget, retention) is simply gone.
-            if let Some(ticket) = store.get::<Ticket>(Table::Tickets, id.as_str().as_bytes())? {
-                tickets.push(ticket);
-            }
-        }
+        let ids = store.with_prefix::<TicketId>(Table::AskerTickets, &asker_prefix(asker))?;
+        // A ticket deleted since the index was read (forget, retention) is simply gone.
+        let mut tickets = read_tickets(store, ids)?;
         tickets.sort_by(|a, b| b.created_at.cmp(&a.created_at).then(b.id.cmp(&a.id)));
         Ok(tickets)
     }

@@ -13,7 +13,7 @@ use super::outbox::{DeadLetter, OutboxEntry};
 use super::question::{QuestionId, QuestionRecord};
 use super::storage::Table;
 use super::store::Batch;
-use super::ticket::{Status, Ticket};
+use super::ticket::Ticket;
 use super::ticket_id::TicketId;
 use super::time::Span;
 
@@ -68,8 +68,7 @@ impl Desk {
         let store = self.store();
         let mut messages = 0;
         for ticket in tickets {
-            batch.delete(Table::Tickets, ticket.id.as_str().as_bytes());
-            index::remove_ticket(batch, ticket);
+            index::delete_ticket(batch, ticket);
         }
         let tickets: HashSet<&TicketId> = tickets.iter().map(|t| &t.id).collect();
         for entry in store.all::<OutboxEntry>(Table::Outbox)? {
@@ -95,9 +94,8 @@ impl Desk {
         let _guard = self.lock();
         let store = self.store();
         let cutoff = self.now().minus(Span::from_days(u64::from(days)));
-        let expired =
-            |t: &Ticket| t.status == Status::Closed && t.closed_at.is_some_and(|c| c < cutoff);
-        let tickets: Vec<Ticket> = self.tickets()?.into_iter().filter(expired).collect();
+        // Read through the index of closed tickets by closing time: only the expired ones.
+        let tickets = index::closed_before(store, cutoff)?;
         let mut batch = Batch::default();
         let mut anonymised: HashSet<QuestionId> = HashSet::new();
         for mut record in store.all::<QuestionRecord>(Table::Questions)? {

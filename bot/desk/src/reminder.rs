@@ -4,11 +4,11 @@
 
 use super::desk::Desk;
 use super::error::DeskError;
+use super::index;
 use super::message;
 use super::notify::Notifier;
-use super::storage::Table;
 use super::store::Batch;
-use super::ticket::{Actor, Event, EventKind, Ticket};
+use super::ticket::{Actor, Event, EventKind};
 use super::ticket_id::TicketId;
 
 /// What a [`Desk::tick`] did.
@@ -41,12 +41,11 @@ impl Desk {
         let now = self.now();
         let after = self.config().reminder_after;
         let store = self.store();
-        let due = |t: &Ticket| {
-            t.status.is_queued() && now.since(t.reminded_at.unwrap_or(t.queued_since)) >= after
-        };
         let mut batch = Batch::default();
         let mut reminded = Vec::new();
-        for mut ticket in self.tickets()?.into_iter().filter(due) {
+        // Read through the index of queued tickets by the start of their wait: only the due ones.
+        for mut ticket in index::waiting_since(store, now.minus(after))? {
+            let indexed = index::Entries::of(&ticket);
             let waited = now.since(ticket.queued_since);
             let mut notifier = Notifier {
                 store,
@@ -65,7 +64,7 @@ impl Desk {
                     group: ticket.group.clone(),
                 },
             });
-            batch.put(Table::Tickets, ticket.id.as_str().as_bytes(), &ticket)?;
+            index::put_ticket(&mut batch, &indexed, &ticket)?;
             tracing::info!(ticket = %ticket.id, group = %ticket.group, waited = %waited, "reminder queued");
             reminded.push(ticket.id);
         }

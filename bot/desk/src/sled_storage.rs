@@ -72,6 +72,16 @@ impl Storage for SledStorage {
             .collect()
     }
 
+    fn scan_before(&self, table: Table, end: &[u8]) -> Result<Vec<Record>, StorageError> {
+        self.db
+            .range(full_key(table, &[])..full_key(table, end))
+            .map(|entry| {
+                let (k, v) = entry.map_err(backend)?;
+                Ok((k[1..].to_vec(), v.to_vec()))
+            })
+            .collect()
+    }
+
     fn commit(&self, writes: Vec<Write>) -> Result<(), StorageError> {
         let result: Result<(), TransactionError<Infallible>> = self.db.transaction(|tree| {
             for write in &writes {

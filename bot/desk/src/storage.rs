@@ -27,11 +27,20 @@ pub enum Table {
     /// Index of the outbox's pending card edits (card key, 0, outbox sequence → sequence), so an
     /// action finds the stale edits of its cards without reading the whole outbox.
     PendingEdits,
+    /// Index of tickets by status (status, 0, ticket id → ticket id), so `/metrics` counts and the
+    /// console's status filter read one status's entries instead of every ticket.
+    StatusTickets,
+    /// Index of the queued tickets by when their reminder wait started (instant, ticket id → ticket
+    /// id), so the clock's reminder pass reads only the tickets whose wait is over.
+    ReminderWaits,
+    /// Index of closed tickets by closing instant (instant, ticket id → ticket id), so retention
+    /// reads only the tickets closed before its cutoff.
+    ClosedTickets,
 }
 
 impl Table {
     /// Every table, for storages that lay them out up front.
-    pub const ALL: [Table; 10] = [
+    pub const ALL: [Table; 13] = [
         Table::Tickets,
         Table::Questions,
         Table::LastQuestion,
@@ -42,6 +51,9 @@ impl Table {
         Table::Meta,
         Table::AskerTickets,
         Table::PendingEdits,
+        Table::StatusTickets,
+        Table::ReminderWaits,
+        Table::ClosedTickets,
     ];
 
     /// A one-byte tag, stable on disk: never renumber.
@@ -57,6 +69,9 @@ impl Table {
             Table::Meta => b'm',
             Table::AskerTickets => b'a',
             Table::PendingEdits => b'e',
+            Table::StatusTickets => b's',
+            Table::ReminderWaits => b'r',
+            Table::ClosedTickets => b'z',
         }
     }
 }
@@ -85,8 +100,8 @@ pub enum Write {
 /// A stored record: its key and its encoded value.
 pub type Record = (Vec<u8>, Vec<u8>);
 
-/// Where the desk's state lives. Small on purpose: the desk needs point reads, key-prefix and
-/// whole-table scans and atomic, durable multi-record commits, and nothing else, so another embedded
+/// Where the desk's state lives. Small on purpose: the desk needs point reads, key-prefix, key-range
+/// and whole-table scans and atomic, durable multi-record commits, and nothing else, so another embedded
 /// store can replace sled without touching the desk.
 pub trait Storage: Send + Sync + std::fmt::Debug {
     /// The value at `key` in `table`.
@@ -98,6 +113,10 @@ pub trait Storage: Send + Sync + std::fmt::Debug {
     /// The entries of `table` whose key starts with `prefix`, in key order: how the indexes are read
     /// (one asker's tickets, one card's pending edits) without a scan of the table.
     fn scan_prefix(&self, table: Table, prefix: &[u8]) -> Result<Vec<Record>, StorageError>;
+
+    /// The entries of `table` whose key sorts before `end`, in key order: how the time-ordered
+    /// indexes are read (reminders due, tickets past retention) up to an instant, not past it.
+    fn scan_before(&self, table: Table, end: &[u8]) -> Result<Vec<Record>, StorageError>;
 
     /// Applies all `writes` or none, and returns only once they would survive a crash (`kill -9`, power
     /// loss short of disk failure): the desk acknowledges nothing before this returns.

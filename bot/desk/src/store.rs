@@ -72,6 +72,19 @@ impl Store {
             .collect()
     }
 
+    /// The records of `table` whose key sorts before `end`, in key order.
+    pub(crate) fn before<T: DeserializeOwned>(
+        &self,
+        table: Table,
+        end: &[u8],
+    ) -> Result<Vec<T>, StorageError> {
+        self.storage
+            .scan_before(table, end)?
+            .iter()
+            .map(|(_, bytes)| decode(table, bytes))
+            .collect()
+    }
+
     pub(crate) fn contains(&self, table: Table, key: &[u8]) -> Result<bool, StorageError> {
         Ok(self.storage.get(table, key)?.is_some())
     }

@@ -31,6 +31,16 @@ pub enum Status {
 }
 
 impl Status {
+    /// Every status, in the order a ticket usually meets them: for counts that list each one.
+    pub const ALL: [Status; 6] = [
+        Status::Open,
+        Status::Claimed,
+        Status::Answered,
+        Status::Closed,
+        Status::Reopened,
+        Status::Waiting,
+    ];
+
     /// The lowercase name, as shown and as accepted by the CLI's filters.
     pub fn as_str(self) -> &'static str {
         match self {

@@ -4,6 +4,7 @@
 //! sat in the dead letters (the asker blocked the bot, or closed their DMs).
 
 use super::desk::Desk;
+use super::index;
 use super::message::MessageKind;
 use super::notify::Notifier;
 use super::outbox::OutboxEntry;
@@ -26,6 +27,7 @@ impl Desk {
             // Purged or forgotten meanwhile: nobody is left to tell.
             return Ok(());
         };
+        let indexed = index::Entries::of(&ticket);
         let now = self.now();
         let to_asker = entry.chat == ticket.asker.chat();
         ticket.events.push(Event {
@@ -46,6 +48,6 @@ impl Desk {
             };
             notifier.edit_cards(&ticket)?;
         }
-        batch.put(Table::Tickets, key, &ticket)
+        index::put_ticket(batch, &indexed, &ticket)
     }
 }

@@ -649,20 +649,7 @@ fn unknown_tickets_are_reported_by_id() {
 #[test]
 fn the_question_record_follows_its_ticket_for_the_outcome_metrics() {
     let f = Fixture::new();
-    let question = f
-        .desk
-        .record_question(NewQuestion {
-            asker: marta(),
-            language: Lang::Es,
-            text: "¿Quién autoriza los ITMO en Chile?".into(),
-            confidence: 0.3,
-            escalate: false,
-            tags: Default::default(),
-            passages: vec![],
-        })
-        .unwrap();
-    let mut new = chile_question();
-    new.question_id = Some(question);
+    let (question, new) = recorded_chile_question(&f.desk);
     let opened_at = f.now();
     let ticket = open(&f.desk, new);
     let record = f.desk.question(question).unwrap();
@@ -806,29 +793,10 @@ fn tickets_opened_concurrently_all_get_distinct_ids_and_cards() {
     assert_eq!(cards.len(), 100);
 }
 
-/// Marta's recorded question about Chile, and the ticket request that escalates it.
-fn recorded_chile_question(f: &Fixture) -> (QuestionId, consulta_desk::NewTicket) {
-    let question = f
-        .desk
-        .record_question(NewQuestion {
-            asker: marta(),
-            language: Lang::Es,
-            text: "¿Quién autoriza los ITMO en Chile?".into(),
-            confidence: 0.3,
-            escalate: true,
-            tags: Default::default(),
-            passages: vec![],
-        })
-        .unwrap();
-    let mut new = chile_question();
-    new.question_id = Some(question);
-    (question, new)
-}
-
 #[test]
 fn escalating_a_question_again_returns_its_ticket_and_queues_nothing() {
     let f = Fixture::new();
-    let (_, new) = recorded_chile_question(&f);
+    let (_, new) = recorded_chile_question(&f.desk);
     let first = f.desk.open_ticket(new.clone()).unwrap();
     assert!(first.opened);
     let queued = f.desk.pending_messages().unwrap();
@@ -847,7 +815,7 @@ fn escalating_a_question_again_returns_its_ticket_and_queues_nothing() {
 #[test]
 fn escalating_a_question_whose_ticket_was_closed_returns_the_closed_ticket() {
     let f = Fixture::new();
-    let (question, new) = recorded_chile_question(&f);
+    let (question, new) = recorded_chile_question(&f.desk);
     let ticket = open(&f.desk, new.clone());
     f.desk
         .act(&ana(), &ticket.id, Action::Close { reason: None })
@@ -869,7 +837,7 @@ fn escalating_a_question_whose_ticket_was_closed_returns_the_closed_ticket() {
 #[test]
 fn only_the_asker_may_escalate_their_question_and_a_forgotten_one_cannot_be() {
     let f = Fixture::new();
-    let (question, mut new) = recorded_chile_question(&f);
+    let (question, mut new) = recorded_chile_question(&f.desk);
     new.asker = joaquim();
     let err = f.desk.open_ticket(new.clone()).unwrap_err();
     assert!(matches!(&err, DeskError::NotTheAsker(who) if *who == joaquim().identity()));
@@ -889,7 +857,7 @@ fn only_the_asker_may_escalate_their_question_and_a_forgotten_one_cannot_be() {
 #[test]
 fn a_forgotten_escalated_question_does_not_come_back_as_a_new_ticket() {
     let f = Fixture::new();
-    let (question, new) = recorded_chile_question(&f);
+    let (question, new) = recorded_chile_question(&f.desk);
     open(&f.desk, new.clone());
     f.desk.forget(&marta().identity()).unwrap();
     let err = f.desk.open_ticket(new).unwrap_err();
@@ -900,7 +868,7 @@ fn a_forgotten_escalated_question_does_not_come_back_as_a_new_ticket() {
 #[test]
 fn someone_else_escalating_an_escalated_question_gets_no_ticket() {
     let f = Fixture::new();
-    let (_, mut new) = recorded_chile_question(&f);
+    let (_, mut new) = recorded_chile_question(&f.desk);
     open(&f.desk, new.clone());
     new.asker = joaquim();
     let err = f.desk.open_ticket(new).unwrap_err();
@@ -919,18 +887,18 @@ fn a_recorded_questions_ticket_starts_from_the_citations_kept_with_it() {
         text: "La Parte anfitriona autoriza la participación.".into(),
         score: 0.61,
     };
-    let question = f
-        .desk
-        .record_question(NewQuestion {
-            asker: joaquim(),
-            language: Lang::Pt,
-            text: "Quem autoriza atividades do 6.4 no Brasil?".into(),
-            confidence: 0.3,
-            escalate: true,
-            tags: tags(&["6.4"], &["BR"]),
+    let question = record(
+        &f.desk,
+        NewQuestion {
             passages: vec![cited.clone()],
-        })
-        .unwrap();
+            ..new_question(
+                joaquim(),
+                Lang::Pt,
+                "Quem autoriza atividades do 6.4 no Brasil?",
+                tags(&["6.4"], &["BR"]),
+            )
+        },
+    );
     let record = f.desk.question(question).unwrap();
     assert_eq!(
         record.passages,
@@ -938,15 +906,19 @@ fn a_recorded_questions_ticket_starts_from_the_citations_kept_with_it() {
         "the citations are kept"
     );
 
-    // The front-end sends neither citations nor tags: the desk has them.
-    let mut new = new_ticket(
-        joaquim(),
-        Lang::Pt,
-        "Quem autoriza atividades do 6.4 no Brasil?",
-        Default::default(),
-    );
+    // The front-end sends neither words, language, citations nor tags: the desk has them.
+    let mut new = new_ticket(joaquim(), Lang::En, "", Default::default());
     new.question_id = Some(question);
     let ticket = open(&f.desk, new);
+    assert_eq!(
+        ticket.question,
+        "Quem autoriza atividades do 6.4 no Brasil?"
+    );
+    assert_eq!(
+        ticket.language,
+        Lang::Pt,
+        "the asker is answered in their language"
+    );
     assert_eq!(ticket.passages, [cited]);
     assert_eq!(ticket.tags, tags(&["6.4"], &["BR"]));
     assert_eq!(ticket.group, "lusofonia", "routed by the question's tags");

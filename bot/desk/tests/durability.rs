@@ -14,8 +14,7 @@ use std::process::{Command, Stdio};
 use std::sync::Arc;
 
 use common::*;
-use consulta_corpus::Lang;
-use consulta_desk::{Action, ManualClock, MessageKind, NewQuestion, Span, Status, TicketId};
+use consulta_desk::{Action, ManualClock, MessageKind, Span, Status, TicketId};
 
 /// Tells the re-executed binary's child test where the desk lives; absent in ordinary test runs.
 const CHILD_DIR: &str = "CONSULTA_DESK_CHILD_DIR";
@@ -137,20 +136,7 @@ fn every_acknowledged_ticket_survives_a_kill_9() {
 #[test]
 fn tickets_questions_and_curated_entries_survive_closing_and_reopening_the_desk() {
     let f = Fixture::new();
-    let question = f
-        .desk
-        .record_question(NewQuestion {
-            asker: marta(),
-            language: Lang::Es,
-            text: "¿Quién autoriza los ITMO en Chile?".into(),
-            confidence: 0.2,
-            escalate: true,
-            tags: tags(&["6.2"], &["CL"]),
-            passages: vec![],
-        })
-        .unwrap();
-    let mut new = chile_question();
-    new.question_id = Some(question);
+    let (_, new) = recorded_chile_question(&f.desk);
     let ticket = open(&f.desk, new);
     f.desk.act(&ana(), &ticket.id, answer("Sí.")).unwrap();
     let draft = f.desk.approval_draft(&ana(), &ticket.id).unwrap();

@@ -11,7 +11,8 @@ use std::sync::Arc;
 use common::*;
 use consulta_corpus::Lang;
 use consulta_desk::{
-    Action, Asker, Desk, ManualClock, MessageKind, NewQuestion, Span, Storage, Table, Write,
+    Action, Asker, Desk, ManualClock, MessageKind, Span, Status, Storage, Table, TicketId,
+    Timestamp, Write,
 };
 
 /// `count` tickets from each of a dozen other askers, so that a scan would show in the reads.
@@ -92,19 +93,7 @@ fn an_identity_that_prefixes_another_does_not_see_its_tickets() {
 fn escalating_a_question_again_reads_its_record_and_ticket_only() {
     let (_dir, spy, desk) = spied_desk();
     crowd(&desk, 2);
-    let question = desk
-        .record_question(NewQuestion {
-            asker: marta(),
-            language: Lang::Es,
-            text: "¿Quién autoriza los ITMO en Chile?".into(),
-            confidence: 0.3,
-            escalate: true,
-            tags: Default::default(),
-            passages: vec![],
-        })
-        .unwrap();
-    let mut new = chile_question();
-    new.question_id = Some(question);
+    let (_, new) = recorded_chile_question(&desk);
     let ticket = open(&desk, new.clone());
     let commits = spy.commits().len();
     spy.forget_reads();
@@ -200,9 +189,9 @@ fn a_desk_written_before_the_indexes_gets_them_when_it_opens() {
     // What an older desk holds: the records, no index entries and no mark.
     let mut unindexed = vec![Write::Delete {
         table: Table::Meta,
-        key: b"index:built".to_vec(),
+        key: b"index:built:2".to_vec(),
     }];
-    for table in [Table::AskerTickets, Table::PendingEdits] {
+    for table in INDEXES {
         for (key, _) in spy.inner.scan(table).unwrap() {
             unindexed.push(Write::Delete { table, key });
         }
@@ -229,4 +218,203 @@ fn a_desk_written_before_the_indexes_gets_them_when_it_opens() {
         ticket.cards.len(),
         "the claim's edit was found and dropped"
     );
+}
+
+/// Every index the desk keeps.
+const INDEXES: [Table; 5] = [
+    Table::AskerTickets,
+    Table::PendingEdits,
+    Table::StatusTickets,
+    Table::ReminderWaits,
+    Table::ClosedTickets,
+];
+
+/// The ticket ids an index holds, each with the first `head` bytes of its key (the status name, or
+/// the instant), sorted.
+fn index_entries(spy: &SpyStorage, table: Table, head: usize) -> Vec<(Vec<u8>, TicketId)> {
+    let mut entries: Vec<(Vec<u8>, TicketId)> = spy
+        .inner
+        .scan(table)
+        .unwrap()
+        .into_iter()
+        .map(|(key, value)| {
+            (
+                key[..head].to_vec(),
+                serde_json::from_slice(&value).unwrap(),
+            )
+        })
+        .collect();
+    entries.sort();
+    entries
+}
+
+/// An instant as the time-ordered indexes sort it.
+fn instant(at: Timestamp) -> Vec<u8> {
+    (at.as_millis().cast_unsigned() ^ (1 << 63))
+        .to_be_bytes()
+        .to_vec()
+}
+
+/// Asserts that every ticket index holds exactly what the desk's tickets call for, worked out
+/// from the tickets themselves.
+fn assert_consistent(spy: &SpyStorage, desk: &Desk, step: &str) {
+    let tickets = desk.tickets().unwrap();
+    let mut by_asker: Vec<TicketId> = tickets.iter().map(|t| t.id.clone()).collect();
+    by_asker.sort();
+    let indexed: Vec<TicketId> = index_entries(spy, Table::AskerTickets, 0)
+        .into_iter()
+        .map(|(_, id)| id)
+        .collect();
+    assert_eq!(indexed, by_asker, "{step}: asker index");
+    for status in Status::ALL {
+        let mut wanted: Vec<TicketId> = tickets
+            .iter()
+            .filter(|t| t.status == status)
+            .map(|t| t.id.clone())
+            .collect();
+        wanted.sort();
+        let name = status.as_str().as_bytes().to_vec();
+        let indexed: Vec<TicketId> = index_entries(spy, Table::StatusTickets, name.len() + 1)
+            .into_iter()
+            .filter(|(head, _)| head[..name.len()] == name[..] && head[name.len()] == 0)
+            .map(|(_, id)| id)
+            .collect();
+        assert_eq!(indexed, wanted, "{step}: status index, {status}");
+        let counted = desk.ticket_counts().unwrap();
+        assert!(
+            counted.contains(&(status, wanted.len())),
+            "{step}: {counted:?}"
+        );
+    }
+    let mut waits: Vec<(Vec<u8>, TicketId)> = tickets
+        .iter()
+        .filter(|t| t.status.is_queued())
+        .map(|t| {
+            (
+                instant(t.reminded_at.unwrap_or(t.queued_since)),
+                t.id.clone(),
+            )
+        })
+        .collect();
+    waits.sort();
+    assert_eq!(
+        index_entries(spy, Table::ReminderWaits, 8),
+        waits,
+        "{step}: reminder index"
+    );
+    let mut closed: Vec<(Vec<u8>, TicketId)> = tickets
+        .iter()
+        .filter(|t| t.status == Status::Closed)
+        .map(|t| (instant(t.closed_at.unwrap()), t.id.clone()))
+        .collect();
+    closed.sort();
+    assert_eq!(
+        index_entries(spy, Table::ClosedTickets, 8),
+        closed,
+        "{step}: closed index"
+    );
+}
+
+#[test]
+fn the_ticket_indexes_follow_every_change_and_survive_reopening_the_database() {
+    let clock = Arc::new(ManualClock::new(start()));
+    let (dir, spy, desk) = spied_desk_on(clock.clone());
+    let hers = open(&desk, chile_question());
+    let his = open(
+        &desk,
+        new_ticket(
+            joaquim(),
+            Lang::Pt,
+            "Quem autoriza no Brasil?",
+            tags(&[], &["BR"]),
+        ),
+    );
+    let lucys = open(
+        &desk,
+        new_ticket(lucy(), Lang::En, "Who authorises ITMOs?", tags(&[], &[])),
+    );
+    assert_consistent(&spy, &desk, "opened");
+    desk.act(&ana(), &hers.id, Action::Claim).unwrap();
+    assert_consistent(&spy, &desk, "claimed");
+    desk.act(&ana(), &hers.id, answer("El Ministerio."))
+        .unwrap();
+    desk.act(&ana(), &hers.id, Action::Close { reason: None })
+        .unwrap();
+    assert_consistent(&spy, &desk, "answered and closed");
+    clock.advance(Span::from_hours(3));
+    assert!(!desk.tick().unwrap().reminded.is_empty());
+    assert_consistent(&spy, &desk, "reminded");
+    desk.act(&ana(), &hers.id, Action::Reopen { reason: None })
+        .unwrap();
+    assert_consistent(&spy, &desk, "reopened");
+    desk.act(&bruno(), &his.id, Action::Claim).unwrap();
+    desk.act(&bruno(), &his.id, Action::Unclaim).unwrap();
+    desk.act(&ana(), &lucys.id, Action::Close { reason: None })
+        .unwrap();
+    assert_consistent(&spy, &desk, "unclaimed and closed");
+    desk.forget(&marta().identity()).unwrap();
+    assert_consistent(&spy, &desk, "forgotten");
+
+    drop(desk);
+    drop(spy);
+    let spy = spy_on(dir.path());
+    let desk = Desk::builder(config())
+        .clock(clock.clone())
+        .build(spy.clone())
+        .unwrap();
+    assert_consistent(&spy, &desk, "reopened database");
+    clock.advance(Span::from_days(31));
+    assert_eq!(desk.tick().unwrap().purged_tickets, 1, "retention");
+    assert_consistent(&spy, &desk, "after retention");
+}
+
+#[test]
+fn reminders_retention_and_status_counts_read_no_ticket_they_do_not_need() {
+    let clock = Arc::new(ManualClock::new(start()));
+    let (_dir, spy, desk) = spied_desk_on(clock.clone());
+    crowd(&desk, 2);
+    for ticket in desk.tickets().unwrap() {
+        desk.act(&ana(), &ticket.id, Action::Close { reason: None })
+            .unwrap();
+    }
+    clock.advance(Span::from_days(20));
+    let waiting = open(&desk, chile_question());
+    spy.forget_reads();
+
+    assert_eq!(
+        desk.tick().unwrap(),
+        Default::default(),
+        "nothing is due yet"
+    );
+    assert_eq!(spy.reads(Read::Scan, Table::Tickets), 0);
+    assert_eq!(spy.reads(Read::Get, Table::Tickets), 0, "no ticket is read");
+
+    clock.advance(Span::from_days(11));
+    spy.forget_reads();
+    let report = desk.tick().unwrap();
+    assert_eq!(report.reminded, std::slice::from_ref(&waiting.id));
+    assert_eq!(
+        report.purged_tickets, 24,
+        "the crowd's closed tickets expired"
+    );
+    assert_eq!(spy.reads(Read::Scan, Table::Tickets), 0);
+    assert_eq!(
+        spy.reads(Read::Get, Table::Tickets),
+        25,
+        "the due ticket and the expired ones, each read once"
+    );
+
+    spy.forget_reads();
+    let counts = desk.ticket_counts().unwrap();
+    assert!(counts.contains(&(Status::Open, 1)), "{counts:?}");
+    assert!(counts.contains(&(Status::Closed, 0)), "{counts:?}");
+    assert_eq!(
+        spy.reads(Read::Get, Table::Tickets),
+        0,
+        "counted from the index"
+    );
+    assert_eq!(spy.scans(), 0);
+    let open_ones = desk.tickets_in(Status::Open).unwrap();
+    assert_eq!(open_ones.len(), 1);
+    assert_eq!(spy.reads(Read::Get, Table::Tickets), 1);
 }

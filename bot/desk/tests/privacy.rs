@@ -8,22 +8,15 @@ mod common;
 use common::*;
 use consulta_corpus::Lang;
 use consulta_desk::{
-    Action, Approval, Asker, DeliveryError, DeskError, Forgotten, NewQuestion, Period, QuestionId,
-    Rating, Span, Ticket,
+    Action, Approval, Asker, DeliveryError, DeskError, Forgotten, Period, QuestionId, Rating, Span,
+    Ticket,
 };
 
 fn ask(f: &Fixture, asker: Asker, text: &str) -> QuestionId {
-    f.desk
-        .record_question(NewQuestion {
-            asker,
-            language: Lang::Es,
-            text: text.into(),
-            confidence: 0.2,
-            escalate: true,
-            tags: tags(&["6.2"], &["CL"]),
-            passages: vec![],
-        })
-        .unwrap()
+    record(
+        &f.desk,
+        new_question(asker, Lang::Es, text, tags(&["6.2"], &["CL"])),
+    )
 }
 
 fn escalate(f: &Fixture, asker: Asker, text: &str) -> Ticket {

@@ -21,17 +21,14 @@ fn ask(
     escalate: bool,
     tags: Tags,
 ) -> QuestionId {
-    f.desk
-        .record_question(NewQuestion {
-            asker,
-            language,
-            text: text.into(),
+    record(
+        &f.desk,
+        NewQuestion {
             confidence,
             escalate,
-            tags,
-            passages: vec![],
-        })
-        .unwrap()
+            ..new_question(asker, language, text, tags)
+        },
+    )
 }
 
 fn diego() -> Asker {

@@ -106,7 +106,7 @@ impl Conversation {
         self.assistant()
             .approval_draft(by, ticket)
             .await
-            .map_err(|error| Reply::text(error.message).private())
+            .map_err(|error| Reply::refused(error.message))
     }
 
     /// Publishes the expert's edited text for `ticket`; `confirmed` says they saw the flagged
@@ -144,7 +144,7 @@ impl Conversation {
                     particulars,
                 })
             }
-            Err(error) => Published::Refused(Reply::text(error.message).private()),
+            Err(error) => Published::Refused(Reply::refused(error.message)),
         }
     }
 }

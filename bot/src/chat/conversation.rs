@@ -8,11 +8,11 @@ use std::sync::Arc;
 use consulta_corpus::Lang;
 use serde::de::DeserializeOwned;
 
-use crate::assistant::{Assistant, AssistantError};
+use crate::assistant::{AskedQuestion, Assistant, AssistantError, FailureCode};
 use consulta_desk::{Action, Identity, Message, MessageKind, QuestionId, TicketId};
 
 use super::escalate::EscalateError;
-use super::memory::{Asked, Memory, StoreError};
+use super::memory::{Asked, Memory};
 use super::texts::texts;
 
 /// Why a conversation step failed on our side (the assistant or the front-end's database).
@@ -37,6 +37,9 @@ pub struct Reply {
     /// Only for the person it answers: in a group, it goes to their private chat (Telegram) or is
     /// ephemeral (Discord), never to the group.
     pub private: bool,
+    /// Says why something was not done (not theirs, not allowed, not possible now): platforms with
+    /// notices show it so that it is not missed (Telegram's alert).
+    pub refusal: bool,
 }
 
 impl Reply {
@@ -45,6 +48,15 @@ impl Reply {
         Reply {
             pieces: vec![Piece::Text(text.into())],
             private: false,
+            refusal: false,
+        }
+    }
+
+    /// Why something was not done, for the person only.
+    pub fn refused(text: impl Into<String>) -> Reply {
+        Reply {
+            refusal: true,
+            ..Reply::text(text).private()
         }
     }
 
@@ -108,8 +120,8 @@ pub fn desk_text(message: &Message) -> String {
 /// What "More sources" gives.
 #[derive(Debug, Clone, PartialEq)]
 pub enum MoreSources<P> {
-    /// Ask this question again, with more passages.
-    Ask(Asked<P>),
+    /// Ask this question (read back from the desk) again, with more passages, where it was asked.
+    Ask(Asked<P>, AskedQuestion),
     /// Refused: say this to the presser only.
     Refused(Reply),
 }
@@ -132,6 +144,11 @@ impl Conversation {
         &self.assistant
     }
 
+    /// The askers' memory, for the steps kept in their own files.
+    pub(super) fn memory(&self) -> &Memory {
+        &self.memory
+    }
+
     /// `/status`: the user's open tickets, for them only (a group must not see their questions).
     pub async fn status(&self, user: Identity, lang: Lang) -> Result<Reply, AssistantError> {
         let t = texts(lang);
@@ -152,20 +169,30 @@ impl Conversation {
         Ok(Reply {
             pieces,
             private: true,
+            refusal: false,
         })
     }
 
-    /// "More sources" pressed by `user` (a platform user id): only the asker may re-ask their question.
-    pub fn more_sources<P: DeserializeOwned>(
+    /// "More sources" pressed by `by`: only the asker may re-ask their question (the desk checks, as
+    /// it gives back the question's words), and a forgotten question has none left to ask.
+    pub async fn more_sources<P: DeserializeOwned>(
         &self,
         question: QuestionId,
-        user: &str,
+        by: Identity,
         lang: Lang,
-    ) -> Result<MoreSources<P>, StoreError> {
-        Ok(match self.memory.asked::<P>(question)? {
-            Some(asked) if asked.asker.user_id == user => MoreSources::Ask(asked),
-            Some(_) => MoreSources::Refused(Reply::text(texts(lang).not_your_question).private()),
-            None => MoreSources::Refused(Reply::text(STALE_BUTTON).private()),
+    ) -> Result<MoreSources<P>, ConversationError> {
+        let Some(asked) = self.memory.asked::<P>(question)? else {
+            return Ok(MoreSources::Refused(Reply::refused(STALE_BUTTON)));
+        };
+        Ok(match self.assistant.question(by, question).await {
+            Ok(words) => MoreSources::Ask(asked, words),
+            Err(error) if error.code == FailureCode::Forbidden => {
+                MoreSources::Refused(Reply::refused(texts(lang).not_your_question))
+            }
+            Err(error) if error.code == FailureCode::NotFound => {
+                MoreSources::Refused(Reply::refused(STALE_BUTTON))
+            }
+            Err(error) => return Err(error.into()),
         })
     }
 
@@ -192,7 +219,7 @@ impl Conversation {
 
     /// The refusal for a button meant for someone else.
     pub fn not_yours(lang: Lang) -> Reply {
-        Reply::text(texts(lang).not_your_button).private()
+        Reply::refused(texts(lang).not_your_button)
     }
 
     /// An expert's message about `ticket`, as classified: an answer goes to the asker, a note stays on
@@ -217,7 +244,7 @@ impl Conversation {
         };
         match self.assistant.act(by, ticket, action).await {
             Ok(_) => Ok(done.map(Reply::text)),
-            Err(error) => Ok(Some(Reply::text(error.message).private())),
+            Err(error) => Ok(Some(Reply::refused(error.message))),
         }
     }
 
@@ -231,7 +258,7 @@ impl Conversation {
             .await
         {
             Ok(ticket) => Reply::text(texts(ticket.language).reply_sent).private(),
-            Err(error) => Reply::text(error.message).private(),
+            Err(error) => Reply::refused(error.message),
         }
     }
 
@@ -259,7 +286,7 @@ impl Conversation {
         };
         outcome
             .map(|done| Reply::text(done).private())
-            .map_err(|error| Reply::text(error.message).private())
+            .map_err(|error| Reply::refused(error.message))
     }
 }
 
@@ -321,6 +348,7 @@ mod tests {
                 Piece::Code("K7P2Q".into()),
             ],
             private: true,
+            refusal: false,
         };
         assert_eq!(reply.plain(), "Open: K7P2Q");
     }

@@ -1,28 +1,28 @@
 //! What every chat front-end remembers about the people who ask, in its own small sled database
-//! (`DATA_DIR/telegram`, `DATA_DIR/discord`), apart from the desk's: chosen languages, recent
-//! questions (so that a button pressed later can escalate or re-ask them and `/expert` finds the last
-//! one), and where each escalated question was asked (so the expert's answer goes back there). What
-//! Consulta cited is not here: the desk keeps it with the question.
+//! (`DATA_DIR/telegram`, `DATA_DIR/discord`), apart from the desk's: chosen languages, and ids only
+//! for the rest — which question was asked where (so that a button pressed later can escalate or
+//! re-ask it and `/expert` finds the last one), and where each escalated question was asked (so the
+//! expert's answer goes back there). The words of a question, its language and what Consulta cited
+//! are the desk's alone: forgetting someone at the desk leaves nothing of what they asked here.
 
 use consulta_corpus::Lang;
 use serde::de::{DeserializeOwned, IgnoredAny};
 use serde::{Deserialize, Serialize};
 
-use consulta_desk::{Asker, DeliveryError, QuestionId, TicketId};
+use consulta_desk::{DeliveryError, Identity, QuestionId, TicketId};
 
-/// A question as asked on a platform, kept so "Ask an expert", "More sources" and `/expert` can act on
-/// it later. `P` is where on the platform it was asked (a message, a thread), so that the expert's
-/// answer can be sent as a reply to it.
+/// Where a question was asked on a platform, kept so "Ask an expert", "More sources" and `/expert`
+/// can act on it later. Ids only: the question's words stay with the desk. `P` is where on the
+/// platform it was asked (a message, a thread), so that the expert's answer can be sent as a reply
+/// to it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Asked<P> {
-    /// Who asked, in the desk's terms.
-    pub asker: Asker,
-    /// Where, in the platform's terms.
+    /// Who asked: the desk refuses anyone else who presses the question's buttons.
+    pub asker: Identity,
+    /// The chat the answer goes back to, in the platform's terms.
+    pub chat_id: String,
+    /// Where in that chat, in the platform's terms.
     pub place: P,
-    /// The question as asked.
-    pub text: String,
-    /// The answer's language.
-    pub language: Lang,
 }
 
 /// A failure of a front-end's own database.
@@ -108,7 +108,7 @@ impl Memory {
         self.asked
             .insert(id.0.to_be_bytes(), serde_json::to_vec(asked)?)?;
         self.last
-            .insert(asked.asker.user_id.as_str(), &id.0.to_be_bytes())?;
+            .insert(asked.asker.id.as_str(), &id.0.to_be_bytes())?;
         self.flush()
     }
 
@@ -157,7 +157,7 @@ impl Memory {
         for entry in self.asked.iter() {
             let (key, value) = entry?;
             let asked: Asked<IgnoredAny> = serde_json::from_slice(&value)?;
-            if asked.asker.user_id == user {
+            if asked.asker.id == user {
                 self.asked.remove(key)?;
             }
         }
@@ -172,15 +172,9 @@ mod tests {
 
     fn asked(user: &str, place: u64) -> Asked<u64> {
         Asked {
-            asker: Asker {
-                platform: Platform::Discord,
-                chat_id: "300".into(),
-                user_id: user.into(),
-                display_name: user.into(),
-            },
+            asker: Identity::new(Platform::Discord, user),
+            chat_id: "300".into(),
             place,
-            text: "What is an ITMO?".into(),
-            language: Lang::En,
         }
     }
 

@@ -1,12 +1,13 @@
-//! What the chat front-ends (Telegram, Discord) share: the conversation's decisions, the bot's own
-//! words, flood control, what a button press means, and the per-user memory of languages and recent
-//! questions.
+//! What the chat front-ends (Telegram, Discord) share: the conversation's decisions (an [`Intent`]
+//! in, [`Reply`]s out), the bot's own words, flood control, what a button press means, and the
+//! per-user memory of languages and of where recent questions were asked.
 
 mod approval;
 mod conversation;
 mod escalate;
 mod flood;
 mod handler_error;
+mod intent;
 mod memory;
 mod press;
 pub(crate) mod retry;
@@ -21,6 +22,7 @@ pub use conversation::{
 pub use escalate::escalate_once;
 pub use flood::{FloodControl, Verdict};
 pub use handler_error::{Classify, HandlerError};
+pub use intent::{Intent, Person};
 pub use memory::{Asked, Memory, StoreError};
 pub use press::Press;
 pub use retry::with_retry;

@@ -15,7 +15,9 @@ use serenity::http::Http;
 use serenity::model::channel::MessageReference;
 
 use crate::assistant::{AskReply, AskRequest, Assistant, FailureCode};
-use crate::chat::{Conversation, ExpertMessage, FloodControl, Verdict, escalate_once, texts};
+use crate::chat::{
+    Conversation, ExpertMessage, FloodControl, Intent, Person, Verdict, escalate_once, texts,
+};
 use consulta_desk::{Asker, Identity, Platform, QuestionId};
 
 use super::components;
@@ -108,12 +110,21 @@ impl Who {
         Identity::new(Platform::Discord, self.user.id.get().to_string())
     }
 
+    /// The user as the conversation layer sees them, spoken to in `lang`.
+    pub fn person(&self, lang: Lang) -> Person {
+        Person {
+            identity: self.identity(),
+            lang,
+        }
+    }
+
     /// The user id as the front-end's memory keys it.
     pub fn key(&self) -> String {
         self.user.id.get().to_string()
     }
 
-    fn display_name(&self) -> String {
+    /// How the user is named to experts: their display name, else their username.
+    pub fn display_name(&self) -> String {
         self.user
             .global_name
             .clone()
@@ -239,7 +250,6 @@ async fn on_message(ctx: &Context, message: &Message) -> Handled {
         ctx,
         &answered,
         asker,
-        &question,
         Spot {
             message_id: Some(message.id.get()),
             channel_id: message.channel_id.get(),
@@ -321,22 +331,20 @@ pub async fn answer(
     })))
 }
 
-/// Keeps the question for its buttons and `/expert`.
+/// Keeps where the question was asked (ids only: its words are the desk's) for its buttons and
+/// `/expert`.
 pub fn record(
     ctx: &Context,
     answered: &Answered,
     asker: Asker,
-    question: &str,
     place: Spot,
 ) -> Result<(), StoreError> {
-    let answer = &answered.reply.answer;
     ctx.store.memory.put_asked(
         answered.reply.question_id,
         &Asked {
-            asker,
+            asker: asker.identity(),
+            chat_id: asker.chat_id,
             place,
-            text: question.to_string(),
-            language: answer.language,
         },
     )
 }
@@ -352,7 +360,8 @@ pub async fn escalate(
         ctx.assistant.as_ref(),
         &ctx.store.memory,
         question,
-        &by.key(),
+        &by.identity(),
+        &by.display_name(),
         lang,
         |asked: &Asked| asked.place,
     )
@@ -386,9 +395,14 @@ async fn expert_message(
         }
         return Ok(());
     }
+    let words = Intent::ExpertWords {
+        ticket,
+        text: message.content.clone(),
+        meaning,
+    };
     let told = ctx
         .conversation
-        .expert_message(who.identity(), ticket, &message.content, meaning)
+        .handle(&who.person(ui_lang(ctx, who)?), words)
         .await?;
     match told {
         Some(told) => reply(ctx, message, &render_reply(&told)).await,

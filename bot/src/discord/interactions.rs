@@ -12,9 +12,8 @@ use serenity::builder::{
     EditInteractionResponse,
 };
 
-use crate::assistant::AssistantError;
 use crate::chat::{
-    CONFIRM_WORD, Conversation, Edit, ExpertMessage, MoreSources, Press, Published, Reply,
+    CONFIRM_WORD, Conversation, Edit, ExpertMessage, Intent, MoreSources, Press, Published, Reply,
     STALE_BUTTON, TicketButton, draft_text, texts,
 };
 use consulta_desk::{Rating, TicketId};
@@ -66,6 +65,13 @@ impl Response<'_> {
     /// Answers at once with `text` (already escaped).
     async fn say(&self, ctx: &Context, text: &str, ephemeral: bool) -> Handled {
         self.say_with(ctx, text, ephemeral, Vec::new()).await
+    }
+
+    /// Answers at once with the conversation's reply, ephemeral: on Discord, what a command or a
+    /// button gives back is for the person who used it.
+    async fn say_reply(&self, ctx: &Context, told: Option<Reply>) -> Handled {
+        let text = told.as_ref().map(render_reply).unwrap_or_default();
+        self.say(ctx, &text, true).await
     }
 
     async fn say_with(
@@ -158,20 +164,23 @@ async fn on_command(ctx: &Context, command: &CommandInteraction) -> Handled {
             };
             response.edit_text(ctx, &text).await
         }
-        "lang" => match string_option(options, "language").map(str::parse) {
-            Some(Ok(chosen)) => {
-                ctx.store.memory.set_lang(&who.key(), chosen)?;
-                response
-                    .say(ctx, &escape(texts(chosen).lang_set), true)
-                    .await
-            }
-            _ => response.say(ctx, &escape(t.lang_usage), true).await,
-        },
+        "lang" => {
+            let chosen = string_option(options, "language").and_then(|code| code.parse().ok());
+            let told = ctx
+                .conversation
+                .handle(&who.person(lang), Intent::Lang(chosen))
+                .await?;
+            response.say_reply(ctx, told).await
+        }
         "status" => {
             // Ephemeral whatever the conversation layer says: only the member sees it.
             response.defer(ctx, true).await?;
-            let status = ctx.conversation.status(who.identity(), lang).await?;
-            response.edit_text(ctx, &render_reply(&status)).await
+            let told = ctx
+                .conversation
+                .handle(&who.person(lang), Intent::Status)
+                .await?;
+            let text = told.as_ref().map(render_reply).unwrap_or_default();
+            response.edit_text(ctx, &text).await
         }
         "answer" | "clarify" => {
             let text = string_option(options, "text").unwrap_or_default();
@@ -229,7 +238,7 @@ async fn ask(
                     channel_id: 0,
                 },
             };
-            record(ctx, &answered, asker, question, place)?;
+            record(ctx, &answered, asker, place)?;
             Ok(())
         }
         Answering::Told(text) => response.edit_text(ctx, &text).await,
@@ -245,7 +254,6 @@ async fn ask(
 async fn on_press(ctx: &Context, press: &ComponentInteraction) -> Handled {
     let who = who(&press.user, press.member.as_ref(), &press.locale);
     let lang = ui_lang(ctx, &who)?;
-    let t = texts(lang);
     let response = Response {
         id: press.id,
         token: &press.token,
@@ -299,20 +307,16 @@ async fn on_press(ctx: &Context, press: &ComponentInteraction) -> Handled {
         }
         Press::Publish { .. } => response.say(ctx, &escape(STALE_BUTTON), true).await,
         Press::Rate { question, up } => {
-            let result = ctx
-                .assistant
-                .rate_answer(who.identity(), question, Rating::from_thumb(up))
-                .await;
-            let text = outcome(result, t.thanks.to_string());
-            response.say(ctx, &escape(&text), true).await
+            let rating = Rating::from_thumb(up);
+            let intent = Intent::RateAnswer { question, rating };
+            let told = ctx.conversation.handle(&who.person(lang), intent).await?;
+            response.say_reply(ctx, told).await
         }
         Press::RateTicket { ticket, up } => {
-            let result = ctx
-                .assistant
-                .rate_ticket(who.identity(), ticket, Rating::from_thumb(up))
-                .await;
-            let text = outcome(result, t.thanks.to_string());
-            response.say(ctx, &escape(&text), true).await
+            let rating = Rating::from_thumb(up);
+            let intent = Intent::RateTicket { ticket, rating };
+            let told = ctx.conversation.handle(&who.person(lang), intent).await?;
+            response.say_reply(ctx, told).await
         }
         Press::Escalate(question) => {
             response.defer(ctx, private).await?;
@@ -322,17 +326,17 @@ async fn on_press(ctx: &Context, press: &ComponentInteraction) -> Handled {
         Press::MoreSources(question) => {
             match ctx
                 .conversation
-                .more_sources::<Spot>(question, &who.key(), lang)?
+                .more_sources::<Spot>(question, who.identity(), lang)
+                .await?
             {
-                MoreSources::Ask(asked) => {
+                MoreSources::Ask(asked, words) => {
                     response.defer(ctx, private).await?;
-                    let chat = asked.asker.chat_id.clone();
                     ask(
                         ctx,
                         &response,
                         &who,
-                        chat,
-                        &asked.text,
+                        asked.chat_id,
+                        &words.text,
                         Some(MORE_SOURCES),
                         private,
                     )
@@ -421,13 +425,6 @@ async fn expert_writes(
 /// The experts role (when configured) and the desk's list both.
 async fn is_expert(ctx: &Context, who: &Who) -> Result<bool, HandlerError> {
     Ok(has_experts_role(ctx, who) && ctx.assistant.is_expert(who.identity()).await?)
-}
-
-fn outcome<T>(result: Result<T, AssistantError>, done: String) -> String {
-    match result {
-        Ok(_) => done,
-        Err(error) => error.message,
-    }
 }
 
 /// Why an answer cannot be approved with the form (in English, the desk's working language).

@@ -8,7 +8,7 @@ use super::client::{ServiceClient, segment};
 use consulta_retrieval::Engine;
 
 use crate::assistant::{
-    AskReply, AskRequest, Assistant, AssistantError, EscalateRequest, question_of,
+    AskReply, AskRequest, AskedQuestion, Assistant, AssistantError, EscalateRequest, question_of,
 };
 use crate::service::{
     ActionResponse, AskResponse, ExpertCheck, FeedbackResponse, RecordedQuestion, TicketList,
@@ -141,6 +141,20 @@ impl Assistant for RemoteAssistant {
             Ok(self
                 .client
                 .json(Method::POST, "/v1/escalations", None, Some(&body))
+                .await?)
+        })
+    }
+
+    fn question(
+        &self,
+        by: Identity,
+        id: QuestionId,
+    ) -> BoxFuture<'_, Result<AskedQuestion, AssistantError>> {
+        Box::pin(async move {
+            let path = format!("/v1/users/{}/questions/{}", segment(&by.to_string()), id.0);
+            Ok(self
+                .client
+                .json::<Value, _>(Method::GET, &path, None, None)
                 .await?)
         })
     }

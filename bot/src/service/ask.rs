@@ -2,16 +2,16 @@
 //! conversation (where experts' answers arrive).
 
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::{Path, Query, State};
 use consulta_corpus::Lang;
 use consulta_retrieval::{Answer, Hit, Leg, SearchFilter, SearchOptions};
 use serde::{Deserialize, Serialize};
 
 use super::Service;
-use super::access::{PublicCaller, WebVisitor};
+use super::access::{FrontEndCaller, PublicCaller, WebVisitor};
 use super::error::ApiError;
 use super::inbox::InboxMessage;
-use crate::assistant::{AskRequest, EscalateRequest};
+use crate::assistant::{AskRequest, AskedQuestion, EscalateRequest};
 use consulta_desk::{
     Asker, Escalation, Forgotten, Identity, Platform, QuestionId, Rating, Ticket, TicketId,
 };
@@ -265,8 +265,8 @@ pub(super) async fn feedback(
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct EscalationBody {
-    /// The recorded question (from `POST /v1/ask`): its text and language are used, and the desk
-    /// hands the experts the passages it keeps with it.
+    /// The recorded question (from `POST /v1/ask`): the desk hands the experts its text, language
+    /// and the passages it keeps with it.
     question_id: Option<QuestionId>,
     /// A question that was not asked first (front-ends only, or a visitor's direct request).
     question: Option<String>,
@@ -311,41 +311,37 @@ pub(super) async fn escalate(
             3600,
         ));
     }
-    let mut request = EscalateRequest {
+    if body.question_id.is_none() && body.question.as_deref().is_none_or(|q| q.trim().is_empty()) {
+        return Err(ApiError::bad_request(
+            "give the `question_id` of an asked question, or the `question`",
+        ));
+    }
+    // A recorded question's words, language and citations are the desk's, and so is the check that
+    // whoever escalates it asked it (refused as forbidden).
+    let request = EscalateRequest {
         question: used_part(&service, body.question.unwrap_or_default()),
         language: body.language.unwrap_or(Lang::En),
         question_id: body.question_id,
         asker,
     };
-    if let Some(id) = body.question_id {
-        recorded_question(&service, id, &mut request)?;
-    } else if request.question.trim().is_empty() {
-        return Err(ApiError::bad_request(
-            "give the `question_id` of an asked question, or the `question`",
-        ));
-    }
     Ok(Json(service.state.assistant.escalate(request).await?))
 }
 
-/// Fills an escalation of a recorded question with its text and language, after checking that
-/// whoever escalates is whoever asked. Its citations are the desk's to add: they were kept with the
-/// question when it was answered, so nothing is asked of the engine again.
-fn recorded_question(
-    service: &Service,
-    id: QuestionId,
-    request: &mut EscalateRequest,
-) -> Result<(), ApiError> {
-    let record = service.primary()?.desk.question(id)?;
-    if record.user.as_ref() != Some(&request.asker.identity()) {
-        return Err(ApiError::forbidden(
-            "only the person who asked can escalate this question",
-        ));
-    }
-    request.question = record
-        .text
-        .ok_or_else(|| ApiError::not_found("that question was forgotten; ask it again"))?;
-    request.language = record.language;
-    Ok(())
+/// `GET /v1/users/{identity}/questions/{id}`: a front-end reads back the words of a question its
+/// user asked, to ask it again with more sources; it keeps only the id. The desk refuses anyone but
+/// the asker.
+pub(super) async fn question_of(
+    State(service): State<Service>,
+    frontend: FrontEndCaller,
+    Path((identity, id)): Path<(String, u64)>,
+) -> Result<Json<AskedQuestion>, ApiError> {
+    let user = frontend.user(&identity)?;
+    let question = service
+        .state
+        .assistant
+        .question(user, QuestionId(id))
+        .await?;
+    Ok(Json(question))
 }
 
 /// `GET /v1/conversations/messages?after=N`, the session in the `X-Consulta-Session` header.

@@ -97,31 +97,25 @@ pub(super) async fn metrics(State(service): State<Service>) -> Result<impl IntoR
 }
 
 fn desk_gauges(desk: &Desk) -> Result<DeskGauges, ApiError> {
-    let tickets = desk.tickets()?;
-    let statuses = [
-        Status::Open,
-        Status::Claimed,
-        Status::Answered,
-        Status::Closed,
-        Status::Reopened,
-        Status::Waiting,
-    ];
-    Ok(DeskGauges {
-        tickets: statuses
+    // Counted from the desk's status index, and only the tickets still in play are read: closed
+    // ones, most of a desk, are never loaded for a scrape.
+    let mut asker_unreachable = 0;
+    for status in Status::ALL.into_iter().filter(|s| *s != Status::Closed) {
+        asker_unreachable += desk
+            .tickets_in(status)?
             .iter()
-            .map(|s| {
-                (
-                    s.as_str(),
-                    tickets.iter().filter(|t| t.status == *s).count(),
-                )
-            })
+            .filter(|t| t.asker_unreachable().is_some())
+            .count();
+    }
+    Ok(DeskGauges {
+        tickets: desk
+            .ticket_counts()?
+            .into_iter()
+            .map(|(status, count)| (status.as_str(), count))
             .collect(),
         outbox_backlog: desk.pending_messages()?.len(),
         dead_letters: desk.dead_letters()?.len(),
-        asker_unreachable: tickets
-            .iter()
-            .filter(|t| t.status != Status::Closed && t.asker_unreachable().is_some())
-            .count(),
+        asker_unreachable,
     })
 }
 

@@ -8,7 +8,7 @@ use consulta_retrieval::Engine;
 
 use super::metrics::Metrics;
 use crate::assistant::{
-    AskReply, AskRequest, Assistant, AssistantError, EscalateRequest, LocalAssistant,
+    AskReply, AskRequest, AskedQuestion, Assistant, AssistantError, EscalateRequest, LocalAssistant,
 };
 use consulta_desk::{
     Action, Approval, ApprovalDraft, BoxFuture, ChatRef, CuratedEntry, Desk, Escalation, Forgotten,
@@ -58,6 +58,14 @@ impl Assistant for MeteredAssistant {
             }
             Ok(escalation)
         })
+    }
+
+    fn question(
+        &self,
+        by: Identity,
+        id: QuestionId,
+    ) -> BoxFuture<'_, Result<AskedQuestion, AssistantError>> {
+        self.inner.question(by, id)
     }
 
     fn act(

@@ -162,6 +162,7 @@ fn schemas() -> Value {
         "QuestionRecordRequest": {"type": "object", "required": ["asker", "question", "language", "confidence", "escalate"], "properties": {
             "asker": {"$ref": "#/components/schemas/Asker"}, "question": {"type": "string"}, "language": lang,
             "confidence": {"type": "number", "minimum": 0, "maximum": 1}, "escalate": {"type": "boolean"}, "tags": {"type": "object"}}},
+        "AskedQuestion": {"type": "object", "required": ["text", "language"], "properties": {"text": {"type": "string"}, "language": {"type": "string"}}},
         "RecordedQuestion": {"type": "object", "required": ["question_id"], "properties": {"question_id": {"type": "integer"}}},
         "Manifest": {"type": "object", "description": "The primary's passages.json, as a replica's engine follows it"},
         "Text": {"type": "string"},

@@ -302,6 +302,18 @@ fn api(config: &ServiceConfig) -> Vec<(RouteDoc, MethodRouter<Service>)> {
         ),
         (
             doc(
+                "get",
+                "/v1/users/{identity}/questions/{id}",
+                "questionOf",
+                "The words of a question the user asked (\"More sources\")",
+                FrontEnd,
+                None,
+                "AskedQuestion",
+            ),
+            get(ask::question_of),
+        ),
+        (
+            doc(
                 "delete",
                 "/v1/users/{identity}",
                 "forgetUser",

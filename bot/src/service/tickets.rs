@@ -40,12 +40,14 @@ pub(super) async fn list(
     _: ExpertActor,
     Query(filter): Query<TicketFilter>,
 ) -> Result<Json<TicketList>, ApiError> {
-    let mut tickets: Vec<Ticket> = service
-        .primary()?
-        .desk
-        .tickets()?
+    let desk = &service.primary()?.desk;
+    // A status filter reads that status's tickets through the desk's index; only "all" reads all.
+    let tickets = match filter.status {
+        Some(status) => desk.tickets_in(status)?,
+        None => desk.tickets()?,
+    };
+    let mut tickets: Vec<Ticket> = tickets
         .into_iter()
-        .filter(|t| filter.status.is_none_or(|s| t.status == s))
         .filter(|t| filter.language.is_none_or(|l| t.language == l))
         .filter(|t| filter.group.as_ref().is_none_or(|g| &t.group == g))
         .filter(|t| {

@@ -11,11 +11,11 @@ use teloxide::types::{
     UpdateKind, User,
 };
 
-use crate::assistant::{AskRequest, Assistant, AssistantError, FailureCode};
+use crate::assistant::{AskRequest, Assistant, FailureCode};
 use crate::chat::{
-    Conversation, Edit, ExpertMessage, FloodControl, HOW_TO_EDIT, MoreSources, Press, Published,
-    Reply, STALE_BUTTON, TicketButton, Verdict, draft_text, escalate_once, flag_warning,
-    read_draft, read_edit, texts,
+    Conversation, Edit, ExpertMessage, FloodControl, HOW_TO_EDIT, Intent, MoreSources, Person,
+    Press, Published, Reply, STALE_BUTTON, TicketButton, Verdict, draft_text, escalate_once,
+    flag_warning, read_draft, read_edit, texts,
 };
 use consulta_desk::{
     ApprovalDraft, Asker, ChatRef, FailureKind, Identity, Platform, QuestionId, Rating, TicketId,
@@ -75,6 +75,14 @@ fn ui_lang(ctx: &Context, user: &User) -> Result<Lang, StoreError> {
 
 fn identity(user: &User) -> Identity {
     Identity::new(Platform::Telegram, user.id.0.to_string())
+}
+
+/// `user` as the conversation layer sees them, spoken to in `lang`.
+fn person(user: &User, lang: Lang) -> Person {
+    Person {
+        identity: identity(user),
+        lang,
+    }
 }
 
 /// The forum topic a message is in, for replies to stay in it.
@@ -179,6 +187,20 @@ async fn answer_with(
     }
 }
 
+/// Sends the conversation's reply to `message`, if it has one (see [`answer_with`]).
+async fn said(
+    ctx: &Context,
+    message: &Message,
+    from: &User,
+    lang: Lang,
+    told: Option<Reply>,
+) -> Handled {
+    match told {
+        Some(told) => answer_with(ctx, message, from, lang, &told).await,
+        None => Ok(()),
+    }
+}
+
 async fn reply(ctx: &Context, message: &Message, html: &str) -> Handled {
     let placement = Placement {
         thread_id: topic_of(message),
@@ -267,13 +289,14 @@ async fn command(
         "help" => reply(ctx, message, &escape(t.help)).await,
         "ask" if args.is_empty() => reply(ctx, message, &escape(t.ask_usage)).await,
         "ask" => ask(ctx, message, from, args, None).await,
-        "lang" => match args.parse::<Lang>() {
-            Ok(chosen) if !args.is_empty() => {
-                ctx.store.memory.set_lang(&user, chosen)?;
-                reply(ctx, message, &escape(texts(chosen).lang_set)).await
-            }
-            _ => reply(ctx, message, &escape(t.lang_usage)).await,
-        },
+        "lang" => {
+            let chosen = args.parse::<Lang>().ok().filter(|_| !args.is_empty());
+            let told = ctx
+                .conversation
+                .handle(&person(from, lang), Intent::Lang(chosen))
+                .await?;
+            said(ctx, message, from, lang, told).await
+        }
         "expert" => match ctx.store.memory.last_question(&user)? {
             Some(question) => {
                 let html = escalate(ctx, question, from).await?;
@@ -282,8 +305,11 @@ async fn command(
             None => reply(ctx, message, &escape(t.no_question_yet)).await,
         },
         "status" => {
-            let status = ctx.conversation.status(identity(from), lang).await?;
-            answer_with(ctx, message, from, lang, &status).await
+            let told = ctx
+                .conversation
+                .handle(&person(from, lang), Intent::Status)
+                .await?;
+            said(ctx, message, from, lang, told).await
         }
         "answer" => match ticket_of(ctx, message)? {
             Some((ticket, _)) if !args.is_empty() => {
@@ -380,13 +406,12 @@ async fn ask(
     ctx.store.memory.put_asked(
         reply_to_asker.question_id,
         &Asked {
-            asker,
+            asker: asker.identity(),
+            chat_id: asker.chat_id,
             place: Spot {
                 message_id: message.id.0,
                 thread_id: topic_of(message),
             },
-            text: question.to_string(),
-            language: answer.language,
         },
     )?;
     send_html(
@@ -408,10 +433,11 @@ async fn escalate(ctx: &Context, question: QuestionId, by: &User) -> Result<Stri
         ctx.assistant.as_ref(),
         &ctx.store.memory,
         question,
-        &by.id.0.to_string(),
+        &identity(by),
+        &by.full_name(),
         lang,
         |asked: &Asked| Origin {
-            chat_id: asked.asker.chat_id.parse().unwrap_or_default(),
+            chat_id: asked.chat_id.parse().unwrap_or_default(),
             message_id: asked.place.message_id,
             thread_id: asked.place.thread_id,
         },
@@ -446,9 +472,14 @@ async fn expert_message(
         }
         return Ok(());
     }
+    let words = Intent::ExpertWords {
+        ticket,
+        text: text.to_string(),
+        meaning,
+    };
     let told = ctx
         .conversation
-        .expert_message(identity(from), ticket, text, meaning)
+        .handle(&person(from, ui_lang(ctx, from)?), words)
         .await?;
     match told {
         Some(told) => reply(ctx, message, &render_reply(&told)).await,
@@ -487,7 +518,6 @@ async fn may_act(ctx: &Context, from: &User, chat: Option<ChatId>) -> Result<boo
 async fn on_callback(ctx: &Context, query: &CallbackQuery) -> Handled {
     let from = &query.from;
     let lang = ui_lang(ctx, from)?;
-    let t = texts(lang);
     let Some(press) = query.data.as_deref().and_then(Press::decode) else {
         ctx.bot.answer_callback_query(query.id.clone()).await?;
         return Ok(());
@@ -546,18 +576,22 @@ async fn on_callback(ctx: &Context, query: &CallbackQuery) -> Handled {
             });
         }
         Press::Rate { question, up } => {
-            let rated = ctx
-                .assistant
-                .rate_answer(identity(from), question, Rating::from_thumb(up))
-                .await;
-            notice = Some(outcome(rated, t.thanks.to_string()));
+            let rating = Rating::from_thumb(up);
+            let intent = Intent::RateAnswer { question, rating };
+            notice = ctx
+                .conversation
+                .handle(&person(from, lang), intent)
+                .await?
+                .map(notice_of);
         }
         Press::RateTicket { ticket, up } => {
-            let rated = ctx
-                .assistant
-                .rate_ticket(identity(from), ticket, Rating::from_thumb(up))
-                .await;
-            notice = Some(outcome(rated, t.thanks.to_string()));
+            let rating = Rating::from_thumb(up);
+            let intent = Intent::RateTicket { ticket, rating };
+            notice = ctx
+                .conversation
+                .handle(&person(from, lang), intent)
+                .await?
+                .map(notice_of);
         }
         Press::Escalate(question) => {
             let html = escalate(ctx, question, from).await?;
@@ -566,27 +600,28 @@ async fn on_callback(ctx: &Context, query: &CallbackQuery) -> Handled {
             }
         }
         Press::MoreSources(question) => {
-            let user = from.id.0.to_string();
             match ctx
                 .conversation
-                .more_sources::<Spot>(question, &user, lang)?
+                .more_sources::<Spot>(question, identity(from), lang)
+                .await?
             {
-                MoreSources::Ask(asked) => {
+                MoreSources::Ask(_, words) => {
                     if let Some(message) = message {
                         ctx.bot.answer_callback_query(query.id.clone()).await?;
-                        return ask(ctx, message, from, &asked.text, Some(MORE_SOURCES)).await;
+                        return ask(ctx, message, from, &words.text, Some(MORE_SOURCES)).await;
                     }
                 }
                 MoreSources::Refused(refusal) => notice = Some((refusal.plain(), true)),
             }
         }
         Press::Forget { confirmed, user } => {
-            match ctx
-                .conversation
-                .forget(identity(from), &user, confirmed, lang)
-                .await?
-            {
-                None => notice = Some((Conversation::not_yours(lang).plain(), true)),
+            let intent = Intent::Forget {
+                confirmed,
+                shown_to: user,
+            };
+            match ctx.conversation.handle(&person(from, lang), intent).await? {
+                None => {}
+                Some(refused) if refused.refusal => notice = Some(notice_of(refused)),
                 Some(done) => {
                     if let Some(message) = message {
                         let (chat, id) = (message.chat.id, message.id);
@@ -747,12 +782,9 @@ async fn ticket_button(
     }
 }
 
-/// The notice for a button's action: `done` when it worked, the reason (as an alert) when not.
-fn outcome<T>(result: Result<T, AssistantError>, done: String) -> (String, bool) {
-    match result {
-        Ok(_) => (done, false),
-        Err(error) => (error.message, true),
-    }
+/// A reply as a button's notice: a refusal is an alert, so that it is not missed.
+fn notice_of(reply: Reply) -> (String, bool) {
+    (reply.plain(), reply.refusal)
 }
 
 #[cfg(test)]

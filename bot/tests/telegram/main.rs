@@ -139,8 +139,8 @@ impl Harness {
     }
 
     /// Stops the bot and checks Telegram accepted every message's HTML and length (the fake parses them
-    /// as Telegram does).
-    async fn stop(self) {
+    /// as Telegram does); returns the data directory, for a test that reads what the bot left there.
+    async fn stop(self) -> TempDir {
         self.stop.send(true).expect("the bot is running");
         tokio::time::timeout(WAIT, self.done)
             .await
@@ -171,6 +171,7 @@ impl Harness {
                 );
             }
         }
+        self._dir
     }
 
     /// Marta (or `from`) writes `text` in `chat_id`; returns the message id.
@@ -892,4 +893,39 @@ async fn in_webhook_mode_updates_posted_with_the_secret_are_answered_once() {
         .unwrap();
     assert_eq!(garbage.status(), reqwest::StatusCode::BAD_REQUEST);
     h.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn forgetting_at_the_desk_leaves_no_words_of_a_question_in_the_front_ends_database() {
+    const QUESTION: &str = "Who authorises ITMO transfers for Chile?";
+    let h = Harness::start().await;
+    ask_and_escalate(&h, QUESTION).await;
+    let marta = consulta_desk::Identity::new(consulta_desk::Platform::Telegram, MARTA.to_string());
+    // As the web page or `consulta forget` does: at the desk alone, not through this front-end.
+    let forgotten = h.desk.forget(&marta).expect("the desk forgets");
+    assert_eq!(forgotten.tickets, 1);
+    let dir = h.stop().await;
+
+    let db = sled::open(dir.path().join("telegram")).expect("the front-end's database opens");
+    let mut entries = 0;
+    for name in db.tree_names() {
+        for entry in db.open_tree(&name).expect("a tree opens").iter() {
+            let (key, value) = entry.expect("an entry reads");
+            let text =
+                String::from_utf8_lossy(&value).into_owned() + &String::from_utf8_lossy(&key);
+            assert!(
+                !text.contains("authorises"),
+                "the question's words remain: {text}"
+            );
+            assert!(!text.contains("Marta"), "the asker's name remains: {text}");
+            entries += 1;
+        }
+    }
+    let asked = db.open_tree("asked").expect("the tree opens");
+    assert_eq!(
+        asked.len(),
+        1,
+        "the question's ids are kept, for its buttons"
+    );
+    assert!(entries > 1, "the front-end's memory was read");
 }

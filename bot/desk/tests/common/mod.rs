@@ -14,8 +14,9 @@ use std::sync::{Arc, Mutex};
 use consulta_corpus::Lang;
 use consulta_desk::{
     Action, Asker, ChatRef, DeliveryPass, Desk, DeskConfig, DeskError, Identity, ManualClock,
-    NewTicket, OutboxWorker, Platform, QuestionEmbedder, Recorded, RecordingFrontEnd, SledStorage,
-    Storage, StorageError, Table, Tags, Ticket, TicketId, Timestamp, TransitionError, Write,
+    NewQuestion, NewTicket, OutboxWorker, Platform, QuestionEmbedder, QuestionId, Recorded,
+    RecordingFrontEnd, SledStorage, Storage, StorageError, Table, Tags, Ticket, TicketId,
+    Timestamp, TransitionError, Write,
 };
 use tempfile::TempDir;
 
@@ -230,6 +231,41 @@ pub fn chile_question() -> NewTicket {
     )
 }
 
+/// A question from `asker` as a front-end records it after answering: low enough confidence that
+/// escalation was offered, and no citations.
+pub fn new_question(asker: Asker, language: Lang, text: &str, tags: Tags) -> NewQuestion {
+    NewQuestion {
+        asker,
+        language,
+        text: text.into(),
+        confidence: 0.3,
+        escalate: true,
+        tags,
+        passages: vec![],
+    }
+}
+
+/// Records `question`, panicking with the desk's reason otherwise.
+pub fn record(desk: &Desk, question: NewQuestion) -> QuestionId {
+    desk.record_question(question).expect("question recorded")
+}
+
+/// Marta's recorded question about Chile (untagged), and the ticket request that escalates it.
+pub fn recorded_chile_question(desk: &Desk) -> (QuestionId, NewTicket) {
+    let question = record(
+        desk,
+        new_question(
+            marta(),
+            Lang::Es,
+            "¿Quién autoriza los ITMO en Chile?",
+            Tags::default(),
+        ),
+    );
+    let mut new = chile_question();
+    new.question_id = Some(question);
+    (question, new)
+}
+
 pub fn answer(text: &str) -> Action {
     Action::Answer { text: text.into() }
 }
@@ -408,6 +444,8 @@ pub enum Read {
     Scan,
     /// The records under one key prefix (an index).
     Prefix,
+    /// The records before one key (a time-ordered index, up to an instant).
+    Range,
 }
 
 impl SpyStorage {
@@ -465,6 +503,15 @@ impl Storage for SpyStorage {
         self.inner.scan_prefix(table, prefix)
     }
 
+    fn scan_before(
+        &self,
+        table: Table,
+        end: &[u8],
+    ) -> Result<Vec<(Vec<u8>, Vec<u8>)>, StorageError> {
+        self.count(Read::Range, table);
+        self.inner.scan_before(table, end)
+    }
+
     fn commit(&self, writes: Vec<Write>) -> Result<(), StorageError> {
         if self.fail_next.swap(false, Ordering::SeqCst) {
             return Err(StorageError::Backend("disk full (simulated)".into()));
@@ -480,15 +527,20 @@ pub fn spied_desk() -> (TempDir, Arc<SpyStorage>, Desk) {
     spied_desk_on(Arc::new(ManualClock::new(start())))
 }
 
-/// [`spied_desk`] driven by `clock`.
-pub fn spied_desk_on(clock: Arc<ManualClock>) -> (TempDir, Arc<SpyStorage>, Desk) {
-    let dir = tempfile::tempdir().unwrap();
-    let spy = Arc::new(SpyStorage {
-        inner: SledStorage::open(dir.path()).unwrap(),
+/// A [`SpyStorage`] over the sled database at `path` (opened, or created).
+pub fn spy_on(path: &Path) -> Arc<SpyStorage> {
+    Arc::new(SpyStorage {
+        inner: SledStorage::open(path).unwrap(),
         commits: Mutex::new(Vec::new()),
         reads: Mutex::new(HashMap::new()),
         fail_next: AtomicBool::new(false),
-    });
+    })
+}
+
+/// [`spied_desk`] driven by `clock`.
+pub fn spied_desk_on(clock: Arc<ManualClock>) -> (TempDir, Arc<SpyStorage>, Desk) {
+    let dir = tempfile::tempdir().unwrap();
+    let spy = spy_on(dir.path());
     let desk = Desk::builder(config())
         .clock(clock)
         .build(spy.clone())
