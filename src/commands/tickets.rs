@@ -172,16 +172,9 @@ fn parse_id(id: &str) -> anyhow::Result<TicketId> {
 }
 
 fn parse_status(status: &str) -> anyhow::Result<Status> {
-    [
-        Status::Open,
-        Status::Claimed,
-        Status::Answered,
-        Status::Closed,
-        Status::Reopened,
-        Status::Waiting,
-    ]
-    .into_iter()
-    .find(|s| s.as_str() == status)
+    Status::ALL
+        .into_iter()
+        .find(|s| s.as_str() == status)
     .with_context(|| {
         format!(
             "unknown status {status:?}: use open, claimed, answered, closed, reopened or waiting"
