@@ -494,6 +494,46 @@ fn reads_itmo(parsed: Parsed) {
     );
 }
 
+/// A PDF with a compressed cross-reference stream and its catalog in an object stream, whose
+/// `startxref` is a few bytes off (a writer that miscounted a line end), reads as the same PDF
+/// written right: the section is found nearby, as lopdf finds it.
+#[test]
+fn a_startxref_a_few_bytes_off_still_finds_the_cross_reference_stream() {
+    let mut document = base_document();
+    let catalog = document
+        .trailer
+        .get(b"Root")
+        .and_then(lopdf::Object::as_reference)
+        .unwrap();
+    let mut held = format!("{} 0 ", catalog.0).into_bytes();
+    let first = held.len() as i64;
+    let object = document.objects.remove(&catalog).unwrap();
+    lopdf::Writer::write_object(&mut held, &object).unwrap();
+    let container = document.max_id + 1;
+    let mut holder = lopdf::Stream::new(
+        dictionary! { "Type" => "ObjStm", "N" => 1, "First" => first },
+        held,
+    );
+    holder.compress().unwrap();
+    document.objects.insert((container, 0), holder.into());
+    let modern = pdf_with_xref_streams(&document, &[(catalog.0, container)], 1, 4096);
+    let at = modern.windows(9).rposition(|w| w == b"startxref").unwrap();
+    let text = std::str::from_utf8(&modern[at..]).unwrap();
+    let offset: usize = text.split_whitespace().nth(1).unwrap().parse().unwrap();
+    let shifted = text.replacen(&offset.to_string(), &(offset + 3).to_string(), 1);
+    let mut off = modern[..at].to_vec();
+    off.extend_from_slice(shifted.as_bytes());
+    let texts = |bytes: &[u8]| -> Vec<String> {
+        read("desplazado.pdf", bytes)
+            .unwrap()
+            .passages
+            .into_iter()
+            .map(|p| p.text)
+            .collect()
+    };
+    assert_eq!(texts(&off), texts(&modern));
+}
+
 /// A file's cross-reference streams are inflated before any object is read: a chain of many of
 /// them (one per revision of the file), each under the per-stream bound, is refused once together
 /// they pass the document's budget.

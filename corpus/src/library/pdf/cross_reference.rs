@@ -39,6 +39,9 @@ const SECTION_KEYS: [&[u8]; 13] = [
     b"DL",
 ];
 
+/// How far from where a section is said to start it is looked for, as far as lopdf looks.
+const OFFSET_SLACK: usize = 64;
+
 /// Widths of the fields of each entry in the merged section: the type, a 4-byte offset (lopdf keeps
 /// offsets as `u32`) and a 2-byte generation.
 const WIDTHS: [usize; 3] = [1, 4, 2];
@@ -68,7 +71,7 @@ struct Section {
 /// `None` when the chain holds no stream, as lopdf reads tables without inflating, or when it cannot
 /// be followed: lopdf then reads the file its own way, its attempts to inflate stopped at the first
 /// byte, so a damaged file with cross-reference streams is refused rather than read outside the
-/// budget. Unlike lopdf, no offset is corrected: a section must start where it is said to.
+/// budget.
 pub(crate) fn read(
     bytes: &[u8],
     budget: &mut InflateBudget,
@@ -233,8 +236,51 @@ fn rfind(bytes: &[u8], pattern: &[u8], from: usize) -> Option<usize> {
         .map(|at| from + at)
 }
 
-/// The section at `offset`: a table (`xref`) or a cross-reference stream. `None` when there is none.
+/// The section at `offset`, or, when none starts there, the nearest one within [`OFFSET_SLACK`]
+/// bytes of it, as lopdf finds it: writers that miscount a line end or two are common. `None`
+/// when there is none.
 fn section(
+    bytes: &[u8],
+    offset: usize,
+    budget: &mut InflateBudget,
+) -> Result<Option<Section>, SkipReason> {
+    if let Some(found) = section_at(bytes, offset, budget)? {
+        return Ok(Some(found));
+    }
+    let window = offset.saturating_sub(OFFSET_SLACK)..bytes.len().min(offset + OFFSET_SLACK);
+    let mut nearby: Vec<usize> = window
+        .filter(|&at| at != offset && starts_section(bytes, at))
+        .collect();
+    nearby.sort_by_key(|at| at.abs_diff(offset));
+    for at in nearby {
+        if let Some(found) = section_at(bytes, at, budget)? {
+            return Ok(Some(found));
+        }
+    }
+    Ok(None)
+}
+
+/// Whether a section could start at `at`: an `xref` keyword (not the end of `startxref`), or an
+/// object header (`12 0 obj`, not the tail of a longer number).
+fn starts_section(bytes: &[u8], at: usize) -> bool {
+    let rest = &bytes[at..];
+    if rest.starts_with(b"xref") {
+        return !bytes[..at].ends_with(b"start");
+    }
+    if at > 0 && bytes[at - 1].is_ascii_digit() {
+        return false;
+    }
+    let mut cursor = Cursor::new(bytes, at);
+    let header = cursor.number().is_some() && {
+        cursor.skip_whitespace();
+        cursor.number().is_some()
+    };
+    cursor.skip_whitespace();
+    header && cursor.rest().starts_with(b"obj")
+}
+
+/// The section that starts at `offset`: a table (`xref`) or a cross-reference stream.
+fn section_at(
     bytes: &[u8],
     offset: usize,
     budget: &mut InflateBudget,
