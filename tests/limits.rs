@@ -13,7 +13,7 @@ use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
-use common::{Sandbox, Server, metric_in};
+use common::{Sandbox, Server, metric_in, size_on_disk};
 
 const EXPERT_TOKEN: &str = "expert-token-for-tests";
 
@@ -90,8 +90,9 @@ async fn tickets(server: &Server) -> Vec<Value> {
 
 #[tokio::test]
 async fn a_flood_from_one_address_ends_in_429s_and_stores_only_what_is_read() {
-    let (_sandbox, server) =
+    let (sandbox, server) =
         serve("requests_per_minute_per_address = 10\nrequests_per_minute_per_session = 0");
+    let disk_before = size_on_disk(&sandbox.data);
     // 60 KB of question: the engine reads 200 characters of it, and the desk keeps no more.
     let long = format!(
         "¿Qué parte de las RE6.4 va al Fondo de Adaptación? {}",
@@ -154,6 +155,16 @@ async fn a_flood_from_one_address_ends_in_429s_and_stores_only_what_is_read() {
 
     let counted = metric_in(&server.metrics().await, "consulta_rate_limited_total");
     assert_eq!(counted, refused + 1);
+
+    // What the flood left on the disk of the data directory: the answered questions, as far as
+    // they are read, and their answers, with the escalated one's ticket. Kept whole, the
+    // questions' bodies alone would take `kept_whole`.
+    let kept_whole = (answered as u64 + 1) * long.len() as u64;
+    let grown = size_on_disk(&sandbox.data).saturating_sub(disk_before);
+    assert!(
+        grown < kept_whole / 4,
+        "the data directory grew by {grown} bytes; the bodies are {kept_whole}"
+    );
 }
 
 #[tokio::test]

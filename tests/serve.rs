@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 
 use consulta_bot::assistant::{AskRequest, Assistant, EscalateRequest};
 use consulta_bot::remote::{RelayClient, RemoteAssistant, ServiceClient};
+use consulta_corpus::library::fixtures::inflate_bomb_pdf;
 use consulta_desk::{Asker, FrontEnd, MessageKind, Platform, RecordingFrontEnd};
 use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
@@ -562,6 +563,53 @@ async fn documents_are_added_by_the_admin_and_searchable_at_once() {
     let reply = ask(&server, "What is the first transfer of an ITMO?").await;
     assert_eq!(
         reply["citations"][0]["source"], "Decision 2/CMA.3, annex, paragraph 2(b)",
+        "{reply}"
+    );
+}
+
+/// An upload that inflates past the document's budget (a PDF saved in eight revisions, each with a
+/// cross-reference stream of 60 MiB of zeros, under a megabyte in all) is refused with the setting
+/// to raise; nothing of it is stored or indexed, and the service goes on answering.
+#[tokio::test]
+async fn an_inflate_bomb_upload_is_refused_and_the_service_goes_on() {
+    let (sandbox, server) = serve();
+    let client = http();
+    let readyz = || async {
+        json_of(client.get(server.url("/readyz")).send().await.unwrap())
+            .await
+            .1
+    };
+    let before = readyz().await;
+    let bomb = inflate_bomb_pdf(8, 60 * 1024 * 1024);
+    assert!(bomb.len() < 1024 * 1024, "{} bytes", bomb.len());
+    let refused = client
+        .post(server.url("/v1/documents?name=informe-2026.pdf"))
+        .bearer_auth(ADMIN_TOKEN)
+        .body(bomb)
+        .send()
+        .await
+        .unwrap();
+    let (status, body) = json_of(refused).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert_eq!(body["error"]["code"], "bad_request", "{body}");
+    let message = body["error"]["message"].as_str().unwrap();
+    assert!(
+        message.contains("in all") && message.contains("ingest.max_inflated_total_bytes"),
+        "{message}"
+    );
+
+    assert!(!sandbox.data.join("documents/informe-2026.pdf").exists());
+    let scratch: Vec<_> = std::fs::read_dir(&sandbox.data)
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name())
+        .filter(|name| name.to_string_lossy().starts_with(".upload-"))
+        .collect();
+    assert!(scratch.is_empty(), "left behind: {scratch:?}");
+    let after = readyz().await;
+    assert_eq!(after["passages"], before["passages"], "{after}");
+    let reply = ask(&server, "What is a corresponding adjustment?").await;
+    assert_eq!(
+        reply["citations"][0]["source"], "Decision 2/CMA.3, annex, chapter III",
         "{reply}"
     );
 }

@@ -4,7 +4,8 @@
 use std::path::Path;
 
 use consulta_corpus::library::fixtures::{
-    DocxParagraph, PdfPage, docx, password_protected_pdf, pdf,
+    DocxParagraph, PdfPage, docx, inflate_bomb_pdf, password_protected_pdf, pdf,
+    pdf_with_xref_streams,
 };
 use consulta_corpus::library::{
     Candidate, Format, Limits, Parsed, SkipReason, Source, discover, read_document,
@@ -474,4 +475,159 @@ fn a_pdf_whose_objects_are_in_object_streams_reads_as_the_plain_one() {
             .collect()
     };
     assert_eq!(texts(&modern), texts(&plain));
+}
+
+/// The one-page PDF of [`crafted_pdf`], loaded, for objects to be added to it.
+fn base_document() -> lopdf::Document {
+    lopdf::Document::load_mem(&pdf(
+        Some("Autorizaciones"),
+        &[PdfPage::single_column(None, &[LEFT, RIGHT])],
+    ))
+    .unwrap()
+}
+
+fn reads_itmo(parsed: Parsed) {
+    assert!(
+        parsed.passages.iter().any(|p| p.text.contains("ITMO")),
+        "{:?}",
+        parsed.passages
+    );
+}
+
+/// A PDF with a compressed cross-reference stream and its catalog in an object stream, whose
+/// `startxref` is a few bytes off (a writer that miscounted a line end), reads as the same PDF
+/// written right: the section is found nearby, as lopdf finds it.
+#[test]
+fn a_startxref_a_few_bytes_off_still_finds_the_cross_reference_stream() {
+    let mut document = base_document();
+    let catalog = document
+        .trailer
+        .get(b"Root")
+        .and_then(lopdf::Object::as_reference)
+        .unwrap();
+    let mut held = format!("{} 0 ", catalog.0).into_bytes();
+    let first = held.len() as i64;
+    let object = document.objects.remove(&catalog).unwrap();
+    lopdf::Writer::write_object(&mut held, &object).unwrap();
+    let container = document.max_id + 1;
+    let mut holder = lopdf::Stream::new(
+        dictionary! { "Type" => "ObjStm", "N" => 1, "First" => first },
+        held,
+    );
+    holder.compress().unwrap();
+    document.objects.insert((container, 0), holder.into());
+    let modern = pdf_with_xref_streams(&document, &[(catalog.0, container)], 1, 4096);
+    let at = modern.windows(9).rposition(|w| w == b"startxref").unwrap();
+    let text = std::str::from_utf8(&modern[at..]).unwrap();
+    let offset: usize = text.split_whitespace().nth(1).unwrap().parse().unwrap();
+    let shifted = text.replacen(&offset.to_string(), &(offset + 3).to_string(), 1);
+    let mut off = modern[..at].to_vec();
+    off.extend_from_slice(shifted.as_bytes());
+    let texts = |bytes: &[u8]| -> Vec<String> {
+        read("desplazado.pdf", bytes)
+            .unwrap()
+            .passages
+            .into_iter()
+            .map(|p| p.text)
+            .collect()
+    };
+    assert_eq!(texts(&off), texts(&modern));
+}
+
+/// A file's cross-reference streams are inflated before any object is read: a chain of many of
+/// them (one per revision of the file), each under the per-stream bound, is refused once together
+/// they pass the document's budget.
+#[test]
+fn a_pdfs_cross_reference_streams_count_against_its_inflate_budget() {
+    let bytes = inflate_bomb_pdf(12, BOMB_BYTES);
+    assert!(bytes.len() < 64 * 1024, "the streams compress");
+    reads_itmo(read("revisiones.pdf", &bytes).expect("within the default limits"));
+    assert_refused_by_the_documents_budget(read_with("revisiones.pdf", &bytes, &bomb_limits()));
+}
+
+/// A stream whose `/Length` is an object kept in an object stream needs that object stream opened
+/// to be read at all, typed `/ObjStm` or not: each such object stream counts against the budget,
+/// and a stream whose length is found that way is read whole.
+#[test]
+fn object_streams_opened_to_find_a_length_count_against_the_inflate_budget() {
+    let mut document = base_document();
+    let mut compressed = Vec::new();
+    // The page's content stream takes its length from object 9200, in a small object stream.
+    let page = *document.get_pages().values().next().unwrap();
+    let contents = document
+        .get_dictionary(page)
+        .and_then(|page| page.get(b"Contents"))
+        .and_then(lopdf::Object::as_reference)
+        .unwrap();
+    let content = document
+        .get_object_mut(contents)
+        .unwrap()
+        .as_stream_mut()
+        .unwrap();
+    let length = content.content.len();
+    content
+        .dict
+        .set("Length", lopdf::Object::Reference((9200, 0)));
+    let head = "9200 0 ";
+    let mut lengths = lopdf::Stream::new(
+        dictionary! { "Type" => "ObjStm", "N" => 1, "First" => head.len() as i64 },
+        format!("{head}{length}").into_bytes(),
+    );
+    lengths.compress().unwrap();
+    document.objects.insert((9201, 0), lengths.into());
+    compressed.push((9200, 9201));
+    // Twelve streams take theirs from twelve object streams, not typed as such, each inflating to
+    // just under the per-stream bound.
+    for i in 0..12 {
+        let (length, container, stream) = (9100 + i, 9000 + i, 9300 + i);
+        let mut crafted = lopdf::Stream::new(dictionary! {}, b"crafted".to_vec());
+        crafted
+            .dict
+            .set("Length", lopdf::Object::Reference((length, 0)));
+        document.objects.insert((stream, 0), crafted.into());
+        let head = format!("{length} 0 ");
+        let dict = dictionary! { "N" => 1, "First" => head.len() as i64 };
+        let holder = padded_stream(dict, &format!("{head}{}", b"crafted".len()));
+        document.objects.insert((container, 0), holder.into());
+        compressed.push((length, container));
+    }
+    let bytes = pdf_with_xref_streams(&document, &compressed, 1, 0);
+    reads_itmo(read("longitudes.pdf", &bytes).expect("within the default limits"));
+    assert_refused_by_the_documents_budget(read_with("longitudes.pdf", &bytes, &bomb_limits()));
+}
+
+/// An encrypted document's object streams are inflated as the document is loaded, like a plain
+/// one's: many of them, each under the per-stream bound, are refused once together they pass the
+/// budget, and an encrypted document within it reads.
+#[test]
+fn an_encrypted_pdfs_object_streams_count_against_its_inflate_budget() {
+    let mut document = base_document();
+    let mut compressed = Vec::new();
+    for i in 0..12 {
+        let (object, container) = (9000 + i, 8000 + i);
+        let head = format!("{object} 0 ");
+        let dict = dictionary! { "Type" => "ObjStm", "N" => 1, "First" => head.len() as i64 };
+        let holder = padded_stream(dict, &format!("{head}<< /Crafted true >>"));
+        document.objects.insert((container, 0), holder.into());
+        compressed.push((object, container));
+    }
+    document.trailer.set(
+        "ID",
+        vec![
+            lopdf::Object::string_literal(vec![7u8; 16]),
+            lopdf::Object::string_literal(vec![7u8; 16]),
+        ],
+    );
+    let state = lopdf::EncryptionState::try_from(lopdf::EncryptionVersion::V2 {
+        document: &document,
+        owner_password: "propietario",
+        user_password: "",
+        key_length: 128,
+        permissions: lopdf::Permissions::all(),
+    })
+    .unwrap();
+    document.encrypt(&state).unwrap();
+    let bytes = pdf_with_xref_streams(&document, &compressed, 1, 0);
+    reads_itmo(read("cifrado.pdf", &bytes).expect("no password needed, within the limits"));
+    assert_refused_by_the_documents_budget(read_with("cifrado.pdf", &bytes, &bomb_limits()));
 }

@@ -102,18 +102,10 @@ impl Backoff {
         hint.map_or(wait, |hint| wait.max(hint)).min(MAX_WAIT)
     }
 
-    /// Runs `attempt` until it succeeds, fails permanently, or the retries are used up. The error
-    /// comes back with the number of attempts made, for the message.
-    pub async fn run<T, F, Fut>(&self, attempt: F) -> Result<T, (QdrantError, u32)>
-    where
-        F: FnMut() -> Fut,
-        Fut: Future<Output = Result<T, QdrantError>>,
-    {
-        self.run_sleeping(attempt, tokio::time::sleep).await
-    }
-
-    /// [`Self::run`], waiting with `sleep`: the tests record the waits instead of spending them.
-    async fn run_sleeping<T, F, Fut, S, Slept>(
+    /// Runs `attempt` until it succeeds, fails permanently, or the retries are used up, waiting
+    /// between attempts with `sleep` (the tests record the waits instead of spending them). The
+    /// error comes back with the number of attempts made, for the message.
+    pub async fn run<T, F, Fut, S, Slept>(
         &self,
         mut attempt: F,
         mut sleep: S,
@@ -242,6 +234,11 @@ mod tests {
         assert_eq!(backoff.wait(0, Some(Duration::from_secs(600))), MAX_WAIT);
     }
 
+    /// A `sleep` that does not wait: what these tests check is which attempts are made.
+    fn no_wait(_: Duration) -> std::future::Ready<()> {
+        std::future::ready(())
+    }
+
     #[tokio::test]
     async fn retries_transient_failures_then_gives_up_or_succeeds() {
         let backoff = Backoff {
@@ -250,10 +247,13 @@ mod tests {
         };
         let calls = AtomicU32::new(0);
         let (error, attempts) = backoff
-            .run(|| async {
-                calls.fetch_add(1, Ordering::SeqCst);
-                Err::<(), _>(response(Code::Unavailable))
-            })
+            .run(
+                || async {
+                    calls.fetch_add(1, Ordering::SeqCst);
+                    Err::<(), _>(response(Code::Unavailable))
+                },
+                no_wait,
+            )
             .await
             .unwrap_err();
         assert_eq!((attempts, calls.load(Ordering::SeqCst)), (4, 4));
@@ -261,22 +261,28 @@ mod tests {
 
         calls.store(0, Ordering::SeqCst);
         let (_, attempts) = backoff
-            .run(|| async {
-                calls.fetch_add(1, Ordering::SeqCst);
-                Err::<(), _>(response(Code::InvalidArgument))
-            })
+            .run(
+                || async {
+                    calls.fetch_add(1, Ordering::SeqCst);
+                    Err::<(), _>(response(Code::InvalidArgument))
+                },
+                no_wait,
+            )
             .await
             .unwrap_err();
         assert_eq!(attempts, 1, "a bad request is not retried");
 
         calls.store(0, Ordering::SeqCst);
         let value = backoff
-            .run(|| async {
-                match calls.fetch_add(1, Ordering::SeqCst) {
-                    0 | 1 => Err(response(Code::DeadlineExceeded)),
-                    _ => Ok(42),
-                }
-            })
+            .run(
+                || async {
+                    match calls.fetch_add(1, Ordering::SeqCst) {
+                        0 | 1 => Err(response(Code::DeadlineExceeded)),
+                        _ => Ok(42),
+                    }
+                },
+                no_wait,
+            )
             .await
             .unwrap();
         assert_eq!((value, calls.load(Ordering::SeqCst)), (42, 3));
@@ -303,7 +309,7 @@ mod tests {
         };
         let calls = AtomicU32::new(0);
         let value = backoff
-            .run_sleeping(
+            .run(
                 || async {
                     match calls.fetch_add(1, Ordering::SeqCst) {
                         0 | 1 => Err(refused()),

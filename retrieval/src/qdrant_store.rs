@@ -3,6 +3,8 @@
 
 use std::collections::HashMap;
 use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
 use std::time::Duration;
 
 use qdrant_client::qdrant::point_id::PointIdOptions;
@@ -33,6 +35,12 @@ const UPSERT_CHUNK: usize = 256;
 /// With quantization, candidates fetched per result before rescoring with the full vectors.
 const OVERSAMPLING: f64 = 2.0;
 
+/// How the store waits between two attempts of a request: the runtime's timer, or in tests a
+/// function that records the wait and makes things happen in it (a server starting) instead of
+/// spending it.
+pub(crate) type Sleep =
+    Arc<dyn Fn(Duration) -> Pin<Box<dyn Future<Output = ()> + Send>> + Send + Sync>;
+
 /// A collection on a Qdrant server holding one cosine-distance vector per passage.
 ///
 /// The trait is synchronous; the client is async. The store owns a small runtime and waits on its
@@ -44,6 +52,7 @@ pub struct QdrantStore {
     collection: String,
     url: String,
     backoff: Backoff,
+    sleep: Sleep,
     quantized: bool,
 }
 
@@ -72,6 +81,16 @@ impl QdrantStore {
     /// and adds any payload index it lacks. Fails with what to do when the server cannot be
     /// reached or the collection was made for another model.
     pub fn connect(config: &QdrantConfig, dimension: usize) -> Result<QdrantStore, RetrievalError> {
+        let sleep: Sleep = Arc::new(|wait| Box::pin(tokio::time::sleep(wait)));
+        QdrantStore::connect_sleeping(config, dimension, sleep)
+    }
+
+    /// [`Self::connect`], waiting between attempts with `sleep`.
+    pub(crate) fn connect_sleeping(
+        config: &QdrantConfig,
+        dimension: usize,
+        sleep: Sleep,
+    ) -> Result<QdrantStore, RetrievalError> {
         config.validate()?;
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
@@ -102,6 +121,7 @@ impl QdrantStore {
                 initial: Duration::from_millis(config.retry_initial_ms),
                 retries: config.retries,
             },
+            sleep,
             quantized: config.quantization != Quantization::None,
         };
         store.prepare_collection(config, dimension)?;
@@ -174,9 +194,12 @@ impl QdrantStore {
         let runtime = self.runtime.as_ref().expect("the runtime lives until drop");
         let client = self.client.clone();
         let backoff = self.backoff;
+        let sleep = self.sleep.clone();
         let (done, outcome) = std::sync::mpsc::sync_channel(1);
         runtime.spawn(async move {
-            let result = backoff.run(|| request(client.clone())).await;
+            let result = backoff
+                .run(|| request(client.clone()), |wait| sleep(wait))
+                .await;
             let _ = done.send(result);
         });
         let result = outcome.recv().map_err(|_| RetrievalError::VectorStore {
@@ -508,9 +531,79 @@ impl VectorStore for QdrantStore {
 
 #[cfg(test)]
 mod tests {
+    use std::net::TcpListener;
+    use std::sync::Mutex;
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+
     use qdrant_client::qdrant::VectorParamsMap;
 
     use super::*;
+
+    /// A refused connection that stops being refused: the retry after the server starts reaches
+    /// it. The server is started by the second wait itself, so no race decides which attempt is
+    /// the first to find it.
+    #[test]
+    fn a_server_that_starts_during_the_retries_is_reached() {
+        let port = TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let accepted = Arc::new(AtomicUsize::new(0));
+        let finished = Arc::new(AtomicBool::new(false));
+        let waits = Arc::new(Mutex::new(Vec::new()));
+        let opener = Arc::new(Mutex::new(None));
+        let sleep: Sleep = {
+            let (accepted, finished) = (accepted.clone(), finished.clone());
+            let (waits, opener) = (waits.clone(), opener.clone());
+            Arc::new(move |wait| {
+                let mut waits = waits.lock().unwrap();
+                waits.push(wait);
+                if waits.len() == 2 {
+                    // Listening before the third attempt starts: the server hangs up on the one
+                    // connection it takes, then stops listening. Once the store has given up it
+                    // takes what was already queued, and stops looking.
+                    let listener = TcpListener::bind(("127.0.0.1", port)).unwrap();
+                    listener.set_nonblocking(true).unwrap();
+                    let (accepted, finished) = (accepted.clone(), finished.clone());
+                    *opener.lock().unwrap() = Some(std::thread::spawn(move || {
+                        loop {
+                            let last_look = finished.load(Ordering::SeqCst);
+                            match listener.accept() {
+                                Ok((connection, _)) => {
+                                    accepted.fetch_add(1, Ordering::SeqCst);
+                                    drop(connection);
+                                    return;
+                                }
+                                Err(_) if last_look => return,
+                                Err(_) => std::thread::sleep(Duration::from_millis(1)),
+                            }
+                        }
+                    }));
+                }
+                Box::pin(std::future::ready(()))
+            })
+        };
+        let config = QdrantConfig {
+            url: format!("http://127.0.0.1:{port}"),
+            retries: 4,
+            retry_initial_ms: 100,
+            timeout_secs: 2,
+            ..QdrantConfig::default()
+        };
+        // The server hangs up, so connecting still fails, but only after a retry reached it.
+        let error = QdrantStore::connect_sleeping(&config, 16, sleep).unwrap_err();
+        assert!(error.to_string().contains("after 5 attempt(s)"), "{error}");
+        finished.store(true, Ordering::SeqCst);
+        let opener = opener
+            .lock()
+            .unwrap()
+            .take()
+            .expect("the second wait started the server");
+        opener.join().unwrap();
+        assert_eq!(accepted.load(Ordering::SeqCst), 1);
+        assert_eq!(waits.lock().unwrap().len(), 4, "a wait before each retry");
+    }
 
     fn named(size: u64, distance: Distance) -> VectorsConfig {
         let params = VectorParams {

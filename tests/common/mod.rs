@@ -182,6 +182,21 @@ impl Server {
     }
 }
 
+/// What the files under `path` take on disk (their allocated blocks, not their lengths): what an
+/// operator's disk fills with.
+pub fn size_on_disk(path: &std::path::Path) -> u64 {
+    use std::os::unix::fs::MetadataExt;
+    let metadata = std::fs::symlink_metadata(path).unwrap();
+    let own = metadata.blocks() * 512;
+    if !metadata.is_dir() {
+        return own;
+    }
+    let entries = std::fs::read_dir(path).unwrap();
+    own + entries
+        .map(|entry| size_on_disk(&entry.unwrap().path()))
+        .sum::<u64>()
+}
+
 /// The value of `series` (its name and labels as `/metrics` writes them) in the page `metrics`.
 pub fn metric_in(metrics: &str, series: &str) -> u64 {
     let prefix = format!("{series} ");

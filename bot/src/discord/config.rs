@@ -28,7 +28,8 @@ pub struct DiscordConfig {
     pub experts_role_id: Option<u64>,
     /// Discord API server to use instead of discord.com, e.g. a local fake in tests or an HTTP proxy
     /// that does the rate limiting. serenity's own rate limiter only talks to discord.com, so it is
-    /// off with an override; Consulta still honours 429s and retries 5xx itself.
+    /// off with an override; Consulta still honours 429s (their wait, through its relay) and
+    /// retries 5xx itself.
     pub api_url: Option<String>,
     /// Questions one user may ask per `flood_window` before being asked to wait; 0 turns it off.
     pub flood_max_questions: u32,

@@ -30,6 +30,13 @@ const TIMED_OUT: &str = "Discord did not answer in time";
 const UNKNOWN_INTERACTION: isize = 10062;
 /// Longest thread name.
 const THREAD_NAME_LIMIT: usize = 100;
+/// The wait after a 429 that does not say how long: serenity's rate limiter (on unless `api_url`
+/// is set) has already waited out Discord's `retry_after` once before letting a 429 through.
+const UNSAID_WAIT: Duration = Duration::from_secs(1);
+/// The longest wait honoured after a 429: Discord asks for seconds; a request that retries sooner
+/// than a longer wait (a proxy's, a ban's) is refused again, and an asker waiting for an answer
+/// is better told it failed than kept waiting.
+const LONGEST_WAIT: Duration = Duration::from_secs(60);
 /// The chat name a desk group can use for the configured experts' channel.
 pub const EXPERTS_ALIAS: &str = "experts";
 
@@ -40,10 +47,12 @@ pub fn classify(error: &serenity::Error) -> DeliveryError {
             let status = response.status_code.as_u16();
             let what = &response.error.message;
             match status {
-                // serenity's rate limiter (on unless api_url is overridden) waits out Discord's
-                // retry_after itself; a 429 that reaches us is retried after the backoff.
-                429 => DeliveryError::transient("Discord asked to slow down (429)")
-                    .retry_after(Span::from_secs(1)),
+                429 => {
+                    let wait = super::api_relay::retry_after(response)
+                        .map_or(UNSAID_WAIT, |wait| wait.min(LONGEST_WAIT));
+                    DeliveryError::transient("Discord asked to slow down (429)")
+                        .retry_after(Span::from_millis(wait.as_millis() as u64))
+                }
                 500..=599 => DeliveryError::transient(format!("Discord failed ({status})")),
                 404 if response.error.code == UNKNOWN_INTERACTION => DeliveryError::permanent(
                     "Discord no longer knows the interaction (it expired or was answered)",

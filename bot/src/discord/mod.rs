@@ -7,6 +7,7 @@
 //! is what the desk's [`consulta_desk::OutboxWorker`] delivers through. The front-end never calls the
 //! engine or the desk itself: everything goes through an [`crate::assistant::Assistant`].
 
+mod api_relay;
 mod commands;
 mod components;
 mod config;
@@ -93,18 +94,30 @@ fn fatal(error: &serenity::Error) -> Option<&'static str> {
     }
 }
 
-/// Discord's HTTP client, or one talking to `api_url` instead.
-fn build_http(token: &str, api_url: Option<&str>) -> Result<Http, DiscordError> {
+/// Where serenity sends requests instead of discord.com: an [`api_relay`] to `api_url`, when one is
+/// configured.
+async fn relayed_api(api_url: Option<&str>) -> Result<Option<String>, DiscordError> {
+    let Some(url) = api_url else {
+        return Ok(None);
+    };
+    let url = url.trim().trim_end_matches('/');
+    if !(url.starts_with("http://") || url.starts_with("https://")) {
+        return Err(DiscordError::BadApiUrl(url.to_string()));
+    }
+    let relay = api_relay::start(url)
+        .await
+        .map_err(|e| DiscordError::Discord(format!("cannot relay to {url}: {e}")))?;
+    Ok(Some(relay))
+}
+
+/// Discord's HTTP client, or one talking to `relay` instead.
+fn build_http(token: &str, relay: Option<&str>) -> Http {
     let mut http = HttpBuilder::new(token);
-    if let Some(url) = api_url {
-        let url = url.trim().trim_end_matches('/');
-        if !(url.starts_with("http://") || url.starts_with("https://")) {
-            return Err(DiscordError::BadApiUrl(url.to_string()));
-        }
+    if let Some(url) = relay {
         // serenity's rate limiter sends to discord.com whatever the proxy says.
         http = http.proxy(url).ratelimiter_disabled(true);
     }
-    Ok(http.build())
+    http.build()
 }
 
 /// The running bot: the gateway client and the desk's front-end, sharing one HTTP client and store.
@@ -129,7 +142,8 @@ impl DiscordBot {
         if config.guild_ids.is_empty() {
             return Err(DiscordError::NoGuild);
         }
-        let http = Arc::new(build_http(token, config.api_url.as_deref())?);
+        let relay = relayed_api(config.api_url.as_deref()).await?;
+        let http = Arc::new(build_http(token, relay.as_deref()));
         let failed = |e: serenity::Error| DiscordError::Discord(classify(&e).reason);
         let me = with_retry(|| http.get_current_user())
             .await
@@ -186,11 +200,10 @@ impl DiscordBot {
         });
         // The gateway client only fetches the gateway's address with its own HTTP client; handlers and
         // deliveries share `http`, and so its rate limits.
-        let client =
-            ClientBuilder::new_with_http(build_http(token, config.api_url.as_deref())?, intents)
-                .event_handler(Handler(ctx.clone()))
-                .await
-                .map_err(failed)?;
+        let client = ClientBuilder::new_with_http(build_http(token, relay.as_deref()), intents)
+            .event_handler(Handler(ctx.clone()))
+            .await
+            .map_err(failed)?;
         Ok(DiscordBot {
             ctx,
             client: Mutex::new(client),

@@ -5,7 +5,7 @@
 use std::io::{Cursor, Write};
 
 use lopdf::content::{Content, Operation};
-use lopdf::{Dictionary, Document, Object, Stream, dictionary};
+use lopdf::{Dictionary, Document, Object, Stream, Writer, dictionary};
 
 /// Page size (A4, points) and margins of generated pages.
 const PAGE_WIDTH: f32 = 595.0;
@@ -257,6 +257,94 @@ fn build(title: Option<&str>, pages: &[PdfPage], encrypt: Option<Dictionary>) ->
     document
         .save_to(&mut bytes)
         .expect("writing to memory succeeds");
+    bytes
+}
+
+/// A readable PDF of one page whose cross-reference data is a chain of `revisions` cross-reference
+/// streams, each inflating to `inflated` bytes: a few kilobytes on disk, `revisions × inflated`
+/// bytes to inflate before its first object can be read.
+pub fn inflate_bomb_pdf(revisions: usize, inflated: usize) -> Vec<u8> {
+    let plain = pdf(
+        Some("Autorizaciones"),
+        &[PdfPage::single_column(
+            None,
+            &["La autorización de los ITMO corresponde a la autoridad nacional designada."],
+        )],
+    );
+    let document = Document::load_mem(&plain).expect("the generated PDF loads");
+    pdf_with_xref_streams(&document, &[], revisions, inflated)
+}
+
+/// `document` written object by object, with `revisions` cross-reference streams after its objects,
+/// each listing them all and the `compressed` ones (`(object, object stream)`: the first object of
+/// that object stream), each linked to the one before by `/Prev`, as a file saved `revisions` times
+/// has, and each padded with zeros to inflate to at least `inflated` bytes. lopdf's writer cannot
+/// write this: it writes cross-reference data of its own, and leaves object streams out.
+pub fn pdf_with_xref_streams(
+    document: &Document,
+    compressed: &[(u32, u32)],
+    revisions: usize,
+    inflated: usize,
+) -> Vec<u8> {
+    let mut bytes = b"%PDF-1.5\n".to_vec();
+    // Each entry: type 1 (at an offset) or 2 (in an object stream), then its two fields.
+    let mut entries: Vec<(u32, u8, u32)> = Vec::new();
+    for (id, object) in &document.objects {
+        entries.push((id.0, 1, bytes.len() as u32));
+        bytes.extend_from_slice(format!("{} {} obj\n", id.0, id.1).as_bytes());
+        Writer::write_object(&mut bytes, object).expect("writing to memory succeeds");
+        bytes.extend_from_slice(b"\nendobj\n");
+    }
+    entries.extend(
+        compressed
+            .iter()
+            .map(|(id, container)| (*id, 2, *container)),
+    );
+    entries.sort_unstable();
+    let mut data = Vec::new();
+    let mut index = Vec::new();
+    for (id, kind, field) in &entries {
+        data.push(*kind);
+        data.extend_from_slice(&field.to_be_bytes());
+        data.extend_from_slice(&[0, 0]);
+        index.extend([Object::from(i64::from(*id)), 1.into()]);
+    }
+    data.resize(data.len().max(inflated), 0);
+    // Compressed once: every revision carries the same data.
+    let mut compressed_data = Stream::new(Dictionary::new(), data);
+    compressed_data
+        .compress()
+        .expect("compressing in memory succeeds");
+    let first_number = entries.last().map_or(1, |(id, _, _)| id + 1);
+    let mut prev = None;
+    for revision in 0..revisions as u32 {
+        let number = first_number + revision;
+        let mut dict = dictionary! {
+            "Type" => "XRef",
+            "Size" => i64::from(number) + 1,
+            "W" => vec![1.into(), 4.into(), 2.into()],
+            "Index" => index.clone(),
+        };
+        for key in [&b"Root"[..], b"Info", b"Encrypt", b"ID"] {
+            if let Ok(value) = document.trailer.get(key) {
+                dict.set(key, value.clone());
+            }
+        }
+        if let Some(prev) = prev {
+            dict.set("Prev", prev as i64);
+        }
+        for (key, value) in compressed_data.dict.iter() {
+            dict.set(key.clone(), value.clone());
+        }
+        let stream = Stream::new(dict, compressed_data.content.clone());
+        prev = Some(bytes.len());
+        bytes.extend_from_slice(format!("{number} 0 obj\n").as_bytes());
+        Writer::write_object(&mut bytes, &Object::Stream(stream))
+            .expect("writing to memory succeeds");
+        bytes.extend_from_slice(b"\nendobj\n");
+    }
+    let newest = prev.unwrap_or(bytes.len());
+    bytes.extend_from_slice(format!("startxref\n{newest}\n%%EOF\n").as_bytes());
     bytes
 }
 

@@ -2,10 +2,12 @@
 //! column), with headings told apart by their size. Scans without a text layer are reported, not
 //! indexed empty.
 //!
-//! Every stream inflated for one document, while lopdf loads it (its object streams) and while its
-//! pages are read (their contents, their fonts' character maps), is charged to the document's
-//! [`InflateBudget`], so a file of many streams each under the per-stream bound is refused once
-//! their total passes `ingest.max_inflated_total_bytes`.
+//! Every stream inflated for one document, while it is loaded (its cross-reference streams, its
+//! object streams) and while its pages are read (their contents, their fonts' character maps), is
+//! charged to the document's [`InflateBudget`], so a file of many streams each under the per-stream
+//! bound is refused once their total passes `ingest.max_inflated_total_bytes`. lopdf itself inflates
+//! nothing: it loads with a per-stream bound of zero, from cross-reference data read by
+//! [`cross_reference`], and the object streams are opened here.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::rc::Rc;
@@ -13,6 +15,8 @@ use std::rc::Rc;
 use lopdf::content::Content;
 use lopdf::xref::{XrefEntry, XrefRecovery};
 use lopdf::{DecompressError, Document, Encoding, LoadOptions, Object, ObjectId, ObjectStream};
+
+mod cross_reference;
 
 use super::blocks::{Locator, Section};
 use super::limits::InflateBudget;
@@ -136,17 +140,26 @@ pub(crate) fn extract(bytes: &[u8], limits: &Limits) -> Result<Extracted, SkipRe
     })
 }
 
-/// Loads the document, charging `budget` for its object streams.
+/// Loads the document, charging `budget` for its cross-reference streams and object streams.
 ///
-/// lopdf inflates a document's object streams (which hold most objects of a modern PDF) while it
-/// loads it, each under the per-stream bound but with no bound on their sum: a file of hundreds of
-/// them would cost minutes of CPU before a page is read. So the load's filter defers them
-/// ([`defer_object_stream`]) and [`inflate_object_streams`] inflates them against the budget.
+/// lopdf inflates while it loads a file (its cross-reference streams, its object streams, which
+/// hold most objects of a modern PDF), each stream under the per-stream bound but with no bound on
+/// their sum, and with no hook to charge them: a file of hundreds of them would cost minutes of CPU
+/// before a page is read. So lopdf is let inflate nothing: [`cross_reference::read`] inflates the
+/// cross-reference streams against the budget and hands lopdf their merged entries as a plain
+/// section, the load's filter defers the object streams ([`defer_object_stream`]) and
+/// [`inflate_object_streams`] inflates them against the budget.
 ///
 /// lopdf rebuilds the cross-reference table of a damaged file whose page tree did not load, but
 /// only on a load without a filter; the same rebuild is done here, charged to the same budget.
 fn load(bytes: &[u8], budget: &mut InflateBudget) -> Result<Document, SkipReason> {
-    let document = load_deferred(bytes, false, budget)?;
+    let cross_reference = cross_reference::read(bytes, budget)?;
+    let appended = cross_reference
+        .as_ref()
+        .and_then(|cross_reference| cross_reference.append_to(bytes));
+    let input = appended.as_deref().unwrap_or(bytes);
+    let cross_reference = cross_reference.filter(|_| appended.is_some());
+    let document = load_deferred(input, false, cross_reference.as_ref(), budget)?;
     let needs_password = document.trailer.has(b"Encrypt") && document.encryption_state.is_none();
     if page_tree_loaded(&document)
         || needs_password
@@ -154,7 +167,7 @@ fn load(bytes: &[u8], budget: &mut InflateBudget) -> Result<Document, SkipReason
     {
         return Ok(document);
     }
-    match load_deferred(bytes, true, budget) {
+    match load_deferred(input, true, cross_reference.as_ref(), budget) {
         Ok(rebuilt)
             if rebuilt.xref_recovery == Some(XrefRecovery::Reconstructed)
                 && page_tree_loaded(&rebuilt) =>
@@ -168,26 +181,34 @@ fn load(bytes: &[u8], budget: &mut InflateBudget) -> Result<Document, SkipReason
     }
 }
 
-/// One lopdf load with object streams deferred, then inflated against `budget`; `reconstruct`
-/// rebuilds the cross-reference table by scanning the file.
+/// One lopdf load of `input` (the file, with `cross_reference` appended when there is one) with
+/// object streams deferred, then inflated against `budget`; `reconstruct` rebuilds the
+/// cross-reference table by scanning the file.
 fn load_deferred(
-    bytes: &[u8],
+    input: &[u8],
     reconstruct: bool,
+    cross_reference: Option<&cross_reference::CrossReference>,
     budget: &mut InflateBudget,
 ) -> Result<Document, SkipReason> {
     let options = LoadOptions {
         filter: Some(defer_object_stream),
-        // What lopdf still inflates itself stays under this per-stream bound but outside the
-        // total, as lopdf offers no hook for it: cross-reference streams, an object stream it
-        // must open to find a stream's `/Length`, and the object streams of an encrypted
-        // document (its decryption ignores the filter).
-        max_decompressed_size: Some(budget.next_limit()?),
+        // Whatever lopdf would still inflate itself (a cross-reference stream of a chain that
+        // `cross_reference` could not follow, an object stream opened to find a `/Length`, an
+        // encrypted document's object streams) could not be charged to the budget: a zero bound
+        // stops each attempt at its first byte.
+        max_decompressed_size: Some(0),
         force_reconstruct: reconstruct,
         ..LoadOptions::default()
     };
-    let mut document = Document::load_mem_with_options(bytes, options)
-        .map_err(|error| load_error(&error, bytes))?;
+    let mut document = Document::load_mem_with_options(input, options)
+        .map_err(|error| load_error(&error, input))?;
+    if let Some(cross_reference) = cross_reference {
+        for (id, entry) in cross_reference.compressed() {
+            document.reference_table.entries.entry(id).or_insert(entry);
+        }
+    }
     inflate_object_streams(&mut document, budget)?;
+    read_deferred_streams(&mut document, input);
     Ok(document)
 }
 
@@ -205,32 +226,46 @@ fn defer_object_stream(id: ObjectId, object: &mut Object) -> Option<(ObjectId, O
     Some((id, object.clone()))
 }
 
-/// Inflates the object streams [`defer_object_stream`] set aside, each charged to `budget`, and
-/// adds their objects as lopdf would have: an object the cross-reference table places in another
-/// object stream, or lists as free, is not taken, and none replaces an object already loaded. An
-/// object stream that cannot be decoded loses its objects and the rest of the document is read,
-/// as lopdf does on a lenient load; one past the per-stream bound refuses the document, as lopdf
-/// does.
+/// Inflates the object streams, each charged to `budget`, and adds their objects as lopdf would
+/// have: an object the cross-reference table places in another object stream, or lists as free, is
+/// not taken, and none replaces an object already loaded. The object streams are those
+/// [`defer_object_stream`] set aside, those an encrypted document keeps (its load ignores the
+/// filter), and whatever stream the cross-reference data names as holding objects, typed or not,
+/// as lopdf opens those too. An object stream that cannot be decoded loses its objects and the
+/// rest of the document is read, as lopdf does on a lenient load; one past the per-stream bound
+/// refuses the document, as lopdf does.
 fn inflate_object_streams(
     document: &mut Document,
     budget: &mut InflateBudget,
 ) -> Result<(), SkipReason> {
-    let deferred: Vec<ObjectId> = document
-        .objects
-        .iter()
-        .filter(|(_, object)| {
-            object
-                .as_stream()
-                .is_ok_and(|stream| stream.dict.has_type(DEFERRED_OBJECT_STREAM))
+    let typed = document.objects.iter().filter(|(_, object)| {
+        object.as_stream().is_ok_and(|stream| {
+            stream.dict.has_type(DEFERRED_OBJECT_STREAM) || stream.dict.has_type(b"ObjStm")
         })
-        .map(|(id, _)| *id)
-        .collect();
-    for container in deferred {
+    });
+    let named = document
+        .reference_table
+        .entries
+        .values()
+        .filter_map(|entry| match entry {
+            XrefEntry::Compressed { container, .. } => Some((*container, 0)),
+            _ => None,
+        })
+        .filter(|id| {
+            document
+                .objects
+                .get(id)
+                .is_some_and(|object| object.as_stream().is_ok())
+        });
+    let containers: BTreeSet<ObjectId> = typed.map(|(id, _)| *id).chain(named).collect();
+    for container in containers {
         let limit = budget.next_limit()?;
         let Some(Object::Stream(stream)) = document.objects.get_mut(&container) else {
             continue;
         };
-        stream.dict.set("Type", Object::Name(b"ObjStm".to_vec()));
+        if stream.dict.has_type(DEFERRED_OBJECT_STREAM) {
+            stream.dict.set("Type", Object::Name(b"ObjStm".to_vec()));
+        }
         let content = match stream.get_plain_content_with_limit(limit) {
             Ok(content) => content,
             Err(error) => {
@@ -265,6 +300,56 @@ fn inflate_object_streams(
         }
     }
     Ok(())
+}
+
+/// Reads the streams whose `/Length` lopdf could not find while loading, because the length is kept
+/// in an object stream, which lopdf was not let open: lopdf leaves such a stream empty, with the
+/// position of its data. Now that the object streams are open, the length is known, and the data
+/// is taken from `input` (and decrypted, in an encrypted document, where lopdf counts the position
+/// from the start of the object).
+fn read_deferred_streams(document: &mut Document, input: &[u8]) {
+    let pending: Vec<(ObjectId, usize, usize)> = document
+        .objects
+        .iter()
+        .filter_map(|(id, object)| {
+            let stream = object.as_stream().ok()?;
+            let position = stream
+                .start_position
+                .filter(|_| stream.content.is_empty())?;
+            let length = stream.dict.get(b"Length").ok()?.as_reference().ok()?;
+            let length = document.get_object(length).ok()?.as_i64().ok()?;
+            let start = match (
+                &document.encryption_state,
+                document.reference_table.get(id.0),
+            ) {
+                (None, _) => position,
+                (Some(_), Some(XrefEntry::Normal { offset, .. })) => {
+                    usize::try_from(*offset).ok()?.checked_add(position)?
+                }
+                (Some(_), _) => return None,
+            };
+            Some((*id, start, usize::try_from(length).ok()?))
+        })
+        .collect();
+    for (id, start, length) in pending {
+        let Some(data) = start
+            .checked_add(length)
+            .and_then(|end| input.get(start..end))
+        else {
+            continue;
+        };
+        let mut data = Object::Stream(lopdf::Stream::new(lopdf::Dictionary::new(), data.to_vec()));
+        if let Some(state) = &document.encryption_state
+            && lopdf::encryption::decrypt_object(state, id, &mut data).is_err()
+        {
+            continue;
+        }
+        if let (Object::Stream(data), Some(Object::Stream(stream))) =
+            (data, document.objects.get_mut(&id))
+        {
+            stream.set_content(data.content);
+        }
+    }
 }
 
 /// Whether the catalog leads to the root of a page tree (lopdf's test before a rebuild).
@@ -380,6 +465,13 @@ fn load_error(error: &lopdf::Error, bytes: &[u8]) -> SkipReason {
         lopdf::Error::Decryption(_) | lopdf::Error::InvalidPassword => SkipReason::Encrypted,
         lopdf::Error::Unimplemented(what) if what.contains("encrypt") => SkipReason::Encrypted,
         _ if !has_eof_marker(bytes) => truncated(),
+        // lopdf needed to inflate a cross-reference stream that `cross_reference` could not
+        // reach from `startxref`, which the zero bound it loads with forbids.
+        error if is_past_limit(error) => SkipReason::Malformed {
+            detail: "its cross-reference streams cannot be followed from its `startxref` (a \
+                     damaged PDF): save it again from a PDF reader"
+                .into(),
+        },
         other => SkipReason::Malformed {
             detail: format!("the PDF cannot be parsed ({other})"),
         },
