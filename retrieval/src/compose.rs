@@ -40,7 +40,7 @@ pub(crate) const MAX_SENTENCES: usize = 3;
 const FOLLOWER_LIKELIHOOD: f32 = 0.1;
 /// The weighted share of a question part's terms the shown sentences must hold for the part to
 /// count as answered.
-const PART_COVERED: f32 = 0.5;
+const PART_SHOWN: f32 = 0.5;
 /// Term overlap (Jaccard) at which a sentence only repeats one already chosen.
 const REPEAT_OVERLAP: f32 = 0.6;
 
@@ -322,12 +322,12 @@ fn choose(
                 .collect();
             part.coverage(&terms)
         };
-        if shown(&selection) >= PART_COVERED {
+        if shown(&selection) >= PART_SHOWN {
             continue;
         }
         let for_part = candidates
             .iter()
-            .filter(|c| part.coverage(&c.terms) >= PART_COVERED)
+            .filter(|c| part.coverage(&c.terms) >= PART_SHOWN)
             .max_by(|a, b| {
                 let fit = |c: &Candidate| c.score + part.coverage(&c.terms);
                 fit(a).total_cmp(&fit(b))
@@ -395,14 +395,39 @@ impl<'a> Selection<'a> {
     }
 }
 
-/// Each candidate sentence's closeness in meaning to the question, scaled to [0, 1] between the
-/// farthest and the closest candidate: cosines of one model sit in a narrow band (0.75 to 0.9), and
-/// what tells sentences apart is their order within it.
+/// The lowest and highest of a set of cosines, to place one among them: cosines of one model sit
+/// in a narrow band (0.75 to 0.9), and what tells candidates apart is their order within it.
+struct CosineRange {
+    low: f32,
+    high: f32,
+}
+
+impl CosineRange {
+    fn new(cosines: impl IntoIterator<Item = f32>) -> CosineRange {
+        let (low, high) = cosines
+            .into_iter()
+            .fold((f32::MAX, f32::MIN), |(low, high), c| {
+                (low.min(c), high.max(c))
+            });
+        CosineRange { low, high }
+    }
+
+    /// `cosine` scaled to [0, 1] between the lowest and the highest; `None` when they are equal.
+    fn scaled(&self, cosine: f32) -> Option<f32> {
+        (self.high > self.low).then(|| (cosine - self.low) / (self.high - self.low))
+    }
+
+    /// `cosine` minus the highest (≤ 0).
+    fn gap(&self, cosine: f32) -> f32 {
+        cosine - self.high
+    }
+}
+
+/// Each candidate sentence's closeness in meaning to the question, among the candidates.
 struct Closeness {
     /// By passage, by sentence: the cosine, when known.
     cosines: Vec<Vec<Option<f32>>>,
-    low: f32,
-    high: f32,
+    range: CosineRange,
 }
 
 impl Closeness {
@@ -411,65 +436,54 @@ impl Closeness {
             .iter()
             .map(|sentences| sentences.iter().map(|s| (asked.similarity)(s)).collect())
             .collect();
-        let (low, high) = cosines
-            .iter()
-            .flatten()
-            .flatten()
-            .fold((f32::MAX, f32::MIN), |(low, high), &c| {
-                (low.min(c), high.max(c))
-            });
-        Closeness { cosines, low, high }
+        let range = CosineRange::new(cosines.iter().flatten().flatten().copied());
+        Closeness { cosines, range }
     }
 
     /// Sentence `s` of passage `p`: 1 for the closest candidate, 0 for the farthest or unknown.
     fn of(&self, p: usize, s: usize) -> f32 {
-        match self.cosines[p][s] {
-            Some(cosine) if self.high > self.low => (cosine - self.low) / (self.high - self.low),
-            _ => 0.0,
-        }
+        self.cosines[p][s]
+            .and_then(|cosine| self.range.scaled(cosine))
+            .unwrap_or(0.0)
     }
 
     /// Sentence `s` of passage `p`: its cosine minus the closest candidate's.
     fn gap(&self, p: usize, s: usize) -> f32 {
-        self.cosines[p][s].map_or(UNKNOWN_GAP, |cosine| cosine - self.high)
+        self.cosines[p][s].map_or(UNKNOWN_GAP, |cosine| self.range.gap(cosine))
     }
 }
 
 /// How close each candidate FAQ entry's own question is to the asker's, among the entries that
 /// may be quoted: a paraphrase of the question it answers marks the entry that answers.
 struct EntryQuestions {
-    low: f32,
-    high: f32,
+    range: CosineRange,
 }
 
 impl EntryQuestions {
     fn new(passages: &[Quotable<'_>], split: &[Vec<String>]) -> EntryQuestions {
-        let (low, high) = passages
-            .iter()
-            .zip(split)
-            .filter(|(_, sentences)| !sentences.is_empty())
-            .filter_map(|(q, _)| q.question_cosine)
-            .fold((f32::MAX, f32::MIN), |(low, high), c| {
-                (low.min(c), high.max(c))
-            });
-        EntryQuestions { low, high }
+        let range = CosineRange::new(
+            passages
+                .iter()
+                .zip(split)
+                .filter(|(_, sentences)| !sentences.is_empty())
+                .filter_map(|(q, _)| q.question_cosine),
+        );
+        EntryQuestions { range }
     }
 
     /// 1 for the closest entry question, 0 for the farthest or a passage without one; 1 when only
     /// one entry has a question.
     fn closeness(&self, quotable: &Quotable<'_>) -> f32 {
-        match quotable.question_cosine {
-            Some(cosine) if self.high > self.low => (cosine - self.low) / (self.high - self.low),
-            Some(_) => 1.0,
-            None => 0.0,
-        }
+        quotable
+            .question_cosine
+            .map_or(0.0, |cosine| self.range.scaled(cosine).unwrap_or(1.0))
     }
 
     /// The entry's question cosine minus the closest one's.
     fn gap(&self, quotable: &Quotable<'_>) -> f32 {
         quotable
             .question_cosine
-            .map_or(UNKNOWN_GAP, |cosine| cosine - self.high)
+            .map_or(UNKNOWN_GAP, |cosine| self.range.gap(cosine))
     }
 }
 
