@@ -79,6 +79,7 @@ impl Engine {
         let top_k = options.top_k.unwrap_or(config.top_k).max(1);
         let candidates = inner.candidates(&prepared, Leg::Hybrid, &options.filter, top_k)?;
         let asked_for = intent(&prepared.text, lang);
+        let parts = question_parts(&prepared.text);
 
         let content = inner.analyzers.content_words(lang, &prepared.text);
         let scored: Vec<(Candidate, f32)> = candidates
@@ -127,12 +128,13 @@ impl Engine {
                 }
             }
             let weight = |lang: Lang, term: &str| inner.bm25.idf(lang, term);
-            let parts: Vec<String> = match question_parts(&prepared.text).as_slice() {
-                [_] | [] => Vec::new(),
-                parts => parts
+            let part_words: Vec<String> = if parts.len() < 2 {
+                Vec::new()
+            } else {
+                parts
                     .iter()
                     .map(|part| inner.analyzers.content_words(lang, part))
-                    .collect(),
+                    .collect()
             };
             let similarity = inner
                 .sentence_similarities(&prepared.text, quotable.iter().map(|(c, _)| &c.passage))?;
@@ -144,7 +146,7 @@ impl Engine {
                 kind: asked_for.kind,
                 weight: &weight,
                 trace,
-                parts: &parts,
+                parts: &part_words,
             };
             let passages: Vec<Quotable<'_>> = quotable
                 .iter()
@@ -187,7 +189,7 @@ impl Engine {
                 }
                 notes.extend(self.superseded_notes(&citations, lang));
                 notes.extend(
-                    self.uncovered_parts(&prepared.text, lang, &citations)
+                    self.uncovered_parts(&parts, lang, &citations)
                         .iter()
                         .map(|part| words.part_not_covered(part)),
                 );
@@ -278,11 +280,10 @@ impl Engine {
         notes
     }
 
-    /// The parts of a question of several parts (sentences ending in `?`) whose words the quoted
+    /// The parts of a question of several parts ([`question_parts`]) whose words the quoted
     /// passages do not hold, as the asker wrote them. A one-part question has none: whether it is
     /// answered at all is the confidence's business.
-    fn uncovered_parts(&self, question: &str, lang: Lang, citations: &[Citation]) -> Vec<String> {
-        let parts = question_parts(question);
+    fn uncovered_parts(&self, parts: &[&str], lang: Lang, citations: &[Citation]) -> Vec<String> {
         if parts.len() < 2 {
             return Vec::new();
         }
@@ -292,12 +293,12 @@ impl Engine {
             .flat_map(|c| analyzers.terms(c.lang, &format!("{}\n{}", c.title, c.text)))
             .collect();
         parts
-            .into_iter()
+            .iter()
             .filter(|part| {
                 let terms: HashSet<String> = analyzers.terms(lang, part).into_iter().collect();
                 terms.len() >= 2 && coverage(&terms, &cited_terms) < PART_COVERED
             })
-            .map(str::to_string)
+            .map(|part| part.to_string())
             .collect()
     }
 }
