@@ -89,11 +89,13 @@ pub fn evaluate(
             filter: filter.clone(),
             ..AskOptions::default()
         };
-        let explained = engine.explain(&question.q, &ask)?;
-        let sentences = if question.says.is_empty() {
-            Vec::new()
+        // Only a question with required facts can label the sentences weighed: the others are
+        // asked without keeping them.
+        let (answer, sentences) = if question.says.is_empty() {
+            (engine.ask(&question.q, &ask)?, Vec::new())
         } else {
-            explained
+            let explained = engine.explain(&question.q, &ask)?;
+            let sentences = explained
                 .considered
                 .into_iter()
                 .map(|sentence| {
@@ -105,9 +107,9 @@ pub fn evaluate(
                         text: sentence.text,
                     }
                 })
-                .collect()
+                .collect();
+            (explained.answer, sentences)
         };
-        let answer = explained.answer;
         let shown = if answer.escalate {
             String::new()
         } else {
