@@ -175,15 +175,7 @@ fn delivered_edits_and_forgotten_tickets_leave_their_indexes() {
 fn a_desk_written_before_the_indexes_gets_them_when_it_opens() {
     let (_dir, spy, desk) = spied_desk();
     let ticket = open(&desk, chile_question());
-    open(
-        &desk,
-        new_ticket(
-            joaquim(),
-            Lang::Pt,
-            "Quem autoriza no Brasil?",
-            tags(&[], &["BR"]),
-        ),
-    );
+    open(&desk, brazil_question());
     desk.act(&ana(), &ticket.id, Action::Claim).unwrap();
     drop(desk);
     // What an older desk holds: the records, no index entries and no mark.
@@ -320,15 +312,7 @@ fn the_ticket_indexes_follow_every_change_and_survive_reopening_the_database() {
     let clock = Arc::new(ManualClock::new(start()));
     let (dir, spy, desk) = spied_desk_on(clock.clone());
     let hers = open(&desk, chile_question());
-    let his = open(
-        &desk,
-        new_ticket(
-            joaquim(),
-            Lang::Pt,
-            "Quem autoriza no Brasil?",
-            tags(&[], &["BR"]),
-        ),
-    );
+    let his = open(&desk, brazil_question());
     let lucys = open(
         &desk,
         new_ticket(lucy(), Lang::En, "Who authorises ITMOs?", tags(&[], &[])),

@@ -231,6 +231,16 @@ pub fn chile_question() -> NewTicket {
     )
 }
 
+/// Joaquim's question, a second asker's in another language.
+pub fn brazil_question() -> NewTicket {
+    new_ticket(
+        joaquim(),
+        Lang::Pt,
+        "Quem autoriza no Brasil?",
+        tags(&[], &["BR"]),
+    )
+}
+
 /// A question from `asker` as a front-end records it after answering: low enough confidence that
 /// escalation was offered, and no citations.
 pub fn new_question(asker: Asker, language: Lang, text: &str, tags: Tags) -> NewQuestion {
