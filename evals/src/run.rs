@@ -33,6 +33,13 @@ pub struct QuestionOutcome {
     pub heldout: bool,
     /// The answer's confidence, which the threshold curve is computed from.
     pub confidence: f32,
+    /// What the confidence is computed from, named by `consulta_retrieval::CONFIDENCE_FEATURES`:
+    /// what `evals/tools/fit-confidence.py` fits the confidence on.
+    pub confidence_features: Vec<f32>,
+    /// Whether the text the composer wrote says every required fact, also when the question went
+    /// to an expert instead (`None` without required facts or when nothing was composed; a
+    /// must-escalate question is labelled `false`): the confidence's label.
+    pub would_answer: Option<bool>,
     pub escalated: bool,
     /// What a person reads: the answer's sentences without citation markers (empty when the
     /// question escalated).
@@ -89,13 +96,12 @@ pub fn evaluate(
             filter: filter.clone(),
             ..AskOptions::default()
         };
-        // Only a question with required facts can label the sentences weighed: the others are
-        // asked without keeping them.
-        let (answer, sentences) = if question.says.is_empty() {
-            (engine.ask(&question.q, &ask)?, Vec::new())
+        let explained = engine.explain(&question.q, &ask)?;
+        // Only a question with required facts can label the sentences weighed.
+        let sentences = if question.says.is_empty() {
+            Vec::new()
         } else {
-            let explained = engine.explain(&question.q, &ask)?;
-            let sentences = explained
+            explained
                 .considered
                 .into_iter()
                 .map(|sentence| {
@@ -107,9 +113,18 @@ pub fn evaluate(
                         text: sentence.text,
                     }
                 })
-                .collect();
-            (explained.answer, sentences)
+                .collect()
         };
+        let would_answer = if question.escalate {
+            Some(false)
+        } else {
+            explained
+                .would_show
+                .filter(|_| !question.says.is_empty())
+                .map(|text| missing_facts(question, &without_markers(&text)).is_empty())
+        };
+        let confidence_features = explained.confidence.values().to_vec();
+        let answer = explained.answer;
         let shown = if answer.escalate {
             String::new()
         } else {
@@ -166,6 +181,8 @@ pub fn evaluate(
             must_escalate: question.escalate,
             heldout: question.heldout,
             confidence: answer.confidence,
+            confidence_features,
+            would_answer,
             escalated: answer.escalate,
             shown,
             answered,

@@ -16,6 +16,7 @@ use std::collections::HashSet;
 use consulta_corpus::{Date, Lang};
 
 use crate::compose::{Asked, Quotable, compose};
+use crate::confidence::ConfidenceFeatures;
 use crate::evidence::{coverage, evidence};
 use crate::intent::{intent, named_entities};
 use crate::retrieve::Candidate;
@@ -97,11 +98,25 @@ impl Engine {
         let mut confidence = best;
         let mut notes = Vec::new();
         let needs_person = asked_for.needs_person.is_some();
+        let flag = |on: bool| if on { 1.0 } else { 0.0 };
+        let signals = asked_for.signals;
+        let mut features = ConfidenceFeatures {
+            evidence: best,
+            runner_up: runner_up_share(&scored, best),
+            present: flag(signals.present),
+            own: flag(signals.own),
+            future: flag(signals.future),
+            names_party: flag(signals.names_party),
+            already: flag(signals.already),
+            figures: flag(signals.figures),
+            ..ConfidenceFeatures::default()
+        };
         if needs_person {
             confidence *= NEEDS_PERSON_DISCOUNT;
             notes.push(words.personal_request.to_string());
         } else if mentions_unknown_name(&prepared.text, lang, &scored) {
             confidence *= UNKNOWN_NAME_DISCOUNT;
+            features.unknown_name = 1.0;
         }
         if prepared.truncated {
             notes.push(words.truncated(config.max_question_chars));
@@ -169,13 +184,28 @@ impl Engine {
                 .all(|&i| passages[i].passage.lang == lang)
             {
                 confidence *= 1.0 - SHOWN_COVERAGE_SHARE * (1.0 - answer.coverage);
+                features.shown_coverage = answer.coverage;
+            } else {
+                features.other_language = 1.0;
             }
             if !answer.type_answered {
                 confidence *= UNTYPED_DISCOUNT;
+            } else {
+                features.type_answered = 1.0;
             }
+            features.lead_likelihood = answer.lead_likelihood;
+            features.lead_closeness = answer
+                .lead_cosine
+                .map_or(0.0, |cosine| config.dense_scale(cosine));
+            features.entry_question = passages
+                .iter()
+                .filter_map(|p| p.question_cosine)
+                .map(|cosine| config.dense_scale(cosine))
+                .fold(0.0, f32::max);
             composed = Some(answer);
         }
         let escalate = needs_person || composed.is_none() || confidence < config.escalate_below;
+        let would_show = composed.as_ref().map(|c| c.text.clone());
 
         let (answer, citations) = match composed {
             Some(composed) if !escalate => {
@@ -221,6 +251,8 @@ impl Engine {
                 notes,
             },
             considered,
+            confidence: features,
+            would_show,
         })
     }
 
@@ -301,6 +333,16 @@ impl Engine {
             .map(|part| part.to_string())
             .collect()
     }
+}
+
+/// The second-best passage's evidence as a share of the best's; 0 with one passage.
+fn runner_up_share(scored: &[(Candidate, f32)], best: f32) -> f32 {
+    if best <= 0.0 {
+        return 0.0;
+    }
+    let mut scores: Vec<f32> = scored.iter().map(|(_, score)| *score).collect();
+    scores.sort_by(|a, b| b.total_cmp(a));
+    scores.get(1).map_or(0.0, |second| second / best)
 }
 
 /// Whether the question names a Party, body or company (see [`crate::intent::named_entities`])

@@ -90,6 +90,10 @@ pub(crate) struct Composed {
     pub(crate) type_answered: bool,
     /// Every candidate sentence and its features, when [`Asked::trace`] asks for them.
     pub(crate) considered: Vec<ConsideredSentence>,
+    /// The leading sentence's share of the candidates' softmax weight, in (0, 1].
+    pub(crate) lead_likelihood: f32,
+    /// The cosine of the leading sentence's vector to the question's, when it has one.
+    pub(crate) lead_cosine: Option<f32>,
 }
 
 struct Candidate {
@@ -132,6 +136,8 @@ pub(crate) fn compose(
             coverage: 0.0,
             type_answered: false,
             considered: Vec::new(),
+            lead_likelihood: 0.0,
+            lead_cosine: None,
         };
     }
     let closeness = Closeness::new(asked, &split);
@@ -180,6 +186,15 @@ pub(crate) fn compose(
         }
     }
     candidates.sort_by(|a, b| b.score.total_cmp(&a.score));
+    let lead_likelihood = candidates.first().map_or(0.0, |best| {
+        1.0 / candidates
+            .iter()
+            .map(|c| (c.score - best.score).exp())
+            .sum::<f32>()
+    });
+    let lead_cosine = candidates
+        .first()
+        .and_then(|best| (asked.similarity)(&split[best.passage][best.sentence]));
     let considered = if asked.trace {
         candidates
             .iter()
@@ -236,6 +251,8 @@ pub(crate) fn compose(
         coverage: weighted.coverage(&shown_terms),
         type_answered,
         considered,
+        lead_likelihood,
+        lead_cosine,
     }
 }
 

@@ -99,6 +99,13 @@ impl Default for RetrievalConfig {
 }
 
 impl RetrievalConfig {
+    /// A cosine of the embedding model placed between [`Self::dense_floor`] (unrelated, 0) and
+    /// [`Self::dense_ceiling`] (same meaning, 1): the model puts almost every pair of texts in a
+    /// narrow band, and only the place within it tells anything.
+    pub(crate) fn dense_scale(&self, cosine: f32) -> f32 {
+        ((cosine - self.dense_floor) / (self.dense_ceiling - self.dense_floor)).clamp(0.0, 1.0)
+    }
+
     /// Checks that every setting is in range, saying which is not and what it accepts.
     pub fn validate(&self) -> Result<(), RetrievalError> {
         let fail = |message: String| Err(RetrievalError::InvalidConfig(message));

@@ -25,10 +25,9 @@ const AGREEMENT_DEPTH: usize = 10;
 
 /// The evidence score of `candidate`, whose text covers `coverage` of the question's content words.
 pub(crate) fn evidence(config: &RetrievalConfig, candidate: &Candidate, coverage: f32) -> f32 {
-    let dense = candidate.cosine().map_or(0.0, |cosine| {
-        ((cosine - config.dense_floor) / (config.dense_ceiling - config.dense_floor))
-            .clamp(0.0, 1.0)
-    });
+    let dense = candidate
+        .cosine()
+        .map_or(0.0, |cosine| config.dense_scale(cosine));
     let agreement = [candidate.bm25, candidate.dense]
         .iter()
         .all(|leg| leg.is_some_and(|r| r.rank <= AGREEMENT_DEPTH));

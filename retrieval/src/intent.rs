@@ -59,6 +59,26 @@ pub(crate) enum NeedsPerson {
 pub(crate) struct Intent {
     pub(crate) kind: QuestionType,
     pub(crate) needs_person: Option<NeedsPerson>,
+    /// The word categories the request rules combine, each on its own: a question that no rule
+    /// sends to a person may still lean that way, and the confidence weighs the lean.
+    pub(crate) signals: RequestSignals,
+}
+
+/// Which of the request rules' word categories a question has.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct RequestSignals {
+    /// Words of the present or the recent past ("now", "ya", "até hoje"): the state of things.
+    pub(crate) present: bool,
+    /// The asker's own things or group ("our", "mi", "nossa"): one asker's case.
+    pub(crate) own: bool,
+    /// A future ("next", "will", a synthetic future verb): what is not decided yet.
+    pub(crate) future: bool,
+    /// A named Party, body or company.
+    pub(crate) names_party: bool,
+    /// "Already", "yet", "ainda": whether something has happened.
+    pub(crate) already: bool,
+    /// Prices, values or counts.
+    pub(crate) figures: bool,
 }
 
 /// Folded words of each category. Shared across languages where the forms do not collide.
@@ -648,9 +668,28 @@ pub(crate) fn intent(question: &str, lang: Lang) -> Intent {
             .iter()
             .any(|w| stems.iter().any(|stem| w.starts_with(stem)))
     };
+    let has_phrase = |phrases: &[&[&str]]| {
+        phrases.iter().any(|phrase| {
+            folded
+                .windows(phrase.len())
+                .any(|window| window.iter().zip(phrase.iter()).all(|(w, p)| w == p))
+        })
+    };
+    let signals = RequestSignals {
+        present: has(lexicon::NOW)
+            || has_phrase(lexicon::NOW_PHRASES)
+            || has(lexicon::RECENT)
+            || has_phrase(lexicon::RECENT_PHRASES),
+        own: has(lexicon::MINE) || has(lexicon::WE),
+        future: has(lexicon::FUTURE) || has_synthetic_future(question),
+        names_party: names_someone(question) || has(lexicon::PARTIES),
+        already: has(lexicon::ALREADY),
+        figures: has(lexicon::PRICE) || has(lexicon::WORTH) || has(lexicon::COUNT),
+    };
     Intent {
         kind: question_type(&folded, lang),
-        needs_person: needs_person(question, &folded, &has, &has_stem),
+        needs_person: needs_person(question, &folded, &has, &has_stem, &has_phrase),
+        signals,
     }
 }
 
@@ -695,14 +734,8 @@ fn needs_person(
     folded: &[String],
     has: &dyn Fn(&[&str]) -> bool,
     has_stem: &dyn Fn(&[&str]) -> bool,
+    has_phrase: &dyn Fn(&[&[&str]]) -> bool,
 ) -> Option<NeedsPerson> {
-    let has_phrase = |phrases: &[&[&str]]| {
-        phrases.iter().any(|phrase| {
-            folded
-                .windows(phrase.len())
-                .any(|window| window.iter().zip(phrase.iter()).all(|(w, p)| w == p))
-        })
-    };
     if has(lexicon::CONTACT) || has_phrase(lexicon::CONTACT_PHRASES) || question.contains('@') {
         return Some(NeedsPerson::Contact);
     }

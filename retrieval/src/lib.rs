@@ -81,6 +81,7 @@ mod atomic;
 mod bm25;
 mod catalog;
 mod compose;
+mod confidence;
 mod config;
 mod detect;
 mod documents;
@@ -135,6 +136,7 @@ pub use phrases::{Phrases, phrases};
 pub use qdrant_retry::store_unreachable;
 #[cfg(feature = "qdrant")]
 pub use qdrant_store::QdrantStore;
+pub use confidence::{CONFIDENCE_FEATURES, ConfidenceFeatures};
 pub use sentence_score::{ConsideredSentence, Explained, SENTENCE_FEATURES};
 pub use sentence_vectors::SentenceReport;
 pub use store_config::{ApiKey, QdrantConfig, Quantization, VectorStoreKind};

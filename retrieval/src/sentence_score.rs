@@ -11,6 +11,7 @@
 use serde::Serialize;
 
 use crate::Answer;
+use crate::confidence::ConfidenceFeatures;
 
 /// An answer with what the composer weighed to write it, from [`crate::Engine::explain`].
 #[derive(Debug, Clone)]
@@ -20,6 +21,11 @@ pub struct Explained {
     /// Every sentence the composer could quote, best first; empty when it quoted nothing (the
     /// question went to an expert before any sentence was weighed).
     pub considered: Vec<ConsideredSentence>,
+    /// What the answer's confidence is computed from.
+    pub confidence: ConfidenceFeatures,
+    /// The text the composer wrote, with its citation markers, also when the question went to an
+    /// expert instead: what the eval labels the confidence with.
+    pub would_show: Option<String>,
 }
 
 /// One sentence the composer could have quoted, and what its score was made of.
