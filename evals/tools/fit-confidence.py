@@ -30,15 +30,37 @@ L2 = 0.01
 EPOCHS = 4000
 STEP = 0.5
 TARGET_RECALL = 0.90
+# retrieval/src/confidence.rs's CONFIDENCE_FEATURES, in order.
+CONFIDENCE_FEATURES = [
+    "evidence",
+    "runner_up",
+    "shown_coverage",
+    "type_answered",
+    "lead_likelihood",
+    "lead_closeness",
+    "entry_question",
+    "unknown_name",
+    "other_language",
+    "present",
+    "own",
+    "future",
+    "names_party",
+    "already",
+    "figures",
+    "unmatched_share",
+    "unmatched_rarest",
+]
 
 
 def load(path):
+    """The questions that can label the confidence: must-escalate ones, and answerable ones with
+    required facts. An answerable one nothing was composed for counts as not answered."""
     rows = []
     with open(path, encoding="utf-8") as file:
         for question in json.load(file):
-            label = question.get("would_answer")
-            if label is None:
+            if not question["must_escalate"] and question.get("answered") is None:
                 continue
+            label = question.get("would_answer") or False
             rows.append(
                 (
                     np.array(question["confidence_features"], dtype=float),
@@ -68,10 +90,14 @@ def fit(rows):
 
 def trade_off(rows, weights, intercept, threshold):
     """Shares of must-escalate questions escalated, answerable ones escalated, and answerable ones
-    answered (shown and saying the facts) at `threshold`."""
+    answered (shown and saying the facts) at `threshold`. A question nothing was composed for (its
+    lead sentence's likelihood is 0: a request only a person can answer, or no quotable passage)
+    goes to an expert whatever its chance."""
+    lead = CONFIDENCE_FEATURES.index("lead_likelihood")
     must, answerable, escalated_must, escalated_answerable, answered = 0, 0, 0, 0, 0
     for features, label, must_escalate, _ in rows:
-        escalated = 1 / (1 + np.exp(-(features @ weights + intercept))) < threshold
+        chance = 1 / (1 + np.exp(-(features @ weights + intercept)))
+        escalated = features[lead] == 0 or chance < threshold
         if must_escalate:
             must += 1
             escalated_must += escalated
@@ -96,16 +122,16 @@ def main():
     print(f"{len(tuning)} tuning and {len(heldout)} held-out questions")
     print("threshold | tuning: must-escalate escalated, answerable escalated, answered | held out: same")
     suggested = None
-    for threshold in np.arange(0.05, 0.96, 0.05):
+    for threshold in np.arange(0.05, 0.96, 0.025):
         tune = trade_off(tuning, weights, intercept, threshold)
         held = trade_off(heldout, weights, intercept, threshold)
         print(
-            f"{threshold:.2f} | {tune[0]:.3f} {tune[1]:.3f} {tune[2]:.3f} | "
+            f"{threshold:.3f} | {tune[0]:.3f} {tune[1]:.3f} {tune[2]:.3f} | "
             f"{held[0]:.3f} {held[1]:.3f} {held[2]:.3f}"
         )
         if suggested is None and held[0] >= TARGET_RECALL:
             suggested = threshold
-    print(f"suggested escalate_below: {suggested}")
+    print(f"suggested escalate_below: {suggested:.3f}" if suggested is not None else "no threshold reaches the target recall")
     print("calibration on held-out answerable questions (predicted chance: answered / n)")
     bands = {}
     for features, label, must_escalate, _ in heldout:

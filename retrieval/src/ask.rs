@@ -3,13 +3,15 @@
 //! An answer is decided in three steps, each on evidence:
 //! 1. **Can the knowledge base know this?** [`crate::intent`] reads what the question asks for; a
 //!    price, a contact, the state of a file, a forecast, a favour or an opinion go to an expert
-//!    whatever the passages say, and so does a question about a named Party or body that no
-//!    passage found mentions.
+//!    whatever the passages say.
 //! 2. **Which sentences answer it?** [`crate::compose`] quotes the sentences that fit the question.
-//! 3. **How sure are we?** The confidence starts from how strongly the best passage supports an
-//!    answer ([`crate::evidence`]) and is lowered when the quoted sentences leave the question's
-//!    words uncovered or lack the kind of fact its type asks for. It is what `escalate_below`
-//!    compares, and `consulta eval` reports it against whether the shown text answers.
+//! 3. **How sure are we?** The confidence is the chance that the shown text answers
+//!    ([`crate::confidence`]), learned from the gold sets: how strongly the best passage supports
+//!    an answer ([`crate::evidence`]), how close the leading sentence and the entry's own question
+//!    are in meaning, how much of the question the shown sentences and the retrieved passages
+//!    hold, a named Party or body no passage mentions, and the request word categories on their
+//!    own. It is what `escalate_below` compares, and `consulta eval` reports it against whether
+//!    the shown text answers.
 
 use std::collections::HashSet;
 
@@ -29,12 +31,9 @@ use crate::{
 /// How much a request only a person can answer lowers the confidence: the passages found are on
 /// topic, but they do not answer what was asked.
 const NEEDS_PERSON_DISCOUNT: f32 = 0.5;
-/// How much a question about a name no found passage mentions lowers the confidence.
-const UNKNOWN_NAME_DISCOUNT: f32 = 0.6;
-/// The share of the confidence that rests on the quoted sentences covering the question's words.
-const SHOWN_COVERAGE_SHARE: f32 = 0.3;
-/// The factor applied when no quoted sentence has the kind of fact the question's type asks for.
-const UNTYPED_DISCOUNT: f32 = 0.85;
+/// The evidence a passage needs to be quoted at all: below it, the passages found are on another
+/// topic than the question's, however the sentences would read.
+const MIN_QUOTABLE_EVIDENCE: f32 = 0.45;
 /// A passage is quoted when its evidence reaches this share of the best passage's. The sentence
 /// score weighs the evidence itself, so a low bar costs nothing: 0.5 answers 0.621 of the tuning
 /// questions, 0.7 answered 0.613.
@@ -95,7 +94,6 @@ impl Engine {
             .iter()
             .map(|(_, score)| *score)
             .fold(0.0_f32, f32::max);
-        let mut confidence = best;
         let mut notes = Vec::new();
         let needs_person = asked_for.needs_person.is_some();
         let flag = |on: bool| if on { 1.0 } else { 0.0 };
@@ -111,11 +109,11 @@ impl Engine {
             figures: flag(signals.figures),
             ..ConfidenceFeatures::default()
         };
+        (features.unmatched_share, features.unmatched_rarest) =
+            self.unmatched_terms(&content, lang, &scored);
         if needs_person {
-            confidence *= NEEDS_PERSON_DISCOUNT;
             notes.push(words.personal_request.to_string());
         } else if mentions_unknown_name(&prepared.text, lang, &scored) {
-            confidence *= UNKNOWN_NAME_DISCOUNT;
             features.unknown_name = 1.0;
         }
         if prepared.truncated {
@@ -128,7 +126,7 @@ impl Engine {
             .iter()
             .enumerate()
             .filter(|(rank, (_, score))| {
-                *score >= config.escalate_below && (*rank == 0 || *score >= best * QUOTABLE_SHARE)
+                *score >= MIN_QUOTABLE_EVIDENCE && (*rank == 0 || *score >= best * QUOTABLE_SHARE)
             })
             .map(|(_, scored)| scored)
             .collect();
@@ -183,16 +181,11 @@ impl Engine {
                 .iter()
                 .all(|&i| passages[i].passage.lang == lang)
             {
-                confidence *= 1.0 - SHOWN_COVERAGE_SHARE * (1.0 - answer.coverage);
                 features.shown_coverage = answer.coverage;
             } else {
                 features.other_language = 1.0;
             }
-            if !answer.type_answered {
-                confidence *= UNTYPED_DISCOUNT;
-            } else {
-                features.type_answered = 1.0;
-            }
+            features.type_answered = flag(answer.type_answered);
             features.lead_likelihood = answer.lead_likelihood;
             features.lead_closeness = answer
                 .lead_cosine
@@ -203,6 +196,10 @@ impl Engine {
                 .map(|cosine| config.dense_scale(cosine))
                 .fold(0.0, f32::max);
             composed = Some(answer);
+        }
+        let mut confidence = features.probability();
+        if needs_person {
+            confidence *= NEEDS_PERSON_DISCOUNT;
         }
         let escalate = needs_person || composed.is_none() || confidence < config.escalate_below;
         let would_show = composed.as_ref().map(|c| c.text.clone());
@@ -283,6 +280,50 @@ impl Engine {
             .into_iter()
             .collect();
         coverage(&question_terms, &passage_terms)
+    }
+
+    /// How much of the question no retrieved passage of its language holds: the share of its
+    /// terms, weighted by their inverse document frequency, and the rarest one's frequency over
+    /// the highest possible. Both are 0 when retrieval's first choice is in another language:
+    /// the answer then comes from passages the question's words cannot be looked for in.
+    fn unmatched_terms(&self, content: &str, lang: Lang, scored: &[(Candidate, f32)]) -> (f32, f32) {
+        let analyzers = &self.inner.analyzers;
+        let bm25 = &self.inner.bm25;
+        let question_terms: HashSet<String> = analyzers.terms(lang, content).into_iter().collect();
+        let first_in_lang = scored
+            .first()
+            .is_some_and(|(candidate, _)| candidate.passage.lang == lang);
+        if question_terms.is_empty() || !first_in_lang {
+            return (0.0, 0.0);
+        }
+        let in_lang: Vec<&Candidate> = scored
+            .iter()
+            .map(|(candidate, _)| candidate)
+            .filter(|candidate| candidate.passage.lang == lang)
+            .collect();
+        let found: HashSet<String> = in_lang
+            .iter()
+            .flat_map(|candidate| analyzers.terms(lang, &candidate.passage.indexable_text()))
+            .collect();
+        let rarest_possible = bm25.idf(lang, "\u{0}");
+        let mut total = 0.0;
+        let mut unmatched = 0.0;
+        let mut rarest: f32 = 0.0;
+        for term in &question_terms {
+            let idf = bm25.idf(lang, term);
+            total += idf;
+            if !found.contains(term) {
+                unmatched += idf;
+                rarest = rarest.max(idf);
+            }
+        }
+        let share = if total > 0.0 { unmatched / total } else { 0.0 };
+        let rarest = if rarest_possible > 0.0 {
+            (rarest / rarest_possible).min(1.0)
+        } else {
+            0.0
+        };
+        (share, rarest)
     }
 
     /// One note per quoted passage checked before a later rule change on its topic (see
