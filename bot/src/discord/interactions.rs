@@ -145,6 +145,11 @@ async fn on_command(ctx: &Context, command: &CommandInteraction) -> Handled {
                 question: question.to_string(),
                 chat,
             };
+            if question.trim().is_empty() {
+                // Nothing to look up: the conversation says how to ask at once, to the member only.
+                let told = said(ctx, &who, ask).await?;
+                return response.say_reply(ctx, told.reply()).await;
+            }
             let channel = (!private).then_some(command.channel_id);
             return ask_deferred(ctx, &response, &who, ask, channel).await;
         }

@@ -280,8 +280,13 @@ async fn act(ctx: &Context, message: &Message, from: &User, intent: Intent) -> H
     if matches!(intent, Intent::Ask { .. }) {
         typing(ctx, message).await;
     }
+    let ticket_work = intent.needs_expert();
     let (by, said) = said(ctx, from, Some(&message.chat), intent).await?;
-    show(ctx, message, &by, said).await
+    match said {
+        // Work on a ticket is told where it is done, for the experts there to see.
+        Said::Reply(told) if ticket_work => reply(ctx, message, &render_reply(&told)).await,
+        said => show(ctx, message, &by, said).await,
+    }
 }
 
 /// Answering takes a moment: shows that the bot is on it. Only a courtesy, so a failure is ignored.
