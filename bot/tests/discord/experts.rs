@@ -248,7 +248,10 @@ async fn experts_transfer_unclaim_and_reopen_from_a_tickets_thread() {
     assert!(moved.contains("transferred"), "{moved}");
     assert_eq!(status(), consulta_desk::Status::Claimed);
     let unclaimed = said(ANA, &[EXPERT_ROLE], "unclaim", json!([])).await;
-    assert!(unclaimed.contains("back in its group's queue"), "{unclaimed}");
+    assert!(
+        unclaimed.contains("back in its group's queue"),
+        "{unclaimed}"
+    );
     assert_eq!(status(), consulta_desk::Status::Open);
     let ana = Identity::new(Platform::Discord, ANA.to_string());
     let close = Action::Close { reason: None };

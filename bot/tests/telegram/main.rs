@@ -635,9 +635,12 @@ async fn experts_transfer_unclaim_and_reopen_by_replying_to_the_card() {
     command(ana(), "/unclaim");
     sent_to_experts(&h, "back in its group's queue", 0).await;
     assert_eq!(status(), Status::Open);
-    let ana_at_desk = consulta_desk::Identity::new(consulta_desk::Platform::Telegram, ANA.to_string());
+    let ana_at_desk =
+        consulta_desk::Identity::new(consulta_desk::Platform::Telegram, ANA.to_string());
     let close = consulta_desk::Action::Close { reason: None };
-    h.desk.act(&ana_at_desk, &ticket, close).expect("Ana closes it");
+    h.desk
+        .act(&ana_at_desk, &ticket, close)
+        .expect("Ana closes it");
     command(ana(), "/reopen");
     sent_to_experts(&h, &format!("Ticket {ticket} reopened"), 0).await;
     assert_eq!(status(), Status::Reopened);
