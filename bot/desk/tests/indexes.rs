@@ -215,6 +215,16 @@ fn a_desk_written_before_the_indexes_gets_them_when_it_opens() {
     assert_consistent(&spy, &desk, "built on opening");
 }
 
+/// The desk in the database at `path`, opened again (on a fresh spy) after the last one was dropped.
+fn reopened(path: &std::path::Path, clock: &Arc<ManualClock>) -> (Arc<SpyStorage>, Desk) {
+    let spy = spy_on(path);
+    let desk = Desk::builder(config())
+        .clock(clock.clone())
+        .build(spy.clone())
+        .unwrap();
+    (spy, desk)
+}
+
 /// Every index the desk keeps.
 const INDEXES: [Table; 9] = [
     Table::AskerTickets,
@@ -467,11 +477,7 @@ fn retention_reads_only_the_expired_questions_and_the_dead_letters_of_expired_ti
     // Reopened, the indexes and tallies are as they were written.
     drop(desk);
     drop(spy);
-    let spy = spy_on(dir.path());
-    let desk = Desk::builder(config())
-        .clock(clock.clone())
-        .build(spy.clone())
-        .unwrap();
+    let (spy, desk) = reopened(dir.path(), &clock);
     assert_messages_and_questions_consistent(&spy, &desk, "reopened database");
     clock.advance(Span::from_days(11));
     spy.forget_reads();
@@ -527,11 +533,7 @@ fn the_ticket_indexes_follow_every_change_and_survive_reopening_the_database() {
 
     drop(desk);
     drop(spy);
-    let spy = spy_on(dir.path());
-    let desk = Desk::builder(config())
-        .clock(clock.clone())
-        .build(spy.clone())
-        .unwrap();
+    let (spy, desk) = reopened(dir.path(), &clock);
     assert_consistent(&spy, &desk, "reopened database");
     clock.advance(Span::from_days(31));
     assert_eq!(desk.tick().unwrap().purged_tickets, 1, "retention");

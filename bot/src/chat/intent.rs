@@ -538,6 +538,18 @@ mod tests {
         ticket.id
     }
 
+    /// Escalates Marta's question and has Ana answer it.
+    async fn answered(s: &Setup) -> TicketId {
+        let ticket = escalated(s).await;
+        let answer = Intent::ExpertWords {
+            ticket: ticket.clone(),
+            text: "El Ministerio del Medio Ambiente.".into(),
+            meaning: ExpertMessage::Answer,
+        };
+        handle(s, &ana(), answer).await;
+        ticket
+    }
+
     /// What the conversation said, when it was a reply.
     async fn handle(s: &Setup, by: &Person, intent: Intent) -> Option<Reply> {
         said(s, by, intent).await.reply()
@@ -589,13 +601,7 @@ mod tests {
     #[tokio::test]
     async fn a_thumb_down_from_the_asker_reopens_the_answered_ticket() {
         let s = setup();
-        let ticket = escalated(&s).await;
-        let answer = Intent::ExpertWords {
-            ticket: ticket.clone(),
-            text: "El Ministerio del Medio Ambiente.".into(),
-            meaning: ExpertMessage::Answer,
-        };
-        handle(&s, &ana(), answer).await;
+        let ticket = answered(&s).await;
         let rating = Rating::Down;
         let intent = |ticket: &TicketId| Intent::RateTicket {
             ticket: ticket.clone(),
@@ -843,13 +849,7 @@ mod tests {
     #[tokio::test]
     async fn an_answer_becomes_a_faq_entry_only_as_edited_and_particulars_only_when_confirmed() {
         let s = setup();
-        let ticket = escalated(&s).await;
-        let answer = Intent::ExpertWords {
-            ticket: ticket.clone(),
-            text: "El Ministerio del Medio Ambiente.".into(),
-            meaning: ExpertMessage::Answer,
-        };
-        handle(&s, &ana(), answer).await;
+        let ticket = answered(&s).await;
         assert!(
             handle(&s, &beto(), Intent::Approve(ticket.clone()))
                 .await

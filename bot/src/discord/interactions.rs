@@ -15,7 +15,6 @@ use serenity::builder::{
 use crate::chat::{
     CONFIRM_WORD, Edit, ExpertMessage, Intent, Press, Reply, STALE_BUTTON, Said, draft_text, texts,
 };
-use consulta_desk::Rating;
 
 use super::commands::{flag_option, string_option};
 use super::components::{
@@ -287,45 +286,20 @@ async fn on_press(ctx: &Context, press: &ComponentInteraction) -> Handled {
         .message
         .flags
         .is_some_and(|f| f.contains(MessageFlags::EPHEMERAL));
-    let Some(pressed) = Press::decode(&press.data.custom_id) else {
+    // Discord has forms: nothing publishes the draft a button is under.
+    let Some(Ok(intent)) = Press::decode(&press.data.custom_id).map(Press::intent) else {
         return response.say(ctx, &escape(STALE_BUTTON), true).await;
     };
-    let intent = match pressed {
-        Press::Claim(ticket) => Intent::Claim(ticket),
-        Press::Close(ticket) => Intent::Close(ticket),
-        Press::Answer(ticket) => Intent::AnswerForm(ticket),
-        Press::Approve(ticket) => Intent::Approve(ticket),
-        Press::Publish { .. } => return response.say(ctx, &escape(STALE_BUTTON), true).await,
-        Press::Rate { question, up } => Intent::RateAnswer {
-            question,
-            rating: Rating::from_thumb(up),
-        },
-        Press::RateTicket { ticket, up } => Intent::RateTicket {
-            ticket,
-            rating: Rating::from_thumb(up),
-        },
-        Press::Escalate(question) => {
-            return deferred(
-                ctx,
-                &response,
-                &who,
-                Intent::Escalate(Some(question)),
-                private,
-            )
-            .await;
-        }
-        Press::MoreSources(question) => {
+    match intent {
+        Intent::Escalate(_) => return deferred(ctx, &response, &who, intent, private).await,
+        Intent::MoreSources(_) => {
             let channel = (!private).then_some(press.channel_id);
-            let more = Intent::MoreSources(question);
-            return ask_deferred(ctx, &response, &who, more, channel).await;
+            return ask_deferred(ctx, &response, &who, intent, channel).await;
         }
-        Press::Forget { confirmed, user } => Intent::Forget {
-            confirmed,
-            shown_to: user,
-        },
-    };
-    if matches!(intent, Intent::Claim(_) | Intent::Close(_)) {
-        return deferred(ctx, &response, &who, intent, true).await;
+        Intent::Claim(_) | Intent::Close(_) => {
+            return deferred(ctx, &response, &who, intent, true).await;
+        }
+        _ => {}
     }
     let forget = matches!(intent, Intent::Forget { .. });
     // A form must be the first response, within Discord's 3 seconds: the draft and the expert check

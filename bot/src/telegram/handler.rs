@@ -16,7 +16,7 @@ use crate::chat::{
     Answered, Conversation, ExpertMessage, HOW_TO_EDIT, Intent, Person, Place, Press, Reply,
     STALE_BUTTON, Said, Standing, draft_text, flag_warning, read_draft, read_edit, texts,
 };
-use consulta_desk::{ApprovalDraft, ChatRef, FailureKind, Identity, Platform, Rating, TicketId};
+use consulta_desk::{ApprovalDraft, ChatRef, FailureKind, Identity, Platform, TicketId};
 
 use super::format::{MESSAGE_LIMIT, escape, render_answer, render_reply};
 use super::frontend::{Placement, classify, send_html, with_retry};
@@ -485,13 +485,10 @@ async fn on_callback(ctx: &Context, query: &CallbackQuery) -> Handled {
         _ => None,
     };
     let forget = matches!(press, Press::Forget { .. });
-    let intent = match press {
-        Press::Claim(ticket) => Intent::Claim(ticket),
-        Press::Close(ticket) => Intent::Close(ticket),
-        Press::Approve(ticket) => Intent::Approve(ticket),
-        Press::Answer(ticket) => Intent::AnswerForm(ticket),
-        Press::Publish { ticket, confirmed } => {
-            // The button publishes the draft it is under, as shown.
+    let intent = match press.intent() {
+        Ok(intent) => intent,
+        // The button publishes the draft it is under, as shown.
+        Err((ticket, confirmed)) => {
             let shown = message
                 .and_then(|m| m.text())
                 .and_then(read_draft)
@@ -507,20 +504,6 @@ async fn on_callback(ctx: &Context, query: &CallbackQuery) -> Handled {
                 }
             }
         }
-        Press::Rate { question, up } => Intent::RateAnswer {
-            question,
-            rating: Rating::from_thumb(up),
-        },
-        Press::RateTicket { ticket, up } => Intent::RateTicket {
-            ticket,
-            rating: Rating::from_thumb(up),
-        },
-        Press::Escalate(question) => Intent::Escalate(Some(question)),
-        Press::MoreSources(question) => Intent::MoreSources(question),
-        Press::Forget { confirmed, user } => Intent::Forget {
-            confirmed,
-            shown_to: user,
-        },
     };
     let (_, said) = said(ctx, from, message.map(|m| &m.chat), intent).await?;
     let notice = match (said, message) {
