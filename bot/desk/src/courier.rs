@@ -10,6 +10,7 @@ use super::desk::Desk;
 use super::error::DeskError;
 use super::frontend::{Delivery, DeliveryError, FailureKind, FrontEnd};
 use super::identity::ChatRef;
+use super::index;
 use super::notify::{dequeue, outbox_key};
 use super::outbox::{self, DeadLetter, DeliveryRecord, OutboxEntry};
 use super::storage::{StorageError, Table};
@@ -130,7 +131,7 @@ fn failed(desk: &Desk, entry: &OutboxEntry, error: &DeliveryError) -> Result<boo
     };
     settle(desk, entry, |batch| {
         dequeue(batch, entry);
-        batch.put(Table::DeadLetters, &outbox_key(entry.seq), &dead)?;
+        index::add_dead_letter(batch, &dead)?;
         desk.note_undelivered(batch, entry, &error.reason)
     })?;
     // The note to the experts about the undelivered message is itself in the outbox now.

@@ -271,7 +271,7 @@ impl Desk {
             rating: None,
             followed_up_at: None,
         };
-        batch.put(Table::Questions, &id.0.to_be_bytes(), &record)?;
+        index::add_question(&mut batch, &record)?;
         batch.put(Table::LastQuestion, user_key.as_bytes(), &id)?;
         store.commit(batch)?;
         Ok(id)

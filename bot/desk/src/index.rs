@@ -1,15 +1,24 @@
 //! The desk's indexes, written in the same commits as the records they point to, so they can never
 //! disagree with them: each asker's tickets ([`Table::AskerTickets`]), tickets by status
 //! ([`Table::StatusTickets`]), queued tickets by the start of their reminder wait
-//! ([`Table::ReminderWaits`]), closed tickets by closing time ([`Table::ClosedTickets`]) and the
-//! outbox's pending card edits ([`Table::PendingEdits`]). Every ticket is written through
-//! [`put_ticket`] and deleted through [`delete_ticket`], which move its entries with it. A question's ticket needs no index of its own: the question's
-//! record names it. A desk written before the indexes existed has them built once, when it opens.
+//! ([`Table::ReminderWaits`]), closed tickets by closing time ([`Table::ClosedTickets`]), the
+//! outbox's pending card edits ([`Table::PendingEdits`]), each ticket's queued and dead messages
+//! ([`Table::TicketOutbox`], [`Table::TicketDeadLetters`]), and the questions that still identify
+//! someone, by user ([`Table::UserQuestions`]) and by time of asking
+//! ([`Table::IdentifiedQuestions`]). Every ticket is written through [`put_ticket`] and deleted
+//! through [`delete_ticket`], which move its entries with it; a question is recorded through
+//! [`add_question`] and anonymised through [`anonymise_question`]; messages enter and leave the
+//! outbox through [`add_entry`] and [`remove_entry`], and the dead letters through
+//! [`add_dead_letter`] and [`delete_dead_letter`]. A question's ticket needs no index of its own: the
+//! question's record names it. A desk written before the indexes existed has them built once, when
+//! it opens.
 
 use super::desk::Desk;
 use super::error::DeskError;
 use super::identity::Identity;
-use super::outbox::OutboxEntry;
+use super::notify::outbox_key;
+use super::outbox::{DeadLetter, OutboxEntry};
+use super::question::{QuestionId, QuestionRecord};
 use super::storage::{StorageError, Table};
 use super::store::{Batch, Store};
 use super::ticket::{Status, Ticket};
@@ -18,7 +27,7 @@ use super::time::{Span, Timestamp};
 
 /// The mark, in [`Table::Meta`], of a desk whose indexes are complete. Renamed whenever an index is
 /// added, so that a desk written before it gets it built when it opens.
-const BUILT: &[u8] = b"index:built:2";
+const BUILT: &[u8] = b"index:built:3";
 
 /// The keys of one asker's entries in [`Table::AskerTickets`]: the identity and a separator no
 /// identity contains, so `telegram:7` is not a prefix of `telegram:77`'s keys.
@@ -33,6 +42,38 @@ fn asker_ticket_key(asker: &Identity, ticket: &TicketId) -> Vec<u8> {
     let mut key = asker_prefix(asker);
     key.extend_from_slice(ticket.as_str().as_bytes());
     key
+}
+
+/// The keys of one ticket's entries in [`Table::TicketOutbox`] or [`Table::TicketDeadLetters`].
+fn ticket_prefix(ticket: &TicketId) -> Vec<u8> {
+    let mut key = ticket.as_str().as_bytes().to_vec();
+    key.push(0);
+    key
+}
+
+/// The key of message `seq` about `ticket` in [`Table::TicketOutbox`] or
+/// [`Table::TicketDeadLetters`].
+fn ticket_message_key(ticket: &TicketId, seq: u64) -> Vec<u8> {
+    let mut key = ticket_prefix(ticket);
+    key.extend_from_slice(&seq.to_be_bytes());
+    key
+}
+
+/// The index entries of a question record: none once it identifies nobody.
+fn question_entries(record: &QuestionRecord) -> Vec<(Table, Vec<u8>)> {
+    let id = record.id.0.to_be_bytes();
+    let mut entries = Vec::new();
+    if let Some(user) = &record.user {
+        let mut key = asker_prefix(user);
+        key.extend_from_slice(&id);
+        entries.push((Table::UserQuestions, key));
+    }
+    if record.user.is_some() || record.text.is_some() {
+        let mut key = instant_key(record.at).to_vec();
+        key.extend_from_slice(&id);
+        entries.push((Table::IdentifiedQuestions, key));
+    }
+    entries
 }
 
 /// The keys of one card's pending edits in [`Table::PendingEdits`].
@@ -133,24 +174,116 @@ pub(crate) fn delete_ticket(batch: &mut Batch, ticket: &Ticket) {
     }
 }
 
-/// Indexes `entry` if it edits a card, in the batch that queues it.
+/// Records a new question with its index entries, in one batch.
+pub(crate) fn add_question(batch: &mut Batch, record: &QuestionRecord) -> Result<(), StorageError> {
+    for (table, key) in question_entries(record) {
+        batch.put(table, &key, &record.id)?;
+    }
+    batch.put(Table::Questions, &record.id.0.to_be_bytes(), record)
+}
+
+/// Anonymises a question record and takes it out of the indexes of identifying questions, in one
+/// batch.
+pub(crate) fn anonymise_question(
+    batch: &mut Batch,
+    record: &mut QuestionRecord,
+) -> Result<(), StorageError> {
+    for (table, key) in question_entries(record) {
+        batch.delete(table, &key);
+    }
+    record.anonymise();
+    batch.put(Table::Questions, &record.id.0.to_be_bytes(), record)
+}
+
+/// The questions that still name `user`, oldest first.
+pub(crate) fn questions_of(
+    store: &Store,
+    user: &Identity,
+) -> Result<Vec<QuestionId>, StorageError> {
+    store.with_prefix(Table::UserQuestions, &asker_prefix(user))
+}
+
+/// The questions asked before `cutoff` that still carry an identity or words, oldest first.
+pub(crate) fn identified_before(
+    store: &Store,
+    cutoff: Timestamp,
+) -> Result<Vec<QuestionId>, StorageError> {
+    store.before(Table::IdentifiedQuestions, &instant_key(cutoff))
+}
+
+/// The tally, in [`Table::Meta`], of the messages in the outbox.
+pub(crate) const OUTBOX_TALLY: &str = "tally:outbox";
+/// The tally, in [`Table::Meta`], of the dead letters.
+pub(crate) const DEAD_LETTER_TALLY: &str = "tally:dead_letters";
+
+/// Indexes `entry` by its ticket, and by its card if it edits one, and counts it, in the batch that
+/// queues it.
 pub(crate) fn add_entry(batch: &mut Batch, entry: &OutboxEntry) -> Result<(), StorageError> {
+    batch.tally(OUTBOX_TALLY, 1);
+    let ticket = &entry.message.ticket;
+    batch.put(
+        Table::TicketOutbox,
+        &ticket_message_key(ticket, entry.seq),
+        &entry.seq,
+    )?;
     match &entry.edit_of {
         Some(card) => batch.put(Table::PendingEdits, &edit_key(card, entry.seq), &entry.seq),
         None => Ok(()),
     }
 }
 
-/// Unindexes `entry` if it edits a card, in the batch that takes it out of the outbox.
+/// Unindexes and uncounts `entry`, in the batch that takes it out of the outbox.
 pub(crate) fn remove_entry(batch: &mut Batch, entry: &OutboxEntry) {
+    batch.tally(OUTBOX_TALLY, -1);
+    batch.delete(
+        Table::TicketOutbox,
+        &ticket_message_key(&entry.message.ticket, entry.seq),
+    );
     if let Some(card) = &entry.edit_of {
-        remove_edit(batch, card, entry.seq);
+        batch.delete(Table::PendingEdits, &edit_key(card, entry.seq));
     }
 }
 
-/// Unindexes the edit of `card` queued as outbox entry `seq`.
-pub(crate) fn remove_edit(batch: &mut Batch, card: &str, seq: u64) {
+/// Takes the stale edit of `card` (a card of `ticket`) queued as outbox entry `seq` out of the
+/// outbox and its indexes, without reading it.
+pub(crate) fn drop_stale_edit(batch: &mut Batch, ticket: &TicketId, card: &str, seq: u64) {
+    batch.tally(OUTBOX_TALLY, -1);
+    batch.delete(Table::Outbox, &outbox_key(seq));
+    batch.delete(Table::TicketOutbox, &ticket_message_key(ticket, seq));
     batch.delete(Table::PendingEdits, &edit_key(card, seq));
+}
+
+/// Writes a dead letter with its ticket's index entry, in one batch.
+pub(crate) fn add_dead_letter(batch: &mut Batch, dead: &DeadLetter) -> Result<(), StorageError> {
+    batch.tally(DEAD_LETTER_TALLY, 1);
+    let seq = dead.entry.seq;
+    let ticket = &dead.entry.message.ticket;
+    batch.put(
+        Table::TicketDeadLetters,
+        &ticket_message_key(ticket, seq),
+        &seq,
+    )?;
+    batch.put(Table::DeadLetters, &outbox_key(seq), dead)
+}
+
+/// Deletes the dead letter `seq` about `ticket` with its index entry, in one batch.
+pub(crate) fn delete_dead_letter(batch: &mut Batch, ticket: &TicketId, seq: u64) {
+    batch.tally(DEAD_LETTER_TALLY, -1);
+    batch.delete(Table::DeadLetters, &outbox_key(seq));
+    batch.delete(Table::TicketDeadLetters, &ticket_message_key(ticket, seq));
+}
+
+/// The outbox sequences of the messages about `ticket` still waiting for delivery.
+pub(crate) fn ticket_outbox(store: &Store, ticket: &TicketId) -> Result<Vec<u64>, StorageError> {
+    store.with_prefix(Table::TicketOutbox, &ticket_prefix(ticket))
+}
+
+/// The sequences of the dead letters about `ticket`.
+pub(crate) fn ticket_dead_letters(
+    store: &Store,
+    ticket: &TicketId,
+) -> Result<Vec<u64>, StorageError> {
+    store.with_prefix(Table::TicketDeadLetters, &ticket_prefix(ticket))
 }
 
 /// The outbox sequences of the edits of `card` still waiting for delivery.
@@ -158,8 +291,8 @@ pub(crate) fn pending_edits(store: &Store, card: &str) -> Result<Vec<u64>, Stora
     store.with_prefix(Table::PendingEdits, &edit_prefix(card))
 }
 
-/// Builds the indexes of a desk written before they existed, from one pass over its tickets and
-/// outbox; a desk that has them is left alone after one read.
+/// Builds the indexes of a desk written before they existed, from one pass over its tickets, outbox,
+/// dead letters and questions; a desk that has them is left alone after one read.
 pub(crate) fn build_if_missing(store: &Store) -> Result<(), StorageError> {
     if store.contains(Table::Meta, BUILT)? {
         return Ok(());
@@ -168,8 +301,20 @@ pub(crate) fn build_if_missing(store: &Store) -> Result<(), StorageError> {
     for ticket in store.all::<Ticket>(Table::Tickets)? {
         put_ticket(&mut batch, &Entries::default(), &ticket)?;
     }
+    // Counted afresh below, one per message, from zero.
+    for tally in [OUTBOX_TALLY, DEAD_LETTER_TALLY] {
+        batch.tally(tally, -store.tally(tally)?.cast_signed());
+    }
     for entry in store.all::<OutboxEntry>(Table::Outbox)? {
         add_entry(&mut batch, &entry)?;
+    }
+    for dead in store.all::<DeadLetter>(Table::DeadLetters)? {
+        add_dead_letter(&mut batch, &dead)?;
+    }
+    for record in store.all::<QuestionRecord>(Table::Questions)? {
+        for (table, key) in question_entries(&record) {
+            batch.put(table, &key, &record.id)?;
+        }
     }
     batch.put(Table::Meta, BUILT, &true)?;
     store.commit(batch)
@@ -200,6 +345,13 @@ pub(crate) fn closed_before(store: &Store, cutoff: Timestamp) -> Result<Vec<Tick
 }
 
 impl Desk {
+    /// How many messages wait in the outbox, and how many were given up on, from their tallies
+    /// (no message is read): the `/metrics` gauges.
+    pub fn message_counts(&self) -> Result<(u64, u64), DeskError> {
+        let store = self.store();
+        Ok((store.tally(OUTBOX_TALLY)?, store.tally(DEAD_LETTER_TALLY)?))
+    }
+
     /// The tickets in `status`, oldest first, read through the status index (one read per ticket in
     /// that status, whatever the size of the desk): the console's status filter.
     pub fn tickets_in(&self, status: Status) -> Result<Vec<Ticket>, DeskError> {

@@ -84,8 +84,7 @@ impl Notifier<'_> {
         let version = ticket.events.len();
         for (at, card) in ticket.cards.iter().enumerate() {
             for stale in index::pending_edits(self.store, &card.key)? {
-                self.batch.delete(Table::Outbox, &outbox_key(stale));
-                index::remove_edit(self.batch, &card.key, stale);
+                index::drop_stale_edit(self.batch, &ticket.id, &card.key, stale);
             }
             let key = format!("edit:{}:{at}:{version}", ticket.id);
             self.enqueue(

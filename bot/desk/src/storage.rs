@@ -36,11 +36,22 @@ pub enum Table {
     /// Index of closed tickets by closing instant (instant, ticket id → ticket id), so retention
     /// reads only the tickets closed before its cutoff.
     ClosedTickets,
+    /// Index of each user's questions that still name them (`identity`, 0, question id → question
+    /// id), so `forget` reads that user's questions instead of every question.
+    UserQuestions,
+    /// Index of the questions that still carry an identity or words, by when they were asked
+    /// (instant, question id → question id), so retention reads only the questions past its cutoff.
+    IdentifiedQuestions,
+    /// Index of the outbox by ticket (ticket id, 0, sequence → sequence), so deleting a ticket drops
+    /// its messages without reading the outbox.
+    TicketOutbox,
+    /// Index of the dead letters by ticket (ticket id, 0, sequence → sequence), for the same reason.
+    TicketDeadLetters,
 }
 
 impl Table {
     /// Every table, for storages that lay them out up front.
-    pub const ALL: [Table; 13] = [
+    pub const ALL: [Table; 17] = [
         Table::Tickets,
         Table::Questions,
         Table::LastQuestion,
@@ -54,6 +65,10 @@ impl Table {
         Table::StatusTickets,
         Table::ReminderWaits,
         Table::ClosedTickets,
+        Table::UserQuestions,
+        Table::IdentifiedQuestions,
+        Table::TicketOutbox,
+        Table::TicketDeadLetters,
     ];
 
     /// A one-byte tag, stable on disk: never renumber.
@@ -72,6 +87,10 @@ impl Table {
             Table::StatusTickets => b's',
             Table::ReminderWaits => b'r',
             Table::ClosedTickets => b'z',
+            Table::UserQuestions => b'p',
+            Table::IdentifiedQuestions => b'i',
+            Table::TicketOutbox => b'b',
+            Table::TicketDeadLetters => b'l',
         }
     }
 }

@@ -47,18 +47,6 @@ impl Store {
             .collect()
     }
 
-    /// Every entry of `table` with its key.
-    pub(crate) fn entries<T: DeserializeOwned>(
-        &self,
-        table: Table,
-    ) -> Result<Vec<(Vec<u8>, T)>, StorageError> {
-        self.storage
-            .scan(table)?
-            .into_iter()
-            .map(|(key, bytes)| Ok((key, decode(table, &bytes)?)))
-            .collect()
-    }
-
     /// The records of `table` whose key starts with `prefix`, in key order.
     pub(crate) fn with_prefix<T: DeserializeOwned>(
         &self,
@@ -89,12 +77,28 @@ impl Store {
         Ok(self.storage.get(table, key)?.is_some())
     }
 
-    /// Commits the batch atomically and durably.
-    pub(crate) fn commit(&self, batch: Batch) -> Result<(), StorageError> {
+    /// Commits the batch atomically and durably, with the tallies it moved. Callers hold the desk's
+    /// write lock, so a tally's read-then-write cannot race.
+    pub(crate) fn commit(&self, mut batch: Batch) -> Result<(), StorageError> {
+        for (tally, delta) in std::mem::take(&mut batch.tallies) {
+            if delta != 0 {
+                let current = self.tally(tally)?;
+                batch.put(
+                    Table::Meta,
+                    tally.as_bytes(),
+                    &current.saturating_add_signed(delta),
+                )?;
+            }
+        }
         if batch.writes.is_empty() {
             return Ok(());
         }
         self.storage.commit(batch.writes)
+    }
+
+    /// The value of a tally kept with [`Batch::tally`].
+    pub(crate) fn tally(&self, tally: &str) -> Result<u64, StorageError> {
+        Ok(self.get::<u64>(Table::Meta, tally.as_bytes())?.unwrap_or(0))
     }
 
     /// The next value of a counter, counting increments already in `batch`. Callers hold the desk's
@@ -117,9 +121,16 @@ impl Store {
 pub(crate) struct Batch {
     writes: Vec<Write>,
     counters: HashMap<String, u64>,
+    tallies: HashMap<&'static str, i64>,
 }
 
 impl Batch {
+    /// Moves a tally (how many records a table holds, kept in [`Table::Meta`]) by `delta` when the
+    /// batch commits, so that counting them needs no scan.
+    pub(crate) fn tally(&mut self, tally: &'static str, delta: i64) {
+        *self.tallies.entry(tally).or_default() += delta;
+    }
+
     pub(crate) fn put<T: Serialize + ?Sized>(
         &mut self,
         table: Table,

@@ -1,8 +1,10 @@
 //! The desk's indexed reads, proved on a spy storage that counts what is read: an asker's tickets
 //! (`/status`, the per-asker cap, `forget`), a question's ticket (escalating again) and a card's
 //! pending edits (every expert action) are found without reading a whole table, however many other
-//! tickets and messages the desk holds. The indexes are built for a desk written before them, and
-//! emptied as tickets are forgotten and messages delivered.
+//! tickets and messages the desk holds; `forget` and retention find a person's questions, the old
+//! questions and a deleted ticket's messages without reading a whole table, and `/metrics` counts the
+//! outbox and the dead letters from their tallies. The indexes are built for a desk written before
+//! them, and emptied as tickets are forgotten and messages delivered.
 
 mod common;
 
@@ -11,8 +13,8 @@ use std::sync::Arc;
 use common::*;
 use consulta_corpus::Lang;
 use consulta_desk::{
-    Action, Asker, Desk, ManualClock, MessageKind, Span, Status, Storage, Table, TicketId,
-    Timestamp, Write,
+    Action, Asker, DeliveryError, Desk, ManualClock, MessageKind, Platform, Span, Status, Storage,
+    Table, TicketId, Timestamp, Write,
 };
 
 /// `count` tickets from each of a dozen other askers, so that a scan would show in the reads.
@@ -181,7 +183,7 @@ fn a_desk_written_before_the_indexes_gets_them_when_it_opens() {
     // What an older desk holds: the records, no index entries and no mark.
     let mut unindexed = vec![Write::Delete {
         table: Table::Meta,
-        key: b"index:built:2".to_vec(),
+        key: b"index:built:3".to_vec(),
     }];
     for table in INDEXES {
         for (key, _) in spy.inner.scan(table).unwrap() {
@@ -210,15 +212,30 @@ fn a_desk_written_before_the_indexes_gets_them_when_it_opens() {
         ticket.cards.len(),
         "the claim's edit was found and dropped"
     );
+    assert_consistent(&spy, &desk, "built on opening");
+}
+
+/// The desk in the database at `path`, opened again (on a fresh spy) after the last one was dropped.
+fn reopened(path: &std::path::Path, clock: &Arc<ManualClock>) -> (Arc<SpyStorage>, Desk) {
+    let spy = spy_on(path);
+    let desk = Desk::builder(config())
+        .clock(clock.clone())
+        .build(spy.clone())
+        .unwrap();
+    (spy, desk)
 }
 
 /// Every index the desk keeps.
-const INDEXES: [Table; 5] = [
+const INDEXES: [Table; 9] = [
     Table::AskerTickets,
     Table::PendingEdits,
     Table::StatusTickets,
     Table::ReminderWaits,
     Table::ClosedTickets,
+    Table::UserQuestions,
+    Table::IdentifiedQuestions,
+    Table::TicketOutbox,
+    Table::TicketDeadLetters,
 ];
 
 /// The ticket ids an index holds, each with the first `head` bytes of its key (the status name, or
@@ -305,6 +322,181 @@ fn assert_consistent(spy: &SpyStorage, desk: &Desk, step: &str) {
         closed,
         "{step}: closed index"
     );
+    assert_messages_and_questions_consistent(spy, desk, step);
+}
+
+/// The keys an index holds, sorted.
+fn index_keys(spy: &SpyStorage, table: Table) -> Vec<Vec<u8>> {
+    let mut keys: Vec<Vec<u8>> = spy
+        .inner
+        .scan(table)
+        .unwrap()
+        .into_iter()
+        .map(|(key, _)| key)
+        .collect();
+    keys.sort();
+    keys
+}
+
+/// `head`, a zero byte, then `id` big-endian: how the indexes key an entry under a name.
+fn named_key(head: &str, id: u64) -> Vec<u8> {
+    let mut key = head.as_bytes().to_vec();
+    key.push(0);
+    key.extend_from_slice(&id.to_be_bytes());
+    key
+}
+
+/// Asserts that the message and question indexes, and the message tallies, hold exactly what the
+/// outbox, the dead letters and the question records call for.
+fn assert_messages_and_questions_consistent(spy: &SpyStorage, desk: &Desk, step: &str) {
+    let pending = desk.pending_messages().unwrap();
+    let mut queued: Vec<Vec<u8>> = pending
+        .iter()
+        .map(|e| named_key(e.message.ticket.as_str(), e.seq))
+        .collect();
+    queued.sort();
+    assert_eq!(
+        index_keys(spy, Table::TicketOutbox),
+        queued,
+        "{step}: outbox index"
+    );
+    let dead = desk.dead_letters().unwrap();
+    let mut given_up: Vec<Vec<u8>> = dead
+        .iter()
+        .map(|d| named_key(d.entry.message.ticket.as_str(), d.entry.seq))
+        .collect();
+    given_up.sort();
+    assert_eq!(
+        index_keys(spy, Table::TicketDeadLetters),
+        given_up,
+        "{step}: dead letter index"
+    );
+    assert_eq!(
+        desk.message_counts().unwrap(),
+        (pending.len() as u64, dead.len() as u64),
+        "{step}: tallies"
+    );
+    let questions = desk.questions().unwrap();
+    let mut by_user: Vec<Vec<u8>> = questions
+        .iter()
+        .filter_map(|q| Some(named_key(&q.user.as_ref()?.to_string(), q.id.0)))
+        .collect();
+    by_user.sort();
+    assert_eq!(
+        index_keys(spy, Table::UserQuestions),
+        by_user,
+        "{step}: questions by user"
+    );
+    let mut identified: Vec<Vec<u8>> = questions
+        .iter()
+        .filter(|q| q.user.is_some() || q.text.is_some())
+        .map(|q| [instant(q.at), q.id.0.to_be_bytes().to_vec()].concat())
+        .collect();
+    identified.sort();
+    assert_eq!(
+        index_keys(spy, Table::IdentifiedQuestions),
+        identified,
+        "{step}: identified questions"
+    );
+}
+
+#[test]
+fn forget_finds_a_persons_questions_and_messages_through_the_indexes() {
+    let (_dir, spy, desk) = spied_desk();
+    crowd(&desk, 2);
+    for n in 0..10 {
+        let text = format!("Question {n}?");
+        record(&desk, new_question(lucy(), Lang::En, &text, tags(&[], &[])));
+    }
+    let (_, new) = recorded_chile_question(&desk);
+    let ticket = open(&desk, new);
+    record(
+        &desk,
+        new_question(marta(), Lang::Es, "¿Y en Perú?", tags(&[], &["PE"])),
+    );
+    desk.act(&ana(), &ticket.id, Action::Claim).unwrap();
+    let hers = desk
+        .pending_messages()
+        .unwrap()
+        .iter()
+        .filter(|e| e.message.ticket == ticket.id)
+        .count();
+    assert!(hers > 0, "her ticket has messages waiting");
+    assert_messages_and_questions_consistent(&spy, &desk, "before");
+    spy.forget_reads();
+
+    let forgotten = desk.forget(&marta().identity()).unwrap();
+    assert_eq!(forgotten.tickets, 1);
+    assert_eq!(forgotten.questions, 2);
+    assert_eq!(forgotten.messages, hers);
+    assert_eq!(spy.scans(), 0, "no table is read whole");
+    assert_eq!(
+        spy.reads(Read::Get, Table::Questions),
+        2,
+        "her questions only"
+    );
+    assert_eq!(
+        spy.reads(Read::Get, Table::Outbox),
+        hers,
+        "her ticket's messages only"
+    );
+    assert_messages_and_questions_consistent(&spy, &desk, "forgotten");
+    assert!(
+        desk.pending_messages()
+            .unwrap()
+            .iter()
+            .all(|e| e.message.ticket != ticket.id)
+    );
+}
+
+#[test]
+fn retention_reads_only_the_expired_questions_and_the_dead_letters_of_expired_tickets() {
+    let clock = Arc::new(ManualClock::new(start()));
+    let (dir, spy, desk) = spied_desk_on(clock.clone());
+    for n in 0..10 {
+        let text = format!("Question {n}?");
+        record(&desk, new_question(lucy(), Lang::En, &text, tags(&[], &[])));
+    }
+    let ticket = open(&desk, chile_question());
+    let platforms = Platforms::new();
+    platforms
+        .frontend(Platform::Telegram)
+        .fail_next(100, DeliveryError::permanent("chat not found"));
+    deliver(&platforms.worker(&desk));
+    let dead = desk.dead_letters().unwrap().len();
+    assert!(dead > 0, "the ticket's card was given up on");
+    desk.act(&ana(), &ticket.id, Action::Close { reason: None })
+        .unwrap();
+    assert_messages_and_questions_consistent(&spy, &desk, "given up");
+    clock.advance(Span::from_days(20));
+    record(
+        &desk,
+        new_question(marta(), Lang::Es, "¿Y en Perú?", tags(&[], &["PE"])),
+    );
+
+    // Reopened, the indexes and tallies are as they were written.
+    drop(desk);
+    drop(spy);
+    let (spy, desk) = reopened(dir.path(), &clock);
+    assert_messages_and_questions_consistent(&spy, &desk, "reopened database");
+    clock.advance(Span::from_days(11));
+    spy.forget_reads();
+    let report = desk.tick().unwrap();
+    assert_eq!(report.purged_tickets, 1);
+    assert_eq!(
+        report.anonymised_questions, 10,
+        "Lucy's, not Marta's recent one"
+    );
+    assert_eq!(spy.scans(), 0, "no table is read whole");
+    assert_eq!(spy.reads(Read::Get, Table::Questions), 10);
+    assert_eq!(
+        spy.reads(Read::Get, Table::DeadLetters),
+        0,
+        "deleted by key"
+    );
+    assert_messages_and_questions_consistent(&spy, &desk, "after retention");
+    assert_eq!(desk.message_counts().unwrap().1, 0);
+    assert!(desk.dead_letters().unwrap().is_empty());
 }
 
 #[test]
@@ -341,11 +533,7 @@ fn the_ticket_indexes_follow_every_change_and_survive_reopening_the_database() {
 
     drop(desk);
     drop(spy);
-    let spy = spy_on(dir.path());
-    let desk = Desk::builder(config())
-        .clock(clock.clone())
-        .build(spy.clone())
-        .unwrap();
+    let (spy, desk) = reopened(dir.path(), &clock);
     assert_consistent(&spy, &desk, "reopened database");
     clock.advance(Span::from_days(31));
     assert_eq!(desk.tick().unwrap().purged_tickets, 1, "retention");

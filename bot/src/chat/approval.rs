@@ -11,7 +11,8 @@ use consulta_desk::{
     Approval, ApprovalDraft, Identity, Particular, TicketId, describe_particulars,
 };
 
-use super::conversation::{Conversation, Reply};
+use super::conversation::{Conversation, Place, Reply};
+use super::intent::Said;
 
 /// How a draft message starts; the ticket id follows, so a press or a reply finds its ticket.
 pub const DRAFT_HEADER: &str = "FAQ draft for ticket ";
@@ -33,18 +34,6 @@ pub struct Edit {
     pub question: String,
     /// The answer to publish.
     pub answer: String,
-}
-
-/// What became of a publish request.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Published {
-    /// The FAQ entry exists; tell the expert.
-    Done(Reply),
-    /// The text has particulars: show this draft (the expert's edited text) again with a way to
-    /// confirm, or to edit them out.
-    NeedsConfirmation(ApprovalDraft),
-    /// Refused for another reason (not an expert, no answer, empty text): tell the expert.
-    Refused(Reply),
 }
 
 /// The text of a draft message: the ticket, the text to publish between markers, the flags, and how
@@ -96,35 +85,33 @@ pub fn read_edit(text: &str) -> Option<Edit> {
     })
 }
 
-impl Conversation {
-    /// The start of the edit step for `ticket`, or why there is none (for the presser only).
-    pub async fn approval_draft(
-        &self,
-        by: Identity,
-        ticket: TicketId,
-    ) -> Result<ApprovalDraft, Reply> {
-        self.assistant()
-            .approval_draft(by, ticket)
-            .await
-            .map_err(|error| Reply::refused(error.message))
+impl<P: Place> Conversation<P> {
+    /// The start of the edit step for `ticket`: the draft to show, or why there is none (for the
+    /// presser only).
+    pub(super) async fn approval_draft(&self, by: Identity, ticket: TicketId) -> Said {
+        match self.assistant().approval_draft(by, ticket).await {
+            Ok(draft) => Said::Draft(draft),
+            Err(error) => Said::Reply(Reply::refused(error.message)),
+        }
     }
 
     /// Publishes the expert's edited text for `ticket`; `confirmed` says they saw the flagged
-    /// particulars and publish them anyway.
-    pub async fn publish(
+    /// particulars and publish them anyway. Text with particulars not confirmed comes back as
+    /// [`Said::Unconfirmed`], so that nothing typed is lost.
+    pub(super) async fn publish(
         &self,
         by: Identity,
         ticket: TicketId,
         edit: Edit,
         confirmed: bool,
-    ) -> Published {
+    ) -> Said {
         let approval = Approval {
             question: edit.question.clone(),
             answer: edit.answer.clone(),
             confirm_particulars: confirmed,
         };
         match self.assistant().approve(by, ticket.clone(), approval).await {
-            Ok(entry) => Published::Done(
+            Ok(entry) => Said::Reply(
                 Reply::text(format!(
                     "The answer to {} is now a curated FAQ entry, published as edited.",
                     entry.ticket
@@ -137,14 +124,14 @@ impl Conversation {
             }) => {
                 let particulars =
                     consulta_desk::find_particulars(&format!("{}\n{}", edit.question, edit.answer));
-                Published::NeedsConfirmation(ApprovalDraft {
+                Said::Unconfirmed(ApprovalDraft {
                     ticket,
                     question: edit.question,
                     answer: edit.answer,
                     particulars,
                 })
             }
-            Err(error) => Published::Refused(Reply::refused(error.message)),
+            Err(error) => Said::Reply(Reply::refused(error.message)),
         }
     }
 }

@@ -1,22 +1,35 @@
-//! The conversation's decisions, made once for every chat platform: who may press which button, what
-//! `/status` shows and where, what an expert's message in a ticket's thread means, and what each
+//! The conversation's decisions, made once for every chat platform: who may press which button, who
+//! may act on tickets, what `/status` shows and where, what an expert's message in a ticket's thread means, and what each
 //! button on a ticket does. Front-ends translate platform updates into these calls and the [`Reply`]s
 //! back into platform messages; they decide nothing themselves, so Telegram and Discord cannot drift.
 
+use std::marker::PhantomData;
 use std::sync::Arc;
 
 use consulta_corpus::Lang;
-use serde::de::DeserializeOwned;
+use serde::Serialize;
+use serde::de::{DeserializeOwned, IgnoredAny};
 
-use crate::assistant::{AskedQuestion, Assistant, AssistantError, FailureCode};
-use consulta_desk::{Action, Identity, Message, MessageKind, QuestionId, TicketId};
+use crate::assistant::{AskRequest, Assistant, AssistantError, FailureCode};
+use consulta_desk::{
+    Action, Asker, Identity, Message, MessageKind, QuestionId, TicketId, TransferTarget,
+};
 
-use super::escalate::EscalateError;
-use super::memory::{Asked, Memory};
+use super::flood::{FloodControl, Verdict};
+use super::intent::{Answered, Person, Said};
+use super::memory::{Memory, StoreError};
 use super::texts::texts;
 
 /// Why a conversation step failed on our side (the assistant or the front-end's database).
-pub type ConversationError = EscalateError;
+#[derive(Debug, thiserror::Error)]
+pub enum ConversationError {
+    /// The assistant failed.
+    #[error(transparent)]
+    Assistant(#[from] AssistantError),
+    /// The front-end's database failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
 
 /// A piece of a reply; each front-end renders it with its own markup and escaping.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -117,26 +130,54 @@ pub fn desk_text(message: &Message) -> String {
     }
 }
 
-/// What "More sources" gives.
-#[derive(Debug, Clone, PartialEq)]
-pub enum MoreSources<P> {
-    /// Ask this question (read back from the desk) again, with more passages, where it was asked.
-    Ask(Asked<P>, AskedQuestion),
-    /// Refused: say this to the presser only.
-    Refused(Reply),
+/// A chat platform's terms, which the conversation keeps and says without knowing the platform: where
+/// a question was asked (`Self`, kept for its buttons), where a ticket's answer goes back to, and
+/// the platform's own way of answering and of becoming an expert.
+pub trait Place: Serialize + DeserializeOwned + Send + Sync + 'static {
+    /// Where a ticket's question was asked, as the platform's deliveries read it back.
+    type Origin: Serialize;
+    /// How experts answer on this platform, said after a claim.
+    const HOW_TO_ANSWER: &'static str;
+    /// The refusal for someone who may not act on tickets, saying how one becomes an expert here.
+    const NOT_AN_EXPERT: &'static str;
+    /// The origin of a ticket whose question was asked in `chat_id`, at `place`.
+    fn origin(chat_id: &str, place: &Self) -> Self::Origin;
 }
 
-/// The conversation layer shared by the chat front-ends: the assistant and the askers' memory.
-#[derive(Clone)]
-pub struct Conversation {
+/// The conversation layer shared by the chat front-ends: the assistant, the askers' memory, and the
+/// flood control on questions. `P` is the platform's [`Place`].
+pub struct Conversation<P> {
     assistant: Arc<dyn Assistant>,
     memory: Memory,
+    flood: Arc<FloodControl>,
+    place: PhantomData<fn() -> P>,
 }
 
-impl Conversation {
-    /// A conversation answering through `assistant`, remembering askers in `memory`.
-    pub fn new(assistant: Arc<dyn Assistant>, memory: Memory) -> Conversation {
-        Conversation { assistant, memory }
+impl<P> Clone for Conversation<P> {
+    fn clone(&self) -> Self {
+        Conversation {
+            assistant: self.assistant.clone(),
+            memory: self.memory.clone(),
+            flood: self.flood.clone(),
+            place: PhantomData,
+        }
+    }
+}
+
+impl<P: Place> Conversation<P> {
+    /// A conversation answering through `assistant`, remembering askers in `memory`, and holding each
+    /// asker to `flood`.
+    pub fn new(
+        assistant: Arc<dyn Assistant>,
+        memory: Memory,
+        flood: FloodControl,
+    ) -> Conversation<P> {
+        Conversation {
+            assistant,
+            memory,
+            flood: Arc::new(flood),
+            place: PhantomData,
+        }
     }
 
     /// The assistant behind the conversation, for the steps kept in their own files.
@@ -150,7 +191,7 @@ impl Conversation {
     }
 
     /// `/status`: the user's open tickets, for them only (a group must not see their questions).
-    pub async fn status(&self, user: Identity, lang: Lang) -> Result<Reply, AssistantError> {
+    pub(super) async fn status(&self, user: Identity, lang: Lang) -> Result<Reply, AssistantError> {
         let t = texts(lang);
         let tickets = self.assistant.open_tickets_of(user).await?;
         if tickets.is_empty() {
@@ -173,85 +214,155 @@ impl Conversation {
         })
     }
 
-    /// "More sources" pressed by `by`: only the asker may re-ask their question (the desk checks, as
-    /// it gives back the question's words), and a forgotten question has none left to ask.
-    pub async fn more_sources<P: DeserializeOwned>(
+    /// A question from `by`, to be answered in `chat` (where an expert's answer goes too), citing
+    /// `top_k` passages when given: not in a desk chat, held to the flood control, then asked of the
+    /// assistant.
+    pub(super) async fn ask(
         &self,
-        question: QuestionId,
-        by: Identity,
-        lang: Lang,
-    ) -> Result<MoreSources<P>, ConversationError> {
-        let Some(asked) = self.memory.asked::<P>(question)? else {
-            return Ok(MoreSources::Refused(Reply::refused(STALE_BUTTON)));
+        by: &Person,
+        question: &str,
+        chat: String,
+        top_k: Option<usize>,
+    ) -> Result<Said, ConversationError> {
+        let t = texts(by.lang);
+        if by.standing.in_desk_chat {
+            return Ok(Said::Reply(Reply::text(DESK_CHAT)));
+        }
+        let question = question.trim();
+        if question.is_empty() {
+            return Ok(Said::Reply(Reply::text(t.ask_usage)));
+        }
+        match self.flood.check(&by.identity.id) {
+            Verdict::Allow => {}
+            Verdict::Warn => return Ok(Said::Reply(Reply::text(t.slow_down))),
+            Verdict::Drop => return Ok(Said::Nothing),
+        }
+        let asker = Asker {
+            platform: by.identity.platform,
+            chat_id: chat,
+            user_id: by.identity.id.clone(),
+            display_name: by.name.clone(),
         };
-        Ok(match self.assistant.question(by, question).await {
-            Ok(words) => MoreSources::Ask(asked, words),
+        let request = AskRequest {
+            asker: asker.clone(),
+            question: question.to_string(),
+            language: self.memory.lang(&by.identity.id)?,
+            user_lang: by.locale,
+            top_k,
+        };
+        match self.assistant.ask(request).await {
+            Ok(reply) => {
+                let more = top_k.is_none() && !reply.answer.citations.is_empty();
+                Ok(Said::Answer(Box::new(Answered {
+                    question: question.to_string(),
+                    reply,
+                    asker,
+                    more,
+                })))
+            }
+            Err(error) if error.code == FailureCode::BadRequest => {
+                Ok(Said::Reply(Reply::text(error.message)))
+            }
+            Err(error) => {
+                tracing::warn!(%error, "the assistant could not answer");
+                Ok(Said::Reply(Reply::text(t.sorry)))
+            }
+        }
+    }
+
+    /// "More sources" pressed by `by`: only the asker may re-ask their question (the desk checks, as
+    /// it gives back the question's words), and a forgotten question has none left to ask. It is
+    /// asked again where it was first asked.
+    pub(super) async fn more_sources(
+        &self,
+        by: &Person,
+        question: QuestionId,
+    ) -> Result<Said, ConversationError> {
+        let Some(asked) = self.memory.asked::<IgnoredAny>(question)? else {
+            return Ok(Said::Reply(Reply::refused(STALE_BUTTON)));
+        };
+        let refused = |text: &str| Ok(Said::Reply(Reply::refused(text)));
+        match self.assistant.question(by.identity.clone(), question).await {
+            Ok(words) => {
+                self.ask(by, &words.text, asked.chat_id, Some(MORE_SOURCES))
+                    .await
+            }
             Err(error) if error.code == FailureCode::Forbidden => {
-                MoreSources::Refused(Reply::refused(texts(lang).not_your_question))
+                refused(texts(by.lang).not_your_question)
             }
-            Err(error) if error.code == FailureCode::NotFound => {
-                MoreSources::Refused(Reply::refused(STALE_BUTTON))
-            }
-            Err(error) => return Err(error.into()),
-        })
+            Err(error) if error.code == FailureCode::NotFound => refused(STALE_BUTTON),
+            Err(error) => Err(error.into()),
+        }
     }
 
     /// The `/forget` confirmation pressed by `by`: only the person it was shown to (`shown_to`) may
-    /// answer it. `Ok(None)` when someone else pressed it (tell them [`Conversation::not_yours`]).
-    pub async fn forget(
+    /// answer it.
+    pub(super) async fn forget(
         &self,
-        by: Identity,
+        by: &Person,
         shown_to: &str,
         confirmed: bool,
-        lang: Lang,
-    ) -> Result<Option<Reply>, ConversationError> {
-        if by.id != shown_to {
-            return Ok(None);
+    ) -> Result<Reply, ConversationError> {
+        let t = texts(by.lang);
+        if by.identity.id != shown_to {
+            return Ok(Reply::refused(t.not_your_button));
         }
-        let t = texts(lang);
         if !confirmed {
-            return Ok(Some(Reply::text(t.kept).private()));
+            return Ok(Reply::text(t.kept).private());
         }
-        self.assistant.forget(by.clone()).await?;
-        self.memory.forget(&by.id)?;
-        Ok(Some(Reply::text(t.forgotten).private()))
+        self.assistant.forget(by.identity.clone()).await?;
+        self.memory.forget(&by.identity.id)?;
+        Ok(Reply::text(t.forgotten).private())
     }
 
-    /// The refusal for a button meant for someone else.
-    pub fn not_yours(lang: Lang) -> Reply {
-        Reply::refused(texts(lang).not_your_button)
+    /// Whether `by` may act on tickets: the platform's own gate for experts passed, and a configured
+    /// expert, or a present member of a group chat a desk group works in (admitted for a while).
+    pub(super) async fn may_act(&self, by: &Person) -> Result<bool, AssistantError> {
+        if !by.standing.experts_role {
+            return Ok(false);
+        }
+        if self.assistant.is_expert(by.identity.clone()).await? {
+            return Ok(true);
+        }
+        match &by.standing.member_of {
+            Some(chat) => {
+                self.assistant
+                    .admit_member(by.identity.clone(), by.name.clone(), chat.clone())
+                    .await
+            }
+            None => Ok(false),
+        }
     }
 
     /// An expert's message about `ticket`, as classified: an answer goes to the asker, a note stays on
     /// the ticket. Returns what to tell the expert (the outcome of an answer, or why it failed);
     /// nothing for a note that was kept, since talk among experts needs no receipt.
-    pub async fn expert_message(
+    pub(super) async fn expert_message(
         &self,
         by: Identity,
         ticket: TicketId,
         text: &str,
         meaning: ExpertMessage,
-    ) -> Result<Option<Reply>, AssistantError> {
-        let text = text.trim();
-        if text.is_empty() || meaning == ExpertMessage::Ignore {
-            return Ok(None);
-        }
-        let text = text.to_string();
+    ) -> Option<Reply> {
+        let text = text.trim().to_string();
         let (action, done) = match meaning {
+            ExpertMessage::Ignore => return None,
+            ExpertMessage::Note if text.is_empty() => return None,
+            _ if text.is_empty() => return Some(Reply::refused(EMPTY_TEXT)),
             ExpertMessage::Answer => (Action::Answer { text }, Some(answer_recorded(&ticket))),
             ExpertMessage::Clarify => (Action::Clarify { text }, Some(question_sent(&ticket))),
-            ExpertMessage::Note | ExpertMessage::Ignore => (Action::Note { text }, None),
+            ExpertMessage::Note => (Action::Note { text }, None),
         };
         match self.assistant.act(by, ticket, action).await {
-            Ok(_) => Ok(done.map(Reply::text)),
-            Err(error) => Ok(Some(Reply::refused(error.message))),
+            Ok(_) => done.map(Reply::text),
+            Err(error) => Some(Reply::refused(error.message)),
         }
     }
 
     /// The asker `by` replied `text` to one of the desk's messages about `ticket`: it goes to the
     /// experts. Returns what to tell the asker, for them only, in the ticket's language (that of
     /// the desk's messages they are replying to).
-    pub async fn asker_reply(&self, by: Identity, ticket: TicketId, text: &str) -> Reply {
+    pub(super) async fn asker_reply(&self, by: Identity, ticket: TicketId, text: &str) -> Reply {
         match self
             .assistant
             .asker_reply(by, ticket, text.trim().to_string())
@@ -262,43 +373,46 @@ impl Conversation {
         }
     }
 
-    /// A ticket button (claim, close) pressed by an expert; `how_to_answer` is the
-    /// platform's way of answering, said after a claim. Returns what was done, or why it was refused,
-    /// for the presser only.
-    pub async fn ticket_button(
+    /// An expert's action on `ticket` that needs no words (claim, unclaim, close, reopen, transfer):
+    /// `done` when it was done, or why it was refused, for the expert only.
+    pub(super) async fn ticket_action(
         &self,
         by: Identity,
         ticket: TicketId,
-        button: TicketButton,
-        how_to_answer: &str,
-    ) -> Result<Reply, Reply> {
-        let outcome = match button {
-            TicketButton::Claim => self
-                .assistant
-                .act(by, ticket.clone(), Action::Claim)
-                .await
-                .map(|_| format!("You claimed ticket {ticket}. {how_to_answer}")),
-            TicketButton::Close => self
-                .assistant
-                .act(by, ticket.clone(), Action::Close { reason: None })
-                .await
-                .map(|_| format!("Ticket {ticket} closed.")),
-        };
-        outcome
-            .map(|done| Reply::text(done).private())
-            .map_err(|error| Reply::refused(error.message))
+        action: Action,
+        done: String,
+    ) -> Reply {
+        match self.assistant.act(by, ticket, action).await {
+            Ok(_) => Reply::text(done).private(),
+            Err(error) => Reply::refused(error.message),
+        }
     }
 }
 
-/// The ticket buttons that act at once (Answer opens a form, or says how to answer; Approve opens the
-/// edit step of [`super::approval`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TicketButton {
-    /// Take the ticket.
-    Claim,
-    /// Finish it.
-    Close,
+/// Where a transfer sends a ticket, from an expert's words: `expert NAME` or `group NAME`. `None`
+/// for anything else (tell them [`TRANSFER_USAGE`]).
+pub fn transfer_target(words: &str) -> Option<TransferTarget> {
+    let (kind, name) = words.trim().split_once(char::is_whitespace)?;
+    let name = name.trim().to_string();
+    match kind.to_ascii_lowercase().as_str() {
+        "expert" => Some(TransferTarget::Expert(name)),
+        "group" => Some(TransferTarget::Group(name)),
+        _ => None,
+    }
 }
+
+/// How to transfer a ticket from a chat (in English, the desk's working language).
+pub const TRANSFER_USAGE: &str = "Say where the ticket goes: \"expert NAME\" (a configured expert's name or identity) or \"group NAME\" (a desk group).";
+
+/// Passages cited after "More sources".
+const MORE_SOURCES: usize = 8;
+
+/// What an expert is told when they write to a desk chat that is their private chat: questions are
+/// answered elsewhere (in English, the desk's working language).
+const DESK_CHAT: &str = "This chat receives the desk's tickets: reply to a ticket's card (or send /answer in its topic) to answer it. Ask your own questions in another chat.";
+
+/// Why an answer or a clarifying question with no words was not sent.
+const EMPTY_TEXT: &str = "The text was empty; nothing was sent.";
 
 /// The reply to a button this bot does not (or no longer) know.
 pub const STALE_BUTTON: &str = "This button is no longer in use; ask again to get fresh buttons.";

@@ -20,7 +20,7 @@ pub enum Verdict {
 pub struct FloodControl {
     max: u32,
     window: Duration,
-    users: Mutex<HashMap<u64, (Instant, u32, bool)>>,
+    users: Mutex<HashMap<String, (Instant, u32, bool)>>,
 }
 
 impl FloodControl {
@@ -33,15 +33,15 @@ impl FloodControl {
         }
     }
 
-    /// Counts a question from `user` now.
-    pub fn check(&self, user: u64) -> Verdict {
+    /// Counts a question from `user` (their platform user id) now.
+    pub fn check(&self, user: &str) -> Verdict {
         if self.max == 0 {
             return Verdict::Allow;
         }
         let now = Instant::now();
         let mut users = self.users.lock().unwrap_or_else(|e| e.into_inner());
         users.retain(|_, (start, _, _)| now.duration_since(*start) < self.window);
-        let (_, count, warned) = users.entry(user).or_insert((now, 0, false));
+        let (_, count, warned) = users.entry(user.to_string()).or_insert((now, 0, false));
         *count += 1;
         if *count <= self.max {
             Verdict::Allow
@@ -61,12 +61,12 @@ mod tests {
     #[test]
     fn warns_once_then_drops_until_the_window_passes() {
         let flood = FloodControl::new(2, Duration::from_millis(50));
-        assert_eq!(flood.check(1), Verdict::Allow);
-        assert_eq!(flood.check(1), Verdict::Allow);
-        assert_eq!(flood.check(2), Verdict::Allow, "users are counted apart");
-        assert_eq!(flood.check(1), Verdict::Warn);
-        assert_eq!(flood.check(1), Verdict::Drop);
+        assert_eq!(flood.check("1"), Verdict::Allow);
+        assert_eq!(flood.check("1"), Verdict::Allow);
+        assert_eq!(flood.check("2"), Verdict::Allow, "users are counted apart");
+        assert_eq!(flood.check("1"), Verdict::Warn);
+        assert_eq!(flood.check("1"), Verdict::Drop);
         std::thread::sleep(Duration::from_millis(60));
-        assert_eq!(flood.check(1), Verdict::Allow);
+        assert_eq!(flood.check("1"), Verdict::Allow);
     }
 }

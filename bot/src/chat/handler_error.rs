@@ -5,7 +5,7 @@ use std::fmt;
 use crate::assistant::AssistantError;
 use consulta_desk::DeliveryError;
 
-use super::escalate::EscalateError;
+use super::conversation::ConversationError;
 use super::memory::StoreError;
 
 /// A platform client's error, classified for logs (raw errors can carry the bot token in a URL).
@@ -53,11 +53,11 @@ impl<E> From<AssistantError> for HandlerError<E> {
     }
 }
 
-impl<E> From<EscalateError> for HandlerError<E> {
-    fn from(e: EscalateError) -> Self {
+impl<E> From<ConversationError> for HandlerError<E> {
+    fn from(e: ConversationError) -> Self {
         match e {
-            EscalateError::Assistant(e) => HandlerError::Assistant(e),
-            EscalateError::Store(e) => HandlerError::Store(e),
+            ConversationError::Assistant(e) => HandlerError::Assistant(e),
+            ConversationError::Store(e) => HandlerError::Store(e),
         }
     }
 }

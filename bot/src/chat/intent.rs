@@ -1,27 +1,68 @@
 //! What people do in a chat, in the conversation's terms: the adapters parse platform updates (a
-//! command, a button press, a message in a ticket's thread) into an [`Intent`] and hand it to
-//! [`Conversation::handle`], which decides what it means and what to tell whom. Only rendering is
-//! left to the platform.
+//! message, a command, a button press, a form) into an [`Intent`], report what the platform says
+//! about the person ([`Standing`]), and hand both to [`Conversation::handle`], which decides what it
+//! means, whether they may, and what to tell whom ([`Said`]). Only rendering is left to the platform.
 
 use consulta_corpus::Lang;
 
-use consulta_desk::{Identity, QuestionId, Rating, TicketId};
+use consulta_desk::{
+    Action, ApprovalDraft, Asker, ChatRef, Identity, QuestionId, Rating, TicketId,
+};
 
-use super::conversation::{Conversation, ConversationError, ExpertMessage, Reply};
+use super::approval::Edit;
+use super::conversation::{
+    Conversation, ConversationError, ExpertMessage, Place, Reply, TRANSFER_USAGE, transfer_target,
+};
 use super::texts::texts;
+use crate::assistant::AskReply;
 
-/// Someone acting in a chat: who they are at the desk, and the language of the bot's words for them.
+/// Someone acting in a chat: who they are at the desk, how they are named and spoken to, and what
+/// the platform says about them there.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Person {
     /// Their platform identity, which the desk authorises.
     pub identity: Identity,
     /// The language the bot speaks to them in.
     pub lang: Lang,
+    /// The language their platform client reports, if any: the fallback for telling a short
+    /// question's language.
+    pub locale: Option<Lang>,
+    /// How experts see them named (a ticket's asker, an admitted member).
+    pub name: String,
+    /// The platform's facts about them where they act.
+    pub standing: Standing,
+}
+
+/// What the platform says about a person where they act. The adapter only reports these facts; the
+/// conversation decides what they allow.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Standing {
+    /// They pass the platform's own gate for experts: Discord's experts role when one is configured;
+    /// true where the platform has none (Telegram).
+    pub experts_role: bool,
+    /// The group chat they act in, when they are a present member of it (Telegram asks the chat):
+    /// a desk group working in that chat admits them as an expert.
+    pub member_of: Option<ChatRef>,
+    /// They write in a chat the desk delivers tickets to (an expert's private chat used as a desk
+    /// chat): questions are asked elsewhere.
+    pub in_desk_chat: bool,
 }
 
 /// What a user or an expert asks of the conversation.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Intent {
+    /// A question for Consulta, answered in `chat` (the platform's chat id, where an expert's answer
+    /// goes too if it is escalated).
+    Ask {
+        /// The question as typed.
+        question: String,
+        /// Where the answer goes.
+        chat: String,
+    },
+    /// "More sources": the asker's question again, citing more passages.
+    MoreSources(QuestionId),
+    /// "Ask an expert" on a question, or `/expert` (`None`: the person's last question).
+    Escalate(Option<QuestionId>),
     /// `/status`: the person's open tickets.
     Status,
     /// `/lang`: the language of the bot's words; `None` when none or an unknown one was given.
@@ -47,6 +88,13 @@ pub enum Intent {
         /// The platform user id of the person it was shown to: only they may answer it.
         shown_to: String,
     },
+    /// The asker's reply to one of the desk's messages about their ticket.
+    AskerReply {
+        /// The ticket the replied-to message was about.
+        ticket: TicketId,
+        /// What they wrote.
+        text: String,
+    },
     /// An expert's words about a ticket, with what they mean (an answer, a clarifying question, a
     /// note, or a platform's system message).
     ExpertWords {
@@ -57,26 +105,132 @@ pub enum Intent {
         /// What it means, as the adapter classified it ([`ExpertMessage::classify`]).
         meaning: ExpertMessage,
     },
+    /// An expert takes the ticket.
+    Claim(TicketId),
+    /// An expert puts the ticket they hold back in its group's queue.
+    Unclaim(TicketId),
+    /// An expert finishes the ticket.
+    Close(TicketId),
+    /// An expert puts an answered or closed ticket back in the queue.
+    Reopen(TicketId),
+    /// An expert hands the ticket on, to `expert NAME` or `group NAME` ([`transfer_target`]).
+    Transfer {
+        /// The ticket.
+        ticket: TicketId,
+        /// Where it goes, as the expert wrote it.
+        to: String,
+    },
+    /// An expert's Answer button: the answer form, where the platform has forms.
+    AnswerForm(TicketId),
+    /// An expert starts the edit step that makes the answer a curated FAQ entry.
+    Approve(TicketId),
+    /// An expert publishes their edit of the FAQ draft ("approve with edit").
+    Publish {
+        /// The ticket whose answer it is.
+        ticket: TicketId,
+        /// The question and answer to publish.
+        edit: Edit,
+        /// The flagged particulars were seen and are to be published too.
+        confirmed: bool,
+    },
 }
 
-impl Conversation {
-    /// Does what `intent` asks on behalf of `by`; returns what to tell them, if anything. Refusals are
-    /// replies too ([`Reply::refusal`]); `Err` is only for failures on our side.
-    pub async fn handle(
-        &self,
-        by: &Person,
-        intent: Intent,
-    ) -> Result<Option<Reply>, ConversationError> {
+impl Intent {
+    /// Whether only the desk's experts may do this (and so whether the platform's facts about expert
+    /// standing are needed).
+    pub fn needs_expert(&self) -> bool {
+        match self {
+            Intent::ExpertWords { meaning, .. } => *meaning != ExpertMessage::Ignore,
+            _ => matches!(
+                self,
+                Intent::Claim(_)
+                    | Intent::Unclaim(_)
+                    | Intent::Close(_)
+                    | Intent::Reopen(_)
+                    | Intent::Transfer { .. }
+                    | Intent::AnswerForm(_)
+                    | Intent::Approve(_)
+                    | Intent::Publish { .. }
+            ),
+        }
+    }
+}
+
+/// Consulta's answer to a question, for the adapter to show with its buttons and to remember where it
+/// was asked ([`super::Memory::put_asked`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Answered {
+    /// The question as asked.
+    pub question: String,
+    /// What the desk recorded and what Consulta found.
+    pub reply: AskReply,
+    /// Who asked and where the answer goes.
+    pub asker: Asker,
+    /// Whether to offer "More sources" (a first answer that cited something).
+    pub more: bool,
+}
+
+/// What the conversation gives back for an intent.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Said {
+    /// Nothing to say (a note kept, a system message, a flood already warned about).
+    Nothing,
+    /// Tell them this.
+    Reply(Reply),
+    /// Consulta's answer, to show with its buttons.
+    Answer(Box<Answered>),
+    /// Show the answer form for this ticket; platforms without forms say how to answer instead.
+    AnswerForm(TicketId),
+    /// The FAQ draft to edit: a form, or a message to reply to with the edit.
+    Draft(ApprovalDraft),
+    /// Not published: the edited text has particulars not confirmed. Show it again, with a way to
+    /// confirm them or to edit them out.
+    Unconfirmed(ApprovalDraft),
+}
+
+impl Said {
+    /// The reply, when the conversation said one.
+    pub fn reply(self) -> Option<Reply> {
+        match self {
+            Said::Reply(reply) => Some(reply),
+            _ => None,
+        }
+    }
+}
+
+impl<P: Place> Conversation<P> {
+    /// Does what `intent` asks on behalf of `by`; returns what to tell them. Refusals are replies too
+    /// ([`Reply::refused`]); `Err` is only for failures on our side.
+    pub async fn handle(&self, by: &Person, intent: Intent) -> Result<Said, ConversationError> {
         let t = texts(by.lang);
+        if intent.needs_expert() && !self.may_act(by).await? {
+            tracing::info!(user = %by.identity, "a non-expert tried to act on a ticket");
+            // Talk among others in a ticket's thread is not addressed to the desk: left alone.
+            let addressed = !matches!(
+                intent,
+                Intent::ExpertWords {
+                    meaning: ExpertMessage::Note,
+                    ..
+                }
+            );
+            return Ok(if addressed {
+                Said::Reply(Reply::refused(P::NOT_AN_EXPERT))
+            } else {
+                Said::Nothing
+            });
+        }
         let identity = by.identity.clone();
-        Ok(match intent {
-            Intent::Status => Some(self.status(identity, by.lang).await?),
+        let reply = match intent {
+            Intent::Ask { question, chat } => return self.ask(by, &question, chat, None).await,
+            Intent::MoreSources(question) => return self.more_sources(by, question).await,
+            Intent::Escalate(question) => self.escalate(by, question).await?,
+            Intent::Status => self.status(identity, by.lang).await?,
             Intent::Lang(Some(chosen)) => {
                 self.memory().set_lang(&identity.id, chosen)?;
-                Some(Reply::text(texts(chosen).lang_set))
+                Reply::text(texts(chosen).lang_set)
             }
-            Intent::Lang(None) => Some(Reply::text(t.lang_usage)),
-            Intent::RateAnswer { question, rating } => Some(
+            Intent::Lang(None) => Reply::text(t.lang_usage),
+            Intent::RateAnswer { question, rating } => {
                 match self
                     .assistant()
                     .rate_answer(identity, question, rating)
@@ -84,53 +238,100 @@ impl Conversation {
                 {
                     Ok(()) => Reply::text(t.thanks).private(),
                     Err(error) => Reply::refused(error.message),
-                },
-            ),
-            Intent::RateTicket { ticket, rating } => Some(
+                }
+            }
+            Intent::RateTicket { ticket, rating } => {
                 match self.assistant().rate_ticket(identity, ticket, rating).await {
                     Ok(_) => Reply::text(t.thanks).private(),
                     Err(error) => Reply::refused(error.message),
-                },
-            ),
+                }
+            }
             Intent::Forget {
                 confirmed,
                 shown_to,
-            } => Some(
-                self.forget(identity, &shown_to, confirmed, by.lang)
-                    .await?
-                    .unwrap_or_else(|| Conversation::not_yours(by.lang)),
-            ),
+            } => self.forget(by, &shown_to, confirmed).await?,
+            Intent::AskerReply { ticket, text } => self.asker_reply(identity, ticket, &text).await,
             Intent::ExpertWords {
                 ticket,
                 text,
                 meaning,
-            } => {
-                self.expert_message(identity, ticket, &text, meaning)
-                    .await?
+            } => match self.expert_message(identity, ticket, &text, meaning).await {
+                Some(reply) => reply,
+                None => return Ok(Said::Nothing),
+            },
+            Intent::Claim(ticket) => {
+                let done = format!("You claimed ticket {ticket}. {}", P::HOW_TO_ANSWER);
+                self.ticket_action(identity, ticket, Action::Claim, done)
+                    .await
             }
-        })
+            Intent::Unclaim(ticket) => {
+                let done = format!("Ticket {ticket} is back in its group's queue.");
+                self.ticket_action(identity, ticket, Action::Unclaim, done)
+                    .await
+            }
+            Intent::Close(ticket) => {
+                let done = format!("Ticket {ticket} closed.");
+                let close = Action::Close { reason: None };
+                self.ticket_action(identity, ticket, close, done).await
+            }
+            Intent::Reopen(ticket) => {
+                let done = format!("Ticket {ticket} reopened: it is back in the queue.");
+                let reopen = Action::Reopen { reason: None };
+                self.ticket_action(identity, ticket, reopen, done).await
+            }
+            Intent::Transfer { ticket, to } => match transfer_target(&to) {
+                Some(target) => {
+                    let done = format!("Ticket {ticket} transferred ({}).", to.trim());
+                    let transfer = Action::Transfer(target);
+                    self.ticket_action(identity, ticket, transfer, done).await
+                }
+                None => Reply::refused(TRANSFER_USAGE),
+            },
+            Intent::AnswerForm(ticket) => return Ok(Said::AnswerForm(ticket)),
+            Intent::Approve(ticket) => return Ok(self.approval_draft(identity, ticket).await),
+            Intent::Publish {
+                ticket,
+                edit,
+                confirmed,
+            } => return Ok(self.publish(identity, ticket, edit, confirmed).await),
+        };
+        Ok(Said::Reply(reply))
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use std::sync::Arc;
+    use std::sync::{Arc, Mutex};
+    use std::time::Duration;
 
     use consulta_desk::{
-        Action, Approval, ApprovalDraft, Asker, BoxFuture, ChatRef, CuratedEntry, Desk, Escalation,
-        Forgotten, NewQuestion, NewTicket, Platform, Status, Tags, Ticket,
+        Approval, BoxFuture, CuratedEntry, Desk, Escalation, Forgotten, NewQuestion, NewTicket,
+        Platform, Status, Tags, Ticket,
     };
 
     use super::*;
     use crate::assistant::{
-        AskReply, AskRequest, AskedQuestion, Assistant, AssistantError, EscalateRequest,
-        FailureCode,
+        AskRequest, AskedQuestion, Assistant, AssistantError, EscalateRequest, FailureCode,
     };
-    use crate::chat::{Asked, Memory, MoreSources, STALE_BUTTON, escalate_once};
+    use crate::chat::{Asked, FloodControl, Memory, STALE_BUTTON};
 
     /// The assistant of a front-end, minus the engine: every desk call goes to a real desk, so the
-    /// conversation's decisions are tested against the desk's own rules.
-    struct DeskOnly(Desk);
+    /// conversation's decisions are tested against the desk's own rules. Questions are kept, and
+    /// refused as the engine refuses a question it cannot take.
+    struct DeskOnly(Desk, Mutex<Vec<AskRequest>>);
+
+    /// A place on the tests' platform: a message number, which is also where answers go back.
+    impl Place for u64 {
+        type Origin = u64;
+        const HOW_TO_ANSWER: &'static str = "Reply to the card.";
+        const NOT_AN_EXPERT: &'static str = "Only experts act on tickets.";
+        fn origin(_: &str, place: &u64) -> u64 {
+            *place
+        }
+    }
+
+    /// What [`DeskOnly`] says to every question.
+    const NO_ENGINE: &str = "no engine here";
 
     impl DeskOnly {
         fn done<T: Send + 'static>(
@@ -142,8 +343,9 @@ mod tests {
     }
 
     impl Assistant for DeskOnly {
-        fn ask(&self, _: AskRequest) -> BoxFuture<'_, Result<AskReply, AssistantError>> {
-            Box::pin(async { Err(AssistantError::new(FailureCode::Internal, "no engine")) })
+        fn ask(&self, request: AskRequest) -> BoxFuture<'_, Result<AskReply, AssistantError>> {
+            self.1.lock().unwrap().push(request);
+            Box::pin(async { Err(AssistantError::new(FailureCode::BadRequest, NO_ENGINE)) })
         }
         fn escalate(
             &self,
@@ -242,12 +444,14 @@ mod tests {
         experts = [{ name = "Ana", identities = ["telegram:7"], groups = ["andes"] }]
     "#;
 
-    /// A conversation over a fresh desk and memory, with Marta's question recorded.
+    /// A conversation over a fresh desk and memory, with Marta's question recorded; two questions
+    /// per person before the flood control steps in.
     struct Setup {
         _dir: tempfile::TempDir,
         desk: Desk,
         memory: Memory,
-        conversation: Conversation,
+        assistant: Arc<DeskOnly>,
+        conversation: Conversation<u64>,
         question: QuestionId,
     }
 
@@ -276,11 +480,14 @@ mod tests {
                 },
             )
             .unwrap();
-        let conversation = Conversation::new(Arc::new(DeskOnly(desk.clone())), memory.clone());
+        let assistant = Arc::new(DeskOnly(desk.clone(), Mutex::default()));
+        let flood = FloodControl::new(2, Duration::from_secs(3600));
+        let conversation = Conversation::new(assistant.clone(), memory.clone(), flood);
         Setup {
             _dir: dir,
             desk,
             memory,
+            assistant,
             conversation,
             question,
         }
@@ -295,46 +502,60 @@ mod tests {
         }
     }
 
-    fn marta() -> Person {
+    /// Someone on the tests' platform, with no expert standing of their own.
+    fn person(id: &str, name: &str) -> Person {
         Person {
-            identity: Identity::new(Platform::Telegram, "501"),
+            identity: Identity::new(Platform::Telegram, id),
             lang: Lang::En,
+            locale: None,
+            name: name.into(),
+            standing: Standing {
+                experts_role: true,
+                member_of: None,
+                in_desk_chat: false,
+            },
         }
+    }
+
+    fn marta() -> Person {
+        person("501", "Marta")
     }
 
     fn beto() -> Person {
-        Person {
-            identity: Identity::new(Platform::Telegram, "55"),
-            lang: Lang::En,
-        }
+        person("55", "Beto")
     }
 
+    /// A configured expert.
     fn ana() -> Person {
-        Person {
-            identity: Identity::new(Platform::Telegram, "7"),
-            lang: Lang::En,
-        }
+        person("7", "Ana")
     }
 
     /// Escalates Marta's question the way her "Ask an expert" button does.
     async fn escalated(s: &Setup) -> TicketId {
-        let said = escalate_once(
-            s.conversation.assistant().as_ref(),
-            &s.memory,
-            s.question,
-            &marta().identity,
-            "Marta",
-            Lang::En,
-            |asked: &Asked<u64>| asked.place,
-        )
-        .await
-        .unwrap();
+        let said = handle(s, &marta(), Intent::Escalate(Some(s.question))).await;
         let ticket = s.desk.tickets_of(&marta().identity).unwrap().remove(0);
-        assert!(said.contains(ticket.id.as_str()), "{said}");
+        assert!(said.unwrap().plain().contains(ticket.id.as_str()));
         ticket.id
     }
 
+    /// Escalates Marta's question and has Ana answer it.
+    async fn answered(s: &Setup) -> TicketId {
+        let ticket = escalated(s).await;
+        let answer = Intent::ExpertWords {
+            ticket: ticket.clone(),
+            text: "El Ministerio del Medio Ambiente.".into(),
+            meaning: ExpertMessage::Answer,
+        };
+        handle(s, &ana(), answer).await;
+        ticket
+    }
+
+    /// What the conversation said, when it was a reply.
     async fn handle(s: &Setup, by: &Person, intent: Intent) -> Option<Reply> {
+        said(s, by, intent).await.reply()
+    }
+
+    async fn said(s: &Setup, by: &Person, intent: Intent) -> Said {
         s.conversation.handle(by, intent).await.unwrap()
     }
 
@@ -380,13 +601,7 @@ mod tests {
     #[tokio::test]
     async fn a_thumb_down_from_the_asker_reopens_the_answered_ticket() {
         let s = setup();
-        let ticket = escalated(&s).await;
-        let answer = Intent::ExpertWords {
-            ticket: ticket.clone(),
-            text: "El Ministerio del Medio Ambiente.".into(),
-            meaning: ExpertMessage::Answer,
-        };
-        handle(&s, &ana(), answer).await;
+        let ticket = answered(&s).await;
         let rating = Rating::Down;
         let intent = |ticket: &TicketId| Intent::RateTicket {
             ticket: ticket.clone(),
@@ -445,57 +660,270 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn more_sources_reads_the_askers_words_from_the_desk_for_them_only() {
+    async fn more_sources_asks_the_askers_words_from_the_desk_again_for_them_only() {
         let s = setup();
-        let more = |by: Person| {
-            s.conversation
-                .more_sources::<u64>(s.question, by.identity, by.lang)
-        };
-        match more(marta()).await.unwrap() {
-            MoreSources::Ask(asked, words) => {
-                assert_eq!(asked.place, 11);
-                assert_eq!(words.text, "¿Quién autoriza los ITMO en Chile?");
-                assert_eq!(words.language, Lang::Es);
-            }
-            other => panic!("{other:?}"),
-        }
-        match more(beto()).await.unwrap() {
-            MoreSources::Refused(reply) => {
-                assert_eq!(reply.plain(), texts(Lang::En).not_your_question);
-            }
-            other => panic!("{other:?}"),
-        }
+        let more = Intent::MoreSources(s.question);
+        let refused = handle(&s, &beto(), more.clone()).await.unwrap();
+        assert_eq!(refused.plain(), texts(Lang::En).not_your_question);
+        assert!(refused.refusal);
+        assert!(
+            s.assistant.1.lock().unwrap().is_empty(),
+            "nothing was asked"
+        );
+        let asked = handle(&s, &marta(), more.clone()).await.unwrap();
+        assert_eq!(asked.plain(), NO_ENGINE);
+        let request = s.assistant.1.lock().unwrap().remove(0);
+        assert_eq!(request.question, "¿Quién autoriza los ITMO en Chile?");
+        assert_eq!(request.top_k, Some(MORE_SOURCES_FOR_TESTS));
+        assert_eq!(
+            request.asker.chat_id, "501",
+            "asked again where it was asked"
+        );
         s.desk.forget(&marta().identity).unwrap();
-        match more(marta()).await.unwrap() {
-            MoreSources::Refused(reply) => assert_eq!(reply.plain(), STALE_BUTTON),
-            other => panic!("{other:?}"),
-        }
+        let gone = handle(&s, &marta(), more).await.unwrap();
+        assert_eq!(gone.plain(), STALE_BUTTON);
+    }
+
+    /// "More sources" cites this many passages.
+    const MORE_SOURCES_FOR_TESTS: usize = 8;
+
+    #[tokio::test]
+    async fn a_question_is_asked_in_its_chat_under_the_askers_name_and_held_to_the_flood_control() {
+        let s = setup();
+        let ask = |question: &str| Intent::Ask {
+            question: question.into(),
+            chat: "-100900".into(),
+        };
+        let mut desk_chat = ana();
+        desk_chat.standing.in_desk_chat = true;
+        let elsewhere = handle(&s, &desk_chat, ask("¿Qué es un ITMO?"))
+            .await
+            .unwrap();
+        assert!(
+            elsewhere
+                .plain()
+                .contains("Ask your own questions in another chat")
+        );
+        let empty = handle(&s, &marta(), ask("  ")).await.unwrap();
+        assert_eq!(empty.plain(), texts(Lang::En).ask_usage);
+        assert!(
+            s.assistant.1.lock().unwrap().is_empty(),
+            "nothing was asked"
+        );
+        s.memory.set_lang("501", Lang::Pt).unwrap();
+        handle(&s, &marta(), ask("¿Qué es un ITMO?")).await;
+        let request = s.assistant.1.lock().unwrap().remove(0);
+        assert_eq!(request.asker.chat_id, "-100900");
+        assert_eq!(request.asker.display_name, "Marta");
+        assert_eq!(request.language, Some(Lang::Pt), "her /lang is the desk's");
+        assert_eq!(request.top_k, None);
+        handle(&s, &marta(), ask("¿Y un NDC?")).await;
+        let warned = handle(&s, &marta(), ask("¿Y el 6.4?")).await.unwrap();
+        assert_eq!(warned.plain(), texts(Lang::En).slow_down);
+        assert_eq!(said(&s, &marta(), ask("¿Y el 6.2?")).await, Said::Nothing);
+        assert_eq!(
+            s.assistant.1.lock().unwrap().len(),
+            1,
+            "only the second was asked"
+        );
+        handle(&s, &beto(), ask("¿Qué es un ITMO?")).await;
+        assert_eq!(
+            s.assistant.1.lock().unwrap().len(),
+            2,
+            "people are counted apart"
+        );
     }
 
     #[tokio::test]
     async fn only_the_asker_escalates_and_the_desk_supplies_the_words() {
         let s = setup();
-        let refused = escalate_once(
-            s.conversation.assistant().as_ref(),
-            &s.memory,
-            s.question,
-            &beto().identity,
-            "Beto",
-            Lang::En,
-            |asked: &Asked<u64>| asked.place,
-        )
-        .await
-        .unwrap();
-        assert_eq!(refused, texts(Lang::En).not_your_question);
+        let escalate = Intent::Escalate(Some(s.question));
+        let refused = handle(&s, &beto(), escalate).await.unwrap();
+        assert_eq!(refused.plain(), texts(Lang::En).not_your_question);
+        assert!(refused.refusal);
         assert!(s.desk.tickets().unwrap().is_empty());
-        let ticket = escalated(&s).await;
-        let ticket = s.desk.ticket(&ticket).unwrap();
+        let nothing_yet = handle(&s, &beto(), Intent::Escalate(None)).await.unwrap();
+        assert_eq!(nothing_yet.plain(), texts(Lang::En).no_question_yet);
+        let last = handle(&s, &marta(), Intent::Escalate(None)).await.unwrap();
+        let ticket = s.desk.tickets_of(&marta().identity).unwrap().remove(0);
+        assert!(
+            last.plain().contains(ticket.id.as_str()),
+            "/expert takes her last question"
+        );
         assert_eq!(ticket.question, "¿Quién autoriza los ITMO en Chile?");
         assert_eq!(ticket.language, Lang::Es);
         assert_eq!(ticket.asker.display_name, "Marta");
         assert_eq!(
             ticket.asker.chat_id, "501",
             "the answer goes where she asked"
+        );
+        assert_eq!(s.memory.origin::<u64>(&ticket.id).unwrap(), Some(11));
+        escalated(&s).await;
+        assert_eq!(
+            s.desk.tickets().unwrap().len(),
+            1,
+            "a second press opens nothing"
+        );
+    }
+
+    #[tokio::test]
+    async fn experts_claim_unclaim_transfer_close_and_reopen_and_nobody_else_does() {
+        let s = setup();
+        let ticket = escalated(&s).await;
+        let status = || s.desk.ticket(&ticket).unwrap().status;
+        let refused = handle(&s, &beto(), Intent::Claim(ticket.clone()))
+            .await
+            .unwrap();
+        assert_eq!(refused.plain(), u64::NOT_AN_EXPERT);
+        assert!(refused.refusal);
+        assert_eq!(status(), Status::Open);
+        let claimed = handle(&s, &ana(), Intent::Claim(ticket.clone()))
+            .await
+            .unwrap();
+        assert!(
+            claimed.plain().ends_with(u64::HOW_TO_ANSWER),
+            "{}",
+            claimed.plain()
+        );
+        assert!(claimed.private && !claimed.refusal);
+        assert_eq!(status(), Status::Claimed);
+        let unclaimed = handle(&s, &ana(), Intent::Unclaim(ticket.clone()))
+            .await
+            .unwrap();
+        assert!(!unclaimed.refusal, "{}", unclaimed.plain());
+        assert_eq!(status(), Status::Open);
+        let transfer = |to: &str| Intent::Transfer {
+            ticket: ticket.clone(),
+            to: to.into(),
+        };
+        let usage = handle(&s, &ana(), transfer("Ana")).await.unwrap();
+        assert_eq!(usage.plain(), TRANSFER_USAGE);
+        let unknown = handle(&s, &ana(), transfer("group pacifico"))
+            .await
+            .unwrap();
+        assert!(unknown.refusal, "the desk knows no such group");
+        let moved = handle(&s, &ana(), transfer("expert Ana")).await.unwrap();
+        assert!(!moved.refusal, "{}", moved.plain());
+        assert_eq!(status(), Status::Claimed);
+        let closed = handle(&s, &ana(), Intent::Close(ticket.clone()))
+            .await
+            .unwrap();
+        assert!(!closed.refusal, "{}", closed.plain());
+        assert_eq!(status(), Status::Closed);
+        let refused = handle(&s, &beto(), Intent::Reopen(ticket.clone()))
+            .await
+            .unwrap();
+        assert!(refused.refusal);
+        assert_eq!(status(), Status::Closed);
+        let reopened = handle(&s, &ana(), Intent::Reopen(ticket.clone()))
+            .await
+            .unwrap();
+        assert!(!reopened.refusal, "{}", reopened.plain());
+        assert_eq!(status(), Status::Reopened);
+    }
+
+    #[tokio::test]
+    async fn the_platforms_facts_decide_who_is_an_expert() {
+        let s = setup();
+        let ticket = escalated(&s).await;
+        let claim = || Intent::Claim(ticket.clone());
+        let mut without_role = ana();
+        without_role.standing.experts_role = false;
+        let refused = handle(&s, &without_role, claim()).await.unwrap();
+        assert_eq!(
+            refused.plain(),
+            u64::NOT_AN_EXPERT,
+            "the platform's gate comes first"
+        );
+        let mut elsewhere = beto();
+        elsewhere.standing.member_of = Some(ChatRef::new(Platform::Telegram, "-100999"));
+        assert!(handle(&s, &elsewhere, claim()).await.unwrap().refusal);
+        let mut member = beto();
+        member.standing.member_of = Some(ChatRef::new(Platform::Telegram, "-100200"));
+        let claimed = handle(&s, &member, claim()).await.unwrap();
+        assert!(!claimed.refusal, "{}", claimed.plain());
+        let holder = s.desk.ticket(&ticket).unwrap().assignee.unwrap();
+        assert!(holder.contains("Beto"), "{holder}");
+    }
+
+    #[tokio::test]
+    async fn an_answer_becomes_a_faq_entry_only_as_edited_and_particulars_only_when_confirmed() {
+        let s = setup();
+        let ticket = answered(&s).await;
+        assert!(
+            handle(&s, &beto(), Intent::Approve(ticket.clone()))
+                .await
+                .unwrap()
+                .refusal
+        );
+        let Said::Draft(draft) = said(&s, &ana(), Intent::Approve(ticket.clone())).await else {
+            panic!("no draft");
+        };
+        assert_eq!(draft.answer, "El Ministerio del Medio Ambiente.");
+        let publish = |answer: &str, confirmed| Intent::Publish {
+            ticket: ticket.clone(),
+            edit: Edit {
+                question: "¿Quién autoriza los ITMO en Chile?".into(),
+                answer: answer.into(),
+            },
+            confirmed,
+        };
+        let flagged = "Escriba a marta@correo.cl en el Ministerio.";
+        let Said::Unconfirmed(again) = said(&s, &ana(), publish(flagged, false)).await else {
+            panic!("published without confirmation");
+        };
+        assert_eq!(again.answer, flagged, "nothing typed is lost");
+        assert!(!again.particulars.is_empty());
+        assert!(s.desk.curated().unwrap().is_empty());
+        let done = handle(&s, &ana(), publish(flagged, true)).await.unwrap();
+        assert!(!done.refusal, "{}", done.plain());
+        assert_eq!(s.desk.curated().unwrap()[0].answer, flagged);
+    }
+
+    #[tokio::test]
+    async fn the_answer_form_is_for_experts_and_talk_from_others_is_left_alone() {
+        let s = setup();
+        let ticket = escalated(&s).await;
+        let form = Intent::AnswerForm(ticket.clone());
+        assert_eq!(
+            said(&s, &ana(), form.clone()).await,
+            Said::AnswerForm(ticket.clone())
+        );
+        assert!(handle(&s, &beto(), form).await.unwrap().refusal);
+        let note = Intent::ExpertWords {
+            ticket: ticket.clone(),
+            text: "Who is on duty?".into(),
+            meaning: ExpertMessage::Note,
+        };
+        let events = || s.desk.ticket(&ticket).unwrap().events.len();
+        let before = events();
+        assert_eq!(said(&s, &beto(), note).await, Said::Nothing);
+        assert_eq!(events(), before, "nothing was written on the ticket");
+        let empty = Intent::ExpertWords {
+            ticket: ticket.clone(),
+            text: "  ".into(),
+            meaning: ExpertMessage::Answer,
+        };
+        assert!(handle(&s, &ana(), empty).await.unwrap().refusal);
+        assert_eq!(s.desk.ticket(&ticket).unwrap().status, Status::Open);
+    }
+
+    #[tokio::test]
+    async fn an_askers_reply_reaches_the_ticket_only_from_the_asker() {
+        let s = setup();
+        let ticket = escalated(&s).await;
+        let reply = |text: &str| Intent::AskerReply {
+            ticket: ticket.clone(),
+            text: text.into(),
+        };
+        assert!(handle(&s, &beto(), reply("Soy yo.")).await.unwrap().refusal);
+        let sent = handle(&s, &marta(), reply("Es para un proyecto."))
+            .await
+            .unwrap();
+        assert_eq!(
+            sent.plain(),
+            texts(Lang::Es).reply_sent,
+            "in the ticket's language"
         );
     }
 }

@@ -14,15 +14,12 @@ pub(crate) mod retry;
 mod texts;
 
 pub use approval::{
-    CONFIRM_WORD, Edit, HOW_TO_EDIT, Published, draft_text, flag_warning, read_draft, read_edit,
+    CONFIRM_WORD, Edit, HOW_TO_EDIT, draft_text, flag_warning, read_draft, read_edit,
 };
-pub use conversation::{
-    Conversation, ExpertMessage, MoreSources, Piece, Reply, STALE_BUTTON, TicketButton, desk_text,
-};
-pub use escalate::escalate_once;
-pub use flood::{FloodControl, Verdict};
+pub use conversation::{Conversation, ExpertMessage, Piece, Place, Reply, STALE_BUTTON, desk_text};
+pub use flood::FloodControl;
 pub use handler_error::{Classify, HandlerError};
-pub use intent::{Intent, Person};
+pub use intent::{Answered, Intent, Person, Said, Standing};
 pub use memory::{Asked, Memory, StoreError};
 pub use press::Press;
 pub use retry::with_retry;

@@ -4,7 +4,9 @@
 //! custom id), so a button carries a short verb and an id; the rest (the question text, who asked) is
 //! looked up when it is pressed.
 
-use consulta_desk::{QuestionId, TicketId};
+use consulta_desk::{QuestionId, Rating, TicketId};
+
+use super::intent::Intent;
 
 /// What a pressed button asks for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -53,6 +55,33 @@ pub enum Press {
 }
 
 impl Press {
+    /// What the press asks of the conversation; for Publish, its ticket and whether the flagged
+    /// particulars are confirmed, since its words are the draft the button is under (which the
+    /// platform reads, or has forms instead).
+    pub fn intent(self) -> Result<Intent, (TicketId, bool)> {
+        Ok(match self {
+            Press::Rate { question, up } => Intent::RateAnswer {
+                question,
+                rating: Rating::from_thumb(up),
+            },
+            Press::RateTicket { ticket, up } => Intent::RateTicket {
+                ticket,
+                rating: Rating::from_thumb(up),
+            },
+            Press::Escalate(question) => Intent::Escalate(Some(question)),
+            Press::MoreSources(question) => Intent::MoreSources(question),
+            Press::Claim(ticket) => Intent::Claim(ticket),
+            Press::Close(ticket) => Intent::Close(ticket),
+            Press::Approve(ticket) => Intent::Approve(ticket),
+            Press::Answer(ticket) => Intent::AnswerForm(ticket),
+            Press::Forget { confirmed, user } => Intent::Forget {
+                confirmed,
+                shown_to: user,
+            },
+            Press::Publish { ticket, confirmed } => return Err((ticket, confirmed)),
+        })
+    }
+
     /// The callback data for this press.
     pub fn encode(&self) -> String {
         match self {

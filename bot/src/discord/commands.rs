@@ -68,6 +68,21 @@ pub fn definitions() -> Vec<CreateCommand> {
                     .required(true)
                     .max_length(ANSWER_LIMIT),
             ),
+        CreateCommand::new("unclaim")
+            .description("Experts: put this thread's ticket back in its group's queue"),
+        CreateCommand::new("reopen")
+            .description("Experts: put this thread's answered or closed ticket back in the queue"),
+        CreateCommand::new("transfer")
+            .description("Experts: hand this thread's ticket to another expert or group")
+            .add_option(
+                CreateCommandOption::new(
+                    CommandOptionType::String,
+                    "to",
+                    "expert NAME (a configured expert) or group NAME (a desk group)",
+                )
+                .required(true)
+                .max_length(200),
+            ),
         CreateCommand::new("help")
             .description("What Consulta does and how to ask")
             .description_localized("es-ES", "Qué hace Consulta y cómo preguntar")

@@ -14,15 +14,12 @@ use serenity::builder::CreateActionRow;
 use serenity::http::Http;
 use serenity::model::channel::MessageReference;
 
-use crate::assistant::{AskReply, AskRequest, Assistant, FailureCode};
-use crate::chat::{
-    Conversation, ExpertMessage, FloodControl, Intent, Person, Verdict, escalate_once, texts,
-};
-use consulta_desk::{Asker, Identity, Platform, QuestionId};
+use crate::chat::{Answered, Conversation, ExpertMessage, Intent, Person, Place, Said, Standing};
+use consulta_desk::{Identity, Platform};
 
 use super::components;
 use super::frontend::send_text;
-use super::render::{AnswerEmbed, escape, render_reply};
+use super::render::{AnswerEmbed, render_reply};
 use super::seen::{InFlight, Seen};
 use super::store::{Asked, Spot, Store, StoreError};
 
@@ -34,14 +31,10 @@ pub const NOT_AN_EXPERT: &str = "Sorry, only the desk's experts can act on ticke
 pub struct Context {
     /// The HTTP client (the same one the gateway client and the desk's front-end use).
     pub http: Arc<Http>,
-    /// Answers and the desk.
-    pub assistant: Arc<dyn Assistant>,
     /// Languages, recent questions, ticket threads.
     pub store: Store,
-    /// The decisions shared with the other chat front-ends.
-    pub conversation: Conversation,
-    /// Per-user limit on questions.
-    pub flood: FloodControl,
+    /// The decisions shared with the other chat front-ends, and the flood control.
+    pub conversation: Conversation<Spot>,
     /// The bot's own user id, to recognise mentions.
     pub me: UserId,
     /// The roles Discord made for the bot in each guild: mentioning one mentions the bot.
@@ -56,6 +49,19 @@ pub struct Context {
     pub seen: Seen,
     /// Events in hand, waited for at shutdown, and the count of those done.
     pub inflight: Arc<InFlight>,
+}
+
+/// Discord's terms for the conversation: a question's message and channel, which is also where a
+/// ticket's answer goes back to.
+impl Place for Spot {
+    type Origin = Spot;
+    const HOW_TO_ANSWER: &'static str =
+        "Press Answer on the card, reply to the card in its thread, or use /answer there.";
+    const NOT_AN_EXPERT: &'static str = NOT_AN_EXPERT;
+
+    fn origin(_: &str, place: &Spot) -> Spot {
+        *place
+    }
 }
 
 /// Why handling failed.
@@ -110,14 +116,6 @@ impl Who {
         Identity::new(Platform::Discord, self.user.id.get().to_string())
     }
 
-    /// The user as the conversation layer sees them, spoken to in `lang`.
-    pub fn person(&self, lang: Lang) -> Person {
-        Person {
-            identity: self.identity(),
-            lang,
-        }
-    }
-
     /// The user id as the front-end's memory keys it.
     pub fn key(&self) -> String {
         self.user.id.get().to_string()
@@ -137,11 +135,27 @@ pub fn ui_lang(ctx: &Context, who: &Who) -> Result<Lang, StoreError> {
     ctx.store.memory.ui_lang(&who.key(), who.locale)
 }
 
-/// Whether `who` has the experts role (always, when no role is configured); the desk then checks
-/// that they are a configured expert.
-pub fn has_experts_role(ctx: &Context, who: &Who) -> bool {
-    ctx.experts_role
-        .is_none_or(|role| who.roles.contains(&role))
+/// `who` as the conversation layer sees them: the experts role is the platform's fact (always
+/// passed when no role is configured); the desk then decides whether they are an expert.
+pub fn person(ctx: &Context, who: &Who) -> Result<Person, StoreError> {
+    Ok(Person {
+        identity: who.identity(),
+        lang: ui_lang(ctx, who)?,
+        locale: who.locale,
+        name: who.display_name(),
+        standing: Standing {
+            experts_role: ctx
+                .experts_role
+                .is_none_or(|role| who.roles.contains(&role)),
+            member_of: None,
+            in_desk_chat: false,
+        },
+    })
+}
+
+/// Hands `intent` from `who` to the conversation.
+pub async fn said(ctx: &Context, who: &Who, intent: Intent) -> Result<Said, HandlerError> {
+    Ok(ctx.conversation.handle(&person(ctx, who)?, intent).await?)
 }
 
 /// The text without mentions of the bot, when it mentions the bot (by name, or by the role Discord
@@ -192,222 +206,105 @@ async fn on_message(ctx: &Context, message: &Message) -> Handled {
             .unwrap_or_default(),
         locale: None,
     };
-    if let Some(ticket) = ctx.store.thread_ticket(message.channel_id.get())? {
-        return expert_message(ctx, message, &who, ticket).await;
-    }
-    if let Some(replied) = &message.message_reference
+    let text = message.content.clone();
+    let intent = if let Some(ticket) = ctx.store.thread_ticket(message.channel_id.get())? {
+        // An answer when it replies to one of the bot's messages there, otherwise an internal note;
+        // system messages (a renamed thread) are not an expert's words.
+        let system = !matches!(
+            message.kind,
+            MessageType::Regular | MessageType::InlineReply
+        );
+        let replies_to_desk = message
+            .referenced_message
+            .as_ref()
+            .is_some_and(|replied| replied.author.id == ctx.me);
+        let meaning = ExpertMessage::classify(system, false, replies_to_desk);
+        Intent::ExpertWords {
+            ticket,
+            text,
+            meaning,
+        }
+    } else if let Some(replied) = &message.message_reference
         && let Some(replied_id) = replied.message_id
         && let Some(ticket) = ctx
             .store
             .asker_message(message.channel_id.get(), replied_id.get())?
     {
-        let told = ctx
-            .conversation
-            .asker_reply(who.identity(), ticket, &message.content)
-            .await;
-        return reply(ctx, message, &render_reply(&told)).await;
-    }
-    let question = match message.guild_id {
-        None => message.content.trim().to_string(),
-        Some(guild) => {
-            let allowed = ctx.guilds.contains(&guild)
-                && (ctx.allowed_channels.is_empty()
-                    || ctx.allowed_channels.contains(&message.channel_id));
-            match without_mention(message, ctx.me, &ctx.bot_roles) {
-                Some(question) if allowed => question,
-                _ => return Ok(()),
+        Intent::AskerReply { ticket, text }
+    } else {
+        let question = match message.guild_id {
+            None => text,
+            Some(guild) => {
+                let allowed = ctx.guilds.contains(&guild)
+                    && (ctx.allowed_channels.is_empty()
+                        || ctx.allowed_channels.contains(&message.channel_id));
+                match without_mention(message, ctx.me, &ctx.bot_roles) {
+                    Some(question) if allowed => question,
+                    _ => return Ok(()),
+                }
             }
+        };
+        // Answering takes a moment: show that the bot is on it (a courtesy; a failure is ignored).
+        if let Err(error) =
+            super::frontend::timed(message.channel_id.broadcast_typing(&ctx.http)).await
+        {
+            tracing::debug!(failure = %super::frontend::classify(&error), "the typing indicator was not shown");
+        }
+        Intent::Ask {
+            question,
+            chat: message.channel_id.get().to_string(),
         }
     };
-    let lang = ui_lang(ctx, &who)?;
-    if question.is_empty() {
-        return reply(ctx, message, &escape(texts(lang).ask_usage)).await;
-    }
-    // Answering takes a moment: show that the bot is on it (a courtesy; a failure is ignored).
-    if let Err(error) = super::frontend::timed(message.channel_id.broadcast_typing(&ctx.http)).await
-    {
-        tracing::debug!(failure = %super::frontend::classify(&error), "the typing indicator was not shown");
-    }
-    let asker = asker(&who, message.channel_id.get().to_string());
-    let answered = match answer(ctx, &who, asker.clone(), &question, None).await? {
-        Answering::Answered(answered) => answered,
-        Answering::Told(text) => return reply(ctx, message, &text).await,
-        Answering::Silent => return Ok(()),
-    };
-    let embed = answered.embed.build();
-    let sent = super::frontend::with_retry(|| {
-        message.channel_id.send_message(
-            &ctx.http,
-            serenity::builder::CreateMessage::new()
-                .embed(embed.clone())
-                .components(answered.components.clone())
-                .reference_message(MessageReference::from((message.channel_id, message.id)))
-                .allowed_mentions(super::frontend::no_pings()),
-        )
-    })
-    .await;
-    record(
-        ctx,
-        &answered,
-        asker,
-        Spot {
-            message_id: Some(message.id.get()),
-            channel_id: message.channel_id.get(),
-        },
-    )?;
-    sent?;
-    Ok(())
-}
-
-/// The asker as the desk records them; `chat_id` is where the expert's answer goes.
-pub fn asker(who: &Who, chat_id: String) -> Asker {
-    Asker {
-        platform: Platform::Discord,
-        chat_id,
-        user_id: who.key(),
-        display_name: who.display_name(),
-    }
-}
-
-/// An answer ready to post.
-pub struct Answered {
-    /// What the desk recorded.
-    pub reply: AskReply,
-    /// The answer as an embed.
-    pub embed: AnswerEmbed,
-    /// Its buttons.
-    pub components: Vec<CreateActionRow>,
-}
-
-/// What asking gave.
-pub enum Answering {
-    /// An answer.
-    Answered(Box<Answered>),
-    /// No answer; tell the user this (already escaped).
-    Told(String),
-    /// No answer and nothing to say (a flood already warned about).
-    Silent,
-}
-
-/// Asks the assistant, minding the flood control; `top_k` for "More sources".
-pub async fn answer(
-    ctx: &Context,
-    who: &Who,
-    asker: Asker,
-    question: &str,
-    top_k: Option<usize>,
-) -> Result<Answering, HandlerError> {
-    let lang = ui_lang(ctx, who)?;
-    match ctx.flood.check(who.user.id.get()) {
-        Verdict::Allow => {}
-        Verdict::Warn => return Ok(Answering::Told(escape(texts(lang).slow_down))),
-        Verdict::Drop => return Ok(Answering::Silent),
-    }
-    let request = AskRequest {
-        language: ctx.store.memory.lang(&asker.user_id)?,
-        asker,
-        question: question.to_string(),
-        user_lang: who.locale,
-        top_k,
-    };
-    let reply = match ctx.assistant.ask(request).await {
-        Ok(reply) => reply,
-        Err(error) if error.code == FailureCode::BadRequest => {
-            return Ok(Answering::Told(escape(&error.message)));
+    match said(ctx, &who, intent).await? {
+        Said::Reply(told) => reply(ctx, message, &render_reply(&told)).await,
+        Said::Answer(answered) => {
+            let embed = AnswerEmbed::new(
+                &answered.question,
+                &answered.reply.answer,
+                lang_of(&answered),
+            );
+            let components = answer_components(&answered);
+            let sent = super::frontend::with_retry(|| {
+                message.channel_id.send_message(
+                    &ctx.http,
+                    serenity::builder::CreateMessage::new()
+                        .embed(embed.build())
+                        .components(components.clone())
+                        .reference_message(MessageReference::from((message.channel_id, message.id)))
+                        .allowed_mentions(super::frontend::no_pings()),
+                )
+            })
+            .await;
+            record(ctx, &answered, spot(message.channel_id, Some(message.id)))?;
+            sent?;
+            Ok(())
         }
-        Err(error) => {
-            tracing::warn!(%error, "the assistant could not answer");
-            return Ok(Answering::Told(escape(texts(lang).sorry)));
-        }
-    };
-    let answer = &reply.answer;
-    let embed = AnswerEmbed::new(question, answer, answer.language);
-    let more = top_k.is_none() && !answer.citations.is_empty();
-    let components = components::answer(answer.language, reply.question_id, more);
-    Ok(Answering::Answered(Box::new(Answered {
-        reply,
-        embed,
-        components,
-    })))
+        // Nothing else comes of a message: forms and drafts answer buttons.
+        Said::Nothing | Said::AnswerForm(_) | Said::Draft(_) | Said::Unconfirmed(_) => Ok(()),
+    }
+}
+
+/// The language Consulta answered in.
+pub fn lang_of(answered: &Answered) -> Lang {
+    answered.reply.answer.language
+}
+
+/// The buttons under an answer.
+pub fn answer_components(answered: &Answered) -> Vec<CreateActionRow> {
+    components::answer(lang_of(answered), answered.reply.question_id, answered.more)
 }
 
 /// Keeps where the question was asked (ids only: its words are the desk's) for its buttons and
 /// `/expert`.
-pub fn record(
-    ctx: &Context,
-    answered: &Answered,
-    asker: Asker,
-    place: Spot,
-) -> Result<(), StoreError> {
+pub fn record(ctx: &Context, answered: &Answered, place: Spot) -> Result<(), StoreError> {
     ctx.store.memory.put_asked(
         answered.reply.question_id,
         &Asked {
-            asker: asker.identity(),
-            chat_id: asker.chat_id,
+            asker: answered.asker.identity(),
+            chat_id: answered.asker.chat_id.clone(),
             place,
         },
     )
-}
-
-/// Opens a ticket for a recorded question (once), and returns what to tell the asker (escaped).
-pub async fn escalate(
-    ctx: &Context,
-    question: QuestionId,
-    by: &Who,
-) -> Result<String, HandlerError> {
-    let lang = ui_lang(ctx, by)?;
-    let text = escalate_once(
-        ctx.assistant.as_ref(),
-        &ctx.store.memory,
-        question,
-        &by.identity(),
-        &by.display_name(),
-        lang,
-        |asked: &Asked| asked.place,
-    )
-    .await?;
-    Ok(escape(&text))
-}
-
-/// A message in a ticket's thread: an answer when it replies to one of the bot's messages there,
-/// otherwise an internal note; system messages (a renamed thread) are not an expert's words.
-async fn expert_message(
-    ctx: &Context,
-    message: &Message,
-    who: &Who,
-    ticket: consulta_desk::TicketId,
-) -> Handled {
-    let system = !matches!(
-        message.kind,
-        MessageType::Regular | MessageType::InlineReply
-    );
-    let replies_to_desk = message
-        .referenced_message
-        .as_ref()
-        .is_some_and(|replied| replied.author.id == ctx.me);
-    let meaning = ExpertMessage::classify(system, false, replies_to_desk);
-    if meaning == ExpertMessage::Ignore {
-        return Ok(());
-    }
-    if !has_experts_role(ctx, who) || !ctx.assistant.is_expert(who.identity()).await? {
-        if meaning == ExpertMessage::Answer {
-            return reply(ctx, message, &escape(NOT_AN_EXPERT)).await;
-        }
-        return Ok(());
-    }
-    let words = Intent::ExpertWords {
-        ticket,
-        text: message.content.clone(),
-        meaning,
-    };
-    let told = ctx
-        .conversation
-        .handle(&who.person(ui_lang(ctx, who)?), words)
-        .await?;
-    match told {
-        Some(told) => reply(ctx, message, &render_reply(&told)).await,
-        None => Ok(()),
-    }
 }
 
 /// The message id of a posted reply, for [`Spot`].

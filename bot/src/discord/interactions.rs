@@ -13,10 +13,8 @@ use serenity::builder::{
 };
 
 use crate::chat::{
-    CONFIRM_WORD, Conversation, Edit, ExpertMessage, Intent, MoreSources, Press, Published, Reply,
-    STALE_BUTTON, TicketButton, draft_text, texts,
+    CONFIRM_WORD, Edit, ExpertMessage, Intent, Press, Reply, STALE_BUTTON, Said, draft_text, texts,
 };
-use consulta_desk::{Rating, TicketId};
 
 use super::commands::{flag_option, string_option};
 use super::components::{
@@ -24,17 +22,10 @@ use super::components::{
 };
 use super::frontend::{no_pings, with_retry};
 use super::handler::{
-    Answering, Context, Handled, HandlerError, NOT_AN_EXPERT, Who, answer, asker, escalate,
-    has_experts_role, record, spot, ui_lang,
+    Context, Handled, HandlerError, Who, answer_components, lang_of, record, said, spot, ui_lang,
 };
-use super::render::{MESSAGE_LIMIT, escape, render_reply, truncate};
+use super::render::{AnswerEmbed, MESSAGE_LIMIT, escape, render_reply, truncate};
 use super::store::Spot;
-
-/// Passages cited after "More sources".
-const MORE_SOURCES: usize = 8;
-/// How experts answer on Discord, said after a claim.
-const HOW_TO_ANSWER: &str =
-    "Press Answer on the card, reply to the card in its thread, or use /answer there.";
 
 /// Handles one interaction.
 pub async fn handle(ctx: &Context, interaction: Interaction) -> Handled {
@@ -139,52 +130,38 @@ async fn on_command(ctx: &Context, command: &CommandInteraction) -> Handled {
         token: &command.token,
     };
     let options = &command.data.options;
-    match command.data.name.as_str() {
+    let ticket = || ctx.store.thread_ticket(command.channel_id.get());
+    let intent = match command.data.name.as_str() {
         "ask" => {
-            let question = string_option(options, "question")
-                .unwrap_or_default()
-                .trim();
-            if question.is_empty() {
-                return response.say(ctx, &escape(t.ask_usage), true).await;
-            }
+            let question = string_option(options, "question").unwrap_or_default();
             let private = flag_option(options, "private");
-            response.defer(ctx, private).await?;
             let chat = if private {
                 format!("@{}", who.key())
             } else {
                 command.channel_id.get().to_string()
             };
-            ask(ctx, &response, &who, chat, question, None, private).await
-        }
-        "expert" => {
-            response.defer(ctx, true).await?;
-            let text = match ctx.store.memory.last_question(&who.key())? {
-                Some(question) => escalate(ctx, question, &who).await?,
-                None => escape(t.no_question_yet),
+            let ask = Intent::Ask {
+                question: question.to_string(),
+                chat,
             };
-            response.edit_text(ctx, &text).await
+            if question.trim().is_empty() {
+                // Nothing to look up: the conversation says how to ask at once, to the member only.
+                let told = said(ctx, &who, ask).await?;
+                return response.say_reply(ctx, told.reply()).await;
+            }
+            let channel = (!private).then_some(command.channel_id);
+            return ask_deferred(ctx, &response, &who, ask, channel).await;
         }
+        "expert" => Intent::Escalate(None),
         "lang" => {
+            // One write: answered at once.
             let chosen = string_option(options, "language").and_then(|code| code.parse().ok());
-            let told = ctx
-                .conversation
-                .handle(&who.person(lang), Intent::Lang(chosen))
-                .await?;
-            response.say_reply(ctx, told).await
+            let told = said(ctx, &who, Intent::Lang(chosen)).await?;
+            return response.say_reply(ctx, told.reply()).await;
         }
-        "status" => {
-            // Ephemeral whatever the conversation layer says: only the member sees it.
-            response.defer(ctx, true).await?;
-            let told = ctx
-                .conversation
-                .handle(&who.person(lang), Intent::Status)
-                .await?;
-            let text = told.as_ref().map(render_reply).unwrap_or_default();
-            response.edit_text(ctx, &text).await
-        }
+        "status" => Intent::Status,
         "answer" | "clarify" => {
-            let text = string_option(options, "text").unwrap_or_default();
-            let Some(ticket) = ctx.store.thread_ticket(command.channel_id.get())? else {
+            let Some(ticket) = ticket()? else {
                 return response.say(ctx, &escape(ANSWER_WHERE), true).await;
             };
             let meaning = if command.data.name == "clarify" {
@@ -192,57 +169,105 @@ async fn on_command(ctx: &Context, command: &CommandInteraction) -> Handled {
             } else {
                 ExpertMessage::Answer
             };
-            expert_writes(ctx, &response, &who, ticket, text, meaning).await
+            let text = string_option(options, "text").unwrap_or_default();
+            Intent::ExpertWords {
+                ticket,
+                text: text.to_string(),
+                meaning,
+            }
+        }
+        "unclaim" | "reopen" | "transfer" => {
+            let Some(ticket) = ticket()? else {
+                return response.say(ctx, &escape(TICKET_COMMAND_WHERE), true).await;
+            };
+            match command.data.name.as_str() {
+                "unclaim" => Intent::Unclaim(ticket),
+                "reopen" => Intent::Reopen(ticket),
+                _ => Intent::Transfer {
+                    ticket,
+                    to: string_option(options, "to").unwrap_or_default().to_string(),
+                },
+            }
         }
         "forget" => {
-            response
+            return response
                 .say_with(
                     ctx,
                     &escape(t.forget_confirm),
                     true,
                     components::forget(lang, &who.key()),
                 )
-                .await
+                .await;
         }
-        "help" => response.say(ctx, &escape(t.help), true).await,
-        _ => response.say(ctx, &escape(t.unknown_command), true).await,
-    }
+        "help" => return response.say(ctx, &escape(t.help), true).await,
+        _ => return response.say(ctx, &escape(t.unknown_command), true).await,
+    };
+    // What a command gives back is for the member who used it: acknowledged at once (the desk may
+    // take longer than Discord's 3 seconds), ephemeral, then put in.
+    deferred(ctx, &response, &who, intent, true).await
 }
 
-/// Answers `question` into a deferred response and records it, the expert's answer to go to `chat`.
-async fn ask(
+/// Acknowledges an interaction (ephemeral when `ephemeral`), hands `intent` to the conversation, and
+/// puts in what it said.
+async fn deferred(
     ctx: &Context,
     response: &Response<'_>,
     who: &Who,
-    chat: String,
-    question: &str,
-    top_k: Option<usize>,
-    private: bool,
+    intent: Intent,
+    ephemeral: bool,
 ) -> Handled {
-    let asker = asker(who, chat);
-    let channel = asker
-        .chat_id
-        .parse()
-        .ok()
-        .map(serenity::all::ChannelId::new);
-    match answer(ctx, who, asker.clone(), question, top_k).await? {
-        Answering::Answered(answered) => {
+    response.defer(ctx, ephemeral).await?;
+    let told = match said(ctx, who, intent).await? {
+        Said::Reply(told) => render_reply(&told),
+        Said::Unconfirmed(draft) => escape(&format!(
+            "Not published.\n{}",
+            draft_text(
+                &draft,
+                Some(&format!(
+                    "Press Approve as FAQ again and edit them out, or type {CONFIRM_WORD} in the last field."
+                ))
+            )
+        )),
+        Said::Nothing | Said::Answer(_) | Said::AnswerForm(_) | Said::Draft(_) => String::new(),
+    };
+    response.edit_text(ctx, &told).await
+}
+
+/// Asks (`/ask`, or "More sources") into a deferred response and records where the answer is:
+/// `channel` is where it is posted, `None` when it is ephemeral (the expert's answer then goes by
+/// direct message).
+async fn ask_deferred(
+    ctx: &Context,
+    response: &Response<'_>,
+    who: &Who,
+    intent: Intent,
+    channel: Option<serenity::all::ChannelId>,
+) -> Handled {
+    response.defer(ctx, channel.is_none()).await?;
+    match said(ctx, who, intent).await? {
+        Said::Answer(answered) => {
+            let embed = AnswerEmbed::new(
+                &answered.question,
+                &answered.reply.answer,
+                lang_of(&answered),
+            );
             let edit = EditInteractionResponse::new()
-                .embed(answered.embed.build())
-                .components(answered.components.clone());
+                .embed(embed.build())
+                .components(answer_components(&answered));
             let posted = response.edit(ctx, edit).await?;
             let place = match channel {
-                Some(channel) if !private => spot(channel, Some(posted)),
-                _ => Spot {
+                Some(channel) => spot(channel, Some(posted)),
+                None => Spot {
                     message_id: None,
                     channel_id: 0,
                 },
             };
-            record(ctx, &answered, asker, place)?;
+            record(ctx, &answered, place)?;
             Ok(())
         }
-        Answering::Told(text) => response.edit_text(ctx, &text).await,
-        Answering::Silent => {
+        Said::Reply(told) => response.edit_text(ctx, &render_reply(&told)).await,
+        // A flood already warned about: the deferred response still needs words.
+        Said::Nothing | Said::AnswerForm(_) | Said::Draft(_) | Said::Unconfirmed(_) => {
             let lang = ui_lang(ctx, who)?;
             response
                 .edit_text(ctx, &escape(texts(lang).slow_down))
@@ -253,7 +278,6 @@ async fn ask(
 
 async fn on_press(ctx: &Context, press: &ComponentInteraction) -> Handled {
     let who = who(&press.user, press.member.as_ref(), &press.locale);
-    let lang = ui_lang(ctx, &who)?;
     let response = Response {
         id: press.id,
         token: &press.token,
@@ -262,109 +286,53 @@ async fn on_press(ctx: &Context, press: &ComponentInteraction) -> Handled {
         .message
         .flags
         .is_some_and(|f| f.contains(MessageFlags::EPHEMERAL));
-    let Some(pressed) = Press::decode(&press.data.custom_id) else {
+    // Discord has forms: nothing publishes the draft a button is under.
+    let Some(Ok(intent)) = Press::decode(&press.data.custom_id).map(Press::intent) else {
         return response.say(ctx, &escape(STALE_BUTTON), true).await;
     };
-    match pressed {
-        Press::Claim(ticket) => {
-            ticket_button(ctx, &response, &who, ticket, TicketButton::Claim).await
+    match intent {
+        Intent::Escalate(_) => return deferred(ctx, &response, &who, intent, private).await,
+        Intent::MoreSources(_) => {
+            let channel = (!private).then_some(press.channel_id);
+            return ask_deferred(ctx, &response, &who, intent, channel).await;
         }
-        Press::Close(ticket) => {
-            ticket_button(ctx, &response, &who, ticket, TicketButton::Close).await
+        Intent::Claim(_) | Intent::Close(_) => {
+            return deferred(ctx, &response, &who, intent, true).await;
         }
-        Press::Approve(_) | Press::Publish { .. } | Press::Answer(_)
-            if !is_expert(ctx, &who).await? =>
-        {
-            tracing::info!(user = %who.user.id, "a non-expert pressed a ticket button");
-            response.say(ctx, &escape(NOT_AN_EXPERT), true).await
-        }
-        Press::Answer(ticket) => {
+        _ => {}
+    }
+    let forget = matches!(intent, Intent::Forget { .. });
+    // A form must be the first response, within Discord's 3 seconds: the draft and the expert check
+    // are reads; a rating and forgetting are one write.
+    match said(ctx, &who, intent).await? {
+        Said::AnswerForm(ticket) => {
             let form = CreateInteractionResponse::Modal(components::answer_form(&ticket));
             response.create(ctx, form).await
         }
-        Press::Approve(ticket) => {
-            // The form must be the first response, within Discord's 3 seconds: the draft is one read.
-            let draft = match ctx
-                .conversation
-                .approval_draft(who.identity(), ticket)
-                .await
-            {
-                Ok(draft) => draft,
-                Err(refused) => return response.say(ctx, &render_reply(&refused), true).await,
-            };
-            match components::approval_form(&draft) {
-                Some(form) => {
-                    response
-                        .create(ctx, CreateInteractionResponse::Modal(form))
-                        .await
-                }
-                None => {
-                    response
-                        .say(ctx, &escape(TOO_LONG_FOR_THE_FORM), true)
-                        .await
-                }
-            }
-        }
-        Press::Publish { .. } => response.say(ctx, &escape(STALE_BUTTON), true).await,
-        Press::Rate { question, up } => {
-            let rating = Rating::from_thumb(up);
-            let intent = Intent::RateAnswer { question, rating };
-            let told = ctx.conversation.handle(&who.person(lang), intent).await?;
-            response.say_reply(ctx, told).await
-        }
-        Press::RateTicket { ticket, up } => {
-            let rating = Rating::from_thumb(up);
-            let intent = Intent::RateTicket { ticket, rating };
-            let told = ctx.conversation.handle(&who.person(lang), intent).await?;
-            response.say_reply(ctx, told).await
-        }
-        Press::Escalate(question) => {
-            response.defer(ctx, private).await?;
-            let text = escalate(ctx, question, &who).await?;
-            response.edit_text(ctx, &text).await
-        }
-        Press::MoreSources(question) => {
-            match ctx
-                .conversation
-                .more_sources::<Spot>(question, who.identity(), lang)
-                .await?
-            {
-                MoreSources::Ask(asked, words) => {
-                    response.defer(ctx, private).await?;
-                    ask(
-                        ctx,
-                        &response,
-                        &who,
-                        asked.chat_id,
-                        &words.text,
-                        Some(MORE_SOURCES),
-                        private,
-                    )
+        Said::Draft(draft) => match components::approval_form(&draft) {
+            Some(form) => {
+                response
+                    .create(ctx, CreateInteractionResponse::Modal(form))
                     .await
-                }
-                MoreSources::Refused(refusal) => {
-                    response.say(ctx, &render_reply(&refusal), true).await
-                }
             }
-        }
-        Press::Forget { confirmed, user } => {
-            if user != who.key() {
-                let refusal = Conversation::not_yours(lang);
-                return response.say(ctx, &render_reply(&refusal), true).await;
+            None => {
+                response
+                    .say(ctx, &escape(TOO_LONG_FOR_THE_FORM), true)
+                    .await
             }
-            response
-                .create(ctx, CreateInteractionResponse::Acknowledge)
-                .await?;
-            let done = ctx
-                .conversation
-                .forget(who.identity(), &user, confirmed, lang)
-                .await?
-                .unwrap_or_else(|| Conversation::not_yours(lang));
-            let edit = EditInteractionResponse::new()
+        },
+        // The confirmation becomes what was done, so that it cannot be pressed again.
+        Said::Reply(done) if forget && !done.refusal => {
+            let update = CreateInteractionResponseMessage::new()
                 .content(render_reply(&done))
                 .components(Vec::new());
-            response.edit(ctx, edit).await?;
-            Ok(())
+            response
+                .create(ctx, CreateInteractionResponse::UpdateMessage(update))
+                .await
+        }
+        Said::Reply(told) => response.say_reply(ctx, Some(told)).await,
+        Said::Nothing | Said::Answer(_) | Said::Unconfirmed(_) => {
+            response.say_reply(ctx, None).await
         }
     }
 }
@@ -373,59 +341,9 @@ async fn on_press(ctx: &Context, press: &ComponentInteraction) -> Handled {
 const ANSWER_WHERE: &str =
     "Use /answer (or /clarify) in a ticket's thread: it answers (or asks) that ticket's asker.";
 
-/// A claim or close button: acknowledged at once (Discord gives 3 seconds, the desk may take
-/// longer), then the outcome is put in.
-async fn ticket_button(
-    ctx: &Context,
-    response: &Response<'_>,
-    who: &Who,
-    ticket: TicketId,
-    button: TicketButton,
-) -> Handled {
-    response.defer(ctx, true).await?;
-    if !is_expert(ctx, who).await? {
-        tracing::info!(user = %who.user.id, "a non-expert pressed a ticket button");
-        return response.edit_text(ctx, &escape(NOT_AN_EXPERT)).await;
-    }
-    let outcome = ctx
-        .conversation
-        .ticket_button(who.identity(), ticket, button, HOW_TO_ANSWER)
-        .await;
-    let told = outcome.unwrap_or_else(|refused| refused);
-    response.edit_text(ctx, &render_reply(&told)).await
-}
-
-/// An expert's answer to `ticket` (the form or `/answer`) or clarifying question (`/clarify`):
-/// acknowledged at once, then recorded.
-async fn expert_writes(
-    ctx: &Context,
-    response: &Response<'_>,
-    who: &Who,
-    ticket: TicketId,
-    text: &str,
-    meaning: ExpertMessage,
-) -> Handled {
-    if text.trim().is_empty() {
-        return response
-            .say(ctx, &escape("The text was empty; nothing was sent."), true)
-            .await;
-    }
-    response.defer(ctx, true).await?;
-    if !is_expert(ctx, who).await? {
-        return response.edit_text(ctx, &escape(NOT_AN_EXPERT)).await;
-    }
-    let told = ctx
-        .conversation
-        .expert_message(who.identity(), ticket, text, meaning)
-        .await?
-        .unwrap_or_else(|| Reply::text(""));
-    response.edit_text(ctx, &render_reply(&told)).await
-}
-
-/// The experts role (when configured) and the desk's list both.
-async fn is_expert(ctx: &Context, who: &Who) -> Result<bool, HandlerError> {
-    Ok(has_experts_role(ctx, who) && ctx.assistant.is_expert(who.identity()).await?)
-}
+/// Where `/unclaim`, `/reopen` and `/transfer` work (in English, the desk's working language).
+const TICKET_COMMAND_WHERE: &str =
+    "Use /unclaim, /reopen or /transfer in a ticket's thread: they act on that ticket.";
 
 /// Why an answer cannot be approved with the form (in English, the desk's working language).
 const TOO_LONG_FOR_THE_FORM: &str = "This question or answer is longer than a Discord form holds (4000 characters): approve it in the expert console or with `consulta tickets approve`.";
@@ -449,59 +367,23 @@ async fn on_form(ctx: &Context, form: &ModalInteraction) -> Handled {
             })
             .unwrap_or_default()
     };
-    match Press::decode(&form.data.custom_id) {
-        Some(Press::Answer(ticket)) => {
-            expert_writes(
-                ctx,
-                &response,
-                &who,
-                ticket,
-                &field(ANSWER_FIELD),
-                ExpertMessage::Answer,
-            )
-            .await
-        }
-        Some(Press::Approve(ticket)) => {
-            let edit = Edit {
+    let intent = match Press::decode(&form.data.custom_id) {
+        Some(Press::Answer(ticket)) => Intent::ExpertWords {
+            ticket,
+            text: field(ANSWER_FIELD),
+            meaning: ExpertMessage::Answer,
+        },
+        // The expert's edit is published, or refused with the reason; flagged particulars not
+        // confirmed are listed with the edited text, so that nothing typed is lost.
+        Some(Press::Approve(ticket)) => Intent::Publish {
+            ticket,
+            edit: Edit {
                 question: field(FAQ_QUESTION_FIELD),
                 answer: field(FAQ_ANSWER_FIELD),
-            };
-            let confirmed = field(FAQ_CONFIRM_FIELD).trim() == CONFIRM_WORD;
-            publish(ctx, &response, &who, ticket, edit, confirmed).await
-        }
-        _ => response.say(ctx, &escape(STALE_BUTTON), true).await,
-    }
-}
-
-/// The approval form sent: the expert's edit is published, or refused with the reason; flagged
-/// particulars not confirmed are listed with the edited text, so that nothing typed is lost.
-async fn publish(
-    ctx: &Context,
-    response: &Response<'_>,
-    who: &Who,
-    ticket: TicketId,
-    edit: Edit,
-    confirmed: bool,
-) -> Handled {
-    response.defer(ctx, true).await?;
-    if !is_expert(ctx, who).await? {
-        return response.edit_text(ctx, &escape(NOT_AN_EXPERT)).await;
-    }
-    let told = match ctx
-        .conversation
-        .publish(who.identity(), ticket, edit, confirmed)
-        .await
-    {
-        Published::Done(done) | Published::Refused(done) => render_reply(&done),
-        Published::NeedsConfirmation(draft) => escape(&format!(
-            "Not published.\n{}",
-            draft_text(
-                &draft,
-                Some(&format!(
-                    "Press Approve as FAQ again and edit them out, or type {CONFIRM_WORD} in the last field."
-                ))
-            )
-        )),
+            },
+            confirmed: field(FAQ_CONFIRM_FIELD).trim() == CONFIRM_WORD,
+        },
+        _ => return response.say(ctx, &escape(STALE_BUTTON), true).await,
     };
-    response.edit_text(ctx, &told).await
+    deferred(ctx, &response, &who, intent, true).await
 }

@@ -179,14 +179,16 @@ impl DiscordBot {
             | GatewayIntents::MESSAGE_CONTENT;
         let ctx = Arc::new(Context {
             http: http.clone(),
-            conversation: Conversation::new(assistant.clone(), store.memory.clone()),
-            assistant,
+            conversation: Conversation::new(
+                assistant,
+                store.memory.clone(),
+                FloodControl::new(
+                    config.flood_max_questions,
+                    config.flood_window.to_duration(),
+                ),
+            ),
             store: store.clone(),
             bot_roles,
-            flood: FloodControl::new(
-                config.flood_max_questions,
-                config.flood_window.to_duration(),
-            ),
             me: me.id,
             guilds: config.guild_ids.iter().map(|g| GuildId::new(*g)).collect(),
             allowed_channels: config

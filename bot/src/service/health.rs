@@ -107,14 +107,15 @@ fn desk_gauges(desk: &Desk) -> Result<DeskGauges, ApiError> {
             .filter(|t| t.asker_unreachable().is_some())
             .count();
     }
+    let (outbox_backlog, dead_letters) = desk.message_counts()?;
     Ok(DeskGauges {
         tickets: desk
             .ticket_counts()?
             .into_iter()
             .map(|(status, count)| (status.as_str(), count))
             .collect(),
-        outbox_backlog: desk.pending_messages()?.len(),
-        dead_letters: desk.dead_letters()?.len(),
+        outbox_backlog,
+        dead_letters,
         asker_unreachable,
     })
 }

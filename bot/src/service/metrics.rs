@@ -69,9 +69,9 @@ pub struct DeskGauges {
     /// Tickets per status name.
     pub tickets: Vec<(&'static str, usize)>,
     /// Messages waiting in the outbox.
-    pub outbox_backlog: usize,
+    pub outbox_backlog: u64,
     /// Messages the outbox gave up on.
-    pub dead_letters: usize,
+    pub dead_letters: u64,
     /// Tickets still in hand whose asker did not receive the desk's last message: each needs an
     /// expert to reach the asker another way.
     pub asker_unreachable: usize,

@@ -1,4 +1,5 @@
-//! Updates → assistant calls: questions, commands, button presses and expert replies.
+//! Updates → intents: questions, commands, button presses and expert replies become the
+//! conversation's [`Intent`]s, and what it [`Said`] becomes Telegram messages, notices and edits.
 
 use std::sync::Arc;
 
@@ -11,15 +12,11 @@ use teloxide::types::{
     UpdateKind, User,
 };
 
-use crate::assistant::{AskRequest, Assistant, FailureCode};
 use crate::chat::{
-    Conversation, Edit, ExpertMessage, FloodControl, HOW_TO_EDIT, Intent, MoreSources, Person,
-    Press, Published, Reply, STALE_BUTTON, TicketButton, Verdict, draft_text, escalate_once,
-    flag_warning, read_draft, read_edit, texts,
+    Answered, Conversation, ExpertMessage, HOW_TO_EDIT, Intent, Person, Place, Press, Reply,
+    STALE_BUTTON, Said, Standing, draft_text, flag_warning, read_draft, read_edit, texts,
 };
-use consulta_desk::{
-    ApprovalDraft, Asker, ChatRef, FailureKind, Identity, Platform, QuestionId, Rating, TicketId,
-};
+use consulta_desk::{ApprovalDraft, ChatRef, FailureKind, Identity, Platform, TicketId};
 
 use super::format::{MESSAGE_LIMIT, escape, render_answer, render_reply};
 use super::frontend::{Placement, classify, send_html, with_retry};
@@ -27,27 +24,35 @@ use super::keyboard;
 use super::pace::Pace;
 use super::store::{Asked, Origin, Spot, Store, StoreError};
 
-/// Passages cited after "More sources".
-const MORE_SOURCES: usize = 8;
-
 /// What every handler needs, shared by all update tasks.
 pub struct Context {
     /// The Bot API client.
     pub bot: Bot,
-    /// Answers and the desk.
-    pub assistant: Arc<dyn Assistant>,
     /// Languages, recent questions, ticket messages.
     pub store: Store,
-    /// The decisions shared with the other chat front-ends.
-    pub conversation: Conversation,
-    /// Per-user limit on questions.
-    pub flood: FloodControl,
+    /// The decisions shared with the other chat front-ends, and the flood control.
+    pub conversation: Conversation<Spot>,
     /// Telegram's send limits, shared with the desk's deliveries.
     pub pace: Arc<Pace>,
     /// The bot's own user id, to recognise replies to it in groups.
     pub me_id: u64,
     /// The bot's username in lower case, without `@`, to recognise mentions and `/cmd@bot`.
     pub username: String,
+}
+
+/// Telegram's terms for the conversation: a question's message (and topic), and the chat it was in.
+impl Place for Spot {
+    type Origin = Origin;
+    const HOW_TO_ANSWER: &'static str = "Reply to its card to answer.";
+    const NOT_AN_EXPERT: &'static str = "Sorry, only the desk's experts can act on tickets: members of the experts' group, or experts in the desk configuration. Ask an administrator to add you.";
+
+    fn origin(chat_id: &str, place: &Spot) -> Origin {
+        Origin {
+            chat_id: chat_id.parse().unwrap_or_default(),
+            message_id: place.message_id,
+            thread_id: place.thread_id,
+        }
+    }
 }
 
 /// Why handling failed.
@@ -69,20 +74,73 @@ pub async fn handle(ctx: Arc<Context>, update: Update) {
 
 /// The language of the bot's own words for `user` (see [`crate::chat::Memory::ui_lang`]).
 fn ui_lang(ctx: &Context, user: &User) -> Result<Lang, StoreError> {
-    let platform = user.language_code.as_deref().and_then(|c| c.parse().ok());
-    ctx.store.memory.ui_lang(&user.id.0.to_string(), platform)
+    ctx.store
+        .memory
+        .ui_lang(&user.id.0.to_string(), locale(user))
 }
 
-fn identity(user: &User) -> Identity {
-    Identity::new(Platform::Telegram, user.id.0.to_string())
+/// The language `user`'s Telegram client reports.
+fn locale(user: &User) -> Option<Lang> {
+    user.language_code.as_deref().and_then(|c| c.parse().ok())
 }
 
-/// `user` as the conversation layer sees them, spoken to in `lang`.
-fn person(user: &User, lang: Lang) -> Person {
-    Person {
-        identity: identity(user),
-        lang,
+/// How `user` is named to experts: their name, and their username when they have one.
+fn name(user: &User) -> String {
+    match &user.username {
+        Some(username) => format!("{} (@{username})", user.full_name()),
+        None => user.full_name(),
     }
+}
+
+/// `user` as the conversation layer sees them where they write: `chat` is the chat of the update,
+/// and `intent` what they ask, since only an expert's intent needs Telegram asked whether they are
+/// a present member of a group chat (a desk group may work there).
+async fn person(
+    ctx: &Context,
+    user: &User,
+    chat: Option<&teloxide::types::Chat>,
+    intent: &Intent,
+) -> Result<Person, HandlerError> {
+    let in_desk_chat = match chat {
+        Some(chat) if chat.is_private() && matches!(intent, Intent::Ask { .. }) => {
+            ctx.store.is_desk_chat(chat.id.0)?
+        }
+        _ => false,
+    };
+    let group = chat.map(|c| c.id).filter(|c| c.0 < 0);
+    let member_of = match group {
+        Some(group) if intent.needs_expert() => {
+            let member = with_retry(|| ctx.bot.get_chat_member(group, user.id).send()).await?;
+            member
+                .kind
+                .is_present()
+                .then(|| ChatRef::new(Platform::Telegram, group.0.to_string()))
+        }
+        _ => None,
+    };
+    Ok(Person {
+        identity: Identity::new(Platform::Telegram, user.id.0.to_string()),
+        lang: ui_lang(ctx, user)?,
+        locale: locale(user),
+        name: name(user),
+        standing: Standing {
+            experts_role: true,
+            member_of,
+            in_desk_chat,
+        },
+    })
+}
+
+/// Hands `intent` from `user` (writing in `chat`) to the conversation.
+async fn said(
+    ctx: &Context,
+    user: &User,
+    chat: Option<&teloxide::types::Chat>,
+    intent: Intent,
+) -> Result<(Person, Said), HandlerError> {
+    let by = person(ctx, user, chat, &intent).await?;
+    let said = ctx.conversation.handle(&by, intent).await?;
+    Ok((by, said))
 }
 
 /// The forum topic a message is in, for replies to stay in it.
@@ -131,10 +189,6 @@ fn without_mention(text: &str, username: &str) -> Option<String> {
     Some(question.trim().to_string())
 }
 
-/// What an expert is told when they write to a desk chat that is their private chat: questions are
-/// answered elsewhere (in English, the desk's working language).
-const DESK_CHAT: &str = "This chat receives the desk's tickets: reply to a ticket's card (or send /answer in its topic) to answer it. Ask your own questions in another chat.";
-
 /// The ticket a message in a group is about, and whether it deliberately replies to one of the desk's
 /// messages (its card, a reminder): `false` for a message merely typed in the ticket's forum topic.
 fn ticket_of(ctx: &Context, message: &Message) -> Result<Option<(TicketId, bool)>, StoreError> {
@@ -155,19 +209,13 @@ fn ticket_of(ctx: &Context, message: &Message) -> Result<Option<(TicketId, bool)
 
 /// Sends a conversation reply: in the chat, unless it is for the person only and the chat is a group,
 /// in which case it goes to their private chat and the group is told only where it went.
-async fn answer_with(
-    ctx: &Context,
-    message: &Message,
-    from: &User,
-    lang: Lang,
-    answer: &Reply,
-) -> Handled {
+async fn answer_with(ctx: &Context, message: &Message, by: &Person, answer: &Reply) -> Handled {
     let html = render_reply(answer);
     if !answer.private || message.chat.is_private() {
         return reply(ctx, message, &html).await;
     }
-    let private = i64::try_from(from.id.0).unwrap_or_default();
-    let t = texts(lang);
+    let private: i64 = by.identity.id.parse().unwrap_or_default();
+    let t = texts(by.lang);
     match send_html(
         &ctx.bot,
         &ctx.pace,
@@ -187,18 +235,26 @@ async fn answer_with(
     }
 }
 
-/// Sends the conversation's reply to `message`, if it has one (see [`answer_with`]).
-async fn said(
-    ctx: &Context,
-    message: &Message,
-    from: &User,
-    lang: Lang,
-    told: Option<Reply>,
-) -> Handled {
-    match told {
-        Some(told) => answer_with(ctx, message, from, lang, &told).await,
-        None => Ok(()),
+/// Shows what the conversation said about `message` in its chat.
+async fn show(ctx: &Context, message: &Message, by: &Person, said: Said) -> Handled {
+    match said {
+        Said::Nothing => Ok(()),
+        Said::Reply(told) => answer_with(ctx, message, by, &told).await,
+        Said::Answer(answered) => post_answer(ctx, message, &answered).await,
+        Said::AnswerForm(ticket) => reply(ctx, message, &escape(&answer_here(&ticket))).await,
+        Said::Draft(draft) | Said::Unconfirmed(draft) => {
+            if draft_html(&draft).is_none() {
+                return reply(ctx, message, &escape(TOO_LONG_FOR_A_DRAFT)).await;
+            }
+            show_draft(ctx, message, &draft).await?;
+            Ok(())
+        }
     }
+}
+
+/// Telegram has no forms: an answer is a reply to the card.
+fn answer_here(ticket: &TicketId) -> String {
+    format!("Reply to the card of {ticket} to answer.")
 }
 
 async fn reply(ctx: &Context, message: &Message, html: &str) -> Handled {
@@ -219,110 +275,139 @@ async fn reply(ctx: &Context, message: &Message, html: &str) -> Handled {
     Ok(())
 }
 
+/// Hands `intent` (from `message`'s author) to the conversation, and shows what it said.
+async fn act(ctx: &Context, message: &Message, from: &User, intent: Intent) -> Handled {
+    if matches!(intent, Intent::Ask { .. }) {
+        typing(ctx, message).await;
+    }
+    let ticket_work = intent.needs_expert();
+    let (by, said) = said(ctx, from, Some(&message.chat), intent).await?;
+    match said {
+        // Work on a ticket is told where it is done, for the experts there to see.
+        Said::Reply(told) if ticket_work => reply(ctx, message, &render_reply(&told)).await,
+        said => show(ctx, message, &by, said).await,
+    }
+}
+
+/// Answering takes a moment: shows that the bot is on it. Only a courtesy, so a failure is ignored.
+async fn typing(ctx: &Context, message: &Message) {
+    let mut typing = ctx
+        .bot
+        .send_chat_action(message.chat.id, ChatAction::Typing);
+    if let Some(thread) = topic_of(message) {
+        typing = typing.message_thread_id(ThreadId(MessageId(thread)));
+    }
+    if let Err(error) = typing.await {
+        tracing::debug!(failure = %classify(&error), "the typing indicator was not shown");
+    }
+}
+
+/// A question for Consulta, asked in `message`'s chat.
+fn ask(message: &Message, question: &str) -> Intent {
+    Intent::Ask {
+        question: question.to_string(),
+        chat: message.chat.id.0.to_string(),
+    }
+}
+
 async fn on_message(ctx: &Context, message: &Message) -> Handled {
     let Some(from) = message.from.as_ref().filter(|u| !u.is_bot) else {
         return Ok(());
     };
     let private = message.chat.is_private();
-    let lang = ui_lang(ctx, from)?;
     let Some(text) = message.text().or(message.caption()) else {
         if private {
+            let lang = ui_lang(ctx, from)?;
             reply(ctx, message, &escape(texts(lang).text_only)).await?;
         }
         return Ok(());
     };
     match parse_command(text, &ctx.username) {
         Command::OtherBot => return Ok(()),
-        Command::Ours(name, args) => return command(ctx, message, from, lang, &name, args).await,
+        Command::Ours(name, args) => return command(ctx, message, from, &name, args).await,
         Command::None => {}
     }
     if let Some(ticket) = draft_replied_to(ctx, message) {
-        return edit_draft(ctx, message, from, ticket, text).await;
+        let intent = match read_edit(text) {
+            Some(edit) => Intent::Publish {
+                ticket,
+                edit,
+                confirmed: false,
+            },
+            None => return reply(ctx, message, &escape(HOW_TO_EDIT)).await,
+        };
+        return act(ctx, message, from, intent).await;
     }
     if let Some(replied) = message.reply_to_message()
         && let Some(ticket) = ctx.store.asker_message(message.chat.id.0, replied.id.0)?
     {
-        let told = ctx
-            .conversation
-            .asker_reply(identity(from), ticket, text)
-            .await;
-        return answer_with(ctx, message, from, lang, &told).await;
+        let text = text.to_string();
+        return act(ctx, message, from, Intent::AskerReply { ticket, text }).await;
     }
     if let Some((ticket, replies_to_desk)) = ticket_of(ctx, message)? {
         let meaning = ExpertMessage::classify(false, false, replies_to_desk);
-        return expert_message(ctx, message, from, ticket, text, meaning).await;
+        let text = text.to_string();
+        let words = Intent::ExpertWords {
+            ticket,
+            text,
+            meaning,
+        };
+        return act(ctx, message, from, words).await;
     }
     if private {
-        if ctx.store.is_desk_chat(message.chat.id.0)? {
-            return reply(ctx, message, &escape(DESK_CHAT)).await;
-        }
-        return ask(ctx, message, from, text, None).await;
+        return act(ctx, message, from, ask(message, text)).await;
     }
     if let Some(question) = without_mention(text, &ctx.username) {
-        if question.is_empty() {
-            return reply(ctx, message, &escape(texts(lang).ask_usage)).await;
-        }
-        return ask(ctx, message, from, &question, None).await;
+        return act(ctx, message, from, ask(message, &question)).await;
     }
     let replies_to_bot = message
         .reply_to_message()
         .and_then(|r| r.from.as_ref())
         .is_some_and(|u| u.id.0 == ctx.me_id);
     if replies_to_bot {
-        return ask(ctx, message, from, text, None).await;
+        return act(ctx, message, from, ask(message, text)).await;
     }
     Ok(())
 }
 
-async fn command(
-    ctx: &Context,
-    message: &Message,
-    from: &User,
-    lang: Lang,
-    name: &str,
-    args: &str,
-) -> Handled {
+async fn command(ctx: &Context, message: &Message, from: &User, name: &str, args: &str) -> Handled {
+    let lang = ui_lang(ctx, from)?;
     let t = texts(lang);
     let user = from.id.0.to_string();
-    match name {
-        "start" => reply(ctx, message, &escape(t.welcome)).await,
-        "help" => reply(ctx, message, &escape(t.help)).await,
-        "ask" if args.is_empty() => reply(ctx, message, &escape(t.ask_usage)).await,
-        "ask" => ask(ctx, message, from, args, None).await,
-        "lang" => {
-            let chosen = args.parse::<Lang>().ok().filter(|_| !args.is_empty());
-            let told = ctx
-                .conversation
-                .handle(&person(from, lang), Intent::Lang(chosen))
-                .await?;
-            said(ctx, message, from, lang, told).await
+    let ticket = || ticket_of(ctx, message).map(|found| found.map(|(ticket, _)| ticket));
+    let intent = match name {
+        "start" => return reply(ctx, message, &escape(t.welcome)).await,
+        "help" => return reply(ctx, message, &escape(t.help)).await,
+        "ask" => ask(message, args),
+        "lang" => Intent::Lang(args.parse::<Lang>().ok().filter(|_| !args.is_empty())),
+        "expert" => Intent::Escalate(None),
+        "status" => Intent::Status,
+        "answer" | "clarify" => match ticket()? {
+            Some(ticket) if !args.is_empty() => Intent::ExpertWords {
+                ticket,
+                text: args.to_string(),
+                meaning: if name == "answer" {
+                    ExpertMessage::Answer
+                } else {
+                    ExpertMessage::Clarify
+                },
+            },
+            _ if name == "answer" => return reply(ctx, message, &escape(ANSWER_USAGE)).await,
+            _ => return reply(ctx, message, &escape(CLARIFY_USAGE)).await,
+        },
+        "unclaim" | "reopen" | "transfer" => {
+            let Some(ticket) = ticket()? else {
+                return reply(ctx, message, &escape(TICKET_COMMAND_USAGE)).await;
+            };
+            match name {
+                "unclaim" => Intent::Unclaim(ticket),
+                "reopen" => Intent::Reopen(ticket),
+                _ => Intent::Transfer {
+                    ticket,
+                    to: args.to_string(),
+                },
+            }
         }
-        "expert" => match ctx.store.memory.last_question(&user)? {
-            Some(question) => {
-                let html = escalate(ctx, question, from).await?;
-                reply(ctx, message, &html).await
-            }
-            None => reply(ctx, message, &escape(t.no_question_yet)).await,
-        },
-        "status" => {
-            let told = ctx
-                .conversation
-                .handle(&person(from, lang), Intent::Status)
-                .await?;
-            said(ctx, message, from, lang, told).await
-        }
-        "answer" => match ticket_of(ctx, message)? {
-            Some((ticket, _)) if !args.is_empty() => {
-                expert_message(ctx, message, from, ticket, args, ExpertMessage::Answer).await
-            }
-            _ => reply(ctx, message, &escape(ANSWER_USAGE)).await,
-        },
-        "clarify" => match ticket_of(ctx, message)? {
-            Some((ticket, _)) if !args.is_empty() => {
-                expert_message(ctx, message, from, ticket, args, ExpertMessage::Clarify).await
-            }
-            _ => reply(ctx, message, &escape(CLARIFY_USAGE)).await,
-        },
         "forget" => {
             let placement = Placement {
                 thread_id: topic_of(message),
@@ -338,112 +423,45 @@ async fn command(
                 false,
             )
             .await?;
-            Ok(())
+            return Ok(());
         }
-        _ => reply(ctx, message, &escape(t.unknown_command)).await,
-    }
+        _ => return reply(ctx, message, &escape(t.unknown_command)).await,
+    };
+    act(ctx, message, from, intent).await
 }
 
-/// Answers `question` (asked in `message`), with the answer's buttons.
-async fn ask(
-    ctx: &Context,
-    message: &Message,
-    from: &User,
-    question: &str,
-    top_k: Option<usize>,
-) -> Handled {
-    let lang = ui_lang(ctx, from)?;
-    match ctx.flood.check(from.id.0) {
-        Verdict::Allow => {}
-        Verdict::Warn => return reply(ctx, message, &escape(texts(lang).slow_down)).await,
-        Verdict::Drop => return Ok(()),
-    }
-    // Answering takes a moment: show that the bot is on it. Only a courtesy, so a failure is ignored.
-    let mut typing = ctx
-        .bot
-        .send_chat_action(message.chat.id, ChatAction::Typing);
-    if let Some(thread) = topic_of(message) {
-        typing = typing.message_thread_id(ThreadId(MessageId(thread)));
-    }
-    if let Err(error) = typing.await {
-        tracing::debug!(failure = %classify(&error), "the typing indicator was not shown");
-    }
-    let asker = Asker {
-        platform: Platform::Telegram,
-        chat_id: message.chat.id.0.to_string(),
-        user_id: from.id.0.to_string(),
-        display_name: from.full_name(),
-    };
-    let request = AskRequest {
-        asker: asker.clone(),
-        question: question.to_string(),
-        language: ctx.store.memory.lang(&asker.user_id)?,
-        user_lang: from.language_code.as_deref().and_then(|c| c.parse().ok()),
-        top_k,
-    };
-    let reply_to_asker = match ctx.assistant.ask(request).await {
-        Ok(reply) => reply,
-        Err(error) if error.code == FailureCode::BadRequest => {
-            return self::reply(ctx, message, &escape(&error.message)).await;
-        }
-        Err(error) => {
-            self::reply(ctx, message, &escape(texts(lang).sorry)).await?;
-            return Err(error.into());
-        }
-    };
-    let answer = &reply_to_asker.answer;
+/// Posts Consulta's answer under `under` (the question, or the answer whose "More sources" was
+/// pressed), with its buttons, and remembers where it was asked for them.
+async fn post_answer(ctx: &Context, under: &Message, answered: &Answered) -> Handled {
+    let answer = &answered.reply.answer;
+    let question = answered.reply.question_id;
     let html = render_answer(answer, answer.language);
-    let more = top_k.is_none() && !answer.citations.is_empty();
     let placement = Placement {
-        thread_id: topic_of(message),
-        reply_to: Some(message.id.0),
-        keyboard: Some(keyboard::answer(
-            answer.language,
-            reply_to_asker.question_id,
-            more,
-        )),
+        thread_id: topic_of(under),
+        reply_to: Some(under.id.0),
+        keyboard: Some(keyboard::answer(answer.language, question, answered.more)),
     };
     ctx.store.memory.put_asked(
-        reply_to_asker.question_id,
+        question,
         &Asked {
-            asker: asker.identity(),
-            chat_id: asker.chat_id,
+            asker: answered.asker.identity(),
+            chat_id: answered.asker.chat_id.clone(),
             place: Spot {
-                message_id: message.id.0,
-                thread_id: topic_of(message),
+                message_id: under.id.0,
+                thread_id: topic_of(under),
             },
         },
     )?;
     send_html(
         &ctx.bot,
         &ctx.pace,
-        message.chat.id.0,
+        under.chat.id.0,
         &html,
         &placement,
         false,
     )
     .await?;
     Ok(())
-}
-
-/// Opens a ticket for a recorded question (once), and returns what to tell the asker.
-async fn escalate(ctx: &Context, question: QuestionId, by: &User) -> Result<String, HandlerError> {
-    let lang = ui_lang(ctx, by)?;
-    let text = escalate_once(
-        ctx.assistant.as_ref(),
-        &ctx.store.memory,
-        question,
-        &identity(by),
-        &by.full_name(),
-        lang,
-        |asked: &Asked| Origin {
-            chat_id: asked.chat_id.parse().unwrap_or_default(),
-            message_id: asked.place.message_id,
-            thread_id: asked.place.thread_id,
-        },
-    )
-    .await?;
-    Ok(escape(&text))
 }
 
 /// How to use `/answer` (in English, the desk's working language).
@@ -453,71 +471,11 @@ const ANSWER_USAGE: &str =
 /// How to use `/clarify` (in English, the desk's working language).
 const CLARIFY_USAGE: &str = "Send /clarify followed by a question for the asker, in a ticket's topic or as a reply to its card.";
 
-/// An expert's message about `ticket`: an answer for the asker or a note for the ticket, as the
-/// conversation layer decides. People who may not act are refused an answer; their talk is ignored.
-async fn expert_message(
-    ctx: &Context,
-    message: &Message,
-    from: &User,
-    ticket: TicketId,
-    text: &str,
-    meaning: ExpertMessage,
-) -> Handled {
-    if meaning == ExpertMessage::Ignore {
-        return Ok(());
-    }
-    if !may_act(ctx, from, Some(message.chat.id)).await? {
-        if matches!(meaning, ExpertMessage::Answer | ExpertMessage::Clarify) {
-            return reply(ctx, message, &escape(NOT_AN_EXPERT)).await;
-        }
-        return Ok(());
-    }
-    let words = Intent::ExpertWords {
-        ticket,
-        text: text.to_string(),
-        meaning,
-    };
-    let told = ctx
-        .conversation
-        .handle(&person(from, ui_lang(ctx, from)?), words)
-        .await?;
-    match told {
-        Some(told) => reply(ctx, message, &render_reply(&told)).await,
-        None => Ok(()),
-    }
-}
-
-/// The refusal for people who are neither configured experts nor members of an experts' group (in
-/// English, the desk's working language).
-const NOT_AN_EXPERT: &str = "Sorry, only the desk's experts can act on tickets: members of the experts' group, or experts in the desk configuration. Ask an administrator to add you.";
-
-/// Whether `from` may act on tickets: a configured expert, or a present member of the group chat the
-/// action comes from when a desk group works in that chat (asked of Telegram, and admitted for a while).
-async fn may_act(ctx: &Context, from: &User, chat: Option<ChatId>) -> Result<bool, HandlerError> {
-    if ctx.assistant.is_expert(identity(from)).await? {
-        return Ok(true);
-    }
-    let Some(chat) = chat.filter(|c| c.0 < 0) else {
-        return Ok(false);
-    };
-    let member = with_retry(|| ctx.bot.get_chat_member(chat, from.id).send()).await?;
-    if !member.kind.is_present() {
-        return Ok(false);
-    }
-    let name = match &from.username {
-        Some(username) => format!("{} (@{username})", from.full_name()),
-        None => from.full_name(),
-    };
-    let chat = ChatRef::new(Platform::Telegram, chat.0.to_string());
-    Ok(ctx
-        .assistant
-        .admit_member(identity(from), name, chat)
-        .await?)
-}
+/// Where `/unclaim`, `/reopen` and `/transfer` work (in English, the desk's working language).
+const TICKET_COMMAND_USAGE: &str = "Send /unclaim, /reopen or /transfer (followed by \"expert NAME\" or \"group NAME\") in a ticket's topic or as a reply to its card.";
 
 async fn on_callback(ctx: &Context, query: &CallbackQuery) -> Handled {
     let from = &query.from;
-    let lang = ui_lang(ctx, from)?;
     let Some(press) = query.data.as_deref().and_then(Press::decode) else {
         ctx.bot.answer_callback_query(query.id.clone()).await?;
         return Ok(());
@@ -526,127 +484,80 @@ async fn on_callback(ctx: &Context, query: &CallbackQuery) -> Handled {
         Some(MaybeInaccessibleMessage::Regular(message)) => Some(message.as_ref()),
         _ => None,
     };
-    let mut notice: Option<(String, bool)> = None;
-    match press {
-        Press::Claim(ticket)
-        | Press::Close(ticket)
-        | Press::Approve(ticket)
-        | Press::Answer(ticket)
-        | Press::Publish { ticket, .. }
-            if !may_act(ctx, from, message.map(|m| m.chat.id)).await? =>
-        {
-            tracing::info!(%ticket, user = from.id.0, "a non-expert pressed a ticket button");
-            notice = Some((NOT_AN_EXPERT.to_string(), true));
-        }
-        Press::Answer(ticket) => {
-            // Telegram has no forms: an answer is a reply to the card.
-            notice = Some((format!("Reply to the card of {ticket} to answer."), false));
-        }
-        Press::Claim(ticket) => {
-            notice = Some(ticket_button(ctx, from, ticket, TicketButton::Claim).await);
-        }
-        Press::Close(ticket) => {
-            notice = Some(ticket_button(ctx, from, ticket, TicketButton::Close).await);
-        }
-        Press::Approve(ticket) => {
-            notice = Some(
-                match ctx
-                    .conversation
-                    .approval_draft(identity(from), ticket)
-                    .await
-                {
-                    Ok(draft) => match message {
-                        Some(card) => show_draft(ctx, card, &draft).await?,
-                        None => (STALE_BUTTON.to_string(), true),
-                    },
-                    Err(refused) => (refused.plain(), true),
-                },
-            );
-        }
-        Press::Publish { ticket, confirmed } => {
+    let forget = matches!(press, Press::Forget { .. });
+    let intent = match press.intent() {
+        Ok(intent) => intent,
+        // The button publishes the draft it is under, as shown.
+        Err((ticket, confirmed)) => {
             let shown = message
                 .and_then(|m| m.text())
                 .and_then(read_draft)
                 .filter(|(shown, _)| *shown == ticket);
-            notice = Some(match (shown, message) {
-                (Some((_, edit)), Some(draft)) => {
-                    publish(ctx, draft, from, ticket, edit, confirmed).await?
-                }
-                _ => (STALE_BUTTON.to_string(), true),
-            });
-        }
-        Press::Rate { question, up } => {
-            let rating = Rating::from_thumb(up);
-            let intent = Intent::RateAnswer { question, rating };
-            notice = ctx
-                .conversation
-                .handle(&person(from, lang), intent)
-                .await?
-                .map(notice_of);
-        }
-        Press::RateTicket { ticket, up } => {
-            let rating = Rating::from_thumb(up);
-            let intent = Intent::RateTicket { ticket, rating };
-            notice = ctx
-                .conversation
-                .handle(&person(from, lang), intent)
-                .await?
-                .map(notice_of);
-        }
-        Press::Escalate(question) => {
-            let html = escalate(ctx, question, from).await?;
-            if let Some(message) = message {
-                reply(ctx, message, &html).await?;
-            }
-        }
-        Press::MoreSources(question) => {
-            match ctx
-                .conversation
-                .more_sources::<Spot>(question, identity(from), lang)
-                .await?
-            {
-                MoreSources::Ask(_, words) => {
-                    if let Some(message) = message {
-                        ctx.bot.answer_callback_query(query.id.clone()).await?;
-                        return ask(ctx, message, from, &words.text, Some(MORE_SOURCES)).await;
-                    }
-                }
-                MoreSources::Refused(refusal) => notice = Some((refusal.plain(), true)),
-            }
-        }
-        Press::Forget { confirmed, user } => {
-            let intent = Intent::Forget {
-                confirmed,
-                shown_to: user,
-            };
-            match ctx.conversation.handle(&person(from, lang), intent).await? {
-                None => {}
-                Some(refused) if refused.refusal => notice = Some(notice_of(refused)),
-                Some(done) => {
-                    if let Some(message) = message {
-                        let (chat, id) = (message.chat.id, message.id);
-                        let html = render_reply(&done);
-                        with_retry(|| {
-                            let request = ctx
-                                .bot
-                                .edit_message_text(chat, id, html.clone())
-                                .parse_mode(ParseMode::Html);
-                            async move {
-                                ctx.pace.wait(chat.0).await;
-                                request.send().await
-                            }
-                        })
-                        .await?;
-                    }
+            match shown {
+                Some((_, edit)) => Intent::Publish {
+                    ticket,
+                    edit,
+                    confirmed,
+                },
+                None => {
+                    return notify(ctx, query, Some((STALE_BUTTON.to_string(), true))).await;
                 }
             }
         }
-    }
+    };
+    let (_, said) = said(ctx, from, message.map(|m| &m.chat), intent).await?;
+    let notice = match (said, message) {
+        (Said::Nothing, _) => None,
+        (Said::Reply(told), _) if told.refusal => Some(notice_of(told)),
+        // The confirmation becomes what was done, so that it cannot be pressed again.
+        (Said::Reply(done), Some(confirmation)) if forget => {
+            edit_text(ctx, confirmation, &render_reply(&done)).await?;
+            None
+        }
+        (Said::Reply(told), _) if told.private => Some(notice_of(told)),
+        (Said::Reply(told), Some(message)) => {
+            reply(ctx, message, &render_reply(&told)).await?;
+            None
+        }
+        (Said::AnswerForm(ticket), _) => Some((answer_here(&ticket), false)),
+        (Said::Answer(answered), Some(message)) => {
+            ctx.bot.answer_callback_query(query.id.clone()).await?;
+            return post_answer(ctx, message, &answered).await;
+        }
+        (Said::Draft(draft) | Said::Unconfirmed(draft), Some(under)) => {
+            Some(show_draft(ctx, under, &draft).await?)
+        }
+        (Said::Reply(_) | Said::Answer(_) | Said::Draft(_) | Said::Unconfirmed(_), None) => {
+            Some((STALE_BUTTON.to_string(), true))
+        }
+    };
+    notify(ctx, query, notice).await
+}
+
+/// Answers a button press, with a notice when there is one (an alert when it must not be missed).
+async fn notify(ctx: &Context, query: &CallbackQuery, notice: Option<(String, bool)>) -> Handled {
     let mut answer = ctx.bot.answer_callback_query(query.id.clone());
     if let Some((text, alert)) = notice {
         answer = answer.text(text).show_alert(alert);
     }
     answer.await?;
+    Ok(())
+}
+
+/// Replaces the text of one of the bot's messages.
+async fn edit_text(ctx: &Context, message: &Message, html: &str) -> Handled {
+    let (chat, id) = (message.chat.id, message.id);
+    with_retry(|| {
+        let request = ctx
+            .bot
+            .edit_message_text(chat, id, html.to_string())
+            .parse_mode(ParseMode::Html);
+        async move {
+            ctx.pace.wait(chat.0).await;
+            request.send().await
+        }
+    })
+    .await?;
     Ok(())
 }
 
@@ -704,83 +615,6 @@ fn draft_html(draft: &ApprovalDraft) -> Option<String> {
 const DRAFT_SHOWN: &str = "The FAQ draft is below: reply to it with your edit, or publish it.";
 /// Why a draft cannot be shown here.
 const TOO_LONG_FOR_A_DRAFT: &str = "This answer is too long to edit in a Telegram message: approve it in the expert console or with `consulta tickets approve`.";
-
-/// Publishes an expert's edit (or a draft as shown); a draft with particulars is shown again, under
-/// `under`, with the button that confirms them. Returns the notice for the expert.
-async fn publish(
-    ctx: &Context,
-    under: &Message,
-    from: &User,
-    ticket: TicketId,
-    edit: Edit,
-    confirmed: bool,
-) -> Result<(String, bool), HandlerError> {
-    match ctx
-        .conversation
-        .publish(identity(from), ticket, edit, confirmed)
-        .await
-    {
-        Published::Done(done) => Ok((done.plain(), false)),
-        Published::NeedsConfirmation(draft) => show_draft(ctx, under, &draft).await,
-        Published::Refused(refused) => Ok((refused.plain(), true)),
-    }
-}
-
-/// An expert's reply to an FAQ draft: their edit, published (or shown again to confirm flagged
-/// particulars).
-async fn edit_draft(
-    ctx: &Context,
-    message: &Message,
-    from: &User,
-    ticket: TicketId,
-    text: &str,
-) -> Handled {
-    if !may_act(ctx, from, Some(message.chat.id)).await? {
-        return reply(ctx, message, &escape(NOT_AN_EXPERT)).await;
-    }
-    let Some(edit) = read_edit(text) else {
-        return reply(ctx, message, &escape(HOW_TO_EDIT)).await;
-    };
-    match ctx
-        .conversation
-        .publish(identity(from), ticket, edit, false)
-        .await
-    {
-        Published::Done(done) | Published::Refused(done) => {
-            reply(ctx, message, &render_reply(&done)).await
-        }
-        Published::NeedsConfirmation(draft) if draft_html(&draft).is_none() => {
-            reply(ctx, message, &escape(TOO_LONG_FOR_A_DRAFT)).await
-        }
-        Published::NeedsConfirmation(draft) => {
-            show_draft(ctx, message, &draft).await?;
-            Ok(())
-        }
-    }
-}
-
-/// A claim, close or approve button, as the conversation layer does it; the notice to show (an alert
-/// when refused).
-async fn ticket_button(
-    ctx: &Context,
-    from: &User,
-    ticket: TicketId,
-    button: TicketButton,
-) -> (String, bool) {
-    let outcome = ctx
-        .conversation
-        .ticket_button(
-            identity(from),
-            ticket,
-            button,
-            "Reply to its card to answer.",
-        )
-        .await;
-    match outcome {
-        Ok(done) => (done.plain(), false),
-        Err(refused) => (refused.plain(), true),
-    }
-}
 
 /// A reply as a button's notice: a refusal is an alert, so that it is not missed.
 fn notice_of(reply: Reply) -> (String, bool) {

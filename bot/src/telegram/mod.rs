@@ -239,13 +239,15 @@ impl TelegramBot {
         }
         let ctx = Arc::new(Context {
             bot,
-            conversation: Conversation::new(assistant.clone(), store.memory.clone()),
-            assistant,
-            store,
-            flood: FloodControl::new(
-                config.flood_max_questions,
-                config.flood_window.to_duration(),
+            conversation: Conversation::new(
+                assistant,
+                store.memory.clone(),
+                FloodControl::new(
+                    config.flood_max_questions,
+                    config.flood_window.to_duration(),
+                ),
             ),
+            store,
             me_id: me.id.0,
             username,
             pace,

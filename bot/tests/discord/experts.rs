@@ -1,6 +1,7 @@
 //! Expert workflows in real servers: answers to deleted questions, refusals Discord gives for good
 //! (closed direct messages, missing permissions), a token Discord refuses, mentions of the bot's role,
-//! `/answer` in a ticket's thread, `/clarify` and the asker's reply, and buttons meant for one person.
+//! `/answer` in a ticket's thread, `/clarify` and the asker's reply, `/transfer`, `/unclaim` and
+//! `/reopen` there, and buttons meant for one person.
 
 use std::time::Duration;
 
@@ -203,6 +204,64 @@ async fn the_forget_button_is_only_for_who_asked() {
         "{}",
         refused.body
     );
+    let pressed = h.press(MARTA, &[], &message, &yes);
+    let done = h.callback(pressed).await;
+    assert_eq!(
+        done.body["type"],
+        json!(7),
+        "the confirmation becomes what was done: {}",
+        done.body
+    );
+    assert!(content(&done).contains("deleted"), "{}", done.body);
+    assert_eq!(done.body["data"]["components"], json!([]));
+    h.stop().await;
+}
+
+/// What `from` (with `roles`) is told for the command `name` used in the thread `thread`.
+async fn in_thread(
+    h: &Harness,
+    thread: u64,
+    from: u64,
+    roles: &'static [u64],
+    name: &'static str,
+    options: serde_json::Value,
+) -> String {
+    let id = h.command(thread, from, roles, name, options);
+    content(&h.outcome(id).await)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn experts_transfer_unclaim_and_reopen_from_a_tickets_thread() {
+    let h = Harness::start().await;
+    mention_and_escalate(&h).await;
+    let (_, thread_id) = ticket_thread(&h).await;
+    let ticket = h.desk.tickets().unwrap().remove(0).id;
+    let status = || h.desk.ticket(&ticket).unwrap().status;
+    let to = |target: &str| json!([{"name": "to", "type": 3, "value": target}]);
+    let said = |from, roles, name, options| in_thread(&h, thread_id, from, roles, name, options);
+    let refused = said(ANA, &[], "transfer", to("expert Ana")).await;
+    assert!(refused.contains("experts role"), "{refused}");
+    assert_eq!(status(), consulta_desk::Status::Open);
+    let usage = said(ANA, &[EXPERT_ROLE], "transfer", to("Ana")).await;
+    assert!(usage.contains("group NAME"), "{usage}");
+    let moved = said(ANA, &[EXPERT_ROLE], "transfer", to("expert Ana")).await;
+    assert!(moved.contains("transferred"), "{moved}");
+    assert_eq!(status(), consulta_desk::Status::Claimed);
+    let unclaimed = said(ANA, &[EXPERT_ROLE], "unclaim", json!([])).await;
+    assert!(
+        unclaimed.contains("back in its group's queue"),
+        "{unclaimed}"
+    );
+    assert_eq!(status(), consulta_desk::Status::Open);
+    let ana = Identity::new(Platform::Discord, ANA.to_string());
+    let close = Action::Close { reason: None };
+    h.desk.act(&ana, &ticket, close).expect("Ana closes it");
+    let stranger = said(INTRUDER, &[EXPERT_ROLE], "reopen", json!([])).await;
+    assert!(stranger.contains("only the desk's experts"), "{stranger}");
+    assert_eq!(status(), consulta_desk::Status::Closed);
+    let reopened = said(ANA, &[EXPERT_ROLE], "reopen", json!([])).await;
+    assert!(reopened.contains("reopened"), "{reopened}");
+    assert_eq!(status(), consulta_desk::Status::Reopened);
     h.stop().await;
 }
 

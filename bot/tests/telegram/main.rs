@@ -609,6 +609,44 @@ async fn a_non_expert_pressing_claim_is_refused() {
     h.stop().await;
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn experts_transfer_unclaim_and_reopen_by_replying_to_the_card() {
+    let h = Harness::start().await;
+    let (_, card) = ask_and_escalate(&h, "What is an ITMO?").await;
+    let ticket = h.desk.tickets().unwrap().pop().expect("one ticket").id;
+    let status = || h.desk.ticket(&ticket).unwrap().status;
+    let command = |from: Value, text: &str| {
+        h.say(EXPERTS, from, text, Some(sent_message(&card)));
+    };
+    let ana = || user(ANA, "Ana", "es");
+    command(user(INTRUDER, "Ivo", "en"), "/transfer expert Ana");
+    sent_to_experts(&h, "only the desk's experts", 0).await;
+    assert_eq!(status(), Status::Open);
+    command(ana(), "/transfer Ana");
+    sent_to_experts(&h, "group NAME", 0).await;
+    command(ana(), "/transfer expert Ana");
+    let moved = sent_to_experts(&h, &format!("Ticket {ticket} transferred"), 0).await;
+    assert!(
+        moved.body["reply_parameters"]["message_id"].is_i64(),
+        "told in the experts' chat, as a reply: {:?}",
+        moved.body
+    );
+    assert_eq!(status(), Status::Claimed);
+    command(ana(), "/unclaim");
+    sent_to_experts(&h, "back in its group's queue", 0).await;
+    assert_eq!(status(), Status::Open);
+    let ana_at_desk =
+        consulta_desk::Identity::new(consulta_desk::Platform::Telegram, ANA.to_string());
+    let close = consulta_desk::Action::Close { reason: None };
+    h.desk
+        .act(&ana_at_desk, &ticket, close)
+        .expect("Ana closes it");
+    command(ana(), "/reopen");
+    sent_to_experts(&h, &format!("Ticket {ticket} reopened"), 0).await;
+    assert_eq!(status(), Status::Reopened);
+    h.stop().await;
+}
+
 /// A 429's `retry_after` (7 s here, the backoff 1 s) is the wait before the card's next attempt,
 /// and the card then goes out once. The desk's clock is moved instead of waited for: the wait is
 /// read where the outbox keeps it, the next attempt's time.
