@@ -40,6 +40,9 @@ pub struct QuestionOutcome {
     /// to an expert instead (`None` without required facts or when nothing was composed; a
     /// must-escalate question is labelled `false`): the confidence's label.
     pub would_answer: Option<bool>,
+    /// Whether the composer wrote an answer at all: a request only a person can answer, or a
+    /// question no passage is quotable for, goes to an expert whatever its confidence.
+    pub composed: bool,
     pub escalated: bool,
     /// What a person reads: the answer's sentences without citation markers (empty when the
     /// question escalated).
@@ -115,6 +118,7 @@ pub fn evaluate(
                 })
                 .collect()
         };
+        let composed = explained.would_show.is_some();
         let would_answer = if question.escalate {
             Some(false)
         } else {
@@ -183,6 +187,7 @@ pub fn evaluate(
             confidence: answer.confidence,
             confidence_features,
             would_answer,
+            composed,
             escalated: answer.escalate,
             shown,
             answered,

@@ -30,26 +30,6 @@ L2 = 0.01
 EPOCHS = 4000
 STEP = 0.5
 TARGET_RECALL = 0.90
-# retrieval/src/confidence.rs's CONFIDENCE_FEATURES, in order.
-CONFIDENCE_FEATURES = [
-    "evidence",
-    "runner_up",
-    "shown_coverage",
-    "type_answered",
-    "lead_likelihood",
-    "lead_closeness",
-    "entry_question",
-    "unknown_name",
-    "other_language",
-    "present",
-    "own",
-    "future",
-    "names_party",
-    "already",
-    "figures",
-    "unmatched_share",
-    "unmatched_rarest",
-]
 
 
 def load(path):
@@ -67,16 +47,17 @@ def load(path):
                     float(label),
                     question["must_escalate"],
                     question["heldout"],
+                    question["composed"],
                 )
             )
     return rows
 
 
 def fit(rows):
-    features = np.array([x for x, _, _, _ in rows])
-    labels = np.array([y for _, y, _, _ in rows])
+    features = np.array([row[0] for row in rows])
+    labels = np.array([row[1] for row in rows])
     # Must-escalate questions are few among the tuning ones: weigh both kinds equally.
-    escalate = np.array([m for _, _, m, _ in rows])
+    escalate = np.array([row[2] for row in rows])
     sample = np.where(escalate, 0.5 / escalate.mean(), 0.5 / (1 - escalate.mean()))
     weights = np.zeros(features.shape[1])
     intercept = 0.0
@@ -90,14 +71,13 @@ def fit(rows):
 
 def trade_off(rows, weights, intercept, threshold):
     """Shares of must-escalate questions escalated, answerable ones escalated, and answerable ones
-    answered (shown and saying the facts) at `threshold`. A question nothing was composed for (its
-    lead sentence's likelihood is 0: a request only a person can answer, or no quotable passage)
-    goes to an expert whatever its chance."""
-    lead = CONFIDENCE_FEATURES.index("lead_likelihood")
+    answered (shown and saying the facts) at `threshold`. A question nothing was composed for (a
+    request only a person can answer, or no quotable passage) goes to an expert whatever its
+    chance."""
     must, answerable, escalated_must, escalated_answerable, answered = 0, 0, 0, 0, 0
-    for features, label, must_escalate, _ in rows:
+    for features, label, must_escalate, _, composed in rows:
         chance = 1 / (1 + np.exp(-(features @ weights + intercept)))
-        escalated = features[lead] == 0 or chance < threshold
+        escalated = not composed or chance < threshold
         if must_escalate:
             must += 1
             escalated_must += escalated
@@ -134,7 +114,7 @@ def main():
     print(f"suggested escalate_below: {suggested:.3f}" if suggested is not None else "no threshold reaches the target recall")
     print("calibration on held-out answerable questions (predicted chance: answered / n)")
     bands = {}
-    for features, label, must_escalate, _ in heldout:
+    for features, label, must_escalate, _, _ in heldout:
         if must_escalate:
             continue
         chance = 1 / (1 + np.exp(-(features @ weights + intercept)))
@@ -144,7 +124,7 @@ def main():
     for band in sorted(bands):
         hits, count = bands[band]
         print(f"  {band / 10:.1f}-{(band + 1) / 10:.1f}: {hits / count:.2f} of {count}")
-    print("weights:", ", ".join(f"{w:.2f}" for w in weights))
+    print("weights (in the order of CONFIDENCE_FEATURES):", ", ".join(f"{w:.2f}" for w in weights))
     print(f"intercept: {intercept:.2f}")
 
 
