@@ -18,7 +18,7 @@ use crate::assistant::{AskReply, AskRequest, Assistant, FailureCode};
 use crate::chat::{
     Conversation, ExpertMessage, FloodControl, Intent, Person, Verdict, escalate_once, texts,
 };
-use consulta_desk::{Asker, Identity, Platform, QuestionId};
+use consulta_desk::{Asker, Clock, Identity, Platform, QuestionId};
 
 use super::components;
 use super::frontend::send_text;
@@ -34,6 +34,8 @@ pub const NOT_AN_EXPERT: &str = "Sorry, only the desk's experts can act on ticke
 pub struct Context {
     /// The HTTP client (the same one the gateway client and the desk's front-end use).
     pub http: Arc<Http>,
+    /// What retries of requests to Discord wait on.
+    pub clock: Arc<dyn Clock>,
     /// Answers and the desk.
     pub assistant: Arc<dyn Assistant>,
     /// Languages, recent questions, ticket threads.
@@ -172,6 +174,7 @@ fn reply_to(message: &Message) -> Option<super::frontend::Reference> {
 async fn reply(ctx: &Context, message: &Message, text: &str) -> Handled {
     send_text(
         &ctx.http,
+        ctx.clock.as_ref(),
         message.channel_id,
         text,
         reply_to(message),
@@ -235,7 +238,7 @@ async fn on_message(ctx: &Context, message: &Message) -> Handled {
         Answering::Silent => return Ok(()),
     };
     let embed = answered.embed.build();
-    let sent = super::frontend::with_retry(|| {
+    let sent = super::frontend::with_retry(ctx.clock.as_ref(), || {
         message.channel_id.send_message(
             &ctx.http,
             serenity::builder::CreateMessage::new()

@@ -31,7 +31,7 @@ use tokio::sync::Mutex;
 
 use crate::assistant::Assistant;
 use crate::chat::{Conversation, FloodControl};
-use consulta_desk::FrontEnd;
+use consulta_desk::{Clock, FrontEnd};
 
 pub use config::DiscordConfig;
 pub use frontend::DiscordFrontEnd;
@@ -129,11 +129,13 @@ pub struct DiscordBot {
 
 impl DiscordBot {
     /// Checks the configuration and the token, registers the slash commands in every configured
-    /// guild, and opens the front-end's database at `store_dir`.
+    /// guild, and opens the front-end's database at `store_dir`. Requests to Discord that are
+    /// retried wait on `clock` (the desk's, so that tests see and end the waits).
     pub async fn connect(
         config: &DiscordConfig,
         assistant: Arc<dyn Assistant>,
         store_dir: &Path,
+        clock: Arc<dyn Clock>,
     ) -> Result<DiscordBot, DiscordError> {
         let token = config.token.trim();
         if token.is_empty() {
@@ -145,21 +147,23 @@ impl DiscordBot {
         let relay = relayed_api(config.api_url.as_deref()).await?;
         let http = Arc::new(build_http(token, relay.as_deref()));
         let failed = |e: serenity::Error| DiscordError::Discord(classify(&e).reason);
-        let me = with_retry(|| http.get_current_user())
+        let me = with_retry(clock.as_ref(), || http.get_current_user())
             .await
             .map_err(failed)?;
-        let application = with_retry(|| http.get_current_application_info())
+        let application = with_retry(clock.as_ref(), || http.get_current_application_info())
             .await
             .map_err(failed)?;
         http.set_application_id(application.id);
         let mut bot_roles = Vec::new();
         for guild in &config.guild_ids {
             let guild = GuildId::new(*guild);
-            with_retry(|| guild.set_commands(&http, commands::definitions()))
-                .await
-                .map_err(failed)?;
+            with_retry(clock.as_ref(), || {
+                guild.set_commands(&http, commands::definitions())
+            })
+            .await
+            .map_err(failed)?;
             // The role Discord makes for the bot: members often mention it instead of the bot.
-            match with_retry(|| guild.roles(&http)).await {
+            match with_retry(clock.as_ref(), || guild.roles(&http)).await {
                 Ok(roles) => bot_roles.extend(
                     roles
                         .values()
@@ -179,6 +183,7 @@ impl DiscordBot {
             | GatewayIntents::MESSAGE_CONTENT;
         let ctx = Arc::new(Context {
             http: http.clone(),
+            clock: clock.clone(),
             conversation: Conversation::new(assistant.clone(), store.memory.clone()),
             assistant,
             store: store.clone(),
@@ -207,7 +212,12 @@ impl DiscordBot {
         Ok(DiscordBot {
             ctx,
             client: Mutex::new(client),
-            frontend: Arc::new(DiscordFrontEnd::new(http, store, config.experts_channel_id)),
+            frontend: Arc::new(DiscordFrontEnd::new(
+                http,
+                clock,
+                store,
+                config.experts_channel_id,
+            )),
         })
     }
 

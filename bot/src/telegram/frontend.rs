@@ -10,7 +10,9 @@ use teloxide::prelude::*;
 use teloxide::types::{InlineKeyboardMarkup, MessageId, ParseMode, ReplyParameters, ThreadId};
 use teloxide::{ApiError, RequestError};
 
-use consulta_desk::{BoxFuture, Delivery, DeliveryError, FrontEnd, MessageKind, Platform, Span};
+use consulta_desk::{
+    BoxFuture, Delivery, DeliveryError, FrontEnd, MessageKind, Platform, Span, SystemClock,
+};
 
 use super::format::{MESSAGE_LIMIT, escape, split};
 use super::keyboard;
@@ -83,13 +85,14 @@ impl crate::chat::Classify for RequestError {
     }
 }
 
-/// Runs a Telegram request with [`crate::chat::with_retry`].
+/// Runs a Telegram request with [`crate::chat::with_retry`], waiting on the system clock (the
+/// Telegram front-end's tests see its waits through [`crate::chat::retry`]'s recorded sleeps).
 pub async fn with_retry<T, F, Fut>(call: F) -> Result<T, RequestError>
 where
     F: FnMut() -> Fut,
     Fut: Future<Output = Result<T, RequestError>>,
 {
-    crate::chat::with_retry(classify, call).await
+    crate::chat::with_retry(&SystemClock, classify, call).await
 }
 
 /// Where and how to send a message.

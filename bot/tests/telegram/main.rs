@@ -611,7 +611,8 @@ async fn a_non_expert_pressing_claim_is_refused() {
 
 /// A 429's `retry_after` (7 s here, the backoff 1 s) is the wait before the card's next attempt,
 /// and the card then goes out once. The desk's clock is moved instead of waited for: the wait is
-/// read where the outbox keeps it, the next attempt's time.
+/// read where the outbox keeps it, the next attempt's time, and seen as the outbox worker's sleep,
+/// during which the card is not sent again; moving the clock wakes the worker.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_429_is_honoured_and_the_card_delivered_once() {
     let refused_at = Timestamp::from_millis(1_764_000_000_000);
@@ -641,20 +642,34 @@ async fn a_429_is_honoured_and_the_card_delivered_once() {
             },
         )
         .await;
+    let due = refused_at.plus(Span::from_secs(7));
     assert_eq!(
-        waiting.next_attempt_at,
-        refused_at.plus(Span::from_secs(7)),
+        waiting.next_attempt_at, due,
         "the wait Telegram asked for, not the backoff"
+    );
+    h.fake
+        .wait_for(
+            "the outbox worker to sleep until the card is due",
+            WAIT,
+            |_| clock.wake_times().contains(&due).then_some(()),
+        )
+        .await;
+    let to_experts = || -> Vec<_> {
+        h.fake
+            .calls()
+            .into_iter()
+            .filter(|c| c.method == "sendmessage" && c.body["chat_id"] == json!(EXPERTS))
+            .collect()
+    };
+    assert_eq!(
+        to_experts().len(),
+        1,
+        "the card is not sent again while Telegram's wait lasts"
     );
     clock.advance(Span::from_secs(7));
     let card = h.fake.wait_sent("sendmessage", EXPERTS, 0).await;
     assert!(card.body["text"].as_str().unwrap().contains("ITMO"));
-    let to_experts: Vec<_> = h
-        .fake
-        .calls()
-        .into_iter()
-        .filter(|c| c.method == "sendmessage" && c.body["chat_id"] == json!(EXPERTS))
-        .collect();
+    let to_experts = to_experts();
     assert_eq!(to_experts.len(), 2, "one refused attempt, one delivery");
     assert!(to_experts[0].failed && !to_experts[1].failed);
     h.fake
