@@ -18,6 +18,7 @@ use consulta_desk::{
     BoxFuture, Clock, Delivery, DeliveryError, FrontEnd, MessageKind, Platform, Span, TicketId,
 };
 
+use super::api_relay::Relay;
 use super::components;
 use super::render::{MESSAGE_LIMIT, escape, split, truncate};
 use super::store::{Spot, Store};
@@ -184,22 +185,26 @@ pub struct DiscordFrontEnd {
     http: Arc<Http>,
     /// What retries wait on.
     clock: Arc<dyn Clock>,
+    /// The relay `http` sends to, if any, kept serving while deliveries may still go out.
+    _relay: Option<Arc<Relay>>,
     store: Store,
     experts_channel: Option<u64>,
 }
 
 impl DiscordFrontEnd {
-    /// A front-end sending through `http`, retrying on `clock`, with the threads and origins in
-    /// `store`.
-    pub fn new(
+    /// A front-end sending through `http` (to `relay`, when there is one), retrying on `clock`, with
+    /// the threads and origins in `store`.
+    pub(super) fn new(
         http: Arc<Http>,
         clock: Arc<dyn Clock>,
         store: Store,
         experts_channel: Option<u64>,
+        relay: Option<Arc<Relay>>,
     ) -> Self {
         DiscordFrontEnd {
             http,
             clock,
+            _relay: relay,
             store,
             experts_channel,
         }
@@ -397,7 +402,8 @@ mod tests {
         let store = Store::open(dir.path()).unwrap();
         let http = Arc::new(Http::new("token"));
         let clock: Arc<dyn Clock> = Arc::new(consulta_desk::SystemClock);
-        let frontend = DiscordFrontEnd::new(http.clone(), clock.clone(), store.clone(), Some(600));
+        let frontend =
+            DiscordFrontEnd::new(http.clone(), clock.clone(), store.clone(), Some(600), None);
         assert_eq!(
             frontend.target("300"),
             Ok(Target::Channel(ChannelId::new(300)))
@@ -415,7 +421,7 @@ mod tests {
                 "{bad}: {error}"
             );
         }
-        let unset = DiscordFrontEnd::new(http, clock, store, None);
+        let unset = DiscordFrontEnd::new(http, clock, store, None, None);
         let error = unset.target(EXPERTS_ALIAS).unwrap_err();
         assert!(error.reason.contains("experts_channel_id"), "{error}");
     }

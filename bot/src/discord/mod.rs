@@ -95,8 +95,8 @@ fn fatal(error: &serenity::Error) -> Option<&'static str> {
 }
 
 /// Where serenity sends requests instead of discord.com: an [`api_relay`] to `api_url`, when one is
-/// configured.
-async fn relayed_api(api_url: Option<&str>) -> Result<Option<String>, DiscordError> {
+/// configured. It serves as long as the bot or its front-end holds it.
+async fn relayed_api(api_url: Option<&str>) -> Result<Option<Arc<api_relay::Relay>>, DiscordError> {
     let Some(url) = api_url else {
         return Ok(None);
     };
@@ -104,10 +104,10 @@ async fn relayed_api(api_url: Option<&str>) -> Result<Option<String>, DiscordErr
     if !(url.starts_with("http://") || url.starts_with("https://")) {
         return Err(DiscordError::BadApiUrl(url.to_string()));
     }
-    let relay = api_relay::start(url)
+    let relay = api_relay::start(url, api_relay::REQUEST_TIMEOUT)
         .await
         .map_err(|e| DiscordError::Discord(format!("cannot relay to {url}: {e}")))?;
-    Ok(Some(relay))
+    Ok(Some(Arc::new(relay)))
 }
 
 /// Discord's HTTP client, or one talking to `relay` instead.
@@ -125,6 +125,8 @@ pub struct DiscordBot {
     ctx: Arc<Context>,
     client: Mutex<Client>,
     frontend: Arc<DiscordFrontEnd>,
+    /// The relay the HTTP clients send to, if any: it stops once the bot and the front-end are gone.
+    _relay: Option<Arc<api_relay::Relay>>,
 }
 
 impl DiscordBot {
@@ -145,7 +147,8 @@ impl DiscordBot {
             return Err(DiscordError::NoGuild);
         }
         let relay = relayed_api(config.api_url.as_deref()).await?;
-        let http = Arc::new(build_http(token, relay.as_deref()));
+        let relay_url = relay.as_deref().map(api_relay::Relay::url);
+        let http = Arc::new(build_http(token, relay_url));
         let failed = |e: serenity::Error| DiscordError::Discord(classify(&e).reason);
         let me = with_retry(clock.as_ref(), || http.get_current_user())
             .await
@@ -205,7 +208,7 @@ impl DiscordBot {
         });
         // The gateway client only fetches the gateway's address with its own HTTP client; handlers and
         // deliveries share `http`, and so its rate limits.
-        let client = ClientBuilder::new_with_http(build_http(token, relay.as_deref()), intents)
+        let client = ClientBuilder::new_with_http(build_http(token, relay_url), intents)
             .event_handler(Handler(ctx.clone()))
             .await
             .map_err(failed)?;
@@ -217,7 +220,9 @@ impl DiscordBot {
                 clock,
                 store,
                 config.experts_channel_id,
+                relay.clone(),
             )),
+            _relay: relay,
         })
     }
 
