@@ -118,7 +118,8 @@ async fn serve_primary(settings: &Settings, config: ServiceConfig) -> anyhow::Re
     .map_err(anyhow::Error::msg)?;
     let telegram = if telegram_here {
         let store = settings.data_dir.join("telegram");
-        Some(TelegramBot::connect(&settings.telegram, service.assistant(), &store).await?)
+        let clock = Arc::new(SystemClock);
+        Some(TelegramBot::connect(&settings.telegram, service.assistant(), &store, clock).await?)
     } else {
         None
     };

@@ -18,7 +18,8 @@ use crate::chat::{
     flag_warning, read_draft, read_edit, texts,
 };
 use consulta_desk::{
-    ApprovalDraft, Asker, ChatRef, FailureKind, Identity, Platform, QuestionId, Rating, TicketId,
+    ApprovalDraft, Asker, ChatRef, Clock, FailureKind, Identity, Platform, QuestionId, Rating,
+    TicketId,
 };
 
 use super::format::{MESSAGE_LIMIT, escape, render_answer, render_reply};
@@ -44,6 +45,8 @@ pub struct Context {
     pub flood: FloodControl,
     /// Telegram's send limits, shared with the desk's deliveries.
     pub pace: Arc<Pace>,
+    /// What retries of requests to Telegram wait on.
+    pub clock: Arc<dyn Clock>,
     /// The bot's own user id, to recognise replies to it in groups.
     pub me_id: u64,
     /// The bot's username in lower case, without `@`, to recognise mentions and `/cmd@bot`.
@@ -171,6 +174,7 @@ async fn answer_with(
     match send_html(
         &ctx.bot,
         &ctx.pace,
+        ctx.clock.as_ref(),
         private,
         &html,
         &Placement::default(),
@@ -210,6 +214,7 @@ async fn reply(ctx: &Context, message: &Message, html: &str) -> Handled {
     send_html(
         &ctx.bot,
         &ctx.pace,
+        ctx.clock.as_ref(),
         message.chat.id.0,
         html,
         &placement,
@@ -332,6 +337,7 @@ async fn command(
             send_html(
                 &ctx.bot,
                 &ctx.pace,
+                ctx.clock.as_ref(),
                 message.chat.id.0,
                 &escape(t.forget_confirm),
                 &placement,
@@ -417,6 +423,7 @@ async fn ask(
     send_html(
         &ctx.bot,
         &ctx.pace,
+        ctx.clock.as_ref(),
         message.chat.id.0,
         &html,
         &placement,
@@ -500,7 +507,10 @@ async fn may_act(ctx: &Context, from: &User, chat: Option<ChatId>) -> Result<boo
     let Some(chat) = chat.filter(|c| c.0 < 0) else {
         return Ok(false);
     };
-    let member = with_retry(|| ctx.bot.get_chat_member(chat, from.id).send()).await?;
+    let member = with_retry(ctx.clock.as_ref(), || {
+        ctx.bot.get_chat_member(chat, from.id).send()
+    })
+    .await?;
     if !member.kind.is_present() {
         return Ok(false);
     }
@@ -626,7 +636,7 @@ async fn on_callback(ctx: &Context, query: &CallbackQuery) -> Handled {
                     if let Some(message) = message {
                         let (chat, id) = (message.chat.id, message.id);
                         let html = render_reply(&done);
-                        with_retry(|| {
+                        with_retry(ctx.clock.as_ref(), || {
                             let request = ctx
                                 .bot
                                 .edit_message_text(chat, id, html.clone())
@@ -680,6 +690,7 @@ async fn show_draft(
     send_html(
         &ctx.bot,
         &ctx.pace,
+        ctx.clock.as_ref(),
         under.chat.id.0,
         &html,
         &placement,
