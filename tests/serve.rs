@@ -8,7 +8,9 @@ use std::time::{Duration, Instant};
 
 use consulta_bot::assistant::{AskRequest, Assistant, EscalateRequest};
 use consulta_bot::remote::{RelayClient, RemoteAssistant, ServiceClient};
-use consulta_corpus::library::fixtures::inflate_bomb_pdf;
+use consulta_corpus::library::fixtures::{
+    PdfPage, inflate_bomb_pdf, pdf_with_catalog_in_object_stream, with_cross_reference_damaged,
+};
 use consulta_desk::{Asker, FrontEnd, MessageKind, Platform, RecordingFrontEnd};
 use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
@@ -612,6 +614,37 @@ async fn an_inflate_bomb_upload_is_refused_and_the_service_goes_on() {
         reply["citations"][0]["source"], "Decision 2/CMA.3, annex, chapter III",
         "{reply}"
     );
+}
+
+/// A PDF whose cross-reference data is damaged beyond rebuilding (its catalog in an object stream
+/// that only the damaged cross-reference stream names) is refused at upload with what is wrong and
+/// what to do; nothing of it is stored.
+#[tokio::test]
+async fn a_pdf_with_a_damaged_cross_reference_is_refused_with_what_to_do() {
+    let (sandbox, server) = serve();
+    let pdf = pdf_with_catalog_in_object_stream(
+        Some("Informe"),
+        &[PdfPage::single_column(
+            None,
+            &["The first transfer of an ITMO is reported."],
+        )],
+    );
+    let refused = http()
+        .post(server.url("/v1/documents?name=informe-roto.pdf"))
+        .bearer_auth(ADMIN_TOKEN)
+        .body(with_cross_reference_damaged(&pdf))
+        .send()
+        .await
+        .unwrap();
+    let (status, body) = json_of(refused).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    let message = body["error"]["message"].as_str().unwrap();
+    assert!(
+        message.contains("cross-reference table is damaged")
+            && message.contains("re-save it with a PDF tool"),
+        "{message}"
+    );
+    assert!(!sandbox.data.join("documents/informe-roto.pdf").exists());
 }
 
 #[tokio::test]

@@ -5,7 +5,8 @@ use std::path::Path;
 
 use consulta_corpus::library::fixtures::{
     DocxParagraph, PdfPage, docx, inflate_bomb_pdf, password_protected_pdf, pdf,
-    pdf_with_xref_streams,
+    pdf_with_catalog_in_object_stream, pdf_with_xref_streams, with_cross_reference_damaged,
+    with_startxref_moved,
 };
 use consulta_corpus::library::{
     Candidate, Format, Limits, Parsed, SkipReason, Source, discover, read_document,
@@ -494,44 +495,67 @@ fn reads_itmo(parsed: Parsed) {
     );
 }
 
+/// The one-page PDF of [`base_document`], written with its catalog in an object stream and a
+/// compressed cross-reference stream, as modern producers write it.
+fn modern_pdf() -> Vec<u8> {
+    pdf_with_catalog_in_object_stream(
+        Some("Autorizaciones"),
+        &[PdfPage::single_column(None, &[LEFT, RIGHT])],
+    )
+}
+
+/// The passages' texts of a PDF that must read.
+fn texts(name: &str, bytes: &[u8]) -> Vec<String> {
+    read(name, bytes)
+        .unwrap_or_else(|reason| panic!("{name} reads: {reason}"))
+        .passages
+        .into_iter()
+        .map(|p| p.text)
+        .collect()
+}
+
 /// A PDF with a compressed cross-reference stream and its catalog in an object stream, whose
 /// `startxref` is a few bytes off (a writer that miscounted a line end), reads as the same PDF
 /// written right: the section is found nearby, as lopdf finds it.
 #[test]
 fn a_startxref_a_few_bytes_off_still_finds_the_cross_reference_stream() {
-    let mut document = base_document();
-    let catalog = document
-        .trailer
-        .get(b"Root")
-        .and_then(lopdf::Object::as_reference)
-        .unwrap();
-    let mut held = format!("{} 0 ", catalog.0).into_bytes();
-    let first = held.len() as i64;
-    let object = document.objects.remove(&catalog).unwrap();
-    lopdf::Writer::write_object(&mut held, &object).unwrap();
-    let container = document.max_id + 1;
-    let mut holder = lopdf::Stream::new(
-        dictionary! { "Type" => "ObjStm", "N" => 1, "First" => first },
-        held,
+    let modern = modern_pdf();
+    let off = with_startxref_moved(&modern, 3);
+    assert_eq!(texts("desplazado.pdf", &off), texts("moderno.pdf", &modern));
+}
+
+/// The same PDF whose `startxref` points far from any section (past the nearby search) is read by
+/// rebuilding its cross-reference data from its objects, as lopdf rebuilds it: the cross-reference
+/// stream found among them names the object stream that holds the catalog.
+#[test]
+fn a_cross_reference_chain_that_leads_nowhere_is_rebuilt_from_the_objects() {
+    let modern = modern_pdf();
+    let lost = with_startxref_moved(&modern, 300);
+    assert_eq!(texts("perdido.pdf", &lost), texts("moderno.pdf", &modern));
+}
+
+/// When the cross-reference stream itself is damaged too, nothing tells where the catalog is: the
+/// PDF is refused with what is wrong and what to do, not lopdf's "couldn't parse input".
+#[test]
+fn a_damaged_cross_reference_that_cannot_be_rebuilt_is_refused_with_what_to_do() {
+    let damaged = with_cross_reference_damaged(&modern_pdf());
+    let reason = read("roto.pdf", &damaged).unwrap_err();
+    let message = reason.to_string();
+    assert!(
+        matches!(reason, SkipReason::Malformed { .. })
+            && message.contains("cross-reference table is damaged")
+            && message.contains("re-save it with a PDF tool"),
+        "{message}"
     );
-    holder.compress().unwrap();
-    document.objects.insert((container, 0), holder.into());
-    let modern = pdf_with_xref_streams(&document, &[(catalog.0, container)], 1, 4096);
-    let at = modern.windows(9).rposition(|w| w == b"startxref").unwrap();
-    let text = std::str::from_utf8(&modern[at..]).unwrap();
-    let offset: usize = text.split_whitespace().nth(1).unwrap().parse().unwrap();
-    let shifted = text.replacen(&offset.to_string(), &(offset + 3).to_string(), 1);
-    let mut off = modern[..at].to_vec();
-    off.extend_from_slice(shifted.as_bytes());
-    let texts = |bytes: &[u8]| -> Vec<String> {
-        read("desplazado.pdf", bytes)
-            .unwrap()
-            .passages
-            .into_iter()
-            .map(|p| p.text)
-            .collect()
-    };
-    assert_eq!(texts(&off), texts(&modern));
+}
+
+/// A rebuild inflates the cross-reference streams it finds against the document's budget: a chain
+/// of many, whose `startxref` leads nowhere, is refused once together they pass it.
+#[test]
+fn a_rebuilt_cross_reference_counts_against_the_inflate_budget() {
+    let lost = with_startxref_moved(&inflate_bomb_pdf(12, BOMB_BYTES), 300);
+    reads_itmo(read("revisiones.pdf", &lost).expect("within the default limits"));
+    assert_refused_by_the_documents_budget(read_with("revisiones.pdf", &lost, &bomb_limits()));
 }
 
 /// A file's cross-reference streams are inflated before any object is read: a chain of many of

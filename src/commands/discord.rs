@@ -1,8 +1,10 @@
 //! `consulta discord`: the Discord bot and its deliveries, until a signal.
 
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use consulta_bot::discord::{DiscordBot, DiscordError};
+use consulta_desk::SystemClock;
 
 use super::chat_bot::run_until_signal;
 use crate::cli::FrontEndArgs;
@@ -19,7 +21,10 @@ pub fn run(settings: &Settings, args: FrontEndArgs) -> anyhow::Result<ExitCode> 
         "discord",
         args.service_url,
         async |assistant, store| {
-            Ok(DiscordBot::connect(&settings.discord, assistant, &store).await?)
+            Ok(
+                DiscordBot::connect(&settings.discord, assistant, &store, Arc::new(SystemClock))
+                    .await?,
+            )
         },
     )
 }

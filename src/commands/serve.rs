@@ -13,7 +13,7 @@ use consulta_bot::service::{
     starting_router,
 };
 use consulta_bot::telegram::TelegramBot;
-use consulta_desk::{DeskDuties, Platform};
+use consulta_desk::{DeskDuties, Platform, SystemClock};
 use consulta_retrieval::Engine;
 use tokio::sync::watch;
 
@@ -118,13 +118,15 @@ async fn serve_primary(settings: &Settings, config: ServiceConfig) -> anyhow::Re
     .map_err(anyhow::Error::msg)?;
     let telegram = if telegram_here {
         let store = settings.data_dir.join("telegram");
-        Some(TelegramBot::connect(&settings.telegram, service.assistant(), &store).await?)
+        let clock = Arc::new(SystemClock);
+        Some(TelegramBot::connect(&settings.telegram, service.assistant(), &store, clock).await?)
     } else {
         None
     };
     let discord = if discord_here {
         let store = settings.data_dir.join("discord");
-        Some(DiscordBot::connect(&settings.discord, service.assistant(), &store).await?)
+        let clock = Arc::new(SystemClock);
+        Some(DiscordBot::connect(&settings.discord, service.assistant(), &store, clock).await?)
     } else {
         None
     };

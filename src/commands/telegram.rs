@@ -1,8 +1,10 @@
 //! `consulta telegram`: the Telegram bot and its deliveries, until a signal.
 
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use consulta_bot::telegram::{TelegramBot, TelegramError};
+use consulta_desk::SystemClock;
 
 use super::chat_bot::run_until_signal;
 use crate::cli::FrontEndArgs;
@@ -20,7 +22,10 @@ pub fn run(settings: &Settings, args: FrontEndArgs) -> anyhow::Result<ExitCode> 
         "telegram",
         args.service_url,
         async |assistant, store| {
-            Ok(TelegramBot::connect(&settings.telegram, assistant, &store).await?)
+            Ok(
+                TelegramBot::connect(&settings.telegram, assistant, &store, Arc::new(SystemClock))
+                    .await?,
+            )
         },
     )
 }

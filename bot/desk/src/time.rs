@@ -160,6 +160,12 @@ impl Span {
         Span::from_hours(days * 24)
     }
 
+    /// The length of `duration`, to the millisecond below (saturating): a platform's wait, given
+    /// as a [`std::time::Duration`], spent on a [`crate::Clock`].
+    pub fn from_duration(duration: std::time::Duration) -> Self {
+        Span(u64::try_from(duration.as_millis()).unwrap_or(u64::MAX))
+    }
+
     /// Length in milliseconds.
     pub const fn as_millis(self) -> u64 {
         self.0

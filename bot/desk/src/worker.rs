@@ -21,7 +21,8 @@ use super::identity::{ChatRef, Platform};
 use super::time::{Span, Timestamp};
 
 /// How long the worker sleeps when nothing is due, at most: new messages wake it at once, so this only
-/// bounds how late a retry can be.
+/// bounds how late a retry can be. The worker waits on the desk's clock, so a test that moves a manual
+/// clock past a retry's time wakes it at once.
 const IDLE_WAIT: Span = Span::from_secs(30);
 /// Pause before trying again after a storage failure, or while another worker on the same desk holds a
 /// chat.
@@ -167,7 +168,7 @@ impl OutboxWorker {
                 () = &mut shutdown => break,
                 () = self.desk.inner.outbox_signal.notified() => {}
                 Some(done) = running.join_next_with_id() => report(done, &mut in_flight),
-                () = tokio::time::sleep(wait.to_duration()) => {}
+                () = self.desk.inner.clock.sleep(wait) => {}
             }
         }
         stopping.store(true, Ordering::SeqCst);
@@ -209,11 +210,12 @@ impl OutboxWorker {
             };
             let chat = round.chat.clone();
             let (desk, stopping) = (self.desk.clone(), stopping.clone());
+            let clock = desk.inner.clock.clone();
             let started = running.spawn(async move {
                 let result = round.deliver(desk, claim, stopping).await;
                 if result.is_err() {
                     // The chat stays claimed a moment: a failing disk is not hammered.
-                    tokio::time::sleep(STALLED_WAIT.to_duration()).await;
+                    clock.sleep(STALLED_WAIT).await;
                 }
                 result
             });

@@ -4,7 +4,7 @@
 use std::future::Future;
 use std::time::Duration;
 
-use consulta_desk::{DeliveryError, FailureKind, Span};
+use consulta_desk::{Clock, DeliveryError, FailureKind, Span};
 
 /// Attempts of one request.
 const ATTEMPTS: u32 = 5;
@@ -12,8 +12,10 @@ const ATTEMPTS: u32 = 5;
 const FIRST_BACKOFF: Duration = Duration::from_millis(250);
 
 /// Runs `call` until it succeeds, fails permanently (as `classify` says), or [`ATTEMPTS`] are spent,
-/// waiting the platform's `retry_after` when it gives one.
+/// waiting the platform's `retry_after` when it gives one. The waits are spent on `clock`: the
+/// system clock in production, a manual one in tests, which then see each wait and end it.
 pub async fn with_retry<T, E, F, Fut>(
+    clock: &dyn Clock,
     classify: impl Fn(&E) -> DeliveryError,
     call: F,
 ) -> Result<T, E>
@@ -21,7 +23,10 @@ where
     F: FnMut() -> Fut,
     Fut: Future<Output = Result<T, E>>,
 {
-    retry_sleeping(classify, call, tokio::time::sleep).await
+    retry_sleeping(classify, call, |wait| {
+        clock.sleep(Span::from_duration(wait))
+    })
+    .await
 }
 
 /// [`with_retry`], waiting with `sleep`: the tests record the waits instead of spending them.

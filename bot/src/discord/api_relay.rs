@@ -7,6 +7,14 @@
 //! every request to `api_url` and every answer back as it came, but for a 429: its wait (the body's
 //! `retry_after`, in seconds, else the `Retry-After` header) is added to the body as an error of
 //! the field `retry_after`, the one place serenity keeps, where [`retry_after`] reads it back.
+//!
+//! The relay holds no credential (serenity sends the token with each request), but anything on the
+//! machine can reach a loopback port, and the upstream may be slow or hostile. So it listens on
+//! 127.0.0.1 only, forwards only Discord's API (`/api/…`, the methods Discord uses, no `.` or `..`
+//! segment that would leave `api_url`'s path), drops hop-by-hop headers, follows no redirect, bounds
+//! the bodies both ways and the time of each request, and stops with the bot that started it. Its
+//! connections are served as the service's are ([`crate::service::serve`]): heads read within a
+//! timeout, idle connections cut, a cap on connections, a bounded shutdown.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -14,41 +22,114 @@ use std::time::Duration;
 use axum::Router;
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
-use axum::http::header::{CONNECTION, CONTENT_LENGTH, HOST, RETRY_AFTER, TRANSFER_ENCODING};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::header::{
+    CONNECTION, CONTENT_LENGTH, HOST, HeaderName, PROXY_AUTHORIZATION, RETRY_AFTER, TE, TRAILER,
+    TRANSFER_ENCODING, UPGRADE,
+};
+use axum::http::{HeaderMap, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 use serenity::http::ErrorResponse;
+use tokio::sync::{oneshot, watch};
+
+use crate::service::{ConnectionLimits, Metrics, serve};
 
 /// The largest request forwarded: far above a message with embeds, the only bodies Consulta sends.
 const MAX_REQUEST_BYTES: usize = 8 * 1024 * 1024;
 
+/// The largest answer relayed: Discord's answers to Consulta's requests are a few kilobytes; a
+/// bigger one is a broken or hostile upstream, and is not held in memory.
+const MAX_RESPONSE_BYTES: usize = 8 * 1024 * 1024;
+
+/// How long one relayed request may take, from its body's first byte to the upstream's last: under
+/// the front-end's own cut ([`super::frontend::timed`], 30 s), so that a slow upstream is reported
+/// as such (504, retried) rather than left holding the relay.
+pub(super) const REQUEST_TIMEOUT: Duration = Duration::from_secs(25);
+
+/// How long reaching the upstream may take.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// How the relay's connections are served: serenity keeps a few open, sends small heads, and may
+/// wait [`REQUEST_TIMEOUT`] for an answer, so a connection is idle only past that.
+const CONNECTIONS: ConnectionLimits = ConnectionLimits {
+    header_read_timeout: Duration::from_secs(10),
+    idle_timeout: Duration::from_secs(60),
+    max_connections: 64,
+    shutdown_grace: Duration::from_secs(20),
+    max_uri_bytes: 8 * 1024,
+    max_header_bytes: 32 * 1024,
+    max_header_fields: 100,
+};
+
 /// The field under which a relayed 429 carries its wait, in seconds.
 const WAIT_FIELD: &str = "retry_after";
+
+/// Headers about one connection, not the request (RFC 9110, 7.6.1): not passed on.
+const HOP_BY_HOP: [HeaderName; 7] = [
+    CONNECTION,
+    HeaderName::from_static("keep-alive"),
+    HeaderName::from_static("proxy-connection"),
+    PROXY_AUTHORIZATION,
+    TE,
+    TRAILER,
+    UPGRADE,
+];
 
 /// Where the relay forwards to.
 struct Upstream {
     client: reqwest::Client,
     /// `api_url`, without a trailing slash; request paths are appended to it.
     base: String,
+    /// How long one request may take.
+    timeout: Duration,
 }
 
-/// Starts a relay to `api_url` on a loopback port and returns its URL, for serenity to send to
-/// instead. It runs as long as the runtime does, like the bot it serves.
-pub(super) async fn start(api_url: &str) -> std::io::Result<String> {
+/// A running relay: its URL, for serenity to send to instead of `api_url`. It serves until the last
+/// holder (the bot, its front-end) drops it, then stops listening and lets the requests in flight
+/// finish within [`CONNECTIONS`]' grace.
+#[derive(Debug)]
+pub(super) struct Relay {
+    url: String,
+    /// Dropped with the relay, which starts its shutdown.
+    _running: oneshot::Sender<()>,
+}
+
+impl Relay {
+    /// Where serenity sends.
+    pub(super) fn url(&self) -> &str {
+        &self.url
+    }
+}
+
+/// Starts a relay to `api_url` on a loopback port, each request cut after `timeout`.
+pub(super) async fn start(api_url: &str, timeout: Duration) -> std::io::Result<Relay> {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let url = format!("http://{}", listener.local_addr()?);
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .connect_timeout(CONNECT_TIMEOUT)
+        .timeout(timeout)
+        .build()
+        .map_err(std::io::Error::other)?;
     let upstream = Arc::new(Upstream {
-        client: reqwest::Client::new(),
+        client,
         base: api_url.trim_end_matches('/').to_string(),
+        timeout,
     });
-    let app = Router::new().fallback(forward).with_state(upstream);
+    let (_, app) = watch::channel(Router::new().fallback(forward).with_state(upstream));
+    let (running, dropped) = oneshot::channel();
+    let shutdown = async move {
+        let _ = dropped.await;
+    };
     tokio::spawn(async move {
-        if let Err(error) = axum::serve(listener, app).await {
+        if let Err(error) = serve(listener, app, CONNECTIONS, Metrics::default(), shutdown).await {
             tracing::error!(%error, "the Discord API relay stopped");
         }
     });
-    Ok(url)
+    Ok(Relay {
+        url,
+        _running: running,
+    })
 }
 
 /// The wait a relayed 429 carries: what Discord (or the proxy) asked for.
@@ -64,41 +145,111 @@ pub(super) fn retry_after(response: &ErrorResponse) -> Option<Duration> {
     Duration::try_from_secs_f64(seconds).ok()
 }
 
+/// Whether the relay passes `method` and `path` on: Discord's API only, and no path that could
+/// step out of `api_url`'s own path once the upstream resolves dot segments.
+fn forwarded(method: &Method, path: &str) -> Result<(), StatusCode> {
+    if ![
+        Method::GET,
+        Method::POST,
+        Method::PUT,
+        Method::PATCH,
+        Method::DELETE,
+    ]
+    .contains(method)
+    {
+        return Err(StatusCode::METHOD_NOT_ALLOWED);
+    }
+    let dotted = path.split(['/', '?']).any(|segment| {
+        let segment = segment.to_ascii_lowercase().replace("%2e", ".");
+        segment == "." || segment == ".."
+    });
+    if !path.starts_with("/api/") || dotted {
+        return Err(StatusCode::NOT_FOUND);
+    }
+    Ok(())
+}
+
 /// Sends `request` on to the upstream, and its answer back.
 async fn forward(State(upstream): State<Arc<Upstream>>, request: Request) -> Response {
     let (parts, body) = request.into_parts();
-    let Ok(body) = axum::body::to_bytes(body, MAX_REQUEST_BYTES).await else {
-        return StatusCode::PAYLOAD_TOO_LARGE.into_response();
-    };
     let path = parts.uri.path_and_query().map_or("/", |path| path.as_str());
-    let mut headers = parts.headers;
-    // reqwest frames the body, for the upstream's host.
-    headers.remove(HOST);
-    headers.remove(CONTENT_LENGTH);
-    let sent = upstream
-        .client
-        .request(parts.method, format!("{}{path}", upstream.base))
-        .headers(headers)
-        .body(body)
-        .send()
-        .await;
-    let answer = match sent {
-        Ok(answer) => answer,
-        // serenity sees a failed gateway, which the front-end retries like Discord's own 5xx.
-        Err(error) => return (StatusCode::BAD_GATEWAY, error.to_string()).into_response(),
-    };
+    if let Err(refused) = forwarded(&parts.method, path) {
+        return (refused, "the relay forwards Discord's API only").into_response();
+    }
+    let relayed = tokio::time::timeout(upstream.timeout, async {
+        let Ok(body) = axum::body::to_bytes(body, MAX_REQUEST_BYTES).await else {
+            return StatusCode::PAYLOAD_TOO_LARGE.into_response();
+        };
+        let mut headers = parts.headers;
+        // reqwest frames the body, for the upstream's host.
+        for header in HOP_BY_HOP
+            .iter()
+            .chain(&[HOST, CONTENT_LENGTH, TRANSFER_ENCODING])
+        {
+            headers.remove(header);
+        }
+        let sent = upstream
+            .client
+            .request(parts.method, format!("{}{path}", upstream.base))
+            .headers(headers)
+            .body(body)
+            .send()
+            .await;
+        match sent {
+            Ok(answer) => relay_back(answer).await,
+            // serenity sees a failed gateway, which the front-end retries like Discord's own 5xx.
+            Err(error) if error.is_timeout() => {
+                (StatusCode::GATEWAY_TIMEOUT, error.to_string()).into_response()
+            }
+            Err(error) => (StatusCode::BAD_GATEWAY, error.to_string()).into_response(),
+        }
+    })
+    .await;
+    relayed.unwrap_or_else(|_| {
+        (
+            StatusCode::GATEWAY_TIMEOUT,
+            "the Discord API did not answer in time",
+        )
+            .into_response()
+    })
+}
+
+/// The upstream's `answer`, read up to [`MAX_RESPONSE_BYTES`], a 429's with its wait kept.
+async fn relay_back(mut answer: reqwest::Response) -> Response {
     let status = answer.status();
     let mut headers = answer.headers().clone();
-    let Ok(body) = answer.bytes().await else {
-        return StatusCode::BAD_GATEWAY.into_response();
+    let too_large = || {
+        (
+            StatusCode::BAD_GATEWAY,
+            "the Discord API sent an answer too large to relay",
+        )
+            .into_response()
     };
+    if answer
+        .content_length()
+        .is_some_and(|length| length > MAX_RESPONSE_BYTES as u64)
+    {
+        return too_large();
+    }
+    let mut body = Vec::new();
+    loop {
+        match answer.chunk().await {
+            Ok(Some(chunk)) if body.len() + chunk.len() > MAX_RESPONSE_BYTES => return too_large(),
+            Ok(Some(chunk)) => body.extend_from_slice(&chunk),
+            Ok(None) => break,
+            Err(_) => return StatusCode::BAD_GATEWAY.into_response(),
+        }
+    }
     let body = if status == StatusCode::TOO_MANY_REQUESTS {
         with_wait(&body, &headers)
     } else {
-        body
+        Bytes::from(body)
     };
     // The body may have changed, and axum frames it anew.
-    for header in [CONTENT_LENGTH, TRANSFER_ENCODING, CONNECTION] {
+    for header in HOP_BY_HOP
+        .iter()
+        .chain(&[CONTENT_LENGTH, TRANSFER_ENCODING])
+    {
         headers.remove(header);
     }
     let mut response = Response::new(Body::from(body));
@@ -109,18 +260,22 @@ async fn forward(State(upstream): State<Arc<Upstream>>, request: Request) -> Res
 
 /// A 429's body with its wait added where serenity keeps it, and the `code` serenity needs to read
 /// the body at all (Discord's 429 has none). A body that is not a JSON object (a proxy's page) is
-/// replaced by one.
+/// replaced by one. A wait that is not a number of seconds (negative, not finite) is left out: the
+/// front-end then waits its own backoff.
 fn with_wait(body: &[u8], headers: &HeaderMap) -> Bytes {
     let mut error = match serde_json::from_slice::<Value>(body) {
         Ok(object @ Value::Object(_)) => object,
         _ => json!({"message": String::from_utf8_lossy(body)}),
     };
-    let wait = error[WAIT_FIELD].as_f64().or_else(|| {
-        headers
-            .get(RETRY_AFTER)
-            .and_then(|value| value.to_str().ok())
-            .and_then(|value| value.trim().parse().ok())
-    });
+    let wait = error[WAIT_FIELD]
+        .as_f64()
+        .or_else(|| {
+            headers
+                .get(RETRY_AFTER)
+                .and_then(|value| value.to_str().ok())
+                .and_then(|value| value.trim().parse().ok())
+        })
+        .filter(|wait: &f64| wait.is_finite() && *wait >= 0.0);
     if error["code"].as_i64().is_none() {
         error["code"] = json!(0);
     }
@@ -137,21 +292,189 @@ fn with_wait(body: &[u8], headers: &HeaderMap) -> Bytes {
 
 #[cfg(test)]
 mod tests {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
     use axum::routing::get;
     use serenity::http::HttpBuilder;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
     use super::*;
     use crate::discord::frontend::classify;
 
-    /// An API server that refuses every request with `status`, `body` and `headers`, behind a relay;
-    /// returns the relay's URL.
+    /// Serves `app` on a loopback port; returns its URL.
+    async fn serve(app: Router) -> String {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        url
+    }
+
+    /// An upstream that answers every request with `answer`, counting the requests it gets.
+    async fn upstream<F, Fut>(answer: F) -> (String, Arc<AtomicUsize>)
+    where
+        F: Fn(Request) -> Fut + Clone + Send + Sync + 'static,
+        Fut: Future<Output = Response> + Send + 'static,
+    {
+        let count = Arc::new(AtomicUsize::new(0));
+        let counted = count.clone();
+        let app = Router::new().fallback(move |request: Request| {
+            counted.fetch_add(1, Ordering::SeqCst);
+            answer(request)
+        });
+        (serve(app).await, count)
+    }
+
+    /// The status line of `request`, sent as written to the relay at `url`: clients would tidy
+    /// up the dot segments and methods that these tests need sent.
+    async fn raw_status(url: &str, request: &str) -> String {
+        let address = url.trim_start_matches("http://");
+        let mut stream = tokio::net::TcpStream::connect(address).await.unwrap();
+        stream.write_all(request.as_bytes()).await.unwrap();
+        let mut answer = vec![0; 1024];
+        let read = stream.read(&mut answer).await.unwrap();
+        String::from_utf8_lossy(&answer[..read])
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .to_string()
+    }
+
+    #[tokio::test]
+    async fn only_discords_api_is_forwarded() {
+        let (api, requests) = upstream(|_| async { StatusCode::OK.into_response() }).await;
+        let relay = start(&api, REQUEST_TIMEOUT).await.unwrap();
+        assert!(
+            relay.url().starts_with("http://127.0.0.1:"),
+            "loopback only"
+        );
+        for (request, refused) in [
+            ("GET /admin HTTP/1.1\r\nHost: x\r\n\r\n", "404"),
+            (
+                "GET /api/v10/../../admin HTTP/1.1\r\nHost: x\r\n\r\n",
+                "404",
+            ),
+            (
+                "GET /api/v10/%2E%2e/admin HTTP/1.1\r\nHost: x\r\n\r\n",
+                "404",
+            ),
+            (
+                "CONNECT evil.example:443 HTTP/1.1\r\nHost: evil.example:443\r\n\r\n",
+                "40",
+            ),
+            (
+                "OPTIONS /api/v10/users/@me HTTP/1.1\r\nHost: x\r\n\r\n",
+                "405",
+            ),
+        ] {
+            let status = raw_status(relay.url(), request).await;
+            assert!(
+                status.contains(&format!(" {refused}")),
+                "{request:?}: {status}"
+            );
+        }
+        assert_eq!(requests.load(Ordering::SeqCst), 0, "nothing was forwarded");
+        let status = raw_status(
+            relay.url(),
+            "GET /api/v10/users/@me HTTP/1.1\r\nHost: x\r\n\r\n",
+        )
+        .await;
+        assert!(status.contains(" 200"), "{status}");
+        assert_eq!(requests.load(Ordering::SeqCst), 1);
+    }
+
+    #[tokio::test]
+    async fn connection_headers_stay_here_and_redirects_go_back_unfollowed() {
+        let (elsewhere, followed) = upstream(|_| async { StatusCode::OK.into_response() }).await;
+        let (api, _) = upstream(move |request: Request| {
+            let elsewhere = elsewhere.clone();
+            async move {
+                let passed = |name: &str| request.headers().contains_key(name);
+                assert!(passed("authorization"), "the token goes on");
+                assert!(!passed("proxy-authorization") && !passed("upgrade"));
+                (
+                    StatusCode::FOUND,
+                    [("location", format!("{elsewhere}/api/v10/users/@me"))],
+                )
+                    .into_response()
+            }
+        })
+        .await;
+        let relay = start(&api, REQUEST_TIMEOUT).await.unwrap();
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        let answer = client
+            .get(format!("{}/api/v10/users/@me", relay.url()))
+            .header("authorization", "Bot TEST.TOKEN")
+            .header("proxy-authorization", "Basic c2VjcmV0")
+            .header("upgrade", "websocket")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            answer.status(),
+            StatusCode::FOUND,
+            "the upstream's redirect"
+        );
+        assert_eq!(
+            followed.load(Ordering::SeqCst),
+            0,
+            "not followed by the relay"
+        );
+    }
+
+    #[tokio::test]
+    async fn an_answer_too_large_is_refused_and_a_slow_one_cut() {
+        let (api, _) = upstream(|request: Request| async move {
+            if request.uri().path().ends_with("/slow") {
+                std::future::pending::<()>().await;
+            }
+            vec![b'x'; MAX_RESPONSE_BYTES + 1].into_response()
+        })
+        .await;
+        let relay = start(&api, Duration::from_millis(200)).await.unwrap();
+        let status = |path: &'static str| {
+            let url = format!("{}{path}", relay.url());
+            async move { reqwest::get(url).await.unwrap().status() }
+        };
+        assert_eq!(status("/api/v10/big").await, StatusCode::BAD_GATEWAY);
+        assert_eq!(status("/api/v10/slow").await, StatusCode::GATEWAY_TIMEOUT);
+    }
+
+    #[tokio::test]
+    async fn the_relay_stops_when_its_last_holder_drops_it() {
+        let (api, _) = upstream(|_| async { StatusCode::OK.into_response() }).await;
+        let relay = start(&api, REQUEST_TIMEOUT).await.unwrap();
+        let address = relay.url().trim_start_matches("http://").to_string();
+        tokio::net::TcpStream::connect(&address).await.unwrap();
+        drop(relay);
+        for _ in 0..500 {
+            if tokio::net::TcpStream::connect(&address).await.is_err() {
+                return;
+            }
+            tokio::task::yield_now().await;
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        panic!("the relay still listens on {address}");
+    }
+
+    #[test]
+    fn a_wait_that_is_not_a_number_of_seconds_is_left_out() {
+        for bad in ["inf", "-3", "NaN", "soon"] {
+            let mut headers = HeaderMap::new();
+            headers.insert(RETRY_AFTER, bad.parse().unwrap());
+            let body: Value = serde_json::from_slice(&with_wait(b"{}", &headers)).unwrap();
+            assert!(body["errors"].is_null(), "{bad}: {body}");
+        }
+    }
+
+    /// An API server that refuses every request with `status`, `body` and `headers`, behind a relay.
     async fn refusing(
         status: StatusCode,
         body: &'static str,
         headers: &'static [(&'static str, &'static str)],
-    ) -> String {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let api = format!("http://{}", listener.local_addr().unwrap());
+    ) -> Relay {
         let refuse = move || async move {
             let mut response = (status, body).into_response();
             for (name, value) in headers {
@@ -159,9 +482,8 @@ mod tests {
             }
             response
         };
-        let app = Router::new().route("/api/v10/users/@me", get(refuse));
-        tokio::spawn(async move { axum::serve(listener, app).await });
-        start(&api).await.unwrap()
+        let api = serve(Router::new().route("/api/v10/users/@me", get(refuse))).await;
+        start(&api, REQUEST_TIMEOUT).await.unwrap()
     }
 
     /// What the front-end makes of serenity's error for a request through `relay`.
@@ -181,7 +503,7 @@ mod tests {
             &[("retry-after", "3")],
         )
         .await;
-        let refused = classified(&relay).await;
+        let refused = classified(relay.url()).await;
         assert_eq!(
             refused.retry_after.map(consulta_desk::Span::as_millis),
             Some(2_500),
@@ -197,7 +519,7 @@ mod tests {
             &[("retry-after", "4")],
         )
         .await;
-        let refused = classified(&relay).await;
+        let refused = classified(relay.url()).await;
         assert_eq!(
             refused.retry_after.map(consulta_desk::Span::as_millis),
             Some(4_000),
@@ -213,7 +535,7 @@ mod tests {
             &[],
         )
         .await;
-        let refused = classified(&relay).await;
+        let refused = classified(relay.url()).await;
         assert!(
             refused.to_string().contains("Missing Permissions") && refused.retry_after.is_none(),
             "{refused}"

@@ -15,9 +15,10 @@ use serenity::http::{Http, HttpError};
 use serenity::model::channel::MessageReference;
 
 use consulta_desk::{
-    BoxFuture, Delivery, DeliveryError, FrontEnd, MessageKind, Platform, Span, TicketId,
+    BoxFuture, Clock, Delivery, DeliveryError, FrontEnd, MessageKind, Platform, Span, TicketId,
 };
 
+use super::api_relay::Relay;
 use super::components;
 use super::render::{MESSAGE_LIMIT, escape, split, truncate};
 use super::store::{Spot, Store};
@@ -51,7 +52,7 @@ pub fn classify(error: &serenity::Error) -> DeliveryError {
                     let wait = super::api_relay::retry_after(response)
                         .map_or(UNSAID_WAIT, |wait| wait.min(LONGEST_WAIT));
                     DeliveryError::transient("Discord asked to slow down (429)")
-                        .retry_after(Span::from_millis(wait.as_millis() as u64))
+                        .retry_after(Span::from_duration(wait))
                 }
                 500..=599 => DeliveryError::transient(format!("Discord failed ({status})")),
                 404 if response.error.code == UNKNOWN_INTERACTION => DeliveryError::permanent(
@@ -91,13 +92,14 @@ impl crate::chat::Classify for serenity::Error {
     }
 }
 
-/// Runs a Discord request with [`crate::chat::with_retry`], each attempt cut after a timeout.
-pub async fn with_retry<T, F, Fut>(mut call: F) -> Result<T, serenity::Error>
+/// Runs a Discord request with [`crate::chat::with_retry`], each attempt cut after a timeout, its
+/// waits spent on `clock`.
+pub async fn with_retry<T, F, Fut>(clock: &dyn Clock, mut call: F) -> Result<T, serenity::Error>
 where
     F: FnMut() -> Fut,
     Fut: Future<Output = Result<T, serenity::Error>>,
 {
-    crate::chat::with_retry(classify, || timed(call())).await
+    crate::chat::with_retry(clock, classify, || timed(call())).await
 }
 
 /// Mentions in what the bot sends never ping anyone: everything quoted is escaped anyway.
@@ -129,9 +131,10 @@ impl Reference {
 /// Sends `text`, split at the message limit, to `channel`, and returns the ids of the parts. The first
 /// part replies to `reference`; `components` go under the last part. `first_once`: the first part is
 /// tried once and its failure returned (the outbox retries it); later parts are always retried here,
-/// since the first one is already delivered.
+/// since the first one is already delivered. Retries wait on `clock`.
 pub async fn send_text(
     http: &Http,
+    clock: &dyn Clock,
     channel: ChannelId,
     text: &str,
     reference: Option<Reference>,
@@ -161,7 +164,7 @@ pub async fn send_text(
         let sent = if n == 0 && first_once {
             timed(message()).await?
         } else {
-            with_retry(message).await?
+            with_retry(clock, message).await?
         };
         ids.push(sent.id);
     }
@@ -180,15 +183,28 @@ enum Target {
 /// Delivers the desk's messages on Discord.
 pub struct DiscordFrontEnd {
     http: Arc<Http>,
+    /// What retries wait on.
+    clock: Arc<dyn Clock>,
+    /// The relay `http` sends to, if any, kept serving while deliveries may still go out.
+    _relay: Option<Arc<Relay>>,
     store: Store,
     experts_channel: Option<u64>,
 }
 
 impl DiscordFrontEnd {
-    /// A front-end sending through `http`, with the threads and origins in `store`.
-    pub fn new(http: Arc<Http>, store: Store, experts_channel: Option<u64>) -> Self {
+    /// A front-end sending through `http` (to `relay`, when there is one), retrying on `clock`, with
+    /// the threads and origins in `store`.
+    pub(super) fn new(
+        http: Arc<Http>,
+        clock: Arc<dyn Clock>,
+        store: Store,
+        experts_channel: Option<u64>,
+        relay: Option<Arc<Relay>>,
+    ) -> Self {
         DiscordFrontEnd {
             http,
+            clock,
+            _relay: relay,
             store,
             experts_channel,
         }
@@ -227,7 +243,7 @@ impl DiscordFrontEnd {
         match target {
             Target::Channel(channel) => Ok(channel),
             Target::User(user) => {
-                let dm = with_retry(|| user.create_dm_channel(&self.http))
+                let dm = with_retry(self.clock.as_ref(), || user.create_dm_channel(&self.http))
                     .await
                     .map_err(|e| classify(&e))?;
                 Ok(dm.id)
@@ -239,7 +255,7 @@ impl DiscordFrontEnd {
     /// is already posted and the outbox must not post it again.
     async fn open_thread(&self, channel: ChannelId, card: MessageId, ticket: &TicketId) {
         let name = truncate(&format!("Ticket {ticket}"), THREAD_NAME_LIMIT);
-        let opened = with_retry(|| {
+        let opened = with_retry(self.clock.as_ref(), || {
             channel.create_thread_from_message(&self.http, card, CreateThread::new(name.clone()))
         })
         .await;
@@ -314,6 +330,7 @@ impl FrontEnd for DiscordFrontEnd {
             let text = escape(&crate::chat::desk_text(delivery.message));
             let ids = send_text(
                 &self.http,
+                self.clock.as_ref(),
                 channel,
                 &text,
                 reference,
@@ -384,7 +401,9 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(dir.path()).unwrap();
         let http = Arc::new(Http::new("token"));
-        let frontend = DiscordFrontEnd::new(http.clone(), store.clone(), Some(600));
+        let clock: Arc<dyn Clock> = Arc::new(consulta_desk::SystemClock);
+        let frontend =
+            DiscordFrontEnd::new(http.clone(), clock.clone(), store.clone(), Some(600), None);
         assert_eq!(
             frontend.target("300"),
             Ok(Target::Channel(ChannelId::new(300)))
@@ -402,7 +421,7 @@ mod tests {
                 "{bad}: {error}"
             );
         }
-        let unset = DiscordFrontEnd::new(http, store, None);
+        let unset = DiscordFrontEnd::new(http, clock, store, None, None);
         let error = unset.target(EXPERTS_ALIAS).unwrap_err();
         assert!(error.reason.contains("experts_channel_id"), "{error}");
     }

@@ -15,7 +15,7 @@ use serenity::http::Http;
 use serenity::model::channel::MessageReference;
 
 use crate::chat::{Answered, Conversation, ExpertMessage, Intent, Person, Place, Said, Standing};
-use consulta_desk::{Identity, Platform};
+use consulta_desk::{Clock, Identity, Platform};
 
 use super::components;
 use super::frontend::send_text;
@@ -35,6 +35,8 @@ pub struct Context {
     pub store: Store,
     /// The decisions shared with the other chat front-ends, and the flood control.
     pub conversation: Conversation<Spot>,
+    /// What retries of requests to Discord wait on.
+    pub clock: Arc<dyn Clock>,
     /// The bot's own user id, to recognise mentions.
     pub me: UserId,
     /// The roles Discord made for the bot in each guild: mentioning one mentions the bot.
@@ -186,6 +188,7 @@ fn reply_to(message: &Message) -> Option<super::frontend::Reference> {
 async fn reply(ctx: &Context, message: &Message, text: &str) -> Handled {
     send_text(
         &ctx.http,
+        ctx.clock.as_ref(),
         message.channel_id,
         text,
         reply_to(message),

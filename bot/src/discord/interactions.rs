@@ -45,7 +45,7 @@ struct Response<'a> {
 
 impl Response<'_> {
     async fn create(&self, ctx: &Context, response: CreateInteractionResponse) -> Handled {
-        with_retry(|| {
+        with_retry(ctx.clock.as_ref(), || {
             ctx.http
                 .create_interaction_response(self.id, self.token, &response, Vec::new())
         })
@@ -95,7 +95,7 @@ impl Response<'_> {
         edit: EditInteractionResponse,
     ) -> Result<serenity::all::MessageId, HandlerError> {
         let edit = edit.allowed_mentions(no_pings());
-        let message = with_retry(|| {
+        let message = with_retry(ctx.clock.as_ref(), || {
             ctx.http
                 .edit_original_interaction_response(self.token, &edit, Vec::new())
         })

@@ -31,7 +31,7 @@ use tokio::sync::Mutex;
 
 use crate::assistant::Assistant;
 use crate::chat::{Conversation, FloodControl};
-use consulta_desk::FrontEnd;
+use consulta_desk::{Clock, FrontEnd};
 
 pub use config::DiscordConfig;
 pub use frontend::DiscordFrontEnd;
@@ -95,8 +95,8 @@ fn fatal(error: &serenity::Error) -> Option<&'static str> {
 }
 
 /// Where serenity sends requests instead of discord.com: an [`api_relay`] to `api_url`, when one is
-/// configured.
-async fn relayed_api(api_url: Option<&str>) -> Result<Option<String>, DiscordError> {
+/// configured. It serves as long as the bot or its front-end holds it.
+async fn relayed_api(api_url: Option<&str>) -> Result<Option<Arc<api_relay::Relay>>, DiscordError> {
     let Some(url) = api_url else {
         return Ok(None);
     };
@@ -104,10 +104,10 @@ async fn relayed_api(api_url: Option<&str>) -> Result<Option<String>, DiscordErr
     if !(url.starts_with("http://") || url.starts_with("https://")) {
         return Err(DiscordError::BadApiUrl(url.to_string()));
     }
-    let relay = api_relay::start(url)
+    let relay = api_relay::start(url, api_relay::REQUEST_TIMEOUT)
         .await
         .map_err(|e| DiscordError::Discord(format!("cannot relay to {url}: {e}")))?;
-    Ok(Some(relay))
+    Ok(Some(Arc::new(relay)))
 }
 
 /// Discord's HTTP client, or one talking to `relay` instead.
@@ -125,15 +125,19 @@ pub struct DiscordBot {
     ctx: Arc<Context>,
     client: Mutex<Client>,
     frontend: Arc<DiscordFrontEnd>,
+    /// The relay the HTTP clients send to, if any: it stops once the bot and the front-end are gone.
+    _relay: Option<Arc<api_relay::Relay>>,
 }
 
 impl DiscordBot {
     /// Checks the configuration and the token, registers the slash commands in every configured
-    /// guild, and opens the front-end's database at `store_dir`.
+    /// guild, and opens the front-end's database at `store_dir`. Requests to Discord that are
+    /// retried wait on `clock` (the desk's, so that tests see and end the waits).
     pub async fn connect(
         config: &DiscordConfig,
         assistant: Arc<dyn Assistant>,
         store_dir: &Path,
+        clock: Arc<dyn Clock>,
     ) -> Result<DiscordBot, DiscordError> {
         let token = config.token.trim();
         if token.is_empty() {
@@ -143,23 +147,26 @@ impl DiscordBot {
             return Err(DiscordError::NoGuild);
         }
         let relay = relayed_api(config.api_url.as_deref()).await?;
-        let http = Arc::new(build_http(token, relay.as_deref()));
+        let relay_url = relay.as_deref().map(api_relay::Relay::url);
+        let http = Arc::new(build_http(token, relay_url));
         let failed = |e: serenity::Error| DiscordError::Discord(classify(&e).reason);
-        let me = with_retry(|| http.get_current_user())
+        let me = with_retry(clock.as_ref(), || http.get_current_user())
             .await
             .map_err(failed)?;
-        let application = with_retry(|| http.get_current_application_info())
+        let application = with_retry(clock.as_ref(), || http.get_current_application_info())
             .await
             .map_err(failed)?;
         http.set_application_id(application.id);
         let mut bot_roles = Vec::new();
         for guild in &config.guild_ids {
             let guild = GuildId::new(*guild);
-            with_retry(|| guild.set_commands(&http, commands::definitions()))
-                .await
-                .map_err(failed)?;
+            with_retry(clock.as_ref(), || {
+                guild.set_commands(&http, commands::definitions())
+            })
+            .await
+            .map_err(failed)?;
             // The role Discord makes for the bot: members often mention it instead of the bot.
-            match with_retry(|| guild.roles(&http)).await {
+            match with_retry(clock.as_ref(), || guild.roles(&http)).await {
                 Ok(roles) => bot_roles.extend(
                     roles
                         .values()
@@ -179,6 +186,7 @@ impl DiscordBot {
             | GatewayIntents::MESSAGE_CONTENT;
         let ctx = Arc::new(Context {
             http: http.clone(),
+            clock: clock.clone(),
             conversation: Conversation::new(
                 assistant,
                 store.memory.clone(),
@@ -202,14 +210,21 @@ impl DiscordBot {
         });
         // The gateway client only fetches the gateway's address with its own HTTP client; handlers and
         // deliveries share `http`, and so its rate limits.
-        let client = ClientBuilder::new_with_http(build_http(token, relay.as_deref()), intents)
+        let client = ClientBuilder::new_with_http(build_http(token, relay_url), intents)
             .event_handler(Handler(ctx.clone()))
             .await
             .map_err(failed)?;
         Ok(DiscordBot {
             ctx,
             client: Mutex::new(client),
-            frontend: Arc::new(DiscordFrontEnd::new(http, store, config.experts_channel_id)),
+            frontend: Arc::new(DiscordFrontEnd::new(
+                http,
+                clock,
+                store,
+                config.experts_channel_id,
+                relay.clone(),
+            )),
+            _relay: relay,
         })
     }
 

@@ -10,7 +10,9 @@ use teloxide::prelude::*;
 use teloxide::types::{InlineKeyboardMarkup, MessageId, ParseMode, ReplyParameters, ThreadId};
 use teloxide::{ApiError, RequestError};
 
-use consulta_desk::{BoxFuture, Delivery, DeliveryError, FrontEnd, MessageKind, Platform, Span};
+use consulta_desk::{
+    BoxFuture, Clock, Delivery, DeliveryError, FrontEnd, MessageKind, Platform, Span,
+};
 
 use super::format::{MESSAGE_LIMIT, escape, split};
 use super::keyboard;
@@ -83,13 +85,13 @@ impl crate::chat::Classify for RequestError {
     }
 }
 
-/// Runs a Telegram request with [`crate::chat::with_retry`].
-pub async fn with_retry<T, F, Fut>(call: F) -> Result<T, RequestError>
+/// Runs a Telegram request with [`crate::chat::with_retry`], its waits spent on `clock`.
+pub async fn with_retry<T, F, Fut>(clock: &dyn Clock, call: F) -> Result<T, RequestError>
 where
     F: FnMut() -> Fut,
     Fut: Future<Output = Result<T, RequestError>>,
 {
-    crate::chat::with_retry(classify, call).await
+    crate::chat::with_retry(clock, classify, call).await
 }
 
 /// Where and how to send a message.
@@ -110,6 +112,7 @@ pub struct Placement {
 pub async fn send_html(
     bot: &Bot,
     pace: &Pace,
+    clock: &dyn Clock,
     chat_id: i64,
     html: &str,
     placement: &Placement,
@@ -146,7 +149,7 @@ pub async fn send_html(
         let sent = if n == 0 && first_once {
             request().await?
         } else {
-            with_retry(request).await?
+            with_retry(clock, request).await?
         };
         ids.push(sent.id.0);
     }
@@ -158,6 +161,8 @@ pub struct TelegramFrontEnd {
     bot: Bot,
     /// Telegram's send limits, shared with the handler's replies.
     pace: Arc<Pace>,
+    /// What retries wait on.
+    clock: Arc<dyn Clock>,
     store: Store,
     forum_topics: bool,
 }
@@ -165,10 +170,17 @@ pub struct TelegramFrontEnd {
 impl TelegramFrontEnd {
     /// Delivers through `bot`, within the limits of `pace`; `forum_topics` opens one forum topic per
     /// ticket in expert groups.
-    pub(super) fn new(bot: Bot, pace: Arc<Pace>, store: Store, forum_topics: bool) -> Self {
+    pub(super) fn new(
+        bot: Bot,
+        pace: Arc<Pace>,
+        clock: Arc<dyn Clock>,
+        store: Store,
+        forum_topics: bool,
+    ) -> Self {
         TelegramFrontEnd {
             bot,
             pace,
+            clock,
             store,
             forum_topics,
         }
@@ -262,11 +274,11 @@ impl FrontEnd for TelegramFrontEnd {
             let chat_id = telegram_chat(delivery.chat_id)?;
             let mut placement = self.placement(chat_id, &delivery).await?;
             let html = escape(&crate::chat::desk_text(delivery.message));
-            let ids = match send_html(&self.bot, &self.pace, chat_id, &html, &placement, true).await {
+            let ids = match send_html(&self.bot, &self.pace, self.clock.as_ref(), chat_id, &html, &placement, true).await {
                 Err(error) if placement.thread_id.is_some() && topic_refused(&error) => {
                     tracing::warn!(failure = %classify(&error), ticket = %delivery.message.ticket, "the ticket's topic is gone; posting in the group itself");
                     placement.thread_id = None;
-                    send_html(&self.bot, &self.pace, chat_id, &html, &placement, true).await
+                    send_html(&self.bot, &self.pace, self.clock.as_ref(), chat_id, &html, &placement, true).await
                 }
                 sent => sent,
             }

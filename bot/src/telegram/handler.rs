@@ -16,7 +16,7 @@ use crate::chat::{
     Answered, Conversation, ExpertMessage, HOW_TO_EDIT, Intent, Person, Place, Press, Reply,
     STALE_BUTTON, Said, Standing, draft_text, flag_warning, read_draft, read_edit, texts,
 };
-use consulta_desk::{ApprovalDraft, ChatRef, FailureKind, Identity, Platform, TicketId};
+use consulta_desk::{ApprovalDraft, ChatRef, Clock, FailureKind, Identity, Platform, TicketId};
 
 use super::format::{MESSAGE_LIMIT, escape, render_answer, render_reply};
 use super::frontend::{Placement, classify, send_html, with_retry};
@@ -34,6 +34,8 @@ pub struct Context {
     pub conversation: Conversation<Spot>,
     /// Telegram's send limits, shared with the desk's deliveries.
     pub pace: Arc<Pace>,
+    /// What retries of requests to Telegram wait on.
+    pub clock: Arc<dyn Clock>,
     /// The bot's own user id, to recognise replies to it in groups.
     pub me_id: u64,
     /// The bot's username in lower case, without `@`, to recognise mentions and `/cmd@bot`.
@@ -219,6 +221,7 @@ async fn answer_with(ctx: &Context, message: &Message, by: &Person, answer: &Rep
     match send_html(
         &ctx.bot,
         &ctx.pace,
+        ctx.clock.as_ref(),
         private,
         &html,
         &Placement::default(),
@@ -266,6 +269,7 @@ async fn reply(ctx: &Context, message: &Message, html: &str) -> Handled {
     send_html(
         &ctx.bot,
         &ctx.pace,
+        ctx.clock.as_ref(),
         message.chat.id.0,
         html,
         &placement,
@@ -417,6 +421,7 @@ async fn command(ctx: &Context, message: &Message, from: &User, name: &str, args
             send_html(
                 &ctx.bot,
                 &ctx.pace,
+                ctx.clock.as_ref(),
                 message.chat.id.0,
                 &escape(t.forget_confirm),
                 &placement,
@@ -591,6 +596,7 @@ async fn show_draft(
     send_html(
         &ctx.bot,
         &ctx.pace,
+        ctx.clock.as_ref(),
         under.chat.id.0,
         &html,
         &placement,

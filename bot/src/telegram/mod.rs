@@ -31,7 +31,7 @@ use tokio::task::JoinHandle;
 
 use crate::assistant::Assistant;
 use crate::chat::{Conversation, FloodControl};
-use consulta_desk::{FrontEnd, Span};
+use consulta_desk::{Clock, FrontEnd, Span};
 
 pub use frontend::TelegramFrontEnd;
 pub use store::StoreError;
@@ -185,11 +185,13 @@ struct Webhook {
 
 impl TelegramBot {
     /// Checks the configuration and the token (`getMe`), turns off any webhook (long polling and a
-    /// webhook exclude each other), and opens the front-end's database at `store_dir`.
+    /// webhook exclude each other), and opens the front-end's database at `store_dir`. Requests to
+    /// Telegram that are retried wait on `clock` (the desk's, so that tests see and end the waits).
     pub async fn connect(
         config: &TelegramConfig,
         assistant: Arc<dyn Assistant>,
         store_dir: &Path,
+        clock: Arc<dyn Clock>,
     ) -> Result<TelegramBot, TelegramError> {
         if config.token.trim().is_empty() {
             return Err(TelegramError::NoToken);
@@ -205,15 +207,17 @@ impl TelegramBot {
             bot = bot.set_api_url(parsed);
         }
         let failed = |e: teloxide::RequestError| TelegramError::Telegram(classify(&e).reason);
-        let me = with_retry(|| bot.get_me().send()).await.map_err(failed)?;
+        let me = with_retry(clock.as_ref(), || bot.get_me().send())
+            .await
+            .map_err(failed)?;
         let webhook = match &config.webhook_url {
-            Some(url) => Some(set_webhook(&bot, config, url).await?),
+            Some(url) => Some(set_webhook(&bot, config, url, clock.as_ref()).await?),
             None => {
-                let info = with_retry(|| bot.get_webhook_info().send())
+                let info = with_retry(clock.as_ref(), || bot.get_webhook_info().send())
                     .await
                     .map_err(failed)?;
                 if info.url.is_some() {
-                    with_retry(|| bot.delete_webhook().send())
+                    with_retry(clock.as_ref(), || bot.delete_webhook().send())
                         .await
                         .map_err(failed)?;
                 }
@@ -228,17 +232,23 @@ impl TelegramBot {
         let frontend = Arc::new(TelegramFrontEnd::new(
             bot.clone(),
             pace.clone(),
+            clock.clone(),
             store.clone(),
             config.forum_topics,
         ));
         let username = me.username.clone().unwrap_or_default().to_lowercase();
         tracing::info!(bot = %username, "connected to Telegram");
-        if let Err(error) = with_retry(|| bot.set_my_commands(command_menu()).send()).await {
+        if let Err(error) = with_retry(clock.as_ref(), || {
+            bot.set_my_commands(command_menu()).send()
+        })
+        .await
+        {
             // The menu only helps people find the commands; the bot works without it.
             tracing::warn!(failure = %classify(&error), "the command menu could not be set");
         }
         let ctx = Arc::new(Context {
             bot,
+            clock,
             conversation: Conversation::new(
                 assistant,
                 store.memory.clone(),
@@ -390,11 +400,13 @@ fn command_menu() -> Vec<teloxide::types::BotCommand> {
     .collect()
 }
 
-/// Checks the webhook settings, binds the listener and tells Telegram where to post.
+/// Checks the webhook settings, binds the listener and tells Telegram where to post, retrying on
+/// `clock`.
 async fn set_webhook(
     bot: &Bot,
     config: &TelegramConfig,
     url: &str,
+    clock: &dyn Clock,
 ) -> Result<Webhook, TelegramError> {
     let parsed: reqwest::Url = url
         .parse()
@@ -416,7 +428,7 @@ async fn set_webhook(
     let address = listener
         .local_addr()
         .map_err(|e| TelegramError::WebhookListen(config.webhook_listen, e.to_string()))?;
-    with_retry(|| {
+    with_retry(clock, || {
         bot.set_webhook(parsed.clone())
             .secret_token(secret)
             .allowed_updates(vec![AllowedUpdate::Message, AllowedUpdate::CallbackQuery])

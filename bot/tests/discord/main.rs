@@ -14,8 +14,8 @@ use consulta_bot::assistant::{Assistant, EscalateRequest, LocalAssistant};
 use consulta_bot::discord::{DiscordBot, DiscordConfig, DiscordError, InFlight};
 use consulta_corpus::Lang;
 use consulta_desk::{
-    Asker, Desk, DeskConfig, ManualClock, MessageKind, OutboxWorker, Platform, RecordingFrontEnd,
-    Span, Status, Timestamp,
+    Asker, Clock, Desk, DeskConfig, ManualClock, MessageKind, OutboxWorker, Platform,
+    RecordingFrontEnd, Span, Status, SystemClock, Timestamp,
 };
 use serde_json::{Value, json};
 use tempfile::TempDir;
@@ -103,11 +103,15 @@ impl Harness {
         let dir = tempfile::tempdir().expect("temporary directory");
         let engine = kb::engine(&dir.path().join("index"));
         let config: DeskConfig = toml::from_str(DESK).expect("the desk config parses");
-        let mut desk = Desk::builder(config);
-        if let Some(clock) = clock {
-            desk = desk.clock(clock);
-        }
-        let desk = desk.open(&dir.path().join("desk")).expect("the desk opens");
+        // The desk and the bot wait on the same clock, as in production (the system's).
+        let clock: Arc<dyn Clock> = match clock {
+            Some(clock) => clock,
+            None => Arc::new(SystemClock),
+        };
+        let desk = Desk::builder(config)
+            .clock(clock.clone())
+            .open(&dir.path().join("desk"))
+            .expect("the desk opens");
         let assistant = Arc::new(LocalAssistant::new(engine, desk.clone()));
         let discord = DiscordConfig {
             token: "TEST.TOKEN.discord".to_string(),
@@ -119,9 +123,14 @@ impl Harness {
             flood_max_questions: 20,
             ..DiscordConfig::default()
         };
-        let bot = DiscordBot::connect(&discord, assistant.clone(), &dir.path().join("discord"))
-            .await
-            .expect("the bot connects to the fake");
+        let bot = DiscordBot::connect(
+            &discord,
+            assistant.clone(),
+            &dir.path().join("discord"),
+            clock,
+        )
+        .await
+        .expect("the bot connects to the fake");
         let telegram = Arc::new(RecordingFrontEnd::new(Platform::Telegram));
         let events = bot.events();
         let worker = OutboxWorker::new(desk.clone())
@@ -835,9 +844,11 @@ async fn members_without_the_experts_role_or_desk_entry_are_refused() {
     h.stop().await;
 }
 
-/// A 429's `retry_after` (2.5 s in its body, the backoff 1 s) is the wait before the card's next
-/// attempt: the desk runs on a manual clock, and the wait is read where the outbox keeps it, the
-/// next attempt's time. A globally limited answer is retried. Each goes out once.
+/// A 429's `retry_after` is waited, on the clock the desk and the bot share, before the request is
+/// sent again: the globally limited answer (0.5 s) waits in the bot's retry, the card (2.5 s in its
+/// body, the backoff 1 s) in the outbox. The clock is manual: the test sees each wait scheduled for
+/// the time Discord asked, sees nothing re-sent while it lasts, then moves the clock past it. Each
+/// goes out once.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_429_is_honoured_and_the_card_delivered_once() {
     let refused_at = Timestamp::from_millis(1_764_000_000_000);
@@ -868,7 +879,27 @@ async fn a_429_is_honoured_and_the_card_delivered_once() {
         "ask",
         json!([{"name": "question", "type": 3, "value": "What is an ITMO?"}]),
     );
+    let answer_due = refused_at.plus(Span::from_millis(500));
+    wait_asleep_until(&h, &clock, answer_due).await;
+    let edits = |h: &Harness| -> Vec<Call> {
+        h.fake
+            .calls()
+            .into_iter()
+            .filter(|c| c.path.ends_with("/@original"))
+            .collect()
+    };
+    let refused = edits(&h);
+    assert!(
+        refused.len() == 1 && !refused[0].ok(),
+        "the answer is not sent again while Discord's wait lasts: {refused:?}"
+    );
+    clock.advance(Span::from_millis(500));
     let answer = wait_answer(&h, 0).await;
+    let edits = edits(&h);
+    assert!(
+        edits.len() == 2 && edits[1].ok(),
+        "the globally limited answer was retried once"
+    );
     let pressed = h.press(MARTA, &[], &answer.result, &button(&answer.body, "exp:"));
     h.callback(pressed).await;
     let told = wait_answer(&h, 1).await;
@@ -883,32 +914,30 @@ async fn a_429_is_honoured_and_the_card_delivered_once() {
                 .find(|m| m.chat.platform == Platform::Discord && m.attempts == 1)
         })
         .await;
+    let card_due = answer_due.plus(Span::from_millis(2_500));
     assert_eq!(
-        waiting.next_attempt_at,
-        refused_at.plus(Span::from_millis(2_500)),
+        waiting.next_attempt_at, card_due,
         "the wait Discord asked for, not the backoff"
+    );
+    wait_asleep_until(&h, &clock, card_due).await;
+    let to_experts = |h: &Harness| -> Vec<Call> {
+        h.fake
+            .calls()
+            .into_iter()
+            .filter(|c| c.method == "POST" && c.path == format!("/channels/{EXPERTS}/messages"))
+            .collect()
+    };
+    assert_eq!(
+        to_experts(&h).len(),
+        1,
+        "the card is not sent again while Discord's wait lasts"
     );
     clock.advance(Span::from_millis(2_500));
     let card = wait_posted(&h, EXPERTS, 0).await;
     assert!(content(&card).contains("ITMO"), "{}", card.body);
-    let attempts: Vec<Call> = h
-        .fake
-        .calls()
-        .into_iter()
-        .filter(|c| c.method == "POST" && c.path == format!("/channels/{EXPERTS}/messages"))
-        .collect();
+    let attempts = to_experts(&h);
     assert_eq!(attempts.len(), 2, "one refused attempt, one delivery");
     assert!(!attempts[0].ok() && attempts[1].ok());
-    let edits: Vec<Call> = h
-        .fake
-        .calls()
-        .into_iter()
-        .filter(|c| c.path.ends_with("/@original"))
-        .collect();
-    assert!(
-        !edits[0].ok() && edits[1].ok(),
-        "the globally limited answer was retried"
-    );
     assert_eq!(
         h.fake
             .sent("PATCH", "/messages/@original")
@@ -929,6 +958,16 @@ async fn a_429_is_honoured_and_the_card_delivered_once() {
         "the card was delivered exactly once"
     );
     h.stop().await;
+}
+
+/// Waits until something (the bot's retry, the outbox worker) sleeps on `clock` until `wake`: the
+/// wait scheduled is the one asked for, and nothing it holds back happens before the clock moves.
+async fn wait_asleep_until(h: &Harness, clock: &ManualClock, wake: Timestamp) {
+    h.fake
+        .wait_for("a wait on the clock until the time asked for", |_| {
+            clock.wake_times().contains(&wake).then_some(())
+        })
+        .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

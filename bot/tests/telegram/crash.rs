@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use consulta_bot::assistant::LocalAssistant;
 use consulta_bot::telegram::{TelegramBot, TelegramConfig};
-use consulta_desk::{Desk, DeskConfig, Span};
+use consulta_desk::{Desk, DeskConfig, Span, SystemClock};
 use serde_json::{Value, json};
 use tokio::sync::{oneshot, watch};
 
@@ -37,9 +37,14 @@ async fn connect(fake: &Fake, dir: &Path, index: &str) -> (TelegramBot, Desk) {
     let config: DeskConfig = toml::from_str(DESK).expect("the desk config parses");
     let desk = Desk::open(&dir.join("desk"), config).expect("the desk opens");
     let assistant = Arc::new(LocalAssistant::new(engine, desk.clone()));
-    let bot = TelegramBot::connect(&webhook_config(fake), assistant, &dir.join("telegram"))
-        .await
-        .expect("the bot connects to the fake");
+    let bot = TelegramBot::connect(
+        &webhook_config(fake),
+        assistant,
+        &dir.join("telegram"),
+        Arc::new(SystemClock),
+    )
+    .await
+    .expect("the bot connects to the fake");
     (bot, desk)
 }
 

@@ -17,7 +17,9 @@ use std::time::Duration;
 use consulta_bot::assistant::LocalAssistant;
 use consulta_bot::telegram::{TelegramBot, TelegramConfig};
 use consulta_corpus::Lang;
-use consulta_desk::{Desk, DeskConfig, DeskDuties, ManualClock, Span, Status, Timestamp};
+use consulta_desk::{
+    Clock, Desk, DeskConfig, DeskDuties, ManualClock, Span, Status, SystemClock, Timestamp,
+};
 use serde_json::{Value, json};
 use tempfile::TempDir;
 use tokio::sync::watch;
@@ -95,13 +97,17 @@ impl Harness {
         let dir = tempfile::tempdir().expect("temporary directory");
         let engine = kb::engine(&dir.path().join("index"));
         let config: DeskConfig = toml::from_str(desk).expect("the desk config parses");
-        let mut builder = Desk::builder(config);
         let mut duties_tick = consulta_desk::TICK_EVERY;
-        if let Some(clock) = clock {
-            builder = builder.clock(clock);
-            duties_tick = Duration::from_millis(50);
-        }
-        let desk = builder
+        // The desk and the bot wait on the same clock, as in production (the system's).
+        let clock: Arc<dyn Clock> = match clock {
+            Some(clock) => {
+                duties_tick = Duration::from_millis(50);
+                clock
+            }
+            None => Arc::new(SystemClock),
+        };
+        let desk = Desk::builder(config)
+            .clock(clock.clone())
             .open(&dir.path().join("desk"))
             .expect("the desk opens");
         let assistant = Arc::new(LocalAssistant::new(engine, desk.clone()));
@@ -113,7 +119,7 @@ impl Harness {
             ..TelegramConfig::default()
         };
         configure(&mut telegram);
-        let bot = TelegramBot::connect(&telegram, assistant, &dir.path().join("telegram"))
+        let bot = TelegramBot::connect(&telegram, assistant, &dir.path().join("telegram"), clock)
             .await
             .expect("the bot connects to the fake");
         let webhook = bot.webhook_address();
@@ -649,7 +655,8 @@ async fn experts_transfer_unclaim_and_reopen_by_replying_to_the_card() {
 
 /// A 429's `retry_after` (7 s here, the backoff 1 s) is the wait before the card's next attempt,
 /// and the card then goes out once. The desk's clock is moved instead of waited for: the wait is
-/// read where the outbox keeps it, the next attempt's time.
+/// read where the outbox keeps it, the next attempt's time, and seen as the outbox worker's sleep,
+/// during which the card is not sent again; moving the clock wakes the worker.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_429_is_honoured_and_the_card_delivered_once() {
     let refused_at = Timestamp::from_millis(1_764_000_000_000);
@@ -679,20 +686,34 @@ async fn a_429_is_honoured_and_the_card_delivered_once() {
             },
         )
         .await;
+    let due = refused_at.plus(Span::from_secs(7));
     assert_eq!(
-        waiting.next_attempt_at,
-        refused_at.plus(Span::from_secs(7)),
+        waiting.next_attempt_at, due,
         "the wait Telegram asked for, not the backoff"
+    );
+    h.fake
+        .wait_for(
+            "the outbox worker to sleep until the card is due",
+            WAIT,
+            |_| clock.wake_times().contains(&due).then_some(()),
+        )
+        .await;
+    let to_experts = || -> Vec<_> {
+        h.fake
+            .calls()
+            .into_iter()
+            .filter(|c| c.method == "sendmessage" && c.body["chat_id"] == json!(EXPERTS))
+            .collect()
+    };
+    assert_eq!(
+        to_experts().len(),
+        1,
+        "the card is not sent again while Telegram's wait lasts"
     );
     clock.advance(Span::from_secs(7));
     let card = h.fake.wait_sent("sendmessage", EXPERTS, 0).await;
     assert!(card.body["text"].as_str().unwrap().contains("ITMO"));
-    let to_experts: Vec<_> = h
-        .fake
-        .calls()
-        .into_iter()
-        .filter(|c| c.method == "sendmessage" && c.body["chat_id"] == json!(EXPERTS))
-        .collect();
+    let to_experts = to_experts();
     assert_eq!(to_experts.len(), 2, "one refused attempt, one delivery");
     assert!(to_experts[0].failed && !to_experts[1].failed);
     h.fake
@@ -708,23 +729,38 @@ async fn a_429_is_honoured_and_the_card_delivered_once() {
     h.stop().await;
 }
 
+/// A 502 on an answer is retried after the first backoff (250 ms), waited on the clock the bot
+/// shares with the desk: the test sees the wait scheduled and nothing re-sent during it, then ends it.
+/// (teloxide-core itself pauses 10 s of real time on any 5xx before it returns the error, which is
+/// most of this test's length.)
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_server_error_on_an_answer_is_retried() {
-    let h = Harness::start().await;
+    let failed_at = Timestamp::from_millis(1_764_000_000_000);
+    let clock = Arc::new(ManualClock::new(failed_at));
+    let h = Harness::start_with_clock(DESK, Some(clock.clone()), |_| {}).await;
     h.fake.fail_next(
         "sendmessage",
         MARTA,
         json!({"ok": false, "error_code": 502, "description": "Bad Gateway"}),
     );
     h.say(MARTA, user(MARTA, "Marta", "en"), "What is an ITMO?", None);
+    let retry_at = failed_at.plus(Span::from_millis(250));
+    h.fake
+        .wait_for("the answer's retry to wait its backoff", WAIT, |_| {
+            clock.wake_times().contains(&retry_at).then_some(())
+        })
+        .await;
+    let attempts = || {
+        h.fake
+            .calls()
+            .into_iter()
+            .filter(|c| c.method == "sendmessage")
+            .count()
+    };
+    assert_eq!(attempts(), 1, "not sent again while the backoff lasts");
+    clock.advance(Span::from_millis(250));
     h.fake.wait_sent("sendmessage", MARTA, 0).await;
-    let attempts = h
-        .fake
-        .calls()
-        .into_iter()
-        .filter(|c| c.method == "sendmessage")
-        .count();
-    assert_eq!(attempts, 2, "one failure, one delivery");
+    assert_eq!(attempts(), 2, "one failure, one delivery");
     h.stop().await;
 }
 

@@ -348,6 +348,73 @@ pub fn pdf_with_xref_streams(
     bytes
 }
 
+/// A PDF of `pages` as modern producers write it: its catalog kept in a compressed object stream,
+/// its cross-reference data in a compressed cross-reference stream (see [`pdf_with_xref_streams`]).
+/// Nothing of it can be reached without inflating that stream.
+pub fn pdf_with_catalog_in_object_stream(title: Option<&str>, pages: &[PdfPage]) -> Vec<u8> {
+    let mut document = Document::load_mem(&pdf(title, pages)).expect("the fixture loads");
+    let catalog = document
+        .trailer
+        .get(b"Root")
+        .and_then(Object::as_reference)
+        .expect("the fixture has a catalog");
+    let mut held = format!("{} 0 ", catalog.0).into_bytes();
+    let first = held.len() as i64;
+    let object = document
+        .objects
+        .remove(&catalog)
+        .expect("the catalog is an object");
+    Writer::write_object(&mut held, &object).expect("writing to memory succeeds");
+    let container = document.max_id + 1;
+    let mut holder = Stream::new(
+        dictionary! { "Type" => "ObjStm", "N" => 1, "First" => first },
+        held,
+    );
+    holder.compress().expect("compressing in memory succeeds");
+    document.objects.insert((container, 0), holder.into());
+    pdf_with_xref_streams(&document, &[(catalog.0, container)], 1, 4096)
+}
+
+/// `pdf` with the offset its last `startxref` gives moved forward by `by` bytes, as a writer that
+/// miscounts, or a transfer that adds bytes, leaves it.
+pub fn with_startxref_moved(pdf: &[u8], by: usize) -> Vec<u8> {
+    let at = pdf
+        .windows(9)
+        .rposition(|w| w == b"startxref")
+        .expect("the PDF has a startxref");
+    let tail = std::str::from_utf8(&pdf[at..]).expect("the tail is text");
+    let offset: usize = tail
+        .split_whitespace()
+        .nth(1)
+        .and_then(|offset| offset.parse().ok())
+        .expect("startxref gives an offset");
+    let mut moved = pdf[..at].to_vec();
+    moved.extend_from_slice(
+        tail.replacen(&offset.to_string(), &(offset + by).to_string(), 1)
+            .as_bytes(),
+    );
+    moved
+}
+
+/// `pdf` (one whose last cross-reference section is a stream) with that stream's data overwritten,
+/// so that it no longer inflates, and its `startxref` off by 300 bytes: nothing in it tells where
+/// its objects are.
+pub fn with_cross_reference_damaged(pdf: &[u8]) -> Vec<u8> {
+    let mut damaged = with_startxref_moved(pdf, 300);
+    let xref = damaged
+        .windows(5)
+        .rposition(|w| w == b"/XRef")
+        .expect("the PDF has a cross-reference stream");
+    let data = xref
+        + damaged[xref..]
+            .windows(7)
+            .position(|w| w == b"stream\n")
+            .expect("the stream has data")
+        + 7;
+    damaged[data..data + 16].fill(0xAA);
+    damaged
+}
+
 /// A paragraph of a generated Word document.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DocxParagraph {

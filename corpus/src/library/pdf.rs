@@ -459,19 +459,32 @@ fn has_eof_marker(bytes: &[u8]) -> bool {
     tail.windows(5).any(|w| w == b"%%EOF")
 }
 
+/// A file whose cross-reference data leads nowhere and cannot be rebuilt from its objects.
+fn damaged_cross_reference() -> SkipReason {
+    SkipReason::Malformed {
+        detail:
+            "the PDF's cross-reference table is damaged and cannot be rebuilt; re-save it with \
+                 a PDF tool (open it in a PDF reader and save or print it as a new PDF)"
+                .into(),
+    }
+}
+
 /// Names what kept the document from loading.
 fn load_error(error: &lopdf::Error, bytes: &[u8]) -> SkipReason {
     match error {
         lopdf::Error::Decryption(_) | lopdf::Error::InvalidPassword => SkipReason::Encrypted,
         lopdf::Error::Unimplemented(what) if what.contains("encrypt") => SkipReason::Encrypted,
         _ if !has_eof_marker(bytes) => truncated(),
+        // Neither the chain of cross-reference sections nor a rebuild from the file's objects
+        // (`cross_reference` inflating, or lopdf, when nothing needs inflating) leads to a
+        // catalog; lopdf's own words ("couldn't parse input") would not say what to do.
+        lopdf::Error::Parse(_)
+        | lopdf::Error::Xref(_)
+        | lopdf::Error::MissingXrefEntry
+        | lopdf::Error::InvalidOffset(_) => damaged_cross_reference(),
         // lopdf needed to inflate a cross-reference stream that `cross_reference` could not
-        // reach from `startxref`, which the zero bound it loads with forbids.
-        error if is_past_limit(error) => SkipReason::Malformed {
-            detail: "its cross-reference streams cannot be followed from its `startxref` (a \
-                     damaged PDF): save it again from a PDF reader"
-                .into(),
-        },
+        // reach, which the zero bound it loads with forbids.
+        error if is_past_limit(error) => damaged_cross_reference(),
         other => SkipReason::Malformed {
             detail: format!("the PDF cannot be parsed ({other})"),
         },

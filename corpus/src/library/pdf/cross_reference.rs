@@ -10,6 +10,12 @@
 //! budget, and merges them; [`CrossReference::append_to`] writes the merged entries after a copy of
 //! the file as one plain cross-reference stream, the section lopdf then reads. The object streams
 //! are left for the reader, which opens them against the same budget.
+//!
+//! When the chain cannot be followed (a damaged file: its offsets point nowhere near a section),
+//! lopdf would rebuild the cross-reference data by scanning the file for objects, but it needs to
+//! inflate the cross-reference streams to learn which objects sit in object streams (the catalog,
+//! in most modern files), and it may inflate nothing. So the same rebuild is done here
+//! ([`rebuilt`]), inflating against the budget.
 
 use std::collections::HashSet;
 
@@ -66,12 +72,13 @@ struct Section {
 }
 
 /// Reads the chain of cross-reference sections that `startxref` begins, as lopdf does, inflating its
-/// streams against `budget`.
+/// streams against `budget`; a chain that cannot be followed is rebuilt from the file's objects
+/// ([`rebuilt`]).
 ///
-/// `None` when the chain holds no stream, as lopdf reads tables without inflating, or when it cannot
-/// be followed: lopdf then reads the file its own way, its attempts to inflate stopped at the first
-/// byte, so a damaged file with cross-reference streams is refused rather than read outside the
-/// budget.
+/// `None` when the chain holds no stream, as lopdf reads tables without inflating, when there is no
+/// `startxref`, or when a chain that cannot be followed cannot be rebuilt either: lopdf then reads the
+/// file its own way, its attempts to inflate stopped at the first byte, so a damaged file that only
+/// a cross-reference stream could explain is refused rather than read outside the budget.
 pub(crate) fn read(
     bytes: &[u8],
     budget: &mut InflateBudget,
@@ -80,7 +87,7 @@ pub(crate) fn read(
         return Ok(None);
     };
     let Some(newest) = section(bytes, start, budget)? else {
-        return Ok(None);
+        return rebuilt(bytes, budget);
     };
     let mut has_streams = newest.is_stream;
     let mut entries = newest.entries;
@@ -90,14 +97,14 @@ pub(crate) fn read(
     let mut prev = trailer.remove(b"Prev");
     while let Some(offset) = prev.as_ref().and_then(|offset| offset.as_i64().ok()) {
         let Ok(offset) = usize::try_from(offset) else {
-            return Ok(None);
+            return rebuilt(bytes, budget);
         };
         // A `/Prev` that leads back into the chain ends it, as in lopdf.
         if !seen.insert(offset) {
             break;
         }
         let Some(older) = section(bytes, offset, budget)? else {
-            return Ok(None);
+            return rebuilt(bytes, budget);
         };
         has_streams |= older.is_stream;
         let mut older_entries = older.entries;
@@ -190,6 +197,126 @@ impl CrossReference {
     }
 }
 
+/// The cross-reference data of a file whose chain of sections cannot be followed, rebuilt as lopdf
+/// rebuilds it, but with the cross-reference streams inflated against `budget`: each object header
+/// (`12 0 obj` starting a line, outside stream data) gives that object's offset, a later copy winning
+/// as in an incremental update; the cross-reference streams among the objects, newest first, add
+/// the objects kept in object streams (which have no header of their own) and the newest that names
+/// a catalog the rebuilt entries hold gives the trailer.
+///
+/// `None` when no cross-reference stream gives a trailer: lopdf rebuilds a file of tables itself,
+/// inflating nothing, and refuses what neither can rebuild.
+fn rebuilt(bytes: &[u8], budget: &mut InflateBudget) -> Result<Option<CrossReference>, SkipReason> {
+    let headers = object_headers(bytes);
+    let mut entries = Xref::new(0, XrefType::CrossReferenceStream);
+    for &(offset, id, generation) in &headers {
+        if let Ok(offset) = u32::try_from(offset) {
+            entries.insert(id, XrefEntry::Normal { offset, generation });
+        }
+    }
+    let mut trailer: Option<Dictionary> = None;
+    let ends = headers
+        .iter()
+        .skip(1)
+        .map(|&(offset, ..)| offset)
+        .chain([bytes.len()]);
+    let spans: Vec<(usize, usize)> = headers.iter().map(|&(at, ..)| at).zip(ends).collect();
+    for &(at, end) in spans.iter().rev() {
+        if !names_xref_type(&bytes[at..end]) {
+            continue;
+        }
+        let Some(stream) = stream_section(bytes, at, budget)? else {
+            continue;
+        };
+        if !stream.trailer.has_type(b"XRef") {
+            continue;
+        }
+        // An object with a header stays where the scan found it, and a newer stream's entry wins.
+        for (id, entry) in stream.entries.entries {
+            if entry.is_compressed() {
+                entries.entries.entry(id).or_insert(entry);
+            }
+        }
+        if trailer.is_none() {
+            trailer = Some(stream.trailer);
+        }
+    }
+    let Some(mut trailer) = trailer.filter(|trailer| {
+        trailer
+            .get(b"Root")
+            .and_then(Object::as_reference)
+            .is_ok_and(|root| entries.get(root.0).is_some())
+    }) else {
+        return Ok(None);
+    };
+    trailer.remove(b"Prev");
+    trailer.remove(b"XRefStm");
+    entries.size = entries.max_id().saturating_add(1);
+    Ok(Some(CrossReference { entries, trailer }))
+}
+
+/// Whether an object's bytes name the type `/XRef` (not the key `/XRefStm`).
+fn names_xref_type(object: &[u8]) -> bool {
+    object
+        .windows(b"/XRef".len() + 1)
+        .any(|w| w.starts_with(b"/XRef") && !w[b"/XRef".len()].is_ascii_alphanumeric())
+}
+
+/// Every object header of the file (`12 0 obj` at the start of a line) as `(offset, number,
+/// generation)`, in the order of the file. Stream data is skipped, as lopdf skips it: an image or a
+/// font may hold bytes that look like a header.
+fn object_headers(bytes: &[u8]) -> Vec<(usize, u32, u16)> {
+    let mut headers = Vec::new();
+    let mut at_line_start = true;
+    // Once a stream has no `endstream`, no later one has: searching again would rescan the rest.
+    let mut unterminated = false;
+    let mut at = 0;
+    while at < bytes.len() {
+        let rest = &bytes[at..];
+        if !unterminated
+            && rest.starts_with(b"stream")
+            && matches!(rest.get(b"stream".len()), Some(b'\r' | b'\n'))
+            && !bytes[..at].ends_with(b"end")
+        {
+            match rest
+                .windows(b"endstream".len())
+                .position(|w| w == b"endstream")
+            {
+                Some(end) => {
+                    at += end + b"endstream".len();
+                    at_line_start = false;
+                    continue;
+                }
+                None => unterminated = true,
+            }
+        }
+        if at_line_start && let Some((id, generation)) = object_header(bytes, at) {
+            headers.push((at, id, generation));
+        }
+        at_line_start = match bytes[at] {
+            b'\r' | b'\n' => true,
+            b' ' | b'\t' => at_line_start,
+            _ => false,
+        };
+        at += 1;
+    }
+    headers
+}
+
+/// The number and generation of the object header (`12 0 obj`) that starts at `at`, if one does.
+fn object_header(bytes: &[u8], at: usize) -> Option<(u32, u16)> {
+    let mut cursor = Cursor::new(bytes, at);
+    let id = u32::try_from(cursor.number()?).ok()?;
+    cursor.skip_whitespace();
+    let generation = u16::try_from(cursor.number()?).ok()?;
+    cursor.skip_whitespace();
+    let rest = cursor.rest().strip_prefix(b"obj")?;
+    if rest.first().is_some_and(u8::is_ascii_alphanumeric) {
+        return None;
+    }
+    Some((id, generation))
+}
+
 /// Merges into a section the cross-reference stream its `/XRefStm` names (a hybrid file: a table for
 /// old readers, a stream for the objects in object streams), as lopdf does; one that cannot be read
 /// is ignored, as lopdf ignores it. Returns whether the section named one.
@@ -270,13 +397,7 @@ fn starts_section(bytes: &[u8], at: usize) -> bool {
     if at > 0 && bytes[at - 1].is_ascii_digit() {
         return false;
     }
-    let mut cursor = Cursor::new(bytes, at);
-    let header = cursor.number().is_some() && {
-        cursor.skip_whitespace();
-        cursor.number().is_some()
-    };
-    cursor.skip_whitespace();
-    header && cursor.rest().starts_with(b"obj")
+    object_header(bytes, at).is_some()
 }
 
 /// The section that starts at `offset`: a table (`xref`) or a cross-reference stream.
@@ -583,5 +704,31 @@ impl<'a> Cursor<'a> {
             self.at = start;
         }
         entry
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Headers are found at line starts only, and not in stream data, where an image or a font may
+    /// hold bytes that read like one; a later copy of an object is listed after the earlier.
+    #[test]
+    fn object_headers_are_found_outside_stream_data_at_line_starts() {
+        let file =
+            b"%PDF-1.5\n1 0 obj\n<< /Length 16 >>\nstream\n\n9 0 obj fake\n\nendstream\nendobj\n\
+                     2 0 obj (not 8 0 obj) endobj\n  1 0 obj\n<< >>\nendobj\n12 3 objx\n";
+        let found: Vec<(u32, u16)> = object_headers(file)
+            .into_iter()
+            .map(|(_, id, generation)| (id, generation))
+            .collect();
+        assert_eq!(found, [(1, 0), (2, 0), (1, 0)]);
+    }
+
+    #[test]
+    fn a_file_without_a_cross_reference_stream_is_left_to_lopdf() {
+        let file = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n";
+        let mut budget = crate::library::Limits::default().inflate_budget();
+        assert!(rebuilt(file, &mut budget).unwrap().is_none());
     }
 }
