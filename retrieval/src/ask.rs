@@ -286,7 +286,12 @@ impl Engine {
     /// terms, weighted by their inverse document frequency, and the rarest one's frequency over
     /// the highest possible. Both are 0 when retrieval's first choice is in another language:
     /// the answer then comes from passages the question's words cannot be looked for in.
-    fn unmatched_terms(&self, content: &str, lang: Lang, scored: &[(Candidate, f32)]) -> (f32, f32) {
+    fn unmatched_terms(
+        &self,
+        content: &str,
+        lang: Lang,
+        scored: &[(Candidate, f32)],
+    ) -> (f32, f32) {
         let analyzers = &self.inner.analyzers;
         let bm25 = &self.inner.bm25;
         let question_terms: HashSet<String> = analyzers.terms(lang, content).into_iter().collect();

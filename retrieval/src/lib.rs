@@ -117,6 +117,7 @@ mod text;
 mod vector_store;
 
 pub use answer::{Answer, Citation, Hit, Leg, LegRank};
+pub use confidence::{CONFIDENCE_FEATURES, ConfidenceFeatures};
 pub use config::{AskOptions, RetrievalConfig, SearchOptions};
 pub use detect::{LanguageScores, detect_language, language_scores};
 #[cfg(feature = "edge")]
@@ -136,7 +137,6 @@ pub use phrases::{Phrases, phrases};
 pub use qdrant_retry::store_unreachable;
 #[cfg(feature = "qdrant")]
 pub use qdrant_store::QdrantStore;
-pub use confidence::{CONFIDENCE_FEATURES, ConfidenceFeatures};
 pub use sentence_score::{ConsideredSentence, Explained, SENTENCE_FEATURES};
 pub use sentence_vectors::SentenceReport;
 pub use store_config::{ApiKey, QdrantConfig, Quantization, VectorStoreKind};

@@ -267,7 +267,7 @@ async fn on_message(ctx: &Context, message: &Message) -> Handled {
                 lang_of(&answered),
             );
             let components = answer_components(&answered);
-            let sent = super::frontend::with_retry(|| {
+            let sent = super::frontend::with_retry(ctx.clock.as_ref(), || {
                 message.channel_id.send_message(
                     &ctx.http,
                     serenity::builder::CreateMessage::new()

@@ -112,7 +112,10 @@ async fn person(
     let group = chat.map(|c| c.id).filter(|c| c.0 < 0);
     let member_of = match group {
         Some(group) if intent.needs_expert() => {
-            let member = with_retry(|| ctx.bot.get_chat_member(group, user.id).send()).await?;
+            let member = with_retry(ctx.clock.as_ref(), || {
+                ctx.bot.get_chat_member(group, user.id).send()
+            })
+            .await?;
             member
                 .kind
                 .is_present()
@@ -460,6 +463,7 @@ async fn post_answer(ctx: &Context, under: &Message, answered: &Answered) -> Han
     send_html(
         &ctx.bot,
         &ctx.pace,
+        ctx.clock.as_ref(),
         under.chat.id.0,
         &html,
         &placement,
@@ -552,7 +556,7 @@ async fn notify(ctx: &Context, query: &CallbackQuery, notice: Option<(String, bo
 /// Replaces the text of one of the bot's messages.
 async fn edit_text(ctx: &Context, message: &Message, html: &str) -> Handled {
     let (chat, id) = (message.chat.id, message.id);
-    with_retry(|| {
+    with_retry(ctx.clock.as_ref(), || {
         let request = ctx
             .bot
             .edit_message_text(chat, id, html.to_string())
