@@ -82,11 +82,31 @@ impl Engine {
         let parts = question_parts(&prepared.text);
 
         let content = inner.analyzers.content_words(lang, &prepared.text);
+        // The terms of the passages in the question's language, analysed once for both the
+        // evidence and the question's terms no passage holds.
+        let mut terms_in_lang = HashSet::new();
         let scored: Vec<(Candidate, f32)> = candidates
             .into_iter()
             .map(|candidate| {
-                let covered = self.coverage_of(&content, &candidate);
-                let score = evidence(config, &candidate, covered);
+                let passage = &candidate.passage;
+                let passage_terms: HashSet<String> = inner
+                    .analyzers
+                    .terms(passage.lang, &passage.indexable_text())
+                    .into_iter()
+                    .collect();
+                let question_terms: HashSet<String> = inner
+                    .analyzers
+                    .terms(passage.lang, &content)
+                    .into_iter()
+                    .collect();
+                let score = evidence(
+                    config,
+                    &candidate,
+                    coverage(&question_terms, &passage_terms),
+                );
+                if passage.lang == lang {
+                    terms_in_lang.extend(passage_terms);
+                }
                 (candidate, score)
             })
             .collect();
@@ -109,8 +129,13 @@ impl Engine {
             figures: flag(signals.figures),
             ..ConfidenceFeatures::default()
         };
-        (features.unmatched_share, features.unmatched_rarest) =
-            self.unmatched_terms(&content, lang, &scored);
+        let first_in_lang = scored
+            .first()
+            .is_some_and(|(candidate, _)| candidate.passage.lang == lang);
+        if first_in_lang {
+            (features.unmatched_share, features.unmatched_rarest) =
+                self.unmatched_terms(&content, lang, &terms_in_lang);
+        }
         if needs_person {
             notes.push(words.personal_request.to_string());
         } else if mentions_unknown_name(&prepared.text, lang, &scored) {
@@ -268,48 +293,22 @@ impl Engine {
             .collect())
     }
 
-    /// The share of the question's content words (`content`) that `candidate` contains, each
-    /// analysed in the passage's language.
-    fn coverage_of(&self, content: &str, candidate: &Candidate) -> f32 {
-        let analyzers = &self.inner.analyzers;
-        let passage = &candidate.passage;
-        let question_terms: HashSet<String> =
-            analyzers.terms(passage.lang, content).into_iter().collect();
-        let passage_terms: HashSet<String> = analyzers
-            .terms(passage.lang, &passage.indexable_text())
+    /// How much of the question (`content`, in `lang`) the retrieved passages of its language
+    /// (their terms, `found`) do not hold: the share of its terms, weighted by their inverse
+    /// document frequency, and the rarest one's frequency over the highest possible. Asked only
+    /// when retrieval's first choice is in the question's language: otherwise the answer comes
+    /// from passages the question's words cannot be looked for in, and both stay 0.
+    fn unmatched_terms(&self, content: &str, lang: Lang, found: &HashSet<String>) -> (f32, f32) {
+        let bm25 = &self.inner.bm25;
+        let question_terms: HashSet<String> = self
+            .inner
+            .analyzers
+            .terms(lang, content)
             .into_iter()
             .collect();
-        coverage(&question_terms, &passage_terms)
-    }
-
-    /// How much of the question no retrieved passage of its language holds: the share of its
-    /// terms, weighted by their inverse document frequency, and the rarest one's frequency over
-    /// the highest possible. Both are 0 when retrieval's first choice is in another language:
-    /// the answer then comes from passages the question's words cannot be looked for in.
-    fn unmatched_terms(
-        &self,
-        content: &str,
-        lang: Lang,
-        scored: &[(Candidate, f32)],
-    ) -> (f32, f32) {
-        let analyzers = &self.inner.analyzers;
-        let bm25 = &self.inner.bm25;
-        let question_terms: HashSet<String> = analyzers.terms(lang, content).into_iter().collect();
-        let first_in_lang = scored
-            .first()
-            .is_some_and(|(candidate, _)| candidate.passage.lang == lang);
-        if question_terms.is_empty() || !first_in_lang {
+        if question_terms.is_empty() {
             return (0.0, 0.0);
         }
-        let in_lang: Vec<&Candidate> = scored
-            .iter()
-            .map(|(candidate, _)| candidate)
-            .filter(|candidate| candidate.passage.lang == lang)
-            .collect();
-        let found: HashSet<String> = in_lang
-            .iter()
-            .flat_map(|candidate| analyzers.terms(lang, &candidate.passage.indexable_text()))
-            .collect();
         let rarest_possible = bm25.idf(lang, "\u{0}");
         let mut total = 0.0;
         let mut unmatched = 0.0;

@@ -112,6 +112,9 @@ struct Candidate {
     features: SentenceFeatures,
     /// How well it answers, with the priors of where it stands (see [`crate::sentence_score`]).
     score: f32,
+    /// Its share of the candidates' softmax weight over their scores: how likely it is to be the
+    /// answer rather than another candidate.
+    likelihood: f32,
     terms: HashSet<String>,
 }
 
@@ -189,18 +192,20 @@ pub(crate) fn compose(
                 passage: index,
                 sentence: s,
                 score: features.score(),
+                likelihood: 0.0,
                 features,
                 terms,
             });
         }
     }
     candidates.sort_by(|a, b| b.score.total_cmp(&a.score));
-    let lead_likelihood = candidates.first().map_or(0.0, |best| {
-        1.0 / candidates
-            .iter()
-            .map(|c| (c.score - best.score).exp())
-            .sum::<f32>()
-    });
+    if let Some(best) = candidates.first().map(|c| c.score) {
+        let total: f32 = candidates.iter().map(|c| (c.score - best).exp()).sum();
+        for candidate in &mut candidates {
+            candidate.likelihood = (candidate.score - best).exp() / total;
+        }
+    }
+    let lead_likelihood = candidates.first().map_or(0.0, |best| best.likelihood);
     let lead_cosine = candidates
         .first()
         .and_then(|best| (asked.similarity)(&split[best.passage][best.sentence]));
@@ -325,18 +330,10 @@ fn choose(
     lang: Lang,
     parts: &[WeightedTerms],
 ) -> Vec<(usize, usize)> {
-    let Some(best) = candidates.first() else {
-        return Vec::new();
-    };
     let mut selection = Selection::default();
-    let total: f32 = candidates
-        .iter()
-        .map(|c| (c.score - best.score).exp())
-        .sum();
     for candidate in candidates {
-        let likelihood = (candidate.score - best.score).exp() / total;
-        if selection.chosen.is_empty() || likelihood >= FOLLOWER_LIKELIHOOD {
-            let budget = if likelihood >= LIKELY_FOLLOWER {
+        if selection.chosen.is_empty() || candidate.likelihood >= FOLLOWER_LIKELIHOOD {
+            let budget = if candidate.likelihood >= LIKELY_FOLLOWER {
                 LIKELY_MAX_CHARS
             } else {
                 MAX_CHARS
