@@ -2,13 +2,16 @@
 
 use serde::Serialize;
 
-use consulta_retrieval::{AskOptions, Engine, Leg, SearchFilter, SearchOptions};
+use consulta_retrieval::{AskOptions, Engine, Leg, RankedHit, SearchFilter, SearchOptions};
 
 use crate::gold::{GoldQuestion, matches, missing_facts};
 use crate::metrics::{ndcg_at, recall_at, reciprocal_rank_at};
 
 /// How deep rankings are scored.
 pub const DEPTH: usize = 10;
+
+/// How deep the hybrid ranking is written out for fitting its weights: as deep as it re-scores.
+pub const RANKING_DEPTH: usize = 50;
 
 /// The three ways of ranking that are compared.
 pub const LEGS: [Leg; 3] = [Leg::Bm25, Leg::Dense, Leg::Hybrid];
@@ -72,6 +75,29 @@ pub struct QuestionOutcome {
     /// `sentences.jsonl`, not to the outcomes file.
     #[serde(skip)]
     pub sentences: Vec<LabelledSentence>,
+    /// The hybrid ranking's first [`RANKING_DEPTH`] passages, with their features and the gold
+    /// labels each satisfies: what the ranking weights are fitted on
+    /// (`evals/tools/fit-rank-weights.py`). Written to `rankings.jsonl`; empty for must-escalate
+    /// questions.
+    #[serde(skip)]
+    pub ranked: Vec<LabelledPassage>,
+    /// How many `relevant` labels the question has: what an ideal ranking satisfies.
+    #[serde(skip)]
+    pub relevant_labels: usize,
+}
+
+/// A passage the hybrid ranking scored for an answerable question, and which labels it satisfies.
+#[derive(Debug, Clone, Serialize)]
+pub struct LabelledPassage {
+    /// Its document id, to read the file.
+    pub doc: String,
+    /// Its features, named by `consulta_retrieval::RANK_FEATURES`.
+    pub features: Vec<f32>,
+    /// The indexes of the question's `relevant` labels the passage satisfies.
+    pub labels: Vec<usize>,
+    /// Its text says every fact the question requires (`false` when it requires none): the
+    /// passage an answer can be quoted from.
+    pub says_facts: bool,
 }
 
 /// A sentence the composer weighed for a question with required facts, and whether it says them.
@@ -150,15 +176,25 @@ pub fn evaluate(
         let mut rankings = Vec::new();
         let mut hybrid_top = Vec::new();
         let mut facts_rank = None;
+        let mut ranked = Vec::new();
         if !question.escalate {
             for leg in LEGS {
                 let options = SearchOptions {
                     leg,
-                    k: DEPTH,
+                    k: if leg == Leg::Hybrid {
+                        RANKING_DEPTH
+                    } else {
+                        DEPTH
+                    },
                     filter: filter.clone(),
                     ..SearchOptions::default()
                 };
-                let hits = engine.search(&question.q, &options)?;
+                let mut explained = engine.explain_search(&question.q, &options)?;
+                if leg == Leg::Hybrid {
+                    ranked = explained.iter().map(|r| labelled(question, r)).collect();
+                }
+                explained.truncate(DEPTH);
+                let hits: Vec<_> = explained.into_iter().map(|r| r.hit).collect();
                 let ranked: Vec<(&str, &str)> = hits
                     .iter()
                     .map(|h| (h.passage.doc_id.as_str(), h.passage.section.as_str()))
@@ -202,9 +238,28 @@ pub fn evaluate(
             hybrid_top,
             facts_rank,
             sentences,
+            ranked,
+            relevant_labels: question.relevant.len(),
         });
     }
     Ok(outcomes)
+}
+
+/// `ranked` with the indexes of `question`'s labels it satisfies.
+fn labelled(question: &GoldQuestion, ranked: &RankedHit) -> LabelledPassage {
+    let passage = &ranked.hit.passage;
+    LabelledPassage {
+        doc: passage.doc_id.clone(),
+        features: ranked.features.map(|f| f.to_vec()).unwrap_or_default(),
+        labels: question
+            .relevant
+            .iter()
+            .enumerate()
+            .filter(|(_, label)| matches(label, &passage.doc_id, &passage.section))
+            .map(|(index, _)| index)
+            .collect(),
+        says_facts: !question.says.is_empty() && missing_facts(question, &passage.text).is_empty(),
+    }
 }
 
 /// Which passages may rank for and answer `question`: all of them, or for a cross-lingual question

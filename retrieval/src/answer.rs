@@ -185,8 +185,8 @@ pub struct LegRank {
 pub struct Hit {
     /// The passage found.
     pub passage: Passage,
-    /// The score the results are ordered by: the leg's score for a single leg, the fused
-    /// reciprocal-rank score for a hybrid search.
+    /// The score the results are ordered by: the leg's score for a single leg; for a hybrid
+    /// search, the learned ranking score over both legs' evidence (see the crate documentation).
     pub score: f32,
     /// Where the BM25 leg ranked the passage, if it found it.
     pub bm25: Option<LegRank>,

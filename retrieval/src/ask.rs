@@ -24,8 +24,8 @@ use crate::intent::{intent, named_entities};
 use crate::retrieve::Candidate;
 use crate::text::fold;
 use crate::{
-    Answer, AskOptions, Citation, Engine, Explained, Hit, Leg, RetrievalError, SearchOptions,
-    phrases,
+    Answer, AskOptions, Citation, Engine, Explained, Hit, Leg, RankedHit, RetrievalError,
+    SearchOptions, phrases,
 };
 
 /// How much a request only a person can answer lowers the confidence: the passages found are on
@@ -290,6 +290,28 @@ impl Engine {
             .candidates(&prepared, options.leg, &options.filter, options.k)?
             .into_iter()
             .map(Candidate::into_hit)
+            .collect())
+    }
+
+    /// [`Engine::search`] with what the hybrid ranking scored each passage on: what
+    /// `consulta eval` writes for `evals/tools/fit-rank-weights.py`.
+    pub fn explain_search(
+        &self,
+        query: &str,
+        options: &SearchOptions,
+    ) -> Result<Vec<RankedHit>, RetrievalError> {
+        if options.k == 0 {
+            return Ok(Vec::new());
+        }
+        let prepared = self.inner.prepare(query, options.language, None)?;
+        Ok(self
+            .inner
+            .candidates(&prepared, options.leg, &options.filter, options.k)?
+            .into_iter()
+            .map(|candidate| RankedHit {
+                features: candidate.rank_features.map(|f| f.values()),
+                hit: candidate.into_hit(),
+            })
             .collect())
     }
 

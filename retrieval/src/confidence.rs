@@ -90,10 +90,10 @@ pub struct ConfidenceFeatures {
 /// 0.111 (1.000 and 0.105 before). The closeness in meaning of the leading sentence and of the
 /// entry's own question weigh most; terms no retrieved passage holds weigh most against.
 const WEIGHTS: [f32; CONFIDENCE_FEATURES.len()] = [
-    0.63, -0.25, 0.35, 0.73, 0.95, 1.25, 1.26, -0.15, 0.51, -0.37, -0.11, -0.11, 0.12, -0.21,
-    -0.01, -0.88, -0.85,
+    0.72, -0.40, 0.29, 0.78, 0.90, 1.23, 1.24, -0.40, 0.53, -0.28, -0.07, -0.07, 0.19, -0.05,
+    -0.01, -0.85, -0.75,
 ];
-const INTERCEPT: f32 = -2.23;
+const INTERCEPT: f32 = -2.33;
 
 impl ConfidenceFeatures {
     /// The features as a list, in the order of [`CONFIDENCE_FEATURES`]: what the fitting script

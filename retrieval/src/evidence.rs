@@ -60,6 +60,7 @@ mod tests {
             bm25: bm25_rank.map(|rank| LegRank { rank, score: 5.0 }),
             dense: cosine.map(|score| LegRank { rank: 1, score }),
             question_cosine: None,
+            rank_features: None,
         }
     }
 

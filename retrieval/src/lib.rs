@@ -12,8 +12,12 @@
 //!    parsed, so no input can make a search fail.
 //! 3. **Dense leg** (multilingual-e5-small vectors in a [`VectorStore`], by default the embedded
 //!    Qdrant shard [`EdgeStore`]): finds paraphrases and other-language passages.
-//! 4. **Fusion.** Reciprocal rank fusion of both legs; then passages in the asker's language get a
-//!    small bonus, and curated (expert-approved) passages very close to the question go first.
+//! 4. **Fusion.** Reciprocal rank fusion of both legs; an FAQ entry found in another language is
+//!    replaced by its version in the asker's, and entries whose own question asks for another kind
+//!    of fact lose part of their score. The first `candidates_per_leg` are then re-scored by a
+//!    model fitted on the gold sets over what each leg said (ranks, score shares, cosine, language,
+//!    kind; see `rank_score.rs`), and curated (expert-approved) passages very close to the question
+//!    go first.
 //! 5. **Answer.** A confidence from the evidence (calibrated cosine, share of the question's words
 //!    present, both legs agreeing); below the threshold the answer escalates to an expert, still
 //!    listing what was found. Otherwise the best sentences of the reliable passages are quoted, with
@@ -104,6 +108,7 @@ mod qdrant_retry;
 #[cfg(feature = "qdrant")]
 mod qdrant_store;
 mod question_cache;
+mod rank_score;
 mod retrieve;
 mod sentence_score;
 mod sentence_vectors;
@@ -137,6 +142,7 @@ pub use phrases::{Phrases, phrases};
 pub use qdrant_retry::store_unreachable;
 #[cfg(feature = "qdrant")]
 pub use qdrant_store::QdrantStore;
+pub use rank_score::{RANK_FEATURES, RankedHit};
 pub use sentence_score::{ConsideredSentence, Explained, SENTENCE_FEATURES};
 pub use sentence_vectors::SentenceReport;
 pub use store_config::{ApiKey, QdrantConfig, Quantization, VectorStoreKind};

@@ -1,5 +1,5 @@
-//! From a question to ranked candidate passages: preparation, the two legs, fusion and the
-//! ranking preferences (asker's language, curated answers).
+//! From a question to ranked candidate passages: preparation, the two legs, fusion, the ranking
+//! preferences (asker's language, curated answers) and the learned re-scoring.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
@@ -12,6 +12,7 @@ use crate::engine::Inner;
 use crate::fusion::{FusionWeights, fuse};
 use crate::intent::{QuestionType, question_kind};
 use crate::points::question_owner;
+use crate::rank_score::{Fusion, RankFeatures, rank_features};
 use crate::stopwords::is_stopword;
 use crate::text::{fold, has_content, truncate_chars, words};
 use crate::{Hit, Leg, LegRank, RetrievalError, SearchFilter, detect_language, phrases};
@@ -39,6 +40,8 @@ pub(crate) struct Candidate {
     /// Cosine similarity of the question to the entry's own question, for FAQ entries and curated
     /// answers the dense leg reached through their question point ([`crate::points`]).
     pub(crate) question_cosine: Option<f32>,
+    /// What the hybrid ranking's last step scored it on; `None` for a single leg.
+    pub(crate) rank_features: Option<RankFeatures>,
 }
 
 impl Candidate {
@@ -163,6 +166,7 @@ impl Inner {
                     score: f.score,
                     bm25: f.bm25,
                     dense: f.dense,
+                    rank_features: None,
                 })
             })
             .collect();
@@ -170,6 +174,8 @@ impl Inner {
             self.translate_entries(&mut candidates, question.lang, filter);
             self.penalise_other_question_types(&mut candidates, &question.text, question.lang);
             self.apply_preferences(&mut candidates, question.lang);
+            candidates.truncate(depth);
+            self.rank(&mut candidates, question.lang);
         }
         candidates.truncate(limit);
         Ok(candidates)
@@ -325,11 +331,16 @@ impl Inner {
                 }
             }
         }
+        self.order_for_answering(candidates);
+    }
+
+    /// Sorts by score, with curated answers close enough to the question first.
+    fn order_for_answering(&self, candidates: &mut [Candidate]) {
         let precedence = |c: &Candidate| {
             (c.passage.kind == PassageKind::Curated)
                 .then(|| c.cosine())
                 .flatten()
-                .filter(|cosine| *cosine >= config.curated_precedence)
+                .filter(|cosine| *cosine >= self.config.curated_precedence)
         };
         candidates.sort_by(|a, b| match (precedence(a), precedence(b)) {
             (Some(x), Some(y)) => y.total_cmp(&x),
@@ -337,6 +348,30 @@ impl Inner {
             (None, Some(_)) => std::cmp::Ordering::Greater,
             (None, None) => b.score.total_cmp(&a.score),
         });
+    }
+
+    /// Re-scores the fused candidates by what each leg said about them ([`crate::rank_score`])
+    /// and orders them again. The fused order decides which candidates are re-scored (the first
+    /// `candidates_per_leg`), so a passage neither leg ranked well cannot climb from the tail.
+    fn rank(&self, candidates: &mut [Candidate], lang: Lang) {
+        let fusions: Vec<Fusion> = candidates
+            .iter()
+            .map(|c| Fusion {
+                fused: c.score,
+                same_language: c.passage.lang == lang,
+                faq: c.passage.kind == PassageKind::Faq,
+                bm25: c.bm25.map(|r| (r.rank, r.score)),
+                dense: c.dense.map(|r| (r.rank, r.score)),
+            })
+            .collect();
+        for (candidate, features) in candidates
+            .iter_mut()
+            .zip(rank_features(&fusions, self.config.rrf_k))
+        {
+            candidate.score = features.score();
+            candidate.rank_features = Some(features);
+        }
+        self.order_for_answering(candidates);
     }
 }
 

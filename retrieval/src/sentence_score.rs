@@ -104,21 +104,21 @@ pub(crate) const UNKNOWN_GAP: f32 = -0.1;
 /// guide section's opening sentence was fitted at -0.00: it neither helps nor hurts, and ties
 /// keep the passage's own order.
 const WEIGHTS: SentenceFeatures = SentenceFeatures {
-    coverage: 2.16,
-    type_fit: 0.75,
-    closeness: 2.36,
-    closeness_gap: 0.54,
-    first_passage: 1.21,
-    second_passage: 0.34,
-    third_passage: 0.23,
-    entry_opening: 0.37,
-    entry_second: 0.57,
-    section_opening: 0.0,
-    matched_opening: 0.27,
-    question_closeness: 0.30,
-    question_gap: -0.18,
-    evidence_share: 2.42,
-    leans: 0.84,
+    coverage: 2.08,
+    type_fit: 0.79,
+    closeness: 2.30,
+    closeness_gap: 0.53,
+    first_passage: 1.31,
+    second_passage: 0.52,
+    third_passage: 0.07,
+    entry_opening: 0.30,
+    entry_second: 0.51,
+    section_opening: 0.02,
+    matched_opening: 0.32,
+    question_closeness: 0.41,
+    question_gap: -0.12,
+    evidence_share: 0.67,
+    leans: 0.75,
 };
 
 impl SentenceFeatures {

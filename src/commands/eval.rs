@@ -32,9 +32,33 @@ fn write_sentences(
     std::fs::write(path, lines).with_context(|| format!("cannot write {}", path.display()))
 }
 
+/// Writes one line per answerable question: its group, whether it is held out, how many labels it
+/// has, and the hybrid ranking's passages with their features and the labels they satisfy; the
+/// input of `evals/tools/fit-rank-weights.py`.
+fn write_rankings(
+    path: &std::path::Path,
+    outcomes: &[consulta_evals::run::QuestionOutcome],
+) -> anyhow::Result<()> {
+    let mut lines = String::new();
+    for outcome in outcomes.iter().filter(|o| !o.ranked.is_empty()) {
+        let line = serde_json::json!({
+            "question": outcome.question,
+            "group": outcome.group,
+            "heldout": outcome.heldout,
+            "labels": outcome.relevant_labels,
+            "features": consulta_retrieval::RANK_FEATURES,
+            "passages": outcome.ranked,
+        });
+        lines.push_str(&line.to_string());
+        lines.push('\n');
+    }
+    std::fs::write(path, lines).with_context(|| format!("cannot write {}", path.display()))
+}
+
 /// Runs the gold sets against the ingested indexes, writes `latest.md` / `latest.json` (and every
 /// question's outcome to `questions.json`, to read failures, and the sentences weighed to
-/// `sentences.jsonl`, to fit the sentence weights), and fails when a committed quality floor
+/// `sentences.jsonl` and the hybrid rankings to `rankings.jsonl`, to fit the sentence and
+/// ranking weights), and fails when a committed quality floor
 /// is broken.
 pub fn run(settings: &Settings, args: EvalArgs) -> anyhow::Result<ExitCode> {
     let questions = consulta_evals::gold::load(&args.gold)?;
@@ -59,6 +83,7 @@ pub fn run(settings: &Settings, args: EvalArgs) -> anyhow::Result<ExitCode> {
         serde_json::to_string_pretty(&outcomes)?,
     )?;
     write_sentences(&args.reports.join("sentences.jsonl"), &outcomes)?;
+    write_rankings(&args.reports.join("rankings.jsonl"), &outcomes)?;
     println!("{markdown}");
 
     let violations = thresholds.violations(&report.metrics);
