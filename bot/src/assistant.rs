@@ -13,8 +13,8 @@ use consulta_retrieval::{Answer, AskOptions, Citation, Engine, RetrievalError};
 
 use consulta_desk::{
     Action, Approval, ApprovalDraft, Asker, BoxFuture, ChatRef, CuratedEntry, Desk, DeskError,
-    Escalation, Forgotten, Identity, NewQuestion, NewTicket, QuestionId, Rating, RetrievedPassage,
-    Tags, Ticket, TicketId,
+    Escalation, Forgotten, Identity, NewQuestion, NewTicket, Profile, QuestionId, Rating,
+    RetrievedPassage, Tags, Ticket, TicketId,
 };
 
 /// A question from someone on a platform.
@@ -232,6 +232,16 @@ pub trait Assistant: Send + Sync {
 
     /// Deletes what the desk keeps about a user (`/forget`).
     fn forget(&self, user: Identity) -> BoxFuture<'_, Result<Forgotten, AssistantError>>;
+
+    /// What the desk keeps about a person between questions: their chosen language and last question.
+    fn profile(&self, person: Identity) -> BoxFuture<'_, Result<Profile, AssistantError>>;
+
+    /// Remembers the language a person chose for the bot's words (`/lang`).
+    fn set_language(
+        &self,
+        person: Identity,
+        language: Lang,
+    ) -> BoxFuture<'_, Result<(), AssistantError>>;
 }
 
 /// The assistant in the same process as the engine and the desk. Calls run on the blocking pool:
@@ -384,6 +394,18 @@ impl Assistant for LocalAssistant {
 
     fn forget(&self, user: Identity) -> BoxFuture<'_, Result<Forgotten, AssistantError>> {
         self.blocking(move |this| Ok(this.desk.forget(&user)?))
+    }
+
+    fn profile(&self, person: Identity) -> BoxFuture<'_, Result<Profile, AssistantError>> {
+        self.blocking(move |this| Ok(this.desk.profile(&person)?))
+    }
+
+    fn set_language(
+        &self,
+        person: Identity,
+        language: Lang,
+    ) -> BoxFuture<'_, Result<(), AssistantError>> {
+        self.blocking(move |this| Ok(this.desk.set_language(&person, language)?))
     }
 }
 

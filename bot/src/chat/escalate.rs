@@ -22,7 +22,12 @@ impl<P: Place> Conversation<P> {
         let t = texts(by.lang);
         let question = match question {
             Some(question) => Some(question),
-            None => self.memory().last_question(&by.identity.id)?,
+            None => {
+                self.assistant()
+                    .profile(by.identity.clone())
+                    .await?
+                    .last_question
+            }
         };
         let asked = match question {
             Some(question) => self.memory().asked::<P>(question)?.map(|a| (question, a)),

@@ -254,7 +254,7 @@ fn api(config: &ServiceConfig) -> Vec<(RouteDoc, MethodRouter<Service>)> {
                 "post",
                 "/v1/tickets/{id}/{action}",
                 "actOnTicket",
-                "claim, unclaim, answer, note, clarify, close, reopen or approve",
+                "claim, unclaim, answer, note, clarify, close, reopen, transfer or approve",
                 Expert,
                 Some("ActionRequest"),
                 "ActionResponse",
@@ -311,6 +311,30 @@ fn api(config: &ServiceConfig) -> Vec<(RouteDoc, MethodRouter<Service>)> {
                 "AskedQuestion",
             ),
             get(ask::question_of),
+        ),
+        (
+            doc(
+                "get",
+                "/v1/users/{identity}/profile",
+                "profileOf",
+                "A user's chosen language and last question",
+                FrontEnd,
+                None,
+                "Profile",
+            ),
+            get(tickets::profile),
+        ),
+        (
+            doc(
+                "post",
+                "/v1/users/{identity}/language",
+                "setLanguage",
+                "Remember the language a user chose for the bot's words (/lang)",
+                FrontEnd,
+                Some("LanguageRequest"),
+                "Profile",
+            ),
+            post(tickets::set_language),
         ),
         (
             doc(
