@@ -92,6 +92,8 @@ pub enum FailureCode {
     Conflict,
     /// The text to publish as an FAQ has personal particulars the expert has not confirmed.
     Particulars,
+    /// The asker already has the most open tickets allowed; the message says how many.
+    TooMany,
     /// A fault on our side; the message is for the operator's logs.
     Internal,
 }
@@ -125,6 +127,7 @@ impl From<DeskError> for AssistantError {
             | DeskError::ForgottenQuestion(_) => FailureCode::NotFound,
             DeskError::Refused { .. } => FailureCode::Conflict,
             DeskError::Particulars { .. } => FailureCode::Particulars,
+            DeskError::TooManyOpen { .. } => FailureCode::TooMany,
             DeskError::EmptyQuestion | DeskError::UnknownExpert(_) | DeskError::UnknownGroup(_) => {
                 FailureCode::BadRequest
             }

@@ -58,6 +58,9 @@ impl<P: Place> Conversation<P> {
             Err(error) if error.code == FailureCode::NotFound => {
                 return Ok(Reply::text(t.no_question_yet));
             }
+            Err(error) if error.code == FailureCode::TooMany => {
+                return Ok(Reply::refused(t.too_many_open));
+            }
             Err(error) => return Err(error.into()),
         };
         // Written again on a second press (the same place): a crash before the first write is

@@ -841,6 +841,47 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn the_desks_cap_on_open_tickets_holds_in_the_chats_too() {
+        let s = setup();
+        let dir = tempfile::tempdir().unwrap();
+        let capped = Desk::builder(toml::from_str(DESK).unwrap())
+            .max_open_tickets_per_asker(0)
+            .open(dir.path())
+            .unwrap();
+        let question = capped
+            .record_question(NewQuestion {
+                asker: marta_asker(),
+                language: Lang::Es,
+                text: "¿Quién autoriza los ITMO en Chile?".into(),
+                confidence: 0.3,
+                escalate: true,
+                tags: Tags::default(),
+                passages: Vec::new(),
+            })
+            .unwrap();
+        let asked = Asked {
+            chat_id: "501".into(),
+            place: 11_u64,
+        };
+        s.memory.put_asked(question, &asked).unwrap();
+        let assistant = Arc::new(DeskOnly(capped.clone(), Mutex::default()));
+        let flood = FloodConfig {
+            max_questions: 0,
+            window: Span::from_secs(60),
+        };
+        let conversation = Conversation::<u64>::new(assistant, s.memory.clone(), flood);
+        let said = conversation
+            .handle(&marta(), Intent::Escalate(Some(question)))
+            .await
+            .unwrap()
+            .reply()
+            .unwrap();
+        assert!(said.refusal, "{}", said.plain());
+        assert_eq!(said.plain(), texts(Lang::En).too_many_open);
+        assert!(capped.tickets().unwrap().is_empty());
+    }
+
+    #[tokio::test]
     async fn experts_claim_unclaim_transfer_close_and_reopen_and_nobody_else_does() {
         let s = setup();
         let ticket = escalated(&s).await;
