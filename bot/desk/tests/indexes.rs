@@ -429,7 +429,7 @@ fn forget_finds_a_persons_questions_and_messages_through_the_indexes() {
     assert_eq!(forgotten.tickets, 1);
     assert_eq!(forgotten.questions, 2);
     assert_eq!(forgotten.messages, hers);
-    assert_eq!(forgotten.ticket_ids, [ticket.id.clone()]);
+    assert_eq!(forgotten.ticket_ids, std::slice::from_ref(&ticket.id));
     assert_eq!(forgotten.question_ids.len(), 2);
     assert_eq!(spy.scans(), 0, "no table is read whole");
     assert_eq!(
