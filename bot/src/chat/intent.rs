@@ -464,10 +464,8 @@ mod tests {
         question: QuestionId,
     }
 
-    fn setup() -> Setup {
-        let dir = tempfile::tempdir().unwrap();
-        let desk = Desk::open(&dir.path().join("desk"), toml::from_str(DESK).unwrap()).unwrap();
-        let memory = Memory::open(&sled::open(dir.path().join("front")).unwrap()).unwrap();
+    /// Marta's question, recorded at `desk` and asked in her private chat as `memory` keeps it.
+    fn martas_question(desk: &Desk, memory: &Memory) -> QuestionId {
         let question = desk
             .record_question(NewQuestion {
                 asker: marta_asker(),
@@ -479,15 +477,19 @@ mod tests {
                 passages: Vec::new(),
             })
             .unwrap();
-        memory
-            .put_asked(
-                question,
-                &Asked {
-                    chat_id: "501".into(),
-                    place: 11_u64,
-                },
-            )
-            .unwrap();
+        let asked = Asked {
+            chat_id: "501".into(),
+            place: 11_u64,
+        };
+        memory.put_asked(question, &asked).unwrap();
+        question
+    }
+
+    fn setup() -> Setup {
+        let dir = tempfile::tempdir().unwrap();
+        let desk = Desk::open(&dir.path().join("desk"), toml::from_str(DESK).unwrap()).unwrap();
+        let memory = Memory::open(&sled::open(dir.path().join("front")).unwrap()).unwrap();
+        let question = martas_question(&desk, &memory);
         let assistant = Arc::new(DeskOnly(desk.clone(), Mutex::default()));
         let flood = FloodConfig {
             max_questions: 2,
@@ -848,22 +850,7 @@ mod tests {
             .max_open_tickets_per_asker(0)
             .open(dir.path())
             .unwrap();
-        let question = capped
-            .record_question(NewQuestion {
-                asker: marta_asker(),
-                language: Lang::Es,
-                text: "¿Quién autoriza los ITMO en Chile?".into(),
-                confidence: 0.3,
-                escalate: true,
-                tags: Tags::default(),
-                passages: Vec::new(),
-            })
-            .unwrap();
-        let asked = Asked {
-            chat_id: "501".into(),
-            place: 11_u64,
-        };
-        s.memory.put_asked(question, &asked).unwrap();
+        let question = martas_question(&capped, &s.memory);
         let assistant = Arc::new(DeskOnly(capped.clone(), Mutex::default()));
         let flood = FloodConfig {
             max_questions: 0,
