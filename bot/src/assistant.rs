@@ -233,6 +233,9 @@ pub trait Assistant: Send + Sync {
         chat: ChatRef,
     ) -> BoxFuture<'_, Result<bool, AssistantError>>;
 
+    /// Ends a team-chat member's admission at once: the front-end learned they left the chat.
+    fn dismiss_member(&self, member: Identity) -> BoxFuture<'_, Result<(), AssistantError>>;
+
     /// Deletes what the desk keeps about a user (`/forget`).
     fn forget(&self, user: Identity) -> BoxFuture<'_, Result<Forgotten, AssistantError>>;
 
@@ -393,6 +396,11 @@ impl Assistant for LocalAssistant {
         chat: ChatRef,
     ) -> BoxFuture<'_, Result<bool, AssistantError>> {
         self.blocking(move |this| Ok(this.desk.admit_member(&member, &name, &chat)?))
+    }
+
+    fn dismiss_member(&self, member: Identity) -> BoxFuture<'_, Result<(), AssistantError>> {
+        self.desk.dismiss_member(&member);
+        Box::pin(async { Ok(()) })
     }
 
     fn forget(&self, user: Identity) -> BoxFuture<'_, Result<Forgotten, AssistantError>> {

@@ -365,6 +365,12 @@ impl<P: Place> Conversation<P> {
         }
     }
 
+    /// The platform reported that `member` left a chat: an admission as an expert that membership
+    /// gave them ends now, not when it lapses.
+    pub async fn member_left(&self, member: Identity) -> Result<(), AssistantError> {
+        self.assistant.dismiss_member(member).await
+    }
+
     /// An expert's message about `ticket`, as classified: an answer goes to the asker, a note stays on
     /// the ticket. Returns what to tell the expert (the outcome of an answer, or why it failed);
     /// nothing for a note that was kept, since talk among experts needs no receipt.

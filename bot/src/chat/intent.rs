@@ -433,6 +433,10 @@ mod tests {
         ) -> BoxFuture<'_, Result<bool, AssistantError>> {
             Self::done(self.0.admit_member(&member, &name, &chat))
         }
+        fn dismiss_member(&self, member: Identity) -> BoxFuture<'_, Result<(), AssistantError>> {
+            self.0.dismiss_member(&member);
+            Self::done(Ok(()))
+        }
         fn forget(&self, user: Identity) -> BoxFuture<'_, Result<Forgotten, AssistantError>> {
             Self::done(self.0.forget(&user))
         }

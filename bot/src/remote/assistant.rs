@@ -303,6 +303,17 @@ impl Assistant for RemoteAssistant {
         })
     }
 
+    fn dismiss_member(&self, member: Identity) -> BoxFuture<'_, Result<(), AssistantError>> {
+        Box::pin(async move {
+            let path = format!("/v1/experts/{}/dismissal", segment(&member.to_string()));
+            let _: ExpertCheck = self
+                .client
+                .json(Method::POST, &path, None, Some(&json!({})))
+                .await?;
+            Ok(())
+        })
+    }
+
     fn forget(&self, user: Identity) -> BoxFuture<'_, Result<Forgotten, AssistantError>> {
         Box::pin(async move {
             let path = format!("/v1/users/{}", segment(&user.to_string()));

@@ -150,6 +150,10 @@ impl Assistant for MeteredAssistant {
         self.inner.admit_member(member, name, chat)
     }
 
+    fn dismiss_member(&self, member: Identity) -> BoxFuture<'_, Result<(), AssistantError>> {
+        self.inner.dismiss_member(member)
+    }
+
     fn forget(&self, user: Identity) -> BoxFuture<'_, Result<Forgotten, AssistantError>> {
         self.inner.forget(user)
     }

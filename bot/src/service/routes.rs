@@ -373,6 +373,18 @@ fn api(config: &ServiceConfig) -> Vec<(RouteDoc, MethodRouter<Service>)> {
             post(tickets::admit_member),
         ),
         (
+            doc(
+                "post",
+                "/v1/experts/{identity}/dismissal",
+                "dismissMember",
+                "End a team-chat member's admission: they left the chat",
+                FrontEnd,
+                None,
+                "ExpertCheck",
+            ),
+            post(tickets::dismiss_member),
+        ),
+        (
             RouteDoc {
                 query: &["wait_secs"],
                 ..doc(

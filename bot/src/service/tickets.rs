@@ -301,6 +301,19 @@ pub(super) async fn is_expert(
     Ok(Json(ExpertCheck { expert }))
 }
 
+/// `POST /v1/experts/{identity}/dismissal`: a front-end learned that a member left a team chat.
+pub(super) async fn dismiss_member(
+    State(service): State<Service>,
+    frontend: FrontEndCaller,
+    Path(identity): Path<String>,
+) -> Result<Json<ExpertCheck>, ApiError> {
+    let member = frontend.user(&identity)?;
+    let assistant = &service.state.assistant;
+    assistant.dismiss_member(member.clone()).await?;
+    let expert = assistant.is_expert(member).await?;
+    Ok(Json(ExpertCheck { expert }))
+}
+
 /// `POST /v1/experts/{identity}/admission`: a front-end vouches that the identity is a member of
 /// the team chat `chat`.
 #[derive(Debug, Deserialize)]

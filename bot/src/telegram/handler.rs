@@ -8,8 +8,8 @@ use teloxide::RequestError;
 use teloxide::payloads::{AnswerCallbackQuerySetters, EditMessageTextSetters};
 use teloxide::prelude::*;
 use teloxide::types::{
-    CallbackQuery, ChatAction, MaybeInaccessibleMessage, MessageId, ParseMode, ThreadId,
-    UpdateKind, User,
+    CallbackQuery, ChatAction, ChatMemberUpdated, MaybeInaccessibleMessage, MessageId, ParseMode,
+    ThreadId, UpdateKind, User,
 };
 
 use crate::assistant::AssistantError;
@@ -71,16 +71,23 @@ pub async fn handle(ctx: Arc<Context>, update: Update) {
     let result = match update.kind {
         UpdateKind::Message(message) => on_message(&ctx, &message).await,
         UpdateKind::CallbackQuery(query) => on_callback(&ctx, &query).await,
-        UpdateKind::ChatMember(changed) => {
-            let user = changed.new_chat_member.user.id.0;
-            ctx.members.changed(changed.chat.id.0, user);
-            Ok(())
-        }
+        UpdateKind::ChatMember(changed) => on_member_change(&ctx, &changed).await,
         _ => Ok(()),
     };
     if let Err(error) = result {
         tracing::warn!(%error, "a Telegram update could not be handled");
     }
+}
+
+/// Telegram reported a change of a group member: what it said of them before is forgotten, and if
+/// they are no longer present, the desk's admission that membership gave them ends.
+async fn on_member_change(ctx: &Context, changed: &ChatMemberUpdated) -> Handled {
+    let member = &changed.new_chat_member;
+    ctx.members.changed(changed.chat.id.0, member.user.id.0);
+    if !member.kind.is_present() {
+        ctx.conversation.member_left(identity(&member.user)).await?;
+    }
+    Ok(())
 }
 
 /// `user` as a desk identity.

@@ -299,7 +299,8 @@ async fn the_bot_shows_it_is_typing_and_a_long_answer_arrives_whole() {
 }
 
 /// A group member's standing is asked of Telegram once for a while, not on every expert action, and
-/// asked again as soon as a `chat_member` update says it changed.
+/// asked again as soon as a `chat_member` update says it changed; one who left loses the desk's
+/// admission at once, not when it lapses.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn membership_is_asked_once_in_a_while_and_again_when_it_changes() {
     let h = Harness::start_with(|telegram| telegram.member_check_ttl = Span::from_hours(1)).await;
@@ -357,7 +358,13 @@ async fn membership_is_asked_once_in_a_while_and_again_when_it_changes() {
         "new_chat_member": {"status": "left", "user": beto.clone()}
     }}));
     let closed = h.press(beto, &card, &button("close:"));
-    h.fake.wait_callback_answer(&closed).await;
+    let refusal = h.fake.wait_callback_answer(&closed).await;
+    assert_eq!(
+        refusal.body["show_alert"],
+        json!(true),
+        "his admission ended when he left: {:?}",
+        refusal.body
+    );
     assert_eq!(checks(), 2, "asked again once Telegram said he left");
     h.stop().await;
 }
