@@ -52,7 +52,8 @@ fn open_as(settings: &Settings, opener: Opener, what: &str) -> anyhow::Result<En
 /// Opens the desk's database under `data_dir/desk`; `sink` makes approved answers searchable.
 pub fn open_desk(settings: &Settings, sink: Option<Engine>) -> anyhow::Result<Desk> {
     let path = settings.data_dir.join("desk");
-    let mut builder = Desk::builder(settings.desk.clone());
+    let mut builder = Desk::builder(settings.desk.clone())
+        .max_open_tickets_per_asker(settings.service.max_open_tickets_per_asker);
     if let Some(engine) = sink {
         builder = builder.sink(Arc::new(EngineSink(engine)));
     }

@@ -1000,6 +1000,63 @@ async fn a_bot_in_another_process_asks_and_delivers_through_the_service() {
     relaying.await.unwrap();
 }
 
+/// A bot in another process transfers tickets through the service as it does every other action:
+/// the relay's assistant sends `/transfer` to `POST /v1/tickets/{id}/transfer`, and the desk decides.
+#[tokio::test]
+async fn a_bot_in_another_process_transfers_a_ticket_through_the_service() {
+    let (_sandbox, server) = serve();
+    let client = ServiceClient::new(&server.base, FRONTEND_TOKEN).unwrap();
+    let assistant = RemoteAssistant::new(client);
+    let asker = Asker {
+        platform: Platform::Telegram,
+        chat_id: "43".into(),
+        user_id: "43".into(),
+        display_name: "Rosa".into(),
+    };
+    let ticket = assistant
+        .escalate(EscalateRequest {
+            asker,
+            question: "¿Quién autoriza los ITMO en Chile?".into(),
+            language: "es".parse().unwrap(),
+            question_id: None,
+        })
+        .await
+        .unwrap()
+        .ticket;
+    let ana: consulta_desk::Identity = "telegram:7".parse().unwrap();
+    let transfer = |target| consulta_desk::Action::Transfer(target);
+    let to_bruno = transfer(consulta_desk::TransferTarget::Expert("Bruno".into()));
+    let moved = assistant
+        .act(ana.clone(), ticket.id.clone(), to_bruno)
+        .await
+        .unwrap();
+    assert_eq!(moved.status, consulta_desk::Status::Claimed);
+    assert_eq!(moved.assignee.as_deref(), Some("Bruno"));
+    let nowhere = transfer(consulta_desk::TransferTarget::Group("pacifico".into()));
+    let refused = assistant
+        .act(ana, ticket.id.clone(), nowhere)
+        .await
+        .unwrap_err();
+    assert_eq!(
+        refused.code,
+        consulta_bot::assistant::FailureCode::BadRequest,
+        "{refused}"
+    );
+    assert!(refused.message.contains("pacifico"), "{refused}");
+    // Over HTTP, a transfer names exactly one place.
+    let both = http()
+        .post(server.url(&format!("/v1/tickets/{}/transfer", ticket.id)))
+        .bearer_auth(FRONTEND_TOKEN)
+        .header("X-Consulta-Identity", "telegram:7")
+        .json(&json!({"expert": "Bruno", "group": "andes"}))
+        .send()
+        .await
+        .unwrap();
+    let (status, body) = json_of(both).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert!(body.to_string().contains("exactly one"), "{body}");
+}
+
 /// The short version of `make bench-load`: concurrent clients, and not one failed request.
 #[tokio::test]
 async fn concurrent_clients_are_all_answered() {

@@ -13,8 +13,8 @@ use consulta_retrieval::{Answer, AskOptions, Citation, Engine, RetrievalError};
 
 use consulta_desk::{
     Action, Approval, ApprovalDraft, Asker, BoxFuture, ChatRef, CuratedEntry, Desk, DeskError,
-    Escalation, Forgotten, Identity, NewQuestion, NewTicket, QuestionId, Rating, RetrievedPassage,
-    Tags, Ticket, TicketId,
+    Escalation, Forgotten, Identity, NewQuestion, NewTicket, Profile, QuestionId, Rating,
+    RetrievedPassage, Tags, Ticket, TicketId,
 };
 
 /// A question from someone on a platform.
@@ -92,6 +92,8 @@ pub enum FailureCode {
     Conflict,
     /// The text to publish as an FAQ has personal particulars the expert has not confirmed.
     Particulars,
+    /// The asker already has the most open tickets allowed; the message says how many.
+    TooMany,
     /// A fault on our side; the message is for the operator's logs.
     Internal,
 }
@@ -125,6 +127,7 @@ impl From<DeskError> for AssistantError {
             | DeskError::ForgottenQuestion(_) => FailureCode::NotFound,
             DeskError::Refused { .. } => FailureCode::Conflict,
             DeskError::Particulars { .. } => FailureCode::Particulars,
+            DeskError::TooManyOpen { .. } => FailureCode::TooMany,
             DeskError::EmptyQuestion | DeskError::UnknownExpert(_) | DeskError::UnknownGroup(_) => {
                 FailureCode::BadRequest
             }
@@ -230,8 +233,21 @@ pub trait Assistant: Send + Sync {
         chat: ChatRef,
     ) -> BoxFuture<'_, Result<bool, AssistantError>>;
 
+    /// Ends a team-chat member's admission at once: the front-end learned they left the chat.
+    fn dismiss_member(&self, member: Identity) -> BoxFuture<'_, Result<(), AssistantError>>;
+
     /// Deletes what the desk keeps about a user (`/forget`).
     fn forget(&self, user: Identity) -> BoxFuture<'_, Result<Forgotten, AssistantError>>;
+
+    /// What the desk keeps about a person between questions: their chosen language and last question.
+    fn profile(&self, person: Identity) -> BoxFuture<'_, Result<Profile, AssistantError>>;
+
+    /// Remembers the language a person chose for the bot's words (`/lang`).
+    fn set_language(
+        &self,
+        person: Identity,
+        language: Lang,
+    ) -> BoxFuture<'_, Result<(), AssistantError>>;
 }
 
 /// The assistant in the same process as the engine and the desk. Calls run on the blocking pool:
@@ -382,8 +398,25 @@ impl Assistant for LocalAssistant {
         self.blocking(move |this| Ok(this.desk.admit_member(&member, &name, &chat)?))
     }
 
+    fn dismiss_member(&self, member: Identity) -> BoxFuture<'_, Result<(), AssistantError>> {
+        self.desk.dismiss_member(&member);
+        Box::pin(async { Ok(()) })
+    }
+
     fn forget(&self, user: Identity) -> BoxFuture<'_, Result<Forgotten, AssistantError>> {
         self.blocking(move |this| Ok(this.desk.forget(&user)?))
+    }
+
+    fn profile(&self, person: Identity) -> BoxFuture<'_, Result<Profile, AssistantError>> {
+        self.blocking(move |this| Ok(this.desk.profile(&person)?))
+    }
+
+    fn set_language(
+        &self,
+        person: Identity,
+        language: Lang,
+    ) -> BoxFuture<'_, Result<(), AssistantError>> {
+        self.blocking(move |this| Ok(this.desk.set_language(&person, language)?))
     }
 }
 

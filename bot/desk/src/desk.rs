@@ -104,6 +104,8 @@ pub(crate) struct Inner {
     pub(crate) directory: Directory,
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) sink: Option<Arc<dyn CuratedSink>>,
+    /// The most tickets not closed one asker may have; a new one beyond is refused.
+    max_open: Option<usize>,
     /// Serialises read-modify-write cycles: sled is single-process, so this is the only writer.
     write_lock: Mutex<()>,
     /// Wakes the outbox worker when a commit enqueued messages.
@@ -129,6 +131,7 @@ pub struct DeskBuilder {
     config: DeskConfig,
     clock: Arc<dyn Clock>,
     sink: Option<Arc<dyn CuratedSink>>,
+    max_open: Option<usize>,
 }
 
 impl std::fmt::Debug for DeskBuilder {
@@ -153,6 +156,13 @@ impl DeskBuilder {
         self
     }
 
+    /// Refuses a new ticket to an asker who already has `cap` tickets not closed
+    /// ([`DeskError::TooManyOpen`]), from whichever platform they ask; unset, there is no cap.
+    pub fn max_open_tickets_per_asker(mut self, cap: usize) -> Self {
+        self.max_open = Some(cap);
+        self
+    }
+
     /// Builds the desk over `storage`, after validating the configuration.
     pub fn build(self, storage: Arc<dyn Storage>) -> Result<Desk, DeskError> {
         let directory = Directory::new(self.config)?;
@@ -164,6 +174,7 @@ impl DeskBuilder {
                 directory,
                 clock: self.clock,
                 sink: self.sink,
+                max_open: self.max_open,
                 write_lock: Mutex::new(()),
                 outbox_signal: Notify::new(),
                 claims: Arc::default(),
@@ -186,6 +197,7 @@ impl Desk {
             config,
             clock: Arc::new(SystemClock),
             sink: None,
+            max_open: None,
         }
     }
 
@@ -287,8 +299,10 @@ impl Desk {
     /// the answer; a new question of the asker's gets a new ticket). The question's record names its
     /// ticket, so finding it is one read, not a search. Only the person who asked may escalate a
     /// recorded question ([`DeskError::NotTheAsker`]: the one check of this, for every front-end and
-    /// the API), and a forgotten one cannot be. A recorded question's ticket takes its words,
-    /// language, citations and tags from the record.
+    /// the API), and a forgotten one cannot be. A new ticket beyond the asker's cap of open tickets
+    /// is refused ([`DeskError::TooManyOpen`]), read through the asker's index; a question's ticket
+    /// found again never is. A recorded question's ticket takes its words, language, citations and
+    /// tags from the record.
     pub fn open_ticket(&self, new: NewTicket) -> Result<Escalation, DeskError> {
         let _guard = self.lock();
         let now = self.now();
@@ -329,6 +343,12 @@ impl Desk {
         let question = question.trim().to_string();
         if question.is_empty() {
             return Err(DeskError::EmptyQuestion);
+        }
+        if let Some(cap) = self.inner.max_open {
+            let open = self.open_tickets_of(&new.asker.identity())?.len();
+            if open >= cap {
+                return Err(DeskError::TooManyOpen { open, cap });
+            }
         }
         // A recorded question brings what was worked out when it was answered: its citations, and
         // the tags that route it unless the front-end gave its own.

@@ -40,6 +40,17 @@ pub enum DeskError {
         "no expert group is configured to take tickets: add a [[desk.groups]] entry to the config"
     )]
     NoGroup,
+    /// A new ticket for an asker who already has the most open tickets allowed
+    /// ([`crate::DeskBuilder::max_open_tickets_per_asker`]).
+    #[error(
+        "you already have {open} questions waiting for an expert (the most is {cap}); wait for their answers before asking for another"
+    )]
+    TooManyOpen {
+        /// The asker's tickets not closed.
+        open: usize,
+        /// The most allowed.
+        cap: usize,
+    },
     /// A transfer names an expert the config does not define.
     #[error("no configured expert is named {0:?} or has that identity")]
     UnknownExpert(String),

@@ -388,7 +388,7 @@ impl Desk {
     }
 
     /// The tickets of `asker` that are not closed, newest first: what `/status` lists and what the
-    /// service's per-asker cap counts.
+    /// per-asker cap counts.
     pub fn open_tickets_of(&self, asker: &Identity) -> Result<Vec<Ticket>, DeskError> {
         let mut tickets = self.tickets_of(asker)?;
         tickets.retain(|t| t.status != Status::Closed);

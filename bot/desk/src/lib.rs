@@ -36,6 +36,7 @@ mod notify;
 mod outbox;
 mod particulars;
 mod privacy;
+mod profile;
 mod question;
 mod recording;
 mod reminder;
@@ -68,6 +69,7 @@ pub use particulars::{
     Particular, ParticularKind, describe as describe_particulars, find_particulars,
 };
 pub use privacy::Forgotten;
+pub use profile::Profile;
 pub use question::{NewQuestion, QuestionId, QuestionRecord, Rating, Resolution};
 pub use recording::{Recorded, RecordingFrontEnd};
 pub use reminder::TickReport;

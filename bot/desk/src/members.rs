@@ -31,6 +31,11 @@ impl Members {
             .map(|(expert, _)| expert.clone())
     }
 
+    fn remove(&self, identity: &Identity) {
+        let mut admitted = self.admitted.lock().unwrap_or_else(|p| p.into_inner());
+        admitted.remove(identity);
+    }
+
     fn insert(&self, expert: ExpertConfig, until: Timestamp) {
         let mut admitted = self.admitted.lock().unwrap_or_else(|p| p.into_inner());
         admitted.retain(|_, (_, at)| *at > until.minus(ADMISSION));
@@ -82,5 +87,13 @@ impl Desk {
             self.now().plus(ADMISSION),
         );
         Ok(true)
+    }
+
+    /// Ends the admission of `identity` at once: the front-end learned they left a team chat (a
+    /// Telegram `chat_member` update), so they lose the right to act now rather than when the
+    /// admission lapses. Acting again in a team chat they are still in admits them again.
+    pub fn dismiss_member(&self, identity: &Identity) {
+        self.inner.members.remove(identity);
+        tracing::info!(%identity, "a member who left an experts' chat was dismissed");
     }
 }

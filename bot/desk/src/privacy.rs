@@ -8,10 +8,12 @@ use super::identity::Identity;
 use super::index;
 use super::notify::{dequeue, outbox_key};
 use super::outbox::OutboxEntry;
+use super::profile;
 use super::question::{QuestionId, QuestionRecord};
 use super::storage::Table;
 use super::store::Batch;
 use super::ticket::Ticket;
+use super::ticket_id::TicketId;
 use super::time::Span;
 
 /// What [`Desk::forget`] removed.
@@ -23,41 +25,51 @@ pub struct Forgotten {
     pub questions: usize,
     /// Undelivered or failed messages about those tickets, dropped.
     pub messages: usize,
+    /// The ids of those questions: a chat front-end drops where each was asked by key, without
+    /// reading its whole table.
+    #[serde(default)]
+    pub question_ids: Vec<QuestionId>,
+    /// The ids of those tickets, for the same reason.
+    #[serde(default)]
+    pub ticket_ids: Vec<TicketId>,
 }
 
 impl Desk {
     /// Deletes everything the desk holds about `user` (an asker's platform identity): their tickets,
     /// the undelivered messages about them, and the text and identity of their questions. Question
     /// records stay, anonymised, so that past rates do not change. Curated entries stay: they carry no
-    /// identity and were rewritten and approved by an expert for publication. Everything is found
-    /// through the indexes: no table is read whole.
+    /// identity and were rewritten and approved by an expert for publication. Their chosen language
+    /// and last question go too. Everything is found through the indexes: no table is read whole.
     pub fn forget(&self, user: &Identity) -> Result<Forgotten, DeskError> {
         let _guard = self.lock();
         let store = self.store();
         let mut batch = Batch::default();
         let tickets = self.tickets_of(user)?;
-        let mut questions = 0;
+        let mut question_ids = Vec::new();
         for id in index::questions_of(store, user)? {
             if let Some(mut record) =
                 store.get::<QuestionRecord>(Table::Questions, &id.0.to_be_bytes())?
             {
                 index::anonymise_question(&mut batch, &mut record)?;
-                questions += 1;
+                question_ids.push(id);
             }
         }
         batch.delete(Table::LastQuestion, user.to_string().as_bytes());
+        profile::forget(&mut batch, user);
         let messages = self.delete_tickets(&mut batch, &tickets)?;
         store.commit(batch)?;
         tracing::info!(
             tickets = tickets.len(),
-            questions,
+            questions = question_ids.len(),
             messages,
             "forgot a user on request"
         );
         Ok(Forgotten {
             tickets: tickets.len(),
-            questions,
+            questions: question_ids.len(),
             messages,
+            question_ids,
+            ticket_ids: tickets.into_iter().map(|t| t.id).collect(),
         })
     }
 

@@ -47,11 +47,14 @@ pub enum Table {
     TicketOutbox,
     /// Index of the dead letters by ticket (ticket id, 0, sequence → sequence), for the same reason.
     TicketDeadLetters,
+    /// What a person chose for themselves (the language of the bot's words), by identity: one read
+    /// for every update, and one delete on `forget`.
+    Preferences,
 }
 
 impl Table {
     /// Every table, for storages that lay them out up front.
-    pub const ALL: [Table; 17] = [
+    pub const ALL: [Table; 18] = [
         Table::Tickets,
         Table::Questions,
         Table::LastQuestion,
@@ -69,6 +72,7 @@ impl Table {
         Table::IdentifiedQuestions,
         Table::TicketOutbox,
         Table::TicketDeadLetters,
+        Table::Preferences,
     ];
 
     /// A one-byte tag, stable on disk: never renumber.
@@ -91,6 +95,7 @@ impl Table {
             Table::IdentifiedQuestions => b'i',
             Table::TicketOutbox => b'b',
             Table::TicketDeadLetters => b'l',
+            Table::Preferences => b'g',
         }
     }
 }

@@ -7,11 +7,12 @@ mod common;
 
 use common::*;
 use std::collections::HashSet;
+use std::sync::Arc;
 
 use consulta_corpus::Lang;
 use consulta_desk::{
-    Action, Actor, DeskError, EventKind, Identity, MessageKind, NewQuestion, QuestionId, Span,
-    Status, TicketId, Timestamp, TransferTarget, TransitionError,
+    Action, Actor, Desk, DeskError, EventKind, Identity, ManualClock, MessageKind, NewQuestion,
+    QuestionId, Span, Status, TicketId, Timestamp, TransferTarget, TransitionError,
 };
 
 fn expert(name: &str, identity: Identity) -> Actor {
@@ -927,5 +928,41 @@ fn a_recorded_questions_ticket_starts_from_the_citations_kept_with_it() {
     assert!(
         f.desk.question(question).unwrap().passages.is_empty(),
         "forgetting drops the citations with the words"
+    );
+}
+
+#[test]
+fn the_askers_cap_refuses_a_new_ticket_but_not_a_questions_own_and_counts_open_ones_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let desk = Desk::builder(config())
+        .clock(Arc::new(ManualClock::new(start())))
+        .max_open_tickets_per_asker(2)
+        .open(dir.path())
+        .unwrap();
+    let marta_asks = |text: &str| new_ticket(marta(), Lang::Es, text, tags(&[], &["PE"]));
+    let (question, escalation) = recorded_chile_question(&desk);
+    let first = open(&desk, escalation);
+    open(&desk, marta_asks("¿Y en Colombia?"));
+    match desk.open_ticket(marta_asks("¿Y en Perú?")) {
+        Err(DeskError::TooManyOpen { open: 2, cap: 2 }) => {}
+        other => panic!("refused for the cap: {other:?}"),
+    }
+    let mut again = chile_question();
+    again.question_id = Some(question);
+    let found = desk.open_ticket(again).unwrap();
+    assert!(
+        !found.opened && found.ticket.id == first.id,
+        "its own ticket, whatever the cap"
+    );
+    assert!(
+        desk.open_ticket(brazil_question()).is_ok(),
+        "askers are counted apart"
+    );
+    desk.act(&ana(), &first.id, Action::Claim).unwrap();
+    desk.act(&ana(), &first.id, Action::Close { reason: None })
+        .unwrap();
+    assert!(
+        desk.open_ticket(marta_asks("¿Y en Perú?")).is_ok(),
+        "a closed ticket frees a place"
     );
 }

@@ -13,8 +13,8 @@ use std::sync::Arc;
 use common::*;
 use consulta_corpus::Lang;
 use consulta_desk::{
-    Action, Asker, DeliveryError, Desk, ManualClock, MessageKind, Platform, Span, Status, Storage,
-    Table, TicketId, Timestamp, Write,
+    Action, Asker, DeliveryError, Desk, ManualClock, MessageKind, Platform, Profile, Span, Status,
+    Storage, Table, TicketId, Timestamp, Write,
 };
 
 /// `count` tickets from each of a dozen other askers, so that a scan would show in the reads.
@@ -429,6 +429,8 @@ fn forget_finds_a_persons_questions_and_messages_through_the_indexes() {
     assert_eq!(forgotten.tickets, 1);
     assert_eq!(forgotten.questions, 2);
     assert_eq!(forgotten.messages, hers);
+    assert_eq!(forgotten.ticket_ids, std::slice::from_ref(&ticket.id));
+    assert_eq!(forgotten.question_ids.len(), 2);
     assert_eq!(spy.scans(), 0, "no table is read whole");
     assert_eq!(
         spy.reads(Read::Get, Table::Questions),
@@ -446,6 +448,53 @@ fn forget_finds_a_persons_questions_and_messages_through_the_indexes() {
             .unwrap()
             .iter()
             .all(|e| e.message.ticket != ticket.id)
+    );
+}
+
+#[test]
+fn a_persons_language_and_last_question_are_read_by_identity_and_forgotten_with_them() {
+    let (dir, spy, desk) = spied_desk();
+    crowd(&desk, 2);
+    for n in 0..6 {
+        let asker = Asker {
+            user_id: format!("8{n}"),
+            ..lucy()
+        };
+        desk.set_language(&asker.identity(), Lang::Pt).unwrap();
+    }
+    let her = marta().identity();
+    desk.set_language(&her, Lang::En).unwrap();
+    let last = record(
+        &desk,
+        new_question(marta(), Lang::Es, "¿Y en Perú?", tags(&[], &["PE"])),
+    );
+    spy.forget_reads();
+
+    let profile = desk.profile(&her).unwrap();
+    assert_eq!(profile.language, Some(Lang::En));
+    assert_eq!(profile.last_question, Some(last));
+    assert_eq!(spy.scans(), 0, "no table is read whole");
+    assert_eq!(spy.reads(Read::Get, Table::Preferences), 1);
+    assert_eq!(spy.reads(Read::Get, Table::LastQuestion), 1);
+
+    desk.forget(&her).unwrap();
+    assert_eq!(spy.scans(), 0, "forget reads no table whole");
+    assert_eq!(desk.profile(&her).unwrap(), Profile::default());
+    let others = Asker {
+        user_id: "83".into(),
+        ..lucy()
+    };
+    assert_eq!(
+        desk.profile(&others.identity()).unwrap().language,
+        Some(Lang::Pt),
+        "only hers went"
+    );
+    drop((desk, spy));
+    let reopened = Desk::open(dir.path(), config()).unwrap();
+    assert_eq!(
+        reopened.profile(&others.identity()).unwrap().language,
+        Some(Lang::Pt),
+        "a chosen language is durable"
     );
 }
 

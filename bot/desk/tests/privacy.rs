@@ -114,11 +114,7 @@ fn forgetting_a_user_deletes_their_tickets_and_the_words_of_their_questions() {
 
     assert_eq!(
         f.desk.forget(&marta().identity()).unwrap(),
-        Forgotten {
-            tickets: 0,
-            questions: 0,
-            messages: 0
-        },
+        Forgotten::default(),
         "forgetting is idempotent"
     );
 }

@@ -7,6 +7,7 @@ use std::marker::PhantomData;
 use std::sync::Arc;
 
 use consulta_corpus::Lang;
+use consulta_desk::Platform;
 use serde::Serialize;
 use serde::de::{DeserializeOwned, IgnoredAny};
 
@@ -15,9 +16,9 @@ use consulta_desk::{
     Action, Asker, Identity, Message, MessageKind, QuestionId, TicketId, TransferTarget,
 };
 
-use super::flood::{FloodControl, Verdict};
+use super::flood::{FloodConfig, FloodControl, Verdict};
 use super::intent::{Answered, Person, Said};
-use super::memory::{Memory, StoreError};
+use super::memory::{CarryOverError, Memory, StoreError};
 use super::texts::texts;
 
 /// Why a conversation step failed on our side (the assistant or the front-end's database).
@@ -165,19 +166,49 @@ impl<P> Clone for Conversation<P> {
 }
 
 impl<P: Place> Conversation<P> {
-    /// A conversation answering through `assistant`, remembering askers in `memory`, and holding each
-    /// asker to `flood`.
+    /// A conversation answering through `assistant`, remembering where questions were asked in
+    /// `memory`, and holding each asker to `flood`.
     pub fn new(
         assistant: Arc<dyn Assistant>,
         memory: Memory,
-        flood: FloodControl,
+        flood: FloodConfig,
     ) -> Conversation<P> {
         Conversation {
             assistant,
             memory,
-            flood: Arc::new(flood),
+            flood: Arc::new(FloodControl::new(
+                flood.max_questions,
+                flood.window.to_duration(),
+            )),
             place: PhantomData,
         }
+    }
+
+    /// The conversation of the front-end for `platform` ([`Conversation::new`]), once what that
+    /// front-end's `memory` kept before the desk kept it is carried over ([`Memory::carry_over`]):
+    /// every chat front-end starts through here.
+    pub async fn start(
+        assistant: Arc<dyn Assistant>,
+        memory: Memory,
+        flood: FloodConfig,
+        platform: Platform,
+    ) -> Result<Conversation<P>, CarryOverError> {
+        let carried = memory.carry_over(platform, assistant.as_ref()).await?;
+        if carried > 0 {
+            tracing::info!(%platform, carried, "chosen languages carried over to the desk");
+        }
+        Ok(Conversation::new(assistant, memory, flood))
+    }
+
+    /// The language of the bot's own words for `person`: their `/lang` (kept by the desk), else the
+    /// language their platform reports (`locale`), else Spanish (most of Consulta's askers).
+    pub async fn ui_lang(
+        &self,
+        person: &Identity,
+        locale: Option<Lang>,
+    ) -> Result<Lang, AssistantError> {
+        let chosen = self.assistant.profile(person.clone()).await?.language;
+        Ok(chosen.or(locale).unwrap_or(Lang::Es))
     }
 
     /// The assistant behind the conversation, for the steps kept in their own files.
@@ -246,7 +277,7 @@ impl<P: Place> Conversation<P> {
         let request = AskRequest {
             asker: asker.clone(),
             question: question.to_string(),
-            language: self.memory.lang(&by.identity.id)?,
+            language: self.assistant.profile(by.identity.clone()).await?.language,
             user_lang: by.locale,
             top_k,
         };
@@ -310,8 +341,8 @@ impl<P: Place> Conversation<P> {
         if !confirmed {
             return Ok(Reply::text(t.kept).private());
         }
-        self.assistant.forget(by.identity.clone()).await?;
-        self.memory.forget(&by.identity.id)?;
+        let forgotten = self.assistant.forget(by.identity.clone()).await?;
+        self.memory.forget(&forgotten)?;
         Ok(Reply::text(t.forgotten).private())
     }
 
@@ -332,6 +363,12 @@ impl<P: Place> Conversation<P> {
             }
             None => Ok(false),
         }
+    }
+
+    /// The platform reported that `member` left a chat: an admission as an expert that membership
+    /// gave them ends now, not when it lapses.
+    pub async fn member_left(&self, member: Identity) -> Result<(), AssistantError> {
+        self.assistant.dismiss_member(member).await
     }
 
     /// An expert's message about `ticket`, as classified: an answer goes to the asker, a note stays on

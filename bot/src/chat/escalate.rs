@@ -22,7 +22,12 @@ impl<P: Place> Conversation<P> {
         let t = texts(by.lang);
         let question = match question {
             Some(question) => Some(question),
-            None => self.memory().last_question(&by.identity.id)?,
+            None => {
+                self.assistant()
+                    .profile(by.identity.clone())
+                    .await?
+                    .last_question
+            }
         };
         let asked = match question {
             Some(question) => self.memory().asked::<P>(question)?.map(|a| (question, a)),
@@ -52,6 +57,9 @@ impl<P: Place> Conversation<P> {
             }
             Err(error) if error.code == FailureCode::NotFound => {
                 return Ok(Reply::text(t.no_question_yet));
+            }
+            Err(error) if error.code == FailureCode::TooMany => {
+                return Ok(Reply::refused(t.too_many_open));
             }
             Err(error) => return Err(error.into()),
         };

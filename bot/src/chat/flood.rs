@@ -5,6 +5,8 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
+use consulta_desk::Span;
+
 /// What to do with one more question from a user.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Verdict {
@@ -14,6 +16,15 @@ pub enum Verdict {
     Warn,
     /// Refuse it silently (already warned in this window).
     Drop,
+}
+
+/// The flood control's settings, the same piece of every chat platform's configuration.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FloodConfig {
+    /// Questions one user may ask per `window` before being asked to wait; 0 turns it off.
+    pub max_questions: u32,
+    /// The window.
+    pub window: Span,
 }
 
 /// Counts each user's questions in a fixed window.

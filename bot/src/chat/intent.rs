@@ -226,7 +226,7 @@ impl<P: Place> Conversation<P> {
             Intent::Escalate(question) => self.escalate(by, question).await?,
             Intent::Status => self.status(identity, by.lang).await?,
             Intent::Lang(Some(chosen)) => {
-                self.memory().set_lang(&identity.id, chosen)?;
+                self.assistant().set_language(identity, chosen).await?;
                 Reply::text(texts(chosen).lang_set)
             }
             Intent::Lang(None) => Reply::text(t.lang_usage),
@@ -302,18 +302,17 @@ impl<P: Place> Conversation<P> {
 #[cfg(test)]
 mod tests {
     use std::sync::{Arc, Mutex};
-    use std::time::Duration;
 
     use consulta_desk::{
         Approval, BoxFuture, CuratedEntry, Desk, Escalation, Forgotten, NewQuestion, NewTicket,
-        Platform, Status, Tags, Ticket,
+        Platform, Profile, Span, Status, Tags, Ticket,
     };
 
     use super::*;
     use crate::assistant::{
         AskRequest, AskedQuestion, Assistant, AssistantError, EscalateRequest, FailureCode,
     };
-    use crate::chat::{Asked, FloodControl, Memory, STALE_BUTTON};
+    use crate::chat::{Asked, FloodConfig, Memory, STALE_BUTTON};
 
     /// The assistant of a front-end, minus the engine: every desk call goes to a real desk, so the
     /// conversation's decisions are tested against the desk's own rules. Questions are kept, and
@@ -434,8 +433,22 @@ mod tests {
         ) -> BoxFuture<'_, Result<bool, AssistantError>> {
             Self::done(self.0.admit_member(&member, &name, &chat))
         }
+        fn dismiss_member(&self, member: Identity) -> BoxFuture<'_, Result<(), AssistantError>> {
+            self.0.dismiss_member(&member);
+            Self::done(Ok(()))
+        }
         fn forget(&self, user: Identity) -> BoxFuture<'_, Result<Forgotten, AssistantError>> {
             Self::done(self.0.forget(&user))
+        }
+        fn profile(&self, person: Identity) -> BoxFuture<'_, Result<Profile, AssistantError>> {
+            Self::done(self.0.profile(&person))
+        }
+        fn set_language(
+            &self,
+            person: Identity,
+            language: Lang,
+        ) -> BoxFuture<'_, Result<(), AssistantError>> {
+            Self::done(self.0.set_language(&person, language))
         }
     }
 
@@ -455,10 +468,8 @@ mod tests {
         question: QuestionId,
     }
 
-    fn setup() -> Setup {
-        let dir = tempfile::tempdir().unwrap();
-        let desk = Desk::open(&dir.path().join("desk"), toml::from_str(DESK).unwrap()).unwrap();
-        let memory = Memory::open(&sled::open(dir.path().join("front")).unwrap()).unwrap();
+    /// Marta's question, recorded at `desk` and asked in her private chat as `memory` keeps it.
+    fn martas_question(desk: &Desk, memory: &Memory) -> QuestionId {
         let question = desk
             .record_question(NewQuestion {
                 asker: marta_asker(),
@@ -470,18 +481,24 @@ mod tests {
                 passages: Vec::new(),
             })
             .unwrap();
-        memory
-            .put_asked(
-                question,
-                &Asked {
-                    asker: marta().identity,
-                    chat_id: "501".into(),
-                    place: 11_u64,
-                },
-            )
-            .unwrap();
+        let asked = Asked {
+            chat_id: "501".into(),
+            place: 11_u64,
+        };
+        memory.put_asked(question, &asked).unwrap();
+        question
+    }
+
+    fn setup() -> Setup {
+        let dir = tempfile::tempdir().unwrap();
+        let desk = Desk::open(&dir.path().join("desk"), toml::from_str(DESK).unwrap()).unwrap();
+        let memory = Memory::open(&sled::open(dir.path().join("front")).unwrap()).unwrap();
+        let question = martas_question(&desk, &memory);
         let assistant = Arc::new(DeskOnly(desk.clone(), Mutex::default()));
-        let flood = FloodControl::new(2, Duration::from_secs(3600));
+        let flood = FloodConfig {
+            max_questions: 2,
+            window: Span::from_secs(3600),
+        };
         let conversation = Conversation::new(assistant.clone(), memory.clone(), flood);
         Setup {
             _dir: dir,
@@ -577,10 +594,64 @@ mod tests {
         let s = setup();
         let set = handle(&s, &marta(), Intent::Lang(Some(Lang::Pt))).await;
         assert_eq!(set.unwrap().plain(), texts(Lang::Pt).lang_set);
-        assert_eq!(s.memory.lang("501").unwrap(), Some(Lang::Pt));
+        assert_eq!(
+            s.desk.profile(&marta().identity).unwrap().language,
+            Some(Lang::Pt),
+            "the desk keeps it"
+        );
+        let ui = s
+            .conversation
+            .ui_lang(&marta().identity, Some(Lang::En))
+            .await;
+        assert_eq!(ui.unwrap(), Lang::Pt, "her /lang over her client's");
         let usage = handle(&s, &beto(), Intent::Lang(None)).await;
         assert_eq!(usage.unwrap().plain(), texts(Lang::En).lang_usage);
-        assert_eq!(s.memory.lang("55").unwrap(), None);
+        assert_eq!(s.desk.profile(&beto().identity).unwrap().language, None);
+        let ui = s.conversation.ui_lang(&beto().identity, None).await;
+        assert_eq!(ui.unwrap(), Lang::Es, "Spanish when nothing is known");
+    }
+
+    #[tokio::test]
+    async fn languages_a_front_end_kept_before_the_desk_are_carried_over_once() {
+        let s = setup();
+        let dir = tempfile::tempdir().unwrap();
+        let db = sled::open(dir.path()).unwrap();
+        let before = db.open_tree("langs").unwrap();
+        before.insert("501", "pt").unwrap();
+        before.insert("55", "xx").unwrap();
+        db.open_tree("last")
+            .unwrap()
+            .insert("501", &7_u64.to_be_bytes())
+            .unwrap();
+        let memory = Memory::open(&db).unwrap();
+        let start = || {
+            Conversation::<u64>::start(
+                s.assistant.clone(),
+                memory.clone(),
+                FloodConfig {
+                    max_questions: 0,
+                    window: Span::from_secs(60),
+                },
+                Platform::Telegram,
+            )
+        };
+        let conversation = start().await.unwrap();
+        assert_eq!(
+            s.desk.profile(&marta().identity).unwrap().language,
+            Some(Lang::Pt)
+        );
+        assert_eq!(s.desk.profile(&beto().identity).unwrap().language, None);
+        let names = db.tree_names();
+        assert!(
+            !names
+                .iter()
+                .any(|n| n.as_ref() == b"langs" || n.as_ref() == b"last"),
+            "the front-end keeps no languages or last questions any more"
+        );
+        s.desk.set_language(&marta().identity, Lang::En).unwrap();
+        start().await.unwrap();
+        let ui = conversation.ui_lang(&marta().identity, None).await.unwrap();
+        assert_eq!(ui, Lang::En, "carried over once: a later /lang stands");
     }
 
     #[tokio::test]
@@ -616,8 +687,8 @@ mod tests {
     #[tokio::test]
     async fn forget_is_answered_only_by_whom_it_was_shown_to() {
         let s = setup();
-        escalated(&s).await;
-        s.memory.set_lang("501", Lang::Pt).unwrap();
+        let ticket = escalated(&s).await;
+        s.desk.set_language(&marta().identity, Lang::Pt).unwrap();
         let forget = |confirmed| Intent::Forget {
             confirmed,
             shown_to: "501".into(),
@@ -632,8 +703,17 @@ mod tests {
         let done = handle(&s, &marta(), forget(true)).await.unwrap();
         assert_eq!(done.plain(), texts(Lang::En).forgotten);
         assert!(s.desk.tickets_of(&marta().identity).unwrap().is_empty());
-        assert_eq!(s.memory.lang("501").unwrap(), None);
+        assert_eq!(
+            s.desk.profile(&marta().identity).unwrap(),
+            Profile::default()
+        );
         assert_eq!(s.desk.question(s.question).unwrap().text, None);
+        assert_eq!(
+            s.memory.asked::<u64>(s.question).unwrap(),
+            None,
+            "where she asked is gone from the front-end too"
+        );
+        assert_eq!(s.memory.origin::<u64>(&ticket).unwrap(), None);
     }
 
     #[tokio::test]
@@ -710,7 +790,7 @@ mod tests {
             s.assistant.1.lock().unwrap().is_empty(),
             "nothing was asked"
         );
-        s.memory.set_lang("501", Lang::Pt).unwrap();
+        s.desk.set_language(&marta().identity, Lang::Pt).unwrap();
         handle(&s, &marta(), ask("¿Qué es un ITMO?")).await;
         let request = s.assistant.1.lock().unwrap().remove(0);
         assert_eq!(request.asker.chat_id, "-100900");
@@ -764,6 +844,32 @@ mod tests {
             1,
             "a second press opens nothing"
         );
+    }
+
+    #[tokio::test]
+    async fn the_desks_cap_on_open_tickets_holds_in_the_chats_too() {
+        let s = setup();
+        let dir = tempfile::tempdir().unwrap();
+        let capped = Desk::builder(toml::from_str(DESK).unwrap())
+            .max_open_tickets_per_asker(0)
+            .open(dir.path())
+            .unwrap();
+        let question = martas_question(&capped, &s.memory);
+        let assistant = Arc::new(DeskOnly(capped.clone(), Mutex::default()));
+        let flood = FloodConfig {
+            max_questions: 0,
+            window: Span::from_secs(60),
+        };
+        let conversation = Conversation::<u64>::new(assistant, s.memory.clone(), flood);
+        let said = conversation
+            .handle(&marta(), Intent::Escalate(Some(question)))
+            .await
+            .unwrap()
+            .reply()
+            .unwrap();
+        assert!(said.refusal, "{}", said.plain());
+        assert_eq!(said.plain(), texts(Lang::En).too_many_open);
+        assert!(capped.tickets().unwrap().is_empty());
     }
 
     #[tokio::test]

@@ -1,24 +1,25 @@
-//! What every chat front-end remembers about the people who ask, in its own small sled database
-//! (`DATA_DIR/telegram`, `DATA_DIR/discord`), apart from the desk's: chosen languages, and ids only
-//! for the rest — which question was asked where (so that a button pressed later can escalate or
-//! re-ask it and `/expert` finds the last one), and where each escalated question was asked (so the
-//! expert's answer goes back there). The words of a question, its language and what Consulta cited
-//! are the desk's alone: forgetting someone at the desk leaves nothing of what they asked here.
+//! What every chat front-end keeps in its own small sled database (`DATA_DIR/telegram`,
+//! `DATA_DIR/discord`), apart from the desk's: ids and platform places only — which question was
+//! asked where (so that a button pressed later can escalate or re-ask it), and where each escalated
+//! question was asked (so the expert's answer goes back there). The person's chosen language and
+//! last question, the words of a question, its language and what Consulta cited are the desk's
+//! alone: forgetting someone at the desk hands back the ids of what they asked, and those keys are
+//! dropped here without reading any table whole.
 
 use consulta_corpus::Lang;
-use serde::de::{DeserializeOwned, IgnoredAny};
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
-use consulta_desk::{DeliveryError, Identity, QuestionId, TicketId};
+use consulta_desk::{DeliveryError, Forgotten, Identity, Platform, QuestionId, TicketId};
+
+use crate::assistant::{Assistant, AssistantError};
 
 /// Where a question was asked on a platform, kept so "Ask an expert", "More sources" and `/expert`
-/// can act on it later. Ids only: the question's words stay with the desk. `P` is where on the
-/// platform it was asked (a message, a thread), so that the expert's answer can be sent as a reply
-/// to it.
+/// can act on it later. Ids only: the question's words, and who asked, stay with the desk (which
+/// refuses anyone else who presses the question's buttons). `P` is where on the platform it was
+/// asked (a message, a thread), so that the expert's answer can be sent as a reply to it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Asked<P> {
-    /// Who asked: the desk refuses anyone else who presses the question's buttons.
-    pub asker: Identity,
     /// The chat the answer goes back to, in the platform's terms.
     pub chat_id: String,
     /// Where in that chat, in the platform's terms.
@@ -51,23 +52,24 @@ impl From<StoreError> for DeliveryError {
     }
 }
 
-/// Languages and recent questions, per user. Cheap to clone (sled trees are shared handles).
+/// Where questions and tickets were asked, by id. Cheap to clone (sled trees are shared handles).
 #[derive(Clone)]
 pub struct Memory {
     db: sled::Db,
-    langs: sled::Tree,
     asked: sled::Tree,
-    last: sled::Tree,
     origins: sled::Tree,
 }
+
+/// The trees in which front-ends kept each user's language and last question before the desk kept
+/// them ([`Memory::carry_over`]).
+const LANGS_BEFORE: &str = "langs";
+const LAST_BEFORE: &str = "last";
 
 impl Memory {
     /// The memory kept in `db`, next to the front-end's own trees.
     pub fn open(db: &sled::Db) -> Result<Memory, StoreError> {
         Ok(Memory {
-            langs: db.open_tree("langs")?,
             asked: db.open_tree("asked")?,
-            last: db.open_tree("last")?,
             origins: db.open_tree("origins")?,
             db: db.clone(),
         })
@@ -79,27 +81,42 @@ impl Memory {
         Ok(())
     }
 
-    /// The language a user chose with `/lang`.
-    pub fn lang(&self, user: &str) -> Result<Option<Lang>, StoreError> {
-        Ok(self
-            .langs
-            .get(user)?
-            .and_then(|v| std::str::from_utf8(&v).ok()?.parse().ok()))
+    /// Hands the languages this front-end kept itself, before the desk kept them, to the desk (as
+    /// users of `platform`), once: each is removed once the desk has it, so a restart half-way
+    /// resumes where it stopped, and the tree is dropped when empty. The last questions it kept are
+    /// dropped unread: the desk has recorded every question since it records them at all, and keeps
+    /// each user's latest itself. Returns how many languages were carried over.
+    pub async fn carry_over(
+        &self,
+        platform: Platform,
+        assistant: &dyn Assistant,
+    ) -> Result<usize, CarryOverError> {
+        let names = self.db.tree_names();
+        if !names.iter().any(|n| n.as_ref() == LANGS_BEFORE.as_bytes()) {
+            return Ok(0);
+        }
+        let langs = self.db.open_tree(LANGS_BEFORE)?;
+        let mut carried = 0;
+        for entry in langs.iter() {
+            let (user, code) = entry?;
+            let chosen = std::str::from_utf8(&code)
+                .ok()
+                .and_then(|c| c.parse::<Lang>().ok());
+            if let (Ok(user), Some(lang)) = (std::str::from_utf8(&user), chosen) {
+                assistant
+                    .set_language(Identity::new(platform, user), lang)
+                    .await?;
+                carried += 1;
+            }
+            langs.remove(&user)?;
+        }
+        self.db.drop_tree(LANGS_BEFORE)?;
+        self.db.drop_tree(LAST_BEFORE)?;
+        self.flush()?;
+        Ok(carried)
     }
 
-    /// The language of the bot's own words for `user`: their `/lang`, else the language their platform
-    /// reports (`platform`), else Spanish (most of Consulta's askers).
-    pub fn ui_lang(&self, user: &str, platform: Option<Lang>) -> Result<Lang, StoreError> {
-        Ok(self.lang(user)?.or(platform).unwrap_or(Lang::Es))
-    }
-
-    /// Remembers `/lang`.
-    pub fn set_lang(&self, user: &str, lang: Lang) -> Result<(), StoreError> {
-        self.langs.insert(user, lang.code())?;
-        self.flush()
-    }
-
-    /// Keeps a question for later buttons and makes it the user's last one (`/expert`).
+    /// Keeps where a question was asked, for its later buttons.
     pub fn put_asked<P: Serialize>(
         &self,
         id: QuestionId,
@@ -107,12 +124,10 @@ impl Memory {
     ) -> Result<(), StoreError> {
         self.asked
             .insert(id.0.to_be_bytes(), serde_json::to_vec(asked)?)?;
-        self.last
-            .insert(asked.asker.id.as_str(), &id.0.to_be_bytes())?;
         self.flush()
     }
 
-    /// A kept question.
+    /// Where a question was asked.
     pub fn asked<P: DeserializeOwned>(
         &self,
         id: QuestionId,
@@ -121,14 +136,6 @@ impl Memory {
             Some(bytes) => Ok(Some(serde_json::from_slice(&bytes)?)),
             None => Ok(None),
         }
-    }
-
-    /// The user's last question.
-    pub fn last_question(&self, user: &str) -> Result<Option<QuestionId>, StoreError> {
-        Ok(self.last.get(user)?.and_then(|v| {
-            let bytes: [u8; 8] = v.as_ref().try_into().ok()?;
-            Some(QuestionId(u64::from_be_bytes(bytes)))
-        }))
     }
 
     /// Records where `ticket` was asked, in the platform's terms.
@@ -150,49 +157,63 @@ impl Memory {
         }
     }
 
-    /// Deletes what is kept about `user` (their language and questions), for `/forget`.
-    pub fn forget(&self, user: &str) -> Result<(), StoreError> {
-        self.langs.remove(user)?;
-        self.last.remove(user)?;
-        for entry in self.asked.iter() {
-            let (key, value) = entry?;
-            let asked: Asked<IgnoredAny> = serde_json::from_slice(&value)?;
-            if asked.asker.id == user {
-                self.asked.remove(key)?;
-            }
+    /// Deletes where the questions and tickets the desk just forgot were asked, by key (`/forget`).
+    pub fn forget(&self, forgotten: &Forgotten) -> Result<(), StoreError> {
+        for question in &forgotten.question_ids {
+            self.asked.remove(question.0.to_be_bytes())?;
+        }
+        for ticket in &forgotten.ticket_ids {
+            self.origins.remove(ticket.as_str())?;
         }
         self.flush()
+    }
+}
+
+/// Why [`Memory::carry_over`] stopped; what was carried before stays carried.
+#[derive(Debug, thiserror::Error)]
+pub enum CarryOverError {
+    /// The front-end's database failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The desk did not take a language.
+    #[error("the desk did not take a carried-over language: {0}")]
+    Desk(#[from] AssistantError),
+}
+
+impl From<sled::Error> for CarryOverError {
+    fn from(error: sled::Error) -> Self {
+        CarryOverError::Store(error.into())
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use consulta_desk::Platform;
-
-    fn asked(user: &str, place: u64) -> Asked<u64> {
-        Asked {
-            asker: Identity::new(Platform::Discord, user),
-            chat_id: "300".into(),
-            place,
-        }
-    }
 
     #[test]
-    fn forget_removes_only_that_users_questions_and_language() {
+    fn forget_removes_only_the_forgotten_keys() {
         let dir = tempfile::tempdir().unwrap();
         let memory = Memory::open(&sled::open(dir.path()).unwrap()).unwrap();
-        memory.put_asked(QuestionId(1), &asked("ana", 10)).unwrap();
-        memory.put_asked(QuestionId(2), &asked("bea", 20)).unwrap();
-        memory.set_lang("ana", Lang::Pt).unwrap();
-        assert_eq!(memory.last_question("ana").unwrap(), Some(QuestionId(1)));
-        memory.forget("ana").unwrap();
-        assert_eq!(memory.lang("ana").unwrap(), None);
-        assert_eq!(memory.last_question("ana").unwrap(), None);
+        let asked = |place| Asked {
+            chat_id: "300".into(),
+            place,
+        };
+        memory.put_asked(QuestionId(1), &asked(10_u64)).unwrap();
+        memory.put_asked(QuestionId(2), &asked(20_u64)).unwrap();
+        let hers: TicketId = "K7P2Q".parse().unwrap();
+        let his: TicketId = "K7P2R".parse().unwrap();
+        memory.put_origin(&hers, &10_u64).unwrap();
+        memory.put_origin(&his, &20_u64).unwrap();
+        memory
+            .forget(&Forgotten {
+                question_ids: vec![QuestionId(1)],
+                ticket_ids: vec![hers.clone()],
+                ..Forgotten::default()
+            })
+            .unwrap();
         assert!(memory.asked::<u64>(QuestionId(1)).unwrap().is_none());
-        assert_eq!(
-            memory.asked::<u64>(QuestionId(2)).unwrap(),
-            Some(asked("bea", 20))
-        );
+        assert_eq!(memory.origin::<u64>(&hers).unwrap(), None);
+        assert_eq!(memory.asked::<u64>(QuestionId(2)).unwrap(), Some(asked(20)));
+        assert_eq!(memory.origin::<u64>(&his).unwrap(), Some(20));
     }
 }

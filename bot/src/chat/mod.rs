@@ -1,6 +1,6 @@
 //! What the chat front-ends (Telegram, Discord) share: the conversation's decisions (an [`Intent`]
 //! in, [`Reply`]s out), the bot's own words, flood control, what a button press means, and the
-//! per-user memory of languages and of where recent questions were asked.
+//! memory of where questions and tickets were asked.
 
 mod approval;
 mod conversation;
@@ -17,10 +17,10 @@ pub use approval::{
     CONFIRM_WORD, Edit, HOW_TO_EDIT, draft_text, flag_warning, read_draft, read_edit,
 };
 pub use conversation::{Conversation, ExpertMessage, Piece, Place, Reply, STALE_BUTTON, desk_text};
-pub use flood::FloodControl;
+pub use flood::FloodConfig;
 pub use handler_error::{Classify, HandlerError};
 pub use intent::{Answered, Intent, Person, Said, Standing};
-pub use memory::{Asked, Memory, StoreError};
+pub use memory::{Asked, CarryOverError, Memory, StoreError};
 pub use press::Press;
 pub use retry::with_retry;
 pub use texts::texts;

@@ -30,6 +30,8 @@ pub struct Texts {
     pub no_question_yet: &'static str,
     /// "Ask an expert" pressed by someone other than the asker.
     pub not_your_question: &'static str,
+    /// A new ticket refused: the asker already has the most open tickets allowed.
+    pub too_many_open: &'static str,
     /// `/ask` with nothing after it.
     pub ask_usage: &'static str,
     /// `/lang` with a missing or unknown language.
@@ -83,6 +85,7 @@ const ES: Texts = Texts {
     ticket_already_closed: "Los expertos ya cerraron el ticket {id} de esta pregunta. Si aún necesita ayuda, escriba su pregunta de nuevo y pida un experto.",
     no_question_yet: "Aún no me hizo ninguna pregunta: escríbala y luego use /expert.",
     not_your_question: "Solo quien hizo la pregunta puede pasarla a un experto; use /expert después de su propia pregunta.",
+    too_many_open: "Ya tiene varias preguntas esperando a un experto; espere sus respuestas antes de pedir otra (/status las muestra).",
     ask_usage: "Escriba la pregunta después del comando, por ejemplo: /ask ¿Qué es un ITMO?",
     lang_usage: "Use /lang es, /lang pt o /lang en.",
     lang_set: "Listo: le responderé en español.",
@@ -117,6 +120,7 @@ const PT: Texts = Texts {
     ticket_already_closed: "Os especialistas já fecharam o ticket {id} desta pergunta. Se ainda precisar de ajuda, escreva sua pergunta de novo e peça um especialista.",
     no_question_yet: "Você ainda não fez nenhuma pergunta: escreva-a e depois use /expert.",
     not_your_question: "Só quem fez a pergunta pode passá-la a um especialista; use /expert depois da sua própria pergunta.",
+    too_many_open: "Você já tem várias perguntas esperando um especialista; aguarde as respostas antes de pedir outra (/status mostra quais).",
     ask_usage: "Escreva a pergunta depois do comando, por exemplo: /ask O que é um ITMO?",
     lang_usage: "Use /lang es, /lang pt ou /lang en.",
     lang_set: "Pronto: vou responder em português.",
@@ -151,6 +155,7 @@ const EN: Texts = Texts {
     ticket_already_closed: "The experts already closed ticket {id} for this question. If you still need help, ask your question again and ask for an expert.",
     no_question_yet: "You have not asked anything yet: type your question, then use /expert.",
     not_your_question: "Only the person who asked can hand this question to an expert; use /expert after your own question.",
+    too_many_open: "You already have several questions waiting for an expert; wait for their answers before asking for another (/status lists them).",
     ask_usage: "Put the question after the command, for example: /ask What is an ITMO?",
     lang_usage: "Use /lang es, /lang pt or /lang en.",
     lang_set: "Done: I will answer in English.",

@@ -6,6 +6,8 @@ use serde::Deserialize;
 
 use consulta_desk::Span;
 
+use crate::chat::FloodConfig;
+
 /// The `[discord]` settings: which workspace (guild) the bot serves, where it listens, and who may act
 /// on tickets.
 #[derive(Clone, Deserialize)]
@@ -48,6 +50,16 @@ impl Default for DiscordConfig {
             api_url: None,
             flood_max_questions: 10,
             flood_window: Span::from_secs(60),
+        }
+    }
+}
+
+impl DiscordConfig {
+    /// The flood control's settings.
+    pub fn flood(&self) -> FloodConfig {
+        FloodConfig {
+            max_questions: self.flood_max_questions,
+            window: self.flood_window,
         }
     }
 }

@@ -14,6 +14,7 @@ use serenity::builder::CreateActionRow;
 use serenity::http::Http;
 use serenity::model::channel::MessageReference;
 
+use crate::assistant::AssistantError;
 use crate::chat::{Answered, Conversation, ExpertMessage, Intent, Person, Place, Said, Standing};
 use consulta_desk::{Clock, Identity, Platform};
 
@@ -118,7 +119,7 @@ impl Who {
         Identity::new(Platform::Discord, self.user.id.get().to_string())
     }
 
-    /// The user id as the front-end's memory keys it.
+    /// The user id, as a button shown only to them names them.
     pub fn key(&self) -> String {
         self.user.id.get().to_string()
     }
@@ -132,17 +133,17 @@ impl Who {
     }
 }
 
-/// The language of the bot's own words for `who`.
-pub fn ui_lang(ctx: &Context, who: &Who) -> Result<Lang, StoreError> {
-    ctx.store.memory.ui_lang(&who.key(), who.locale)
+/// The language of the bot's own words for `who` (see [`Conversation::ui_lang`]).
+pub async fn ui_lang(ctx: &Context, who: &Who) -> Result<Lang, AssistantError> {
+    ctx.conversation.ui_lang(&who.identity(), who.locale).await
 }
 
 /// `who` as the conversation layer sees them: the experts role is the platform's fact (always
 /// passed when no role is configured); the desk then decides whether they are an expert.
-pub fn person(ctx: &Context, who: &Who) -> Result<Person, StoreError> {
+pub async fn person(ctx: &Context, who: &Who) -> Result<Person, AssistantError> {
     Ok(Person {
         identity: who.identity(),
-        lang: ui_lang(ctx, who)?,
+        lang: ui_lang(ctx, who).await?,
         locale: who.locale,
         name: who.display_name(),
         standing: Standing {
@@ -157,7 +158,10 @@ pub fn person(ctx: &Context, who: &Who) -> Result<Person, StoreError> {
 
 /// Hands `intent` from `who` to the conversation.
 pub async fn said(ctx: &Context, who: &Who, intent: Intent) -> Result<Said, HandlerError> {
-    Ok(ctx.conversation.handle(&person(ctx, who)?, intent).await?)
+    Ok(ctx
+        .conversation
+        .handle(&person(ctx, who).await?, intent)
+        .await?)
 }
 
 /// The text without mentions of the bot, when it mentions the bot (by name, or by the role Discord
@@ -303,7 +307,6 @@ pub fn record(ctx: &Context, answered: &Answered, place: Spot) -> Result<(), Sto
     ctx.store.memory.put_asked(
         answered.reply.question_id,
         &Asked {
-            asker: answered.asker.identity(),
             chat_id: answered.asker.chat_id.clone(),
             place,
         },

@@ -8,8 +8,8 @@ use serenity::all::{
     MessageFlags, ModalInteraction,
 };
 use serenity::builder::{
-    CreateActionRow, CreateInteractionResponse, CreateInteractionResponseMessage,
-    EditInteractionResponse,
+    CreateActionRow, CreateInteractionResponse, CreateInteractionResponseFollowup,
+    CreateInteractionResponseMessage, EditInteractionResponse,
 };
 
 use crate::chat::{
@@ -111,6 +111,37 @@ impl Response<'_> {
         .await?;
         Ok(())
     }
+
+    /// Sends `text` (already escaped) as a follow-up only the person who acted sees: how a refusal
+    /// reaches them once the response was acknowledged in a way others can see.
+    async fn follow_up_privately(&self, ctx: &Context, text: &str) -> Handled {
+        let message = CreateInteractionResponseFollowup::new()
+            .content(truncate(text, MESSAGE_LIMIT))
+            .ephemeral(true)
+            .allowed_mentions(no_pings());
+        with_retry(ctx.clock.as_ref(), || {
+            ctx.http
+                .create_followup_message(self.token, &message, Vec::new())
+        })
+        .await?;
+        Ok(())
+    }
+
+    /// Puts `told` into a response deferred publicly (`deferred_ephemeral` false) or not. A deferred
+    /// response keeps the visibility it was deferred with, so a reply for the person only (a
+    /// refusal: not their question) under a public one replaces it: the public placeholder is
+    /// deleted and the reply follows up ephemeral, and nobody else sees it.
+    async fn put_reply(&self, ctx: &Context, told: &Reply, deferred_ephemeral: bool) -> Handled {
+        let text = render_reply(told);
+        if !told.private || deferred_ephemeral {
+            return self.edit_text(ctx, &text).await;
+        }
+        with_retry(ctx.clock.as_ref(), || {
+            ctx.http.delete_original_interaction_response(self.token)
+        })
+        .await?;
+        self.follow_up_privately(ctx, &text).await
+    }
 }
 
 fn who(user: &serenity::all::User, member: Option<&serenity::all::Member>, locale: &str) -> Who {
@@ -123,7 +154,7 @@ fn who(user: &serenity::all::User, member: Option<&serenity::all::Member>, local
 
 async fn on_command(ctx: &Context, command: &CommandInteraction) -> Handled {
     let who = who(&command.user, command.member.as_deref(), &command.locale);
-    let lang = ui_lang(ctx, &who)?;
+    let lang = ui_lang(ctx, &who).await?;
     let t = texts(lang);
     let response = Response {
         id: command.id,
@@ -218,7 +249,7 @@ async fn deferred(
 ) -> Handled {
     response.defer(ctx, ephemeral).await?;
     let told = match said(ctx, who, intent).await? {
-        Said::Reply(told) => render_reply(&told),
+        Said::Reply(told) => return response.put_reply(ctx, &told, ephemeral).await,
         Said::Unconfirmed(draft) => escape(&format!(
             "Not published.\n{}",
             draft_text(
@@ -265,10 +296,10 @@ async fn ask_deferred(
             record(ctx, &answered, place)?;
             Ok(())
         }
-        Said::Reply(told) => response.edit_text(ctx, &render_reply(&told)).await,
+        Said::Reply(told) => response.put_reply(ctx, &told, channel.is_none()).await,
         // A flood already warned about: the deferred response still needs words.
         Said::Nothing | Said::AnswerForm(_) | Said::Draft(_) | Said::Unconfirmed(_) => {
-            let lang = ui_lang(ctx, who)?;
+            let lang = ui_lang(ctx, who).await?;
             response
                 .edit_text(ctx, &escape(texts(lang).slow_down))
                 .await
@@ -299,11 +330,11 @@ async fn on_press(ctx: &Context, press: &ComponentInteraction) -> Handled {
         Intent::Claim(_) | Intent::Close(_) => {
             return deferred(ctx, &response, &who, intent, true).await;
         }
+        Intent::Forget { .. } => return forget(ctx, &response, &who, intent).await,
         _ => {}
     }
-    let forget = matches!(intent, Intent::Forget { .. });
     // A form must be the first response, within Discord's 3 seconds: the draft and the expert check
-    // are reads; a rating and forgetting are one write.
+    // are reads; a rating is one write.
     match said(ctx, &who, intent).await? {
         Said::AnswerForm(ticket) => {
             let form = CreateInteractionResponse::Modal(components::answer_form(&ticket));
@@ -321,19 +352,39 @@ async fn on_press(ctx: &Context, press: &ComponentInteraction) -> Handled {
                     .await
             }
         },
-        // The confirmation becomes what was done, so that it cannot be pressed again.
-        Said::Reply(done) if forget && !done.refusal => {
-            let update = CreateInteractionResponseMessage::new()
-                .content(render_reply(&done))
-                .components(Vec::new());
-            response
-                .create(ctx, CreateInteractionResponse::UpdateMessage(update))
-                .await
-        }
         Said::Reply(told) => response.say_reply(ctx, Some(told)).await,
         Said::Nothing | Said::Answer(_) | Said::Unconfirmed(_) => {
             response.say_reply(ctx, None).await
         }
+    }
+}
+
+/// The `/forget` confirmation pressed: acknowledged at once (forgetting deletes everything the desk
+/// keeps about the person, which may take longer than Discord's 3 seconds), then the confirmation
+/// becomes what was done, so that it cannot be pressed again. Someone else's press is refused to
+/// them alone.
+async fn forget(ctx: &Context, response: &Response<'_>, who: &Who, intent: Intent) -> Handled {
+    response
+        .create(ctx, CreateInteractionResponse::Acknowledge)
+        .await?;
+    match said(ctx, who, intent).await? {
+        Said::Reply(done) if !done.refusal => {
+            let edit = EditInteractionResponse::new()
+                .content(truncate(&render_reply(&done), MESSAGE_LIMIT))
+                .components(Vec::new());
+            response.edit(ctx, edit).await?;
+            Ok(())
+        }
+        Said::Reply(refused) => {
+            response
+                .follow_up_privately(ctx, &render_reply(&refused))
+                .await
+        }
+        Said::Nothing
+        | Said::Answer(_)
+        | Said::AnswerForm(_)
+        | Said::Draft(_)
+        | Said::Unconfirmed(_) => Ok(()),
     }
 }
 

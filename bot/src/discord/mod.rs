@@ -30,8 +30,8 @@ use serenity::http::{Http, HttpBuilder};
 use tokio::sync::Mutex;
 
 use crate::assistant::Assistant;
-use crate::chat::{Conversation, FloodControl};
-use consulta_desk::{Clock, FrontEnd};
+use crate::chat::{CarryOverError, Conversation};
+use consulta_desk::{Clock, FrontEnd, Platform};
 
 pub use config::DiscordConfig;
 pub use frontend::DiscordFrontEnd;
@@ -67,6 +67,9 @@ pub enum DiscordError {
     /// The front-end's database.
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// The languages the front-end kept before the desk kept them could not be carried over.
+    #[error(transparent)]
+    CarryOver(#[from] CarryOverError),
     /// Discord refused or could not be reached.
     #[error(
         "cannot start the Discord bot: {0}; check the token, the guild ids, the bot's permissions and the network (or discord.api_url)"
@@ -187,14 +190,13 @@ impl DiscordBot {
         let ctx = Arc::new(Context {
             http: http.clone(),
             clock: clock.clone(),
-            conversation: Conversation::new(
+            conversation: Conversation::start(
                 assistant,
                 store.memory.clone(),
-                FloodControl::new(
-                    config.flood_max_questions,
-                    config.flood_window.to_duration(),
-                ),
-            ),
+                config.flood(),
+                Platform::Discord,
+            )
+            .await?,
             store: store.clone(),
             bot_roles,
             me: me.id,

@@ -5,6 +5,7 @@ use reqwest::Method;
 use serde_json::{Value, json};
 
 use super::client::{ServiceClient, segment};
+use consulta_corpus::Lang;
 use consulta_retrieval::Engine;
 
 use crate::assistant::{
@@ -15,7 +16,7 @@ use crate::service::{
 };
 use consulta_desk::{
     Action, Approval, ApprovalDraft, BoxFuture, ChatRef, CuratedEntry, Escalation, Forgotten,
-    Identity, QuestionId, Rating, Ticket, TicketId, TransferTarget,
+    Identity, Profile, QuestionId, Rating, Ticket, TicketId, TransferTarget,
 };
 
 /// The [`Assistant`] of a front-end process or a replica: calls go to the service's API, except a
@@ -87,12 +88,10 @@ impl RemoteAssistant {
             Action::Clarify { text } => ("clarify", json!({ "text": text })),
             Action::Close { reason } => ("close", json!({ "reason": reason })),
             Action::Reopen { reason } => ("reopen", json!({ "reason": reason })),
-            Action::Transfer(TransferTarget::Expert(_) | TransferTarget::Group(_)) => {
-                return Err(AssistantError::new(
-                    crate::assistant::FailureCode::BadRequest,
-                    "transfers are made from the command line or the console",
-                ));
+            Action::Transfer(TransferTarget::Expert(name)) => {
+                ("transfer", json!({ "expert": name }))
             }
+            Action::Transfer(TransferTarget::Group(name)) => ("transfer", json!({ "group": name })),
         };
         let path = format!("/v1/tickets/{}/{verb}", segment(ticket.as_str()));
         let reply: ActionResponse = self
@@ -304,6 +303,17 @@ impl Assistant for RemoteAssistant {
         })
     }
 
+    fn dismiss_member(&self, member: Identity) -> BoxFuture<'_, Result<(), AssistantError>> {
+        Box::pin(async move {
+            let path = format!("/v1/experts/{}/dismissal", segment(&member.to_string()));
+            let _: ExpertCheck = self
+                .client
+                .json(Method::POST, &path, None, Some(&json!({})))
+                .await?;
+            Ok(())
+        })
+    }
+
     fn forget(&self, user: Identity) -> BoxFuture<'_, Result<Forgotten, AssistantError>> {
         Box::pin(async move {
             let path = format!("/v1/users/{}", segment(&user.to_string()));
@@ -311,6 +321,32 @@ impl Assistant for RemoteAssistant {
                 .client
                 .json::<Value, _>(Method::DELETE, &path, None, None)
                 .await?)
+        })
+    }
+
+    fn profile(&self, person: Identity) -> BoxFuture<'_, Result<Profile, AssistantError>> {
+        Box::pin(async move {
+            let path = format!("/v1/users/{}/profile", segment(&person.to_string()));
+            Ok(self
+                .client
+                .json::<Value, _>(Method::GET, &path, None, None)
+                .await?)
+        })
+    }
+
+    fn set_language(
+        &self,
+        person: Identity,
+        language: Lang,
+    ) -> BoxFuture<'_, Result<(), AssistantError>> {
+        Box::pin(async move {
+            let path = format!("/v1/users/{}/language", segment(&person.to_string()));
+            let body = json!({ "language": language });
+            let _: Profile = self
+                .client
+                .json(Method::POST, &path, None, Some(&body))
+                .await?;
+            Ok(())
         })
     }
 }

@@ -48,6 +48,7 @@ impl From<RemoteError> for AssistantError {
                 "not_found" => FailureCode::NotFound,
                 "conflict" => FailureCode::Conflict,
                 "particulars" => FailureCode::Particulars,
+                "too_many_requests" => FailureCode::TooMany,
                 _ => FailureCode::Internal,
             },
             _ => FailureCode::Internal,

@@ -11,7 +11,7 @@ use super::Service;
 use super::access::{FrontEndCaller, PublicCaller, WebVisitor};
 use super::error::ApiError;
 use super::inbox::InboxMessage;
-use crate::assistant::{AskRequest, AskedQuestion, EscalateRequest};
+use crate::assistant::{AskRequest, AskedQuestion, EscalateRequest, FailureCode};
 use consulta_desk::{
     Asker, Escalation, Forgotten, Identity, Platform, QuestionId, Rating, Ticket, TicketId,
 };
@@ -287,28 +287,9 @@ pub(super) async fn escalate(
     if visitor {
         service.state.limits.session(&asker.user_id)?;
     }
-    let desk = &service.primary()?.desk;
-    // Escalating the same question again (a double click, a retry) gets its ticket back from the
-    // desk whatever the cap: only a question without a ticket counts against it.
-    let escalated = match body.question_id {
-        Some(id) => desk.question(id)?.ticket.is_some(),
-        None if visitor => {
-            return Err(ApiError::bad_request(
-                "escalate a question you asked: give the `question_id` that POST /v1/ask returned",
-            ));
-        }
-        None => false,
-    };
-    let open = desk.open_tickets_of(&asker.identity())?.len();
-    let cap = service.state.config.max_open_tickets_per_asker;
-    if !escalated && open >= cap {
-        service.state.metrics.rate_limited();
-        return Err(ApiError::too_many_requests(
-            format!(
-                "you already have {open} questions waiting for an expert (the most is {cap}); \
-                 wait for their answers before asking for another"
-            ),
-            3600,
+    if visitor && body.question_id.is_none() {
+        return Err(ApiError::bad_request(
+            "escalate a question you asked: give the `question_id` that POST /v1/ask returned",
         ));
     }
     if body.question_id.is_none() && body.question.as_deref().is_none_or(|q| q.trim().is_empty()) {
@@ -316,15 +297,25 @@ pub(super) async fn escalate(
             "give the `question_id` of an asked question, or the `question`",
         ));
     }
-    // A recorded question's words, language and citations are the desk's, and so is the check that
-    // whoever escalates it asked it (refused as forbidden).
+    // A recorded question's words, language and citations are the desk's, and so are the checks
+    // that whoever escalates it asked it (refused as forbidden) and that the asker is within their
+    // cap of open tickets (refused with 429; the same question escalated again gets its ticket back
+    // whatever the cap), as for every chat front-end.
     let request = EscalateRequest {
         question: used_part(&service, body.question.unwrap_or_default()),
         language: body.language.unwrap_or(Lang::En),
         question_id: body.question_id,
         asker,
     };
-    Ok(Json(service.state.assistant.escalate(request).await?))
+    match service.state.assistant.escalate(request).await {
+        Ok(escalation) => Ok(Json(escalation)),
+        Err(error) => {
+            if error.code == FailureCode::TooMany {
+                service.state.metrics.rate_limited();
+            }
+            Err(error.into())
+        }
+    }
 }
 
 /// `GET /v1/users/{identity}/questions/{id}`: a front-end reads back the words of a question its

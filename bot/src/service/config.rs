@@ -73,7 +73,8 @@ pub struct ServiceConfig {
     pub max_concurrent_questions: usize,
     /// How long a question waits for a slot before it is refused with 503 and `Retry-After`.
     pub question_queue_secs: u64,
-    /// Tickets a web visitor (or any asker) may have open at once; one more gets 429.
+    /// Tickets one asker may have open at once, on any platform (the desk refuses one more: 429 on
+    /// the API, a notice in the chats).
     pub max_open_tickets_per_asker: usize,
     /// The longest URL (path and query) served; a longer one gets 414. The API's URLs are short
     /// (ids and filters); long input goes in a JSON body. hyper refuses URLs over 65,534 bytes

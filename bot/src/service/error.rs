@@ -110,6 +110,9 @@ impl IntoResponse for ApiError {
     }
 }
 
+/// The `Retry-After` of a ticket refused for the asker's cap: an expert's answer takes hours.
+const TICKET_CAP_WAIT: u64 = 3600;
+
 impl From<AssistantError> for ApiError {
     fn from(error: AssistantError) -> Self {
         match error.code {
@@ -120,6 +123,7 @@ impl From<AssistantError> for ApiError {
             FailureCode::Particulars => {
                 ApiError::new(StatusCode::CONFLICT, "particulars", error.message)
             }
+            FailureCode::TooMany => ApiError::too_many_requests(error.message, TICKET_CAP_WAIT),
             FailureCode::Internal => ApiError::internal(error.message),
         }
     }

@@ -4,6 +4,7 @@
 use std::sync::Arc;
 use std::time::Instant;
 
+use consulta_corpus::Lang;
 use consulta_retrieval::Engine;
 
 use super::metrics::Metrics;
@@ -12,7 +13,7 @@ use crate::assistant::{
 };
 use consulta_desk::{
     Action, Approval, ApprovalDraft, BoxFuture, ChatRef, CuratedEntry, Desk, Escalation, Forgotten,
-    Identity, QuestionId, Rating, Ticket, TicketId,
+    Identity, Profile, QuestionId, Rating, Ticket, TicketId,
 };
 
 /// An [`Assistant`] that counts what passes through it: every front-end of the process (web,
@@ -149,7 +150,23 @@ impl Assistant for MeteredAssistant {
         self.inner.admit_member(member, name, chat)
     }
 
+    fn dismiss_member(&self, member: Identity) -> BoxFuture<'_, Result<(), AssistantError>> {
+        self.inner.dismiss_member(member)
+    }
+
     fn forget(&self, user: Identity) -> BoxFuture<'_, Result<Forgotten, AssistantError>> {
         self.inner.forget(user)
+    }
+
+    fn profile(&self, person: Identity) -> BoxFuture<'_, Result<Profile, AssistantError>> {
+        self.inner.profile(person)
+    }
+
+    fn set_language(
+        &self,
+        person: Identity,
+        language: Lang,
+    ) -> BoxFuture<'_, Result<(), AssistantError>> {
+        self.inner.set_language(person, language)
     }
 }

@@ -169,5 +169,14 @@ fn schemas() -> Value {
         "OpenApi": {"type": "object"}
     });
     schemas["Escalation"] = escalation;
+    // Apart from the table above, which is as long as one `json!` can be.
+    schemas["ActionRequest"]["properties"]["expert"] =
+        json!({"type": "string", "description": "transfer: the expert's name or identity"});
+    schemas["ActionRequest"]["properties"]["group"] =
+        json!({"type": "string", "description": "transfer: the desk group's name"});
+    schemas["Profile"] = json!({"type": "object", "properties": {
+        "language": {"type": ["string", "null"]}, "last_question": {"type": ["integer", "null"]}}});
+    schemas["LanguageRequest"] = json!({"type": "object", "required": ["language"],
+        "properties": {"language": lang}});
     schemas
 }

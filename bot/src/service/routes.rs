@@ -254,7 +254,7 @@ fn api(config: &ServiceConfig) -> Vec<(RouteDoc, MethodRouter<Service>)> {
                 "post",
                 "/v1/tickets/{id}/{action}",
                 "actOnTicket",
-                "claim, unclaim, answer, note, clarify, close, reopen or approve",
+                "claim, unclaim, answer, note, clarify, close, reopen, transfer or approve",
                 Expert,
                 Some("ActionRequest"),
                 "ActionResponse",
@@ -314,6 +314,30 @@ fn api(config: &ServiceConfig) -> Vec<(RouteDoc, MethodRouter<Service>)> {
         ),
         (
             doc(
+                "get",
+                "/v1/users/{identity}/profile",
+                "profileOf",
+                "A user's chosen language and last question",
+                FrontEnd,
+                None,
+                "Profile",
+            ),
+            get(tickets::profile),
+        ),
+        (
+            doc(
+                "post",
+                "/v1/users/{identity}/language",
+                "setLanguage",
+                "Remember the language a user chose for the bot's words (/lang)",
+                FrontEnd,
+                Some("LanguageRequest"),
+                "Profile",
+            ),
+            post(tickets::set_language),
+        ),
+        (
+            doc(
                 "delete",
                 "/v1/users/{identity}",
                 "forgetUser",
@@ -347,6 +371,18 @@ fn api(config: &ServiceConfig) -> Vec<(RouteDoc, MethodRouter<Service>)> {
                 "ExpertCheck",
             ),
             post(tickets::admit_member),
+        ),
+        (
+            doc(
+                "post",
+                "/v1/experts/{identity}/dismissal",
+                "dismissMember",
+                "End a team-chat member's admission: they left the chat",
+                FrontEnd,
+                None,
+                "ExpertCheck",
+            ),
+            post(tickets::dismiss_member),
         ),
         (
             RouteDoc {

@@ -11,8 +11,8 @@ use super::access::{ExpertActor, FrontEndCaller};
 use super::error::ApiError;
 use crate::bridge::QueryVectors;
 use consulta_desk::{
-    Action, Approval, ApprovalDraft, ChatRef, CuratedEntry, Forgotten, Identity, Period, Report,
-    Status, Ticket, TicketId, Timestamp,
+    Action, Approval, ApprovalDraft, ChatRef, CuratedEntry, Forgotten, Identity, Period, Profile,
+    Report, Status, Ticket, TicketId, Timestamp, TransferTarget,
 };
 
 /// Days the coverage report covers when `days` is not given.
@@ -75,7 +75,8 @@ fn ticket_id(text: &str) -> Result<TicketId, ApiError> {
 }
 
 /// The body of `POST /v1/tickets/{id}/{action}`: `text` for answer and note, `reason` for close and
-/// reopen, the edited `question` and `answer` (and `confirm_particulars`) for approve.
+/// reopen, `expert` or `group` (a name) for transfer, the edited `question` and `answer` (and
+/// `confirm_particulars`) for approve.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ActionBody {
@@ -83,8 +84,22 @@ pub struct ActionBody {
     reason: Option<String>,
     question: Option<String>,
     answer: Option<String>,
+    expert: Option<String>,
+    group: Option<String>,
     #[serde(default)]
     confirm_particulars: bool,
+}
+
+/// Where a transfer sends the ticket: exactly one of `expert` and `group`.
+fn transfer_target(body: ActionBody) -> Result<TransferTarget, ApiError> {
+    let named = |name: Option<String>| name.filter(|n| !n.trim().is_empty());
+    match (named(body.expert), named(body.group)) {
+        (Some(expert), None) => Ok(TransferTarget::Expert(expert)),
+        (None, Some(group)) => Ok(TransferTarget::Group(group)),
+        _ => Err(ApiError::bad_request(
+            "`transfer` needs exactly one of `expert` (a configured expert's name or identity) and `group` (a desk group's name)",
+        )),
+    }
 }
 
 pub(super) async fn draft(
@@ -166,9 +181,10 @@ pub(super) async fn act(
         "reopen" => Action::Reopen {
             reason: body.reason,
         },
+        "transfer" => Action::Transfer(transfer_target(body)?),
         other => {
             return Err(ApiError::not_found(format!(
-                "unknown action {other:?}: use claim, unclaim, answer, note, clarify, close, reopen or approve"
+                "unknown action {other:?}: use claim, unclaim, answer, note, clarify, close, reopen, transfer or approve"
             )));
         }
     };
@@ -238,6 +254,36 @@ pub(super) async fn forget_user(
     Ok(Json(service.state.assistant.forget(user).await?))
 }
 
+pub(super) async fn profile(
+    State(service): State<Service>,
+    frontend: FrontEndCaller,
+    Path(identity): Path<String>,
+) -> Result<Json<Profile>, ApiError> {
+    let person = frontend.user(&identity)?;
+    Ok(Json(service.state.assistant.profile(person).await?))
+}
+
+/// `POST /v1/users/{identity}/language`: the language the person chose for the bot's words.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LanguageBody {
+    language: Lang,
+}
+
+pub(super) async fn set_language(
+    State(service): State<Service>,
+    frontend: FrontEndCaller,
+    Path(identity): Path<String>,
+    Json(body): Json<LanguageBody>,
+) -> Result<Json<Profile>, ApiError> {
+    let person = frontend.user(&identity)?;
+    let assistant = &service.state.assistant;
+    assistant
+        .set_language(person.clone(), body.language)
+        .await?;
+    Ok(Json(assistant.profile(person).await?))
+}
+
 /// Whether an identity is a configured expert.
 #[derive(Debug, Serialize, Deserialize)]
 pub struct ExpertCheck {
@@ -252,6 +298,19 @@ pub(super) async fn is_expert(
 ) -> Result<Json<ExpertCheck>, ApiError> {
     let user = frontend.user(&identity)?;
     let expert = service.state.assistant.is_expert(user).await?;
+    Ok(Json(ExpertCheck { expert }))
+}
+
+/// `POST /v1/experts/{identity}/dismissal`: a front-end learned that a member left a team chat.
+pub(super) async fn dismiss_member(
+    State(service): State<Service>,
+    frontend: FrontEndCaller,
+    Path(identity): Path<String>,
+) -> Result<Json<ExpertCheck>, ApiError> {
+    let member = frontend.user(&identity)?;
+    let assistant = &service.state.assistant;
+    assistant.dismiss_member(member.clone()).await?;
+    let expert = assistant.is_expert(member).await?;
     Ok(Json(ExpertCheck { expert }))
 }
 

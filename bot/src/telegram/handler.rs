@@ -8,10 +8,11 @@ use teloxide::RequestError;
 use teloxide::payloads::{AnswerCallbackQuerySetters, EditMessageTextSetters};
 use teloxide::prelude::*;
 use teloxide::types::{
-    CallbackQuery, ChatAction, MaybeInaccessibleMessage, MessageId, ParseMode, ThreadId,
-    UpdateKind, User,
+    CallbackQuery, ChatAction, ChatMemberUpdated, MaybeInaccessibleMessage, MessageId, ParseMode,
+    ThreadId, UpdateKind, User,
 };
 
+use crate::assistant::AssistantError;
 use crate::chat::{
     Answered, Conversation, ExpertMessage, HOW_TO_EDIT, Intent, Person, Place, Press, Reply,
     STALE_BUTTON, Said, Standing, draft_text, flag_warning, read_draft, read_edit, texts,
@@ -21,6 +22,7 @@ use consulta_desk::{ApprovalDraft, ChatRef, Clock, FailureKind, Identity, Platfo
 use super::format::{MESSAGE_LIMIT, escape, render_answer, render_reply};
 use super::frontend::{Placement, classify, send_html, with_retry};
 use super::keyboard;
+use super::membership::Membership;
 use super::pace::Pace;
 use super::store::{Asked, Origin, Spot, Store, StoreError};
 
@@ -28,8 +30,10 @@ use super::store::{Asked, Origin, Spot, Store, StoreError};
 pub struct Context {
     /// The Bot API client.
     pub bot: Bot,
-    /// Languages, recent questions, ticket messages.
+    /// Where questions were asked, ticket messages.
     pub store: Store,
+    /// Group memberships Telegram reported lately.
+    pub members: Membership,
     /// The decisions shared with the other chat front-ends, and the flood control.
     pub conversation: Conversation<Spot>,
     /// Telegram's send limits, shared with the desk's deliveries.
@@ -67,6 +71,7 @@ pub async fn handle(ctx: Arc<Context>, update: Update) {
     let result = match update.kind {
         UpdateKind::Message(message) => on_message(&ctx, &message).await,
         UpdateKind::CallbackQuery(query) => on_callback(&ctx, &query).await,
+        UpdateKind::ChatMember(changed) => on_member_change(&ctx, &changed).await,
         _ => Ok(()),
     };
     if let Err(error) = result {
@@ -74,11 +79,27 @@ pub async fn handle(ctx: Arc<Context>, update: Update) {
     }
 }
 
-/// The language of the bot's own words for `user` (see [`crate::chat::Memory::ui_lang`]).
-fn ui_lang(ctx: &Context, user: &User) -> Result<Lang, StoreError> {
-    ctx.store
-        .memory
-        .ui_lang(&user.id.0.to_string(), locale(user))
+/// Telegram reported a change of a group member: what it said of them before is forgotten, and if
+/// they are no longer present, the desk's admission that membership gave them ends.
+async fn on_member_change(ctx: &Context, changed: &ChatMemberUpdated) -> Handled {
+    let member = &changed.new_chat_member;
+    ctx.members.changed(changed.chat.id.0, member.user.id.0);
+    if !member.kind.is_present() {
+        ctx.conversation.member_left(identity(&member.user)).await?;
+    }
+    Ok(())
+}
+
+/// `user` as a desk identity.
+fn identity(user: &User) -> Identity {
+    Identity::new(Platform::Telegram, user.id.0.to_string())
+}
+
+/// The language of the bot's own words for `user` (see [`Conversation::ui_lang`]).
+async fn ui_lang(ctx: &Context, user: &User) -> Result<Lang, AssistantError> {
+    ctx.conversation
+        .ui_lang(&identity(user), locale(user))
+        .await
 }
 
 /// The language `user`'s Telegram client reports.
@@ -112,20 +133,26 @@ async fn person(
     let group = chat.map(|c| c.id).filter(|c| c.0 < 0);
     let member_of = match group {
         Some(group) if intent.needs_expert() => {
-            let member = with_retry(ctx.clock.as_ref(), || {
-                ctx.bot.get_chat_member(group, user.id).send()
-            })
-            .await?;
-            member
-                .kind
-                .is_present()
-                .then(|| ChatRef::new(Platform::Telegram, group.0.to_string()))
+            let present = match ctx.members.get(group.0, user.id.0, ctx.clock.now()) {
+                Some(present) => present,
+                None => {
+                    let member = with_retry(ctx.clock.as_ref(), || {
+                        ctx.bot.get_chat_member(group, user.id).send()
+                    })
+                    .await?;
+                    let present = member.kind.is_present();
+                    let now = ctx.clock.now();
+                    ctx.members.put(group.0, user.id.0, present, now);
+                    present
+                }
+            };
+            present.then(|| ChatRef::new(Platform::Telegram, group.0.to_string()))
         }
         _ => None,
     };
     Ok(Person {
-        identity: Identity::new(Platform::Telegram, user.id.0.to_string()),
-        lang: ui_lang(ctx, user)?,
+        identity: identity(user),
+        lang: ui_lang(ctx, user).await?,
         locale: locale(user),
         name: name(user),
         standing: Standing {
@@ -324,7 +351,7 @@ async fn on_message(ctx: &Context, message: &Message) -> Handled {
     let private = message.chat.is_private();
     let Some(text) = message.text().or(message.caption()) else {
         if private {
-            let lang = ui_lang(ctx, from)?;
+            let lang = ui_lang(ctx, from).await?;
             reply(ctx, message, &escape(texts(lang).text_only)).await?;
         }
         return Ok(());
@@ -378,7 +405,7 @@ async fn on_message(ctx: &Context, message: &Message) -> Handled {
 }
 
 async fn command(ctx: &Context, message: &Message, from: &User, name: &str, args: &str) -> Handled {
-    let lang = ui_lang(ctx, from)?;
+    let lang = ui_lang(ctx, from).await?;
     let t = texts(lang);
     let user = from.id.0.to_string();
     let ticket = || ticket_of(ctx, message).map(|found| found.map(|(ticket, _)| ticket));
@@ -452,7 +479,6 @@ async fn post_answer(ctx: &Context, under: &Message, answered: &Answered) -> Han
     ctx.store.memory.put_asked(
         question,
         &Asked {
-            asker: answered.asker.identity(),
             chat_id: answered.asker.chat_id.clone(),
             place: Spot {
                 message_id: under.id.0,

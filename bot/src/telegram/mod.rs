@@ -12,6 +12,7 @@ mod handler;
 mod inbox;
 mod intake;
 mod keyboard;
+mod membership;
 mod pace;
 mod store;
 mod webhook;
@@ -30,8 +31,8 @@ use teloxide::types::AllowedUpdate;
 use tokio::task::JoinHandle;
 
 use crate::assistant::Assistant;
-use crate::chat::{Conversation, FloodControl};
-use consulta_desk::{Clock, FrontEnd, Span};
+use crate::chat::{CarryOverError, Conversation, FloodConfig};
+use consulta_desk::{Clock, FrontEnd, Platform, Span};
 
 pub use frontend::TelegramFrontEnd;
 pub use store::StoreError;
@@ -39,8 +40,17 @@ pub use store::StoreError;
 use frontend::{classify, with_retry};
 use handler::Context;
 use intake::Intake;
+use membership::Membership;
 use pace::Pace;
 use store::Store;
+
+/// The updates the bot asks Telegram for: messages, button presses, and changes of group members
+/// (which drop remembered memberships; Telegram sends them only to a group's administrators).
+const ALLOWED_UPDATES: [AllowedUpdate; 3] = [
+    AllowedUpdate::Message,
+    AllowedUpdate::CallbackQuery,
+    AllowedUpdate::ChatMember,
+];
 
 /// teloxide's HTTP client gives up on a request after 17 s: a long poll must return before that.
 const MAX_POLL: Span = Span::from_secs(15);
@@ -75,6 +85,10 @@ pub struct TelegramConfig {
     pub group_messages_per_minute: u32,
     /// Messages a second the bot sends in all at most (Telegram allows about 30). 0 turns it off.
     pub messages_per_second: u32,
+    /// How long Telegram's answer to whether someone is a member of a group is trusted before an
+    /// expert action there asks again; a `chat_member` update (sent when the bot is an
+    /// administrator of the group) drops it at once. 0 asks every time.
+    pub member_check_ttl: Span,
 }
 
 impl Default for TelegramConfig {
@@ -91,6 +105,17 @@ impl Default for TelegramConfig {
             webhook_secret: String::new(),
             group_messages_per_minute: 20,
             messages_per_second: 30,
+            member_check_ttl: Span::from_mins(5),
+        }
+    }
+}
+
+impl TelegramConfig {
+    /// The flood control's settings.
+    pub fn flood(&self) -> FloodConfig {
+        FloodConfig {
+            max_questions: self.flood_max_questions,
+            window: self.flood_window,
         }
     }
 }
@@ -115,6 +140,7 @@ impl fmt::Debug for TelegramConfig {
             .field("webhook_listen", &self.webhook_listen)
             .field("group_messages_per_minute", &self.group_messages_per_minute)
             .field("messages_per_second", &self.messages_per_second)
+            .field("member_check_ttl", &self.member_check_ttl)
             .field(
                 "webhook_secret",
                 &if self.webhook_secret.is_empty() {
@@ -157,6 +183,9 @@ pub enum TelegramError {
     /// The front-end's database.
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// The languages the front-end kept before the desk kept them could not be carried over.
+    #[error(transparent)]
+    CarryOver(#[from] CarryOverError),
     /// Telegram refused or could not be reached.
     #[error(
         "cannot start the Telegram bot: {0}; check the token and the network (or telegram.api_url)"
@@ -249,15 +278,15 @@ impl TelegramBot {
         let ctx = Arc::new(Context {
             bot,
             clock,
-            conversation: Conversation::new(
+            conversation: Conversation::start(
                 assistant,
                 store.memory.clone(),
-                FloodControl::new(
-                    config.flood_max_questions,
-                    config.flood_window.to_duration(),
-                ),
-            ),
+                config.flood(),
+                Platform::Telegram,
+            )
+            .await?,
             store,
+            members: Membership::new(config.member_check_ttl),
             me_id: me.id.0,
             username,
             pace,
@@ -323,7 +352,7 @@ impl TelegramBot {
                 .get_updates()
                 .offset(offset)
                 .timeout(timeout)
-                .allowed_updates(vec![AllowedUpdate::Message, AllowedUpdate::CallbackQuery])
+                .allowed_updates(ALLOWED_UPDATES.to_vec())
                 .send();
             let result = tokio::select! {
                 () = &mut shutdown => break,
@@ -431,7 +460,7 @@ async fn set_webhook(
     with_retry(clock, || {
         bot.set_webhook(parsed.clone())
             .secret_token(secret)
-            .allowed_updates(vec![AllowedUpdate::Message, AllowedUpdate::CallbackQuery])
+            .allowed_updates(ALLOWED_UPDATES.to_vec())
             .send()
     })
     .await

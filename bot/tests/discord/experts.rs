@@ -11,8 +11,8 @@ use serde_json::json;
 
 use super::fake::{BOT_ROLE, Call};
 use super::{
-    ALLOWED, ANA, EXPERT_ROLE, EXPERTS, Harness, INTRUDER, MARTA, button, content, posted,
-    ticket_thread, wait_answer, wait_posted,
+    ALLOWED, ANA, EXPERT_ROLE, EXPERTS, Harness, INTRUDER, MARTA, button, content,
+    followed_up_privately, posted, ticket_thread, wait_answer, wait_posted,
 };
 
 /// Marta asks by mentioning the bot in the allowed channel and escalates with the answer's button;
@@ -183,6 +183,43 @@ async fn a_refused_token_stops_the_bot_with_what_to_do() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn someone_elses_more_sources_or_ask_an_expert_is_refused_to_them_alone() {
+    let h = Harness::start().await;
+    let asked = h.marta(
+        "ask",
+        json!([{"name": "question", "type": 3, "value": "What is an ITMO?"}]),
+    );
+    h.callback(asked).await;
+    let answer = wait_answer(&h, 0).await;
+    for verb in ["more:", "exp:"] {
+        let pressed = h.press(INTRUDER, &[], &answer.result, &button(&answer.body, verb));
+        h.callback(pressed).await;
+        let refused = h.follow_up(pressed).await;
+        assert!(
+            followed_up_privately(&refused)
+                && content(&refused).contains("Only the person who asked"),
+            "{verb}: the refusal is ephemeral: {}",
+            refused.body
+        );
+        let original = format!("-{pressed}/messages/@original");
+        assert_eq!(
+            h.fake.sent("DELETE", &original).len(),
+            1,
+            "{verb}: the public placeholder is gone"
+        );
+        assert!(
+            h.fake.sent("PATCH", &original).is_empty(),
+            "{verb}: nothing public was put in"
+        );
+    }
+    assert!(
+        h.desk.tickets().unwrap().is_empty(),
+        "nothing was escalated"
+    );
+    h.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_forget_button_is_only_for_who_asked() {
     let h = Harness::start().await;
     let forget = h.marta("forget", json!([]));
@@ -198,22 +235,36 @@ async fn the_forget_button_is_only_for_who_asked() {
         "type": 0, "flags": 64
     });
     let pressed = h.press(INTRUDER, &[], &message, &yes);
-    let refused = h.callback(pressed).await;
+    let acknowledged = h.callback(pressed).await;
+    assert_eq!(acknowledged.body["type"], json!(6), "acknowledged first");
+    let refused = h.follow_up(pressed).await;
     assert!(
-        content(&refused).contains("person who asked"),
-        "{}",
+        content(&refused).contains("person who asked") && followed_up_privately(&refused),
+        "only the presser sees the refusal: {}",
         refused.body
     );
+    assert!(
+        h.fake
+            .sent("PATCH", &format!("-{pressed}/messages"))
+            .is_empty(),
+        "the confirmation stays as it was for Marta"
+    );
     let pressed = h.press(MARTA, &[], &message, &yes);
-    let done = h.callback(pressed).await;
+    let acknowledged = h.callback(pressed).await;
     assert_eq!(
-        done.body["type"],
-        json!(7),
+        acknowledged.body["type"],
+        json!(6),
+        "acknowledged before the desk forgets (Discord's 3 seconds): {}",
+        acknowledged.body
+    );
+    let done = h.outcome(pressed).await;
+    assert!(acknowledged.at <= done.at);
+    assert!(
+        content(&done).contains("deleted"),
         "the confirmation becomes what was done: {}",
         done.body
     );
-    assert!(content(&done).contains("deleted"), "{}", done.body);
-    assert_eq!(done.body["data"]["components"], json!([]));
+    assert_eq!(done.body["components"], json!([]));
     h.stop().await;
 }
 

@@ -5,7 +5,8 @@
 //! It refuses what Discord refuses, with Discord's status and JSON error code: an interaction answered
 //! after 3 seconds or twice (10062, 40060), a reply to a message that does not exist unless
 //! `fail_if_not_exists` is false (50035), a direct message to a user who closed them (50007), a post
-//! where the bot lacks permission (50013). Edits of an interaction's original response keep its id.
+//! where the bot lacks permission (50013), a follow-up to an interaction not yet acknowledged (10015).
+//! Edits of an interaction's original response keep its id; deleting it leaves nothing to edit.
 
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -410,6 +411,48 @@ async fn serve(
                 Some((true, channel, Some(id))) => fake.message(&channel, id, &body),
                 _ => {
                     let error = json!({"message": "Unknown Message", "code": 10008});
+                    record(404, &error);
+                    return error_response(404, error);
+                }
+            }
+        }
+        ("DELETE", ["webhooks", _, token, "messages", "@original"]) => {
+            let mut interactions = fake.interactions.lock().unwrap();
+            let original = interactions
+                .get_mut(*token)
+                .filter(|i| i.answered)
+                .and_then(|i| i.original.take());
+            drop(interactions);
+            match original {
+                Some(id) => {
+                    fake.messages.lock().unwrap().remove(&id);
+                    record(204, &Value::Null);
+                    return StatusCode::NO_CONTENT.into_response();
+                }
+                None => {
+                    let error = json!({"message": "Unknown Message", "code": 10008});
+                    record(404, &error);
+                    return error_response(404, error);
+                }
+            }
+        }
+        ("POST", ["webhooks", _, token]) => {
+            let channel = fake
+                .interactions
+                .lock()
+                .unwrap()
+                .get(*token)
+                .filter(|i| i.answered)
+                .map(|i| i.channel.clone());
+            match channel {
+                Some(channel) => {
+                    let id = fake.id();
+                    fake.messages.lock().unwrap().insert(id);
+                    fake.message(&channel, id, &body)
+                }
+                None => {
+                    // A follow-up needs the interaction acknowledged first.
+                    let error = json!({"message": "Unknown Webhook", "code": 10015});
                     record(404, &error);
                     return error_response(404, error);
                 }

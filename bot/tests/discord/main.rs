@@ -316,6 +316,23 @@ impl Harness {
             .await
     }
 
+    /// The follow-up message sent for interaction `id`.
+    async fn follow_up(&self, id: u64) -> Call {
+        self.fake
+            .wait_for(&format!("a follow-up to interaction {id}"), |calls| {
+                calls
+                    .iter()
+                    .find(|c| {
+                        c.method == "POST"
+                            && c.path.starts_with("/webhooks/")
+                            && c.path.ends_with(&format!("-{id}"))
+                            && c.ok()
+                    })
+                    .cloned()
+            })
+            .await
+    }
+
     /// The response callback to interaction `id`.
     async fn callback(&self, id: u64) -> Call {
         self.fake
@@ -420,6 +437,11 @@ fn content(call: &Call) -> String {
 
 fn ephemeral(call: &Call) -> bool {
     call.body["data"]["flags"].as_u64().unwrap_or(0) & 64 != 0
+}
+
+/// Whether a follow-up message is ephemeral (its flags are at the top of the body).
+fn followed_up_privately(call: &Call) -> bool {
+    call.body["flags"].as_u64().unwrap_or(0) & 64 != 0
 }
 
 /// Messages posted in `channel`.

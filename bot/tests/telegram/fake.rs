@@ -128,6 +128,14 @@ impl Fake {
         self.members.lock().unwrap().push((chat_id, user_id));
     }
 
+    /// `user_id` left `chat_id`.
+    pub fn remove_member(&self, chat_id: i64, user_id: i64) {
+        self.members
+            .lock()
+            .unwrap()
+            .retain(|m| *m != (chat_id, user_id));
+    }
+
     /// `chat_id` is a supergroup with topics enabled.
     pub fn make_forum(&self, chat_id: i64) {
         self.forums.lock().unwrap().insert(chat_id);

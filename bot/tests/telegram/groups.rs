@@ -1,9 +1,10 @@
 //! Real groups: experts' groups without topics, refusals Telegram gives in them, replies to the desk's
 //! other messages, an expert's private chat used as a desk chat, and what stays private in a group.
 
+use consulta_desk::Span;
 use serde_json::json;
 
-use super::fake::user;
+use super::fake::{chat, user};
 use super::{
     ANA, BETO, DESK, EXPERTS, GROUP, Harness, MARTA, WAIT, ask_and_escalate, buttons, sent_message,
 };
@@ -294,5 +295,76 @@ async fn the_bot_shows_it_is_typing_and_a_long_answer_arrives_whole() {
             .all(|c| !(c.failed && c.method == "sendmessage" && c.body["chat_id"] == json!(MARTA))),
         "Telegram accepted every part"
     );
+    h.stop().await;
+}
+
+/// A group member's standing is asked of Telegram once for a while, not on every expert action, and
+/// asked again as soon as a `chat_member` update says it changed; one who left loses the desk's
+/// admission at once, not when it lapses.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn membership_is_asked_once_in_a_while_and_again_when_it_changes() {
+    let h = Harness::start_with(|telegram| telegram.member_check_ttl = Span::from_hours(1)).await;
+    let (_, card) = ask_and_escalate(&h, "What is an ITMO?").await;
+    h.fake.add_member(EXPERTS, BETO);
+    let beto = user(BETO, "Beto", "es");
+    let checks = || {
+        h.fake
+            .calls()
+            .iter()
+            .filter(|c| c.method == "getchatmember")
+            .count()
+    };
+    let button = |verb: &str| {
+        buttons(&card)
+            .into_iter()
+            .find(|d| d.starts_with(verb))
+            .unwrap_or_else(|| panic!("a {verb} button"))
+    };
+    let claimed = h.press(beto.clone(), &card, &button("claim:"));
+    let ack = h.fake.wait_callback_answer(&claimed).await;
+    assert_ne!(ack.body["show_alert"], json!(true), "{:?}", ack.body);
+    assert_eq!(checks(), 1);
+    h.say(
+        EXPERTS,
+        beto.clone(),
+        "Ask your focal point.",
+        Some(sent_message(&card)),
+    );
+    h.fake
+        .wait_for("the member's answer", WAIT, |calls| {
+            calls
+                .iter()
+                .find(|c| {
+                    c.method == "sendmessage"
+                        && c.body["chat_id"] == json!(MARTA)
+                        && c.body["text"]
+                            .as_str()
+                            .unwrap_or("")
+                            .contains("focal point")
+                })
+                .cloned()
+        })
+        .await;
+    assert_eq!(
+        checks(),
+        1,
+        "the answer trusted what Telegram said at the claim"
+    );
+
+    h.fake.remove_member(EXPERTS, BETO);
+    h.fake.push(json!({"chat_member": {
+        "chat": chat(EXPERTS), "from": beto.clone(), "date": 1_764_000_100,
+        "old_chat_member": {"status": "member", "user": beto.clone()},
+        "new_chat_member": {"status": "left", "user": beto.clone()}
+    }}));
+    let closed = h.press(beto, &card, &button("close:"));
+    let refusal = h.fake.wait_callback_answer(&closed).await;
+    assert_eq!(
+        refusal.body["show_alert"],
+        json!(true),
+        "his admission ended when he left: {:?}",
+        refusal.body
+    );
+    assert_eq!(checks(), 2, "asked again once Telegram said he left");
     h.stop().await;
 }
