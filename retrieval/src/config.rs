@@ -79,7 +79,7 @@ impl Default for RetrievalConfig {
             dense_weight: 1.0,
             candidates_per_leg: 50,
             top_k: 4,
-            escalate_below: 0.375,
+            escalate_below: 0.385,
             curated_precedence: 0.90,
             max_question_chars: 2000,
             question_match: 0.92,
