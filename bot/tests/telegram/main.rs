@@ -86,8 +86,8 @@ impl Harness {
         Harness::start_with_clock(desk, None, configure).await
     }
 
-    /// Starts with the desk on `clock` (when given), ticking often so that moving the clock is seen
-    /// at once; otherwise on the system clock, ticking as in production.
+    /// Starts with the desk on `clock` (when given), else on the system clock; the desk's duties
+    /// wait on it, so moving a manual clock runs them.
     async fn start_with_clock(
         desk: &str,
         clock: Option<Arc<ManualClock>>,
@@ -97,13 +97,9 @@ impl Harness {
         let dir = tempfile::tempdir().expect("temporary directory");
         let engine = kb::engine(&dir.path().join("index"));
         let config: DeskConfig = toml::from_str(desk).expect("the desk config parses");
-        let mut duties_tick = consulta_desk::TICK_EVERY;
         // The desk and the bot wait on the same clock, as in production (the system's).
         let clock: Arc<dyn Clock> = match clock {
-            Some(clock) => {
-                duties_tick = Duration::from_millis(50);
-                clock
-            }
+            Some(clock) => clock,
             None => Arc::new(SystemClock),
         };
         let desk = Desk::builder(config)
@@ -124,9 +120,7 @@ impl Harness {
             .expect("the bot connects to the fake");
         let webhook = bot.webhook_address();
         // What `consulta telegram` runs beside the bot when it holds the desk itself.
-        let duties = DeskDuties::new(desk.clone())
-            .with_frontend(bot.frontend())
-            .tick_every(duties_tick);
+        let duties = DeskDuties::new(desk.clone()).with_frontend(bot.frontend());
         let (stop, stopped) = watch::channel(false);
         let done = tokio::spawn(async move {
             let until = |mut rx: watch::Receiver<bool>| async move {
