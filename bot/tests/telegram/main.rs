@@ -725,8 +725,8 @@ async fn a_429_is_honoured_and_the_card_delivered_once() {
 
 /// A 502 on an answer is retried after the first backoff (250 ms), waited on the clock the bot
 /// shares with the desk: the test sees the wait scheduled and nothing re-sent during it, then ends it.
-/// (teloxide-core itself pauses 10 s of real time on any 5xx before it returns the error, which is
-/// most of this test's length.)
+/// The only waits are the clock's: the Telegram API relay hands the 502 to teloxide with a status it
+/// does not pause 10 s on (see `bot/src/telegram/api_relay.rs`).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_server_error_on_an_answer_is_retried() {
     let failed_at = Timestamp::from_millis(1_764_000_000_000);
