@@ -17,7 +17,10 @@ const PATIENCE: Duration = Duration::from_secs(60);
 async fn until(what: &str, mut done: impl FnMut() -> bool) {
     let deadline = tokio::time::Instant::now() + PATIENCE;
     while !done() {
-        assert!(tokio::time::Instant::now() < deadline, "never happened: {what}");
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "never happened: {what}"
+        );
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
 }
@@ -35,7 +38,10 @@ async fn a_reminder_and_a_retention_sweep_happen_when_the_clock_reaches_them() {
     let f = Fixture::new();
     let ticket = open(&f.desk, chile_question()).id;
     let reminder_due = f.now().plus(f.desk.config().reminder_after);
-    assert_eq!(f.desk.next_duty().expect("the desk reads"), Some(reminder_due));
+    assert_eq!(
+        f.desk.next_duty().expect("the desk reads"),
+        Some(reminder_due)
+    );
 
     let duties = DeskDuties::new(f.desk.clone());
     let (stop, mut stopped) = watch::channel(false);
@@ -53,10 +59,17 @@ async fn a_reminder_and_a_retention_sweep_happen_when_the_clock_reaches_them() {
     f.clock.set(reminder_due.minus(one_ms));
     sleeping_until(&f.clock, reminder_due).await;
     let early = f.desk.ticket(&ticket).expect("the ticket is there");
-    assert_eq!(early.reminded_at, None, "a millisecond early, nobody is reminded");
+    assert_eq!(
+        early.reminded_at, None,
+        "a millisecond early, nobody is reminded"
+    );
     f.clock.set(reminder_due);
     until("the reminder", || {
-        f.desk.ticket(&ticket).expect("the ticket is there").reminded_at == Some(reminder_due)
+        f.desk
+            .ticket(&ticket)
+            .expect("the ticket is there")
+            .reminded_at
+            == Some(reminder_due)
     })
     .await;
 
@@ -72,7 +85,10 @@ async fn a_reminder_and_a_retention_sweep_happen_when_the_clock_reaches_them() {
         "a ticket closed exactly the retention period ago is kept"
     );
     f.clock.set(purge_due);
-    until("the closed ticket purged", || f.desk.ticket(&ticket).is_err()).await;
+    until("the closed ticket purged", || {
+        f.desk.ticket(&ticket).is_err()
+    })
+    .await;
 
     stop.send(true).expect("the duties run");
     running.await.expect("the duties stop");

@@ -220,10 +220,7 @@ impl CrossReference {
 ///
 /// `None` when no cross-reference stream gives a trailer: lopdf rebuilds a file of tables itself,
 /// inflating nothing, and refuses what neither can rebuild.
-fn rebuilt(
-    bytes: &[u8],
-    streams: &mut Streams<'_>,
-) -> Result<Option<CrossReference>, SkipReason> {
+fn rebuilt(bytes: &[u8], streams: &mut Streams<'_>) -> Result<Option<CrossReference>, SkipReason> {
     let headers = object_headers(bytes);
     let mut entries = Xref::new(0, XrefType::CrossReferenceStream);
     for &(offset, id, generation) in &headers {
