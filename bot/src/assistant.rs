@@ -125,9 +125,10 @@ impl From<DeskError> for AssistantError {
             | DeskError::ForgottenQuestion(_) => FailureCode::NotFound,
             DeskError::Refused { .. } => FailureCode::Conflict,
             DeskError::Particulars { .. } => FailureCode::Particulars,
-            DeskError::EmptyQuestion | DeskError::UnknownExpert(_) | DeskError::UnknownGroup(_) => {
-                FailureCode::BadRequest
-            }
+            DeskError::EmptyQuestion
+            | DeskError::ReplyTooLong { .. }
+            | DeskError::UnknownExpert(_)
+            | DeskError::UnknownGroup(_) => FailureCode::BadRequest,
             _ => FailureCode::Internal,
         };
         AssistantError::new(code, error)
