@@ -375,3 +375,68 @@ async fn half_sent_relay_requests_are_cut_and_the_connection_cap_holds_for_them(
         assert!(ended, "{what} on a relay route must be cut");
     }
 }
+
+/// A body trickled a byte at a time keeps the idle timeout from ever passing; it is cut once
+/// `body_read_timeout_secs` have passed since its headers, so trickling clients cannot hold every
+/// connection slot (before, 520 of them trickling a byte every 20 s left `/healthz` unanswered).
+#[tokio::test]
+async fn a_trickled_body_is_cut_after_the_body_timeout_and_frees_its_slot() {
+    use std::io::{ErrorKind, Read, Write};
+
+    let sandbox = Sandbox::new().ingested();
+    let server = sandbox.serve(
+        "[service]\nbody_read_timeout_secs = 2\nidle_timeout_secs = 60\nmax_connections = 2\n",
+    );
+    let address = server.base.trim_start_matches("http://").to_string();
+    let trickling: Vec<_> = (0..2)
+        .map(|_| {
+            let mut stream = std::net::TcpStream::connect(&address).unwrap();
+            stream
+                .write_all(
+                    b"POST /v1/search HTTP/1.1\r\nHost: consulta\r\nContent-Type: application/json\r\n\
+                      Content-Length: 60000\r\n\r\n{\"query\": \"",
+                )
+                .unwrap();
+            let mut writer = stream.try_clone().unwrap();
+            // A byte every 200 ms, far inside the idle timeout, until the server cuts the connection.
+            let trickle = std::thread::spawn(move || {
+                for _ in 0..600 {
+                    if writer.write_all(b"a").is_err() {
+                        return true;
+                    }
+                    std::thread::sleep(Duration::from_millis(200));
+                }
+                false
+            });
+            (stream, trickle)
+        })
+        .collect();
+
+    let answered = tokio::task::spawn_blocking(move || {
+        let mut third = std::net::TcpStream::connect(address).unwrap();
+        third
+            .write_all(b"GET /healthz HTTP/1.1\r\nHost: consulta\r\nConnection: close\r\n\r\n")
+            .unwrap();
+        let mut answer = String::new();
+        third.read_to_string(&mut answer).unwrap();
+        answer
+    })
+    .await
+    .unwrap();
+    assert!(answered.starts_with("HTTP/1.1 200"), "{answered}");
+    for (stream, trickle) in trickling {
+        stream
+            .set_read_timeout(Some(Duration::from_secs(30)))
+            .unwrap();
+        let mut answer = Vec::new();
+        let ended = match (&stream).read_to_end(&mut answer) {
+            Ok(_) => true,
+            Err(error) => !matches!(error.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut),
+        };
+        assert!(ended, "a trickled body must be cut");
+        assert!(
+            trickle.join().unwrap(),
+            "the connection was closed under the trickling client"
+        );
+    }
+}

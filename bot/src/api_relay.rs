@@ -247,6 +247,7 @@ mod tests {
     /// Two connections at most, heads cut after a second.
     const TIGHT: ConnectionLimits = ConnectionLimits {
         header_read_timeout: Duration::from_secs(1),
+        body_read_timeout: Duration::from_secs(1),
         idle_timeout: Duration::from_secs(60),
         max_connections: 2,
         shutdown_grace: Duration::from_secs(1),

@@ -32,6 +32,7 @@ const REQUEST_TIMEOUT: Duration = Duration::from_secs(25);
 /// to [`REQUEST_TIMEOUT`] for an answer (a long poll), so a connection is idle only past that.
 const CONNECTIONS: ConnectionLimits = ConnectionLimits {
     header_read_timeout: Duration::from_secs(10),
+    body_read_timeout: Duration::from_secs(30),
     idle_timeout: Duration::from_secs(60),
     max_connections: 64,
     shutdown_grace: Duration::from_secs(20),
