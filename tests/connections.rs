@@ -300,6 +300,37 @@ async fn the_url_and_header_limits_are_settings_and_their_refusals_are_counted()
     );
 }
 
+/// The answer to a `GET /healthz` sent on a new connection: it comes once the server has a
+/// connection slot for it.
+async fn healthz_once_served(address: String) -> String {
+    tokio::task::spawn_blocking(move || {
+        use std::io::{Read, Write};
+        let mut stream = std::net::TcpStream::connect(address).unwrap();
+        stream
+            .write_all(b"GET /healthz HTTP/1.1\r\nHost: consulta\r\nConnection: close\r\n\r\n")
+            .unwrap();
+        let mut answer = String::new();
+        stream.read_to_string(&mut answer).unwrap();
+        answer
+    })
+    .await
+    .unwrap()
+}
+
+/// Whether the server closes `stream`: a read that ends or fails, within a bound far past the
+/// timeouts these tests set (a server that never closes fails the test there).
+fn cut(stream: &std::net::TcpStream) -> bool {
+    use std::io::{ErrorKind, Read};
+    stream
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .unwrap();
+    let mut rest = Vec::new();
+    match (&*stream).read_to_end(&mut rest) {
+        Ok(_) => true,
+        Err(error) => !matches!(error.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut),
+    }
+}
+
 /// The remote relay's routes are where a bot process long-polls with the front-end token; a client
 /// that opens them and stops half-way must not hold a connection: a head sent in part is cut after
 /// `header_read_timeout_secs`, a report whose body stops half-way after `idle_timeout_secs`, and
@@ -329,20 +360,7 @@ async fn half_sent_relay_requests_are_cut_and_the_connection_cap_holds_for_them(
     );
     let held = [head_in_part, body_in_part];
 
-    let answered = {
-        let address = address.clone();
-        tokio::task::spawn_blocking(move || {
-            let mut third = std::net::TcpStream::connect(address).unwrap();
-            third
-                .write_all(b"GET /healthz HTTP/1.1\r\nHost: consulta\r\nConnection: close\r\n\r\n")
-                .unwrap();
-            let mut answer = String::new();
-            third.read_to_string(&mut answer).unwrap();
-            answer
-        })
-        .await
-        .unwrap()
-    };
+    let answered = healthz_once_served(address.clone()).await;
     assert!(answered.starts_with("HTTP/1.1 200"), "{answered}");
     // Asked without waiting: the third connection was served only once a relay request was cut.
     let closed_now = |stream: &std::net::TcpStream| {
@@ -364,15 +382,7 @@ async fn half_sent_relay_requests_are_cut_and_the_connection_cap_holds_for_them(
         .iter()
         .zip(["a head sent in part", "a body sent in part"])
     {
-        stream
-            .set_read_timeout(Some(Duration::from_secs(30)))
-            .unwrap();
-        let mut rest = Vec::new();
-        let ended = match (&*stream).read_to_end(&mut rest) {
-            Ok(_) => true,
-            Err(error) => !matches!(error.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut),
-        };
-        assert!(ended, "{what} on a relay route must be cut");
+        assert!(cut(stream), "{what} on a relay route must be cut");
     }
 }
 
@@ -381,7 +391,7 @@ async fn half_sent_relay_requests_are_cut_and_the_connection_cap_holds_for_them(
 /// connection slot (before, 520 of them trickling a byte every 20 s left `/healthz` unanswered).
 #[tokio::test]
 async fn a_trickled_body_is_cut_after_the_body_timeout_and_frees_its_slot() {
-    use std::io::{ErrorKind, Read, Write};
+    use std::io::Write;
 
     let sandbox = Sandbox::new().ingested();
     let server = sandbox.serve(
@@ -412,28 +422,10 @@ async fn a_trickled_body_is_cut_after_the_body_timeout_and_frees_its_slot() {
         })
         .collect();
 
-    let answered = tokio::task::spawn_blocking(move || {
-        let mut third = std::net::TcpStream::connect(address).unwrap();
-        third
-            .write_all(b"GET /healthz HTTP/1.1\r\nHost: consulta\r\nConnection: close\r\n\r\n")
-            .unwrap();
-        let mut answer = String::new();
-        third.read_to_string(&mut answer).unwrap();
-        answer
-    })
-    .await
-    .unwrap();
+    let answered = healthz_once_served(address).await;
     assert!(answered.starts_with("HTTP/1.1 200"), "{answered}");
     for (stream, trickle) in trickling {
-        stream
-            .set_read_timeout(Some(Duration::from_secs(30)))
-            .unwrap();
-        let mut answer = Vec::new();
-        let ended = match (&stream).read_to_end(&mut answer) {
-            Ok(_) => true,
-            Err(error) => !matches!(error.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut),
-        };
-        assert!(ended, "a trickled body must be cut");
+        assert!(cut(&stream), "a trickled body must be cut");
         assert!(
             trickle.join().unwrap(),
             "the connection was closed under the trickling client"

@@ -44,6 +44,20 @@ const MAX_RESPONSE_BYTES: usize = 8 * 1024 * 1024;
 /// How long reaching the upstream may take.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// How a relay's connections are served: the library keeps a few open, sends small heads and bodies,
+/// and waits up to its platform's request timeout (25 s) for an answer, so a connection is idle only
+/// past that.
+pub(crate) const CONNECTIONS: ConnectionLimits = ConnectionLimits {
+    header_read_timeout: Duration::from_secs(10),
+    body_read_timeout: Duration::from_secs(30),
+    idle_timeout: Duration::from_secs(60),
+    max_connections: 64,
+    shutdown_grace: Duration::from_secs(20),
+    max_uri_bytes: 8 * 1024,
+    max_header_bytes: 32 * 1024,
+    max_header_fields: 100,
+};
+
 /// Headers about one connection, not the request (RFC 9110, 7.6.1): not passed on.
 const HOP_BY_HOP: [HeaderName; 7] = [
     CONNECTION,

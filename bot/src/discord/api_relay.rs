@@ -19,26 +19,12 @@ use serde_json::{Value, json};
 use serenity::http::ErrorResponse;
 
 pub(super) use crate::api_relay::Relay;
-use crate::api_relay::{self, Api};
-use crate::service::ConnectionLimits;
+use crate::api_relay::{self, Api, CONNECTIONS};
 
 /// How long one relayed request may take, from its body's first byte to the upstream's last: under
 /// the front-end's own cut ([`super::frontend::timed`], 30 s), so that a slow upstream is reported
 /// as such (504, retried) rather than left holding the relay.
 pub(super) const REQUEST_TIMEOUT: Duration = Duration::from_secs(25);
-
-/// How the relay's connections are served: serenity keeps a few open, sends small heads, and may
-/// wait [`REQUEST_TIMEOUT`] for an answer, so a connection is idle only past that.
-const CONNECTIONS: ConnectionLimits = ConnectionLimits {
-    header_read_timeout: Duration::from_secs(10),
-    body_read_timeout: Duration::from_secs(30),
-    idle_timeout: Duration::from_secs(60),
-    max_connections: 64,
-    shutdown_grace: Duration::from_secs(20),
-    max_uri_bytes: 8 * 1024,
-    max_header_bytes: 32 * 1024,
-    max_header_fields: 100,
-};
 
 /// The field under which a relayed 429 carries its wait, in seconds.
 const WAIT_FIELD: &str = "retry_after";

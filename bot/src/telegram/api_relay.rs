@@ -18,8 +18,7 @@ use axum::http::{HeaderMap, Method, StatusCode};
 use serde_json::{Value, json};
 
 pub(super) use crate::api_relay::Relay;
-use crate::api_relay::{self, Api};
-use crate::service::ConnectionLimits;
+use crate::api_relay::{self, Api, CONNECTIONS};
 
 /// Telegram's Bot API, where teloxide sends unless `telegram.api_url` names another server.
 pub(super) const TELEGRAM_API: &str = "https://api.telegram.org";
@@ -27,19 +26,6 @@ pub(super) const TELEGRAM_API: &str = "https://api.telegram.org";
 /// How long one relayed request may take: past teloxide's own cut (17 s, which also bounds the long
 /// polls), so that teloxide, not the relay, decides when a request took too long.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(25);
-
-/// How the relay's connections are served: teloxide keeps a few open, sends small heads, and waits up
-/// to [`REQUEST_TIMEOUT`] for an answer (a long poll), so a connection is idle only past that.
-const CONNECTIONS: ConnectionLimits = ConnectionLimits {
-    header_read_timeout: Duration::from_secs(10),
-    body_read_timeout: Duration::from_secs(30),
-    idle_timeout: Duration::from_secs(60),
-    max_connections: 64,
-    shutdown_grace: Duration::from_secs(20),
-    max_uri_bytes: 8 * 1024,
-    max_header_bytes: 32 * 1024,
-    max_header_fields: 100,
-};
 
 /// Telegram's API as the relay forwards it: `/bot<token>/<method>`, by GET or POST.
 static TELEGRAM: Api = Api {
