@@ -299,3 +299,136 @@ async fn the_url_and_header_limits_are_settings_and_their_refusals_are_counted()
         "every refusal is counted"
     );
 }
+
+/// The answer to a `GET /healthz` sent on a new connection: it comes once the server has a
+/// connection slot for it.
+async fn healthz_once_served(address: String) -> String {
+    tokio::task::spawn_blocking(move || {
+        use std::io::{Read, Write};
+        let mut stream = std::net::TcpStream::connect(address).unwrap();
+        stream
+            .write_all(b"GET /healthz HTTP/1.1\r\nHost: consulta\r\nConnection: close\r\n\r\n")
+            .unwrap();
+        let mut answer = String::new();
+        stream.read_to_string(&mut answer).unwrap();
+        answer
+    })
+    .await
+    .unwrap()
+}
+
+/// Whether the server closes `stream`: a read that ends or fails, within a bound far past the
+/// timeouts these tests set (a server that never closes fails the test there).
+fn cut(stream: &std::net::TcpStream) -> bool {
+    use std::io::{ErrorKind, Read};
+    stream
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .unwrap();
+    let mut rest = Vec::new();
+    match (&*stream).read_to_end(&mut rest) {
+        Ok(_) => true,
+        Err(error) => !matches!(error.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut),
+    }
+}
+
+/// The remote relay's routes are where a bot process long-polls with the front-end token; a client
+/// that opens them and stops half-way must not hold a connection: a head sent in part is cut after
+/// `header_read_timeout_secs`, a report whose body stops half-way after `idle_timeout_secs`, and
+/// while such connections fill `max_connections` a further one waits until one is cut.
+#[tokio::test]
+async fn half_sent_relay_requests_are_cut_and_the_connection_cap_holds_for_them() {
+    use std::io::{ErrorKind, Read, Write};
+
+    let sandbox = Sandbox::new().ingested();
+    let server = sandbox.serve(
+        "[service]\nheader_read_timeout_secs = 2\nidle_timeout_secs = 3\nmax_connections = 2\n\
+         frontend_token = \"relay-token-for-tests\"\n",
+    );
+    let address = server.base.trim_start_matches("http://").to_string();
+    let connect = |sent: &[u8]| {
+        let mut stream = std::net::TcpStream::connect(&address).unwrap();
+        stream.write_all(sent).unwrap();
+        stream
+    };
+    let head_in_part = connect(
+        b"GET /v1/relay/telegram/next?wait_secs=1 HTTP/1.1\r\nHost: consulta\r\nAuthorization: Bearer relay-",
+    );
+    let body_in_part = connect(
+        b"POST /v1/relay/telegram/done HTTP/1.1\r\nHost: consulta\r\n\
+          Authorization: Bearer relay-token-for-tests\r\nContent-Type: application/json\r\n\
+          Content-Length: 200\r\n\r\n{\"job\": 1, ",
+    );
+    let held = [head_in_part, body_in_part];
+
+    let answered = healthz_once_served(address.clone()).await;
+    assert!(answered.starts_with("HTTP/1.1 200"), "{answered}");
+    // Asked without waiting: the third connection was served only once a relay request was cut.
+    let closed_now = |stream: &std::net::TcpStream| {
+        stream.set_nonblocking(true).unwrap();
+        let mut byte = [0u8; 1];
+        let closed = match (&*stream).read(&mut byte) {
+            Ok(0) => true,
+            Ok(_) => false,
+            Err(error) => error.kind() != ErrorKind::WouldBlock,
+        };
+        stream.set_nonblocking(false).unwrap();
+        closed
+    };
+    assert!(
+        held.iter().any(closed_now),
+        "a connection over the cap of two waited for a half-sent relay request to be cut"
+    );
+    for (stream, what) in held
+        .iter()
+        .zip(["a head sent in part", "a body sent in part"])
+    {
+        assert!(cut(stream), "{what} on a relay route must be cut");
+    }
+}
+
+/// A body trickled a byte at a time keeps the idle timeout from ever passing; it is cut once
+/// `body_read_timeout_secs` have passed since its headers, so trickling clients cannot hold every
+/// connection slot (before, 520 of them trickling a byte every 20 s left `/healthz` unanswered).
+#[tokio::test]
+async fn a_trickled_body_is_cut_after_the_body_timeout_and_frees_its_slot() {
+    use std::io::Write;
+
+    let sandbox = Sandbox::new().ingested();
+    let server = sandbox.serve(
+        "[service]\nbody_read_timeout_secs = 2\nidle_timeout_secs = 60\nmax_connections = 2\n",
+    );
+    let address = server.base.trim_start_matches("http://").to_string();
+    let trickling: Vec<_> = (0..2)
+        .map(|_| {
+            let mut stream = std::net::TcpStream::connect(&address).unwrap();
+            stream
+                .write_all(
+                    b"POST /v1/search HTTP/1.1\r\nHost: consulta\r\nContent-Type: application/json\r\n\
+                      Content-Length: 60000\r\n\r\n{\"query\": \"",
+                )
+                .unwrap();
+            let mut writer = stream.try_clone().unwrap();
+            // A byte every 200 ms, far inside the idle timeout, until the server cuts the connection.
+            let trickle = std::thread::spawn(move || {
+                for _ in 0..600 {
+                    if writer.write_all(b"a").is_err() {
+                        return true;
+                    }
+                    std::thread::sleep(Duration::from_millis(200));
+                }
+                false
+            });
+            (stream, trickle)
+        })
+        .collect();
+
+    let answered = healthz_once_served(address).await;
+    assert!(answered.starts_with("HTTP/1.1 200"), "{answered}");
+    for (stream, trickle) in trickling {
+        assert!(cut(&stream), "a trickled body must be cut");
+        assert!(
+            trickle.join().unwrap(),
+            "the connection was closed under the trickling client"
+        );
+    }
+}

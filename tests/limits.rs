@@ -359,3 +359,93 @@ async fn questions_beyond_the_answering_slots_wait_then_are_refused_while_the_re
     let (status, _, body) = post(&server, "/v1/ask", other).await;
     assert_eq!(status, StatusCode::OK, "the slot is free again: {body}");
 }
+
+/// A visitor's replies on their own ticket are the one anonymous write whose text the desk keeps
+/// whole, in a ticket written anew with each reply: a reply has at most 4,000 characters, at most
+/// ten wait for an expert, and each spends the address's budget as well as the session's, so that
+/// sessions minted by the dozen do not multiply it. Before these bounds, five sessions of one
+/// address grew the desk by 70 MB in 90 replies of 60 KB.
+#[tokio::test]
+async fn a_visitors_replies_are_bounded_in_length_number_and_budget() {
+    let (sandbox, server) =
+        serve("requests_per_minute_per_address = 20\nrequests_per_minute_per_session = 0");
+    let disk_before = size_on_disk(&sandbox.data);
+    let ticket_of = |n: usize| {
+        let server = &server;
+        async move {
+            let (status, _, asked) = post(
+                server,
+                "/v1/ask",
+                json!({"question": "¿Qué parte de las RE6.4 va al Fondo de Adaptación?", "session": session(n)}),
+            )
+            .await;
+            assert_eq!(status, StatusCode::OK, "{asked}");
+            let (status, _, ticket) = post(
+                server,
+                "/v1/escalations",
+                json!({"question_id": asked["question_id"], "session": session(n)}),
+            )
+            .await;
+            assert_eq!(status, StatusCode::OK, "{ticket}");
+            ticket["id"].as_str().unwrap().to_string()
+        }
+    };
+    let reply = |n: usize, ticket: String, text: String| {
+        let server = &server;
+        async move {
+            post(
+                server,
+                "/v1/replies",
+                json!({"ticket": ticket, "text": text, "session": session(n)}),
+            )
+            .await
+        }
+    };
+    let first = ticket_of(0).await;
+    let (status, _, body) = reply(0, first.clone(), "x".repeat(4_001)).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert!(
+        body["error"]["message"].as_str().unwrap().contains("4000"),
+        "{body}"
+    );
+    let most = "Más detalles sobre mi caso. ".repeat(142);
+    assert!(most.chars().count() <= 4_000);
+    for _ in 0..10 {
+        let (status, _, body) = reply(0, first.clone(), most.clone()).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+    }
+    let (status, _, body) = reply(0, first.clone(), "¿Hay alguien?".into()).await;
+    assert_eq!(
+        status,
+        StatusCode::CONFLICT,
+        "the eleventh in a row: {body}"
+    );
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("have not answered your last 10"),
+        "{body}"
+    );
+
+    // 15 of the address's 20 spent: a second session's ticket takes 2, and its replies the rest
+    // (with a token or two refilled meanwhile), well before its ten in a row.
+    let second = ticket_of(1).await;
+    let mut replied = 0;
+    let retry_after = loop {
+        let (status, retry_after, body) = reply(1, second.clone(), "Otro dato.".into()).await;
+        match status {
+            StatusCode::OK => replied += 1,
+            StatusCode::TOO_MANY_REQUESTS => break retry_after,
+            other => panic!("unexpected {other}: {body}"),
+        }
+        assert!(replied < 10, "replies do not spend the address's budget");
+    };
+    assert!(retry_after.is_some(), "a 429 says when to come back");
+
+    let grown = size_on_disk(&sandbox.data).saturating_sub(disk_before);
+    assert!(
+        grown < 8 * 1024 * 1024,
+        "the data directory grew by {grown} bytes"
+    );
+}

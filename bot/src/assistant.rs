@@ -128,9 +128,10 @@ impl From<DeskError> for AssistantError {
             DeskError::Refused { .. } => FailureCode::Conflict,
             DeskError::Particulars { .. } => FailureCode::Particulars,
             DeskError::TooManyOpen { .. } => FailureCode::TooMany,
-            DeskError::EmptyQuestion | DeskError::UnknownExpert(_) | DeskError::UnknownGroup(_) => {
-                FailureCode::BadRequest
-            }
+            DeskError::EmptyQuestion
+            | DeskError::ReplyTooLong { .. }
+            | DeskError::UnknownExpert(_)
+            | DeskError::UnknownGroup(_) => FailureCode::BadRequest,
             _ => FailureCode::Internal,
         };
         AssistantError::new(code, error)

@@ -6,6 +6,7 @@
 //! The desk is platform-neutral: front-ends hand it questions and tickets, and it hands back outgoing
 //! messages through a durable outbox, addressed to whichever platform the recipient is on.
 
+pub(crate) mod api_relay;
 #[warn(missing_docs)]
 pub mod assistant;
 #[warn(missing_docs)]

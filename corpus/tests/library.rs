@@ -6,7 +6,7 @@ use std::path::Path;
 use consulta_corpus::library::fixtures::{
     DocxParagraph, PdfPage, docx, inflate_bomb_pdf, password_protected_pdf, pdf,
     pdf_with_catalog_in_object_stream, pdf_with_xref_streams, with_cross_reference_damaged,
-    with_startxref_moved,
+    with_older_cross_reference_lost, with_startxref_moved,
 };
 use consulta_corpus::library::{
     Candidate, Format, Limits, Parsed, SkipReason, Source, discover, read_document,
@@ -339,6 +339,48 @@ fn bomb_limits() -> Limits {
         max_inflated_total_bytes: 3 * BOMB_BYTES,
         ..Limits::default()
     }
+}
+
+/// A chain whose newest section reads but whose `/Prev` leads nowhere is rebuilt from the file's
+/// objects, and the rebuild meets the newest cross-reference stream again: it is charged to the
+/// budget once, so the least budget that reads the file with one intact section reads it too.
+#[test]
+fn a_rebuild_after_a_broken_prev_charges_the_newest_stream_once() {
+    let plain = pdf(
+        Some("Autorizaciones"),
+        &[PdfPage::single_column(None, &[LEFT])],
+    );
+    let document = lopdf::Document::load_mem(&plain).unwrap();
+    let intact = pdf_with_xref_streams(&document, &[], 1, BOMB_BYTES);
+    let two = pdf_with_xref_streams(&document, &[], 2, BOMB_BYTES);
+    let broken = with_older_cross_reference_lost(&two);
+    let reads = |bytes: &[u8], total: usize| {
+        let limits = Limits {
+            max_inflated_total_bytes: total,
+            ..bomb_limits()
+        };
+        read_with("cadena.pdf", bytes, &limits).is_ok()
+    };
+    // The least budget that reads the intact file, found by bisection: `enough` reads, `short` not.
+    let (mut short, mut enough) = (0, 2 * BOMB_BYTES);
+    assert!(reads(&intact, enough));
+    while enough - short > 1 {
+        let middle = usize::midpoint(short, enough);
+        if reads(&intact, middle) {
+            enough = middle;
+        } else {
+            short = middle;
+        }
+    }
+    assert!(
+        !reads(&two, enough),
+        "with both sections intact, the older one costs too"
+    );
+    assert!(
+        reads(&broken, enough),
+        "the newest stream, met by the chain and by the rebuild, is charged once"
+    );
+    assert!(!reads(&broken, enough - 1), "and it is charged");
 }
 
 /// A one-page PDF (readable text) to which `add` adds crafted objects, written back out.

@@ -105,6 +105,13 @@ pub enum TransitionError {
         /// What was empty (answer, note).
         what: &'static str,
     },
+    /// The asker wrote [`MAX_REPLIES_IN_A_ROW`](crate::MAX_REPLIES_IN_A_ROW) replies no expert has
+    /// spoken after.
+    #[error("the experts have not answered your last {max} messages yet: wait for them")]
+    TooManyReplies {
+        /// The most replies in a row.
+        max: usize,
+    },
     /// Approval needs an expert answer to curate.
     #[error("it has no expert answer yet: answer it before approving it as a curated FAQ")]
     NoAnswer,

@@ -9,44 +9,38 @@ use std::time::Duration;
 use tokio::sync::watch;
 
 use super::desk::Desk;
+use super::error::DeskError;
 use super::frontend::FrontEnd;
+use super::time::Span;
 use super::worker::OutboxWorker;
 
-/// How often reminders and the retention rule run in production: reminders count in hours, so a
-/// minute late is on time.
+/// The longest the duties sleep between ticks. They sleep until the desk's next duty falls due, but
+/// a ticket escalated meanwhile is not announced to them, so its reminder is found within this;
+/// reminders count in hours, so a minute late is on time.
 pub const TICK_EVERY: Duration = Duration::from_secs(60);
 
-/// The desk's background work: an outbox worker over the attached front-ends, and the periodic
-/// [`Desk::tick`].
+/// The desk's background work: an outbox worker over the attached front-ends, and [`Desk::tick`]
+/// when a reminder or the retention rule falls due, waiting on the desk's clock.
 #[derive(Debug)]
 pub struct DeskDuties {
     /// The desk ticked.
     desk: Desk,
     /// Delivers what the desk enqueues, through the attached front-ends.
     worker: OutboxWorker,
-    /// Time between ticks ([`TICK_EVERY`] unless a test shortens it).
-    tick_every: Duration,
 }
 
 impl DeskDuties {
-    /// The duties of `desk`, with no front-end attached yet and the production tick interval.
+    /// The duties of `desk`, with no front-end attached yet.
     pub fn new(desk: Desk) -> Self {
         DeskDuties {
             worker: OutboxWorker::new(desk.clone()),
             desk,
-            tick_every: TICK_EVERY,
         }
     }
 
     /// Delivers messages for `frontend.platform()` through `frontend`.
     pub fn with_frontend(mut self, frontend: Arc<dyn FrontEnd>) -> Self {
         self.worker = self.worker.with_frontend(frontend);
-        self
-    }
-
-    /// Ticks every `every` instead of every minute (tests moving a manual clock).
-    pub fn tick_every(mut self, every: Duration) -> Self {
-        self.tick_every = every;
         self
     }
 
@@ -71,17 +65,46 @@ impl DeskDuties {
     async fn tick_until(&self, shutdown: impl Future<Output = ()>) {
         tokio::pin!(shutdown);
         loop {
-            let desk = self.desk.clone();
-            match tokio::task::spawn_blocking(move || desk.tick()).await {
-                Ok(Ok(report)) => tracing::debug!(?report, "desk tick"),
-                Ok(Err(error)) => {
-                    tracing::warn!(%error, "desk tick failed; trying again at the next tick")
-                }
-                Err(error) => tracing::warn!(%error, "desk tick panicked"),
-            }
+            let wait = self.tick().await;
             tokio::select! {
                 () = &mut shutdown => return,
-                () = tokio::time::sleep(self.tick_every) => {}
+                () = self.desk.inner.clock.sleep(wait) => {}
+            }
+        }
+    }
+
+    /// Runs one [`Desk::tick`] and says how long to sleep on the desk's clock before the next: until
+    /// the next duty falls due, at most [`TICK_EVERY`]. A duty already due when the tick started
+    /// was not cleared by it (the tick failed, or a record is damaged), so the next try waits a whole
+    /// [`TICK_EVERY`] rather than spinning.
+    async fn tick(&self) -> Span {
+        let desk = self.desk.clone();
+        let ticked = tokio::task::spawn_blocking(move || {
+            let started = desk.now();
+            let report = desk.tick()?;
+            Ok::<_, DeskError>((report, started, desk.next_duty()?, desk.now()))
+        })
+        .await;
+        let longest = Span::from_duration(TICK_EVERY);
+        match ticked {
+            Ok(Ok((report, started, next, now))) => {
+                tracing::debug!(?report, ?next, "desk tick");
+                match next {
+                    Some(due) if due > started => due.since(now).min(longest),
+                    Some(due) => {
+                        tracing::warn!(%due, "a desk duty stays due after the tick; trying again at the next tick");
+                        longest
+                    }
+                    None => longest,
+                }
+            }
+            Ok(Err(error)) => {
+                tracing::warn!(%error, "desk tick failed; trying again at the next tick");
+                longest
+            }
+            Err(error) => {
+                tracing::warn!(%error, "desk tick panicked");
+                longest
             }
         }
     }

@@ -72,6 +72,14 @@ pub enum DeskError {
     /// A ticket needs a question.
     #[error("the question is empty: there is nothing to ask an expert")]
     EmptyQuestion,
+    /// An asker's reply longer than [`MAX_REPLY_CHARS`](crate::MAX_REPLY_CHARS).
+    #[error("the reply has {chars} characters; write at most {max}, or send it in several replies")]
+    ReplyTooLong {
+        /// The reply's length, in characters.
+        chars: usize,
+        /// The most a reply may have.
+        max: usize,
+    },
     /// The text to publish has personal particulars and the expert did not confirm them.
     #[error(
         "ticket {ticket} not approved: the text to publish contains {}; edit them out, or confirm that they may be published",

@@ -110,6 +110,23 @@ fn instant_key(at: Timestamp) -> [u8; 8] {
     (at.as_millis().cast_unsigned() ^ (1 << 63)).to_be_bytes()
 }
 
+/// The earliest instant in the time-ordered index `table` (the instant that starts each key).
+pub(crate) fn earliest(store: &Store, table: Table) -> Result<Option<Timestamp>, StorageError> {
+    let Some(key) = store.first_key(table)? else {
+        return Ok(None);
+    };
+    let instant = key
+        .get(..8)
+        .and_then(|bytes| <[u8; 8]>::try_from(bytes).ok())
+        .ok_or_else(|| StorageError::Corrupt {
+            table,
+            reason: format!("an index key of {} bytes has no instant", key.len()),
+        })?;
+    Ok(Some(Timestamp::from_millis(
+        (u64::from_be_bytes(instant) ^ (1 << 63)).cast_signed(),
+    )))
+}
+
 /// The key of `ticket` in a time-ordered index, at `at`.
 fn timed_key(at: Timestamp, ticket: &TicketId) -> Vec<u8> {
     let mut key = instant_key(at).to_vec();

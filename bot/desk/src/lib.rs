@@ -52,6 +52,7 @@ mod undelivered;
 mod worker;
 
 pub use action::{Action, TransferTarget, TransitionError};
+pub use asker_reply::{MAX_REPLIES_IN_A_ROW, MAX_REPLY_CHARS};
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use config::{ConfigError, DeskConfig, ExpertConfig, GroupConfig, OutboxConfig, RouteRule};
 pub use curated::{Approval, ApprovalDraft, CuratedEntry, CuratedSink};

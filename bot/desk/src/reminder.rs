@@ -7,9 +7,11 @@ use super::error::DeskError;
 use super::index;
 use super::message;
 use super::notify::Notifier;
+use super::storage::Table;
 use super::store::Batch;
 use super::ticket::{Actor, Event, EventKind};
 use super::ticket_id::TicketId;
+use super::time::{Span, Timestamp};
 
 /// What a [`Desk::tick`] did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -34,6 +36,31 @@ impl Desk {
             purged_tickets,
             anonymised_questions,
         })
+    }
+
+    /// When [`Desk::tick`] next has work, as the desk stands now: the first queued ticket's reminder,
+    /// or the first closed ticket or identified question to pass the retention period; `None` when
+    /// nothing waits. Read from the time-ordered indexes (their first entries), not by a scan, so the
+    /// duties can sleep until exactly then.
+    pub fn next_duty(&self) -> Result<Option<Timestamp>, DeskError> {
+        let store = self.store();
+        let reminder = index::earliest(store, Table::ReminderWaits)?
+            .map(|waiting_since| waiting_since.plus(self.config().reminder_after));
+        let retention = match self.config().retention_days {
+            Some(days) => {
+                let closed = index::earliest(store, Table::ClosedTickets)?;
+                let asked = index::earliest(store, Table::IdentifiedQuestions)?;
+                // Retention takes what is strictly older than the period: due 1 ms past it.
+                let period = Span::from_days(u64::from(days));
+                closed
+                    .into_iter()
+                    .chain(asked)
+                    .min()
+                    .map(|at| at.plus(period).plus(Span::from_millis(1)))
+            }
+            None => None,
+        };
+        Ok(reminder.into_iter().chain(retention).min())
     }
 
     fn send_reminders(&self) -> Result<Vec<TicketId>, DeskError> {

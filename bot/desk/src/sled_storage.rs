@@ -82,6 +82,15 @@ impl Storage for SledStorage {
             .collect()
     }
 
+    fn first(&self, table: Table) -> Result<Option<Record>, StorageError> {
+        self.db
+            .scan_prefix(full_key(table, &[]))
+            .next()
+            .transpose()
+            .map_err(backend)
+            .map(|entry| entry.map(|(k, v)| (k[1..].to_vec(), v.to_vec())))
+    }
+
     fn commit(&self, writes: Vec<Write>) -> Result<(), StorageError> {
         let result: Result<(), TransactionError<Infallible>> = self.db.transaction(|tree| {
             for write in &writes {

@@ -142,6 +142,10 @@ pub trait Storage: Send + Sync + std::fmt::Debug {
     /// indexes are read (reminders due, tickets past retention) up to an instant, not past it.
     fn scan_before(&self, table: Table, end: &[u8]) -> Result<Vec<Record>, StorageError>;
 
+    /// The entry of `table` with the smallest key: when the next duty of a time-ordered index
+    /// (a reminder, a retention deadline) falls due, read without a scan.
+    fn first(&self, table: Table) -> Result<Option<Record>, StorageError>;
+
     /// Applies all `writes` or none, and returns only once they would survive a crash (`kill -9`, power
     /// loss short of disk failure): the desk acknowledges nothing before this returns.
     fn commit(&self, writes: Vec<Write>) -> Result<(), StorageError>;

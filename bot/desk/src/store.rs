@@ -73,6 +73,11 @@ impl Store {
             .collect()
     }
 
+    /// The smallest key of `table`, if it has any.
+    pub(crate) fn first_key(&self, table: Table) -> Result<Option<Vec<u8>>, StorageError> {
+        Ok(self.storage.first(table)?.map(|(key, _)| key))
+    }
+
     pub(crate) fn contains(&self, table: Table, key: &[u8]) -> Result<bool, StorageError> {
         Ok(self.storage.get(table, key)?.is_some())
     }

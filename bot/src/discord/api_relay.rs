@@ -1,135 +1,52 @@
-//! The waits of refused requests, kept for the retries when serenity's rate limiter is off.
+//! The Discord API relay: the waits of refused requests, kept for the retries when serenity's rate
+//! limiter is off.
 //!
 //! With `discord.api_url` set (a rate-limiting proxy, or a fake in tests), serenity sends there with
 //! its own rate limiter off, as that only talks to discord.com, and it keeps neither the headers nor
 //! the body fields of a refused request: a 429's `retry_after` would be lost, and the front-end could
-//! only guess how long to wait. So serenity talks to this relay, on a loopback port, which forwards
-//! every request to `api_url` and every answer back as it came, but for a 429: its wait (the body's
-//! `retry_after`, in seconds, else the `Retry-After` header) is added to the body as an error of
-//! the field `retry_after`, the one place serenity keeps, where [`retry_after`] reads it back.
-//!
-//! The relay holds no credential (serenity sends the token with each request), but anything on the
-//! machine can reach a loopback port, and the upstream may be slow or hostile. So it listens on
-//! 127.0.0.1 only, forwards only Discord's API (`/api/…`, the methods Discord uses, no `.` or `..`
-//! segment that would leave `api_url`'s path), drops hop-by-hop headers, follows no redirect, bounds
-//! the bodies both ways and the time of each request, and stops with the bot that started it. Its
-//! connections are served as the service's are ([`crate::service::serve`]): heads read within a
-//! timeout, idle connections cut, a cap on connections, a bounded shutdown.
+//! only guess how long to wait. So serenity talks to an [`crate::api_relay`] on a loopback port,
+//! which forwards every request to `api_url` and every answer back as it came, but for a 429: its
+//! wait (the body's `retry_after`, in seconds, else the `Retry-After` header) is added to the body
+//! as an error of the field `retry_after`, the one place serenity keeps, where [`retry_after`] reads
+//! it back.
 
-use std::sync::Arc;
 use std::time::Duration;
 
-use axum::Router;
-use axum::body::{Body, Bytes};
-use axum::extract::{Request, State};
-use axum::http::header::{
-    CONNECTION, CONTENT_LENGTH, HOST, HeaderName, PROXY_AUTHORIZATION, RETRY_AFTER, TE, TRAILER,
-    TRANSFER_ENCODING, UPGRADE,
-};
+use axum::body::Bytes;
+use axum::http::header::RETRY_AFTER;
 use axum::http::{HeaderMap, Method, StatusCode};
-use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 use serenity::http::ErrorResponse;
-use tokio::sync::{oneshot, watch};
 
-use crate::service::{ConnectionLimits, Metrics, serve};
-
-/// The largest request forwarded: far above a message with embeds, the only bodies Consulta sends.
-const MAX_REQUEST_BYTES: usize = 8 * 1024 * 1024;
-
-/// The largest answer relayed: Discord's answers to Consulta's requests are a few kilobytes; a
-/// bigger one is a broken or hostile upstream, and is not held in memory.
-const MAX_RESPONSE_BYTES: usize = 8 * 1024 * 1024;
+pub(super) use crate::api_relay::Relay;
+use crate::api_relay::{self, Api, CONNECTIONS};
 
 /// How long one relayed request may take, from its body's first byte to the upstream's last: under
 /// the front-end's own cut ([`super::frontend::timed`], 30 s), so that a slow upstream is reported
 /// as such (504, retried) rather than left holding the relay.
 pub(super) const REQUEST_TIMEOUT: Duration = Duration::from_secs(25);
 
-/// How long reaching the upstream may take.
-const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
-
-/// How the relay's connections are served: serenity keeps a few open, sends small heads, and may
-/// wait [`REQUEST_TIMEOUT`] for an answer, so a connection is idle only past that.
-const CONNECTIONS: ConnectionLimits = ConnectionLimits {
-    header_read_timeout: Duration::from_secs(10),
-    idle_timeout: Duration::from_secs(60),
-    max_connections: 64,
-    shutdown_grace: Duration::from_secs(20),
-    max_uri_bytes: 8 * 1024,
-    max_header_bytes: 32 * 1024,
-    max_header_fields: 100,
-};
-
 /// The field under which a relayed 429 carries its wait, in seconds.
 const WAIT_FIELD: &str = "retry_after";
 
-/// Headers about one connection, not the request (RFC 9110, 7.6.1): not passed on.
-const HOP_BY_HOP: [HeaderName; 7] = [
-    CONNECTION,
-    HeaderName::from_static("keep-alive"),
-    HeaderName::from_static("proxy-connection"),
-    PROXY_AUTHORIZATION,
-    TE,
-    TRAILER,
-    UPGRADE,
-];
+/// Discord's API as the relay forwards it: the paths under `/api/`, the methods Discord uses.
+static DISCORD: Api = Api {
+    name: "Discord",
+    prefix: "/api/",
+    methods: &[
+        Method::GET,
+        Method::POST,
+        Method::PUT,
+        Method::PATCH,
+        Method::DELETE,
+    ],
+    answer: with_kept_wait,
+};
 
-/// Where the relay forwards to.
-struct Upstream {
-    client: reqwest::Client,
-    /// `api_url`, without a trailing slash; request paths are appended to it.
-    base: String,
-    /// How long one request may take.
-    timeout: Duration,
-}
-
-/// A running relay: its URL, for serenity to send to instead of `api_url`. It serves until the last
-/// holder (the bot, its front-end) drops it, then stops listening and lets the requests in flight
-/// finish within [`CONNECTIONS`]' grace.
-#[derive(Debug)]
-pub(super) struct Relay {
-    url: String,
-    /// Dropped with the relay, which starts its shutdown.
-    _running: oneshot::Sender<()>,
-}
-
-impl Relay {
-    /// Where serenity sends.
-    pub(super) fn url(&self) -> &str {
-        &self.url
-    }
-}
-
-/// Starts a relay to `api_url` on a loopback port, each request cut after `timeout`.
+/// Starts a relay to Discord's API at `api_url` on a loopback port, each request cut after
+/// `timeout`.
 pub(super) async fn start(api_url: &str, timeout: Duration) -> std::io::Result<Relay> {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let url = format!("http://{}", listener.local_addr()?);
-    let client = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .connect_timeout(CONNECT_TIMEOUT)
-        .timeout(timeout)
-        .build()
-        .map_err(std::io::Error::other)?;
-    let upstream = Arc::new(Upstream {
-        client,
-        base: api_url.trim_end_matches('/').to_string(),
-        timeout,
-    });
-    let (_, app) = watch::channel(Router::new().fallback(forward).with_state(upstream));
-    let (running, dropped) = oneshot::channel();
-    let shutdown = async move {
-        let _ = dropped.await;
-    };
-    tokio::spawn(async move {
-        if let Err(error) = serve(listener, app, CONNECTIONS, Metrics::default(), shutdown).await {
-            tracing::error!(%error, "the Discord API relay stopped");
-        }
-    });
-    Ok(Relay {
-        url,
-        _running: running,
-    })
+    api_relay::start(&DISCORD, api_url, timeout, CONNECTIONS).await
 }
 
 /// The wait a relayed 429 carries: what Discord (or the proxy) asked for.
@@ -145,117 +62,14 @@ pub(super) fn retry_after(response: &ErrorResponse) -> Option<Duration> {
     Duration::try_from_secs_f64(seconds).ok()
 }
 
-/// Whether the relay passes `method` and `path` on: Discord's API only, and no path that could
-/// step out of `api_url`'s own path once the upstream resolves dot segments.
-fn forwarded(method: &Method, path: &str) -> Result<(), StatusCode> {
-    if ![
-        Method::GET,
-        Method::POST,
-        Method::PUT,
-        Method::PATCH,
-        Method::DELETE,
-    ]
-    .contains(method)
-    {
-        return Err(StatusCode::METHOD_NOT_ALLOWED);
-    }
-    let dotted = path.split(['/', '?']).any(|segment| {
-        let segment = segment.to_ascii_lowercase().replace("%2e", ".");
-        segment == "." || segment == ".."
-    });
-    if !path.starts_with("/api/") || dotted {
-        return Err(StatusCode::NOT_FOUND);
-    }
-    Ok(())
-}
-
-/// Sends `request` on to the upstream, and its answer back.
-async fn forward(State(upstream): State<Arc<Upstream>>, request: Request) -> Response {
-    let (parts, body) = request.into_parts();
-    let path = parts.uri.path_and_query().map_or("/", |path| path.as_str());
-    if let Err(refused) = forwarded(&parts.method, path) {
-        return (refused, "the relay forwards Discord's API only").into_response();
-    }
-    let relayed = tokio::time::timeout(upstream.timeout, async {
-        let Ok(body) = axum::body::to_bytes(body, MAX_REQUEST_BYTES).await else {
-            return StatusCode::PAYLOAD_TOO_LARGE.into_response();
-        };
-        let mut headers = parts.headers;
-        // reqwest frames the body, for the upstream's host.
-        for header in HOP_BY_HOP
-            .iter()
-            .chain(&[HOST, CONTENT_LENGTH, TRANSFER_ENCODING])
-        {
-            headers.remove(header);
-        }
-        let sent = upstream
-            .client
-            .request(parts.method, format!("{}{path}", upstream.base))
-            .headers(headers)
-            .body(body)
-            .send()
-            .await;
-        match sent {
-            Ok(answer) => relay_back(answer).await,
-            // serenity sees a failed gateway, which the front-end retries like Discord's own 5xx.
-            Err(error) if error.is_timeout() => {
-                (StatusCode::GATEWAY_TIMEOUT, error.to_string()).into_response()
-            }
-            Err(error) => (StatusCode::BAD_GATEWAY, error.to_string()).into_response(),
-        }
-    })
-    .await;
-    relayed.unwrap_or_else(|_| {
-        (
-            StatusCode::GATEWAY_TIMEOUT,
-            "the Discord API did not answer in time",
-        )
-            .into_response()
-    })
-}
-
-/// The upstream's `answer`, read up to [`MAX_RESPONSE_BYTES`], a 429's with its wait kept.
-async fn relay_back(mut answer: reqwest::Response) -> Response {
-    let status = answer.status();
-    let mut headers = answer.headers().clone();
-    let too_large = || {
-        (
-            StatusCode::BAD_GATEWAY,
-            "the Discord API sent an answer too large to relay",
-        )
-            .into_response()
-    };
-    if answer
-        .content_length()
-        .is_some_and(|length| length > MAX_RESPONSE_BYTES as u64)
-    {
-        return too_large();
-    }
-    let mut body = Vec::new();
-    loop {
-        match answer.chunk().await {
-            Ok(Some(chunk)) if body.len() + chunk.len() > MAX_RESPONSE_BYTES => return too_large(),
-            Ok(Some(chunk)) => body.extend_from_slice(&chunk),
-            Ok(None) => break,
-            Err(_) => return StatusCode::BAD_GATEWAY.into_response(),
-        }
-    }
-    let body = if status == StatusCode::TOO_MANY_REQUESTS {
-        with_wait(&body, &headers)
+/// Discord's answer as serenity must get it: a 429 with its wait kept ([`with_wait`]), the rest as
+/// it came.
+fn with_kept_wait(status: StatusCode, headers: &HeaderMap, body: Vec<u8>) -> (StatusCode, Bytes) {
+    if status == StatusCode::TOO_MANY_REQUESTS {
+        (status, with_wait(&body, headers))
     } else {
-        Bytes::from(body)
-    };
-    // The body may have changed, and axum frames it anew.
-    for header in HOP_BY_HOP
-        .iter()
-        .chain(&[CONTENT_LENGTH, TRANSFER_ENCODING])
-    {
-        headers.remove(header);
+        (status, Bytes::from(body))
     }
-    let mut response = Response::new(Body::from(body));
-    *response.status_mut() = status;
-    *response.headers_mut() = headers;
-    response
 }
 
 /// A 429's body with its wait added where serenity keeps it, and the `code` serenity needs to read
@@ -292,8 +106,12 @@ fn with_wait(body: &[u8], headers: &HeaderMap) -> Bytes {
 
 #[cfg(test)]
 mod tests {
+    use std::sync::Arc;
     use std::sync::atomic::{AtomicUsize, Ordering};
 
+    use axum::Router;
+    use axum::extract::Request;
+    use axum::response::{IntoResponse, Response};
     use axum::routing::get;
     use serenity::http::HttpBuilder;
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -430,7 +248,7 @@ mod tests {
             if request.uri().path().ends_with("/slow") {
                 std::future::pending::<()>().await;
             }
-            vec![b'x'; MAX_RESPONSE_BYTES + 1].into_response()
+            vec![b'x'; 8 * 1024 * 1024 + 1].into_response()
         })
         .await;
         let relay = start(&api, Duration::from_millis(200)).await.unwrap();

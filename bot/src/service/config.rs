@@ -54,6 +54,11 @@ pub struct ServiceConfig {
     /// How long a client may take to send a request's headers before the connection is closed
     /// (slow clients holding connections open: slowloris).
     pub header_read_timeout_secs: u64,
+    /// How long a client may take to send a request's body, from its headers to its last byte,
+    /// before the request is refused and the connection closed (slow bodies: each byte pushes the
+    /// idle timeout back, so a body trickled a byte a minute would otherwise hold its connection
+    /// for days). Large document uploads on slow links need it longer.
+    pub body_read_timeout_secs: u64,
     /// How long a connection may stay without a byte in either direction (between requests, or
     /// in the middle of a body) before it is closed.
     pub idle_timeout_secs: u64,
@@ -103,6 +108,7 @@ impl ServiceConfig {
     pub fn connection_limits(&self) -> super::server::ConnectionLimits {
         super::server::ConnectionLimits {
             header_read_timeout: Duration::from_secs(self.header_read_timeout_secs.max(1)),
+            body_read_timeout: Duration::from_secs(self.body_read_timeout_secs.max(1)),
             idle_timeout: Duration::from_secs(self.idle_timeout_secs.max(1)),
             max_connections: self.max_connections.max(1),
             shutdown_grace: Duration::from_secs(self.shutdown_grace_secs),
@@ -171,6 +177,7 @@ impl Default for ServiceConfig {
             replica_of: String::new(),
             replica_poll_secs: 10,
             header_read_timeout_secs: 10,
+            body_read_timeout_secs: 60,
             idle_timeout_secs: 60,
             max_connections: 512,
             shutdown_grace_secs: 20,
@@ -203,6 +210,7 @@ impl fmt::Debug for ServiceConfig {
             .field("replica_of", &self.replica_of)
             .field("replica_poll_secs", &self.replica_poll_secs)
             .field("header_read_timeout_secs", &self.header_read_timeout_secs)
+            .field("body_read_timeout_secs", &self.body_read_timeout_secs)
             .field("idle_timeout_secs", &self.idle_timeout_secs)
             .field("max_connections", &self.max_connections)
             .field("shutdown_grace_secs", &self.shutdown_grace_secs)

@@ -288,8 +288,16 @@ impl Service {
 }
 
 /// The routes anyone may call that cost the service work or storage: each visitor request spends
-/// from the address's budget ([`limits::by_address`]).
-const BUDGETED: &[&str] = &["ask", "search", "escalate", "feedback", "newSession"];
+/// from the address's budget ([`limits::by_address`]). A reply is budgeted by address as well as by
+/// session: sessions are free to mint, so a per-session budget alone multiplies with them.
+const BUDGETED: &[&str] = &[
+    "ask",
+    "search",
+    "escalate",
+    "feedback",
+    "newSession",
+    "reply",
+];
 
 /// The routes that run the engine: they share the `max_concurrent_questions` slots.
 const ANSWERING: &[&str] = &["ask", "search"];

@@ -12,20 +12,24 @@
 
 use std::convert::Infallible;
 use std::net::SocketAddr;
+use std::pin::Pin;
 use std::sync::Arc;
+use std::task::{Context, Poll};
 use std::time::Duration;
 
 use axum::Router;
+use axum::body::Body;
 use axum::extract::ConnectInfo;
 use axum::extract::Request;
 use axum::http::{StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
-use hyper::body::Incoming;
+use hyper::body::{Bytes, Frame, Incoming, SizeHint};
 use hyper::server::conn::http1;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::net::TcpListener;
 use tokio::sync::{Semaphore, watch};
 use tokio::task::JoinSet;
+use tokio::time::Sleep;
 use tower::ServiceExt;
 
 use super::error::ApiError;
@@ -42,6 +46,8 @@ const HYPER_MIN_BUFFER: usize = 8192;
 pub struct ConnectionLimits {
     /// How long a client may take to send a request's headers (slowloris).
     pub header_read_timeout: Duration,
+    /// How long a client may take to send a request's body, after its headers (slow bodies).
+    pub body_read_timeout: Duration,
     /// How long a connection may go without a byte in either direction.
     pub idle_timeout: Duration,
     /// Connections served at once; more wait in the listen backlog.
@@ -138,7 +144,9 @@ async fn connection(
         limits,
         metrics.clone(),
     ));
-    let service = hyper::service::service_fn(move |mut request: Request<Incoming>| {
+    let service = hyper::service::service_fn(move |request: Request<Incoming>| {
+        let mut request =
+            request.map(|body| Body::new(Deadline::new(body, limits.body_read_timeout)));
         request.extensions_mut().insert(ConnectInfo(peer));
         let router = routers.borrow().clone();
         let refused = (target_bytes(request.uri()) > limits.max_uri_bytes).then(|| {
@@ -198,6 +206,60 @@ fn uri_refused(limits: &ConnectionLimits) -> Response {
         header::HeaderValue::from_static("nosniff"),
     );
     response
+}
+
+/// A request body that must arrive whole within a deadline from its headers. The idle timeout does
+/// not bound a body: each byte pushes it back, so a client trickling a byte a minute would hold a
+/// connection, and with enough of them every connection slot. Past the deadline the body fails,
+/// the handler refuses the request, and hyper closes the connection, whose body was not read.
+struct Deadline {
+    body: Incoming,
+    /// Set only once the body is polled, so a request without a body arms no timer.
+    deadline: Option<Pin<Box<Sleep>>>,
+    timeout: Duration,
+}
+
+impl Deadline {
+    fn new(body: Incoming, timeout: Duration) -> Self {
+        Deadline {
+            body,
+            deadline: None,
+            timeout,
+        }
+    }
+}
+
+impl hyper::body::Body for Deadline {
+    type Data = Bytes;
+    type Error = Box<dyn std::error::Error + Send + Sync>;
+
+    fn poll_frame(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, Self::Error>>> {
+        let this = self.get_mut();
+        if let Poll::Ready(frame) = Pin::new(&mut this.body).poll_frame(cx) {
+            return Poll::Ready(frame.map(|frame| frame.map_err(Into::into)));
+        }
+        let timeout = this.timeout;
+        let deadline = this
+            .deadline
+            .get_or_insert_with(|| Box::pin(tokio::time::sleep(timeout)));
+        match deadline.as_mut().poll(cx) {
+            Poll::Ready(()) => Poll::Ready(Some(Err(
+                "the request body did not arrive within service.body_read_timeout_secs".into(),
+            ))),
+            Poll::Pending => Poll::Pending,
+        }
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.body.is_end_stream()
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        self.body.size_hint()
+    }
 }
 
 /// Completes when the server starts stopping.

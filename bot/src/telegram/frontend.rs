@@ -14,6 +14,7 @@ use consulta_desk::{
     BoxFuture, Clock, Delivery, DeliveryError, FrontEnd, MessageKind, Platform, Span,
 };
 
+use super::api_relay::Relay;
 use super::format::{MESSAGE_LIMIT, escape, split};
 use super::keyboard;
 use super::pace::Pace;
@@ -159,6 +160,8 @@ pub async fn send_html(
 /// The desk's [`FrontEnd`] for Telegram.
 pub struct TelegramFrontEnd {
     bot: Bot,
+    /// Where `bot` sends; kept serving while the outbox worker holds this front-end.
+    _relay: Arc<Relay>,
     /// Telegram's send limits, shared with the handler's replies.
     pace: Arc<Pace>,
     /// What retries wait on.
@@ -172,6 +175,7 @@ impl TelegramFrontEnd {
     /// ticket in expert groups.
     pub(super) fn new(
         bot: Bot,
+        relay: Arc<Relay>,
         pace: Arc<Pace>,
         clock: Arc<dyn Clock>,
         store: Store,
@@ -179,6 +183,7 @@ impl TelegramFrontEnd {
     ) -> Self {
         TelegramFrontEnd {
             bot,
+            _relay: relay,
             pace,
             clock,
             store,

@@ -6,6 +6,7 @@
 //! front-end never calls the engine or the desk itself: everything goes through an
 //! [`crate::assistant::Assistant`].
 
+mod api_relay;
 mod format;
 mod frontend;
 mod handler;
@@ -196,6 +197,8 @@ pub enum TelegramError {
 /// The running bot: the long-polling loop and the desk's front-end, sharing one client and store.
 pub struct TelegramBot {
     ctx: Arc<Context>,
+    /// Where teloxide sends; serves while the bot or its front-end holds it.
+    _relay: Arc<api_relay::Relay>,
     /// Keeps each update before it is acknowledged, then hands it to the handler.
     intake: Arc<Intake>,
     frontend: Arc<TelegramFrontEnd>,
@@ -228,13 +231,24 @@ impl TelegramBot {
         if config.poll_timeout > MAX_POLL {
             return Err(TelegramError::PollTimeout);
         }
-        let mut bot = Bot::new(config.token.trim());
-        if let Some(url) = &config.api_url {
-            let parsed = url
-                .parse()
-                .map_err(|_| TelegramError::BadApiUrl(url.clone()))?;
-            bot = bot.set_api_url(parsed);
+        let api_url = config.api_url.as_deref().unwrap_or(api_relay::TELEGRAM_API);
+        let parsed: reqwest::Url = api_url
+            .parse()
+            .map_err(|_| TelegramError::BadApiUrl(api_url.to_string()))?;
+        if !matches!(parsed.scheme(), "http" | "https") {
+            return Err(TelegramError::BadApiUrl(api_url.to_string()));
         }
+        // teloxide sends through the relay, which hands a server error back without teloxide's pause.
+        let relay = Arc::new(
+            api_relay::start(api_url)
+                .await
+                .map_err(|e| TelegramError::Telegram(format!("cannot relay to {api_url}: {e}")))?,
+        );
+        let relay_url = relay
+            .url()
+            .parse()
+            .map_err(|_| TelegramError::BadApiUrl(relay.url().to_string()))?;
+        let bot = Bot::new(config.token.trim()).set_api_url(relay_url);
         let failed = |e: teloxide::RequestError| TelegramError::Telegram(classify(&e).reason);
         let me = with_retry(clock.as_ref(), || bot.get_me().send())
             .await
@@ -260,6 +274,7 @@ impl TelegramBot {
         ));
         let frontend = Arc::new(TelegramFrontEnd::new(
             bot.clone(),
+            relay.clone(),
             pace.clone(),
             clock.clone(),
             store.clone(),
@@ -294,6 +309,7 @@ impl TelegramBot {
         Ok(TelegramBot {
             intake: Arc::new(Intake::new(ctx.clone())),
             ctx,
+            _relay: relay,
             frontend,
             poll_timeout: config.poll_timeout,
             webhook,

@@ -86,8 +86,8 @@ impl Harness {
         Harness::start_with_clock(desk, None, configure).await
     }
 
-    /// Starts with the desk on `clock` (when given), ticking often so that moving the clock is seen
-    /// at once; otherwise on the system clock, ticking as in production.
+    /// Starts with the desk on `clock` (when given), else on the system clock; the desk's duties
+    /// wait on it, so moving a manual clock runs them.
     async fn start_with_clock(
         desk: &str,
         clock: Option<Arc<ManualClock>>,
@@ -97,13 +97,9 @@ impl Harness {
         let dir = tempfile::tempdir().expect("temporary directory");
         let engine = kb::engine(&dir.path().join("index"));
         let config: DeskConfig = toml::from_str(desk).expect("the desk config parses");
-        let mut duties_tick = consulta_desk::TICK_EVERY;
         // The desk and the bot wait on the same clock, as in production (the system's).
         let clock: Arc<dyn Clock> = match clock {
-            Some(clock) => {
-                duties_tick = Duration::from_millis(50);
-                clock
-            }
+            Some(clock) => clock,
             None => Arc::new(SystemClock),
         };
         let desk = Desk::builder(config)
@@ -124,9 +120,7 @@ impl Harness {
             .expect("the bot connects to the fake");
         let webhook = bot.webhook_address();
         // What `consulta telegram` runs beside the bot when it holds the desk itself.
-        let duties = DeskDuties::new(desk.clone())
-            .with_frontend(bot.frontend())
-            .tick_every(duties_tick);
+        let duties = DeskDuties::new(desk.clone()).with_frontend(bot.frontend());
         let (stop, stopped) = watch::channel(false);
         let done = tokio::spawn(async move {
             let until = |mut rx: watch::Receiver<bool>| async move {
@@ -731,8 +725,8 @@ async fn a_429_is_honoured_and_the_card_delivered_once() {
 
 /// A 502 on an answer is retried after the first backoff (250 ms), waited on the clock the bot
 /// shares with the desk: the test sees the wait scheduled and nothing re-sent during it, then ends it.
-/// (teloxide-core itself pauses 10 s of real time on any 5xx before it returns the error, which is
-/// most of this test's length.)
+/// The only waits are the clock's: the Telegram API relay hands the 502 to teloxide with a status it
+/// does not pause 10 s on (see `bot/src/telegram/api_relay.rs`).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_server_error_on_an_answer_is_retried() {
     let failed_at = Timestamp::from_millis(1_764_000_000_000);

@@ -415,6 +415,32 @@ pub fn with_cross_reference_damaged(pdf: &[u8]) -> Vec<u8> {
     damaged
 }
 
+/// `pdf` (from [`pdf_with_xref_streams`], two revisions or more) with the header of the object its
+/// newest `/Prev` names overwritten: the newest section reads, its link to the one before leads to
+/// no section, and that older section is no longer an object a rebuild can find.
+pub fn with_older_cross_reference_lost(pdf: &[u8]) -> Vec<u8> {
+    let prev = pdf
+        .windows(5)
+        .rposition(|w| w == b"/Prev")
+        .expect("the newest section links to an older one")
+        + 5;
+    let digits: String = pdf[prev..]
+        .iter()
+        .skip_while(|c| c.is_ascii_whitespace())
+        .take_while(|c| c.is_ascii_digit())
+        .map(|&c| char::from(c))
+        .collect();
+    let older: usize = digits.parse().expect("/Prev gives an offset");
+    let keyword = older
+        + pdf[older..]
+            .windows(3)
+            .position(|w| w == b"obj")
+            .expect("an object starts there");
+    let mut lost = pdf.to_vec();
+    lost[keyword..keyword + 3].copy_from_slice(b"xxx");
+    lost
+}
+
 /// A paragraph of a generated Word document.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DocxParagraph {

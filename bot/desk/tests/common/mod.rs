@@ -456,6 +456,8 @@ pub enum Read {
     Prefix,
     /// The records before one key (a time-ordered index, up to an instant).
     Range,
+    /// The first record of a table (when a time-ordered index next falls due).
+    First,
 }
 
 impl SpyStorage {
@@ -520,6 +522,11 @@ impl Storage for SpyStorage {
     ) -> Result<Vec<(Vec<u8>, Vec<u8>)>, StorageError> {
         self.count(Read::Range, table);
         self.inner.scan_before(table, end)
+    }
+
+    fn first(&self, table: Table) -> Result<Option<(Vec<u8>, Vec<u8>)>, StorageError> {
+        self.count(Read::First, table);
+        self.inner.first(table)
     }
 
     fn commit(&self, writes: Vec<Write>) -> Result<(), StorageError> {

@@ -17,7 +17,7 @@
 //! in most modern files), and it may inflate nothing. So the same rebuild is done here
 //! ([`rebuilt`]), inflating against the budget.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use lopdf::content::Content;
 use lopdf::xref::{Xref, XrefEntry, XrefType};
@@ -62,7 +62,17 @@ pub(crate) struct CrossReference {
     trailer: Dictionary,
 }
 
+/// The cross-reference streams read so far, by where their object starts, and the budget they were
+/// inflated against: each is inflated, and charged, once however often it is reached. A rebuild after
+/// a broken `/Prev` reaches again every stream of the chain before the break.
+struct Streams<'b> {
+    budget: &'b mut InflateBudget,
+    /// Each stream read, or `None` for one that did not decode.
+    read: HashMap<usize, Option<Section>>,
+}
+
 /// One section of the chain.
+#[derive(Clone)]
 struct Section {
     entries: Xref,
     /// A table's trailer, or a cross-reference stream's dictionary.
@@ -86,30 +96,34 @@ pub(crate) fn read(
     let Some(start) = xref_start(bytes) else {
         return Ok(None);
     };
-    let Some(newest) = section(bytes, start, budget)? else {
-        return rebuilt(bytes, budget);
+    let streams = &mut Streams {
+        budget,
+        read: HashMap::new(),
+    };
+    let Some(newest) = section(bytes, start, streams)? else {
+        return rebuilt(bytes, streams);
     };
     let mut has_streams = newest.is_stream;
     let mut entries = newest.entries;
     let mut trailer = newest.trailer;
-    has_streams |= merge_hybrid(bytes, &mut entries, &mut trailer, budget)?;
+    has_streams |= merge_hybrid(bytes, &mut entries, &mut trailer, streams)?;
     let mut seen = HashSet::from([start]);
     let mut prev = trailer.remove(b"Prev");
     while let Some(offset) = prev.as_ref().and_then(|offset| offset.as_i64().ok()) {
         let Ok(offset) = usize::try_from(offset) else {
-            return rebuilt(bytes, budget);
+            return rebuilt(bytes, streams);
         };
         // A `/Prev` that leads back into the chain ends it, as in lopdf.
         if !seen.insert(offset) {
             break;
         }
-        let Some(older) = section(bytes, offset, budget)? else {
-            return rebuilt(bytes, budget);
+        let Some(older) = section(bytes, offset, streams)? else {
+            return rebuilt(bytes, streams);
         };
         has_streams |= older.is_stream;
         let mut older_entries = older.entries;
         let mut older_trailer = older.trailer;
-        has_streams |= merge_hybrid(bytes, &mut older_entries, &mut older_trailer, budget)?;
+        has_streams |= merge_hybrid(bytes, &mut older_entries, &mut older_trailer, streams)?;
         entries.merge(older_entries);
         prev = older_trailer.remove(b"Prev");
     }
@@ -206,7 +220,7 @@ impl CrossReference {
 ///
 /// `None` when no cross-reference stream gives a trailer: lopdf rebuilds a file of tables itself,
 /// inflating nothing, and refuses what neither can rebuild.
-fn rebuilt(bytes: &[u8], budget: &mut InflateBudget) -> Result<Option<CrossReference>, SkipReason> {
+fn rebuilt(bytes: &[u8], streams: &mut Streams<'_>) -> Result<Option<CrossReference>, SkipReason> {
     let headers = object_headers(bytes);
     let mut entries = Xref::new(0, XrefType::CrossReferenceStream);
     for &(offset, id, generation) in &headers {
@@ -225,7 +239,7 @@ fn rebuilt(bytes: &[u8], budget: &mut InflateBudget) -> Result<Option<CrossRefer
         if !names_xref_type(&bytes[at..end]) {
             continue;
         }
-        let Some(stream) = stream_section(bytes, at, budget)? else {
+        let Some(stream) = stream_section(bytes, at, streams)? else {
             continue;
         };
         if !stream.trailer.has_type(b"XRef") {
@@ -324,7 +338,7 @@ fn merge_hybrid(
     bytes: &[u8],
     entries: &mut Xref,
     trailer: &mut Dictionary,
-    budget: &mut InflateBudget,
+    streams: &mut Streams<'_>,
 ) -> Result<bool, SkipReason> {
     let Some(offset) = trailer
         .remove(b"XRefStm")
@@ -333,7 +347,7 @@ fn merge_hybrid(
         return Ok(false);
     };
     if let Ok(offset) = usize::try_from(offset)
-        && let Some(stream) = section(bytes, offset, budget)?
+        && let Some(stream) = section(bytes, offset, streams)?
     {
         entries.merge_hybrid(stream.entries);
     }
@@ -369,9 +383,9 @@ fn rfind(bytes: &[u8], pattern: &[u8], from: usize) -> Option<usize> {
 fn section(
     bytes: &[u8],
     offset: usize,
-    budget: &mut InflateBudget,
+    streams: &mut Streams<'_>,
 ) -> Result<Option<Section>, SkipReason> {
-    if let Some(found) = section_at(bytes, offset, budget)? {
+    if let Some(found) = section_at(bytes, offset, streams)? {
         return Ok(Some(found));
     }
     let window = offset.saturating_sub(OFFSET_SLACK)..bytes.len().min(offset + OFFSET_SLACK);
@@ -380,7 +394,7 @@ fn section(
         .collect();
     nearby.sort_by_key(|at| at.abs_diff(offset));
     for at in nearby {
-        if let Some(found) = section_at(bytes, at, budget)? {
+        if let Some(found) = section_at(bytes, at, streams)? {
             return Ok(Some(found));
         }
     }
@@ -404,11 +418,11 @@ fn starts_section(bytes: &[u8], at: usize) -> bool {
 fn section_at(
     bytes: &[u8],
     offset: usize,
-    budget: &mut InflateBudget,
+    streams: &mut Streams<'_>,
 ) -> Result<Option<Section>, SkipReason> {
     match bytes.get(offset..) {
         Some(rest) if rest.starts_with(b"xref") => Ok(table(bytes, offset)),
-        Some(_) => stream_section(bytes, offset, budget),
+        Some(_) => stream_section(bytes, offset, streams),
         None => Ok(None),
     }
 }
@@ -451,8 +465,25 @@ fn table(bytes: &[u8], offset: usize) -> Option<Section> {
     })
 }
 
-/// A cross-reference stream at `offset`, inflated against `budget` and decoded as lopdf decodes it.
+/// A cross-reference stream at `offset`, inflated against the budget (once: a stream read before is
+/// not read again) and decoded as lopdf decodes it.
 fn stream_section(
+    bytes: &[u8],
+    offset: usize,
+    streams: &mut Streams<'_>,
+) -> Result<Option<Section>, SkipReason> {
+    let mut cursor = Cursor::new(bytes, offset);
+    cursor.skip_whitespace();
+    if let Some(read) = streams.read.get(&cursor.at) {
+        return Ok(read.clone());
+    }
+    let read = inflated_section(bytes, cursor.at, streams.budget)?;
+    streams.read.insert(cursor.at, read.clone());
+    Ok(read)
+}
+
+/// The cross-reference stream whose object starts at `offset`, inflated against `budget`.
+fn inflated_section(
     bytes: &[u8],
     offset: usize,
     budget: &mut InflateBudget,
@@ -729,6 +760,10 @@ mod tests {
     fn a_file_without_a_cross_reference_stream_is_left_to_lopdf() {
         let file = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n";
         let mut budget = crate::library::Limits::default().inflate_budget();
-        assert!(rebuilt(file, &mut budget).unwrap().is_none());
+        let mut streams = Streams {
+            budget: &mut budget,
+            read: HashMap::new(),
+        };
+        assert!(rebuilt(file, &mut streams).unwrap().is_none());
     }
 }

@@ -1,0 +1,95 @@
+//! The desk's duties wait on the desk's clock: a reminder and a retention sweep happen when the clock
+//! reaches their due time, not a millisecond before, and moving a manual clock is all it takes.
+
+mod common;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use common::*;
+use consulta_desk::{Action, DeskDuties, ManualClock, Span, TICK_EVERY, Timestamp};
+use tokio::sync::watch;
+
+/// How long a test waits for the duties to reach a state before it fails.
+const PATIENCE: Duration = Duration::from_secs(60);
+
+/// Waits until `done` holds, checking every few milliseconds; fails after [`PATIENCE`].
+async fn until(what: &str, mut done: impl FnMut() -> bool) {
+    let deadline = tokio::time::Instant::now() + PATIENCE;
+    while !done() {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "never happened: {what}"
+        );
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+}
+
+/// Waits until something sleeps on `clock` until `at`: the duties, once their tick is over.
+async fn sleeping_until(clock: &Arc<ManualClock>, at: Timestamp) {
+    until(&format!("a sleeper waking at {at}"), || {
+        clock.wake_times().contains(&at)
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_reminder_and_a_retention_sweep_happen_when_the_clock_reaches_them() {
+    let f = Fixture::new();
+    let ticket = open(&f.desk, chile_question()).id;
+    let reminder_due = f.now().plus(f.desk.config().reminder_after);
+    assert_eq!(
+        f.desk.next_duty().expect("the desk reads"),
+        Some(reminder_due)
+    );
+
+    let duties = DeskDuties::new(f.desk.clone());
+    let (stop, mut stopped) = watch::channel(false);
+    let running = tokio::spawn(async move {
+        duties
+            .run(async move {
+                let _ = stopped.wait_for(|stopped| *stopped).await;
+            })
+            .await;
+    });
+    // Nothing is due at start: the duties sleep their longest wait, on the desk's clock.
+    sleeping_until(&f.clock, f.now().plus(Span::from_duration(TICK_EVERY))).await;
+
+    let one_ms = Span::from_millis(1);
+    f.clock.set(reminder_due.minus(one_ms));
+    sleeping_until(&f.clock, reminder_due).await;
+    let early = f.desk.ticket(&ticket).expect("the ticket is there");
+    assert_eq!(
+        early.reminded_at, None,
+        "a millisecond early, nobody is reminded"
+    );
+    f.clock.set(reminder_due);
+    until("the reminder", || {
+        f.desk
+            .ticket(&ticket)
+            .expect("the ticket is there")
+            .reminded_at
+            == Some(reminder_due)
+    })
+    .await;
+
+    f.desk
+        .act(&ana(), &ticket, Action::Close { reason: None })
+        .expect("Ana closes the ticket");
+    let retention = Span::from_days(u64::from(f.desk.config().retention_days.unwrap_or(0)));
+    let purge_due = reminder_due.plus(retention).plus(one_ms);
+    f.clock.set(purge_due.minus(one_ms));
+    sleeping_until(&f.clock, purge_due).await;
+    assert!(
+        f.desk.ticket(&ticket).is_ok(),
+        "a ticket closed exactly the retention period ago is kept"
+    );
+    f.clock.set(purge_due);
+    until("the closed ticket purged", || {
+        f.desk.ticket(&ticket).is_err()
+    })
+    .await;
+
+    stop.send(true).expect("the duties run");
+    running.await.expect("the duties stop");
+}
