@@ -339,6 +339,68 @@ mod tests {
     }
 
     #[test]
+    fn a_ranked_passage_is_labelled_with_every_label_it_satisfies_and_the_facts() {
+        let question = GoldQuestion {
+            q: "¿Qué debe decir una autorización?".into(),
+            lang: Lang::Es,
+            relevant: vec![
+                "faq:a62-authorization-content".into(),
+                "guide:authorization#contenido".into(),
+                "guide:authorization".into(),
+            ],
+            escalate: false,
+            cross: None,
+            note: None,
+            says: vec!["uso autorizado".into()],
+            heldout: false,
+            file: std::path::PathBuf::new(),
+        };
+        let ranked = |doc_id: &str, section: &str, text: &str| RankedHit {
+            hit: consulta_retrieval::Hit {
+                passage: consulta_corpus::Passage {
+                    id: "p".into(),
+                    doc_id: doc_id.into(),
+                    kind: consulta_corpus::PassageKind::Guide,
+                    lang: Lang::Es,
+                    title: "Autorización".into(),
+                    section: section.into(),
+                    source: String::new(),
+                    source_url: None,
+                    valid_as_of: None,
+                    tags: Vec::new(),
+                    countries: Vec::new(),
+                    text: text.into(),
+                    origin: String::new(),
+                },
+                score: 1.0,
+                bm25: None,
+                dense: None,
+            },
+            features: Some([0.5; consulta_retrieval::RANK_FEATURES.len()]),
+        };
+        let section = labelled(
+            &question,
+            &ranked(
+                "guide:authorization",
+                "Autorización > Contenido",
+                "Dice el uso autorizado.",
+            ),
+        );
+        assert_eq!(section.labels, [1, 2]);
+        assert!(section.says_facts);
+        assert_eq!(
+            section.features.len(),
+            consulta_retrieval::RANK_FEATURES.len()
+        );
+        let other = labelled(
+            &question,
+            &ranked("faq:a62-itmo-definition", "", "Otra cosa."),
+        );
+        assert!(other.labels.is_empty());
+        assert!(!other.says_facts);
+    }
+
+    #[test]
     fn markers_are_removed_and_other_brackets_kept() {
         assert_eq!(
             without_markers("Lo aplica la Parte. [1] Antes del 15 de abril [a]. [12]"),

@@ -1091,7 +1091,7 @@ mod tests {
         );
         let mut passages = quote(&[&report, &levy]);
         passages[1].evidence_share = 0.3;
-        let search_text = "initial report due share proceeds adaptation mandatory";
+        let search_text = "initial report due first ITMO authorized approach share";
         let compose_with = |parts: &[String]| {
             let asked = Asked {
                 search_text,
