@@ -281,15 +281,10 @@ impl Engine {
     /// The passages one leg (or both, fused and ranked exactly as [`Engine::ask`] ranks them)
     /// finds for `query`; for evaluations and debugging.
     pub fn search(&self, query: &str, options: &SearchOptions) -> Result<Vec<Hit>, RetrievalError> {
-        if options.k == 0 {
-            return Ok(Vec::new());
-        }
-        let prepared = self.inner.prepare(query, options.language, None)?;
         Ok(self
-            .inner
-            .candidates(&prepared, options.leg, &options.filter, options.k)?
+            .explain_search(query, options)?
             .into_iter()
-            .map(Candidate::into_hit)
+            .map(|ranked| ranked.hit)
             .collect())
     }
 
