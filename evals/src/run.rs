@@ -176,7 +176,7 @@ pub fn evaluate(
         let mut rankings = Vec::new();
         let mut hybrid_top = Vec::new();
         let mut facts_rank = None;
-        let mut ranked = Vec::new();
+        let mut labelled_ranking = Vec::new();
         if !question.escalate {
             for leg in LEGS {
                 let options = SearchOptions {
@@ -191,7 +191,7 @@ pub fn evaluate(
                 };
                 let mut explained = engine.explain_search(&question.q, &options)?;
                 if leg == Leg::Hybrid {
-                    ranked = explained.iter().map(|r| labelled(question, r)).collect();
+                    labelled_ranking = explained.iter().map(|r| labelled(question, r)).collect();
                 }
                 explained.truncate(DEPTH);
                 let hits: Vec<_> = explained.into_iter().map(|r| r.hit).collect();
@@ -238,7 +238,7 @@ pub fn evaluate(
             hybrid_top,
             facts_rank,
             sentences,
-            ranked,
+            ranked: labelled_ranking,
             relevant_labels: question.relevant.len(),
         });
     }

@@ -13,7 +13,7 @@
 //!    own. It is what `escalate_below` compares, and `consulta eval` reports it against whether
 //!    the shown text answers.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use consulta_corpus::{Date, Lang};
 
@@ -82,8 +82,10 @@ impl Engine {
         let parts = question_parts(&prepared.text);
 
         let content = inner.analyzers.content_words(lang, &prepared.text);
-        // The terms of the passages in the question's language, analysed once for both the
-        // evidence and the question's terms no passage holds.
+        // The question's terms as each language analyses them, and the terms of the passages in
+        // the question's language: each analysed once, for both the evidence and the question's
+        // terms no passage holds.
+        let mut question_terms: HashMap<Lang, HashSet<String>> = HashMap::new();
         let mut terms_in_lang = HashSet::new();
         let scored: Vec<(Candidate, f32)> = candidates
             .into_iter()
@@ -94,16 +96,14 @@ impl Engine {
                     .terms(passage.lang, &passage.indexable_text())
                     .into_iter()
                     .collect();
-                let question_terms: HashSet<String> = inner
-                    .analyzers
-                    .terms(passage.lang, &content)
-                    .into_iter()
-                    .collect();
-                let score = evidence(
-                    config,
-                    &candidate,
-                    coverage(&question_terms, &passage_terms),
-                );
+                let question_terms = question_terms.entry(passage.lang).or_insert_with(|| {
+                    inner
+                        .analyzers
+                        .terms(passage.lang, &content)
+                        .into_iter()
+                        .collect()
+                });
+                let score = evidence(config, &candidate, coverage(question_terms, &passage_terms));
                 if passage.lang == lang {
                     terms_in_lang.extend(passage_terms);
                 }
@@ -134,7 +134,7 @@ impl Engine {
             .is_some_and(|(candidate, _)| candidate.passage.lang == lang);
         if first_in_lang {
             (features.unmatched_share, features.unmatched_rarest) =
-                self.unmatched_terms(&content, lang, &terms_in_lang);
+                self.unmatched_terms(&question_terms[&lang], lang, &terms_in_lang);
         }
         if needs_person {
             notes.push(words.personal_request.to_string());
@@ -310,19 +310,18 @@ impl Engine {
             .collect())
     }
 
-    /// How much of the question (`content`, in `lang`) the retrieved passages of its language
-    /// (their terms, `found`) do not hold: the share of its terms, weighted by their inverse
+    /// How much of the question (its terms in `lang`, `question_terms`) the retrieved passages of
+    /// its language (their terms, `found`) do not hold: the share of its terms, weighted by their inverse
     /// document frequency, and the rarest one's frequency over the highest possible. Asked only
     /// when retrieval's first choice is in the question's language: otherwise the answer comes
     /// from passages the question's words cannot be looked for in, and both stay 0.
-    fn unmatched_terms(&self, content: &str, lang: Lang, found: &HashSet<String>) -> (f32, f32) {
+    fn unmatched_terms(
+        &self,
+        question_terms: &HashSet<String>,
+        lang: Lang,
+        found: &HashSet<String>,
+    ) -> (f32, f32) {
         let bm25 = &self.inner.bm25;
-        let question_terms: HashSet<String> = self
-            .inner
-            .analyzers
-            .terms(lang, content)
-            .into_iter()
-            .collect();
         if question_terms.is_empty() {
             return (0.0, 0.0);
         }
@@ -330,7 +329,7 @@ impl Engine {
         let mut total = 0.0;
         let mut unmatched = 0.0;
         let mut rarest: f32 = 0.0;
-        for term in &question_terms {
+        for term in question_terms {
             let idf = bm25.idf(lang, term);
             total += idf;
             if !found.contains(term) {
