@@ -344,6 +344,7 @@ async fn a_clarifying_question_and_the_askers_reply_go_through_the_ticket() {
         consulta_desk::Status::Waiting
     );
 
+    h.settled().await;
     h.reply(ALLOWED, MARTA, &[], "For Chile.", &question.result);
     let relayed = h
         .fake

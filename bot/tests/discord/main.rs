@@ -82,6 +82,19 @@ async fn until(mut stopped: watch::Receiver<bool>) {
 }
 
 impl Harness {
+    /// Waits until the worker has tried every message the desk queued at least once. The fake
+    /// records a message when it arrives, before the bot has stored which ticket it belongs to; a
+    /// reply to it sent in between would find no ticket, so a test replying to a desk message waits
+    /// for this first.
+    async fn settled(&self) {
+        self.fake
+            .wait_for("the desk's queued messages to be tried", |_| {
+                let pending = self.desk.pending_messages().expect("the desk reads");
+                pending.iter().all(|m| m.attempts > 0).then_some(())
+            })
+            .await;
+    }
+
     async fn start() -> Harness {
         Harness::start_with(|_| {}).await
     }
@@ -469,6 +482,7 @@ async fn ticket_thread(h: &Harness) -> (Call, u64) {
         .await;
     assert!(thread.path.ends_with("/threads"), "{}", thread.path);
     let id = thread.result["id"].as_str().unwrap().parse().unwrap();
+    h.settled().await;
     (thread, id)
 }
 

@@ -7,16 +7,20 @@ use consulta_desk::{Action, Status};
 use super::{ANA, EXPERTS, Harness, MARTA, WAIT, ask_and_escalate, buttons, sent_message};
 use crate::fake::{self, user};
 
-/// The first message the bot sent to `chat` whose text contains `needle`.
+/// The first message the bot sent to `chat` whose text contains `needle`, once the bot knows which
+/// ticket it belongs to.
 async fn sent_containing(h: &Harness, chat: i64, needle: &str) -> fake::Call {
-    h.fake
+    let sent = h
+        .fake
         .wait_for(&format!("{needle:?} sent to {chat}"), WAIT, |_| {
             h.fake
                 .sent("sendmessage", chat)
                 .into_iter()
                 .find(|c| c.body["text"].as_str().unwrap_or_default().contains(needle))
         })
-        .await
+        .await;
+    h.settled().await;
+    sent
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

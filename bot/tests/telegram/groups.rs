@@ -77,6 +77,7 @@ async fn a_reply_to_a_reminder_answers_its_ticket() {
             h.fake.sent("sendmessage", EXPERTS).into_iter().nth(1)
         })
         .await;
+    h.settled().await;
     h.say(
         EXPERTS,
         user(ANA, "Ana", "es"),

@@ -72,6 +72,23 @@ struct Harness {
 const WEBHOOK_SECRET: &str = "s3cret-Token_1";
 
 impl Harness {
+    /// Waits until the worker has tried every message the desk queued at least once. The fake
+    /// records a message when it arrives, before the bot has stored which ticket it belongs to; a
+    /// reply to it sent in between would find no ticket, so a test replying to a desk message waits
+    /// for this first.
+    async fn settled(&self) {
+        self.fake
+            .wait_for(
+                "the desk's queued messages to be tried",
+                Duration::from_secs(60),
+                |_| {
+                    let pending = self.desk.pending_messages().expect("the desk reads");
+                    pending.iter().all(|m| m.attempts > 0).then_some(())
+                },
+            )
+            .await;
+    }
+
     async fn start() -> Harness {
         Harness::start_with(|_| {}).await
     }
@@ -324,6 +341,7 @@ async fn ask_and_escalate(h: &Harness, question: &str) -> (i64, fake::Call) {
         told.body
     );
     let card = h.fake.wait_sent("sendmessage", EXPERTS, 0).await;
+    h.settled().await;
     (asked, card)
 }
 
@@ -487,7 +505,8 @@ async fn low_confidence_goes_to_the_experts_and_their_answer_comes_back() {
 
 /// The `skip`-th message to the experts' chat whose text contains `text`.
 async fn sent_to_experts(h: &Harness, text: &str, skip: usize) -> fake::Call {
-    h.fake
+    let sent = h
+        .fake
         .wait_for(
             &format!("{text:?} in the experts' chat"),
             Duration::from_secs(60),
@@ -499,7 +518,9 @@ async fn sent_to_experts(h: &Harness, text: &str, skip: usize) -> fake::Call {
                     .nth(skip)
             },
         )
-        .await
+        .await;
+    h.settled().await;
+    sent
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
