@@ -1209,3 +1209,90 @@ async fn a_reconnect_resumes_without_losing_or_repeating_events() {
     );
     h.stop().await;
 }
+
+/// Particulars written the way phones and keyboards write them (full-width `＠` and digits, a CPF)
+/// are flagged when "Approve as FAQ" opens its form, whose fields say that names are the expert's
+/// to remove; the form submitted as prefilled is held with the flags listed, and only the text
+/// edited clean is published.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn flagged_particulars_hold_the_faq_until_the_expert_edits_them_out() {
+    let h = Harness::start().await;
+    let (_, card) = ask_and_escalate(
+        &h,
+        "What is a corresponding adjustment? Meu CPF é 123.456.789-09",
+    )
+    .await;
+    let ticket = h.desk.tickets().unwrap().remove(0).id;
+    let ana: consulta_desk::Identity = format!("discord:{ANA}").parse().unwrap();
+    h.desk
+        .act(
+            &ana,
+            &ticket,
+            consulta_desk::Action::Answer {
+                text: "An adjustment to the emissions balance; write to ana＠desk.example or call ＋５５ １１ ９８７６ ５４３２."
+                    .into(),
+            },
+        )
+        .expect("Ana answers");
+    h.settled().await;
+
+    let modal = h.callback(h.expert_presses(&card, "faq:")).await;
+    let form = &modal.body["data"];
+    let labels: Vec<&str> = form["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|row| row["components"][0]["label"].as_str())
+        .collect();
+    assert!(
+        labels[..2].iter().all(|l| l.contains("remove names")),
+        "{labels:?}"
+    );
+    assert!(labels[2].contains("3 particular(s) flagged"), "{labels:?}");
+    let prefilled: Vec<&str> = form["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|row| row["components"][0]["value"].as_str())
+        .collect();
+    let form_id = form["custom_id"].as_str().unwrap().to_string();
+    let submit = |question: &str, answer: &str| {
+        h.submit_fields(
+            EXPERTS,
+            ANA,
+            &[EXPERT_ROLE],
+            &form_id,
+            &[
+                ("faq_question", question),
+                ("faq_answer", answer),
+                ("faq_confirm", ""),
+            ],
+        )
+    };
+    let held = h.outcome(submit(prefilled[0], prefilled[1])).await;
+    for flagged in [
+        "123.456.789-09",
+        "ana＠desk.example",
+        "＋５５ １１ ９８７６ ５４３２",
+        "Names are not flagged",
+    ] {
+        assert!(content(&held).contains(flagged), "{flagged}: {}", held.body);
+    }
+    assert!(h.desk.curated().unwrap().is_empty(), "nothing published");
+
+    let edited = h
+        .outcome(submit(
+            "What is a corresponding adjustment?",
+            "An adjustment to the emissions balance.",
+        ))
+        .await;
+    assert!(
+        content(&edited).contains("curated FAQ entry"),
+        "{}",
+        edited.body
+    );
+    let curated = h.desk.curated().unwrap();
+    assert_eq!(curated.len(), 1);
+    assert_eq!(curated[0].answer, "An adjustment to the emissions balance.");
+    h.stop().await;
+}
