@@ -108,6 +108,35 @@ fn as_expert(request: reqwest::RequestBuilder, identity: &str) -> reqwest::Reque
         .header("X-Consulta-Identity", identity)
 }
 
+/// Asks `question` as the test visitor and escalates it under `name`: the answer and the ticket.
+async fn ask_and_escalate(server: &Server, question: &str, name: &str) -> (Value, Value) {
+    let reply = ask(server, question).await;
+    let (status, ticket) = post(
+        server,
+        "/v1/escalations",
+        json!({"question_id": reply["question_id"], "session": session(), "name": name}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{ticket}");
+    (reply, ticket)
+}
+
+/// What approving ticket `id` would publish, as Ana's console reads it.
+async fn draft_of(server: &Server, id: &str) -> Value {
+    let (status, draft) = json_of(
+        as_expert(
+            http().get(server.url(&format!("/v1/tickets/{id}/draft"))),
+            "web:ana",
+        )
+        .send()
+        .await
+        .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{draft}");
+    draft
+}
+
 async fn ask(server: &Server, question: &str) -> Value {
     let (status, reply) = post(
         server,
@@ -273,18 +302,12 @@ async fn every_error_is_json_with_a_stable_code() {
 async fn a_visitor_escalates_an_expert_answers_and_the_answer_reaches_the_page() {
     let (_sandbox, server) = serve();
     let client = http();
-    let reply = ask(
+    let (reply, ticket) = ask_and_escalate(
         &server,
         "¿Cuándo vence el plazo de transición de nuestro proyecto?",
+        "Marta",
     )
     .await;
-    let (status, ticket) = post(
-        &server,
-        "/v1/escalations",
-        json!({"question_id": reply["question_id"], "session": session(), "name": "Marta"}),
-    )
-    .await;
-    assert_eq!(status, StatusCode::OK, "{ticket}");
     let id = ticket["id"].as_str().unwrap().to_string();
     assert_eq!(ticket["asker"]["display_name"], "Marta");
 
@@ -354,17 +377,7 @@ async fn a_visitor_escalates_an_expert_answers_and_the_answer_reaches_the_page()
         .json(&body)
         .send()
     };
-    let (status, draft) = json_of(
-        as_expert(
-            client.get(server.url(&format!("/v1/tickets/{id}/draft"))),
-            "web:ana",
-        )
-        .send()
-        .await
-        .unwrap(),
-    )
-    .await;
-    assert_eq!(status, StatusCode::OK, "{draft}");
+    let draft = draft_of(&server, &id).await;
     assert_eq!(
         draft["question"],
         "¿Cuándo vence el plazo de transición de nuestro proyecto?"
@@ -1333,18 +1346,12 @@ async fn every_route_declares_its_access_and_closed_routes_refuse_strangers() {
 async fn the_console_flags_particulars_in_any_form_and_publishes_only_the_edited_text() {
     let (_sandbox, server) = serve();
     let client = http();
-    let reply = ask(
+    let (_, ticket) = ask_and_escalate(
         &server,
         "Soy Marta, RUT 12.345.678-5: ¿cuándo vence el plazo de transición?",
+        "Marta",
     )
     .await;
-    let (status, ticket) = post(
-        &server,
-        "/v1/escalations",
-        json!({"question_id": reply["question_id"], "session": session()}),
-    )
-    .await;
-    assert_eq!(status, StatusCode::OK, "{ticket}");
     let id = ticket["id"].as_str().unwrap().to_string();
     let expert_posts = |path: String, body: Value| {
         as_expert(client.post(server.url(&path)), "web:ana")
@@ -1361,17 +1368,7 @@ async fn the_console_flags_particulars_in_any_form_and_publishes_only_the_edited
         .await;
         assert_eq!(status, StatusCode::OK, "{action}: {result}");
     }
-    let (status, draft) = json_of(
-        as_expert(
-            client.get(server.url(&format!("/v1/tickets/{id}/draft"))),
-            "web:ana",
-        )
-        .send()
-        .await
-        .unwrap(),
-    )
-    .await;
-    assert_eq!(status, StatusCode::OK, "{draft}");
+    let draft = draft_of(&server, &id).await;
     let flags: Vec<(String, String)> = draft["particulars"]
         .as_array()
         .unwrap()

@@ -424,6 +424,16 @@ fn assert_within_limits(call: &Call) {
     }
 }
 
+/// `key` (`label`, `value`) of each field of a form (a modal's `data`) that has one, in order.
+fn form_fields<'a>(form: &'a Value, key: &str) -> Vec<&'a str> {
+    form["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|row| row["components"][0][key].as_str())
+        .collect()
+}
+
 /// The custom ids of the buttons in a message body (or interaction response data).
 fn buttons(body: &Value) -> Vec<String> {
     let body = body.get("data").unwrap_or(body);
@@ -735,12 +745,7 @@ async fn low_confidence_goes_to_a_thread_and_the_experts_answer_comes_back() {
     let modal = h.callback(approve).await;
     assert_eq!(modal.body["type"], json!(9), "a form: {}", modal.body);
     let form = &modal.body["data"];
-    let prefilled: Vec<&str> = form["components"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter_map(|row| row["components"][0]["value"].as_str())
-        .collect();
+    let prefilled = form_fields(form, "value");
     assert_eq!(prefilled.len(), 2, "question and answer: {form}");
     assert_eq!(prefilled[0], ticket.question);
     let form_id = form["custom_id"].as_str().unwrap().to_string();
@@ -1238,23 +1243,13 @@ async fn flagged_particulars_hold_the_faq_until_the_expert_edits_them_out() {
 
     let modal = h.callback(h.expert_presses(&card, "faq:")).await;
     let form = &modal.body["data"];
-    let labels: Vec<&str> = form["components"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter_map(|row| row["components"][0]["label"].as_str())
-        .collect();
+    let labels = form_fields(form, "label");
     assert!(
         labels[..2].iter().all(|l| l.contains("remove names")),
         "{labels:?}"
     );
     assert!(labels[2].contains("3 particular(s) flagged"), "{labels:?}");
-    let prefilled: Vec<&str> = form["components"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter_map(|row| row["components"][0]["value"].as_str())
-        .collect();
+    let prefilled = form_fields(form, "value");
     let form_id = form["custom_id"].as_str().unwrap().to_string();
     let submit = |question: &str, answer: &str| {
         h.submit_fields(
