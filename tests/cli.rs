@@ -221,6 +221,11 @@ experts = [{ name = "Ana", identities = ["cli:ana"], groups = ["andes"] }]
 impl Sandbox {
     /// Writes the desk settings and opens one ticket directly on the desk, as a front-end would.
     fn with_ticket(&self) -> (PathBuf, String) {
+        self.with_ticket_asking("¿Cuándo vence el plazo de transición de nuestro proyecto?")
+    }
+
+    /// [`Sandbox::with_ticket`] for a ticket asking `question`.
+    fn with_ticket_asking(&self, question: &str) -> (PathBuf, String) {
         let config = self.data.with_extension("toml");
         std::fs::write(&config, DESK_CONFIG).unwrap();
         let settings: toml::Table = DESK_CONFIG.parse().unwrap();
@@ -235,7 +240,7 @@ impl Sandbox {
                     display_name: "Marta".into(),
                 },
                 language: Lang::Es,
-                question: "¿Cuándo vence el plazo de transición de nuestro proyecto?".into(),
+                question: question.into(),
                 passages: vec![],
                 tags: Tags::default(),
                 question_id: None,
@@ -495,4 +500,76 @@ fn a_data_directory_in_use_is_reported_as_held_by_a_running_consulta() {
     let told = stderr(&out);
     assert!(told.contains("a running `consulta`"), "{told}");
     assert!(!told.contains("delete it"), "{told}");
+}
+
+/// Particulars written the way phones and keyboards write them (a DNI with dots, a passport, an
+/// en-dashed phone, a full-width `＠`) are flagged in the draft `tickets approve` prints, with the
+/// reminder that names are not; publishing the draft as shown is refused with the flags listed and
+/// nothing published, and the text edited clean is published.
+#[test]
+fn flagged_particulars_hold_the_faq_until_the_expert_edits_them_out() {
+    let sandbox = Sandbox::new();
+    let (config, id) = sandbox.with_ticket_asking(
+        "Soy Marta, DNI 30.123.456 y pasaporte AAB123456: ¿cuándo vence el plazo de transición?",
+    );
+    let act = |args: &[&str]| {
+        let mut all = vec!["tickets"];
+        all.extend_from_slice(args);
+        sandbox.run_with_config(&config, &all)
+    };
+    // The curated entries as `tickets export` writes them, all files together.
+    let exported = || {
+        let dir = sandbox.data.join("faq");
+        let out = act(&["export", dir.to_str().unwrap()]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        std::fs::read_dir(&dir)
+            .into_iter()
+            .flatten()
+            .map(|f| std::fs::read_to_string(f.unwrap().path()).unwrap())
+            .collect::<String>()
+    };
+    let out = act(&["claim", "--as", "ana", &id]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let answer = "El 31 de diciembre de 2025. Dudas: +54 11 4567–8901 o marta＠correo.example";
+    let out = act(&["answer", "--as", "ana", &id, answer]);
+    assert!(out.status.success(), "{}", stderr(&out));
+
+    let out = act(&["approve", "--as", "ana", &id]);
+    assert!(!out.status.success());
+    let draft = stdout(&out);
+    for flagged in [
+        "document number \"30.123.456\"",
+        "document number \"AAB123456\"",
+        "phone number \"+54 11 4567–8901\"",
+        "e-mail address \"marta＠correo.example\"",
+        "Names are not flagged",
+    ] {
+        assert!(draft.contains(flagged), "{flagged}: {draft}");
+    }
+    let out = act(&["approve", "--as", "ana", &id, "--as-shown"]);
+    assert!(!out.status.success());
+    let refused = stderr(&out);
+    assert!(
+        refused.contains("nothing published") && refused.contains("4567–8901"),
+        "{refused}"
+    );
+    assert!(!exported().contains("31 de diciembre"), "nothing published");
+
+    let out = act(&[
+        "approve",
+        "--as",
+        "ana",
+        &id,
+        "--question",
+        "¿Cuándo vence el plazo de transición?",
+        "--answer",
+        "El 31 de diciembre de 2025.",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let published = exported();
+    assert!(
+        published.contains("El 31 de diciembre de 2025."),
+        "{published}"
+    );
+    assert!(!published.contains("4567"), "{published}");
 }

@@ -432,3 +432,122 @@ async fn a_trickled_body_is_cut_after_the_body_timeout_and_frees_its_slot() {
         );
     }
 }
+
+/// Sends `head` and reads one answer: its status line, headers and the JSON error its
+/// `content-length` announces. Nothing after the head is sent, so an answer proves that the server
+/// answered without the body; a server waiting for it would leave the read to fail at the bound.
+async fn answer_to_head(server: &Server, head: &str) -> (String, Value) {
+    let address = server.base.trim_start_matches("http://");
+    let mut stream = TcpStream::connect(address).await.unwrap();
+    stream.write_all(head.as_bytes()).await.unwrap();
+    let mut answer = Vec::new();
+    let read = tokio::time::timeout(Duration::from_secs(120), async {
+        let mut buffer = [0u8; 4096];
+        loop {
+            let text = String::from_utf8_lossy(&answer).to_string();
+            if let Some((head, body)) = text.split_once("\r\n\r\n") {
+                let length = head
+                    .lines()
+                    .find_map(|l| {
+                        l.to_ascii_lowercase()
+                            .strip_prefix("content-length:")
+                            .map(|v| v.trim().parse::<usize>().unwrap())
+                    })
+                    .expect("a content-length");
+                if body.len() >= length {
+                    return (
+                        head.to_string(),
+                        serde_json::from_str(&body[..length]).unwrap(),
+                    );
+                }
+            }
+            let read = stream.read(&mut buffer).await.unwrap();
+            assert!(read > 0, "closed without a whole answer: {text}");
+            answer.extend_from_slice(&buffer[..read]);
+        }
+    })
+    .await;
+    read.expect("no answer while the body was withheld")
+}
+
+/// A body announced over the route's limit is refused with 413 as soon as the headers are read,
+/// whatever the route's own limit (the document upload has the larger one), and whoever sends it;
+/// the body read timeout is far beyond the wait for the answer, so only the announced length can
+/// have refused it.
+#[tokio::test]
+async fn a_body_announced_over_the_limit_is_refused_before_it_is_sent() {
+    let sandbox = Sandbox::new();
+    let server = sandbox.serve(
+        "[service]\nmax_body_bytes = 70000\nmax_document_bytes = 1000000\nbody_read_timeout_secs = 3600\n",
+    );
+    let post = |path: &str, length: u64| {
+        format!(
+            "POST {path} HTTP/1.1\r\nHost: consulta\r\nContent-Type: application/json\r\n\
+             Content-Length: {length}\r\n\r\n"
+        )
+    };
+    for (path, length, setting) in [
+        ("/v1/ask", 70_001, "max_body_bytes"),
+        ("/v1/escalations", 1 << 40, "max_body_bytes"),
+        ("/v1/documents?name=big.md", 1_000_001, "max_document_bytes"),
+    ] {
+        let (head, error) = answer_to_head(&server, &post(path, length)).await;
+        assert!(head.starts_with("HTTP/1.1 413 "), "{path}: {head}");
+        assert_eq!(error["error"]["code"], "payload_too_large", "{error}");
+        let message = error["error"]["message"].as_str().unwrap();
+        assert!(
+            message.contains(&length.to_string()) && message.contains(setting),
+            "{message}"
+        );
+    }
+    // Under the upload's limit, a document is not refused for its size (here: for want of a token).
+    let (head, error) =
+        answer_to_head(&server, &post("/v1/documents?name=guide.md", 500_000)).await;
+    assert!(head.starts_with("HTTP/1.1 401 "), "{head}: {error}");
+}
+
+/// A `Content-Length` that is no length (past 2^64 − 1, at the two values hyper keeps for itself,
+/// negative, or not a number) is a 400 that says so, in the JSON error shape.
+#[tokio::test]
+async fn a_content_length_that_is_not_a_length_is_a_400_saying_so() {
+    let sandbox = Sandbox::new();
+    let server = sandbox.serve("[service]\n");
+    for length in [
+        "18446744073709551616",
+        "99999999999999999999999999",
+        "18446744073709551615",
+        "18446744073709551614",
+        "-1",
+        "twelve",
+    ] {
+        let request = format!(
+            "POST /v1/ask HTTP/1.1\r\nHost: consulta\r\nContent-Type: application/json\r\n\
+             Content-Length: {length}\r\n\r\n{{}}"
+        );
+        let error = refusal(&server, &request, "400").await;
+        assert_eq!(error["code"], "bad_request", "{length}: {error}");
+        assert!(
+            error["message"]
+                .as_str()
+                .unwrap()
+                .contains("Content-Length header is not a valid length"),
+            "{length}: {error}"
+        );
+    }
+    // A head that is malformed otherwise is a 400 in the same shape, with its own reason.
+    let error = refusal(
+        &server,
+        "GET /healthz HTTP/1.1\r\nHost: consulta\r\nBad Header: x\r\n\r\n",
+        "400",
+    )
+    .await;
+    assert!(
+        error["message"]
+            .as_str()
+            .unwrap()
+            .contains("not valid HTTP/1.1"),
+        "{error}"
+    );
+    let served = reqwest::get(server.url("/healthz")).await.unwrap();
+    assert_eq!(served.status(), StatusCode::OK, "the server carries on");
+}

@@ -449,3 +449,65 @@ async fn a_visitors_replies_are_bounded_in_length_number_and_budget() {
         "the data directory grew by {grown} bytes"
     );
 }
+
+/// A method a route does not serve is a 405 naming the ones it does (`Allow`), in the JSON error
+/// shape, and costs the client nothing: a burst of them, many times the address's budget, leaves the
+/// budget whole for the requests that are served.
+#[tokio::test]
+async fn methods_a_route_does_not_serve_are_405s_that_spend_no_budget() {
+    let (_sandbox, server) =
+        serve("requests_per_minute_per_address = 3\nrequests_per_minute_per_session = 3");
+    let client = http();
+    for round in 0..10 {
+        for (method, path) in [
+            (reqwest::Method::PUT, "/v1/ask"),
+            (reqwest::Method::GET, "/v1/ask"),
+            (reqwest::Method::DELETE, "/v1/search"),
+            (reqwest::Method::PATCH, "/v1/escalations"),
+            (reqwest::Method::PUT, "/v1/feedback"),
+        ] {
+            let response = client
+                .request(method.clone(), server.url(path))
+                .json(&json!({"question": "What is an ITMO?", "session": session(1)}))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(
+                response.status(),
+                StatusCode::METHOD_NOT_ALLOWED,
+                "{method} {path}, round {round}"
+            );
+            let allow = response
+                .headers()
+                .get("allow")
+                .map(|v| v.to_str().unwrap().to_string());
+            assert_eq!(allow.as_deref(), Some("POST"), "{method} {path}");
+            let body: Value = response.json().await.unwrap();
+            assert_eq!(body["error"]["code"], "method_not_allowed", "{body}");
+        }
+    }
+    for question in ["What is an ITMO?", "¿Qué es un ITMO?", "O que é um ITMO?"] {
+        let (status, _, body) = post(
+            &server,
+            "/v1/ask",
+            json!({"question": question, "session": session(1)}),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "the whole budget is left: {body}");
+    }
+    let (status, _, _) = post(
+        &server,
+        "/v1/ask",
+        json!({"question": "What is an ITMO?", "session": session(2)}),
+    )
+    .await;
+    assert_eq!(
+        status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "and it is the budget it was"
+    );
+    assert_eq!(
+        metric_in(&server.metrics().await, "consulta_rate_limited_total"),
+        1
+    );
+}

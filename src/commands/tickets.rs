@@ -6,8 +6,8 @@ use std::process::ExitCode;
 use anyhow::{Context, bail};
 
 use consulta_desk::{
-    Action, Approval, ApprovalDraft, DeskError, Identity, Platform, Status, Ticket, TicketId,
-    TransferTarget, describe_particulars,
+    Action, Approval, ApprovalDraft, DeskError, Identity, NAMES_NOT_FLAGGED, Platform, Status,
+    Ticket, TicketId, TransferTarget, describe_particulars,
 };
 
 use crate::cli::{TicketCommand, TicketsArgs};
@@ -70,7 +70,7 @@ pub fn run(settings: &Settings, args: TicketsArgs) -> anyhow::Result<ExitCode> {
             let desk = engine::open_desk(settings, Some(engine::open(settings)?))?;
             let entry = match desk.approve(&by, &id, approval) {
                 Err(DeskError::Particulars { found, .. }) => bail!(
-                    "nothing published: the text contains {}; edit them out, or pass --confirm-particulars to publish them",
+                    "nothing published: the text contains {}; edit them out, or pass --confirm-particulars to publish them. {NAMES_NOT_FLAGGED}",
                     describe_particulars(&found)
                 ),
                 other => other?,
@@ -207,4 +207,5 @@ fn print_draft(draft: &ApprovalDraft) {
             describe_particulars(&draft.particulars)
         );
     }
+    println!("{NAMES_NOT_FLAGGED}");
 }

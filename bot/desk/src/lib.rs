@@ -67,7 +67,8 @@ pub use members::ADMISSION;
 pub use message::{Message, MessageKind};
 pub use outbox::{DeadLetter, DeliveryRecord, OutboxEntry};
 pub use particulars::{
-    Particular, ParticularKind, describe as describe_particulars, find_particulars,
+    NAMES_NOT_FLAGGED, Particular, ParticularKind, describe as describe_particulars,
+    find_particulars,
 };
 pub use privacy::Forgotten;
 pub use profile::Profile;

@@ -70,29 +70,49 @@ impl fmt::Display for Particular {
     }
 }
 
-/// Every particular in `text`, in order of appearance.
+/// What the edit step tells the expert about what the scan cannot see: personal names look like any
+/// other words, so none is flagged, and removing them is the expert's job.
+pub const NAMES_NOT_FLAGGED: &str =
+    "Names are not flagged: remove the asker's name and anyone else's yourself.";
+
+/// One word of the text: as written, and with look-alike characters read as ASCII.
+struct Word {
+    /// The word as written, without the punctuation around it: what a flag shows.
+    written: String,
+    /// `written` with full-width forms, Unicode dashes and spaces read as their ASCII equivalents.
+    plain: String,
+    /// The word ended with `,` or `;`, which ends a phone number.
+    ends_clause: bool,
+}
+
+/// Every particular in `text`, in order of appearance. Text is read as a person reads it: full-width
+/// digits and `＠`, Unicode dashes (`1234–5678`) and non-breaking or ideographic spaces count as
+/// their ASCII forms, since each is one keyboard setting away from them.
 pub fn find_particulars(text: &str) -> Vec<Particular> {
+    let words = words(text);
     let mut found = Vec::new();
-    let words: Vec<&str> = text.split_whitespace().collect();
     let mut after_document_word = false;
     let mut index = 0;
     while index < words.len() {
-        let word = trim_punctuation(words[index]);
-        let digits = count_digits(word);
-        if is_email(word) {
-            found.push(particular(ParticularKind::Email, word));
+        let word = &words[index];
+        let plain = word.plain.as_str();
+        let digits = count_digits(plain);
+        if is_email(plain) {
+            found.push(particular(ParticularKind::Email, &word.written));
+        } else if is_document_shape(plain) {
+            found.push(particular(ParticularKind::Document, &word.written));
         } else if let Some((run, taken)) = phone_run(&words[index..]) {
             found.push(particular(ParticularKind::Phone, &run));
             index += taken;
             after_document_word = false;
             continue;
-        } else if (digits >= DOCUMENT_DIGITS && word.chars().any(char::is_alphabetic))
+        } else if (digits >= DOCUMENT_DIGITS && plain.chars().any(char::is_alphabetic))
             || (after_document_word && digits >= NAMED_DOCUMENT_DIGITS)
         {
-            found.push(particular(ParticularKind::Document, word));
+            found.push(particular(ParticularKind::Document, &word.written));
         }
         after_document_word =
-            is_document_word(word) || (after_document_word && is_number_word(word));
+            is_document_word(plain) || (after_document_word && is_number_word(plain));
         index += 1;
     }
     found
@@ -114,8 +134,33 @@ fn particular(kind: ParticularKind, text: &str) -> Particular {
     }
 }
 
-fn trim_punctuation(word: &str) -> &str {
-    word.trim_matches(|c: char| !(c.is_alphanumeric() || c == '+'))
+/// The words of `text`, split at any whitespace (ideographic and non-breaking spaces too).
+fn words(text: &str) -> Vec<Word> {
+    text.split_whitespace()
+        .filter_map(|raw| {
+            let written = raw.trim_matches(|c: char| !is_word_char(plain_char(c)));
+            (!written.is_empty()).then(|| Word {
+                written: written.to_string(),
+                plain: written.chars().map(plain_char).collect(),
+                ends_clause: raw.ends_with([',', ';', '，', '；']),
+            })
+        })
+        .collect()
+}
+
+/// `c` as its ASCII look-alike: full-width forms (`５`, `＠`, `＋`) and Unicode dashes and minus
+/// signs; any other character is itself.
+fn plain_char(c: char) -> char {
+    match c {
+        '\u{FF01}'..='\u{FF5E}' => char::from_u32(u32::from(c) - 0xFEE0).unwrap_or(c),
+        '\u{2010}'..='\u{2015}' | '\u{2212}' | '\u{FE63}' => '-',
+        _ => c,
+    }
+}
+
+/// What a particular starts and ends with: letters, digits, and a phone number's leading `+`.
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '+'
 }
 
 fn count_digits(word: &str) -> usize {
@@ -133,6 +178,34 @@ fn is_email(word: &str) -> bool {
         && !domain.contains('@')
 }
 
+/// A national ID in the region's usual written shapes: dotted groups of three after one to three
+/// digits (`12.345.678-5` a Chilean RUT or Brazilian RG, `123.456.789-09` a CPF, `30.123.456` an
+/// Argentine DNI), or seven or eight digits with a check character (`12345678-K`). Letters with
+/// digits (passports, Spanish DNI) and bare runs of digits are caught by the other rules.
+fn is_document_shape(word: &str) -> bool {
+    let (number, check) = match word.rsplit_once('-') {
+        Some((number, check))
+            if (1..=2).contains(&check.len())
+                && check
+                    .chars()
+                    .all(|c| c.is_ascii_digit() || c == 'k' || c == 'K') =>
+        {
+            (number, Some(check))
+        }
+        _ => (word, None),
+    };
+    let all_digits = |group: &str| !group.is_empty() && group.bytes().all(|b| b.is_ascii_digit());
+    let groups: Vec<&str> = number.split('.').collect();
+    let dotted = groups.len() >= 3
+        && (1..=3).contains(&groups[0].len())
+        && all_digits(groups[0])
+        && groups[1..].iter().all(|g| g.len() == 3 && all_digits(g));
+    let checked = check.is_some() && (7..=8).contains(&number.len()) && all_digits(number);
+    // Dotted groups alone are also how large amounts are written (`1.000.000`): only an ID's
+    // eight digits, or a check character, make them a document.
+    (dotted && (check.is_some() || count_digits(number) == 8)) || checked
+}
+
 fn is_document_word(word: &str) -> bool {
     let lower = word.to_lowercase();
     let lower = lower.trim_end_matches([':', '.', '#']);
@@ -148,11 +221,10 @@ fn is_number_word(word: &str) -> bool {
 }
 
 /// A phone number starting at `words[0]`: digits joined by spaces, dashes, dots or parentheses with
-/// at least [`PHONE_DIGITS`] digits in all. Returns the run and how many words it took.
-fn phone_run(words: &[&str]) -> Option<(String, usize)> {
+/// at least [`PHONE_DIGITS`] digits in all. Returns the run as written and how many words it took.
+fn phone_run(words: &[Word]) -> Option<(String, usize)> {
     let is_phone_piece = |word: &str| {
-        !word.is_empty()
-            && word.chars().any(|c| c.is_ascii_digit())
+        word.chars().any(|c| c.is_ascii_digit())
             && word
                 .chars()
                 .all(|c| c.is_ascii_digit() || "+-.()/".contains(c))
@@ -160,14 +232,14 @@ fn phone_run(words: &[&str]) -> Option<(String, usize)> {
     let mut digits = 0;
     let mut taken = 0;
     for word in words {
-        let piece = trim_punctuation(word);
+        let piece = word.plain.as_str();
         // A closing parenthesis or a comma ends the number but belongs to it.
         if !is_phone_piece(piece) || (taken > 0 && piece.starts_with('+')) {
             break;
         }
         digits += count_digits(piece);
         taken += 1;
-        if word.ends_with(',') || word.ends_with(';') {
+        if word.ends_clause {
             break;
         }
     }
@@ -176,7 +248,7 @@ fn phone_run(words: &[&str]) -> Option<(String, usize)> {
     (digits >= PHONE_DIGITS).then(|| {
         let run = words[..taken]
             .iter()
-            .map(|w| trim_punctuation(w))
+            .map(|w| w.written.as_str())
             .collect::<Vec<_>>()
             .join(" ");
         (run, taken)
@@ -212,6 +284,53 @@ mod tests {
                 (ParticularKind::Document, "30123".into()),
                 (ParticularKind::Phone, "011 4567-8901".into()),
             ]
+        );
+    }
+
+    #[test]
+    fn look_alike_characters_are_read_as_ascii_and_flags_show_them_as_written() {
+        assert_eq!(
+            kinds("Llámeme al +56\u{a0}9\u{a0}1234–5678, gracias."),
+            vec![(ParticularKind::Phone, "+56 9 1234–5678".into())]
+        );
+        assert_eq!(
+            kinds("Teléfono: ＋５６\u{3000}９\u{3000}１２３４\u{3000}５６７８"),
+            vec![(ParticularKind::Phone, "＋５６ ９ １２３４ ５６７８".into())]
+        );
+        assert_eq!(
+            kinds("Escriba a marta.r＠correo.cl o a joao@exemplo．com．br."),
+            vec![
+                (ParticularKind::Email, "marta.r＠correo.cl".into()),
+                (ParticularKind::Email, "joao@exemplo．com．br".into()),
+            ]
+        );
+    }
+
+    #[test]
+    fn regional_document_numbers_are_flagged_as_documents() {
+        for (text, number) in [
+            ("Mi RUT es 12.345.678-5.", "12.345.678-5"),
+            ("RUT 12345678-K", "12345678-K"),
+            ("Meu CPF: 123.456.789-09", "123.456.789-09"),
+            ("DNI 30.123.456, Buenos Aires", "30.123.456"),
+            ("mi DNI 12345678Z", "12345678Z"),
+            ("passaporte FZ123456", "FZ123456"),
+            ("el número P4567891 de mi pasaporte", "P4567891"),
+            ("my ID is １２.３４５.６７８‐５", "１２.３４５.６７８‐５"),
+        ] {
+            assert_eq!(
+                kinds(text),
+                vec![(ParticularKind::Document, number.into())],
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn amounts_and_references_are_not_documents() {
+        assert!(
+            kinds("Se emitieron 1.000.000 de RE6.4 (párrafo 1.2.3) el 31 de enero de 2024.")
+                .is_empty()
         );
     }
 

@@ -8,7 +8,8 @@
 
 use crate::assistant::{AssistantError, FailureCode};
 use consulta_desk::{
-    Approval, ApprovalDraft, Identity, Particular, TicketId, describe_particulars,
+    Approval, ApprovalDraft, Identity, NAMES_NOT_FLAGGED, Particular, TicketId,
+    describe_particulars,
 };
 
 use super::conversation::{Conversation, Place, Reply};
@@ -36,27 +37,29 @@ pub struct Edit {
     pub answer: String,
 }
 
-/// The text of a draft message: the ticket, the text to publish between markers, the flags, and how
-/// to edit (when `how_to_edit` is given).
+/// The text of a draft message: the ticket, the text to publish between markers, the flags (and that
+/// names are never flagged), and how to edit (when `how_to_edit` is given).
 pub fn draft_text(draft: &ApprovalDraft, how_to_edit: Option<&str>) -> String {
     let mut text = format!(
         "{DRAFT_HEADER}{}. Only this text will be published:\n\n{QUESTION_MARK} {}\n{ANSWER_MARK} {}\n{END_MARK}\n",
         draft.ticket, draft.question, draft.answer
     );
-    if !draft.particulars.is_empty() {
+    if draft.particulars.is_empty() {
+        text.push_str(NAMES_NOT_FLAGGED);
+    } else {
         text.push_str(&flag_warning(&draft.particulars));
-        text.push('\n');
     }
+    text.push('\n');
     if let Some(how) = how_to_edit {
         text.push_str(how);
     }
     text
 }
 
-/// The warning for flagged particulars.
+/// The warning for flagged particulars, with what the flags cannot cover.
 pub fn flag_warning(found: &[Particular]) -> String {
     format!(
-        "⚠ Personal particulars flagged: {}. Edit them out, or confirm that they may be published.",
+        "⚠ Personal particulars flagged: {}. Edit them out, or confirm that they may be published. {NAMES_NOT_FLAGGED}",
         describe_particulars(found)
     )
 }

@@ -114,11 +114,13 @@ pub fn approval_form(draft: &ApprovalDraft) -> Option<CreateModal> {
                 .max_length(FIELD_LIMIT as u16),
         )
     };
+    // A form has no room for prose (labels hold 45 characters): the labels say that names are the
+    // expert's to remove, as the drafts on other platforms do at length.
     let confirm_label = if draft.particulars.is_empty() {
-        "Particulars: none flagged".to_string()
+        "No particulars flagged; names never are".to_string()
     } else {
         format!(
-            "⚠ {} particular(s) flagged in the text",
+            "⚠ {} particular(s) flagged; names never are",
             draft.particulars.len()
         )
     };
@@ -134,8 +136,16 @@ pub fn approval_form(draft: &ApprovalDraft) -> Option<CreateModal> {
             format!("Publish {} as FAQ", draft.ticket),
         )
         .components(vec![
-            field("Question to publish", FAQ_QUESTION_FIELD, &draft.question),
-            field("Answer to publish", FAQ_ANSWER_FIELD, &draft.answer),
+            field(
+                "Question to publish (remove names yourself)",
+                FAQ_QUESTION_FIELD,
+                &draft.question,
+            ),
+            field(
+                "Answer to publish (remove names yourself)",
+                FAQ_ANSWER_FIELD,
+                &draft.answer,
+            ),
             CreateActionRow::InputText(confirm),
         ]),
     )

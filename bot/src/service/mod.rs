@@ -12,6 +12,7 @@ mod access;
 mod admin;
 mod ask;
 mod auth;
+mod body_limit;
 mod config;
 mod error;
 mod head_errors;
@@ -37,7 +38,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use axum::Router;
-use axum::extract::{DefaultBodyLimit, Request, State};
+use axum::extract::{Request, State};
 use axum::http::StatusCode;
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
@@ -249,32 +250,36 @@ impl Service {
         let config = &self.state.config;
         let replica = self.state.primary.is_none();
         let mut router = Router::new();
-        for (doc, mut handler) in routes::table(config) {
+        for (doc, mut handler) in routes::table() {
             if replica && !doc.on_replicas {
                 continue;
             }
+            // Every layer is a route layer: a method the route does not serve gets its 405 (with
+            // `Allow`) from axum without passing through them, so it spends no budget and waits
+            // for no answering slot.
             if BUDGETED.contains(&doc.operation) {
-                handler = handler.layer(middleware::from_fn_with_state(
+                handler = handler.route_layer(middleware::from_fn_with_state(
                     self.clone(),
                     limits::by_address,
                 ));
             }
             if ANSWERING.contains(&doc.operation) {
-                handler = handler.layer(middleware::from_fn_with_state(
+                handler = handler.route_layer(middleware::from_fn_with_state(
                     self.clone(),
                     limits::one_question_at_a_time,
                 ));
             }
-            // Outermost, so that the budgets above see who the caller is.
+            // Outside the budgets, so that they see who the caller is.
             handler = handler.route_layer(middleware::from_fn_with_state(
                 access::Gate::new(self.clone(), doc.access),
                 access::enforce,
             ));
+            // Outermost: a body announced over the limit is refused before anything else.
+            handler = body_limit::limited(handler, routes::body_limit(config, &doc));
             router = router.route(doc.path, handler);
         }
         let router = router
             .fallback(health::not_found)
-            .layer(DefaultBodyLimit::max(config.max_body_bytes))
             .layer(middleware::from_fn_with_state(
                 self.clone(),
                 finish_response,
@@ -317,6 +322,8 @@ async fn finish_response(State(service): State<Service>, request: Request, next:
 async fn finish(service: Service, request: Request, next: Next) -> Response {
     let response = next.run(request).await;
     let status = response.status();
+    // A 405 says which methods the route serves, in whatever shape.
+    let allow = response.headers().get(axum::http::header::ALLOW).cloned();
     service.state.metrics.response(status.as_u16());
     let is_json = response
         .headers()
@@ -344,7 +351,13 @@ async fn finish(service: Service, request: Request, next: Next) -> Response {
     } else {
         text
     };
-    ApiError::new(status, code, message).into_response()
+    let mut response = ApiError::new(status, code, message).into_response();
+    if let Some(allow) = allow {
+        response
+            .headers_mut()
+            .insert(axum::http::header::ALLOW, allow);
+    }
+    response
 }
 
 /// Browsers on the configured origins may call the API (the chat page embedded in another site).

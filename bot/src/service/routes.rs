@@ -3,9 +3,9 @@
 //! puts each route behind the access layer ([`super::access`]) with the level declared here, so a
 //! route cannot be served without a declared [`Access`].
 
-use axum::extract::DefaultBodyLimit;
 use axum::routing::{MethodRouter, delete, get, post};
 
+use super::body_limit::BodyLimit;
 use super::config::ServiceConfig;
 use super::{Service, admin, ask, health, openapi, pages, relay, replica, replies, tickets};
 
@@ -101,14 +101,14 @@ const fn on_replicas(doc: RouteDoc) -> RouteDoc {
 }
 
 /// Every route with its documentation: the API's, then the web pages'.
-pub(super) fn table(config: &ServiceConfig) -> Vec<(RouteDoc, MethodRouter<Service>)> {
-    let mut table = api(config);
+pub(super) fn table() -> Vec<(RouteDoc, MethodRouter<Service>)> {
+    let mut table = api();
     table.extend(pages::table());
     table
 }
 
 /// Every API route with its documentation.
-fn api(config: &ServiceConfig) -> Vec<(RouteDoc, MethodRouter<Service>)> {
+fn api() -> Vec<(RouteDoc, MethodRouter<Service>)> {
     use Access::*;
     vec![
         (
@@ -448,7 +448,7 @@ fn api(config: &ServiceConfig) -> Vec<(RouteDoc, MethodRouter<Service>)> {
                     "DocumentResponse",
                 )
             },
-            post(admin::add_document).layer(DefaultBodyLimit::max(config.max_document_bytes)),
+            post(admin::add_document),
         ),
         (
             doc(
@@ -513,13 +513,26 @@ fn api(config: &ServiceConfig) -> Vec<(RouteDoc, MethodRouter<Service>)> {
     ]
 }
 
+/// The most body `doc`'s route reads: a document upload is a file, every other body a small JSON
+/// object.
+pub(super) fn body_limit(config: &ServiceConfig, doc: &RouteDoc) -> BodyLimit {
+    if doc.operation == "addDocument" {
+        BodyLimit {
+            bytes: config.max_document_bytes,
+            setting: "max_document_bytes",
+        }
+    } else {
+        BodyLimit {
+            bytes: config.max_body_bytes,
+            setting: "max_body_bytes",
+        }
+    }
+}
+
 /// Every route the service may serve, with its declared access: the documentation half of
 /// [`table`].
 pub fn every_route() -> Vec<RouteDoc> {
-    table(&ServiceConfig::default())
-        .into_iter()
-        .map(|(doc, _)| doc)
-        .collect()
+    table().into_iter().map(|(doc, _)| doc).collect()
 }
 
 /// The API's routes, as the OpenAPI document describes them.

@@ -424,6 +424,16 @@ fn assert_within_limits(call: &Call) {
     }
 }
 
+/// `key` (`label`, `value`) of each field of a form (a modal's `data`) that has one, in order.
+fn form_fields<'a>(form: &'a Value, key: &str) -> Vec<&'a str> {
+    form["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|row| row["components"][0][key].as_str())
+        .collect()
+}
+
 /// The custom ids of the buttons in a message body (or interaction response data).
 fn buttons(body: &Value) -> Vec<String> {
     let body = body.get("data").unwrap_or(body);
@@ -735,12 +745,7 @@ async fn low_confidence_goes_to_a_thread_and_the_experts_answer_comes_back() {
     let modal = h.callback(approve).await;
     assert_eq!(modal.body["type"], json!(9), "a form: {}", modal.body);
     let form = &modal.body["data"];
-    let prefilled: Vec<&str> = form["components"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter_map(|row| row["components"][0]["value"].as_str())
-        .collect();
+    let prefilled = form_fields(form, "value");
     assert_eq!(prefilled.len(), 2, "question and answer: {form}");
     assert_eq!(prefilled[0], ticket.question);
     let form_id = form["custom_id"].as_str().unwrap().to_string();
@@ -1207,5 +1212,82 @@ async fn a_reconnect_resumes_without_losing_or_repeating_events() {
         2,
         "the replayed event was not handled twice"
     );
+    h.stop().await;
+}
+
+/// Particulars written the way phones and keyboards write them (full-width `＠` and digits, a CPF)
+/// are flagged when "Approve as FAQ" opens its form, whose fields say that names are the expert's
+/// to remove; the form submitted as prefilled is held with the flags listed, and only the text
+/// edited clean is published.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn flagged_particulars_hold_the_faq_until_the_expert_edits_them_out() {
+    let h = Harness::start().await;
+    let (_, card) = ask_and_escalate(
+        &h,
+        "What is a corresponding adjustment? Meu CPF é 123.456.789-09",
+    )
+    .await;
+    let ticket = h.desk.tickets().unwrap().remove(0).id;
+    let ana: consulta_desk::Identity = format!("discord:{ANA}").parse().unwrap();
+    h.desk
+        .act(
+            &ana,
+            &ticket,
+            consulta_desk::Action::Answer {
+                text: "An adjustment to the emissions balance; write to ana＠desk.example or call ＋５５ １１ ９８７６ ５４３２."
+                    .into(),
+            },
+        )
+        .expect("Ana answers");
+    h.settled().await;
+
+    let modal = h.callback(h.expert_presses(&card, "faq:")).await;
+    let form = &modal.body["data"];
+    let labels = form_fields(form, "label");
+    assert!(
+        labels[..2].iter().all(|l| l.contains("remove names")),
+        "{labels:?}"
+    );
+    assert!(labels[2].contains("3 particular(s) flagged"), "{labels:?}");
+    let prefilled = form_fields(form, "value");
+    let form_id = form["custom_id"].as_str().unwrap().to_string();
+    let submit = |question: &str, answer: &str| {
+        h.submit_fields(
+            EXPERTS,
+            ANA,
+            &[EXPERT_ROLE],
+            &form_id,
+            &[
+                ("faq_question", question),
+                ("faq_answer", answer),
+                ("faq_confirm", ""),
+            ],
+        )
+    };
+    let held = h.outcome(submit(prefilled[0], prefilled[1])).await;
+    for flagged in [
+        "123.456.789-09",
+        "ana＠desk.example",
+        "＋５５ １１ ９８７６ ５４３２",
+        "Names are not flagged",
+    ] {
+        assert!(content(&held).contains(flagged), "{flagged}: {}", held.body);
+    }
+    assert!(h.desk.curated().unwrap().is_empty(), "nothing published");
+
+    let edited = h
+        .outcome(submit(
+            "What is a corresponding adjustment?",
+            "An adjustment to the emissions balance.",
+        ))
+        .await;
+    assert!(
+        content(&edited).contains("curated FAQ entry"),
+        "{}",
+        edited.body
+    );
+    let curated = h.desk.curated().unwrap();
+    assert_eq!(curated.len(), 1);
+    assert_eq!(curated[0].answer, "An adjustment to the emissions balance.");
     h.stop().await;
 }

@@ -1045,3 +1045,82 @@ async fn forgetting_at_the_desk_leaves_no_words_of_a_question_in_the_front_ends_
     );
     assert!(entries > 1, "the front-end's memory was read");
 }
+
+/// Particulars written the way phones and keyboards write them (an en dash, non-breaking spaces, a
+/// Chilean RUT, full-width digits) are flagged in the draft "Approve as FAQ" shows, with the reminder
+/// that names are not; the draft of flagged text has no plain Publish button, a press of one is
+/// held and shows the flags again, and only the text edited clean is published.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn flagged_particulars_hold_the_faq_until_the_expert_edits_them_out() {
+    let h = Harness::start().await;
+    let (_, card) = ask_and_escalate(
+        &h,
+        "What is the transition deadline? I am Marta, RUT 12.345.678-5",
+    )
+    .await;
+    let ticket = h.desk.tickets().expect("the desk reads").remove(0).id;
+    let ana: consulta_desk::Identity = format!("telegram:{ANA}").parse().unwrap();
+    h.desk
+        .act(
+            &ana,
+            &ticket,
+            consulta_desk::Action::Answer {
+                text: "31 December 2025; call me on +56\u{a0}9\u{a0}1234–5678 or ＋５６ ９ ８７６５ ４３２１."
+                    .into(),
+            },
+        )
+        .expect("Ana answers");
+    h.settled().await;
+
+    let approve = buttons(&card)
+        .into_iter()
+        .find(|d| d.starts_with("faq:"))
+        .expect("an Approve button on the card");
+    h.press(user(ANA, "Ana", "es"), &card, &approve);
+    let draft = sent_to_experts(&h, "FAQ draft", 0).await;
+    let text = draft.result["text"].as_str().unwrap();
+    for flagged in [
+        "document number \"12.345.678-5\"",
+        // Flags show each number as written, its pieces joined by plain spaces.
+        "phone number \"+56 9 1234–5678\"",
+        "phone number \"＋５６ ９ ８７６５ ４３２１\"",
+        consulta_desk::NAMES_NOT_FLAGGED,
+    ] {
+        assert!(text.contains(flagged), "{flagged:?} in {text}");
+    }
+    assert!(
+        !buttons(&draft).iter().any(|d| d.starts_with("pub:")),
+        "flagged text has no one-press Publish: {:?}",
+        buttons(&draft)
+    );
+    // A plain Publish pressed under it anyway (an old client, a forged press) is held.
+    let publish = format!("pub:{ticket}");
+    let pressed = h.press(user(ANA, "Ana", "es"), &draft, &publish);
+    h.fake.wait_callback_answer(&pressed).await;
+    let held = sent_to_experts(&h, "FAQ draft", 1).await;
+    assert!(
+        held.result["text"]
+            .as_str()
+            .unwrap()
+            .contains("12.345.678-5"),
+        "{:?}",
+        held.body
+    );
+    assert!(h.desk.curated().unwrap().is_empty(), "nothing published");
+
+    h.say(
+        EXPERTS,
+        user(ANA, "Ana", "es"),
+        "Q: What is the transition deadline for CDM activities?\nA: 31 December 2025.",
+        Some(sent_message(&held)),
+    );
+    sent_to_experts(&h, "curated FAQ entry", 0).await;
+    let curated = h.desk.curated().unwrap();
+    assert_eq!(curated.len(), 1);
+    assert_eq!(
+        curated[0].question,
+        "What is the transition deadline for CDM activities?"
+    );
+    assert_eq!(curated[0].answer, "31 December 2025.");
+    h.stop().await;
+}

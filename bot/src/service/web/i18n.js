@@ -19,7 +19,7 @@ const TEXTS = {
     tickets: "Tickets", questionCol: "Pregunta", found: "Lo que encontró Consulta", yourAnswer: "Su respuesta", claim: "Tomar",
     unclaim: "Devolver", sendAnswer: "Enviar respuesta", closeTicket: "Cerrar", reopen: "Reabrir", approve: "Aprobar como FAQ",
     gaps: "Vacíos de cobertura (30 días)", loadReport: "Ver el informe", signedIn: "Sesión de {who}", done: "Hecho: {status}",
-    approved: "Aprobado: la respuesta ya se cita como FAQ.", publishTitle: "Lo que se publicará (edite antes de publicar)", faqQuestion: "Pregunta a publicar", faqAnswer: "Respuesta a publicar", publish: "Publicar como FAQ", cancel: "Cancelar", confirmParticulars: "Publicar de todos modos los datos personales señalados", particulars: "Datos personales señalados: {list}. Quítelos, o confirme que pueden publicarse.", noTickets: "No hay tickets.", noGaps: "Sin vacíos en el período.",
+    approved: "Aprobado: la respuesta ya se cita como FAQ.", publishTitle: "Lo que se publicará (edite antes de publicar)", faqQuestion: "Pregunta a publicar", faqAnswer: "Respuesta a publicar", publish: "Publicar como FAQ", cancel: "Cancelar", confirmParticulars: "Publicar de todos modos los datos personales señalados", particulars: "Datos personales señalados: {list}. Quítelos, o confirme que pueden publicarse.", namesNote: "Los nombres no se señalan: quite usted el nombre de la persona y cualquier otro.", noTickets: "No hay tickets.", noGaps: "Sin vacíos en el período.",
     answerBy: "Respuesta de {who}", questions: "{n} preguntas",
     unreachable: "La persona no recibió el último mensaje del desk ({reason}). Contáctela por otra vía o cierre el ticket."
   },
@@ -41,7 +41,7 @@ const TEXTS = {
     tickets: "Tickets", questionCol: "Pergunta", found: "O que o Consulta encontrou", yourAnswer: "Sua resposta", claim: "Assumir",
     unclaim: "Devolver", sendAnswer: "Enviar resposta", closeTicket: "Fechar", reopen: "Reabrir", approve: "Aprovar como FAQ",
     gaps: "Lacunas de cobertura (30 dias)", loadReport: "Ver o relatório", signedIn: "Sessão de {who}", done: "Feito: {status}",
-    approved: "Aprovado: a resposta já é citada como FAQ.", publishTitle: "O que será publicado (edite antes de publicar)", faqQuestion: "Pergunta a publicar", faqAnswer: "Resposta a publicar", publish: "Publicar como FAQ", cancel: "Cancelar", confirmParticulars: "Publicar mesmo assim os dados pessoais assinalados", particulars: "Dados pessoais assinalados: {list}. Remova-os, ou confirme que podem ser publicados.", noTickets: "Nenhum ticket.", noGaps: "Sem lacunas no período.",
+    approved: "Aprovado: a resposta já é citada como FAQ.", publishTitle: "O que será publicado (edite antes de publicar)", faqQuestion: "Pergunta a publicar", faqAnswer: "Resposta a publicar", publish: "Publicar como FAQ", cancel: "Cancelar", confirmParticulars: "Publicar mesmo assim os dados pessoais assinalados", particulars: "Dados pessoais assinalados: {list}. Remova-os, ou confirme que podem ser publicados.", namesNote: "Nomes não são assinalados: remova você mesmo o nome da pessoa e qualquer outro.", noTickets: "Nenhum ticket.", noGaps: "Sem lacunas no período.",
     answerBy: "Resposta de {who}", questions: "{n} perguntas",
     unreachable: "A pessoa não recebeu a última mensagem do desk ({reason}). Contate-a de outra forma ou feche o ticket."
   },
@@ -63,7 +63,7 @@ const TEXTS = {
     tickets: "Tickets", questionCol: "Question", found: "What Consulta found", yourAnswer: "Your answer", claim: "Claim",
     unclaim: "Unclaim", sendAnswer: "Send answer", closeTicket: "Close", reopen: "Reopen", approve: "Approve as FAQ",
     gaps: "Coverage gaps (30 days)", loadReport: "Show the report", signedIn: "Signed in as {who}", done: "Done: {status}",
-    approved: "Approved: the answer is now cited as an FAQ.", publishTitle: "What will be published (edit it first)", faqQuestion: "Question to publish", faqAnswer: "Answer to publish", publish: "Publish as FAQ", cancel: "Cancel", confirmParticulars: "Publish the flagged personal particulars anyway", particulars: "Personal particulars flagged: {list}. Remove them, or confirm that they may be published.", noTickets: "No tickets.", noGaps: "No gaps in the period.",
+    approved: "Approved: the answer is now cited as an FAQ.", publishTitle: "What will be published (edit it first)", faqQuestion: "Question to publish", faqAnswer: "Answer to publish", publish: "Publish as FAQ", cancel: "Cancel", confirmParticulars: "Publish the flagged personal particulars anyway", particulars: "Personal particulars flagged: {list}. Remove them, or confirm that they may be published.", namesNote: "Names are not flagged: remove the asker's name and anyone else's yourself.", noTickets: "No tickets.", noGaps: "No gaps in the period.",
     answerBy: "Answer by {who}", questions: "{n} questions",
     unreachable: "The asker did not receive the desk's last message ({reason}). Reach them another way, or close the ticket."
   }
