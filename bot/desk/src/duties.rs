@@ -11,7 +11,7 @@ use tokio::sync::watch;
 use super::desk::Desk;
 use super::error::DeskError;
 use super::frontend::FrontEnd;
-use super::time::Span;
+use super::time::{Span, Timestamp};
 use super::worker::OutboxWorker;
 
 /// The longest the duties sleep between ticks. They sleep until the desk's next duty falls due, but
@@ -65,7 +65,10 @@ impl DeskDuties {
     async fn tick_until(&self, shutdown: impl Future<Output = ()>) {
         tokio::pin!(shutdown);
         loop {
-            let wait = self.tick().await;
+            let wake = self.tick().await;
+            // The wait runs from the clock's reading now, not from the tick's: time that passed
+            // (or a clock that was moved) since the tick is not waited again.
+            let wait = wake.since(self.desk.now());
             tokio::select! {
                 () = &mut shutdown => return,
                 () = self.desk.inner.clock.sleep(wait) => {}
@@ -73,11 +76,11 @@ impl DeskDuties {
         }
     }
 
-    /// Runs one [`Desk::tick`] and says how long to sleep on the desk's clock before the next: until
-    /// the next duty falls due, at most [`TICK_EVERY`]. A duty already due when the tick started
+    /// Runs one [`Desk::tick`] and says when, on the desk's clock, to tick next: when the next duty
+    /// falls due, at most [`TICK_EVERY`] after this tick. A duty already due when the tick started
     /// was not cleared by it (the tick failed, or a record is damaged), so the next try waits a whole
     /// [`TICK_EVERY`] rather than spinning.
-    async fn tick(&self) -> Span {
+    async fn tick(&self) -> Timestamp {
         let desk = self.desk.clone();
         let ticked = tokio::task::spawn_blocking(move || {
             let started = desk.now();
@@ -90,21 +93,21 @@ impl DeskDuties {
             Ok(Ok((report, started, next, now))) => {
                 tracing::debug!(?report, ?next, "desk tick");
                 match next {
-                    Some(due) if due > started => due.since(now).min(longest),
+                    Some(due) if due > started => due.min(now.plus(longest)),
                     Some(due) => {
                         tracing::warn!(%due, "a desk duty stays due after the tick; trying again at the next tick");
-                        longest
+                        now.plus(longest)
                     }
-                    None => longest,
+                    None => now.plus(longest),
                 }
             }
             Ok(Err(error)) => {
                 tracing::warn!(%error, "desk tick failed; trying again at the next tick");
-                longest
+                self.desk.now().plus(longest)
             }
             Err(error) => {
                 tracing::warn!(%error, "desk tick panicked");
-                longest
+                self.desk.now().plus(longest)
             }
         }
     }
