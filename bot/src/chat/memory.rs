@@ -3,8 +3,10 @@
 //! asked where (so that a button pressed later can escalate or re-ask it), and where each escalated
 //! question was asked (so the expert's answer goes back there). The person's chosen language and
 //! last question, the words of a question, its language and what Consulta cited are the desk's
-//! alone: forgetting someone at the desk hands back the ids of what they asked, and those keys are
-//! dropped here without reading any table whole.
+//! alone: forgetting someone at the desk (or its retention rule) hands back the ids of what went,
+//! and those keys are dropped here without reading any table whole — with every row the front-end
+//! keeps about those tickets (cards, topics, threads, messages to the asker), found through an
+//! index by ticket.
 
 use consulta_corpus::Lang;
 use serde::de::DeserializeOwned;
@@ -58,6 +60,9 @@ pub struct Memory {
     db: sled::Db,
     asked: sled::Tree,
     origins: sled::Tree,
+    /// Every row the front-end keeps about a ticket in its own trees, by ticket: `ticket NUL tree
+    /// NUL key` → nothing ([`Memory::put_ticket_row`]).
+    ticket_rows: sled::Tree,
 }
 
 /// The trees in which front-ends kept each user's language and last question before the desk kept
@@ -65,14 +70,84 @@ pub struct Memory {
 const LANGS_BEFORE: &str = "langs";
 const LAST_BEFORE: &str = "last";
 
+/// The tree that indexes the front-end's rows by ticket.
+const TICKET_ROWS: &str = "ticket_rows";
+
+/// The key under which the row `key` of `tree` about `ticket` is indexed: the ticket's rows share
+/// the prefix `ticket NUL`.
+fn row_key(ticket: &TicketId, tree: &sled::Tree, key: &[u8]) -> Vec<u8> {
+    let mut indexed = ticket_prefix(ticket);
+    indexed.extend_from_slice(&tree.name());
+    indexed.push(0);
+    indexed.extend_from_slice(key);
+    indexed
+}
+
+/// The ticket id written in `bytes` (a front-end's row), if they hold one.
+pub fn ticket_in(bytes: &[u8]) -> Option<TicketId> {
+    std::str::from_utf8(bytes).ok()?.parse().ok()
+}
+
+/// The prefix of every index entry about `ticket`.
+fn ticket_prefix(ticket: &TicketId) -> Vec<u8> {
+    let mut prefix = ticket.as_str().as_bytes().to_vec();
+    prefix.push(0);
+    prefix
+}
+
 impl Memory {
     /// The memory kept in `db`, next to the front-end's own trees.
     pub fn open(db: &sled::Db) -> Result<Memory, StoreError> {
         Ok(Memory {
             asked: db.open_tree("asked")?,
             origins: db.open_tree("origins")?,
+            ticket_rows: db.open_tree(TICKET_ROWS)?,
             db: db.clone(),
         })
+    }
+
+    /// Writes `value` under `key` in the front-end's `tree` as a row about `ticket` (which message
+    /// is its card, its thread, a message to its asker), durably, and indexes it by the ticket so
+    /// that forgetting the ticket drops it by key.
+    pub fn put_ticket_row(
+        &self,
+        tree: &sled::Tree,
+        key: &[u8],
+        value: &[u8],
+        ticket: &TicketId,
+    ) -> Result<(), StoreError> {
+        // The index first: a crash in between leaves an entry for a row that is not there, which
+        // forgetting skips, never a row that forgetting cannot find.
+        self.ticket_rows.insert(row_key(ticket, tree, key), &[])?;
+        tree.insert(key, value)?;
+        self.flush()
+    }
+
+    /// Indexes the rows of `tree` written before rows were indexed by ticket ([`Memory::put_ticket_row`]),
+    /// reading the tree once; `ticket_of` names the ticket a row is about.
+    pub fn index_rows_of(
+        &self,
+        tree: &sled::Tree,
+        ticket_of: impl Fn(&[u8], &[u8]) -> Option<TicketId>,
+    ) -> Result<usize, StoreError> {
+        let mut indexed = 0;
+        for row in tree.iter() {
+            let (key, value) = row?;
+            if let Some(ticket) = ticket_of(&key, &value) {
+                self.ticket_rows.insert(row_key(&ticket, tree, &key), &[])?;
+                indexed += 1;
+            }
+        }
+        self.flush()?;
+        Ok(indexed)
+    }
+
+    /// Whether the index of rows by ticket is new in `db` (created by this version): the front-end's
+    /// rows written before it are then indexed once ([`Memory::index_rows_of`]).
+    pub fn rows_unindexed(db: &sled::Db) -> bool {
+        !db.tree_names()
+            .iter()
+            .any(|name| name.as_ref() == TICKET_ROWS.as_bytes())
     }
 
     /// Makes what was written durable before the user is told it was done.
@@ -157,13 +232,23 @@ impl Memory {
         }
     }
 
-    /// Deletes where the questions and tickets the desk just forgot were asked, by key (`/forget`).
+    /// Deletes where the questions and tickets the desk just forgot (`/forget`) or swept (retention)
+    /// were asked, and every row kept about those tickets, by key.
     pub fn forget(&self, forgotten: &Forgotten) -> Result<(), StoreError> {
         for question in &forgotten.question_ids {
             self.asked.remove(question.0.to_be_bytes())?;
         }
         for ticket in &forgotten.ticket_ids {
             self.origins.remove(ticket.as_str())?;
+            let prefix = ticket_prefix(ticket);
+            for entry in self.ticket_rows.scan_prefix(&prefix) {
+                let (indexed, _) = entry?;
+                let row = &indexed[prefix.len()..];
+                if let Some(end) = row.iter().position(|b| *b == 0) {
+                    self.db.open_tree(&row[..end])?.remove(&row[end + 1..])?;
+                }
+                self.ticket_rows.remove(&indexed)?;
+            }
         }
         self.flush()
     }

@@ -20,7 +20,7 @@ pub use conversation::{Conversation, ExpertMessage, Piece, Place, Reply, STALE_B
 pub use flood::FloodConfig;
 pub use handler_error::{Classify, HandlerError};
 pub use intent::{Answered, Intent, Person, Said, Standing};
-pub use memory::{Asked, CarryOverError, Memory, StoreError};
+pub use memory::{Asked, CarryOverError, Memory, StoreError, ticket_in};
 pub use press::Press;
 pub use retry::with_retry;
 pub use texts::texts;

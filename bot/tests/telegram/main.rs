@@ -8,6 +8,7 @@ mod fake;
 mod groups;
 #[path = "../support/kb.rs"]
 mod kb;
+mod retention;
 mod slow_chat;
 mod undelivered;
 
