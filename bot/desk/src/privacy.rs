@@ -34,6 +34,19 @@ pub struct Forgotten {
     pub ticket_ids: Vec<TicketId>,
 }
 
+impl Forgotten {
+    /// What went: the `tickets` deleted, the questions anonymised, the `messages` dropped.
+    fn of(tickets: Vec<Ticket>, question_ids: Vec<QuestionId>, messages: usize) -> Forgotten {
+        Forgotten {
+            tickets: tickets.len(),
+            questions: question_ids.len(),
+            messages,
+            question_ids,
+            ticket_ids: tickets.into_iter().map(|t| t.id).collect(),
+        }
+    }
+}
+
 impl Desk {
     /// Deletes everything the desk holds about `user` (an asker's platform identity): their tickets,
     /// the undelivered messages about them, and the text and identity of their questions. Question
@@ -64,13 +77,7 @@ impl Desk {
             messages,
             "forgot a user on request"
         );
-        Ok(Forgotten {
-            tickets: tickets.len(),
-            questions: question_ids.len(),
-            messages,
-            question_ids,
-            ticket_ids: tickets.into_iter().map(|t| t.id).collect(),
-        })
+        Ok(Forgotten::of(tickets, question_ids, messages))
     }
 
     /// Deletes tickets (with their index entries) and every queued or failed message about them,
@@ -131,12 +138,6 @@ impl Desk {
                 "retention applied"
             );
         }
-        Ok(Forgotten {
-            tickets: tickets.len(),
-            questions: question_ids.len(),
-            messages,
-            question_ids,
-            ticket_ids: tickets.into_iter().map(|t| t.id).collect(),
-        })
+        Ok(Forgotten::of(tickets, question_ids, messages))
     }
 }

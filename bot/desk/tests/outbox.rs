@@ -10,8 +10,8 @@ use std::sync::atomic::Ordering;
 
 use common::*;
 use consulta_desk::{
-    Action, BoxFuture, Delivery, DeliveryError, DeliveryPass, Desk, DeskError, Forgotten,
-    FrontEnd, ManualClock, MessageKind, OutboxWorker, Platform, RecordingFrontEnd, SledStorage, Span, Status,
+    Action, BoxFuture, Delivery, DeliveryError, DeliveryPass, Desk, DeskError, Forgotten, FrontEnd,
+    ManualClock, MessageKind, OutboxWorker, Platform, RecordingFrontEnd, SledStorage, Span, Status,
     Storage, Table, Write,
 };
 

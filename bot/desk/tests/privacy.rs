@@ -289,7 +289,10 @@ fn without_retention_days_nothing_is_purged() {
         .unwrap();
     f.clock.advance(Span::from_days(3650));
     let report = f.desk.tick().unwrap();
-    assert_eq!((report.retention.tickets, report.retention.questions), (0, 0));
+    assert_eq!(
+        (report.retention.tickets, report.retention.questions),
+        (0, 0)
+    );
     assert!(f.desk.ticket(&ticket.id).is_ok());
     assert!(f.desk.questions().unwrap()[0].text.is_some());
 }

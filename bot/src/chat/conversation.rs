@@ -356,9 +356,9 @@ impl<P: Place> Conversation<P> {
                     more,
                 })))
             }
-            Err(error) if error.code == FailureCode::BadRequest => {
-                Ok(Said::Reply(Reply::text(error.message.clone()).failed(error)))
-            }
+            Err(error) if error.code == FailureCode::BadRequest => Ok(Said::Reply(
+                Reply::text(error.message.clone()).failed(error),
+            )),
             Err(error) => {
                 tracing::warn!(%error, "the assistant could not answer");
                 Ok(Said::Reply(Reply::text(t.sorry).failed(error)))

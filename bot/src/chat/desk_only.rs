@@ -35,10 +35,7 @@ impl Assistant for DeskOnly {
         self.1.lock().unwrap().push(request);
         Box::pin(async { Err(AssistantError::new(FailureCode::BadRequest, NO_ENGINE)) })
     }
-    fn escalate(
-        &self,
-        r: EscalateRequest,
-    ) -> BoxFuture<'_, Result<Escalation, AssistantError>> {
+    fn escalate(&self, r: EscalateRequest) -> BoxFuture<'_, Result<Escalation, AssistantError>> {
         Self::done(self.0.open_ticket(NewTicket {
             asker: r.asker,
             language: r.language,
@@ -140,4 +137,3 @@ impl Assistant for DeskOnly {
         Self::done(self.0.set_language(&person, language))
     }
 }
-

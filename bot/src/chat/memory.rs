@@ -63,6 +63,9 @@ pub struct Memory {
     /// Every row the front-end keeps about a ticket in its own trees, by ticket: `ticket NUL tree
     /// NUL key` → nothing ([`Memory::put_ticket_row`]).
     ticket_rows: sled::Tree,
+    /// The rows kept before they were indexed by ticket are not indexed yet
+    /// ([`Memory::index_older_rows`]).
+    older_rows_unindexed: bool,
 }
 
 /// The trees in which front-ends kept each user's language and last question before the desk kept
@@ -72,6 +75,10 @@ const LAST_BEFORE: &str = "last";
 
 /// The tree that indexes the front-end's rows by ticket.
 const TICKET_ROWS: &str = "ticket_rows";
+
+/// The mark, in [`TICKET_ROWS`], that the rows kept before the index are indexed; it starts with NUL
+/// so that no ticket's prefix covers it.
+const OLDER_ROWS_INDEXED: &[u8] = b"\0older rows indexed";
 
 /// The key under which the row `key` of `tree` about `ticket` is indexed: the ticket's rows share
 /// the prefix `ticket NUL`.
@@ -98,10 +105,12 @@ fn ticket_prefix(ticket: &TicketId) -> Vec<u8> {
 impl Memory {
     /// The memory kept in `db`, next to the front-end's own trees.
     pub fn open(db: &sled::Db) -> Result<Memory, StoreError> {
+        let ticket_rows = db.open_tree(TICKET_ROWS)?;
         Ok(Memory {
+            older_rows_unindexed: !ticket_rows.contains_key(OLDER_ROWS_INDEXED)?,
             asked: db.open_tree("asked")?,
             origins: db.open_tree("origins")?,
-            ticket_rows: db.open_tree(TICKET_ROWS)?,
+            ticket_rows,
             db: db.clone(),
         })
     }
@@ -123,31 +132,35 @@ impl Memory {
         self.flush()
     }
 
-    /// Indexes the rows of `tree` written before rows were indexed by ticket ([`Memory::put_ticket_row`]),
-    /// reading the tree once; `ticket_of` names the ticket a row is about.
-    pub fn index_rows_of(
+    /// Indexes the rows the front-end kept about tickets before they were indexed by ticket
+    /// ([`Memory::put_ticket_row`]), unless that was done: the trees `by_value` hold a ticket id as
+    /// each row's value (`chat:message` → ticket), the trees `by_key` end each key with it
+    /// (`chat:ticket` → thread). Each tree is read once, at the first opening by this version (and
+    /// again after a crash before the end, which indexes the same rows again).
+    pub fn index_older_rows(
         &self,
-        tree: &sled::Tree,
-        ticket_of: impl Fn(&[u8], &[u8]) -> Option<TicketId>,
-    ) -> Result<usize, StoreError> {
-        let mut indexed = 0;
-        for row in tree.iter() {
-            let (key, value) = row?;
-            if let Some(ticket) = ticket_of(&key, &value) {
-                self.ticket_rows.insert(row_key(&ticket, tree, &key), &[])?;
-                indexed += 1;
+        by_value: &[&sled::Tree],
+        by_key: &[&sled::Tree],
+    ) -> Result<(), StoreError> {
+        if !self.older_rows_unindexed {
+            return Ok(());
+        }
+        let trees = by_value.iter().map(|tree| (tree, true));
+        for (tree, in_value) in trees.chain(by_key.iter().map(|tree| (tree, false))) {
+            for row in tree.iter() {
+                let (key, value) = row?;
+                let ticket = if in_value {
+                    ticket_in(&value)
+                } else {
+                    key.rsplit(|b| *b == b':').next().and_then(ticket_in)
+                };
+                if let Some(ticket) = ticket {
+                    self.ticket_rows.insert(row_key(&ticket, tree, &key), &[])?;
+                }
             }
         }
-        self.flush()?;
-        Ok(indexed)
-    }
-
-    /// Whether the index of rows by ticket is new in `db` (created by this version): the front-end's
-    /// rows written before it are then indexed once ([`Memory::index_rows_of`]).
-    pub fn rows_unindexed(db: &sled::Db) -> bool {
-        !db.tree_names()
-            .iter()
-            .any(|name| name.as_ref() == TICKET_ROWS.as_bytes())
+        self.ticket_rows.insert(OLDER_ROWS_INDEXED, &[])?;
+        self.flush()
     }
 
     /// Makes what was written durable before the user is told it was done.

@@ -6,8 +6,8 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::chat::{Memory, ticket_in};
 pub use crate::chat::StoreError;
+use crate::chat::{Memory, ticket_in};
 use consulta_desk::TicketId;
 
 /// Where on Discord a question was asked, so the expert's answer goes back there (kept as the
@@ -39,21 +39,16 @@ impl Store {
     /// Opens (or creates) the database at `path`.
     pub fn open(path: &Path) -> Result<Store, StoreError> {
         let db = sled::open(path)?;
-        let unindexed = Memory::rows_unindexed(&db);
         let store = Store {
             memory: Memory::open(&db)?,
             threads: db.open_tree("threads")?,
             ticket_threads: db.open_tree("ticket_threads")?,
             asker_messages: db.open_tree("asker_messages")?,
         };
-        if unindexed {
-            let by_value = |_: &[u8], value: &[u8]| ticket_in(value);
-            store.memory.index_rows_of(&store.threads, by_value)?;
-            store.memory.index_rows_of(&store.asker_messages, by_value)?;
-            store.memory.index_rows_of(&store.ticket_threads, |key, _| {
-                ticket_in(key.rsplit(|b| *b == b':').next()?)
-            })?;
-        }
+        store.memory.index_older_rows(
+            &[&store.threads, &store.asker_messages],
+            &[&store.ticket_threads],
+        )?;
         Ok(store)
     }
 
@@ -166,7 +161,9 @@ mod tests {
             threads
                 .insert(100_u64.to_be_bytes(), swept.as_str())
                 .unwrap();
-            threads.insert(200_u64.to_be_bytes(), kept.as_str()).unwrap();
+            threads
+                .insert(200_u64.to_be_bytes(), kept.as_str())
+                .unwrap();
             let ticket_threads = db.open_tree("ticket_threads").unwrap();
             ticket_threads
                 .insert(format!("10:{swept}"), &100_u64.to_be_bytes())

@@ -9,8 +9,7 @@ use sha2::{Digest, Sha256};
 
 use consulta_desk::{
     BoxFuture, Clock, Delivery, DeliveryError, Forgotten, FrontEnd, MessageKind, Platform,
-    SystemClock,
-    TicketId, Timestamp,
+    SystemClock, TicketId, Timestamp,
 };
 
 /// The longest a web session id may be; they are random tokens the page makes, not user data.

@@ -316,7 +316,11 @@ mod tests {
             .ask(&marta, "¿Qué es un ITMO?".into(), None, None)
             .await
             .unwrap_err();
-        assert_eq!(refused.status, StatusCode::BAD_REQUEST, "the engine's refusal");
+        assert_eq!(
+            refused.status,
+            StatusCode::BAD_REQUEST,
+            "the engine's refusal"
+        );
         p.web
             .ask(&marta, "¿Qué es un ITMO?".into(), Some(Lang::En), Some(3))
             .await
@@ -324,8 +328,15 @@ mod tests {
         let asked: Vec<_> = p.assistant.1.lock().unwrap().drain(..).collect();
         assert_eq!(asked[0].language, None);
         assert_eq!(asked[0].asker.chat_id, marta.identity.id);
-        assert_eq!((asked[1].language, asked[1].top_k), (Some(Lang::En), Some(3)));
-        let empty = p.web.ask(&marta, "  ".into(), None, None).await.unwrap_err();
+        assert_eq!(
+            (asked[1].language, asked[1].top_k),
+            (Some(Lang::En), Some(3))
+        );
+        let empty = p
+            .web
+            .ask(&marta, "  ".into(), None, None)
+            .await
+            .unwrap_err();
         assert_eq!(empty.status, StatusCode::BAD_REQUEST);
         assert_eq!(p.assistant.1.lock().unwrap().len(), 0, "nothing asked");
     }

@@ -6,8 +6,8 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::chat::{Memory, ticket_in};
 pub use crate::chat::StoreError;
+use crate::chat::{Memory, ticket_in};
 use consulta_desk::TicketId;
 
 use super::inbox::Inbox;
@@ -52,7 +52,6 @@ impl Store {
     /// Opens (or creates) the database at `path`.
     pub fn open(path: &Path) -> Result<Store, StoreError> {
         let db = sled::open(path)?;
-        let unindexed = Memory::rows_unindexed(&db);
         let store = Store {
             memory: Memory::open(&db)?,
             cards: db.open_tree("cards")?,
@@ -60,14 +59,9 @@ impl Store {
             asker_messages: db.open_tree("asker_messages")?,
             inbox: Inbox::open(&db)?,
         };
-        if unindexed {
-            let by_value = |_: &[u8], value: &[u8]| ticket_in(value);
-            store.memory.index_rows_of(&store.cards, by_value)?;
-            store.memory.index_rows_of(&store.asker_messages, by_value)?;
-            store.memory.index_rows_of(&store.topics, |key, _| {
-                ticket_in(key.rsplit(|b| *b == b':').next()?)
-            })?;
-        }
+        store
+            .memory
+            .index_older_rows(&[&store.cards, &store.asker_messages], &[&store.topics])?;
         Ok(store)
     }
 
@@ -79,8 +73,12 @@ impl Store {
         ticket: &TicketId,
     ) -> Result<(), StoreError> {
         let key = format!("{chat_id}:{message_id}");
-        self.memory
-            .put_ticket_row(&self.cards, key.as_bytes(), ticket.as_str().as_bytes(), ticket)
+        self.memory.put_ticket_row(
+            &self.cards,
+            key.as_bytes(),
+            ticket.as_str().as_bytes(),
+            ticket,
+        )
     }
 
     /// The ticket whose card (or forum topic, see [`Store::put_topic`]) is `message_id` in `chat_id`.
@@ -139,8 +137,12 @@ impl Store {
         thread_id: i32,
     ) -> Result<(), StoreError> {
         let key = format!("{chat_id}:{ticket}");
-        self.memory
-            .put_ticket_row(&self.topics, key.as_bytes(), &thread_id.to_be_bytes(), ticket)?;
+        self.memory.put_ticket_row(
+            &self.topics,
+            key.as_bytes(),
+            &thread_id.to_be_bytes(),
+            ticket,
+        )?;
         // A message in the topic that replies to nothing replies to the topic's first message, whose
         // id is the thread id: expert answers typed straight into the topic find their ticket.
         self.put_card(chat_id, thread_id, ticket)

@@ -10,7 +10,13 @@ use super::fake::user;
 use super::{ANA, DESK, EXPERTS, Harness, INTRUDER, MARTA, WAIT, ask_and_escalate};
 
 /// The trees in which the front-end keeps rows about tickets, and the index of them by ticket.
-const TICKET_TREES: [&str; 5] = ["cards", "topics", "asker_messages", "origins", "ticket_rows"];
+const TICKET_TREES: [&str; 5] = [
+    "cards",
+    "topics",
+    "asker_messages",
+    "origins",
+    "ticket_rows",
+];
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_retention_sweep_drops_the_front_ends_rows_of_swept_tickets_only() {
@@ -25,7 +31,12 @@ async fn a_retention_sweep_drops_the_front_ends_rows_of_swept_tickets_only() {
     let kept_card = h.fake.wait_sent("sendmessage", EXPERTS, 1).await;
     let ticket_of = |user: i64| {
         let asker = Identity::new(Platform::Telegram, user.to_string());
-        h.desk.tickets_of(&asker).unwrap().pop().expect("a ticket").id
+        h.desk
+            .tickets_of(&asker)
+            .unwrap()
+            .pop()
+            .expect("a ticket")
+            .id
     };
     let (swept, kept) = (ticket_of(MARTA), ticket_of(INTRUDER));
     let ana = Identity::new(Platform::Telegram, ANA.to_string());
@@ -38,9 +49,11 @@ async fn a_retention_sweep_drops_the_front_ends_rows_of_swept_tickets_only() {
 
     clock.advance(Span::from_days(2));
     h.fake
-        .wait_for("the retention rule to delete the closed ticket", WAIT, |_| {
-            h.desk.ticket(&swept).is_err().then_some(())
-        })
+        .wait_for(
+            "the retention rule to delete the closed ticket",
+            WAIT,
+            |_| h.desk.ticket(&swept).is_err().then_some(()),
+        )
         .await;
     assert!(h.desk.ticket(&kept).is_ok(), "an open ticket is kept");
     // The duties hand the sweep to the front-end within the same tick, before they stop.
@@ -61,7 +74,9 @@ async fn a_retention_sweep_drops_the_front_ends_rows_of_swept_tickets_only() {
     }
     let cards = db.open_tree("cards").expect("the tree opens");
     let card_of = |call: &super::fake::Call| {
-        let id = call.result["message_id"].as_i64().expect("a sent message's id");
+        let id = call.result["message_id"]
+            .as_i64()
+            .expect("a sent message's id");
         cards
             .get(format!("{EXPERTS}:{id}"))
             .expect("the tree reads")
@@ -71,5 +86,8 @@ async fn a_retention_sweep_drops_the_front_ends_rows_of_swept_tickets_only() {
     assert_eq!(card_of(&kept_card).as_deref(), Some(kept.as_str()));
     let origins = db.open_tree("origins").expect("the tree opens");
     assert!(origins.contains_key(kept.as_str()).unwrap());
-    assert!(naming_kept >= 3, "card, origin and their index entries stay");
+    assert!(
+        naming_kept >= 3,
+        "card, origin and their index entries stay"
+    );
 }
