@@ -200,7 +200,7 @@ fn retention_purges_closed_tickets_older_than_the_configured_days_at_tick() {
     assert_eq!(report.retention.tickets, 1);
     assert_eq!(
         report.retention.ticket_ids,
-        [closed_early.id.clone()],
+        std::slice::from_ref(&closed_early.id),
         "the front-ends drop their rows by these ids"
     );
     assert!(matches!(
