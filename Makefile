@@ -50,11 +50,13 @@ eval: models build
 	$(CONSULTA) --data-dir $(DATA_DIR) eval
 
 ## Latency, cold start, memory, ingest, and embedding against PyTorch when BENCH_PYTHON names a Python
-## with sentence-transformers (evals/pytorch/README.md). Numbers for the README.
+## with sentence-transformers (evals/pytorch/README.md); what a chat update's reads of the desk cost.
+## Numbers for docs/performance.md.
 bench: models
-	$(CARGO) build --release --workspace --bin consulta --bin consulta-bench --bin consulta-library-bench
+	$(CARGO) build --release --workspace --bin consulta --bin consulta-bench --bin consulta-library-bench --bin consulta-chat-bench
 	$(CARGO_TARGET_DIR)/release/consulta-bench --consulta $(CONSULTA)
 	$(CARGO_TARGET_DIR)/release/consulta-library-bench --pages 1000 --e2e-pages 100
+	$(CARGO_TARGET_DIR)/release/consulta-chat-bench
 
 ## 50 clients asking through `POST /v1/ask` for 60 s against `consulta serve` on the demo data.
 bench-load: models

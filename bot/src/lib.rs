@@ -12,7 +12,7 @@ pub mod assistant;
 #[warn(missing_docs)]
 pub mod bridge;
 #[warn(missing_docs)]
-pub(crate) mod chat;
+pub mod chat;
 #[warn(missing_docs)]
 pub mod discord;
 #[warn(missing_docs)]

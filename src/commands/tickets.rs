@@ -88,8 +88,8 @@ pub fn run(settings: &Settings, args: TicketsArgs) -> anyhow::Result<ExitCode> {
             println!(
                 "reminded {} ticket(s); retention purged {} closed ticket(s) and anonymised {} question(s)",
                 done.reminded.len(),
-                done.purged_tickets,
-                done.anonymised_questions
+                done.retention.tickets,
+                done.retention.questions
             );
         }
         TicketCommand::Forget { user } => {

@@ -11,6 +11,7 @@ use tokio::sync::watch;
 use super::desk::Desk;
 use super::error::DeskError;
 use super::frontend::FrontEnd;
+use super::privacy::Forgotten;
 use super::time::{Span, Timestamp};
 use super::worker::OutboxWorker;
 
@@ -25,7 +26,8 @@ pub const TICK_EVERY: Duration = Duration::from_secs(60);
 pub struct DeskDuties {
     /// The desk ticked.
     desk: Desk,
-    /// Delivers what the desk enqueues, through the attached front-ends.
+    /// Delivers what the desk enqueues, through the attached front-ends (which are also told what
+    /// the retention rule swept, so that their rows go too).
     worker: OutboxWorker,
 }
 
@@ -76,6 +78,21 @@ impl DeskDuties {
         }
     }
 
+    /// Hands what the retention rule swept to every attached front-end, which drops its rows about
+    /// those tickets and questions by key. A front-end that fails keeps those rows (they name
+    /// nothing the desk still has) and the failure is logged for the operator.
+    async fn sweep_frontends(&self, swept: &Forgotten) {
+        if swept.ticket_ids.is_empty() && swept.question_ids.is_empty() {
+            return;
+        }
+        for frontend in self.worker.frontends() {
+            if let Err(error) = frontend.forget(swept).await {
+                let platform = frontend.platform();
+                tracing::warn!(%platform, %error, "a front-end kept its rows about swept tickets");
+            }
+        }
+    }
+
     /// Runs one [`Desk::tick`] and says when, on the desk's clock, to tick next: when the next duty
     /// falls due, at most [`TICK_EVERY`] after this tick. A duty already due when the tick started
     /// was not cleared by it (the tick failed, or a record is damaged), so the next try waits a whole
@@ -92,6 +109,7 @@ impl DeskDuties {
         match ticked {
             Ok(Ok((report, started, next, now))) => {
                 tracing::debug!(?report, ?next, "desk tick");
+                self.sweep_frontends(&report.retention).await;
                 match next {
                     Some(due) if due > started => due.min(now.plus(longest)),
                     Some(due) => {

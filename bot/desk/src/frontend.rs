@@ -7,6 +7,7 @@ use std::pin::Pin;
 
 use super::identity::Platform;
 use super::message::Message;
+use super::privacy::Forgotten;
 use super::time::Span;
 
 /// A boxed future, so that [`FrontEnd`] stays object-safe: the outbox holds one front-end per platform
@@ -41,6 +42,11 @@ pub trait FrontEnd: Send + Sync {
         delivery: Delivery<'a>,
         message_id: &'a str,
     ) -> BoxFuture<'a, Result<String, DeliveryError>>;
+
+    /// The desk deleted these tickets and anonymised these questions (the retention rule): the
+    /// front-end drops what it keeps about them by key (which platform message is which ticket's
+    /// card or thread, where each question was asked), so that nothing outlives the desk's records.
+    fn forget<'a>(&'a self, forgotten: &'a Forgotten) -> BoxFuture<'a, Result<(), DeliveryError>>;
 }
 
 /// Whether a failed delivery may succeed later.

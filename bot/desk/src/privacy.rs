@@ -16,7 +16,7 @@ use super::ticket::Ticket;
 use super::ticket_id::TicketId;
 use super::time::Span;
 
-/// What [`Desk::forget`] removed.
+/// What [`Desk::forget`] removed, or what the retention rule swept ([`super::TickReport`]).
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Forgotten {
     /// Tickets deleted.
@@ -32,6 +32,19 @@ pub struct Forgotten {
     /// The ids of those tickets, for the same reason.
     #[serde(default)]
     pub ticket_ids: Vec<TicketId>,
+}
+
+impl Forgotten {
+    /// What went: the `tickets` deleted, the questions anonymised, the `messages` dropped.
+    fn of(tickets: Vec<Ticket>, question_ids: Vec<QuestionId>, messages: usize) -> Forgotten {
+        Forgotten {
+            tickets: tickets.len(),
+            questions: question_ids.len(),
+            messages,
+            question_ids,
+            ticket_ids: tickets.into_iter().map(|t| t.id).collect(),
+        }
+    }
 }
 
 impl Desk {
@@ -64,13 +77,7 @@ impl Desk {
             messages,
             "forgot a user on request"
         );
-        Ok(Forgotten {
-            tickets: tickets.len(),
-            questions: question_ids.len(),
-            messages,
-            question_ids,
-            ticket_ids: tickets.into_iter().map(|t| t.id).collect(),
-        })
+        Ok(Forgotten::of(tickets, question_ids, messages))
     }
 
     /// Deletes tickets (with their index entries) and every queued or failed message about them,
@@ -95,17 +102,18 @@ impl Desk {
     }
 
     /// Deletes tickets closed more than `retention_days` ago and anonymises questions asked before
-    /// then, reading only those through the time-ordered indexes.
-    pub(crate) fn apply_retention(&self) -> Result<(usize, usize), DeskError> {
+    /// then, reading only those through the time-ordered indexes. Returns what went, with the ids a
+    /// chat front-end needs to drop its own rows about them, as after [`Desk::forget`].
+    pub(crate) fn apply_retention(&self) -> Result<Forgotten, DeskError> {
         let Some(days) = self.config().retention_days else {
-            return Ok((0, 0));
+            return Ok(Forgotten::default());
         };
         let _guard = self.lock();
         let store = self.store();
         let cutoff = self.now().minus(Span::from_days(u64::from(days)));
         let tickets = index::closed_before(store, cutoff)?;
         let mut batch = Batch::default();
-        let mut anonymised = 0;
+        let mut question_ids = Vec::new();
         for id in index::identified_before(store, cutoff)? {
             let key = id.0.to_be_bytes();
             let Some(mut record) = store.get::<QuestionRecord>(Table::Questions, &key)? else {
@@ -119,17 +127,17 @@ impl Desk {
                 }
             }
             index::anonymise_question(&mut batch, &mut record)?;
-            anonymised += 1;
+            question_ids.push(id);
         }
-        self.delete_tickets(&mut batch, &tickets)?;
+        let messages = self.delete_tickets(&mut batch, &tickets)?;
         store.commit(batch)?;
-        if !tickets.is_empty() || anonymised > 0 {
+        if !tickets.is_empty() || !question_ids.is_empty() {
             tracing::info!(
                 tickets = tickets.len(),
-                questions = anonymised,
+                questions = question_ids.len(),
                 "retention applied"
             );
         }
-        Ok((tickets.len(), anonymised))
+        Ok(Forgotten::of(tickets, question_ids, messages))
     }
 }

@@ -6,6 +6,7 @@ use std::sync::Mutex;
 use super::frontend::{BoxFuture, Delivery, DeliveryError, FrontEnd};
 use super::identity::Platform;
 use super::message::Message;
+use super::privacy::Forgotten;
 
 /// A front-end that keeps what it is asked to deliver instead of talking to a platform, and can be told
 /// to fail. It is how the outbox is tested, and a stand-in for a platform during local runs.
@@ -20,6 +21,7 @@ struct State {
     delivered: Vec<Recorded>,
     attempts: usize,
     failures: Vec<DeliveryError>,
+    forgotten: Vec<Forgotten>,
 }
 
 /// One accepted delivery.
@@ -59,6 +61,11 @@ impl RecordingFrontEnd {
     /// Every accepted delivery, in order.
     pub fn delivered(&self) -> Vec<Recorded> {
         self.state().delivered.clone()
+    }
+
+    /// What the desk told it to forget, in order.
+    pub fn forgotten(&self) -> Vec<Forgotten> {
+        self.state().forgotten.clone()
     }
 
     /// Attempts made, failed ones included.
@@ -106,5 +113,10 @@ impl FrontEnd for RecordingFrontEnd {
         message_id: &'a str,
     ) -> BoxFuture<'a, Result<String, DeliveryError>> {
         Box::pin(async move { self.accept(delivery, Some(message_id)) })
+    }
+
+    fn forget<'a>(&'a self, forgotten: &'a Forgotten) -> BoxFuture<'a, Result<(), DeliveryError>> {
+        self.state().forgotten.push(forgotten.clone());
+        Box::pin(async { Ok(()) })
     }
 }

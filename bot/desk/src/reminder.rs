@@ -7,6 +7,7 @@ use super::error::DeskError;
 use super::index;
 use super::message;
 use super::notify::Notifier;
+use super::privacy::Forgotten;
 use super::storage::Table;
 use super::store::Batch;
 use super::ticket::{Actor, Event, EventKind};
@@ -18,10 +19,9 @@ use super::time::{Span, Timestamp};
 pub struct TickReport {
     /// Tickets whose group was reminded.
     pub reminded: Vec<TicketId>,
-    /// Closed tickets deleted by the retention rule.
-    pub purged_tickets: usize,
-    /// Question records anonymised by the retention rule.
-    pub anonymised_questions: usize,
+    /// What the retention rule swept: closed tickets deleted, question records anonymised, and
+    /// their ids, which the duties hand to the front-ends so that their rows about them go too.
+    pub retention: Forgotten,
 }
 
 impl Desk {
@@ -30,11 +30,10 @@ impl Desk {
     /// the retention rule. The runtime calls it every minute or so; tests call it after moving the clock.
     pub fn tick(&self) -> Result<TickReport, DeskError> {
         let reminded = self.send_reminders()?;
-        let (purged_tickets, anonymised_questions) = self.apply_retention()?;
+        let retention = self.apply_retention()?;
         Ok(TickReport {
             reminded,
-            purged_tickets,
-            anonymised_questions,
+            retention,
         })
     }
 

@@ -112,6 +112,11 @@ impl OutboxWorker {
         self
     }
 
+    /// The attached front-ends, one per platform.
+    pub(crate) fn frontends(&self) -> impl Iterator<Item = &Arc<dyn FrontEnd>> {
+        self.frontends.values()
+    }
+
     /// Tries every message due now (by the desk's clock) once, chats side by side, and waits for all.
     pub async fn deliver_due(&self) -> Result<DeliveryPass, DeskError> {
         let plan = self.plan(self.desk.now(), &HashSet::new())?;

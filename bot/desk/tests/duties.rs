@@ -1,5 +1,6 @@
 //! The desk's duties wait on the desk's clock: a reminder and a retention sweep happen when the clock
-//! reaches their due time, not a millisecond before, and moving a manual clock is all it takes.
+//! reaches their due time, not a millisecond before, and moving a manual clock is all it takes; what a
+//! sweep deleted is handed to the front-ends.
 
 mod common;
 
@@ -7,7 +8,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use common::*;
-use consulta_desk::{Action, DeskDuties, ManualClock, Span, TICK_EVERY, Timestamp};
+use consulta_desk::{
+    Action, DeskDuties, ManualClock, Platform, RecordingFrontEnd, Span, TICK_EVERY, Timestamp,
+};
 use tokio::sync::watch;
 
 /// How long a test waits for the duties to reach a state before it fails.
@@ -43,7 +46,8 @@ async fn a_reminder_and_a_retention_sweep_happen_when_the_clock_reaches_them() {
         Some(reminder_due)
     );
 
-    let duties = DeskDuties::new(f.desk.clone());
+    let telegram = Arc::new(RecordingFrontEnd::new(Platform::Telegram));
+    let duties = DeskDuties::new(f.desk.clone()).with_frontend(telegram.clone());
     let (stop, mut stopped) = watch::channel(false);
     let running = tokio::spawn(async move {
         duties
@@ -89,6 +93,17 @@ async fn a_reminder_and_a_retention_sweep_happen_when_the_clock_reaches_them() {
         f.desk.ticket(&ticket).is_err()
     })
     .await;
+    until("the front-end told to drop its rows about it", || {
+        telegram
+            .forgotten()
+            .iter()
+            .any(|swept| swept.ticket_ids.contains(&ticket))
+    })
+    .await;
+    assert!(
+        telegram.forgotten().iter().all(|swept| swept.tickets > 0),
+        "an empty sweep is not handed on"
+    );
 
     stop.send(true).expect("the duties run");
     running.await.expect("the duties stop");

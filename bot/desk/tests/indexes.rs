@@ -531,9 +531,9 @@ fn retention_reads_only_the_expired_questions_and_the_dead_letters_of_expired_ti
     clock.advance(Span::from_days(11));
     spy.forget_reads();
     let report = desk.tick().unwrap();
-    assert_eq!(report.purged_tickets, 1);
+    assert_eq!(report.retention.tickets, 1);
     assert_eq!(
-        report.anonymised_questions, 10,
+        report.retention.questions, 10,
         "Lucy's, not Marta's recent one"
     );
     assert_eq!(spy.scans(), 0, "no table is read whole");
@@ -585,7 +585,7 @@ fn the_ticket_indexes_follow_every_change_and_survive_reopening_the_database() {
     let (spy, desk) = reopened(dir.path(), &clock);
     assert_consistent(&spy, &desk, "reopened database");
     clock.advance(Span::from_days(31));
-    assert_eq!(desk.tick().unwrap().purged_tickets, 1, "retention");
+    assert_eq!(desk.tick().unwrap().retention.tickets, 1, "retention");
     assert_consistent(&spy, &desk, "after retention");
 }
 
@@ -615,7 +615,7 @@ fn reminders_retention_and_status_counts_read_no_ticket_they_do_not_need() {
     let report = desk.tick().unwrap();
     assert_eq!(report.reminded, std::slice::from_ref(&waiting.id));
     assert_eq!(
-        report.purged_tickets, 24,
+        report.retention.tickets, 24,
         "the crowd's closed tickets expired"
     );
     assert_eq!(spy.reads(Read::Scan, Table::Tickets), 0);

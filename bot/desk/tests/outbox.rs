@@ -10,7 +10,7 @@ use std::sync::atomic::Ordering;
 
 use common::*;
 use consulta_desk::{
-    Action, BoxFuture, Delivery, DeliveryError, DeliveryPass, Desk, DeskError, FrontEnd,
+    Action, BoxFuture, Delivery, DeliveryError, DeliveryPass, Desk, DeskError, Forgotten, FrontEnd,
     ManualClock, MessageKind, OutboxWorker, Platform, RecordingFrontEnd, SledStorage, Span, Status,
     Storage, Table, Write,
 };
@@ -214,6 +214,10 @@ impl FrontEnd for YieldingFrontEnd {
             tokio::task::yield_now().await;
             self.0.edit(delivery, message_id).await
         })
+    }
+
+    fn forget<'a>(&'a self, forgotten: &'a Forgotten) -> BoxFuture<'a, Result<(), DeliveryError>> {
+        self.0.forget(forgotten)
     }
 }
 

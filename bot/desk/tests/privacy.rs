@@ -190,14 +190,19 @@ fn retention_purges_closed_tickets_older_than_the_configured_days_at_tick() {
     f.clock.advance(Span::from_days(20));
     let report = f.desk.tick().unwrap();
     assert_eq!(
-        report.purged_tickets, 0,
+        report.retention.tickets, 0,
         "exactly 30 days is not older than 30"
     );
     assert_eq!(f.desk.tickets().unwrap().len(), 4);
 
     f.clock.advance(Span::from_mins(1));
     let report = f.desk.tick().unwrap();
-    assert_eq!(report.purged_tickets, 1);
+    assert_eq!(report.retention.tickets, 1);
+    assert_eq!(
+        report.retention.ticket_ids,
+        std::slice::from_ref(&closed_early.id),
+        "the front-ends drop their rows by these ids"
+    );
     assert!(matches!(
         f.desk.ticket(&closed_early.id),
         Err(DeskError::NoSuchTicket(_))
@@ -206,9 +211,10 @@ fn retention_purges_closed_tickets_older_than_the_configured_days_at_tick() {
         assert!(f.desk.ticket(kept).is_ok(), "{kept} should be kept");
     }
     assert_eq!(
-        report.anonymised_questions, 3,
+        report.retention.questions, 3,
         "questions asked before the cutoff lose their words, whatever their ticket"
     );
+    assert_eq!(report.retention.question_ids.len(), 3);
     let questions = f.desk.questions().unwrap();
     assert_eq!(questions.len(), 4);
     assert_eq!(questions.iter().filter(|q| q.text.is_none()).count(), 3);
@@ -219,14 +225,14 @@ fn retention_purges_closed_tickets_older_than_the_configured_days_at_tick() {
     );
 
     assert_eq!(
-        f.desk.tick().unwrap().purged_tickets,
+        f.desk.tick().unwrap().retention.tickets,
         0,
         "nothing left to purge"
     );
     f.clock.advance(Span::from_days(10));
     let report = f.desk.tick().unwrap();
-    assert_eq!(report.purged_tickets, 1);
-    assert_eq!(report.anonymised_questions, 1);
+    assert_eq!(report.retention.tickets, 1);
+    assert_eq!(report.retention.questions, 1);
     assert!(f.desk.ticket(&closed_later.id).is_err());
 }
 
@@ -239,14 +245,14 @@ fn retention_counts_from_the_closure_not_from_the_opening() {
         .act(&ana(), &ticket.id, Action::Close { reason: None })
         .unwrap();
     f.clock.advance(Span::from_days(29));
-    assert_eq!(f.desk.tick().unwrap().purged_tickets, 0);
+    assert_eq!(f.desk.tick().unwrap().retention.tickets, 0);
 
     f.desk
         .act(&ana(), &ticket.id, Action::Reopen { reason: None })
         .unwrap();
     f.clock.advance(Span::from_days(5));
     assert_eq!(
-        f.desk.tick().unwrap().purged_tickets,
+        f.desk.tick().unwrap().retention.tickets,
         0,
         "a reopened ticket is live again"
     );
@@ -262,7 +268,7 @@ fn retention_drops_the_undelivered_messages_of_purged_tickets() {
         .unwrap();
     assert!(!f.desk.pending_messages().unwrap().is_empty());
     f.clock.advance(Span::from_days(31));
-    assert_eq!(f.desk.tick().unwrap().purged_tickets, 1);
+    assert_eq!(f.desk.tick().unwrap().retention.tickets, 1);
     assert!(
         f.desk
             .pending_messages()
@@ -283,7 +289,10 @@ fn without_retention_days_nothing_is_purged() {
         .unwrap();
     f.clock.advance(Span::from_days(3650));
     let report = f.desk.tick().unwrap();
-    assert_eq!((report.purged_tickets, report.anonymised_questions), (0, 0));
+    assert_eq!(
+        (report.retention.tickets, report.retention.questions),
+        (0, 0)
+    );
     assert!(f.desk.ticket(&ticket.id).is_ok());
     assert!(f.desk.questions().unwrap()[0].text.is_some());
 }

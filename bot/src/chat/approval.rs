@@ -94,7 +94,7 @@ impl<P: Place> Conversation<P> {
     pub(super) async fn approval_draft(&self, by: Identity, ticket: TicketId) -> Said {
         match self.assistant().approval_draft(by, ticket).await {
             Ok(draft) => Said::Draft(draft),
-            Err(error) => Said::Reply(Reply::refused(error.message)),
+            Err(error) => Said::Reply(Reply::refusal_of(error)),
         }
     }
 
@@ -134,7 +134,7 @@ impl<P: Place> Conversation<P> {
                     particulars,
                 })
             }
-            Err(error) => Said::Reply(Reply::refused(error.message)),
+            Err(error) => Said::Reply(Reply::refusal_of(error)),
         }
     }
 }

@@ -1,7 +1,8 @@
 //! The conversation's decisions, made once for every chat platform: who may press which button, who
 //! may act on tickets, what `/status` shows and where, what an expert's message in a ticket's thread means, and what each
 //! button on a ticket does. Front-ends translate platform updates into these calls and the [`Reply`]s
-//! back into platform messages; they decide nothing themselves, so Telegram and Discord cannot drift.
+//! back into platform messages; they decide nothing themselves, so Telegram, Discord and the web chat
+//! page cannot drift.
 
 use std::marker::PhantomData;
 use std::sync::Arc;
@@ -13,7 +14,8 @@ use serde::de::{DeserializeOwned, IgnoredAny};
 
 use crate::assistant::{AskRequest, Assistant, AssistantError, FailureCode};
 use consulta_desk::{
-    Action, Asker, Identity, Message, MessageKind, QuestionId, TicketId, TransferTarget,
+    Action, Asker, Escalation, Forgotten, Identity, Message, MessageKind, QuestionId, Ticket,
+    TicketId, TransferTarget,
 };
 
 use super::flood::{FloodConfig, FloodControl, Verdict};
@@ -43,8 +45,20 @@ pub enum Piece {
     Code(String),
 }
 
+/// What the desk did for a reply, for an adapter that answers with the record rather than with
+/// words (the web API returns it as JSON).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Done {
+    /// The question's ticket, opened now or found.
+    Escalated(Escalation),
+    /// The ticket as it is after the person's rating or reply.
+    Ticket(Ticket),
+    /// What forgetting the person deleted.
+    Forgotten(Forgotten),
+}
+
 /// What to tell someone, and whether only they may see it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Reply {
     /// The message, in pieces to render.
     pub pieces: Vec<Piece>,
@@ -54,6 +68,11 @@ pub struct Reply {
     /// Says why something was not done (not theirs, not allowed, not possible now): platforms with
     /// notices show it so that it is not missed (Telegram's alert).
     pub refusal: bool,
+    /// Why it was not done, as the assistant said, for an adapter that answers with a status rather
+    /// than with words (the web API); chat platforms show the words.
+    pub failure: Option<AssistantError>,
+    /// What the desk did, for an adapter that answers with the record ([`Done`]).
+    pub done: Option<Box<Done>>,
 }
 
 impl Reply {
@@ -63,6 +82,8 @@ impl Reply {
             pieces: vec![Piece::Text(text.into())],
             private: false,
             refusal: false,
+            failure: None,
+            done: None,
         }
     }
 
@@ -74,9 +95,26 @@ impl Reply {
         }
     }
 
+    /// The assistant's refusal (or failure), in its words, for the person only.
+    pub fn refusal_of(error: AssistantError) -> Reply {
+        Reply::refused(error.message.clone()).failed(error)
+    }
+
     /// The same reply, for the person only.
     pub fn private(mut self) -> Reply {
         self.private = true;
+        self
+    }
+
+    /// The same reply, saying that the assistant refused or failed with `error`.
+    pub fn failed(mut self, error: AssistantError) -> Reply {
+        self.failure = Some(error);
+        self
+    }
+
+    /// The same reply, with what the desk did.
+    pub fn recording(mut self, done: Done) -> Reply {
+        self.done = Some(Box::new(done));
         self
     }
 
@@ -141,6 +179,10 @@ pub trait Place: Serialize + DeserializeOwned + Send + Sync + 'static {
     const HOW_TO_ANSWER: &'static str;
     /// The refusal for someone who may not act on tickets, saying how one becomes an expert here.
     const NOT_AN_EXPERT: &'static str;
+    /// Whether people here can choose the language of the bot's words (`/lang`), so that the desk
+    /// may hold a choice to read before answering them. The web chat page has no such command: a
+    /// question asked there costs no read of the desk.
+    const CHOOSES_LANGUAGE: bool = true;
     /// The origin of a ticket whose question was asked in `chat_id`, at `place`.
     fn origin(chat_id: &str, place: &Self) -> Self::Origin;
 }
@@ -149,7 +191,9 @@ pub trait Place: Serialize + DeserializeOwned + Send + Sync + 'static {
 /// flood control on questions. `P` is the platform's [`Place`].
 pub struct Conversation<P> {
     assistant: Arc<dyn Assistant>,
-    memory: Memory,
+    /// Where questions and tickets were asked; `None` where every question is answered in the
+    /// asker's own conversation (the web chat page), so that who asks says where.
+    memory: Option<Memory>,
     flood: Arc<FloodControl>,
     place: PhantomData<fn() -> P>,
 }
@@ -175,11 +219,23 @@ impl<P: Place> Conversation<P> {
     ) -> Conversation<P> {
         Conversation {
             assistant,
-            memory,
+            memory: Some(memory),
             flood: Arc::new(FloodControl::new(
                 flood.max_questions,
                 flood.window.to_duration(),
             )),
+            place: PhantomData,
+        }
+    }
+
+    /// A conversation for a platform that answers every question in the asker's own conversation
+    /// and keeps no places (the web chat page: a visitor's session is their chat), with no flood
+    /// control of its own (the service's per-session and per-address budgets hold visitors).
+    pub fn in_askers_own_chat(assistant: Arc<dyn Assistant>) -> Conversation<P> {
+        Conversation {
+            assistant,
+            memory: None,
+            flood: Arc::new(FloodControl::new(0, std::time::Duration::ZERO)),
             place: PhantomData,
         }
     }
@@ -216,9 +272,10 @@ impl<P: Place> Conversation<P> {
         &self.assistant
     }
 
-    /// The askers' memory, for the steps kept in their own files.
-    pub(super) fn memory(&self) -> &Memory {
-        &self.memory
+    /// The askers' memory, for the steps kept in their own files; `None` for a platform that keeps
+    /// no places ([`Conversation::in_askers_own_chat`]).
+    pub(super) fn memory(&self) -> Option<&Memory> {
+        self.memory.as_ref()
     }
 
     /// `/status`: the user's open tickets, for them only (a group must not see their questions).
@@ -240,19 +297,19 @@ impl<P: Place> Conversation<P> {
         }
         Ok(Reply {
             pieces,
-            private: true,
-            refusal: false,
+            ..Reply::text("").private()
         })
     }
 
-    /// A question from `by`, to be answered in `chat` (where an expert's answer goes too), citing
-    /// `top_k` passages when given: not in a desk chat, held to the flood control, then asked of the
-    /// assistant.
+    /// A question from `by`, to be answered in `chat` (where an expert's answer goes too), in
+    /// `language` when given (else their `/lang`, else the question's), citing `top_k` passages
+    /// when given: not in a desk chat, held to the flood control, then asked of the assistant.
     pub(super) async fn ask(
         &self,
         by: &Person,
         question: &str,
         chat: String,
+        language: Option<Lang>,
         top_k: Option<usize>,
     ) -> Result<Said, ConversationError> {
         let t = texts(by.lang);
@@ -261,7 +318,8 @@ impl<P: Place> Conversation<P> {
         }
         let question = question.trim();
         if question.is_empty() {
-            return Ok(Said::Reply(Reply::text(t.ask_usage)));
+            let empty = AssistantError::new(FailureCode::BadRequest, EMPTY_QUESTION);
+            return Ok(Said::Reply(Reply::text(t.ask_usage).failed(empty)));
         }
         match self.flood.check(&by.identity.id) {
             Verdict::Allow => {}
@@ -274,10 +332,17 @@ impl<P: Place> Conversation<P> {
             user_id: by.identity.id.clone(),
             display_name: by.name.clone(),
         };
+        let language = match language {
+            Some(language) => Some(language),
+            None if P::CHOOSES_LANGUAGE => {
+                self.assistant.profile(by.identity.clone()).await?.language
+            }
+            None => None,
+        };
         let request = AskRequest {
             asker: asker.clone(),
             question: question.to_string(),
-            language: self.assistant.profile(by.identity.clone()).await?.language,
+            language,
             user_lang: by.locale,
             top_k,
         };
@@ -291,12 +356,12 @@ impl<P: Place> Conversation<P> {
                     more,
                 })))
             }
-            Err(error) if error.code == FailureCode::BadRequest => {
-                Ok(Said::Reply(Reply::text(error.message)))
-            }
+            Err(error) if error.code == FailureCode::BadRequest => Ok(Said::Reply(
+                Reply::text(error.message.clone()).failed(error),
+            )),
             Err(error) => {
                 tracing::warn!(%error, "the assistant could not answer");
-                Ok(Said::Reply(Reply::text(t.sorry)))
+                Ok(Said::Reply(Reply::text(t.sorry).failed(error)))
             }
         }
     }
@@ -309,13 +374,17 @@ impl<P: Place> Conversation<P> {
         by: &Person,
         question: QuestionId,
     ) -> Result<Said, ConversationError> {
-        let Some(asked) = self.memory.asked::<IgnoredAny>(question)? else {
+        let asked = match self.memory() {
+            Some(memory) => memory.asked::<IgnoredAny>(question)?,
+            None => None,
+        };
+        let Some(asked) = asked else {
             return Ok(Said::Reply(Reply::refused(STALE_BUTTON)));
         };
         let refused = |text: &str| Ok(Said::Reply(Reply::refused(text)));
         match self.assistant.question(by.identity.clone(), question).await {
             Ok(words) => {
-                self.ask(by, &words.text, asked.chat_id, Some(MORE_SOURCES))
+                self.ask(by, &words.text, asked.chat_id, None, Some(MORE_SOURCES))
                     .await
             }
             Err(error) if error.code == FailureCode::Forbidden => {
@@ -342,8 +411,12 @@ impl<P: Place> Conversation<P> {
             return Ok(Reply::text(t.kept).private());
         }
         let forgotten = self.assistant.forget(by.identity.clone()).await?;
-        self.memory.forget(&forgotten)?;
-        Ok(Reply::text(t.forgotten).private())
+        if let Some(memory) = self.memory() {
+            memory.forget(&forgotten)?;
+        }
+        Ok(Reply::text(t.forgotten)
+            .private()
+            .recording(Done::Forgotten(forgotten)))
     }
 
     /// Whether `by` may act on tickets: the platform's own gate for experts passed, and a configured
@@ -392,7 +465,7 @@ impl<P: Place> Conversation<P> {
         };
         match self.assistant.act(by, ticket, action).await {
             Ok(_) => done.map(Reply::text),
-            Err(error) => Some(Reply::refused(error.message)),
+            Err(error) => Some(Reply::refusal_of(error)),
         }
     }
 
@@ -405,8 +478,10 @@ impl<P: Place> Conversation<P> {
             .asker_reply(by, ticket, text.trim().to_string())
             .await
         {
-            Ok(ticket) => Reply::text(texts(ticket.language).reply_sent).private(),
-            Err(error) => Reply::refused(error.message),
+            Ok(ticket) => Reply::text(texts(ticket.language).reply_sent)
+                .private()
+                .recording(Done::Ticket(ticket)),
+            Err(error) => Reply::refusal_of(error),
         }
     }
 
@@ -421,7 +496,7 @@ impl<P: Place> Conversation<P> {
     ) -> Reply {
         match self.assistant.act(by, ticket, action).await {
             Ok(_) => Reply::text(done).private(),
-            Err(error) => Reply::refused(error.message),
+            Err(error) => Reply::refusal_of(error),
         }
     }
 }
@@ -447,6 +522,9 @@ const MORE_SOURCES: usize = 8;
 /// What an expert is told when they write to a desk chat that is their private chat: questions are
 /// answered elsewhere (in English, the desk's working language).
 const DESK_CHAT: &str = "This chat receives the desk's tickets: reply to a ticket's card (or send /answer in its topic) to answer it. Ask your own questions in another chat.";
+
+/// Why a question with no words was not asked, for adapters that answer with a status.
+const EMPTY_QUESTION: &str = "the question is empty: write what you want to know";
 
 /// Why an answer or a clarifying question with no words was not sent.
 const EMPTY_TEXT: &str = "The text was empty; nothing was sent.";
@@ -498,8 +576,7 @@ mod tests {
                 Piece::Text(" ".into()),
                 Piece::Code("K7P2Q".into()),
             ],
-            private: true,
-            refusal: false,
+            ..Reply::text("").private()
         };
         assert_eq!(reply.plain(), "Open: K7P2Q");
     }

@@ -3,7 +3,7 @@
 use crate::assistant::{EscalateRequest, FailureCode};
 use consulta_desk::{Asker, QuestionId, Status};
 
-use super::conversation::{Conversation, ConversationError, Place, Reply};
+use super::conversation::{Conversation, ConversationError, Done, Place, Reply};
 use super::intent::Person;
 use super::memory::Asked;
 use super::texts::texts;
@@ -13,7 +13,8 @@ impl<P: Place> Conversation<P> {
     /// and returns what to tell them. Pressing the button again finds the question's ticket, even
     /// once closed (then the asker is told so, and that a new question can go to an expert). Only the
     /// asker may escalate: the desk checks, and anyone else is told it is not their question. Where
-    /// the question was asked is kept as the ticket's origin, so the expert's answer goes back there.
+    /// the question was asked is kept as the ticket's origin, so the expert's answer goes back there;
+    /// a platform that keeps no places answers in the asker's own chat.
     pub(super) async fn escalate(
         &self,
         by: &Person,
@@ -29,12 +30,19 @@ impl<P: Place> Conversation<P> {
                     .last_question
             }
         };
-        let asked = match question {
-            Some(question) => self.memory().asked::<P>(question)?.map(|a| (question, a)),
+        let Some(question) = question else {
+            return Ok(Reply::text(t.no_question_yet));
+        };
+        let asked = match self.memory() {
+            Some(memory) => match memory.asked::<P>(question)? {
+                Some(asked) => Some(asked),
+                None => return Ok(Reply::text(t.no_question_yet)),
+            },
             None => None,
         };
-        let Some((question, asked)) = asked else {
-            return Ok(Reply::text(t.no_question_yet));
+        let chat_id = match &asked {
+            Some(asked) => asked.chat_id.clone(),
+            None => by.identity.id.clone(),
         };
         // The words, language and citations are the desk's; the ticket is asked for by whoever
         // pressed, and the desk gives a question escalated again its ticket back, so a second press
@@ -42,7 +50,7 @@ impl<P: Place> Conversation<P> {
         let request = EscalateRequest {
             asker: Asker {
                 platform: by.identity.platform,
-                chat_id: asked.chat_id.clone(),
+                chat_id,
                 user_id: by.identity.id.clone(),
                 display_name: by.name.clone(),
             },
@@ -50,29 +58,31 @@ impl<P: Place> Conversation<P> {
             language: by.lang,
             question_id: Some(question),
         };
-        let ticket = match self.assistant().escalate(request).await {
-            Ok(escalation) => escalation.ticket,
+        let escalation = match self.assistant().escalate(request).await {
+            Ok(escalation) => escalation,
             Err(error) if error.code == FailureCode::Forbidden => {
-                return Ok(Reply::refused(t.not_your_question));
+                return Ok(Reply::refused(t.not_your_question).failed(error));
             }
             Err(error) if error.code == FailureCode::NotFound => {
-                return Ok(Reply::text(t.no_question_yet));
+                return Ok(Reply::text(t.no_question_yet).failed(error));
             }
             Err(error) if error.code == FailureCode::TooMany => {
-                return Ok(Reply::refused(t.too_many_open));
+                return Ok(Reply::refused(t.too_many_open).failed(error));
             }
             Err(error) => return Err(error.into()),
         };
+        let ticket = &escalation.ticket;
         // Written again on a second press (the same place): a crash before the first write is
         // repaired.
-        let Asked { chat_id, place, .. } = &asked;
-        self.memory()
-            .put_origin(&ticket.id, &P::origin(chat_id, place))?;
+        if let (Some(memory), Some(Asked { chat_id, place, .. })) = (self.memory(), &asked) {
+            memory.put_origin(&ticket.id, &P::origin(chat_id, place))?;
+        }
         let said = if ticket.status == Status::Closed {
             texts(ticket.language).ticket_already_closed
         } else {
             texts(ticket.language).ticket_opened
         };
-        Ok(Reply::text(said.replace("{id}", ticket.id.as_str())))
+        let said = said.replace("{id}", ticket.id.as_str());
+        Ok(Reply::text(said).recording(Done::Escalated(escalation)))
     }
 }

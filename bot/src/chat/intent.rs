@@ -11,7 +11,8 @@ use consulta_desk::{
 
 use super::approval::Edit;
 use super::conversation::{
-    Conversation, ConversationError, ExpertMessage, Place, Reply, TRANSFER_USAGE, transfer_target,
+    Conversation, ConversationError, Done, ExpertMessage, Place, Reply, TRANSFER_USAGE,
+    transfer_target,
 };
 use super::texts::texts;
 use crate::assistant::AskReply;
@@ -58,6 +59,11 @@ pub enum Intent {
         question: String,
         /// Where the answer goes.
         chat: String,
+        /// Answer in this language, whatever the question's (the web API's `language`); `None`
+        /// for the person's `/lang`, else the question's own.
+        language: Option<Lang>,
+        /// Cite this many passages (the web API's `top_k`); `None` for the engine's default.
+        top_k: Option<usize>,
     },
     /// "More sources": the asker's question again, citing more passages.
     MoreSources(QuestionId),
@@ -221,7 +227,12 @@ impl<P: Place> Conversation<P> {
         }
         let identity = by.identity.clone();
         let reply = match intent {
-            Intent::Ask { question, chat } => return self.ask(by, &question, chat, None).await,
+            Intent::Ask {
+                question,
+                chat,
+                language,
+                top_k,
+            } => return self.ask(by, &question, chat, language, top_k).await,
             Intent::MoreSources(question) => return self.more_sources(by, question).await,
             Intent::Escalate(question) => self.escalate(by, question).await?,
             Intent::Status => self.status(identity, by.lang).await?,
@@ -237,13 +248,15 @@ impl<P: Place> Conversation<P> {
                     .await
                 {
                     Ok(()) => Reply::text(t.thanks).private(),
-                    Err(error) => Reply::refused(error.message),
+                    Err(error) => Reply::refusal_of(error),
                 }
             }
             Intent::RateTicket { ticket, rating } => {
                 match self.assistant().rate_ticket(identity, ticket, rating).await {
-                    Ok(_) => Reply::text(t.thanks).private(),
-                    Err(error) => Reply::refused(error.message),
+                    Ok(ticket) => Reply::text(t.thanks)
+                        .private()
+                        .recording(Done::Ticket(ticket)),
+                    Err(error) => Reply::refusal_of(error),
                 }
             }
             Intent::Forget {
@@ -303,21 +316,11 @@ impl<P: Place> Conversation<P> {
 mod tests {
     use std::sync::{Arc, Mutex};
 
-    use consulta_desk::{
-        Approval, BoxFuture, CuratedEntry, Desk, Escalation, Forgotten, NewQuestion, NewTicket,
-        Platform, Profile, Span, Status, Tags, Ticket,
-    };
+    use consulta_desk::{Desk, NewQuestion, Platform, Profile, Span, Status, Tags};
 
     use super::*;
-    use crate::assistant::{
-        AskRequest, AskedQuestion, Assistant, AssistantError, EscalateRequest, FailureCode,
-    };
+    use crate::chat::desk_only::{DeskOnly, NO_ENGINE};
     use crate::chat::{Asked, FloodConfig, Memory, STALE_BUTTON};
-
-    /// The assistant of a front-end, minus the engine: every desk call goes to a real desk, so the
-    /// conversation's decisions are tested against the desk's own rules. Questions are kept, and
-    /// refused as the engine refuses a question it cannot take.
-    struct DeskOnly(Desk, Mutex<Vec<AskRequest>>);
 
     /// A place on the tests' platform: a message number, which is also where answers go back.
     impl Place for u64 {
@@ -326,129 +329,6 @@ mod tests {
         const NOT_AN_EXPERT: &'static str = "Only experts act on tickets.";
         fn origin(_: &str, place: &u64) -> u64 {
             *place
-        }
-    }
-
-    /// What [`DeskOnly`] says to every question.
-    const NO_ENGINE: &str = "no engine here";
-
-    impl DeskOnly {
-        fn done<T: Send + 'static>(
-            result: Result<T, consulta_desk::DeskError>,
-        ) -> BoxFuture<'static, Result<T, AssistantError>> {
-            let result = result.map_err(AssistantError::from);
-            Box::pin(async move { result })
-        }
-    }
-
-    impl Assistant for DeskOnly {
-        fn ask(&self, request: AskRequest) -> BoxFuture<'_, Result<AskReply, AssistantError>> {
-            self.1.lock().unwrap().push(request);
-            Box::pin(async { Err(AssistantError::new(FailureCode::BadRequest, NO_ENGINE)) })
-        }
-        fn escalate(
-            &self,
-            r: EscalateRequest,
-        ) -> BoxFuture<'_, Result<Escalation, AssistantError>> {
-            Self::done(self.0.open_ticket(NewTicket {
-                asker: r.asker,
-                language: r.language,
-                question: r.question,
-                passages: Vec::new(),
-                tags: Tags::default(),
-                question_id: r.question_id,
-            }))
-        }
-        fn question(
-            &self,
-            by: Identity,
-            id: QuestionId,
-        ) -> BoxFuture<'_, Result<AskedQuestion, AssistantError>> {
-            Self::done(self.0.askers_question(&by, id).map(|r| AskedQuestion {
-                text: r.text.unwrap_or_default(),
-                language: r.language,
-            }))
-        }
-        fn act(
-            &self,
-            by: Identity,
-            ticket: TicketId,
-            action: Action,
-        ) -> BoxFuture<'_, Result<Ticket, AssistantError>> {
-            Self::done(self.0.act(&by, &ticket, action))
-        }
-        fn approval_draft(
-            &self,
-            by: Identity,
-            ticket: TicketId,
-        ) -> BoxFuture<'_, Result<ApprovalDraft, AssistantError>> {
-            Self::done(self.0.approval_draft(&by, &ticket))
-        }
-        fn approve(
-            &self,
-            by: Identity,
-            ticket: TicketId,
-            approval: Approval,
-        ) -> BoxFuture<'_, Result<CuratedEntry, AssistantError>> {
-            Self::done(self.0.approve(&by, &ticket, approval))
-        }
-        fn rate_answer(
-            &self,
-            by: Identity,
-            question: QuestionId,
-            rating: Rating,
-        ) -> BoxFuture<'_, Result<(), AssistantError>> {
-            Self::done(self.0.rate_answer(&by, question, rating))
-        }
-        fn rate_ticket(
-            &self,
-            by: Identity,
-            ticket: TicketId,
-            rating: Rating,
-        ) -> BoxFuture<'_, Result<Ticket, AssistantError>> {
-            Self::done(self.0.rate_ticket(&by, &ticket, rating))
-        }
-        fn asker_reply(
-            &self,
-            by: Identity,
-            ticket: TicketId,
-            text: String,
-        ) -> BoxFuture<'_, Result<Ticket, AssistantError>> {
-            Self::done(self.0.asker_reply(&by, &ticket, &text))
-        }
-        fn open_tickets_of(
-            &self,
-            user: Identity,
-        ) -> BoxFuture<'_, Result<Vec<Ticket>, AssistantError>> {
-            Self::done(self.0.open_tickets_of(&user))
-        }
-        fn is_expert(&self, identity: Identity) -> BoxFuture<'_, Result<bool, AssistantError>> {
-            Self::done(Ok(self.0.authorise(&identity).is_ok()))
-        }
-        fn admit_member(
-            &self,
-            member: Identity,
-            name: String,
-            chat: ChatRef,
-        ) -> BoxFuture<'_, Result<bool, AssistantError>> {
-            Self::done(self.0.admit_member(&member, &name, &chat))
-        }
-        fn dismiss_member(&self, member: Identity) -> BoxFuture<'_, Result<(), AssistantError>> {
-            self.0.dismiss_member(&member);
-            Self::done(Ok(()))
-        }
-        fn forget(&self, user: Identity) -> BoxFuture<'_, Result<Forgotten, AssistantError>> {
-            Self::done(self.0.forget(&user))
-        }
-        fn profile(&self, person: Identity) -> BoxFuture<'_, Result<Profile, AssistantError>> {
-            Self::done(self.0.profile(&person))
-        }
-        fn set_language(
-            &self,
-            person: Identity,
-            language: Lang,
-        ) -> BoxFuture<'_, Result<(), AssistantError>> {
-            Self::done(self.0.set_language(&person, language))
         }
     }
 
@@ -773,6 +653,8 @@ mod tests {
         let ask = |question: &str| Intent::Ask {
             question: question.into(),
             chat: "-100900".into(),
+            language: None,
+            top_k: None,
         };
         let mut desk_chat = ana();
         desk_chat.standing.in_desk_chat = true;

@@ -3,8 +3,10 @@
 //! asked where (so that a button pressed later can escalate or re-ask it), and where each escalated
 //! question was asked (so the expert's answer goes back there). The person's chosen language and
 //! last question, the words of a question, its language and what Consulta cited are the desk's
-//! alone: forgetting someone at the desk hands back the ids of what they asked, and those keys are
-//! dropped here without reading any table whole.
+//! alone: forgetting someone at the desk (or its retention rule) hands back the ids of what went,
+//! and those keys are dropped here without reading any table whole — with every row the front-end
+//! keeps about those tickets (cards, topics, threads, messages to the asker), found through an
+//! index by ticket.
 
 use consulta_corpus::Lang;
 use serde::de::DeserializeOwned;
@@ -58,6 +60,12 @@ pub struct Memory {
     db: sled::Db,
     asked: sled::Tree,
     origins: sled::Tree,
+    /// Every row the front-end keeps about a ticket in its own trees, by ticket: `ticket NUL tree
+    /// NUL key` → nothing ([`Memory::put_ticket_row`]).
+    ticket_rows: sled::Tree,
+    /// The rows kept before they were indexed by ticket are not indexed yet
+    /// ([`Memory::index_older_rows`]).
+    older_rows_unindexed: bool,
 }
 
 /// The trees in which front-ends kept each user's language and last question before the desk kept
@@ -65,14 +73,94 @@ pub struct Memory {
 const LANGS_BEFORE: &str = "langs";
 const LAST_BEFORE: &str = "last";
 
+/// The tree that indexes the front-end's rows by ticket.
+const TICKET_ROWS: &str = "ticket_rows";
+
+/// The mark, in [`TICKET_ROWS`], that the rows kept before the index are indexed; it starts with NUL
+/// so that no ticket's prefix covers it.
+const OLDER_ROWS_INDEXED: &[u8] = b"\0older rows indexed";
+
+/// The key under which the row `key` of `tree` about `ticket` is indexed: the ticket's rows share
+/// the prefix `ticket NUL`.
+fn row_key(ticket: &TicketId, tree: &sled::Tree, key: &[u8]) -> Vec<u8> {
+    let mut indexed = ticket_prefix(ticket);
+    indexed.extend_from_slice(&tree.name());
+    indexed.push(0);
+    indexed.extend_from_slice(key);
+    indexed
+}
+
+/// The ticket id written in `bytes` (a front-end's row), if they hold one.
+pub fn ticket_in(bytes: &[u8]) -> Option<TicketId> {
+    std::str::from_utf8(bytes).ok()?.parse().ok()
+}
+
+/// The prefix of every index entry about `ticket`.
+fn ticket_prefix(ticket: &TicketId) -> Vec<u8> {
+    let mut prefix = ticket.as_str().as_bytes().to_vec();
+    prefix.push(0);
+    prefix
+}
+
 impl Memory {
     /// The memory kept in `db`, next to the front-end's own trees.
     pub fn open(db: &sled::Db) -> Result<Memory, StoreError> {
+        let ticket_rows = db.open_tree(TICKET_ROWS)?;
         Ok(Memory {
+            older_rows_unindexed: !ticket_rows.contains_key(OLDER_ROWS_INDEXED)?,
             asked: db.open_tree("asked")?,
             origins: db.open_tree("origins")?,
+            ticket_rows,
             db: db.clone(),
         })
+    }
+
+    /// Writes `value` under `key` in the front-end's `tree` as a row about `ticket` (which message
+    /// is its card, its thread, a message to its asker), durably, and indexes it by the ticket so
+    /// that forgetting the ticket drops it by key.
+    pub fn put_ticket_row(
+        &self,
+        tree: &sled::Tree,
+        key: &[u8],
+        value: &[u8],
+        ticket: &TicketId,
+    ) -> Result<(), StoreError> {
+        // The index first: a crash in between leaves an entry for a row that is not there, which
+        // forgetting skips, never a row that forgetting cannot find.
+        self.ticket_rows.insert(row_key(ticket, tree, key), &[])?;
+        tree.insert(key, value)?;
+        self.flush()
+    }
+
+    /// Indexes the rows the front-end kept about tickets before they were indexed by ticket
+    /// ([`Memory::put_ticket_row`]), unless that was done: the trees `by_value` hold a ticket id as
+    /// each row's value (`chat:message` → ticket), the trees `by_key` end each key with it
+    /// (`chat:ticket` → thread). Each tree is read once, at the first opening by this version (and
+    /// again after a crash before the end, which indexes the same rows again).
+    pub fn index_older_rows(
+        &self,
+        by_value: &[&sled::Tree],
+        by_key: &[&sled::Tree],
+    ) -> Result<(), StoreError> {
+        if !self.older_rows_unindexed {
+            return Ok(());
+        }
+        let trees = by_value.iter().map(|tree| (tree, true));
+        for (tree, in_value) in trees.chain(by_key.iter().map(|tree| (tree, false))) {
+            for row in tree.iter() {
+                let (key, value) = row?;
+                let ticket = if in_value {
+                    ticket_in(&value)
+                } else {
+                    key.rsplit(|b| *b == b':').next().and_then(ticket_in)
+                };
+                if let Some(ticket) = ticket {
+                    self.ticket_rows.insert(row_key(&ticket, tree, &key), &[])?;
+                }
+            }
+        }
+        self.ticket_rows.insert(OLDER_ROWS_INDEXED, &[])?;
+        self.flush()
     }
 
     /// Makes what was written durable before the user is told it was done.
@@ -157,13 +245,23 @@ impl Memory {
         }
     }
 
-    /// Deletes where the questions and tickets the desk just forgot were asked, by key (`/forget`).
+    /// Deletes where the questions and tickets the desk just forgot (`/forget`) or swept (retention)
+    /// were asked, and every row kept about those tickets, by key.
     pub fn forget(&self, forgotten: &Forgotten) -> Result<(), StoreError> {
         for question in &forgotten.question_ids {
             self.asked.remove(question.0.to_be_bytes())?;
         }
         for ticket in &forgotten.ticket_ids {
             self.origins.remove(ticket.as_str())?;
+            let prefix = ticket_prefix(ticket);
+            for entry in self.ticket_rows.scan_prefix(&prefix) {
+                let (indexed, _) = entry?;
+                let row = &indexed[prefix.len()..];
+                if let Some(end) = row.iter().position(|b| *b == 0) {
+                    self.db.open_tree(&row[..end])?.remove(&row[end + 1..])?;
+                }
+                self.ticket_rows.remove(&indexed)?;
+            }
         }
         self.flush()
     }

@@ -4,6 +4,8 @@
 
 mod approval;
 mod conversation;
+#[cfg(test)]
+pub(crate) mod desk_only;
 mod escalate;
 mod flood;
 mod handler_error;
@@ -16,11 +18,14 @@ mod texts;
 pub use approval::{
     CONFIRM_WORD, Edit, HOW_TO_EDIT, draft_text, flag_warning, read_draft, read_edit,
 };
-pub use conversation::{Conversation, ExpertMessage, Piece, Place, Reply, STALE_BUTTON, desk_text};
+pub use conversation::{
+    Conversation, ConversationError, Done, ExpertMessage, Piece, Place, Reply, STALE_BUTTON,
+    desk_text,
+};
 pub use flood::FloodConfig;
 pub use handler_error::{Classify, HandlerError};
 pub use intent::{Answered, Intent, Person, Said, Standing};
-pub use memory::{Asked, CarryOverError, Memory, StoreError};
+pub use memory::{Asked, CarryOverError, Memory, StoreError, ticket_in};
 pub use press::Press;
 pub use retry::with_retry;
 pub use texts::texts;

@@ -15,7 +15,8 @@ use serenity::http::{Http, HttpError};
 use serenity::model::channel::MessageReference;
 
 use consulta_desk::{
-    BoxFuture, Clock, Delivery, DeliveryError, FrontEnd, MessageKind, Platform, Span, TicketId,
+    BoxFuture, Clock, Delivery, DeliveryError, Forgotten, FrontEnd, MessageKind, Platform, Span,
+    TicketId,
 };
 
 use super::api_relay::Relay;
@@ -388,6 +389,10 @@ impl FrontEnd for DiscordFrontEnd {
                 .map_err(|e| classify(&e))?;
             Ok(message_id.to_string())
         })
+    }
+
+    fn forget<'a>(&'a self, forgotten: &'a Forgotten) -> BoxFuture<'a, Result<(), DeliveryError>> {
+        Box::pin(async move { Ok(self.store.memory.forget(forgotten)?) })
     }
 }
 

@@ -260,6 +260,8 @@ async fn on_message(ctx: &Context, message: &Message) -> Handled {
         Intent::Ask {
             question,
             chat: message.channel_id.get().to_string(),
+            language: None,
+            top_k: None,
         }
     };
     match said(ctx, &who, intent).await? {

@@ -174,6 +174,8 @@ async fn on_command(ctx: &Context, command: &CommandInteraction) -> Handled {
             let ask = Intent::Ask {
                 question: question.to_string(),
                 chat,
+                language: None,
+                top_k: None,
             };
             if question.trim().is_empty() {
                 // Nothing to look up: the conversation says how to ask at once, to the member only.

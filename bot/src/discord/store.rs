@@ -6,8 +6,8 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::chat::Memory;
 pub use crate::chat::StoreError;
+use crate::chat::{Memory, ticket_in};
 use consulta_desk::TicketId;
 
 /// Where on Discord a question was asked, so the expert's answer goes back there (kept as the
@@ -39,12 +39,17 @@ impl Store {
     /// Opens (or creates) the database at `path`.
     pub fn open(path: &Path) -> Result<Store, StoreError> {
         let db = sled::open(path)?;
-        Ok(Store {
+        let store = Store {
             memory: Memory::open(&db)?,
             threads: db.open_tree("threads")?,
             ticket_threads: db.open_tree("ticket_threads")?,
             asker_messages: db.open_tree("asker_messages")?,
-        })
+        };
+        store.memory.index_older_rows(
+            &[&store.threads, &store.asker_messages],
+            &[&store.ticket_threads],
+        )?;
+        Ok(store)
     }
 
     /// Records that `thread_id`, opened in `channel_id`, is the thread of `ticket`: an expert's message
@@ -55,11 +60,12 @@ impl Store {
         ticket: &TicketId,
         thread_id: u64,
     ) -> Result<(), StoreError> {
-        self.threads
-            .insert(thread_id.to_be_bytes(), ticket.as_str())?;
-        self.ticket_threads
-            .insert(format!("{channel_id}:{ticket}"), &thread_id.to_be_bytes())?;
-        self.memory.flush()
+        let thread = thread_id.to_be_bytes();
+        self.memory
+            .put_ticket_row(&self.threads, &thread, ticket.as_str().as_bytes(), ticket)?;
+        let key = format!("{channel_id}:{ticket}");
+        self.memory
+            .put_ticket_row(&self.ticket_threads, key.as_bytes(), &thread, ticket)
     }
 
     /// Records that message `message_id` in `channel_id` told the asker of `ticket` about it (the
@@ -70,9 +76,13 @@ impl Store {
         message_id: u64,
         ticket: &TicketId,
     ) -> Result<(), StoreError> {
-        self.asker_messages
-            .insert(format!("{channel_id}:{message_id}"), ticket.as_str())?;
-        self.memory.flush()
+        let key = format!("{channel_id}:{message_id}");
+        self.memory.put_ticket_row(
+            &self.asker_messages,
+            key.as_bytes(),
+            ticket.as_str().as_bytes(),
+            ticket,
+        )
     }
 
     /// The ticket that message `message_id` in `channel_id` told its asker about.
@@ -84,7 +94,7 @@ impl Store {
         Ok(self
             .asker_messages
             .get(format!("{channel_id}:{message_id}"))?
-            .and_then(|v| std::str::from_utf8(&v).ok()?.parse().ok()))
+            .and_then(|v| ticket_in(&v)))
     }
 
     /// The ticket whose thread is `thread_id`.
@@ -92,7 +102,7 @@ impl Store {
         Ok(self
             .threads
             .get(thread_id.to_be_bytes())?
-            .and_then(|v| std::str::from_utf8(&v).ok()?.parse().ok()))
+            .and_then(|v| ticket_in(&v)))
     }
 
     /// The thread of `ticket` in `channel_id`.
@@ -101,5 +111,74 @@ impl Store {
             .ticket_threads
             .get(format!("{channel_id}:{ticket}"))?
             .and_then(|v| Some(u64::from_be_bytes(v.as_ref().try_into().ok()?))))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use consulta_desk::Forgotten;
+
+    fn ticket(id: &str) -> TicketId {
+        id.parse().unwrap()
+    }
+
+    fn sweep(store: &Store, swept: &TicketId) {
+        store
+            .memory
+            .forget(&Forgotten {
+                ticket_ids: vec![swept.clone()],
+                ..Forgotten::default()
+            })
+            .unwrap();
+    }
+
+    #[test]
+    fn a_swept_tickets_thread_and_messages_go_and_the_others_stay() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let (swept, kept) = (ticket("K7P2Q"), ticket("K7P2R"));
+        store.put_thread(10, &swept, 100).unwrap();
+        store.put_thread(10, &kept, 200).unwrap();
+        store.put_asker_message(20, 1, &swept).unwrap();
+        store.put_asker_message(20, 2, &kept).unwrap();
+        sweep(&store, &swept);
+        assert_eq!(store.thread_ticket(100).unwrap(), None);
+        assert_eq!(store.thread_of(10, &swept).unwrap(), None);
+        assert_eq!(store.asker_message(20, 1).unwrap(), None);
+        assert_eq!(store.thread_ticket(200).unwrap(), Some(kept.clone()));
+        assert_eq!(store.thread_of(10, &kept).unwrap(), Some(200));
+        assert_eq!(store.asker_message(20, 2).unwrap(), Some(kept));
+    }
+
+    #[test]
+    fn rows_kept_before_the_index_are_indexed_at_opening_and_then_swept() {
+        let dir = tempfile::tempdir().unwrap();
+        let (swept, kept) = (ticket("K7P2Q"), ticket("K7P2R"));
+        {
+            let db = sled::open(dir.path()).unwrap();
+            let threads = db.open_tree("threads").unwrap();
+            threads
+                .insert(100_u64.to_be_bytes(), swept.as_str())
+                .unwrap();
+            threads
+                .insert(200_u64.to_be_bytes(), kept.as_str())
+                .unwrap();
+            let ticket_threads = db.open_tree("ticket_threads").unwrap();
+            ticket_threads
+                .insert(format!("10:{swept}"), &100_u64.to_be_bytes())
+                .unwrap();
+            db.open_tree("asker_messages")
+                .unwrap()
+                .insert("20:1", swept.as_str())
+                .unwrap();
+            db.flush().unwrap();
+        }
+        let store = Store::open(dir.path()).unwrap();
+        sweep(&store, &swept);
+        assert_eq!(store.thread_ticket(100).unwrap(), None);
+        assert_eq!(store.thread_of(10, &swept).unwrap(), None);
+        assert_eq!(store.asker_message(20, 1).unwrap(), None);
+        assert_eq!(store.thread_ticket(200).unwrap(), Some(kept));
     }
 }

@@ -153,25 +153,6 @@ impl PublicCaller {
         key.check(session)
             .map_err(|e| ApiError::bad_request(e.to_string()))
     }
-
-    /// Who an asker-side request is from: the platform user a front-end names, or the web visitor
-    /// of `session`.
-    pub(super) fn user(
-        &self,
-        named: Option<Identity>,
-        session: Option<&str>,
-    ) -> Result<Identity, ApiError> {
-        match named {
-            Some(identity) => {
-                self.act_for(identity.platform)?;
-                Ok(identity)
-            }
-            None => Ok(Identity::new(
-                Platform::Web,
-                self.visitor(session)?.visitor_id(),
-            )),
-        }
-    }
 }
 
 /// A web visitor holding a session this service minted ([`Access::Session`]).

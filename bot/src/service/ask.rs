@@ -1,5 +1,7 @@
 //! The asking side of the API: questions, searches, ratings, escalations, and the web visitor's
-//! conversation (where experts' answers arrive).
+//! conversation (where experts' answers arrive). A visitor's actions go through the conversation
+//! ([`super::web_chat`]); a front-end process names its user and calls the assistant, as the
+//! conversation in its own process does.
 
 use axum::Json;
 use axum::extract::{Path, Query, State};
@@ -11,10 +13,10 @@ use super::Service;
 use super::access::{FrontEndCaller, PublicCaller, WebVisitor};
 use super::error::ApiError;
 use super::inbox::InboxMessage;
-use crate::assistant::{AskRequest, AskedQuestion, EscalateRequest, FailureCode};
-use consulta_desk::{
-    Asker, Escalation, Forgotten, Identity, Platform, QuestionId, Rating, Ticket, TicketId,
-};
+use super::web_chat::WebChat;
+use crate::assistant::{AskRequest, AskedQuestion, EscalateRequest};
+use crate::chat::{Intent, Person};
+use consulta_desk::{Asker, Escalation, Forgotten, Identity, QuestionId, Rating, Ticket, TicketId};
 
 /// Most passages a search may return: a bigger page is a scrape, not a search.
 const MAX_SEARCH_K: usize = 50;
@@ -56,19 +58,27 @@ pub(super) async fn ask(
     caller: PublicCaller,
     Json(body): Json<AskBody>,
 ) -> Result<Json<AskResponse>, ApiError> {
-    let visitor = body.asker.is_none();
-    let asker = asker_for(&caller, body.asker, body.session.as_deref(), body.name)?;
-    if visitor {
-        service.state.limits.session(&asker.user_id)?;
-    }
-    let request = AskRequest {
-        asker,
-        question: used_part(&service, body.question),
-        language: body.language,
-        user_lang: body.user_lang,
-        top_k: body.top_k.map(|k| k.clamp(1, MAX_SEARCH_K)),
+    let top_k = body.top_k.map(|k| k.clamp(1, MAX_SEARCH_K));
+    let reply = match body.asker {
+        Some(asker) => {
+            caller.act_for(asker.platform)?;
+            let request = AskRequest {
+                asker,
+                question: used_part(&service, body.question),
+                language: body.language,
+                user_lang: body.user_lang,
+                top_k,
+            };
+            service.state.assistant.ask(request).await?
+        }
+        None => {
+            let session = body.session.as_deref();
+            let visitor = visitor(&service, &caller, session, body.name, body.language)?;
+            let question = used_part(&service, body.question);
+            let web = &service.state.web_chat;
+            web.ask(&visitor, question, body.language, top_k).await?
+        }
     };
-    let reply = service.state.assistant.ask(request).await?;
     Ok(Json(AskResponse {
         question_id: reply.question_id,
         answer: reply.answer,
@@ -126,25 +136,19 @@ fn visitor_name(name: Option<String>) -> Result<String, ApiError> {
     Ok(name)
 }
 
-/// Who asks: a front-end names its user; a visitor is their session.
-fn asker_for(
+/// The web visitor of `session` (minted here), named `name` to experts and answered in `lang` when
+/// given, once within their session's budget.
+fn visitor(
+    service: &Service,
     caller: &PublicCaller,
-    asker: Option<Asker>,
     session: Option<&str>,
     name: Option<String>,
-) -> Result<Asker, ApiError> {
-    if let Some(asker) = asker {
-        caller.act_for(asker.platform)?;
-        return Ok(asker);
-    }
-    let visitor = caller.visitor(session)?.visitor_id();
-    let display_name = visitor_name(name)?;
-    Ok(Asker {
-        platform: Platform::Web,
-        chat_id: visitor.clone(),
-        user_id: visitor,
-        display_name,
-    })
+    lang: Option<Lang>,
+) -> Result<Person, ApiError> {
+    let session = caller.visitor(session)?;
+    let visitor = WebChat::visitor(&session, visitor_name(name)?, lang, None);
+    service.state.limits.session(&visitor.identity.id)?;
+    Ok(visitor)
 }
 
 /// A new web session.
@@ -237,18 +241,29 @@ pub(super) async fn feedback(
     caller: PublicCaller,
     Json(body): Json<FeedbackBody>,
 ) -> Result<Json<FeedbackResponse>, ApiError> {
-    let visitor = body.by.is_none();
-    let by = caller.user(body.by, body.session.as_deref())?;
-    if visitor {
-        service.state.limits.session(&by.id)?;
-    }
+    let rating = body.rating;
     let assistant = &service.state.assistant;
-    let ticket = match (body.question_id, body.ticket) {
-        (Some(question), None) => {
-            assistant.rate_answer(by, question, body.rating).await?;
+    let session = body.session.as_deref();
+    let visitor = || visitor(&service, &caller, session, None, None);
+    let web = &service.state.web_chat;
+    let ticket = match (body.by, body.question_id, body.ticket) {
+        (Some(by), Some(question), None) => {
+            caller.act_for(by.platform)?;
+            assistant.rate_answer(by, question, rating).await?;
             None
         }
-        (None, Some(ticket)) => Some(assistant.rate_ticket(by, ticket, body.rating).await?),
+        (Some(by), None, Some(ticket)) => {
+            caller.act_for(by.platform)?;
+            Some(assistant.rate_ticket(by, ticket, rating).await?)
+        }
+        (None, Some(question), None) => {
+            let rated = Intent::RateAnswer { question, rating };
+            web.rate(&visitor()?, rated).await?
+        }
+        (None, None, Some(ticket)) => {
+            let rated = Intent::RateTicket { ticket, rating };
+            web.rate(&visitor()?, rated).await?
+        }
         _ => {
             return Err(ApiError::bad_request(
                 "rate either a `question_id` (Consulta's answer) or a `ticket` (an expert's answer)",
@@ -282,40 +297,51 @@ pub(super) async fn escalate(
     caller: PublicCaller,
     Json(body): Json<EscalationBody>,
 ) -> Result<Json<Escalation>, ApiError> {
-    let visitor = body.asker.is_none();
-    let asker = asker_for(&caller, body.asker, body.session.as_deref(), body.name)?;
-    if visitor {
-        service.state.limits.session(&asker.user_id)?;
-    }
-    if visitor && body.question_id.is_none() {
-        return Err(ApiError::bad_request(
-            "escalate a question you asked: give the `question_id` that POST /v1/ask returned",
-        ));
-    }
-    if body.question_id.is_none() && body.question.as_deref().is_none_or(|q| q.trim().is_empty()) {
-        return Err(ApiError::bad_request(
-            "give the `question_id` of an asked question, or the `question`",
-        ));
-    }
     // A recorded question's words, language and citations are the desk's, and so are the checks
     // that whoever escalates it asked it (refused as forbidden) and that the asker is within their
     // cap of open tickets (refused with 429; the same question escalated again gets its ticket back
     // whatever the cap), as for every chat front-end.
-    let request = EscalateRequest {
-        question: used_part(&service, body.question.unwrap_or_default()),
-        language: body.language.unwrap_or(Lang::En),
-        question_id: body.question_id,
-        asker,
-    };
-    match service.state.assistant.escalate(request).await {
-        Ok(escalation) => Ok(Json(escalation)),
-        Err(error) => {
-            if error.code == FailureCode::TooMany {
-                service.state.metrics.rate_limited();
+    let escalated = match body.asker {
+        Some(asker) => {
+            caller.act_for(asker.platform)?;
+            if body.question_id.is_none()
+                && body.question.as_deref().is_none_or(|q| q.trim().is_empty())
+            {
+                return Err(ApiError::bad_request(
+                    "give the `question_id` of an asked question, or the `question`",
+                ));
             }
-            Err(error.into())
+            let request = EscalateRequest {
+                question: used_part(&service, body.question.unwrap_or_default()),
+                language: body.language.unwrap_or(Lang::En),
+                question_id: body.question_id,
+                asker,
+            };
+            service
+                .state
+                .assistant
+                .escalate(request)
+                .await
+                .map_err(ApiError::from)
         }
+        None => {
+            let session = body.session.as_deref();
+            let visitor = visitor(&service, &caller, session, body.name, body.language)?;
+            let Some(question) = body.question_id else {
+                return Err(ApiError::bad_request(
+                    "escalate a question you asked: give the `question_id` that POST /v1/ask returned",
+                ));
+            };
+            service.state.web_chat.escalate(&visitor, question).await
+        }
+    };
+    if escalated
+        .as_ref()
+        .is_err_and(|e| e.status == axum::http::StatusCode::TOO_MANY_REQUESTS)
+    {
+        service.state.metrics.rate_limited();
     }
+    escalated.map(Json)
 }
 
 /// `GET /v1/users/{identity}/questions/{id}`: a front-end reads back the words of a question its
@@ -375,8 +401,8 @@ pub(super) async fn forget_conversation(
     State(service): State<Service>,
     WebVisitor(session): WebVisitor,
 ) -> Result<Json<ForgetResponse>, ApiError> {
-    let identity = Identity::new(Platform::Web, session.visitor_id());
-    let desk = service.state.assistant.forget(identity).await?;
+    let visitor = WebChat::visitor(&session, String::new(), None, None);
+    let desk = service.state.web_chat.forget(&visitor).await?;
     let messages = service
         .primary()?
         .inbox

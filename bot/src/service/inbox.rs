@@ -8,8 +8,8 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use consulta_desk::{
-    BoxFuture, Clock, Delivery, DeliveryError, FrontEnd, MessageKind, Platform, SystemClock,
-    TicketId, Timestamp,
+    BoxFuture, Clock, Delivery, DeliveryError, Forgotten, FrontEnd, MessageKind, Platform,
+    SystemClock, TicketId, Timestamp,
 };
 
 /// The longest a web session id may be; they are random tokens the page makes, not user data.
@@ -210,6 +210,12 @@ impl FrontEnd for WebInbox {
         _message_id: &'a str,
     ) -> BoxFuture<'a, Result<String, DeliveryError>> {
         self.send(delivery)
+    }
+
+    /// A visitor's conversation is theirs to keep on the page until they delete it (`DELETE
+    /// /v1/conversations`): it is filed by session, not by ticket, and holds no platform rows.
+    fn forget<'a>(&'a self, _: &'a Forgotten) -> BoxFuture<'a, Result<(), DeliveryError>> {
+        Box::pin(async { Ok(()) })
     }
 }
 

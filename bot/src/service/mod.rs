@@ -32,6 +32,7 @@ mod server;
 mod session_key;
 mod starting;
 mod tickets;
+mod web_chat;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -80,6 +81,8 @@ pub(crate) struct Shared {
     config: ServiceConfig,
     engine: Engine,
     assistant: Arc<dyn Assistant>,
+    /// The chat page's visitors' conversation, over `assistant`.
+    web_chat: web_chat::WebChat,
     metrics: Metrics,
     /// The clients' budgets and the cap on questions answered at once.
     limits: limits::Limits,
@@ -148,7 +151,7 @@ impl Service {
         } else {
             SessionKey::from_secret(&parts.config.session_secret)
         };
-        let assistant = Arc::new(MeteredAssistant::local(
+        let assistant: Arc<dyn Assistant> = Arc::new(MeteredAssistant::local(
             parts.engine.clone(),
             parts.desk.clone(),
             parts.metrics.clone(),
@@ -164,6 +167,7 @@ impl Service {
                 sessions: Some(sessions),
                 config: parts.config,
                 engine: parts.engine,
+                web_chat: web_chat::WebChat::new(assistant.clone()),
                 assistant,
                 metrics: parts.metrics,
                 primary: Some(DeskSide {
@@ -181,6 +185,10 @@ impl Service {
     /// vector collection, records each question in the primary's desk, and serves the probes and
     /// metrics. Every other route is the primary's (see `deploy/README.md` for the routing).
     pub fn replica(parts: ReplicaParts) -> Service {
+        let assistant: Arc<dyn Assistant> = Arc::new(MeteredAssistant::new(
+            parts.assistant,
+            parts.metrics.clone(),
+        ));
         Service {
             state: Arc::new(Shared {
                 limits: limits::Limits::new(&parts.config),
@@ -188,10 +196,8 @@ impl Service {
                     .then(|| SessionKey::from_secret(&parts.config.session_secret)),
                 config: parts.config,
                 engine: parts.engine,
-                assistant: Arc::new(MeteredAssistant::new(
-                    parts.assistant,
-                    parts.metrics.clone(),
-                )),
+                web_chat: web_chat::WebChat::new(assistant.clone()),
+                assistant,
                 metrics: parts.metrics,
                 primary: None,
             }),

@@ -23,7 +23,7 @@ use super::Service;
 use super::access::FrontEndCaller;
 use super::error::ApiError;
 use consulta_desk::{
-    BoxFuture, Delivery, DeliveryError, FailureKind, FrontEnd, Message, Platform, Span,
+    BoxFuture, Delivery, DeliveryError, FailureKind, Forgotten, FrontEnd, Message, Platform, Span,
 };
 
 /// A bot process that polled within this long is taken to be connected.
@@ -240,6 +240,12 @@ impl FrontEnd for Relay {
         message_id: &'a str,
     ) -> BoxFuture<'a, Result<String, DeliveryError>> {
         Box::pin(self.relay(delivery, Some(message_id)))
+    }
+
+    /// The relay protocol carries deliveries only: a front-end in another process keeps its rows
+    /// about swept tickets (ids of chats and messages, no words) until its user forgets it there.
+    fn forget<'a>(&'a self, _: &'a Forgotten) -> BoxFuture<'a, Result<(), DeliveryError>> {
+        Box::pin(async { Ok(()) })
     }
 }
 

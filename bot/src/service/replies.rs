@@ -1,6 +1,6 @@
 //! `POST /v1/replies`: the asker writes back on their ticket — answering the expert's clarifying
 //! question, or following up on the answer. Front-ends send it for the platform user who replied to
-//! a desk message; the chat page for its visitor.
+//! a desk message; the chat page for its visitor, through the conversation ([`super::web_chat`]).
 
 use axum::Json;
 use axum::extract::State;
@@ -9,6 +9,7 @@ use serde::Deserialize;
 use super::Service;
 use super::access::PublicCaller;
 use super::error::ApiError;
+use super::web_chat::WebChat;
 use consulta_desk::{Identity, Ticket, TicketId};
 
 /// The reply and whose it is.
@@ -30,15 +31,19 @@ pub(super) async fn reply(
     caller: PublicCaller,
     Json(body): Json<ReplyBody>,
 ) -> Result<Json<Ticket>, ApiError> {
-    let visitor = body.by.is_none();
-    let by = caller.user(body.by, body.session.as_deref())?;
-    if visitor {
-        service.state.limits.session(&by.id)?;
-    }
-    let ticket = service
-        .state
-        .assistant
-        .asker_reply(by, body.ticket, body.text)
-        .await?;
+    let ticket = match body.by {
+        Some(by) => {
+            caller.act_for(by.platform)?;
+            let assistant = &service.state.assistant;
+            assistant.asker_reply(by, body.ticket, body.text).await?
+        }
+        None => {
+            let session = caller.visitor(body.session.as_deref())?;
+            let visitor = WebChat::visitor(&session, String::new(), None, None);
+            service.state.limits.session(&visitor.identity.id)?;
+            let web = &service.state.web_chat;
+            web.reply(&visitor, body.ticket, body.text).await?
+        }
+    };
     Ok(Json(ticket))
 }

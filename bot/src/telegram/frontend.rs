@@ -11,7 +11,7 @@ use teloxide::types::{InlineKeyboardMarkup, MessageId, ParseMode, ReplyParameter
 use teloxide::{ApiError, RequestError};
 
 use consulta_desk::{
-    BoxFuture, Clock, Delivery, DeliveryError, FrontEnd, MessageKind, Platform, Span,
+    BoxFuture, Clock, Delivery, DeliveryError, Forgotten, FrontEnd, MessageKind, Platform, Span,
 };
 
 use super::api_relay::Relay;
@@ -339,6 +339,10 @@ impl FrontEnd for TelegramFrontEnd {
                 Err(error) => Err(classify(&error)),
             }
         })
+    }
+
+    fn forget<'a>(&'a self, forgotten: &'a Forgotten) -> BoxFuture<'a, Result<(), DeliveryError>> {
+        Box::pin(async move { Ok(self.store.memory.forget(forgotten)?) })
     }
 }
 

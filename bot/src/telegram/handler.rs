@@ -341,6 +341,8 @@ fn ask(message: &Message, question: &str) -> Intent {
     Intent::Ask {
         question: question.to_string(),
         chat: message.chat.id.0.to_string(),
+        language: None,
+        top_k: None,
     }
 }
 

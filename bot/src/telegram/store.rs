@@ -6,8 +6,8 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::chat::Memory;
 pub use crate::chat::StoreError;
+use crate::chat::{Memory, ticket_in};
 use consulta_desk::TicketId;
 
 use super::inbox::Inbox;
@@ -52,13 +52,17 @@ impl Store {
     /// Opens (or creates) the database at `path`.
     pub fn open(path: &Path) -> Result<Store, StoreError> {
         let db = sled::open(path)?;
-        Ok(Store {
+        let store = Store {
             memory: Memory::open(&db)?,
             cards: db.open_tree("cards")?,
             topics: db.open_tree("topics")?,
             asker_messages: db.open_tree("asker_messages")?,
             inbox: Inbox::open(&db)?,
-        })
+        };
+        store
+            .memory
+            .index_older_rows(&[&store.cards, &store.asker_messages], &[&store.topics])?;
+        Ok(store)
     }
 
     /// Records that message `message_id` in `chat_id` is the card of `ticket` (experts reply to it).
@@ -68,9 +72,13 @@ impl Store {
         message_id: i32,
         ticket: &TicketId,
     ) -> Result<(), StoreError> {
-        self.cards
-            .insert(format!("{chat_id}:{message_id}"), ticket.as_str())?;
-        self.memory.flush()
+        let key = format!("{chat_id}:{message_id}");
+        self.memory.put_ticket_row(
+            &self.cards,
+            key.as_bytes(),
+            ticket.as_str().as_bytes(),
+            ticket,
+        )
     }
 
     /// The ticket whose card (or forum topic, see [`Store::put_topic`]) is `message_id` in `chat_id`.
@@ -78,7 +86,7 @@ impl Store {
         Ok(self
             .cards
             .get(format!("{chat_id}:{message_id}"))?
-            .and_then(|v| std::str::from_utf8(&v).ok()?.parse().ok()))
+            .and_then(|v| ticket_in(&v)))
     }
 
     /// Whether the desk delivers tickets to `chat_id` (a card or a reminder was posted there): an
@@ -100,9 +108,13 @@ impl Store {
         message_id: i32,
         ticket: &TicketId,
     ) -> Result<(), StoreError> {
-        self.asker_messages
-            .insert(format!("{chat_id}:{message_id}"), ticket.as_str())?;
-        self.memory.flush()
+        let key = format!("{chat_id}:{message_id}");
+        self.memory.put_ticket_row(
+            &self.asker_messages,
+            key.as_bytes(),
+            ticket.as_str().as_bytes(),
+            ticket,
+        )
     }
 
     /// The ticket that message `message_id` in `chat_id` told its asker about.
@@ -114,7 +126,7 @@ impl Store {
         Ok(self
             .asker_messages
             .get(format!("{chat_id}:{message_id}"))?
-            .and_then(|v| std::str::from_utf8(&v).ok()?.parse().ok()))
+            .and_then(|v| ticket_in(&v)))
     }
 
     /// Records the forum topic opened for `ticket` in `chat_id`.
@@ -124,8 +136,13 @@ impl Store {
         ticket: &TicketId,
         thread_id: i32,
     ) -> Result<(), StoreError> {
-        self.topics
-            .insert(format!("{chat_id}:{ticket}"), &thread_id.to_be_bytes())?;
+        let key = format!("{chat_id}:{ticket}");
+        self.memory.put_ticket_row(
+            &self.topics,
+            key.as_bytes(),
+            &thread_id.to_be_bytes(),
+            ticket,
+        )?;
         // A message in the topic that replies to nothing replies to the topic's first message, whose
         // id is the thread id: expert answers typed straight into the topic find their ticket.
         self.put_card(chat_id, thread_id, ticket)
@@ -140,5 +157,45 @@ impl Store {
                 let bytes: [u8; 4] = v.as_ref().try_into().ok()?;
                 Some(i32::from_be_bytes(bytes))
             }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use consulta_desk::Forgotten;
+
+    #[test]
+    fn rows_kept_before_the_index_are_indexed_at_opening_and_then_swept() {
+        let dir = tempfile::tempdir().unwrap();
+        let swept: TicketId = "K7P2Q".parse().unwrap();
+        let kept: TicketId = "K7P2R".parse().unwrap();
+        {
+            let db = sled::open(dir.path()).unwrap();
+            let cards = db.open_tree("cards").unwrap();
+            cards.insert("-100:5", swept.as_str()).unwrap();
+            cards.insert("-100:6", kept.as_str()).unwrap();
+            db.open_tree("topics")
+                .unwrap()
+                .insert(format!("-100:{swept}"), &7_i32.to_be_bytes())
+                .unwrap();
+            db.open_tree("asker_messages")
+                .unwrap()
+                .insert("501:9", swept.as_str())
+                .unwrap();
+            db.flush().unwrap();
+        }
+        let store = Store::open(dir.path()).unwrap();
+        store
+            .memory
+            .forget(&Forgotten {
+                ticket_ids: vec![swept.clone()],
+                ..Forgotten::default()
+            })
+            .unwrap();
+        assert_eq!(store.card(-100, 5).unwrap(), None);
+        assert_eq!(store.topic(-100, &swept).unwrap(), None);
+        assert_eq!(store.asker_message(501, 9).unwrap(), None);
+        assert_eq!(store.card(-100, 6).unwrap(), Some(kept));
     }
 }

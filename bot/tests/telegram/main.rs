@@ -8,6 +8,7 @@ mod fake;
 mod groups;
 #[path = "../support/kb.rs"]
 mod kb;
+mod retention;
 mod slow_chat;
 mod undelivered;
 
@@ -36,6 +37,8 @@ const MARTA: i64 = 501;
 const INTRUDER: i64 = 99;
 /// A member of the experts' group who is not in the desk configuration.
 const BETO: i64 = 55;
+/// Bruno, a second configured expert in some tests' desks, told of tickets in his private chat.
+const BRUNO: i64 = 8;
 /// A practitioners' group where the bot is a member.
 const GROUP: i64 = -100300;
 
@@ -665,6 +668,41 @@ async fn experts_transfer_unclaim_and_reopen_by_replying_to_the_card() {
     command(ana(), "/reopen");
     sent_to_experts(&h, &format!("Ticket {ticket} reopened"), 0).await;
     assert_eq!(status(), Status::Reopened);
+    h.stop().await;
+}
+
+/// `/transfer expert NAME` in reply to a card hands the ticket to another expert through the
+/// conversation, and the desk tells that expert in their own chat.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_expert_transfers_a_ticket_to_another_expert_who_is_told() {
+    let desk = DESK.replace(
+        "[outbox]",
+        "[[experts]]\nname = \"Bruno\"\nidentities = [\"telegram:8\"]\ngroups = [\"andes\"]\nnotify = \"telegram:8\"\n\n[outbox]",
+    );
+    let h = Harness::start_with_desk(&desk, |_| {}).await;
+    let (_, card) = ask_and_escalate(&h, "What is an ITMO?").await;
+    let ticket = h.desk.tickets().unwrap().pop().expect("one ticket").id;
+    assert!(
+        h.fake.sent("sendmessage", BRUNO).is_empty(),
+        "Bruno hears nothing before the transfer"
+    );
+    h.say(
+        EXPERTS,
+        user(ANA, "Ana", "es"),
+        "/transfer expert Bruno",
+        Some(sent_message(&card)),
+    );
+    let told = h.fake.wait_sent("sendmessage", BRUNO, 0).await;
+    let text = told.body["text"].as_str().unwrap();
+    assert!(
+        text.contains(&format!("Ana handed ticket {ticket} to you")),
+        "{text}"
+    );
+    assert!(text.contains("ITMO"), "the card comes with it: {text}");
+    sent_to_experts(&h, &format!("Ticket {ticket} transferred"), 0).await;
+    let moved = h.desk.ticket(&ticket).unwrap();
+    assert_eq!(moved.status, Status::Claimed);
+    assert_eq!(moved.assignee.as_deref(), Some("Bruno"));
     h.stop().await;
 }
 

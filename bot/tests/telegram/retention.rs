@@ -1,0 +1,93 @@
+//! The retention rule sweeps the front-end too: once the desk deletes a ticket closed longer ago
+//! than `retention_days`, no row of the Telegram front-end's database names it (its card, the
+//! messages to its asker, where it was asked), while a ticket still open keeps its rows.
+
+use std::sync::Arc;
+
+use consulta_desk::{Action, Identity, ManualClock, Platform, Span, Timestamp};
+
+use super::fake::user;
+use super::{ANA, DESK, EXPERTS, Harness, INTRUDER, MARTA, WAIT, ask_and_escalate};
+
+/// The trees in which the front-end keeps rows about tickets, and the index of them by ticket.
+const TICKET_TREES: [&str; 5] = [
+    "cards",
+    "topics",
+    "asker_messages",
+    "origins",
+    "ticket_rows",
+];
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_retention_sweep_drops_the_front_ends_rows_of_swept_tickets_only() {
+    let clock = Arc::new(ManualClock::new(Timestamp::from_millis(1_764_000_000_000)));
+    let desk = format!("retention_days = 1\n{DESK}");
+    let h = Harness::start_with_clock(&desk, Some(clock.clone()), |_| {}).await;
+    let (_, swept_card) = ask_and_escalate(&h, "What is an ITMO?").await;
+    let ivo = || user(INTRUDER, "Ivo", "en");
+    h.say(INTRUDER, ivo(), "What is a corresponding adjustment?", None);
+    h.fake.wait_sent("sendmessage", INTRUDER, 0).await;
+    h.say(INTRUDER, ivo(), "/expert", None);
+    let kept_card = h.fake.wait_sent("sendmessage", EXPERTS, 1).await;
+    let ticket_of = |user: i64| {
+        let asker = Identity::new(Platform::Telegram, user.to_string());
+        h.desk
+            .tickets_of(&asker)
+            .unwrap()
+            .pop()
+            .expect("a ticket")
+            .id
+    };
+    let (swept, kept) = (ticket_of(MARTA), ticket_of(INTRUDER));
+    let ana = Identity::new(Platform::Telegram, ANA.to_string());
+    h.desk
+        .act(&ana, &swept, Action::Close { reason: None })
+        .expect("Ana closes Marta's ticket");
+    // The closing notice is a message to the asker, kept as a row about the ticket.
+    h.fake.wait_sent("sendmessage", MARTA, 2).await;
+    h.settled().await;
+
+    clock.advance(Span::from_days(2));
+    h.fake
+        .wait_for(
+            "the retention rule to delete the closed ticket",
+            WAIT,
+            |_| h.desk.ticket(&swept).is_err().then_some(()),
+        )
+        .await;
+    assert!(h.desk.ticket(&kept).is_ok(), "an open ticket is kept");
+    // The duties hand the sweep to the front-end within the same tick, before they stop.
+    let dir = h.stop().await;
+
+    let db = sled::open(dir.path().join("telegram")).expect("the front-end's database opens");
+    let mut naming_kept = 0;
+    for name in TICKET_TREES {
+        for entry in db.open_tree(name).expect("a tree opens").iter() {
+            let (key, value) = entry.expect("an entry reads");
+            let row = String::from_utf8_lossy(&key).into_owned() + &String::from_utf8_lossy(&value);
+            assert!(
+                !row.contains(swept.as_str()),
+                "a row about the swept ticket remains in {name}: {row:?}"
+            );
+            naming_kept += usize::from(row.contains(kept.as_str()));
+        }
+    }
+    let cards = db.open_tree("cards").expect("the tree opens");
+    let card_of = |call: &super::fake::Call| {
+        let id = call.result["message_id"]
+            .as_i64()
+            .expect("a sent message's id");
+        cards
+            .get(format!("{EXPERTS}:{id}"))
+            .expect("the tree reads")
+            .map(|v| String::from_utf8_lossy(&v).into_owned())
+    };
+    assert_eq!(card_of(&swept_card), None);
+    assert_eq!(card_of(&kept_card).as_deref(), Some(kept.as_str()));
+    let origins = db.open_tree("origins").expect("the tree opens");
+    assert!(origins.contains_key(kept.as_str()).unwrap());
+    assert!(
+        naming_kept >= 3,
+        "card, origin and their index entries stay"
+    );
+}
