@@ -237,6 +237,10 @@ impl Embedder for E5Embedder {
         self.dimension
     }
 
+    fn knows_word(&self, word: &str) -> bool {
+        self.tokenizer.has_whole_word(word)
+    }
+
     fn embed(&self, texts: &[&str], role: Role) -> Result<Vec<Vec<f32>>, ModelError> {
         if texts.is_empty() {
             return Ok(Vec::new());

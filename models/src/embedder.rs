@@ -20,4 +20,13 @@ pub trait Embedder: Send + Sync {
 
     /// A short human name for logs and reports, e.g. "multilingual-e5-small (E5S1 Q4_0)".
     fn name(&self) -> &str;
+
+    /// Whether the model's vocabulary has `word` as one whole token. A multilingual vocabulary
+    /// is a dictionary of the words its languages use often: a word it has whole is a word, not
+    /// a typing slip, even where the knowledge base never uses it. Embedders without a
+    /// vocabulary know no word.
+    fn knows_word(&self, word: &str) -> bool {
+        let _ = word;
+        false
+    }
 }

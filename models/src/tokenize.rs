@@ -177,6 +177,23 @@ impl TextTokenizer {
         on_pipeline!(&self.inner, tokenizer => tokenizer.get_vocab_size(true))
     }
 
+    /// Whether the vocabulary has `word` as one whole-word token, as written or in lower case:
+    /// `▁word` in a sentencepiece vocabulary (a piece without the mark is the inside of a word),
+    /// `word` (WordPiece) or `Ġword` (byte-level BPE) in others.
+    pub(crate) fn has_whole_word(&self, word: &str) -> bool {
+        let lower = word.to_lowercase();
+        let marks: &[&str] = match &self.inner {
+            Pipeline::Unigram(_) => &["\u{2581}"],
+            Pipeline::Crate(_) => &["\u{2581}", "", "\u{120}"],
+        };
+        [word, lower.as_str()].into_iter().any(|form| {
+            marks.iter().any(|mark| {
+                let token = format!("{mark}{form}");
+                on_pipeline!(&self.inner, tokenizer => tokenizer.token_to_id(&token)).is_some()
+            })
+        })
+    }
+
     /// The token ids of each text, after prepending the role's prefix.
     ///
     /// The prefixed text is trimmed, as sentence-transformers (the reference) does: otherwise an

@@ -21,6 +21,7 @@ use crate::compose::{Asked, Quotable, compose};
 use crate::confidence::ConfidenceFeatures;
 use crate::evidence::{coverage, evidence};
 use crate::intent::{intent, named_entities};
+use crate::question_parts::question_parts;
 use crate::retrieve::Candidate;
 use crate::text::fold;
 use crate::{
@@ -143,6 +144,9 @@ impl Engine {
         }
         if prepared.truncated {
             notes.push(words.truncated(config.max_question_chars));
+        }
+        if !prepared.read_as.is_empty() {
+            notes.push(words.read_as(&prepared.read_as));
         }
 
         // Retrieval's first choice is quotable whenever it clears the threshold: the fused rank
@@ -426,13 +430,4 @@ fn mentions_unknown_name(question: &str, lang: Lang, scored: &[(Candidate, f32)]
             let name = fold(name);
             !found.iter().any(|text| text.contains(&name))
         })
-}
-
-/// The parts of a question of several parts: its sentences ending in `?` or `;`, as written.
-fn question_parts(question: &str) -> Vec<&str> {
-    question
-        .split_inclusive(['?', ';'])
-        .map(|part| part.trim().trim_start_matches(['¿', '¡']).trim())
-        .filter(|part| !part.is_empty())
-        .collect()
 }

@@ -232,6 +232,14 @@ impl Bm25Index {
         (1.0 + (docs - with_term + 0.5) / (with_term + 0.5)).ln()
     }
 
+    /// Whether some passage of `lang` has `term` (an analysed term).
+    pub(crate) fn knows(&self, lang: Lang, term: &str) -> bool {
+        self.reader
+            .searcher()
+            .doc_freq(&Term::from_field_text(self.fields.text(lang), term))
+            .is_ok_and(|docs| docs > 0)
+    }
+
     /// The `limit` best passages for `query` among those `filter` admits, with their BM25 scores.
     pub(crate) fn search(
         &self,

@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 use std::path::Path;
+use std::sync::{Arc, OnceLock};
 
 use consulta_corpus::Passage;
 use serde::{Deserialize, Serialize};
@@ -11,6 +12,7 @@ use sha2::{Digest, Sha256};
 
 use crate::RetrievalError;
 use crate::atomic::write_json;
+use crate::spelling::Spelling;
 
 /// Version of the file layout; a file with another version is refused with a clear message.
 const FORMAT: u32 = 1;
@@ -39,17 +41,39 @@ struct ManifestFile {
 }
 
 /// The committed passages, by id.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub(crate) struct Catalog {
     pub(crate) embedder: EmbedderInfo,
     pub(crate) entries: HashMap<String, Entry>,
+    /// The passages' words, counted on the first question that needs them: built with the
+    /// snapshot it describes, so a question never reads the words of another one.
+    spelling: OnceLock<Arc<Spelling>>,
+}
+
+/// A copy is made to be changed and published as the next snapshot: it counts its own words.
+impl Clone for Catalog {
+    fn clone(&self) -> Catalog {
+        Catalog {
+            embedder: self.embedder.clone(),
+            entries: self.entries.clone(),
+            spelling: OnceLock::new(),
+        }
+    }
 }
 
 impl Catalog {
+    /// The words of the passages, for reading typing slips in questions.
+    pub(crate) fn spelling(&self) -> Arc<Spelling> {
+        self.spelling
+            .get_or_init(|| Arc::new(Spelling::of(self.entries.values().map(|e| &e.passage))))
+            .clone()
+    }
+
     pub(crate) fn empty(embedder: EmbedderInfo) -> Catalog {
         Catalog {
             embedder,
             entries: HashMap::new(),
+            spelling: OnceLock::new(),
         }
     }
 
@@ -111,6 +135,7 @@ impl Catalog {
         Ok(Catalog {
             embedder: file.embedder,
             entries,
+            spelling: OnceLock::new(),
         })
     }
 

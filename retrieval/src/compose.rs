@@ -230,12 +230,12 @@ pub(crate) fn compose(
                     analyzers.terms(answer_lang, part).into_iter().collect();
                 WeightedTerms::new(&terms, |term| (asked.weight)(answer_lang, term))
             })
-            .filter(|part| part.terms.len() >= 2)
+            .filter(|part| !part.terms.is_empty())
             .collect()
     } else {
         Vec::new()
     };
-    let chosen = choose(&candidates, &split, answer_lang, &parts);
+    let chosen = choose(&candidates, &split, answer_lang, asked.kind, &parts);
     let mut text = String::new();
     let mut cited: Vec<usize> = Vec::new();
     let mut order: Vec<usize> = Vec::new();
@@ -318,29 +318,38 @@ fn reading_order(chosen: &[(usize, usize)], p: usize) -> Vec<usize> {
 /// Picks the sentences to show, best first, as `(passage, sentence)` pairs; an antecedent is
 /// pushed just before the sentence that leans on it.
 ///
-/// The best sentence always leads. Another follows only when it too is likely to be the answer
-/// (its share of the candidates' softmax weight reaches [`FOLLOWER_LIKELIHOOD`]), says something
-/// not yet shown, and fits the [`MAX_CHARS`] and [`MAX_SENTENCES`] budget: a question one sentence
-/// answers gets one sentence, and one whose answer is uncertain between two gets both. Then each
-/// part of a question of several parts that the chosen sentences leave uncovered gets the best
-/// sentence for it, when one fits.
+/// The best sentence always leads. Then each part of a question of several parts that the chosen
+/// sentences leave uncovered gets the best sentence for it, when one fits: a second question
+/// asked in the same message is worth more than a second sentence on the first. A "who", "when"
+/// or "how much" question is led by the best sentence that names an actor, a date or a number
+/// ([`states_the_fact`]) when the best one does not and that one is likely enough to be the
+/// answer: the deadline question is answered by the date. Another sentence
+/// follows only when it too is likely to be the answer (its share of the candidates' softmax
+/// weight reaches [`FOLLOWER_LIKELIHOOD`]), says something not yet shown, and fits the
+/// [`MAX_CHARS`] and [`MAX_SENTENCES`] budget: a question one sentence answers gets one sentence,
+/// and one whose answer is uncertain between two gets both.
 fn choose(
     candidates: &[Candidate],
     split: &[Vec<String>],
     lang: Lang,
+    kind: QuestionType,
     parts: &[WeightedTerms],
 ) -> Vec<(usize, usize)> {
     let mut selection = Selection::default();
-    for candidate in candidates {
-        if selection.chosen.is_empty() || candidate.likelihood >= FOLLOWER_LIKELIHOOD {
-            let budget = if candidate.likelihood >= LIKELY_FOLLOWER {
-                LIKELY_MAX_CHARS
-            } else {
-                MAX_CHARS
-            };
-            selection.add(candidate, split, lang, budget);
-        }
-    }
+    let Some(best) = candidates.first() else {
+        return selection.chosen;
+    };
+    let states = |c: &Candidate| states_the_fact(kind, &split[c.passage][c.sentence], lang);
+    let lead = if states(best) {
+        best
+    } else {
+        candidates
+            .iter()
+            .find(|c| states(c))
+            .filter(|c| c.likelihood >= FOLLOWER_LIKELIHOOD)
+            .unwrap_or(best)
+    };
+    selection.add(lead, split, lang, MAX_CHARS);
     for part in parts {
         let shown = |selection: &Selection<'_>| {
             let terms: HashSet<String> = selection
@@ -362,6 +371,16 @@ fn choose(
             });
         if let Some(candidate) = for_part {
             selection.add(candidate, split, lang, MAX_CHARS);
+        }
+    }
+    for candidate in candidates {
+        if candidate.likelihood >= FOLLOWER_LIKELIHOOD {
+            let budget = if candidate.likelihood >= LIKELY_FOLLOWER {
+                LIKELY_MAX_CHARS
+            } else {
+                MAX_CHARS
+            };
+            selection.add(candidate, split, lang, budget);
         }
     }
     selection.chosen
@@ -569,6 +588,27 @@ pub(crate) fn fits(kind: QuestionType, sentence: &str, lang: Lang) -> bool {
             let first = folded.first().map(String::as_str).unwrap_or_default();
             POLARITY_OPENERS.contains(&first) || has(negations(lang))
         }
+    }
+}
+
+/// Whether `sentence` states the fact a "who", "when" or "how much" question asks for: an actor, a
+/// number, or for "when" a date or a span ("15 April", "2026", "30 days"), not just a word of
+/// time ("annual", "before") as [`fits`] accepts when weighing sentences. Other questions ask for
+/// no such fact: every sentence states it.
+fn states_the_fact(kind: QuestionType, sentence: &str, lang: Lang) -> bool {
+    match kind {
+        QuestionType::When => {
+            let folded: Vec<String> = words(sentence).map(fold).collect();
+            let spans = ["dias", "meses", "semanas", "days", "months", "weeks"];
+            folded
+                .iter()
+                .any(|w| MONTHS.contains(&w.as_str()) || is_year(w))
+                || ((has_quantity(sentence)
+                    || folded.iter().any(|w| NUMBER_WORDS.contains(&w.as_str())))
+                    && folded.iter().any(|w| spans.contains(&w.as_str())))
+        }
+        QuestionType::Who | QuestionType::HowMuch => fits(kind, sentence, lang),
+        QuestionType::Open | QuestionType::YesNo => true,
     }
 }
 
@@ -1147,6 +1187,60 @@ mod tests {
             composed.text
         );
         assert!(composed.type_answered);
+    }
+
+    #[test]
+    fn a_deadline_question_is_led_by_the_date_not_by_a_word_of_time() {
+        let annual = guide(
+            Lang::En,
+            "The annual information on ITMO actions is submitted in the agreed electronic format \
+             with its tables for authorizations, actions, holdings and authorized entities. Each \
+             participating Party submits the annual information by 15 April of the following \
+             year.",
+        );
+        let composed = ask(
+            "annual information agreed electronic format tables",
+            Lang::En,
+            QuestionType::When,
+            &quote(&[&annual]),
+        );
+        assert!(
+            composed
+                .text
+                .starts_with("Each participating Party submits"),
+            "{}",
+            composed.text
+        );
+    }
+
+    #[test]
+    fn a_second_question_is_served_before_a_second_sentence_on_the_first() {
+        let tool = guide(
+            Lang::En,
+            "The sustainable development tool is mandatory for every activity of the mechanism. \
+             Every activity of the mechanism applies the mandatory sustainable development tool \
+             from its design onwards, under the standards of the Supervisory Body. Participants \
+             assess environmental and social risks against safeguards.",
+        );
+        let parts = [
+            "sustainable development tool mandatory".to_string(),
+            "assess".to_string(),
+        ];
+        let asked = Asked {
+            search_text: "sustainable development tool mandatory activity mechanism assess",
+            lang: Lang::En,
+            kind: QuestionType::YesNo,
+            weight: &|_, _| 1.0,
+            similarity: &|_| None,
+            trace: false,
+            parts: &parts,
+        };
+        let composed = compose(&Analyzers::new(), &asked, &quote(&[&tool]));
+        assert!(
+            composed.text.contains("environmental and social risks"),
+            "{}",
+            composed.text
+        );
     }
 
     #[test]

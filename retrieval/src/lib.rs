@@ -108,11 +108,13 @@ mod qdrant_retry;
 #[cfg(feature = "qdrant")]
 mod qdrant_store;
 mod question_cache;
+mod question_parts;
 mod rank_score;
 mod retrieve;
 mod sentence_score;
 mod sentence_vectors;
 mod sentences;
+mod spelling;
 mod stopwords;
 mod store_config;
 mod stores;

@@ -28,6 +28,11 @@ pub struct Phrases {
     part_not_covered: &'static str,
     /// Note shown when a question was cut; `{n}` stands for the number of characters kept.
     truncated: &'static str,
+    /// Note shown when typing slips were read as other words; `{pairs}` stands for the list of
+    /// [`Phrases::read_as_pair`]s.
+    read_as: &'static str,
+    /// One slip in that note; `{written}` and `{read}` stand for the word as written and as read.
+    read_as_pair: &'static str,
 }
 
 const ES: Phrases = Phrases {
@@ -40,6 +45,8 @@ const ES: Phrases = Phrases {
     part_not_covered: "Nuestras fuentes no responden esta parte: «{part}». Una persona experta puede responderla si la deriva.",
     personal_request: "La pregunta trata de un caso, un contacto, un precio o una decisión futura que la base de conocimiento no puede saber: la pasamos a una persona experta.",
     truncated: "La pregunta era demasiado larga: se usaron sus primeros {n} caracteres.",
+    read_as: "Se leyó {pairs}.",
+    read_as_pair: "«{written}» como «{read}»",
 };
 
 const PT: Phrases = Phrases {
@@ -52,6 +59,8 @@ const PT: Phrases = Phrases {
     part_not_covered: "Nossas fontes não respondem esta parte: “{part}”. Uma pessoa especialista pode respondê-la se você encaminhar.",
     personal_request: "A pergunta trata de um caso, um contato, um preço ou uma decisão futura que a base de conhecimento não tem como saber: vamos passá-la a uma pessoa especialista.",
     truncated: "A pergunta era longa demais: foram usados os primeiros {n} caracteres.",
+    read_as: "Lemos {pairs}.",
+    read_as_pair: "“{written}” como “{read}”",
 };
 
 const EN: Phrases = Phrases {
@@ -64,6 +73,8 @@ const EN: Phrases = Phrases {
     part_not_covered: "Our sources do not answer this part: “{part}”. An expert can answer it if you pass it on.",
     personal_request: "This asks about a specific case, a contact, a price or a decision not yet taken, which the knowledge base cannot know: it goes to an expert.",
     truncated: "The question was too long: only its first {n} characters were used.",
+    read_as: "Read {pairs}.",
+    read_as_pair: "“{written}” as “{read}”",
 };
 
 /// The phrases of `lang`.
@@ -100,6 +111,19 @@ impl Phrases {
     /// The note added when a question was cut to `max_chars` characters.
     pub fn truncated(&self, max_chars: usize) -> String {
         self.truncated.replace("{n}", &max_chars.to_string())
+    }
+
+    /// The note added when typing slips were read as other words: each as written and as read.
+    pub fn read_as(&self, slips: &[(String, String)]) -> String {
+        let pairs: Vec<String> = slips
+            .iter()
+            .map(|(written, read)| {
+                self.read_as_pair
+                    .replace("{written}", written)
+                    .replace("{read}", read)
+            })
+            .collect();
+        self.read_as.replace("{pairs}", &pairs.join(", "))
     }
 }
 

@@ -28,6 +28,9 @@ pub(crate) struct Prepared {
     pub(crate) lang: Lang,
     /// Whether the question was cut.
     pub(crate) truncated: bool,
+    /// Typing slips read as the knowledge base's words ([`crate::spelling`]): each as written
+    /// and as read, for the answer to say so.
+    pub(crate) read_as: Vec<(String, String)>,
 }
 
 /// A ranked passage with the evidence each leg gave for it.
@@ -83,10 +86,23 @@ impl Inner {
             .or_else(|| detect_language(text))
             .or(user_lang)
             .unwrap_or(self.config.default_language);
+        let known = |word: &str| {
+            self.embedder.knows_word(word)
+                || Lang::ALL.into_iter().any(|field| {
+                    is_stopword(field, &fold(word))
+                        || self
+                            .analyzers
+                            .terms(field, word)
+                            .iter()
+                            .any(|term| self.bm25.knows(field, term))
+                })
+        };
+        let corrected = self.catalog().spelling().correct(text, lang, &known);
         Ok(Prepared {
-            text: text.to_string(),
+            text: corrected.text,
             lang,
             truncated,
+            read_as: corrected.changes,
         })
     }
 

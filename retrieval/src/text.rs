@@ -15,6 +15,24 @@ pub(crate) fn words(text: &str) -> impl Iterator<Item = &str> {
         .filter(|w| !w.is_empty())
 }
 
+/// The words of `text` (runs of letters and digits), in order, each with the byte offset it
+/// starts at: for rewriting or cutting the text at a word.
+pub(crate) fn word_spans(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    let mut rest = text.char_indices().peekable();
+    std::iter::from_fn(move || {
+        let (start, _) = rest.find(|(_, c)| c.is_alphanumeric())?;
+        let mut end = text.len();
+        while let Some(&(at, c)) = rest.peek() {
+            if !c.is_alphanumeric() {
+                end = at;
+                break;
+            }
+            rest.next();
+        }
+        Some((start, &text[start..end]))
+    })
+}
+
 /// Whether `text` holds at least one letter or digit: anything else is not a question.
 pub(crate) fn has_content(text: &str) -> bool {
     text.chars().any(char::is_alphanumeric)
@@ -36,6 +54,14 @@ mod tests {
     #[test]
     fn folding_removes_accents_and_case() {
         assert_eq!(fold("Mitigación ÑANDÚ ação"), "mitigacion nandu acao");
+    }
+
+    #[test]
+    fn word_spans_start_where_the_words_do() {
+        let text = "¿Qué es, ajuste?";
+        let spans: Vec<(usize, &str)> = word_spans(text).collect();
+        assert_eq!(spans, [(2, "Qué"), (7, "es"), (11, "ajuste")]);
+        assert_eq!(&text[11..17], "ajuste");
     }
 
     #[test]

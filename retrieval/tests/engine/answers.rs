@@ -225,6 +225,43 @@ fn a_100_kb_question_is_truncated_with_a_note() {
 }
 
 #[test]
+fn a_typing_slip_is_read_as_the_knowledge_bases_word_and_the_answer_says_so() {
+    let engine = shared_engine();
+    let bm25_only = SearchOptions {
+        leg: Leg::Bm25,
+        k: 3,
+        ..SearchOptions::default()
+    };
+    let hits = engine.search("autorizacoin", &bm25_only).unwrap();
+    assert_eq!(
+        hits.first().map(|h| h.passage.doc_id.as_str()),
+        Some("guide:autorizacion"),
+        "a swapped pair of letters still finds the word"
+    );
+
+    let answer = ask("¿Quién da la autorizacoin de los ITMO?");
+    assert!(!answer.escalate, "{answer:#?}");
+    assert!(answer.answer.contains("país anfitrión"), "{answer:#?}");
+    assert!(
+        answer
+            .notes
+            .contains(&"Se leyó «autorizacoin» como «autorización».".to_string()),
+        "{:?}",
+        answer.notes
+    );
+
+    let written_right = ask("¿Quién da la autorización de los ITMO?");
+    assert!(
+        written_right
+            .notes
+            .iter()
+            .all(|n| !n.starts_with("Se leyó")),
+        "{:?}",
+        written_right.notes
+    );
+}
+
+#[test]
 fn language_override_and_user_fallback() {
     let engine = shared_engine();
     let fallback = AskOptions {
