@@ -178,5 +178,8 @@ fn schemas() -> Value {
         "language": {"type": ["string", "null"]}, "last_question": {"type": ["integer", "null"]}}});
     schemas["LanguageRequest"] = json!({"type": "object", "required": ["language"],
         "properties": {"language": lang}});
+    schemas["VisitorTickets"] = json!({"type": "object", "properties": {"tickets": {"type": "array",
+        "items": {"type": "object", "properties": {"id": {"type": "string"}, "status": {"type": "string"},
+        "question": {"type": "string"}, "created_at": {"type": "integer"}}}}}});
     schemas
 }
