@@ -122,7 +122,7 @@ async fn a_sweep_made_with_no_front_end_running_or_that_one_failed_is_handed_on_
         .set(f.now().plus(retention).plus(Span::from_millis(1)));
     // `consulta tickets tick`: the desk sweeps with no front-end attached.
     let report = f.desk.tick().expect("the desk ticks");
-    assert_eq!(report.retention.ticket_ids, [ticket.clone()]);
+    assert_eq!(report.retention.ticket_ids, std::slice::from_ref(&ticket));
     assert!(f.desk.ticket(&ticket).is_err(), "the ticket is gone");
     let pending = |platform| f.desk.pending_sweeps(platform).expect("the desk reads");
     for platform in [Platform::Telegram, Platform::Discord, Platform::Web] {
