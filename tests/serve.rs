@@ -121,6 +121,16 @@ async fn ask_and_escalate(server: &Server, question: &str, name: &str) -> (Value
     (reply, ticket)
 }
 
+/// The open tickets of the visitor of `session`, as the chat page's "My tickets" reads them.
+async fn visitor_tickets(server: &Server, session: &str) -> Value {
+    let request = http()
+        .get(server.url("/v1/conversations/tickets"))
+        .header("X-Consulta-Session", session);
+    let (status, body) = json_of(request.send().await.unwrap()).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    body
+}
+
 /// What approving ticket `id` would publish, as Ana's console reads it.
 async fn draft_of(server: &Server, id: &str) -> Value {
     let (status, draft) = json_of(
@@ -319,6 +329,22 @@ async fn a_visitor_escalates_an_expert_answers_and_the_answer_reaches_the_page()
     )
     .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
+    // The page's /status: her ticket, where it stands, her words; nobody else's session sees it.
+    let hers = visitor_tickets(&server, &session()).await;
+    assert_eq!(hers["tickets"][0]["id"], id.as_str(), "{hers}");
+    assert_eq!(hers["tickets"][0]["status"], "open", "{hers}");
+    assert!(
+        hers["tickets"][0]["question"]
+            .as_str()
+            .unwrap()
+            .contains("plazo")
+    );
+    assert!(
+        hers["tickets"][0].get("events").is_none(),
+        "no expert's side: {hers}"
+    );
+    let stranger = visitor_tickets(&server, &visitor("another-visitor-0000000000000000000")).await;
+    assert_eq!(stranger["tickets"], json!([]), "{stranger}");
 
     let (_, list) = json_of(
         as_expert(

@@ -11,7 +11,6 @@ use tokio::sync::watch;
 use super::desk::Desk;
 use super::error::DeskError;
 use super::frontend::FrontEnd;
-use super::privacy::Forgotten;
 use super::time::{Span, Timestamp};
 use super::worker::OutboxWorker;
 
@@ -78,17 +77,31 @@ impl DeskDuties {
         }
     }
 
-    /// Hands what the retention rule swept to every attached front-end, which drops its rows about
-    /// those tickets and questions by key. A front-end that fails keeps those rows (they name
-    /// nothing the desk still has) and the failure is logged for the operator.
-    async fn sweep_frontends(&self, swept: &Forgotten) {
-        if swept.ticket_ids.is_empty() && swept.question_ids.is_empty() {
-            return;
-        }
+    /// Hands each attached front-end the retention sweeps it has not confirmed, oldest first, and
+    /// tells the desk of each one it dropped its rows for. A front-end that fails keeps its place in
+    /// the queue and is asked again at the next tick (at most [`TICK_EVERY`] later), so a platform
+    /// that was down, or a bot process not connected through the relay, is not left with rows
+    /// about tickets the desk no longer has. Sweeps made while no front-end ran (`consulta tickets
+    /// tick`) wait in the same queue.
+    async fn sweep_frontends(&self) {
         for frontend in self.worker.frontends() {
-            if let Err(error) = frontend.forget(swept).await {
-                let platform = frontend.platform();
-                tracing::warn!(%platform, %error, "a front-end kept its rows about swept tickets");
+            let platform = frontend.platform();
+            let pending = match self.desk.pending_sweeps(platform) {
+                Ok(pending) => pending,
+                Err(error) => {
+                    tracing::warn!(%platform, %error, "cannot read the retention sweeps to hand on");
+                    continue;
+                }
+            };
+            for sweep in pending {
+                if let Err(error) = frontend.forget(&sweep.swept).await {
+                    tracing::warn!(%platform, %error, "a front-end kept its rows about swept tickets; asking again at the next tick");
+                    break;
+                }
+                if let Err(error) = self.desk.sweep_done(platform, sweep.seq) {
+                    tracing::warn!(%platform, %error, "cannot mark a retention sweep handed on");
+                    break;
+                }
             }
         }
     }
@@ -105,11 +118,12 @@ impl DeskDuties {
             Ok::<_, DeskError>((report, started, desk.next_duty()?, desk.now()))
         })
         .await;
+        // Also after a failed tick: sweeps of earlier ticks still wait to be handed on.
+        self.sweep_frontends().await;
         let longest = Span::from_duration(TICK_EVERY);
         match ticked {
             Ok(Ok((report, started, next, now))) => {
                 tracing::debug!(?report, ?next, "desk tick");
-                self.sweep_frontends(&report.retention).await;
                 match next {
                     Some(due) if due > started => due.min(now.plus(longest)),
                     Some(due) => {

@@ -70,7 +70,7 @@ pub use particulars::{
     NAMES_NOT_FLAGGED, Particular, ParticularKind, describe as describe_particulars,
     find_particulars,
 };
-pub use privacy::Forgotten;
+pub use privacy::{Forgotten, Sweep};
 pub use profile::Profile;
 pub use question::{NewQuestion, QuestionId, QuestionRecord, Rating, Resolution};
 pub use recording::{Recorded, RecordingFrontEnd};

@@ -4,7 +4,7 @@
 
 use super::desk::Desk;
 use super::error::DeskError;
-use super::identity::Identity;
+use super::identity::{Identity, Platform};
 use super::index;
 use super::notify::{dequeue, outbox_key};
 use super::outbox::OutboxEntry;
@@ -47,7 +47,52 @@ impl Forgotten {
     }
 }
 
+/// The platforms whose front-ends keep rows about tickets and questions (cards, threads, where a
+/// question was asked, a visitor's inbox), and so are told what the retention rule swept. The
+/// command line keeps nothing.
+const KEEPING_ROWS: [Platform; 3] = [Platform::Telegram, Platform::Discord, Platform::Web];
+
+/// What the retention rule swept that one platform's front-end has still to drop its rows about:
+/// kept in the desk until that front-end says it did, so that a sweep is not lost to a front-end
+/// that was down, failed, runs in another process or was not attached (`consulta tickets tick`).
+/// It names ids only, never words or people.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Sweep {
+    /// Its place in the platform's queue: what [`Desk::sweep_done`] is given back.
+    pub seq: u64,
+    /// What went, by id, as the tick reported it.
+    pub swept: Forgotten,
+}
+
+fn sweep_key(platform: Platform, seq: u64) -> Vec<u8> {
+    let mut key = sweep_prefix(platform);
+    key.extend_from_slice(&seq.to_be_bytes());
+    key
+}
+
+fn sweep_prefix(platform: Platform) -> Vec<u8> {
+    let mut key = platform.as_str().as_bytes().to_vec();
+    key.push(0);
+    key
+}
+
 impl Desk {
+    /// The retention sweeps `platform`'s front-end has not yet confirmed, oldest first: one read of
+    /// that platform's queue (empty almost always).
+    pub fn pending_sweeps(&self, platform: Platform) -> Result<Vec<Sweep>, DeskError> {
+        Ok(self
+            .store()
+            .with_prefix(Table::Sweeps, &sweep_prefix(platform))?)
+    }
+
+    /// `platform`'s front-end dropped its rows about sweep `seq`: the desk stops telling it.
+    pub fn sweep_done(&self, platform: Platform, seq: u64) -> Result<(), DeskError> {
+        let _guard = self.lock();
+        let mut batch = Batch::default();
+        batch.delete(Table::Sweeps, &sweep_key(platform, seq));
+        Ok(self.store().commit(batch)?)
+    }
+
     /// Deletes everything the desk holds about `user` (an asker's platform identity): their tickets,
     /// the undelivered messages about them, and the text and identity of their questions. Question
     /// records stay, anonymised, so that past rates do not change. Curated entries stay: they carry no
@@ -130,14 +175,26 @@ impl Desk {
             question_ids.push(id);
         }
         let messages = self.delete_tickets(&mut batch, &tickets)?;
+        let forgotten = Forgotten::of(tickets, question_ids, messages);
+        if !forgotten.ticket_ids.is_empty() || !forgotten.question_ids.is_empty() {
+            // In the same commit as the deletion: a crash cannot leave rows nobody is told about.
+            for platform in KEEPING_ROWS {
+                let seq = store.next(&mut batch, "sweep_seq")?;
+                let sweep = Sweep {
+                    seq,
+                    swept: forgotten.clone(),
+                };
+                batch.put(Table::Sweeps, &sweep_key(platform, seq), &sweep)?;
+            }
+        }
         store.commit(batch)?;
-        if !tickets.is_empty() || !question_ids.is_empty() {
+        if forgotten.tickets > 0 || forgotten.questions > 0 {
             tracing::info!(
-                tickets = tickets.len(),
-                questions = question_ids.len(),
+                tickets = forgotten.tickets,
+                questions = forgotten.questions,
                 "retention applied"
             );
         }
-        Ok(Forgotten::of(tickets, question_ids, messages))
+        Ok(forgotten)
     }
 }

@@ -22,6 +22,7 @@ struct State {
     attempts: usize,
     failures: Vec<DeliveryError>,
     forgotten: Vec<Forgotten>,
+    forget_failures: Vec<DeliveryError>,
 }
 
 /// One accepted delivery.
@@ -58,12 +59,20 @@ impl RecordingFrontEnd {
         state.failures.extend(std::iter::repeat_n(error, times));
     }
 
+    /// Makes the next `times` retention sweeps handed to it fail with `error`.
+    pub fn fail_next_forget(&self, times: usize, error: DeliveryError) {
+        let mut state = self.state();
+        state
+            .forget_failures
+            .extend(std::iter::repeat_n(error, times));
+    }
+
     /// Every accepted delivery, in order.
     pub fn delivered(&self) -> Vec<Recorded> {
         self.state().delivered.clone()
     }
 
-    /// What the desk told it to forget, in order.
+    /// What the desk told it to forget and it did, in order.
     pub fn forgotten(&self) -> Vec<Forgotten> {
         self.state().forgotten.clone()
     }
@@ -116,7 +125,13 @@ impl FrontEnd for RecordingFrontEnd {
     }
 
     fn forget<'a>(&'a self, forgotten: &'a Forgotten) -> BoxFuture<'a, Result<(), DeliveryError>> {
-        self.state().forgotten.push(forgotten.clone());
-        Box::pin(async { Ok(()) })
+        let mut state = self.state();
+        let outcome = if state.forget_failures.is_empty() {
+            state.forgotten.push(forgotten.clone());
+            Ok(())
+        } else {
+            Err(state.forget_failures.remove(0))
+        };
+        Box::pin(async { outcome })
     }
 }

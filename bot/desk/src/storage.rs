@@ -50,11 +50,15 @@ pub enum Table {
     /// What a person chose for themselves (the language of the bot's words), by identity: one read
     /// for every update, and one delete on `forget`.
     Preferences,
+    /// What the retention rule swept and a chat platform's front-end has not yet dropped its rows
+    /// about (platform, 0, sequence → ids), so a front-end that was down, failed, or runs in another
+    /// process is told at its next chance instead of never.
+    Sweeps,
 }
 
 impl Table {
     /// Every table, for storages that lay them out up front.
-    pub const ALL: [Table; 18] = [
+    pub const ALL: [Table; 19] = [
         Table::Tickets,
         Table::Questions,
         Table::LastQuestion,
@@ -73,6 +77,7 @@ impl Table {
         Table::TicketOutbox,
         Table::TicketDeadLetters,
         Table::Preferences,
+        Table::Sweeps,
     ];
 
     /// A one-byte tag, stable on disk: never renumber.
@@ -96,6 +101,7 @@ impl Table {
             Table::TicketOutbox => b'b',
             Table::TicketDeadLetters => b'l',
             Table::Preferences => b'g',
+            Table::Sweeps => b'w',
         }
     }
 }

@@ -621,6 +621,39 @@ fn the_asker_hears_in_their_own_language_who_took_the_question_and_what_they_ans
 }
 
 #[test]
+fn closing_a_ticket_tells_the_asker_in_their_language_that_they_may_ask_again() {
+    let f = Fixture::new();
+    let platforms = Platforms::new();
+    let worker = platforms.worker(&f.desk);
+    let ticket = open(
+        &f.desk,
+        new_ticket(
+            joaquim(),
+            Lang::Pt,
+            "Quem autoriza ITMOs no Brasil?",
+            tags(&[], &["BR"]),
+        ),
+    );
+    f.desk.act(&bruno(), &ticket.id, Action::Claim).unwrap();
+    f.desk
+        .act(&bruno(), &ticket.id, Action::Close { reason: None })
+        .unwrap();
+    deliver(&worker);
+    let to_asker = platforms.to(&joaquim().chat());
+    let closed: Vec<_> = to_asker
+        .iter()
+        .filter(|r| r.message.kind == MessageKind::TicketClosed)
+        .collect();
+    assert_eq!(closed.len(), 1, "{to_asker:?}");
+    assert!(closed[0].message.text.contains(ticket.id.as_str()));
+    assert!(
+        closed[0].message.text.contains("pergunte de novo"),
+        "{}",
+        closed[0].message.text
+    );
+}
+
+#[test]
 fn a_ticket_needs_a_question_and_a_group() {
     let f = Fixture::new();
     let mut empty = chile_question();

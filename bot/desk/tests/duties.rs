@@ -1,6 +1,6 @@
 //! The desk's duties wait on the desk's clock: a reminder and a retention sweep happen when the clock
 //! reaches their due time, not a millisecond before, and moving a manual clock is all it takes; what a
-//! sweep deleted is handed to the front-ends.
+//! sweep deleted is handed to the front-ends, and handed again until each has taken it.
 
 mod common;
 
@@ -9,7 +9,8 @@ use std::time::Duration;
 
 use common::*;
 use consulta_desk::{
-    Action, DeskDuties, ManualClock, Platform, RecordingFrontEnd, Span, TICK_EVERY, Timestamp,
+    Action, DeliveryError, DeskDuties, ManualClock, Platform, RecordingFrontEnd, Span, TICK_EVERY,
+    Timestamp,
 };
 use tokio::sync::watch;
 
@@ -103,6 +104,68 @@ async fn a_reminder_and_a_retention_sweep_happen_when_the_clock_reaches_them() {
     assert!(
         telegram.forgotten().iter().all(|swept| swept.tickets > 0),
         "an empty sweep is not handed on"
+    );
+
+    stop.send(true).expect("the duties run");
+    running.await.expect("the duties stop");
+}
+
+#[tokio::test]
+async fn a_sweep_made_with_no_front_end_running_or_that_one_failed_is_handed_on_at_the_next_tick() {
+    let f = Fixture::new();
+    let ticket = open(&f.desk, chile_question()).id;
+    f.desk
+        .act(&ana(), &ticket, Action::Close { reason: None })
+        .expect("Ana closes the ticket");
+    let retention = Span::from_days(u64::from(f.desk.config().retention_days.unwrap_or(0)));
+    f.clock
+        .set(f.now().plus(retention).plus(Span::from_millis(1)));
+    // `consulta tickets tick`: the desk sweeps with no front-end attached.
+    let report = f.desk.tick().expect("the desk ticks");
+    assert_eq!(report.retention.ticket_ids, std::slice::from_ref(&ticket));
+    assert!(f.desk.ticket(&ticket).is_err(), "the ticket is gone");
+    let pending = |platform| f.desk.pending_sweeps(platform).expect("the desk reads");
+    for platform in [Platform::Telegram, Platform::Discord, Platform::Web] {
+        assert_eq!(pending(platform).len(), 1, "{platform} is still to be told");
+    }
+    assert!(
+        pending(Platform::Cli).is_empty(),
+        "the command line keeps no rows"
+    );
+
+    let telegram = Arc::new(RecordingFrontEnd::new(Platform::Telegram));
+    telegram.fail_next_forget(1, DeliveryError::transient("the store is busy"));
+    let duties = DeskDuties::new(f.desk.clone()).with_frontend(telegram.clone());
+    let (stop, mut stopped) = watch::channel(false);
+    let running = tokio::spawn(async move {
+        duties
+            .run(async move {
+                let _ = stopped.wait_for(|stopped| *stopped).await;
+            })
+            .await;
+    });
+    let next_tick = f.now().plus(Span::from_duration(TICK_EVERY));
+    // The first tick is over (its sweep failed) once the duties sleep until the next one.
+    sleeping_until(&f.clock, next_tick).await;
+    assert!(telegram.forgotten().is_empty(), "the first try failed");
+    assert_eq!(
+        pending(Platform::Telegram).len(),
+        1,
+        "a failed sweep stays queued for Telegram"
+    );
+
+    f.clock.set(next_tick);
+    until("the sweep handed on again and taken", || {
+        pending(Platform::Telegram).is_empty()
+    })
+    .await;
+    let taken = telegram.forgotten();
+    assert_eq!(taken.len(), 1, "{taken:?}");
+    assert_eq!(taken[0].ticket_ids, [ticket]);
+    assert_eq!(
+        pending(Platform::Discord).len(),
+        1,
+        "Discord, not running here, is told when its front-end runs"
     );
 
     stop.send(true).expect("the duties run");

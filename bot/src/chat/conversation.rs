@@ -55,6 +55,8 @@ pub enum Done {
     Ticket(Ticket),
     /// What forgetting the person deleted.
     Forgotten(Forgotten),
+    /// The person's open tickets (`/status`), for an adapter that shows them as records.
+    Tickets(Vec<Ticket>),
 }
 
 /// What to tell someone, and whether only they may see it.
@@ -283,10 +285,12 @@ impl<P: Place> Conversation<P> {
         let t = texts(lang);
         let tickets = self.assistant.open_tickets_of(user).await?;
         if tickets.is_empty() {
-            return Ok(Reply::text(t.no_tickets).private());
+            return Ok(Reply::text(t.no_tickets)
+                .private()
+                .recording(Done::Tickets(tickets)));
         }
         let mut pieces = vec![Piece::Bold(t.your_tickets.to_string())];
-        for ticket in tickets {
+        for ticket in &tickets {
             let excerpt: String = ticket.question.chars().take(80).collect();
             pieces.push(Piece::Text("\n• ".into()));
             pieces.push(Piece::Code(ticket.id.to_string()));
@@ -297,7 +301,7 @@ impl<P: Place> Conversation<P> {
         }
         Ok(Reply {
             pieces,
-            ..Reply::text("").private()
+            ..Reply::text("").private().recording(Done::Tickets(tickets))
         })
     }
 

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use consulta_corpus::Lang;
 use serenity::all::{
     ChannelId, Context as Gateway, EventHandler, GuildId, Interaction, Message, MessageId,
-    MessageType, RoleId, User, UserId,
+    MessageType, Ready, ResumedEvent, RoleId, User, UserId,
 };
 use serenity::async_trait;
 use serenity::builder::CreateActionRow;
@@ -79,6 +79,16 @@ pub struct Handler(pub Arc<Context>);
 
 #[async_trait]
 impl EventHandler for Handler {
+    async fn ready(&self, _gateway: Gateway, ready: Ready) {
+        tracing::info!(bot = %ready.user.name, "connected to the Discord gateway");
+        self.0.inflight.session_ready();
+    }
+
+    async fn resume(&self, _gateway: Gateway, _: ResumedEvent) {
+        tracing::info!("resumed the Discord gateway session");
+        self.0.inflight.session_ready();
+    }
+
     async fn message(&self, _gateway: Gateway, message: Message) {
         let ctx = &self.0;
         let _handling = ctx.inflight.start();

@@ -1,5 +1,5 @@
-//! Exactly-once handling across gateway reconnects, and a count of the events in hand for a clean
-//! shutdown.
+//! Exactly-once handling across gateway reconnects, a count of the events in hand for a clean
+//! shutdown, and of the gateway sessions the bot is ready in.
 //!
 //! After a reconnect, serenity resumes the session and Discord replays the events the bot missed; an
 //! event it had already received before the connection dropped can come again. Events carry unique
@@ -44,6 +44,9 @@ impl Seen {
 pub struct InFlight {
     count: AtomicUsize,
     settled: AtomicU64,
+    /// Gateway sessions the bot became ready in (READY) or resumed (RESUMED): after the n-th, what the
+    /// gateway dispatches next is handled, so a test waits for it instead of for a pause.
+    sessions: AtomicU64,
     idle: Notify,
 }
 
@@ -60,6 +63,16 @@ impl InFlight {
     /// Events received and done with since start: handled, ignored, or dropped as repeats.
     pub fn settled(&self) -> u64 {
         self.settled.load(Ordering::SeqCst)
+    }
+
+    /// The gateway sent READY or RESUMED and serenity handed it over: one more session to serve.
+    pub fn session_ready(&self) {
+        self.sessions.fetch_add(1, Ordering::SeqCst);
+    }
+
+    /// Gateway sessions started or resumed since start.
+    pub fn sessions(&self) -> u64 {
+        self.sessions.load(Ordering::SeqCst)
     }
 
     /// Returns once no event is in hand.

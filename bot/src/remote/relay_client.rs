@@ -1,5 +1,6 @@
 //! The relay's client side: a front-end process collects the desk's messages for its platform from the
-//! service, delivers them, and reports each outcome back so the service's outbox can retry or settle it.
+//! service, delivers them, and reports each outcome back so the service's outbox can retry or settle it;
+//! retention sweeps arrive the same way, since this process keeps the ticket ↔ message rows.
 
 use std::future::Future;
 use std::sync::Arc;
@@ -9,7 +10,7 @@ use reqwest::Method;
 use serde_json::Value;
 
 use super::client::{ServiceClient, segment};
-use crate::service::{DoneBody, RelayFailure, RelayJob, RelayOutcome};
+use crate::service::{DoneBody, RelayFailure, RelayJob, RelayOutcome, RelayWork};
 use consulta_desk::{Delivery, FrontEnd};
 
 /// How long one poll for deliveries waits at the service.
@@ -67,19 +68,32 @@ impl RelayClient {
     }
 
     async fn deliver(&self, job: RelayJob) {
-        let delivery = Delivery {
-            key: &job.key,
-            chat_id: &job.chat_id,
-            message: &job.message,
+        let result = match &job.work {
+            RelayWork::Deliver {
+                key,
+                chat_id,
+                message,
+                edit_of,
+            } => {
+                let delivery = Delivery {
+                    key,
+                    chat_id,
+                    message,
+                };
+                match edit_of {
+                    Some(message_id) => self.frontend.edit(delivery, message_id).await,
+                    None => self.frontend.send(delivery).await,
+                }
+                .map(RelayOutcome::Sent)
+            }
+            RelayWork::Forget { swept } => self
+                .frontend
+                .forget(swept)
+                .await
+                .map(|()| RelayOutcome::Forgot),
         };
-        let result = match &job.edit_of {
-            Some(message_id) => self.frontend.edit(delivery, message_id).await,
-            None => self.frontend.send(delivery).await,
-        };
-        let outcome = match result {
-            Ok(message_id) => RelayOutcome::Sent(message_id),
-            Err(error) => RelayOutcome::Failed(RelayFailure::from(error)),
-        };
+        let outcome =
+            result.unwrap_or_else(|error| RelayOutcome::Failed(RelayFailure::from(error)));
         let platform = self.frontend.platform();
         let path = format!("/v1/relay/{}/done", segment(platform.as_str()));
         let body = DoneBody {
@@ -91,8 +105,93 @@ impl RelayClient {
             .call::<DoneBody, Value>(Method::POST, &path, None, Some(&body))
             .await
         {
-            // The service's outbox times the delivery out and sends it again.
-            tracing::warn!(%error, key = %job.key, "cannot report a delivery to the service");
+            // The service times the job out: the outbox delivers it again, the duties sweep again.
+            tracing::warn!(%error, job = job.job, "cannot report a relayed job to the service");
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use axum::Json;
+    use axum::extract::State;
+    use axum::http::StatusCode;
+    use axum::response::{IntoResponse, Response};
+    use axum::routing::{get, post};
+    use consulta_desk::{DeliveryError, FailureKind, Forgotten, Platform, RecordingFrontEnd};
+    use tokio::sync::watch;
+
+    use super::*;
+    use crate::service::Relay;
+
+    /// The service's two relay routes over a real [`Relay`], without the rest of the service.
+    async fn serve_relay(relay: Relay) -> String {
+        async fn next(State(relay): State<Relay>) -> Response {
+            match relay.next(Duration::from_secs(1)).await {
+                Some(job) => Json(job).into_response(),
+                None => StatusCode::NO_CONTENT.into_response(),
+            }
+        }
+        async fn done(State(relay): State<Relay>, Json(body): Json<DoneBody>) -> StatusCode {
+            relay.done(body.job, body.outcome);
+            StatusCode::NO_CONTENT
+        }
+        let router = axum::Router::new()
+            .route("/v1/relay/telegram/next", get(next))
+            .route("/v1/relay/telegram/done", post(done))
+            .with_state(relay);
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        tokio::spawn(async move { axum::serve(listener, router).await });
+        url
+    }
+
+    /// The relay's answer to `swept` once the bot process is connected (before its first poll,
+    /// the relay says none is).
+    async fn forget_through(relay: &Relay, swept: &Forgotten) -> Result<(), DeliveryError> {
+        loop {
+            match relay.forget(swept).await {
+                Err(error) if error.reason.contains("is connected") => {
+                    tokio::time::sleep(Duration::from_millis(10)).await;
+                }
+                outcome => return outcome,
+            }
+        }
+    }
+
+    #[tokio::test]
+    async fn a_bot_process_drops_its_rows_about_a_relayed_sweep_and_says_when_it_could_not() {
+        let relay = Relay::new(Platform::Telegram);
+        let url = serve_relay(relay.clone()).await;
+        let store = Arc::new(RecordingFrontEnd::new(Platform::Telegram));
+        let client = RelayClient::new(ServiceClient::new(&url, "token").unwrap(), store.clone());
+        let (stop, mut stopped) = watch::channel(false);
+        let running = tokio::spawn(async move {
+            client
+                .run(async move {
+                    let _ = stopped.wait_for(|stopped| *stopped).await;
+                })
+                .await;
+        });
+        let swept = Forgotten {
+            ticket_ids: vec!["K7P2Q".parse().unwrap()],
+            ..Forgotten::default()
+        };
+
+        store.fail_next_forget(1, DeliveryError::transient("the store is busy"));
+        let failed = forget_through(&relay, &swept).await.unwrap_err();
+        assert_eq!(failed.kind, FailureKind::Transient);
+        assert!(failed.reason.contains("busy"), "{}", failed.reason);
+        assert!(store.forgotten().is_empty());
+
+        forget_through(&relay, &swept)
+            .await
+            .expect("the rows are dropped");
+        assert_eq!(store.forgotten(), [swept]);
+
+        stop.send(true).unwrap();
+        running.await.unwrap();
     }
 }

@@ -16,7 +16,9 @@ use super::inbox::InboxMessage;
 use super::web_chat::WebChat;
 use crate::assistant::{AskRequest, AskedQuestion, EscalateRequest};
 use crate::chat::{Intent, Person};
-use consulta_desk::{Asker, Escalation, Forgotten, Identity, QuestionId, Rating, Ticket, TicketId};
+use consulta_desk::{
+    Asker, Escalation, Forgotten, Identity, QuestionId, Rating, Status, Ticket, TicketId, Timestamp,
+};
 
 /// Most passages a search may return: a bigger page is a scrape, not a search.
 const MAX_SEARCH_K: usize = 50;
@@ -386,6 +388,47 @@ pub(super) async fn conversation(
         .messages_after(&session, query.after)
         .map_err(ApiError::internal)?;
     Ok(Json(ConversationResponse { messages }))
+}
+
+/// `GET /v1/conversations/tickets`: the visitor's open tickets, as `/status` lists them in a chat.
+pub(super) async fn conversation_tickets(
+    State(service): State<Service>,
+    WebVisitor(session): WebVisitor,
+) -> Result<Json<VisitorTickets>, ApiError> {
+    let visitor = WebChat::visitor(&session, String::new(), None, None);
+    let tickets = service.state.web_chat.status(&visitor).await?;
+    let tickets = tickets
+        .into_iter()
+        .map(|ticket| VisitorTicket {
+            id: ticket.id,
+            status: ticket.status,
+            question: ticket.question,
+            created_at: ticket.created_at,
+        })
+        .collect();
+    Ok(Json(VisitorTickets { tickets }))
+}
+
+/// A visitor's open tickets.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct VisitorTickets {
+    /// Newest first.
+    pub tickets: Vec<VisitorTicket>,
+}
+
+/// One of a visitor's tickets as the chat page shows it: what `/status` says in a chat (the id the
+/// expert's messages quote, where it stands, the question), and nothing of the experts' side
+/// (their names, notes or draft), which the visitor has no business reading.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct VisitorTicket {
+    /// The id the desk's messages quote.
+    pub id: TicketId,
+    /// Where it stands: open, claimed, reopened.
+    pub status: Status,
+    /// The question as the visitor asked it.
+    pub question: String,
+    /// When it was opened.
+    pub created_at: Timestamp,
 }
 
 /// What forgetting a visitor removed.

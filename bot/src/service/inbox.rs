@@ -1,6 +1,7 @@
 //! The web chat's inbox: messages the desk sends to a visitor of the chat page (an expert took the
 //! question, the answer), kept by session until the page fetches them, so the web is a front-end like
-//! Telegram and Discord.
+//! Telegram and Discord. The retention rule reaches it as it reaches theirs: a swept ticket's
+//! messages go, found through an index by ticket.
 
 use std::path::Path;
 
@@ -20,6 +21,9 @@ const MIN_SESSION_CHARS: usize = 32;
 
 /// Where the inbox keeps the session key.
 const SESSION_KEY: &[u8] = b"session_key";
+/// The mark that every message is in the index by ticket, so that rows written before the index
+/// existed are indexed once, at the first opening after it came.
+const INDEXED_BY_TICKET: &[u8] = b"indexed_by_ticket";
 
 /// A message the desk sent to a visitor of the chat page, kept until the page fetches it (and after,
 /// so a reload shows the conversation again).
@@ -45,7 +49,11 @@ pub struct InboxMessage {
 #[derive(Clone)]
 pub struct WebInbox {
     db: sled::Db,
+    /// Messages by (visitor, 0, sequence): a session reads its own in order.
     messages: sled::Tree,
+    /// (ticket id, 0, message key) → nothing: a swept ticket's messages are found without reading
+    /// every visitor's.
+    by_ticket: sled::Tree,
 }
 
 /// A web session id that the service did not mint (or that is malformed or too short).
@@ -92,7 +100,39 @@ impl WebInbox {
     pub fn open(path: &Path) -> Result<WebInbox, sled::Error> {
         let db = sled::open(path)?;
         let messages = db.open_tree("messages")?;
-        Ok(WebInbox { db, messages })
+        let by_ticket = db.open_tree("by_ticket")?;
+        let inbox = WebInbox {
+            db,
+            messages,
+            by_ticket,
+        };
+        inbox.index_older_rows()?;
+        Ok(inbox)
+    }
+
+    /// Indexes by ticket the messages stored before the index existed: once, and marked done only
+    /// after, so a crash half-way redoes it (indexing twice writes the same keys).
+    fn index_older_rows(&self) -> Result<(), sled::Error> {
+        let meta = self.db.open_tree("meta")?;
+        if meta.contains_key(INDEXED_BY_TICKET)? {
+            return Ok(());
+        }
+        for item in self.messages.iter() {
+            let (key, value) = item?;
+            if let Ok(message) = serde_json::from_slice::<InboxMessage>(&value) {
+                self.by_ticket
+                    .insert(Self::ticket_key(&message.ticket, &key), &[])?;
+            }
+        }
+        meta.insert(INDEXED_BY_TICKET, &[])?;
+        self.db.flush()?;
+        Ok(())
+    }
+
+    fn ticket_key(ticket: &TicketId, message_key: &[u8]) -> Vec<u8> {
+        let mut key = Self::prefix(ticket.as_str());
+        key.extend_from_slice(message_key);
+        key
     }
 
     /// The key sessions are minted with when `service.session_secret` is not set: made at random
@@ -141,8 +181,14 @@ impl WebInbox {
             at: SystemClock.now(),
         };
         let value = serde_json::to_vec(&message).map_err(|e| e.to_string())?;
+        let key = Self::key(session, seq);
+        // The index first: a crash in between leaves an entry pointing at nothing, never a message
+        // the retention rule cannot find.
+        self.by_ticket
+            .insert(Self::ticket_key(&message.ticket, &key), &[])
+            .map_err(|e| e.to_string())?;
         self.messages
-            .insert(Self::key(session, seq), value)
+            .insert(key, value)
             .map_err(|e| e.to_string())?;
         self.db.flush().map_err(|e| e.to_string())?;
         Ok(seq)
@@ -174,9 +220,30 @@ impl WebInbox {
             .messages
             .scan_prefix(Self::prefix(&session.visitor_id()))
         {
-            let (key, _) = item?;
+            let (key, value) = item?;
+            if let Ok(message) = serde_json::from_slice::<InboxMessage>(&value) {
+                self.by_ticket
+                    .remove(Self::ticket_key(&message.ticket, &key))?;
+            }
             self.messages.remove(key)?;
             removed += 1;
+        }
+        self.db.flush()?;
+        Ok(removed)
+    }
+
+    /// Deletes every visitor's messages about `tickets` (swept by the retention rule).
+    fn forget_tickets(&self, tickets: &[TicketId]) -> Result<usize, sled::Error> {
+        let mut removed = 0;
+        for ticket in tickets {
+            let prefix = Self::prefix(ticket.as_str());
+            for item in self.by_ticket.scan_prefix(&prefix) {
+                let (entry, _) = item?;
+                if self.messages.remove(&entry[prefix.len()..])?.is_some() {
+                    removed += 1;
+                }
+                self.by_ticket.remove(entry)?;
+            }
         }
         self.db.flush()?;
         Ok(removed)
@@ -212,10 +279,14 @@ impl FrontEnd for WebInbox {
         self.send(delivery)
     }
 
-    /// A visitor's conversation is theirs to keep on the page until they delete it (`DELETE
-    /// /v1/conversations`): it is filed by session, not by ticket, and holds no platform rows.
-    fn forget<'a>(&'a self, _: &'a Forgotten) -> BoxFuture<'a, Result<(), DeliveryError>> {
-        Box::pin(async { Ok(()) })
+    /// A visitor's messages about a swept ticket go with the ticket, as a chat platform's cards do:
+    /// the answer's words must not outlive the desk's record of them.
+    fn forget<'a>(&'a self, swept: &'a Forgotten) -> BoxFuture<'a, Result<(), DeliveryError>> {
+        Box::pin(async move {
+            self.forget_tickets(&swept.ticket_ids)
+                .map(drop)
+                .map_err(|e| DeliveryError::transient(format!("the web inbox failed: {e}")))
+        })
     }
 }
 
@@ -257,7 +328,87 @@ mod tests {
         assert_eq!(later[0].text, "two");
         assert_eq!(inbox.forget(&alice).unwrap(), 2);
         assert!(inbox.messages_after(&alice, 0).unwrap().is_empty());
+        assert_eq!(inbox.by_ticket.len(), 1, "their index entries went too");
         assert_eq!(inbox.messages_after(&bob, 0).unwrap().len(), 1);
+    }
+
+    #[test]
+    fn a_swept_tickets_messages_go_from_every_session_and_no_other_ticket_s() {
+        let dir = tempfile::tempdir().unwrap();
+        let alice = SessionId::parse("alice-0123456789abcdef0123456789ab").unwrap();
+        let bob = SessionId::parse("bob-0123456789abcdefgh0123456789ab").unwrap();
+        let swept: TicketId = "K7P2Q".parse().unwrap();
+        let kept: TicketId = "M4X9R".parse().unwrap();
+        {
+            let inbox = WebInbox::open(dir.path()).unwrap();
+            // A message written before the index existed: stored without it, the mark unset.
+            let old = InboxMessage {
+                seq: 1,
+                kind: MessageKind::ExpertAnswer,
+                ticket: swept.clone(),
+                text: "old".into(),
+                at: SystemClock.now(),
+            };
+            let value = serde_json::to_vec(&old).unwrap();
+            inbox
+                .messages
+                .insert(WebInbox::key(&bob.visitor_id(), 1), value)
+                .unwrap();
+            inbox
+                .db
+                .open_tree("meta")
+                .unwrap()
+                .remove(INDEXED_BY_TICKET)
+                .unwrap();
+            inbox.db.flush().unwrap();
+        }
+        let inbox = WebInbox::open(dir.path()).unwrap();
+        for (session, ticket, text) in [
+            (&alice, &swept, "a1"),
+            (&alice, &kept, "a2"),
+            (&bob, &swept, "b1"),
+        ] {
+            inbox
+                .store(
+                    &session.visitor_id(),
+                    MessageKind::ExpertAnswer,
+                    ticket.clone(),
+                    text.into(),
+                )
+                .unwrap();
+        }
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        let sweep = Forgotten {
+            ticket_ids: vec![swept.clone()],
+            ..Forgotten::default()
+        };
+        runtime.block_on(FrontEnd::forget(&inbox, &sweep)).unwrap();
+        let texts = |session| -> Vec<String> {
+            inbox
+                .messages_after(session, 0)
+                .unwrap()
+                .into_iter()
+                .map(|m| m.text)
+                .collect()
+        };
+        assert_eq!(texts(&alice), ["a2"]);
+        assert!(
+            texts(&bob).is_empty(),
+            "the old message was indexed at opening: {:?}",
+            texts(&bob)
+        );
+        assert_eq!(
+            inbox.by_ticket.len(),
+            1,
+            "only the kept ticket's entry is left"
+        );
+        assert_eq!(
+            inbox.forget_tickets(&[swept]).unwrap(),
+            0,
+            "a sweep handed on twice finds nothing"
+        );
     }
 
     #[test]

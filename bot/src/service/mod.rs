@@ -57,7 +57,7 @@ pub use inbox::{BadSession, InboxMessage, SessionId, WebInbox};
 pub use metered::MeteredAssistant;
 pub use metrics::{DeskGauges, Metrics, Snapshot};
 pub use openapi::openapi_document;
-pub use relay::{DoneBody, Relay, RelayFailure, RelayJob, RelayOutcome};
+pub use relay::{DoneBody, Relay, RelayFailure, RelayJob, RelayOutcome, RelayWork};
 pub use replica::RecordedQuestion;
 pub use routes::{Access, RouteDoc, docs, every_route};
 pub use server::{ConnectionLimits, serve};

@@ -153,7 +153,7 @@ fn schemas() -> Value {
         "Me": {"type": "object", "properties": {"identity": {"type": "string"}}},
         "Admission": {"type": "object", "required": ["name", "chat"], "properties": {"name": {"type": "string"}, "chat": {"type": "string", "description": "platform:chat_id"}}},
         "ExpertCheck": {"type": "object", "properties": {"expert": {"type": "boolean"}}},
-        "RelayJob": {"type": "object", "properties": {"job": {"type": "integer"}, "key": {"type": "string"}, "chat_id": {"type": "string"}, "message": {"type": "object"}, "edit_of": {"type": ["string", "null"]}}},
+        "RelayJob": {"type": "object", "required": ["job", "kind"], "properties": {"job": {"type": "integer"}, "kind": {"type": "string", "enum": ["deliver", "forget"]}, "key": {"type": "string"}, "chat_id": {"type": "string"}, "message": {"type": "object"}, "edit_of": {"type": ["string", "null"]}, "swept": {"$ref": "#/components/schemas/Forgotten"}}},
         "RelayDone": {"type": "object", "required": ["job", "outcome"], "properties": {"job": {"type": "integer"}, "outcome": {"type": "object"}}},
         "Document": {"type": "string", "format": "binary"},
         "DocumentResponse": {"type": "object"},
@@ -178,5 +178,8 @@ fn schemas() -> Value {
         "language": {"type": ["string", "null"]}, "last_question": {"type": ["integer", "null"]}}});
     schemas["LanguageRequest"] = json!({"type": "object", "required": ["language"],
         "properties": {"language": lang}});
+    schemas["VisitorTickets"] = json!({"type": "object", "properties": {"tickets": {"type": "array",
+        "items": {"type": "object", "properties": {"id": {"type": "string"}, "status": {"type": "string"},
+        "question": {"type": "string"}, "created_at": {"type": "integer"}}}}}});
     schemas
 }

@@ -5,7 +5,8 @@
 //! waits in the relay until the bot process collects it (`GET /v1/relay/{platform}/next`), sends it on
 //! its platform and reports the outcome (`POST /v1/relay/{platform}/done`). The outbox keeps all its
 //! guarantees (order per chat, retries, dead letters) because, to it, the relay is just a front-end
-//! whose sends take a little longer.
+//! whose sends take a little longer. What the retention rule swept travels the same way, so that a
+//! bot process drops its rows about swept tickets as one in the service's process does.
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -33,19 +34,38 @@ const DELIVERY_TIMEOUT: Duration = Duration::from_secs(60);
 /// Longest long-poll a bot process may ask for.
 const MAX_POLL: Duration = Duration::from_secs(30);
 
-/// One delivery handed to a bot process.
+/// One piece of work handed to a bot process.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct RelayJob {
     /// Identifies the job in the outcome report.
     pub job: u64,
-    /// The outbox's idempotency key.
-    pub key: String,
-    /// The platform's chat id.
-    pub chat_id: String,
-    /// What to show.
-    pub message: Message,
-    /// When set, edit this message instead of sending a new one.
-    pub edit_of: Option<String>,
+    /// What to do.
+    #[serde(flatten)]
+    pub work: RelayWork,
+}
+
+/// What a bot process does for the desk: the two things a [`FrontEnd`] does that touch its
+/// platform or its own store.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum RelayWork {
+    /// Put a message on the platform.
+    Deliver {
+        /// The outbox's idempotency key.
+        key: String,
+        /// The platform's chat id.
+        chat_id: String,
+        /// What to show.
+        message: Message,
+        /// When set, edit this message instead of sending a new one.
+        edit_of: Option<String>,
+    },
+    /// Drop the rows kept about what the retention rule swept ([`FrontEnd::forget`]): the bot
+    /// process keeps the ticket ↔ message table, not the service.
+    Forget {
+        /// The swept ids.
+        swept: Forgotten,
+    },
 }
 
 /// A failed delivery as the bot process classified it.
@@ -65,6 +85,8 @@ pub struct RelayFailure {
 pub enum RelayOutcome {
     /// The platform accepted it, under this message id.
     Sent(String),
+    /// The rows about a sweep are gone.
+    Forgot,
     /// It failed.
     Failed(RelayFailure),
 }
@@ -139,11 +161,8 @@ impl Relay {
         last.is_some_and(|at| at.elapsed() < CONNECTED_WITHIN)
     }
 
-    async fn relay(
-        &self,
-        delivery: Delivery<'_>,
-        edit_of: Option<&str>,
-    ) -> Result<String, DeliveryError> {
+    /// Queues `work` for the bot process and waits for its outcome.
+    async fn relay(&self, work: RelayWork) -> Result<RelayOutcome, DeliveryError> {
         if !self.connected() {
             return Err(DeliveryError::transient(format!(
                 "no {} front-end process is connected to the service",
@@ -153,10 +172,7 @@ impl Relay {
         let (reply, outcome) = oneshot::channel();
         let job = RelayJob {
             job: self.inner.next_job.fetch_add(1, Ordering::Relaxed),
-            key: delivery.key.to_string(),
-            chat_id: delivery.chat_id.to_string(),
-            message: delivery.message.clone(),
-            edit_of: edit_of.map(str::to_string),
+            work,
         };
         self.inner
             .queue
@@ -165,12 +181,32 @@ impl Relay {
             .push_back(Waiting { job, reply });
         self.inner.queued.notify_waiters();
         match tokio::time::timeout(DELIVERY_TIMEOUT, outcome).await {
-            Ok(Ok(RelayOutcome::Sent(id))) => Ok(id),
             Ok(Ok(RelayOutcome::Failed(failure))) => Err(failure.into()),
+            Ok(Ok(done)) => Ok(done),
             // Dropping `outcome` here closes the reply channel: a bot process that collects the job
-            // later sees it cancelled and does not send it (the outbox will retry it instead).
+            // later sees it cancelled and does not do it (the outbox or the duties ask again).
             Ok(Err(_)) | Err(_) => Err(DeliveryError::transient(format!(
-                "the {} front-end process did not report the delivery in time",
+                "the {} front-end process did not report in time",
+                self.inner.platform
+            ))),
+        }
+    }
+
+    async fn deliver(
+        &self,
+        delivery: Delivery<'_>,
+        edit_of: Option<&str>,
+    ) -> Result<String, DeliveryError> {
+        let work = RelayWork::Deliver {
+            key: delivery.key.to_string(),
+            chat_id: delivery.chat_id.to_string(),
+            message: delivery.message.clone(),
+            edit_of: edit_of.map(str::to_string),
+        };
+        match self.relay(work).await? {
+            RelayOutcome::Sent(id) => Ok(id),
+            other => Err(DeliveryError::transient(format!(
+                "the {} front-end process answered a delivery with {other:?}",
                 self.inner.platform
             ))),
         }
@@ -231,7 +267,7 @@ impl FrontEnd for Relay {
     }
 
     fn send<'a>(&'a self, delivery: Delivery<'a>) -> BoxFuture<'a, Result<String, DeliveryError>> {
-        Box::pin(self.relay(delivery, None))
+        Box::pin(self.deliver(delivery, None))
     }
 
     fn edit<'a>(
@@ -239,13 +275,24 @@ impl FrontEnd for Relay {
         delivery: Delivery<'a>,
         message_id: &'a str,
     ) -> BoxFuture<'a, Result<String, DeliveryError>> {
-        Box::pin(self.relay(delivery, Some(message_id)))
+        Box::pin(self.deliver(delivery, Some(message_id)))
     }
 
-    /// The relay protocol carries deliveries only: a front-end in another process keeps its rows
-    /// about swept tickets (ids of chats and messages, no words) until its user forgets it there.
-    fn forget<'a>(&'a self, _: &'a Forgotten) -> BoxFuture<'a, Result<(), DeliveryError>> {
-        Box::pin(async { Ok(()) })
+    /// The bot process keeps the rows, so the sweep is relayed to it; while none is connected the
+    /// sweep fails and stays queued in the desk for the next tick.
+    fn forget<'a>(&'a self, swept: &'a Forgotten) -> BoxFuture<'a, Result<(), DeliveryError>> {
+        Box::pin(async move {
+            let work = RelayWork::Forget {
+                swept: swept.clone(),
+            };
+            match self.relay(work).await? {
+                RelayOutcome::Forgot => Ok(()),
+                other => Err(DeliveryError::transient(format!(
+                    "the {} front-end process answered a sweep with {other:?}",
+                    self.inner.platform
+                ))),
+            }
+        })
     }
 }
 
@@ -335,12 +382,44 @@ mod tests {
         });
         let collecting = async {
             let job = relay.next(Duration::from_secs(5)).await.expect("a job");
-            assert_eq!(job.chat_id, "42");
-            assert_eq!(job.key, "k1");
+            let RelayWork::Deliver { chat_id, key, .. } = &job.work else {
+                panic!("a delivery, not {job:?}");
+            };
+            assert_eq!((chat_id.as_str(), key.as_str()), ("42", "k1"));
             assert!(relay.done(job.job, RelayOutcome::Sent("m-9".into())));
         };
         let (sent, ()) = tokio::join!(sending, collecting);
         assert_eq!(sent.unwrap(), "m-9");
+    }
+
+    #[tokio::test]
+    async fn a_retention_sweep_is_relayed_to_the_bot_process_that_keeps_the_rows() {
+        let relay = Relay::new(Platform::Telegram);
+        let swept = Forgotten {
+            ticket_ids: vec!["K7P2Q".parse().unwrap()],
+            ..Forgotten::default()
+        };
+        let unconnected = relay.forget(&swept).await.unwrap_err();
+        assert_eq!(
+            unconnected.kind,
+            FailureKind::Transient,
+            "kept for the next tick"
+        );
+        relay.next(Duration::from_millis(1)).await;
+        let forgetting = relay.forget(&swept);
+        let collecting = async {
+            let job = relay.next(Duration::from_secs(5)).await.expect("a job");
+            let RelayWork::Forget { swept: relayed } = &job.work else {
+                panic!("a sweep, not {job:?}");
+            };
+            assert_eq!(relayed, &swept);
+            let round_trip: RelayJob =
+                serde_json::from_value(serde_json::to_value(&job).unwrap()).unwrap();
+            assert!(matches!(round_trip.work, RelayWork::Forget { .. }));
+            assert!(relay.done(job.job, RelayOutcome::Forgot));
+        };
+        let (forgot, ()) = tokio::join!(forgetting, collecting);
+        forgot.expect("the bot process dropped its rows");
     }
 
     #[tokio::test]

@@ -200,6 +200,18 @@ fn api() -> Vec<(RouteDoc, MethodRouter<Service>)> {
         ),
         (
             doc(
+                "get",
+                "/v1/conversations/tickets",
+                "conversationTickets",
+                "A web visitor's open tickets, as /status lists them in a chat (session in X-Consulta-Session)",
+                Session,
+                None,
+                "VisitorTickets",
+            ),
+            get(ask::conversation_tickets),
+        ),
+        (
+            doc(
                 "delete",
                 "/v1/conversations",
                 "forgetConversation",

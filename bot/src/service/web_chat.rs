@@ -128,6 +128,15 @@ impl WebChat {
         }
     }
 
+    /// The visitor's tickets still waiting for an expert or an answer, newest first: `/status`, as
+    /// a chat platform's asker has it.
+    pub(crate) async fn status(&self, visitor: &Person) -> Result<Vec<Ticket>, ApiError> {
+        match self.done(visitor, Intent::Status).await? {
+            Some(Done::Tickets(tickets)) => Ok(tickets),
+            done => Err(unexpected("the tickets", done)),
+        }
+    }
+
     /// "Forget me": the page's button is shown to the visitor alone, and pressing it confirms.
     pub(crate) async fn forget(&self, visitor: &Person) -> Result<Forgotten, ApiError> {
         let forget = Intent::Forget {
@@ -265,6 +274,20 @@ mod tests {
             capped.message
         );
         assert_eq!(p.desk.tickets().unwrap().len(), 1);
+    }
+
+    #[tokio::test]
+    async fn a_visitors_status_lists_her_open_tickets_and_nobody_elses() {
+        let p = page(3);
+        let marta = visitor(1);
+        assert!(p.web.status(&marta).await.unwrap().is_empty());
+        let question = asked(&p.desk, &marta, "¿Quién autoriza los ITMO en Chile?");
+        let ticket = p.web.escalate(&marta, question).await.unwrap().ticket.id;
+        p.desk.act(&ana(), &ticket, Action::Claim).unwrap();
+        let hers = p.web.status(&marta).await.unwrap();
+        let listed: Vec<_> = hers.iter().map(|t| (t.id.clone(), t.status)).collect();
+        assert_eq!(listed, [(ticket, consulta_desk::Status::Claimed)]);
+        assert!(p.web.status(&visitor(2)).await.unwrap().is_empty());
     }
 
     #[tokio::test]

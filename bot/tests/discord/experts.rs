@@ -171,15 +171,21 @@ async fn closed_direct_messages_and_missing_permissions_are_not_retried() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_refused_token_stops_the_bot_with_what_to_do() {
-    let mut h = Harness::start_with(|gateway| gateway.refuse_identify(4004)).await;
-    let ran = tokio::time::timeout(Duration::from_secs(60), &mut h.bot)
-        .await
-        .expect("the bot stops instead of reconnecting forever")
-        .expect("the bot task did not panic");
-    let error = ran.expect_err("a refused token is an error");
-    assert!(error.to_string().contains("4004"), "{error}");
-    assert!(error.to_string().contains("Reset Token"), "{error}");
+async fn a_refused_token_or_intent_stops_the_bot_with_what_to_do() {
+    for (code, what_to_do) in [
+        (4004, "Reset Token"),
+        (4013, "a bug in Consulta"),
+        (4014, "Message Content Intent"),
+    ] {
+        let mut h = Harness::start_with(|gateway| gateway.refuse_identify(code)).await;
+        let ran = tokio::time::timeout(Duration::from_secs(60), &mut h.bot)
+            .await
+            .expect("the bot stops instead of reconnecting forever")
+            .expect("the bot task did not panic");
+        let error = ran.expect_err("a fatal close is an error");
+        assert!(error.to_string().contains(&code.to_string()), "{error}");
+        assert!(error.to_string().contains(what_to_do), "{code}: {error}");
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

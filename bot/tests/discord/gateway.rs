@@ -29,7 +29,7 @@ pub struct Gateway {
     drop_now: Notify,
     /// Event frames sent, replays included.
     dispatched: AtomicUsize,
-    /// The close code to answer the next IDENTIFY with, to play a fatal close (4004, 4014).
+    /// The close code to answer the next IDENTIFY with, to play a fatal close (4004, 4013, 4014).
     refuse_identify: Mutex<Option<u16>>,
     url: Mutex<String>,
 }
@@ -82,6 +82,11 @@ impl Gateway {
     /// intents the application may not use (4014).
     pub fn refuse_identify(&self, code: u16) {
         *self.refuse_identify.lock().unwrap() = Some(code);
+    }
+
+    /// Whether IDENTIFY is refused: the client then never gets a session to be ready in.
+    pub fn refusing(&self) -> bool {
+        self.refuse_identify.lock().unwrap().is_some()
     }
 
     /// What the client sent so far.
@@ -161,7 +166,9 @@ impl Gateway {
                             // the last event it did get.
                             let seq = payload["d"]["seq"].as_u64().unwrap_or(0) as usize;
                             sent = Some(seq.saturating_sub(READY_SEQ + 1));
-                            Some(json!({"op": 0, "t": "RESUMED", "s": null, "d": {}}))
+                            // A dispatch carries its sequence, as Discord's RESUMED does: with
+                            // `s: null` serenity drops it and the bot never hears it resumed.
+                            Some(json!({"op": 0, "t": "RESUMED", "s": seq, "d": {}}))
                         }
                         _ => None,
                     };

@@ -171,21 +171,22 @@ impl Harness {
         h
     }
 
-    /// Waits until the client has sent `n` IDENTIFY or RESUME payloads in all.
+    /// Waits until the client has sent `n` IDENTIFY or RESUME payloads in all, and the bot took the
+    /// READY or RESUMED of each (unless the gateway refuses it): what the gateway dispatches next is
+    /// handled.
     async fn wait_identified(&self, n: usize) {
         self.fake
-            .wait_for("the client to identify on the gateway", |_| {
+            .wait_for("the client to identify and be ready on the gateway", |_| {
                 let count = self
                     .gateway
                     .received()
                     .iter()
                     .filter(|p| matches!(p["op"].as_u64(), Some(2) | Some(6)))
                     .count();
-                (count >= n).then_some(())
+                let ready = self.gateway.refusing() || self.events.sessions() >= n as u64;
+                (count >= n && ready).then_some(())
             })
             .await;
-        // READY is dispatched right after IDENTIFY; give the shard a moment to process it.
-        tokio::time::sleep(Duration::from_millis(300)).await;
     }
 
     /// Waits until the bot is done with every event the gateway sent (replays included): after this,

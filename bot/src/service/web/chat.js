@@ -1,5 +1,6 @@
 // The chat page: ask, read cited answers, rate them, ask for an expert, receive the expert's answer
-// or clarifying question and reply to it (POST /v1/replies) here (polled from /v1/conversations/messages, the session in a header, never in the URL). The
+// or clarifying question and reply to it (POST /v1/replies) here (polled from /v1/conversations/messages, the session in a header, never in the URL),
+// and see where their tickets stand (GET /v1/conversations/tickets, what /status says in a chat). The
 // session is minted by the server (POST /v1/sessions) and kept in localStorage. Every text from the
 // server is set with textContent, never as HTML.
 "use strict";
@@ -159,6 +160,24 @@ function replyForm(ticket) {
   return form;
 }
 
+// The visitor's open tickets and where each stands, added to the conversation as /status is in a chat.
+async function showTickets() {
+  const data = await api("GET", "/v1/conversations/tickets", undefined, { "X-Consulta-Session": await session() });
+  const item = element("li", "tickets");
+  if (!data.tickets.length) {
+    item.appendChild(element("p", null, t("noTickets")));
+  } else {
+    item.appendChild(element("h2", null, t("yourTickets")));
+    const list = element("ul", "ticket-list");
+    for (const ticket of data.tickets) {
+      list.appendChild(element("li", null, ticket.id + " — " + t("st_" + ticket.status) + " — " + ticket.question));
+    }
+    item.appendChild(list);
+  }
+  document.getElementById("conversation").appendChild(item);
+  item.scrollIntoView({ block: "nearest" });
+}
+
 let lastSeq = 0;
 async function poll() {
   try {
@@ -200,6 +219,14 @@ document.addEventListener("DOMContentLoaded", () => {
   });
   field.addEventListener("keydown", (event) => {
     if (event.key === "Enter" && !event.shiftKey) { event.preventDefault(); form.requestSubmit(); }
+  });
+  document.getElementById("my-tickets").addEventListener("click", async () => {
+    try {
+      await showTickets();
+    } catch (error) {
+      forgetUnknownSession(error);
+      say("error", { message: error.message });
+    }
   });
   document.getElementById("forget").addEventListener("click", async () => {
     if (!confirm(t("confirmForget"))) return;
