@@ -3,6 +3,7 @@
 use std::time::Duration;
 
 use anyhow::Context;
+use nix::time::{ClockId, clock_gettime};
 
 /// The `q` quantile (0..=1) of durations sorted ascending; zero for none.
 pub fn percentile(sorted: &[Duration], q: f64) -> Duration {
@@ -38,11 +39,8 @@ fn status_file_kib(path: &str, field: &str) -> anyhow::Result<u64> {
 
 /// CPU time this process has used so far, all threads, user and system.
 pub fn cpu_time() -> Duration {
-    let mut now = libc::timespec {
-        tv_sec: 0,
-        tv_nsec: 0,
-    };
-    // SAFETY: clock_gettime writes one timespec, which `now` is.
-    unsafe { libc::clock_gettime(libc::CLOCK_PROCESS_CPUTIME_ID, &mut now) };
-    Duration::new(now.tv_sec as u64, now.tv_nsec as u32)
+    // The process CPU clock always exists on Linux; a failure would read as no time spent.
+    clock_gettime(ClockId::CLOCK_PROCESS_CPUTIME_ID)
+        .map(Duration::from)
+        .unwrap_or_default()
 }

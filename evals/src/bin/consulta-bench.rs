@@ -20,6 +20,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
+use nix::sys::resource::{UsageWho, getrusage};
 use serde::Deserialize;
 
 use consulta_evals::measure::{cpu_time, ms, percentile, process_status_kib, status_kib};
@@ -431,25 +432,18 @@ fn measure_child(command: Vec<String>) -> anyhow::Result<ExitCode> {
         .split_first()
         .context("--measure-child needs a program")?;
     let started = Instant::now();
-    let child = Command::new(program)
+    let status = Command::new(program)
         .args(args)
         .stdout(Stdio::null())
-        .spawn()
+        .status()
         .with_context(|| format!("cannot run {program}"))?;
-    let pid = child.id() as libc::pid_t;
-    let mut status = 0;
-    // SAFETY: `rusage` is plain data that wait4 fills in; the pid is our own child, not yet reaped.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    // SAFETY: as above: `usage` and `status` are ours to fill, and the child is not yet reaped.
-    let reaped = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
-    if reaped != pid {
-        bail!("wait4 failed: {}", std::io::Error::last_os_error());
-    }
     let wall = started.elapsed();
-    if !(libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0) {
+    if !status.success() {
         return Ok(ExitCode::FAILURE);
     }
-    println!("{} {}", wall.as_micros(), usage.ru_maxrss);
+    // This launcher reaps one child only, so the children's peak is that program's.
+    let usage = getrusage(UsageWho::RUSAGE_CHILDREN).context("getrusage failed")?;
+    println!("{} {}", wall.as_micros(), usage.max_rss());
     Ok(ExitCode::SUCCESS)
 }
 
