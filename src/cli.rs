@@ -184,9 +184,11 @@ pub enum TicketCommand {
         /// Publish the draft's question or answer (whichever is not given) unchanged.
         #[arg(long)]
         as_shown: bool,
-        /// Publish although e-mail addresses, phone or document numbers are flagged in the text.
-        #[arg(long)]
-        confirm_particulars: bool,
+        /// Publish although e-mail addresses, phone or document numbers are flagged in the text:
+        /// name each flagged item as the draft lists it (repeat the option), so that nothing is
+        /// published that the expert has not seen. A flag not named keeps the text unpublished.
+        #[arg(long, value_name = "FLAGGED")]
+        confirm_particulars: Vec<String>,
     },
     /// Write the curated entries as FAQ YAML files (corpus format) into DIR, for review and commit.
     Export { dir: PathBuf },

@@ -505,7 +505,8 @@ fn a_data_directory_in_use_is_reported_as_held_by_a_running_consulta() {
 /// Particulars written the way phones and keyboards write them (a DNI with dots, a passport, an
 /// en-dashed phone, a full-width `＠`) are flagged in the draft `tickets approve` prints, with the
 /// reminder that names are not; publishing the draft as shown is refused with the flags listed and
-/// nothing published, and the text edited clean is published.
+/// nothing published, as it is when the confirmation names only some of them; the text edited clean
+/// is published.
 #[test]
 fn flagged_particulars_hold_the_faq_until_the_expert_edits_them_out() {
     let sandbox = Sandbox::new();
@@ -553,6 +554,24 @@ fn flagged_particulars_hold_the_faq_until_the_expert_edits_them_out() {
         refused.contains("nothing published") && refused.contains("4567–8901"),
         "{refused}"
     );
+    assert!(!exported().contains("31 de diciembre"), "nothing published");
+    // A confirmation counts only for the particulars it names: the three left unnamed are listed
+    // and keep the draft unpublished.
+    let out = act(&[
+        "approve",
+        "--as",
+        "ana",
+        &id,
+        "--as-shown",
+        "--confirm-particulars",
+        "AAB123456",
+    ]);
+    assert!(!out.status.success());
+    let refused = stderr(&out);
+    for unnamed in ["30.123.456", "+54 11 4567–8901", "marta＠correo.example"] {
+        assert!(refused.contains(unnamed), "{unnamed}: {refused}");
+    }
+    assert!(!refused.contains("\"AAB123456\""), "{refused}");
     assert!(!exported().contains("31 de diciembre"), "nothing published");
 
     let out = act(&[

@@ -511,3 +511,57 @@ async fn methods_a_route_does_not_serve_are_405s_that_spend_no_budget() {
         1
     );
 }
+
+/// Behind a proxy, the addresses of one IPv6 network (a /64, what one subscriber is given) share one
+/// budget: a client rotating through its own addresses ends in 429s like any other, while another
+/// network is served.
+#[tokio::test]
+async fn the_addresses_of_one_ipv6_network_share_one_budget() {
+    let (_sandbox, server) = serve(
+        "requests_per_minute_per_address = 5\nrequests_per_minute_per_session = 0\nclient_ip_header = \"X-Forwarded-For\"",
+    );
+    let search = |from: String| {
+        let request = http()
+            .post(server.url("/v1/search"))
+            .header("X-Forwarded-For", from)
+            .json(&json!({"query": "Fondo de Adaptación"}));
+        async move { request.send().await.unwrap().status() }
+    };
+    let mut refused = 0;
+    for n in 1..=12 {
+        match search(format!("2001:db8:1:2::{n:x}")).await {
+            StatusCode::OK => {}
+            StatusCode::TOO_MANY_REQUESTS => refused += 1,
+            other => panic!("unexpected {other}"),
+        }
+    }
+    assert!(refused >= 7, "{refused} of 12 refused over a budget of 5");
+    assert_eq!(search("2001:db8:1:3::1".into()).await, StatusCode::OK);
+}
+
+/// Forgetting a conversation writes to the desk under its lock, whatever there is to forget: one
+/// session repeating it spends the address's budget like any other write, and ends in 429s.
+#[tokio::test]
+async fn forgetting_a_conversation_again_and_again_ends_in_429s() {
+    let (_sandbox, server) =
+        serve("requests_per_minute_per_address = 5\nrequests_per_minute_per_session = 0");
+    let visitor = session(1);
+    let mut refused = 0;
+    for _ in 0..12 {
+        let response = http()
+            .delete(server.url("/v1/conversations"))
+            .header("X-Consulta-Session", &visitor)
+            .send()
+            .await
+            .unwrap();
+        match response.status() {
+            StatusCode::OK => {}
+            StatusCode::TOO_MANY_REQUESTS => {
+                refused += 1;
+                assert!(response.headers().contains_key("retry-after"));
+            }
+            other => panic!("unexpected {other}: {}", response.text().await.unwrap()),
+        }
+    }
+    assert!(refused >= 7, "{refused} of 12 refused over a budget of 5");
+}

@@ -5,9 +5,11 @@ use std::process::ExitCode;
 
 use anyhow::{Context, bail};
 
+use consulta_bot::chat::{approval_words, draft_text, flag_warning};
+use consulta_corpus::Lang;
 use consulta_desk::{
-    Action, Approval, ApprovalDraft, DeskError, Identity, NAMES_NOT_FLAGGED, Platform, Status,
-    Ticket, TicketId, TransferTarget, describe_particulars,
+    Action, Approval, ApprovalDraft, Desk, Identity, Particular, Platform, Status, Ticket,
+    TicketId, TransferTarget, find_particulars,
 };
 
 use crate::cli::{TicketCommand, TicketsArgs};
@@ -48,9 +50,13 @@ pub fn run(settings: &Settings, args: TicketsArgs) -> anyhow::Result<ExitCode> {
         } => {
             let by = expert(args.expert.as_deref())?;
             let id = parse_id(&id)?;
-            let draft = engine::open_desk(settings, None)?.approval_draft(&by, &id)?;
+            let desk = engine::open_desk(settings, None)?;
+            let draft = desk.approval_draft(&by, &id)?;
+            let lang = expert_lang(&desk, &by);
+            // Publishing opens the desk again with the engine, and its store opens once at a time.
+            drop(desk);
             if question.is_none() && answer.is_none() && !as_shown {
-                print_draft(&draft);
+                print_draft(&draft, lang);
                 bail!(
                     "nothing published: pass the text to publish with --question and --answer, or --as-shown to publish the draft above unchanged"
                 );
@@ -62,22 +68,27 @@ pub fn run(settings: &Settings, args: TicketsArgs) -> anyhow::Result<ExitCode> {
                     "give the {what} to publish with --{what}, or --as-shown to publish the draft's {what} unchanged"
                 )),
             };
+            let question = shown(question, &draft.question, "question")?;
+            let answer = shown(answer, &draft.answer, "answer")?;
+            let unseen = unconfirmed(&question, &answer, &confirm_particulars);
+            if !unseen.is_empty() {
+                bail!(
+                    "nothing published. {}\nTo publish them, confirm each by name with --confirm-particulars (for example --confirm-particulars {:?}).",
+                    flag_warning(&unseen, lang),
+                    unseen[0].text
+                );
+            }
             let approval = Approval {
-                question: shown(question, &draft.question, "question")?,
-                answer: shown(answer, &draft.answer, "answer")?,
-                confirm_particulars,
+                question,
+                answer,
+                confirm_particulars: !confirm_particulars.is_empty(),
             };
             let desk = engine::open_desk(settings, Some(engine::open(settings)?))?;
-            let entry = match desk.approve(&by, &id, approval) {
-                Err(DeskError::Particulars { found, .. }) => bail!(
-                    "nothing published: the text contains {}; edit them out, or pass --confirm-particulars to publish them. {NAMES_NOT_FLAGGED}",
-                    describe_particulars(&found)
-                ),
-                other => other?,
-            };
+            let entry = desk.approve(&by, &id, approval)?;
+            let published = approval_words(lang).published;
             println!(
-                "ticket {} is now a curated FAQ entry ({}), cited as \"{}\"",
-                entry.ticket,
+                "{} ({}, \"{}\")",
+                published.replace("{id}", entry.ticket.as_str()),
                 entry.language,
                 entry.source()
             );
@@ -193,19 +204,32 @@ fn print_ticket(ticket: &Ticket, json: bool) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The text approving would publish, and what is flagged in it, for the expert to edit.
-fn print_draft(draft: &ApprovalDraft) {
-    println!(
-        "FAQ draft for ticket {}: only this text will be published",
-        draft.ticket
-    );
-    println!("question: {}", draft.question);
-    println!("answer: {}", draft.answer);
-    if !draft.particulars.is_empty() {
-        println!(
-            "flagged personal particulars: {}",
-            describe_particulars(&draft.particulars)
-        );
-    }
-    println!("{NAMES_NOT_FLAGGED}");
+/// The particulars flagged in `question` and `answer` that the expert did not name in `confirmed`:
+/// a confirmation counts only for what it names, so that `--as-shown` cannot publish, unseen, a
+/// particular the expert never read.
+fn unconfirmed(question: &str, answer: &str, confirmed: &[String]) -> Vec<Particular> {
+    find_particulars(&format!("{question}\n{answer}"))
+        .into_iter()
+        .filter(|found| !confirmed.iter().any(|named| named.trim() == found.text))
+        .collect()
+}
+
+/// The draft approving would publish, as the chat front-ends show it, in the expert's language.
+fn print_draft(draft: &ApprovalDraft, lang: Lang) {
+    println!("{}", draft_text(draft, lang, false));
+}
+
+/// The language the expert chose with `/lang` on any of their accounts (the terminal has no `/lang`
+/// of its own), so that the edit step speaks to them as the chat front-ends do; English otherwise.
+fn expert_lang(desk: &Desk, by: &Identity) -> Lang {
+    let accounts = desk
+        .config()
+        .experts
+        .iter()
+        .find(|expert| expert.identities.contains(by))
+        .map_or_else(|| vec![by.clone()], |expert| expert.identities.clone());
+    accounts
+        .iter()
+        .find_map(|account| desk.profile(account).ok()?.language)
+        .unwrap_or(Lang::En)
 }

@@ -306,7 +306,11 @@ impl<P: Place> Conversation<P> {
                 ticket,
                 edit,
                 confirmed,
-            } => return Ok(self.publish(identity, ticket, edit, confirmed).await),
+            } => {
+                return Ok(self
+                    .publish(identity, by.lang, ticket, edit, confirmed)
+                    .await);
+            }
         };
         Ok(Said::Reply(reply))
     }

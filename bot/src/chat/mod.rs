@@ -16,7 +16,8 @@ pub(crate) mod retry;
 mod texts;
 
 pub use approval::{
-    CONFIRM_WORD, Edit, HOW_TO_EDIT, draft_text, flag_warning, read_draft, read_edit,
+    CONFIRM_WORD, Edit, approval_words, draft_text, flag_warning, flagged_items, read_draft,
+    read_edit,
 };
 pub use conversation::{
     Conversation, ConversationError, Done, ExpertMessage, Piece, Place, Reply, STALE_BUTTON,

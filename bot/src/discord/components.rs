@@ -5,7 +5,7 @@ use consulta_corpus::Lang;
 use serenity::all::{ButtonStyle, InputTextStyle, ReactionType};
 use serenity::builder::{CreateActionRow, CreateButton, CreateInputText, CreateModal};
 
-use crate::chat::{CONFIRM_WORD, Press, texts};
+use crate::chat::{CONFIRM_WORD, Press, approval_words, flagged_items, texts};
 use consulta_desk::{ApprovalDraft, QuestionId, TicketId};
 
 /// The id of the answer form's text field.
@@ -98,14 +98,30 @@ pub fn answer_form(id: &TicketId) -> CreateModal {
     )])
 }
 
-/// The form "Approve as FAQ" opens: the question and answer to publish, prefilled with the draft for
-/// the expert to edit, and a confirmation field for flagged particulars. `None` when the draft does
-/// not fit in the fields (it would be cut, and the cut text published).
-pub fn approval_form(draft: &ApprovalDraft) -> Option<CreateModal> {
+/// The button under the list of flagged particulars: it opens the approval form with the field that
+/// confirms them, so that the confirmation is only reachable once the list was shown in full.
+pub fn confirm_flagged(ticket: &TicketId, lang: Lang) -> Vec<CreateActionRow> {
+    let press = Press::Publish {
+        ticket: ticket.clone(),
+        confirmed: true,
+    };
+    vec![CreateActionRow::Buttons(vec![button(
+        approval_words(lang).open_form,
+        &press,
+        ButtonStyle::Danger,
+    )])]
+}
+
+/// The form "Approve as FAQ" opens, in the expert's language: the question and answer to publish,
+/// prefilled with the draft for the expert to edit, and, when particulars are flagged (and were
+/// listed before the form opened), a confirmation field whose placeholder lists them again. `None`
+/// when the draft does not fit in the fields (it would be cut, and the cut text published).
+pub fn approval_form(draft: &ApprovalDraft, lang: Lang) -> Option<CreateModal> {
     let fits = |text: &str| (1..=FIELD_LIMIT).contains(&text.chars().count());
     if !fits(&draft.question) || !fits(&draft.answer) {
         return None;
     }
+    let words = approval_words(lang);
     let field = |label: &str, id: &str, value: &str| {
         CreateActionRow::InputText(
             CreateInputText::new(InputTextStyle::Paragraph, label, id)
@@ -114,39 +130,49 @@ pub fn approval_form(draft: &ApprovalDraft) -> Option<CreateModal> {
                 .max_length(FIELD_LIMIT as u16),
         )
     };
-    // A form has no room for prose (labels hold 45 characters): the labels say that names are the
-    // expert's to remove, as the drafts on other platforms do at length.
-    let confirm_label = if draft.particulars.is_empty() {
-        "No particulars flagged; names never are".to_string()
+    // Labels hold 45 characters and placeholders 100: the label says how many were flagged and what
+    // confirms them, the placeholder names them (the full list went before the form), and the
+    // notice that names are never flagged fits a placeholder whole.
+    let (label, placeholder) = if draft.particulars.is_empty() {
+        (
+            words.nothing_flagged_label.to_string(),
+            words.names_not_flagged.to_string(),
+        )
     } else {
-        format!(
-            "⚠ {} particular(s) flagged; names never are",
-            draft.particulars.len()
+        (
+            words
+                .confirm_label
+                .replace("{n}", &draft.particulars.len().to_string())
+                .replace("{word}", CONFIRM_WORD),
+            shortened(&flagged_items(&draft.particulars, lang), PLACEHOLDER_LIMIT),
         )
     };
-    let confirm = CreateInputText::new(InputTextStyle::Short, confirm_label, FAQ_CONFIRM_FIELD)
-        .placeholder(format!(
-            "Type {CONFIRM_WORD} to publish e-mails, phone or ID numbers"
-        ))
+    let confirm = CreateInputText::new(InputTextStyle::Short, label, FAQ_CONFIRM_FIELD)
+        .placeholder(placeholder)
         .required(false)
         .max_length(20);
     Some(
         CreateModal::new(
             Press::Approve(draft.ticket.clone()).encode(),
-            format!("Publish {} as FAQ", draft.ticket),
+            format!("FAQ {}", draft.ticket),
         )
         .components(vec![
-            field(
-                "Question to publish (remove names yourself)",
-                FAQ_QUESTION_FIELD,
-                &draft.question,
-            ),
-            field(
-                "Answer to publish (remove names yourself)",
-                FAQ_ANSWER_FIELD,
-                &draft.answer,
-            ),
+            field(words.question_label, FAQ_QUESTION_FIELD, &draft.question),
+            field(words.answer_label, FAQ_ANSWER_FIELD, &draft.answer),
             CreateActionRow::InputText(confirm),
         ]),
     )
+}
+
+/// Longest placeholder Discord takes in a form field.
+const PLACEHOLDER_LIMIT: usize = 100;
+
+/// `text` cut to `limit` characters, ending in "…" when cut.
+fn shortened(text: &str, limit: usize) -> String {
+    if text.chars().count() <= limit {
+        return text.to_string();
+    }
+    let mut cut: String = text.chars().take(limit - 1).collect();
+    cut.push('…');
+    cut
 }

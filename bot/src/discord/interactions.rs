@@ -13,7 +13,8 @@ use serenity::builder::{
 };
 
 use crate::chat::{
-    CONFIRM_WORD, Edit, ExpertMessage, Intent, Press, Reply, STALE_BUTTON, Said, draft_text, texts,
+    CONFIRM_WORD, Edit, ExpertMessage, Intent, Press, Reply, STALE_BUTTON, Said, approval_words,
+    flag_warning, texts,
 };
 
 use super::commands::{flag_option, string_option};
@@ -252,15 +253,25 @@ async fn deferred(
     response.defer(ctx, ephemeral).await?;
     let told = match said(ctx, who, intent).await? {
         Said::Reply(told) => return response.put_reply(ctx, &told, ephemeral).await,
-        Said::Unconfirmed(draft) => escape(&format!(
-            "Not published.\n{}",
-            draft_text(
-                &draft,
-                Some(&format!(
-                    "Press Approve as FAQ again and edit them out, or type {CONFIRM_WORD} in the last field."
-                ))
-            )
-        )),
+        // The flags go first, so that a long edit cut to a message's length never cuts them; the
+        // button reopens the form with the field that confirms them.
+        Said::Unconfirmed(draft) => {
+            let lang = ui_lang(ctx, who).await?;
+            let words = approval_words(lang);
+            let text = format!(
+                "{} {}\n{}\n\n{}\n\n{}",
+                words.not_published,
+                flag_warning(&draft.particulars, lang),
+                words.form_again.replace("{word}", CONFIRM_WORD),
+                draft.question,
+                draft.answer
+            );
+            let edit = EditInteractionResponse::new()
+                .content(truncate(&escape(&text), MESSAGE_LIMIT))
+                .components(components::confirm_flagged(&draft.ticket, lang));
+            response.edit(ctx, edit).await?;
+            return Ok(());
+        }
         Said::Nothing | Said::Answer(_) | Said::AnswerForm(_) | Said::Draft(_) => String::new(),
     };
     response.edit_text(ctx, &told).await
@@ -319,9 +330,14 @@ async fn on_press(ctx: &Context, press: &ComponentInteraction) -> Handled {
         .message
         .flags
         .is_some_and(|f| f.contains(MessageFlags::EPHEMERAL));
-    // Discord has forms: nothing publishes the draft a button is under.
-    let Some(Ok(intent)) = Press::decode(&press.data.custom_id).map(Press::intent) else {
-        return response.say(ctx, &escape(STALE_BUTTON), true).await;
+    // Discord has forms: nothing publishes the draft a button is under. "Publish with the flagged
+    // particulars", shown under the list of them, opens the form with the field that confirms them.
+    let (intent, flags_shown) = match Press::decode(&press.data.custom_id).map(Press::intent) {
+        Some(Ok(intent)) => (intent, false),
+        Some(Err((ticket, true))) => (Intent::Approve(ticket), true),
+        Some(Err((_, false))) | None => {
+            return response.say(ctx, &escape(STALE_BUTTON), true).await;
+        }
     };
     match intent {
         Intent::Escalate(_) => return deferred(ctx, &response, &who, intent, private).await,
@@ -342,7 +358,15 @@ async fn on_press(ctx: &Context, press: &ComponentInteraction) -> Handled {
             let form = CreateInteractionResponse::Modal(components::answer_form(&ticket));
             response.create(ctx, form).await
         }
-        Said::Draft(draft) => match components::approval_form(&draft) {
+        // Flagged particulars are listed in full, in a message only the expert sees, before any
+        // form that can confirm them: a form has no room for the list.
+        Said::Draft(draft) if !draft.particulars.is_empty() && !flags_shown => {
+            let lang = ui_lang(ctx, &who).await?;
+            let rows = components::confirm_flagged(&draft.ticket, lang);
+            let warning = escape(&flag_warning(&draft.particulars, lang));
+            response.say_with(ctx, &warning, true, rows).await
+        }
+        Said::Draft(draft) => match components::approval_form(&draft, ui_lang(ctx, &who).await?) {
             Some(form) => {
                 response
                     .create(ctx, CreateInteractionResponse::Modal(form))

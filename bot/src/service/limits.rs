@@ -24,8 +24,8 @@ use super::access::PublicCaller;
 use super::config::ServiceConfig;
 use super::error::ApiError;
 
-/// Buckets kept before the full ones (clients that stopped) are forgotten: the memory an attacker
-/// with many addresses can make the limiter use.
+/// Buckets kept before the full ones (clients that stopped) are forgotten, and never more: the
+/// memory an attacker with many addresses can make the limiter use.
 const MAX_BUCKETS: usize = 100_000;
 
 /// The service's budgets and its cap on questions in progress.
@@ -78,11 +78,24 @@ impl Limits {
                 .flat_map(|v| v.split(','))
                 .filter_map(|v| v.trim().parse::<IpAddr>().ok())
                 .next_back();
-            if forwarded.is_some() {
-                return forwarded;
+            if let Some(forwarded) = forwarded {
+                return Some(budget_key(forwarded));
             }
         }
-        peer.map(|p| p.ip())
+        peer.map(|p| budget_key(p.ip()))
+    }
+}
+
+/// The address a budget is kept for: an IPv6 client's /64 network, since one subscriber is given
+/// at least a /64 and would otherwise hold 2^64 budgets (and fill the limiter with them); an IPv4
+/// address as it is, also when written IPv4-mapped.
+fn budget_key(address: IpAddr) -> IpAddr {
+    match address {
+        IpAddr::V4(_) => address,
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => IpAddr::V4(v4),
+            None => IpAddr::V6((u128::from(v6) & !u128::from(u64::MAX)).into()),
+        },
     }
 }
 
@@ -125,6 +138,12 @@ impl<K: std::hash::Hash + Eq> Budget<K> {
             buckets.retain(|_, b| {
                 b.tokens + now.duration_since(b.at).as_secs_f64() * per_second < capacity
             });
+            // Clients still spending from every bucket: forgetting them all returns budgets an
+            // attacker holding that many addresses could have spread their load over anyway,
+            // and keeps the memory bounded.
+            if buckets.len() >= MAX_BUCKETS {
+                buckets.clear();
+            }
         }
         let bucket = buckets.entry(key).or_insert(Bucket {
             tokens: capacity,
@@ -207,6 +226,23 @@ mod tests {
         assert!(budget.take("b", start).is_ok(), "budgets are per client");
         budget.take("a", start + Duration::from_secs(1)).unwrap();
         assert!(budget.take("a", start + Duration::from_secs(1)).is_err());
+    }
+
+    #[test]
+    fn an_ipv6_network_shares_one_budget_and_the_buckets_stay_bounded() {
+        let key = |text: &str| budget_key(text.parse().unwrap());
+        assert_eq!(key("2001:db8:1:2::1"), key("2001:db8:1:2:ffff:1:2:3"));
+        assert_ne!(key("2001:db8:1:2::1"), key("2001:db8:1:3::1"));
+        assert_eq!(key("::ffff:192.0.2.7"), key("192.0.2.7"));
+        assert_ne!(key("192.0.2.7"), key("192.0.2.8"));
+
+        let budget = Budget::new(60);
+        let now = Instant::now();
+        for n in 0..=MAX_BUCKETS as u32 {
+            budget.take(n, now).unwrap();
+        }
+        let kept = budget.buckets.lock().unwrap().len();
+        assert!(kept <= MAX_BUCKETS, "{kept} buckets");
     }
 
     #[test]

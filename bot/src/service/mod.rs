@@ -301,6 +301,8 @@ impl Service {
 /// The routes anyone may call that cost the service work or storage: each visitor request spends
 /// from the address's budget ([`limits::by_address`]). A reply is budgeted by address as well as by
 /// session: sessions are free to mint, so a per-session budget alone multiplies with them.
+/// Forgetting a conversation commits to the desk under its lock even when there is nothing to
+/// forget: unbudgeted, one session repeating it held every desk write back.
 const BUDGETED: &[&str] = &[
     "ask",
     "search",
@@ -308,6 +310,7 @@ const BUDGETED: &[&str] = &[
     "feedback",
     "newSession",
     "reply",
+    "forgetConversation",
 ];
 
 /// The routes that run the engine: they share the `max_concurrent_questions` slots.

@@ -14,8 +14,8 @@ use teloxide::types::{
 
 use crate::assistant::AssistantError;
 use crate::chat::{
-    Answered, Conversation, ExpertMessage, HOW_TO_EDIT, Intent, Person, Place, Press, Reply,
-    STALE_BUTTON, Said, Standing, draft_text, flag_warning, read_draft, read_edit, texts,
+    Answered, Conversation, ExpertMessage, Intent, Person, Place, Press, Reply, STALE_BUTTON, Said,
+    Standing, approval_words, draft_text, flag_warning, read_draft, read_edit, texts,
 };
 use consulta_desk::{ApprovalDraft, ChatRef, Clock, FailureKind, Identity, Platform, TicketId};
 
@@ -276,10 +276,10 @@ async fn show(ctx: &Context, message: &Message, by: &Person, said: Said) -> Hand
         Said::Answer(answered) => post_answer(ctx, message, &answered).await,
         Said::AnswerForm(ticket) => reply(ctx, message, &escape(&answer_here(&ticket))).await,
         Said::Draft(draft) | Said::Unconfirmed(draft) => {
-            if draft_html(&draft).is_none() {
+            if draft_html(&draft, by.lang).is_none() {
                 return reply(ctx, message, &escape(TOO_LONG_FOR_A_DRAFT)).await;
             }
-            show_draft(ctx, message, &draft).await?;
+            show_draft(ctx, message, &draft, by.lang).await?;
             Ok(())
         }
     }
@@ -370,7 +370,10 @@ async fn on_message(ctx: &Context, message: &Message) -> Handled {
                 edit,
                 confirmed: false,
             },
-            None => return reply(ctx, message, &escape(HOW_TO_EDIT)).await,
+            None => {
+                let how = approval_words(ui_lang(ctx, from).await?).how_to_edit;
+                return reply(ctx, message, &escape(how)).await;
+            }
         };
         return act(ctx, message, from, intent).await;
     }
@@ -542,7 +545,7 @@ async fn on_callback(ctx: &Context, query: &CallbackQuery) -> Handled {
             }
         }
     };
-    let (_, said) = said(ctx, from, message.map(|m| &m.chat), intent).await?;
+    let (by, said) = said(ctx, from, message.map(|m| &m.chat), intent).await?;
     let notice = match (said, message) {
         (Said::Nothing, _) => None,
         (Said::Reply(told), _) if told.refusal => Some(notice_of(told)),
@@ -562,7 +565,7 @@ async fn on_callback(ctx: &Context, query: &CallbackQuery) -> Handled {
             return post_answer(ctx, message, &answered).await;
         }
         (Said::Draft(draft) | Said::Unconfirmed(draft), Some(under)) => {
-            Some(show_draft(ctx, under, &draft).await?)
+            Some(show_draft(ctx, under, &draft, by.lang).await?)
         }
         (Said::Reply(_) | Said::Answer(_) | Said::Draft(_) | Said::Unconfirmed(_), None) => {
             Some((STALE_BUTTON.to_string(), true))
@@ -607,14 +610,15 @@ fn draft_replied_to(ctx: &Context, message: &Message) -> Option<TicketId> {
     read_draft(replied.text()?).map(|(ticket, _)| ticket)
 }
 
-/// Shows the FAQ draft of a ticket under `under` (the card, or the expert's edit), with the button
-/// that publishes it; returns the notice for the expert.
+/// Shows the FAQ draft of a ticket under `under` (the card, or the expert's edit) in the expert's
+/// language `lang`, with the button that publishes it; returns the notice for the expert.
 async fn show_draft(
     ctx: &Context,
     under: &Message,
     draft: &ApprovalDraft,
+    lang: Lang,
 ) -> Result<(String, bool), HandlerError> {
-    let Some(html) = draft_html(draft) else {
+    let Some(html) = draft_html(draft, lang) else {
         return Ok((TOO_LONG_FOR_A_DRAFT.to_string(), true));
     };
     let placement = Placement {
@@ -623,6 +627,7 @@ async fn show_draft(
         keyboard: Some(keyboard::publish(
             &draft.ticket,
             !draft.particulars.is_empty(),
+            lang,
         )),
     };
     send_html(
@@ -636,21 +641,18 @@ async fn show_draft(
     )
     .await?;
     Ok(if draft.particulars.is_empty() {
-        (DRAFT_SHOWN.to_string(), false)
+        (approval_words(lang).draft_shown.to_string(), false)
     } else {
-        (flag_warning(&draft.particulars), true)
+        (flag_warning(&draft.particulars, lang), true)
     })
 }
 
-/// The draft as one Telegram message; `None` when it would not fit in one (its button publishes the
-/// text of the message it is under, which must be the whole draft).
-fn draft_html(draft: &ApprovalDraft) -> Option<String> {
-    let html = escape(&draft_text(draft, Some(HOW_TO_EDIT)));
+/// The draft as one Telegram message in `lang`; `None` when it would not fit in one (its button
+/// publishes the text of the message it is under, which must be the whole draft).
+fn draft_html(draft: &ApprovalDraft, lang: Lang) -> Option<String> {
+    let html = escape(&draft_text(draft, lang, true));
     (html.chars().count() <= MESSAGE_LIMIT).then_some(html)
 }
-
-/// What the expert is told once a draft is shown.
-const DRAFT_SHOWN: &str = "The FAQ draft is below: reply to it with your edit, or publish it.";
 /// Why a draft cannot be shown here.
 const TOO_LONG_FOR_A_DRAFT: &str = "This answer is too long to edit in a Telegram message: approve it in the expert console or with `consulta tickets approve`.";
 

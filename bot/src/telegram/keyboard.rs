@@ -3,7 +3,7 @@
 use consulta_corpus::Lang;
 use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup};
 
-use crate::chat::{Press, texts};
+use crate::chat::{Press, approval_words, texts};
 use consulta_desk::{QuestionId, TicketId};
 
 fn button(label: &str, press: Press) -> InlineKeyboardButton {
@@ -62,12 +62,14 @@ pub fn ticket(id: &TicketId) -> InlineKeyboardMarkup {
     ]])
 }
 
-/// Under an FAQ draft: publish it as shown, or (when particulars are flagged in it) publish them too.
-pub fn publish(id: &TicketId, flagged: bool) -> InlineKeyboardMarkup {
+/// Under an FAQ draft, in the expert's language: publish it as shown, or (when particulars are
+/// flagged in it, and listed above the button) publish them too.
+pub fn publish(id: &TicketId, flagged: bool, lang: Lang) -> InlineKeyboardMarkup {
+    let words = approval_words(lang);
     let (label, confirmed) = if flagged {
-        ("Publish with the flagged particulars", true)
+        (words.publish_flagged, true)
     } else {
-        ("Publish as shown", false)
+        (words.publish, false)
     };
     InlineKeyboardMarkup::new(vec![vec![button(
         label,

@@ -256,6 +256,9 @@ impl Fake {
 
     /// Takes the first answer to the interaction with `token`, within its deadline.
     fn answer_interaction(&self, token: &str, body: &Value) -> Result<(), (u16, Value)> {
+        if body["type"] == json!(9) {
+            modal_within_limits(&body["data"])?;
+        }
         let mut interactions = self.interactions.lock().unwrap();
         let unknown = || {
             (
@@ -466,4 +469,24 @@ async fn serve(
     };
     record(200, &result);
     axum::Json(result).into_response()
+}
+
+/// Discord refuses a form (a modal) whose title or field labels pass 45 characters, whose
+/// placeholders pass 100, or that has more than five rows: 400 with 50035, as the real API does.
+fn modal_within_limits(modal: &Value) -> Result<(), (u16, Value)> {
+    let chars = |value: &Value| value.as_str().map_or(0, |text| text.chars().count());
+    let rows = modal["components"].as_array().cloned().unwrap_or_default();
+    let over = chars(&modal["title"]) > 45
+        || rows.len() > 5
+        || rows
+            .iter()
+            .flat_map(|row| row["components"].as_array().cloned().unwrap_or_default())
+            .any(|field| chars(&field["label"]) > 45 || chars(&field["placeholder"]) > 100);
+    if over {
+        let error = json!({"message": "Invalid Form Body", "code": 50035, "errors": {
+            "data": {"_errors": [{"code": "BASE_TYPE_MAX_LENGTH", "message": "Must be 45 or fewer in length."}]}
+        }});
+        return Err((400, error));
+    }
+    Ok(())
 }

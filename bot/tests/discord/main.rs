@@ -1217,9 +1217,11 @@ async fn a_reconnect_resumes_without_losing_or_repeating_events() {
 }
 
 /// Particulars written the way phones and keyboards write them (full-width `＠` and digits, a CPF)
-/// are flagged when "Approve as FAQ" opens its form, whose fields say that names are the expert's
-/// to remove; the form submitted as prefilled is held with the flags listed, and only the text
-/// edited clean is published.
+/// are listed in full, in the expert's language (Ana chose Spanish), in a message only she sees
+/// when she presses "Approve as FAQ": the form that can confirm them opens only from the button
+/// under that list, its confirmation field names them again and its labels say that names are the
+/// expert's to remove. The form submitted as prefilled is held with the flags listed, and only the
+/// text edited clean is published.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn flagged_particulars_hold_the_faq_until_the_expert_edits_them_out() {
     let h = Harness::start().await;
@@ -1230,6 +1232,7 @@ async fn flagged_particulars_hold_the_faq_until_the_expert_edits_them_out() {
     .await;
     let ticket = h.desk.tickets().unwrap().remove(0).id;
     let ana: consulta_desk::Identity = format!("discord:{ANA}").parse().unwrap();
+    h.desk.set_language(&ana, Lang::Es).unwrap();
     h.desk
         .act(
             &ana,
@@ -1242,14 +1245,50 @@ async fn flagged_particulars_hold_the_faq_until_the_expert_edits_them_out() {
         .expect("Ana answers");
     h.settled().await;
 
-    let modal = h.callback(h.expert_presses(&card, "faq:")).await;
+    let listed = h.callback(h.expert_presses(&card, "faq:")).await;
+    assert_eq!(
+        listed.body["type"],
+        json!(4),
+        "a message, not a form: {}",
+        listed.body
+    );
+    assert!(ephemeral(&listed), "only Ana sees it: {}", listed.body);
+    let flags = [
+        "123.456.789-09",
+        "ana＠desk.example",
+        "＋５５ １１ ９８７６ ５４３２",
+        "Los nombres no se señalan",
+    ];
+    for flagged in flags {
+        assert!(
+            content(&listed).contains(flagged),
+            "{flagged}: {}",
+            listed.body
+        );
+    }
+    let open = buttons(&listed.body)
+        .into_iter()
+        .find(|id| id.starts_with("pubok:"))
+        .expect("a button that opens the form");
+    let mut shown = card.result.clone();
+    shown["content"] = json!(content(&listed));
+    shown["flags"] = json!(64);
+    let modal = h
+        .callback(h.press(ANA, &[EXPERT_ROLE], &shown, &open))
+        .await;
+    assert_eq!(modal.body["type"], json!(9), "a form: {}", modal.body);
     let form = &modal.body["data"];
     let labels = form_fields(form, "label");
     assert!(
-        labels[..2].iter().all(|l| l.contains("remove names")),
+        labels[..2].iter().all(|l| l.contains("quite los nombres")),
         "{labels:?}"
     );
-    assert!(labels[2].contains("3 particular(s) flagged"), "{labels:?}");
+    assert!(labels[2].contains("3 señalado(s)"), "{labels:?}");
+    let placeholder = form_fields(form, "placeholder")[0];
+    assert!(
+        placeholder.chars().count() <= 100 && flags[..3].iter().any(|f| placeholder.contains(f)),
+        "{placeholder}"
+    );
     let prefilled = form_fields(form, "value");
     let form_id = form["custom_id"].as_str().unwrap().to_string();
     let submit = |question: &str, answer: &str| {
@@ -1266,14 +1305,16 @@ async fn flagged_particulars_hold_the_faq_until_the_expert_edits_them_out() {
         )
     };
     let held = h.outcome(submit(prefilled[0], prefilled[1])).await;
-    for flagged in [
-        "123.456.789-09",
-        "ana＠desk.example",
-        "＋５５ １１ ９８７６ ５４３２",
-        "Names are not flagged",
-    ] {
+    for flagged in flags {
         assert!(content(&held).contains(flagged), "{flagged}: {}", held.body);
     }
+    assert!(
+        buttons(&held.body)
+            .iter()
+            .any(|id| id.starts_with("pubok:")),
+        "the form can be opened again: {}",
+        held.body
+    );
     assert!(h.desk.curated().unwrap().is_empty(), "nothing published");
 
     let edited = h
@@ -1283,7 +1324,7 @@ async fn flagged_particulars_hold_the_faq_until_the_expert_edits_them_out() {
         ))
         .await;
     assert!(
-        content(&edited).contains("curated FAQ entry"),
+        content(&edited).contains("entrada de FAQ"),
         "{}",
         edited.body
     );

@@ -442,7 +442,7 @@ async fn low_confidence_goes_to_the_experts_and_their_answer_comes_back() {
     let pressed = h.press(user(ANA, "Ana", "es"), &card, &approve);
     let ack = h.fake.wait_callback_answer(&pressed).await;
     assert_ne!(ack.body["show_alert"], json!(true), "{:?}", ack.body);
-    let draft = sent_to_experts(&h, "FAQ draft", 0).await;
+    let draft = sent_to_experts(&h, "Borrador de FAQ", 0).await;
     assert!(
         draft.result["text"]
             .as_str()
@@ -459,7 +459,7 @@ async fn low_confidence_goes_to_the_experts_and_their_answer_comes_back() {
     assert!(
         ack.body["text"]
             .as_str()
-            .is_some_and(|t| t.contains("curated FAQ entry")),
+            .is_some_and(|t| t.contains("entrada de FAQ")),
         "{:?}",
         ack.body
     );
@@ -474,7 +474,7 @@ async fn low_confidence_goes_to_the_experts_and_their_answer_comes_back() {
         Some(sent_message(&draft)),
     );
     // The edit has an e-mail address: shown again, to confirm or to edit out; nothing published.
-    let flagged = sent_to_experts(&h, "FAQ draft", 1).await;
+    let flagged = sent_to_experts(&h, "Borrador de FAQ", 1).await;
     assert!(
         flagged.result["text"]
             .as_str()
@@ -495,7 +495,7 @@ async fn low_confidence_goes_to_the_experts_and_their_answer_comes_back() {
         "Q: Does Consulta answer cooking questions?\nA: No: Consulta covers Article 6 only.",
         Some(sent_message(&flagged)),
     );
-    sent_to_experts(&h, "curated FAQ entry", 0).await;
+    sent_to_experts(&h, "entrada de FAQ", 0).await;
     let curated = h.desk.curated().unwrap();
     assert_eq!(curated.len(), 1);
     assert_eq!(
@@ -1085,8 +1085,8 @@ async fn forgetting_at_the_desk_leaves_no_words_of_a_question_in_the_front_ends_
 }
 
 /// Particulars written the way phones and keyboards write them (an en dash, non-breaking spaces, a
-/// Chilean RUT, full-width digits) are flagged in the draft "Approve as FAQ" shows, with the reminder
-/// that names are not; the draft of flagged text has no plain Publish button, a press of one is
+/// Chilean RUT, full-width digits) are flagged in the draft "Approve as FAQ" shows, in the language of
+/// Ana's Telegram client (Spanish: she chose none with /lang), with the reminder that names are not; the draft of flagged text has no plain Publish button, a press of one is
 /// held and shows the flags again, and only the text edited clean is published.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn flagged_particulars_hold_the_faq_until_the_expert_edits_them_out() {
@@ -1115,14 +1115,14 @@ async fn flagged_particulars_hold_the_faq_until_the_expert_edits_them_out() {
         .find(|d| d.starts_with("faq:"))
         .expect("an Approve button on the card");
     h.press(user(ANA, "Ana", "es"), &card, &approve);
-    let draft = sent_to_experts(&h, "FAQ draft", 0).await;
+    let draft = sent_to_experts(&h, "Borrador de FAQ", 0).await;
     let text = draft.result["text"].as_str().unwrap();
     for flagged in [
-        "document number \"12.345.678-5\"",
+        "número de documento \"12.345.678-5\"",
         // Flags show each number as written, its pieces joined by plain spaces.
-        "phone number \"+56 9 1234–5678\"",
-        "phone number \"＋５６ ９ ８７６５ ４３２１\"",
-        consulta_desk::NAMES_NOT_FLAGGED,
+        "teléfono \"+56 9 1234–5678\"",
+        "teléfono \"＋５６ ９ ８７６５ ４３２１\"",
+        "Los nombres no se señalan",
     ] {
         assert!(text.contains(flagged), "{flagged:?} in {text}");
     }
@@ -1135,7 +1135,7 @@ async fn flagged_particulars_hold_the_faq_until_the_expert_edits_them_out() {
     let publish = format!("pub:{ticket}");
     let pressed = h.press(user(ANA, "Ana", "es"), &draft, &publish);
     h.fake.wait_callback_answer(&pressed).await;
-    let held = sent_to_experts(&h, "FAQ draft", 1).await;
+    let held = sent_to_experts(&h, "Borrador de FAQ", 1).await;
     assert!(
         held.result["text"]
             .as_str()
@@ -1152,7 +1152,7 @@ async fn flagged_particulars_hold_the_faq_until_the_expert_edits_them_out() {
         "Q: What is the transition deadline for CDM activities?\nA: 31 December 2025.",
         Some(sent_message(&held)),
     );
-    sent_to_experts(&h, "curated FAQ entry", 0).await;
+    sent_to_experts(&h, "entrada de FAQ", 0).await;
     let curated = h.desk.curated().unwrap();
     assert_eq!(curated.len(), 1);
     assert_eq!(
