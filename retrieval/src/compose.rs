@@ -592,25 +592,51 @@ pub(crate) fn fits(kind: QuestionType, sentence: &str, lang: Lang) -> bool {
 }
 
 /// Whether `sentence` states the fact a "who", "when" or "how much" question asks for: an actor, a
-/// number, or for "when" a date or a span ("15 April", "2026", "30 days"), not just a word of
-/// time ("annual", "before") as [`fits`] accepts when weighing sentences. Other questions ask for
-/// no such fact: every sentence states it.
+/// number, or for "when" a date, a span ("30 days") or a time set by an event ("no later than the
+/// authorization", "a más tardar", "até"), not just a word about time ("annual", "year") as
+/// [`fits`] accepts when weighing sentences. Other questions ask for no such fact: every sentence
+/// states it.
 fn states_the_fact(kind: QuestionType, sentence: &str, lang: Lang) -> bool {
     match kind {
         QuestionType::When => {
             let folded: Vec<String> = words(sentence).map(fold).collect();
-            let spans = ["dias", "meses", "semanas", "days", "months", "weeks"];
-            folded
-                .iter()
-                .any(|w| MONTHS.contains(&w.as_str()) || is_year(w))
-                || ((has_quantity(sentence)
-                    || folded.iter().any(|w| NUMBER_WORDS.contains(&w.as_str())))
-                    && folded.iter().any(|w| spans.contains(&w.as_str())))
+            let has = |list: &[&str]| folded.iter().any(|w| list.contains(&w.as_str()));
+            let number = has_quantity(sentence) || has(NUMBER_WORDS);
+            folded.iter().any(|w| is_year(w))
+                || has(MONTHS)
+                || has(TIME_SET_BY_EVENT)
+                || (number && has(SPANS))
         }
         QuestionType::Who | QuestionType::HowMuch => fits(kind, sentence, lang),
         QuestionType::Open | QuestionType::YesNo => true,
     }
 }
+
+/// Units a span of time is counted in, folded.
+const SPANS: &[&str] = &["dias", "meses", "semanas", "days", "months", "weeks"];
+
+/// Words that set a time by an event or a limit ("no later than", "a más tardar", "até", "until",
+/// "within"), folded: the answer to a "when" question that has no date.
+const TIME_SET_BY_EVENT: &[&str] = &[
+    "tardar",
+    "hasta",
+    "antes",
+    "despues",
+    "plazo",
+    "ate",
+    "depois",
+    "prazo",
+    "later",
+    "until",
+    "before",
+    "after",
+    "within",
+    "prior",
+    "deadline",
+    "immediately",
+    "inmediatamente",
+    "imediatamente",
+];
 
 /// Whether `sentence` states a quantity in figures: a number that is not a year, a decision symbol
 /// ("3/CMA.3") or a paragraph reference ("§ 73", "para 24").
@@ -1208,6 +1234,28 @@ mod tests {
             composed
                 .text
                 .starts_with("Each participating Party submits"),
+            "{}",
+            composed.text
+        );
+    }
+
+    #[test]
+    fn a_time_set_by_an_event_answers_a_when_question_without_a_date() {
+        let report = guide(
+            Lang::En,
+            "A Party submits its initial report no later than when it authorizes ITMOs. Guyana \
+             submitted its report in April 2024.",
+        );
+        let composed = ask(
+            "party submit initial report authorizes ITMOs",
+            Lang::En,
+            QuestionType::When,
+            &quote(&[&report]),
+        );
+        assert!(
+            composed
+                .text
+                .starts_with("A Party submits its initial report"),
             "{}",
             composed.text
         );
