@@ -187,24 +187,10 @@ fn joined(parts: &[&[char]]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use consulta_corpus::{PassageKind, passage_id};
+    use crate::test_support::bare_passage;
 
     fn passage(lang: Lang, text: &str) -> Passage {
-        Passage {
-            id: passage_id("faq:test", lang, "", text),
-            doc_id: "faq:test".into(),
-            kind: PassageKind::Faq,
-            lang,
-            title: String::new(),
-            section: String::new(),
-            source: String::new(),
-            source_url: None,
-            valid_as_of: None,
-            tags: Vec::new(),
-            countries: Vec::new(),
-            text: text.into(),
-            origin: String::new(),
-        }
+        bare_passage("00000000000000a1", lang, text)
     }
 
     fn spelling() -> Spelling {
