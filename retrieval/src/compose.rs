@@ -322,7 +322,7 @@ fn reading_order(chosen: &[(usize, usize)], p: usize) -> Vec<usize> {
 /// sentences leave uncovered gets the best sentence for it, when one fits: a second question
 /// asked in the same message is worth more than a second sentence on the first. A "who", "when"
 /// or "how much" question is led by the best sentence that names an actor, a date or a number
-/// ([`states_the_fact`]) when the best one does not and that one is likely enough to be the
+/// when the best one does not and that one is likely enough to be the
 /// answer: the deadline question is answered by the date. Another sentence
 /// follows only when it too is likely to be the answer (its share of the candidates' softmax
 /// weight reaches [`FOLLOWER_LIKELIHOOD`]), says something not yet shown, and fits the
@@ -339,7 +339,13 @@ fn choose(
     let Some(best) = candidates.first() else {
         return selection.chosen;
     };
-    let states = |c: &Candidate| states_the_fact(kind, &split[c.passage][c.sentence], lang);
+    // A who or how-much sentence states its fact when it fits the type (already weighed as
+    // `type_fit`); a when sentence needs more than a word about time.
+    let states = |c: &Candidate| match kind {
+        QuestionType::When => states_a_time(&split[c.passage][c.sentence]),
+        QuestionType::Who | QuestionType::HowMuch => c.features.type_fit > 0.0,
+        QuestionType::Open | QuestionType::YesNo => true,
+    };
     let lead = if states(best) {
         best
     } else {
@@ -591,25 +597,17 @@ pub(crate) fn fits(kind: QuestionType, sentence: &str, lang: Lang) -> bool {
     }
 }
 
-/// Whether `sentence` states the fact a "who", "when" or "how much" question asks for: an actor, a
-/// number, or for "when" a date, a span ("30 days") or a time set by an event ("no later than the
-/// authorization", "a más tardar", "até"), not just a word about time ("annual", "year") as
-/// [`fits`] accepts when weighing sentences. Other questions ask for no such fact: every sentence
-/// states it.
-fn states_the_fact(kind: QuestionType, sentence: &str, lang: Lang) -> bool {
-    match kind {
-        QuestionType::When => {
-            let folded: Vec<String> = words(sentence).map(fold).collect();
-            let has = |list: &[&str]| folded.iter().any(|w| list.contains(&w.as_str()));
-            let number = has_quantity(sentence) || has(NUMBER_WORDS);
-            folded.iter().any(|w| is_year(w))
-                || has(MONTHS)
-                || has(TIME_SET_BY_EVENT)
-                || (number && has(SPANS))
-        }
-        QuestionType::Who | QuestionType::HowMuch => fits(kind, sentence, lang),
-        QuestionType::Open | QuestionType::YesNo => true,
-    }
+/// Whether `sentence` says when: a date, a span ("30 days") or a time set by an event ("no later
+/// than the authorization", "a más tardar", "até"), not just a word about time ("annual", "year")
+/// as [`fits`] accepts when weighing sentences.
+fn states_a_time(sentence: &str) -> bool {
+    let folded: Vec<String> = words(sentence).map(fold).collect();
+    let has = |list: &[&str]| folded.iter().any(|w| list.contains(&w.as_str()));
+    let number = has_quantity(sentence) || has(NUMBER_WORDS);
+    folded.iter().any(|w| is_year(w))
+        || has(MONTHS)
+        || has(TIME_SET_BY_EVENT)
+        || (number && has(SPANS))
 }
 
 /// Units a span of time is counted in, folded.

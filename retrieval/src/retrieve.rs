@@ -87,9 +87,10 @@ impl Inner {
             .or(user_lang)
             .unwrap_or(self.config.default_language);
         let known = |word: &str| {
+            let folded = fold(word);
             self.embedder.knows_word(word)
                 || Lang::ALL.into_iter().any(|field| {
-                    is_stopword(field, &fold(word))
+                    is_stopword(field, &folded)
                         || self
                             .analyzers
                             .terms(field, word)

@@ -85,7 +85,7 @@ impl Spelling {
     }
 
     /// `question` (in `lang`) with each unknown long word replaced by the most frequent word of
-    /// `lang` one edit away, when there is one. `known` says whether a word (as written) is known
+    /// `lang` it becomes with a letter added or two neighbours swapped, when there is one. `known` says whether a word (as written) is known
     /// otherwise: the index has its stem, or the language has it as a word. Such a word is not a
     /// slip even when the passages never have it as written.
     pub(crate) fn correct(

@@ -11,8 +11,7 @@ pub(crate) fn fold(text: &str) -> String {
 
 /// The words of `text` (runs of letters and digits), in order, as written.
 pub(crate) fn words(text: &str) -> impl Iterator<Item = &str> {
-    text.split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
+    word_spans(text).map(|(_, word)| word)
 }
 
 /// The words of `text` (runs of letters and digits), in order, each with the byte offset it
