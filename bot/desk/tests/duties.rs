@@ -37,6 +37,32 @@ async fn sleeping_until(clock: &Arc<ManualClock>, at: Timestamp) {
     .await;
 }
 
+/// Desk duties running in a task until [`Running::stop`].
+struct Running {
+    stop: watch::Sender<bool>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Running {
+    fn start(duties: DeskDuties) -> Running {
+        let (stop, mut stopped) = watch::channel(false);
+        let task = tokio::spawn(async move {
+            duties
+                .run(async move {
+                    let _ = stopped.wait_for(|stopped| *stopped).await;
+                })
+                .await;
+        });
+        Running { stop, task }
+    }
+
+    /// Asks the duties to stop and waits until they have.
+    async fn stop(self) {
+        self.stop.send(true).expect("the duties run");
+        self.task.await.expect("the duties stop");
+    }
+}
+
 #[tokio::test]
 async fn a_reminder_and_a_retention_sweep_happen_when_the_clock_reaches_them() {
     let f = Fixture::new();
@@ -49,14 +75,7 @@ async fn a_reminder_and_a_retention_sweep_happen_when_the_clock_reaches_them() {
 
     let telegram = Arc::new(RecordingFrontEnd::new(Platform::Telegram));
     let duties = DeskDuties::new(f.desk.clone()).with_frontend(telegram.clone());
-    let (stop, mut stopped) = watch::channel(false);
-    let running = tokio::spawn(async move {
-        duties
-            .run(async move {
-                let _ = stopped.wait_for(|stopped| *stopped).await;
-            })
-            .await;
-    });
+    let running = Running::start(duties);
     // Nothing is due at start: the duties sleep their longest wait, on the desk's clock.
     sleeping_until(&f.clock, f.now().plus(Span::from_duration(TICK_EVERY))).await;
 
@@ -106,8 +125,7 @@ async fn a_reminder_and_a_retention_sweep_happen_when_the_clock_reaches_them() {
         "an empty sweep is not handed on"
     );
 
-    stop.send(true).expect("the duties run");
-    running.await.expect("the duties stop");
+    running.stop().await;
 }
 
 #[tokio::test]
@@ -136,14 +154,7 @@ async fn a_sweep_made_with_no_front_end_running_or_that_one_failed_is_handed_on_
     let telegram = Arc::new(RecordingFrontEnd::new(Platform::Telegram));
     telegram.fail_next_forget(1, DeliveryError::transient("the store is busy"));
     let duties = DeskDuties::new(f.desk.clone()).with_frontend(telegram.clone());
-    let (stop, mut stopped) = watch::channel(false);
-    let running = tokio::spawn(async move {
-        duties
-            .run(async move {
-                let _ = stopped.wait_for(|stopped| *stopped).await;
-            })
-            .await;
-    });
+    let running = Running::start(duties);
     let next_tick = f.now().plus(Span::from_duration(TICK_EVERY));
     // The first tick is over (its sweep failed) once the duties sleep until the next one.
     sleeping_until(&f.clock, next_tick).await;
@@ -168,6 +179,5 @@ async fn a_sweep_made_with_no_front_end_running_or_that_one_failed_is_handed_on_
         "Discord, not running here, is told when its front-end runs"
     );
 
-    stop.send(true).expect("the duties run");
-    running.await.expect("the duties stop");
+    running.stop().await;
 }
