@@ -133,4 +133,23 @@ mod tests {
             "ajuste correspondente"
         );
     }
+
+    #[test]
+    fn how_much_interrogatives_are_not_content() {
+        // A part "e quanto é cancelado?" is answered by the sentence on cancelling; had "quanto"
+        // counted as a rare content word, no sentence could cover half of that part.
+        let analyzers = Analyzers::new();
+        assert_eq!(
+            analyzers.content_words(Lang::Pt, "e quanto é cancelado?"),
+            "cancelado"
+        );
+        assert_eq!(
+            analyzers.content_words(Lang::Es, "¿cuántos miembros hay?"),
+            "miembros"
+        );
+        assert_eq!(
+            analyzers.content_words(Lang::En, "how many members and how much is cancelled?"),
+            "members cancelled"
+        );
+    }
 }

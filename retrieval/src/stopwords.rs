@@ -8,14 +8,15 @@ use consulta_corpus::Lang;
 
 const ES: &[&str] = &[
     "a", "al", "algo", "algun", "alguna", "algunas", "alguno", "algunos", "ante", "antes", "aun",
-    "cada", "como", "con", "contra", "cual", "cuales", "cuando", "cuanto", "de", "del", "desde",
-    "donde", "durante", "el", "ella", "ellas", "ellos", "en", "entre", "era", "es", "esa", "esas",
-    "ese", "eso", "esos", "esta", "estan", "estas", "este", "esto", "estos", "fue", "ha", "hace",
-    "han", "hasta", "hay", "la", "las", "le", "les", "lo", "los", "mas", "me", "mi", "mis", "muy",
-    "ni", "no", "nos", "o", "otra", "otras", "otro", "otros", "para", "pero", "por", "porque",
-    "puede", "pueden", "puedo", "que", "quien", "quienes", "se", "sea", "ser", "si", "sin",
-    "sobre", "son", "su", "sus", "tambien", "tiene", "tienen", "todo", "todos", "tu", "u", "un",
-    "una", "unas", "uno", "unos", "usted", "y", "ya", "yo",
+    "cada", "como", "con", "contra", "cual", "cuales", "cuando", "cuanta", "cuantas", "cuanto",
+    "cuantos", "de", "del", "desde", "donde", "durante", "el", "ella", "ellas", "ellos", "en",
+    "entre", "era", "es", "esa", "esas", "ese", "eso", "esos", "esta", "estan", "estas", "este",
+    "esto", "estos", "fue", "ha", "hace", "han", "hasta", "hay", "la", "las", "le", "les", "lo",
+    "los", "mas", "me", "mi", "mis", "muy", "ni", "no", "nos", "o", "otra", "otras", "otro",
+    "otros", "para", "pero", "por", "porque", "puede", "pueden", "puedo", "que", "quien",
+    "quienes", "se", "sea", "ser", "si", "sin", "sobre", "son", "su", "sus", "tambien", "tiene",
+    "tienen", "todo", "todos", "tu", "u", "un", "una", "unas", "uno", "unos", "usted", "y", "ya",
+    "yo",
 ];
 
 const PT: &[&str] = &[
@@ -24,18 +25,19 @@ const PT: &[&str] = &[
     "era", "essa", "essas", "esse", "esses", "esta", "estao", "estas", "este", "estes", "eu",
     "foi", "ha", "isso", "isto", "ja", "lhe", "mais", "mas", "me", "meu", "minha", "muito", "na",
     "nao", "nas", "nem", "no", "nos", "num", "numa", "o", "onde", "os", "ou", "para", "pela",
-    "pelas", "pelo", "pelos", "pode", "podem", "por", "porque", "quais", "qual", "quando", "que",
-    "quem", "sao", "se", "sem", "ser", "seu", "seus", "so", "sobre", "sua", "suas", "tambem",
-    "tem", "ter", "um", "uma", "umas", "uns", "voce",
+    "pelas", "pelo", "pelos", "pode", "podem", "por", "porque", "quais", "qual", "quando",
+    "quanta", "quantas", "quanto", "quantos", "que", "quem", "sao", "se", "sem", "ser", "seu",
+    "seus", "so", "sobre", "sua", "suas", "tambem", "tem", "ter", "um", "uma", "umas", "uns",
+    "voce",
 ];
 
 const EN: &[&str] = &[
     "a", "about", "after", "all", "an", "and", "any", "are", "as", "at", "be", "been", "before",
     "but", "by", "can", "could", "did", "do", "does", "each", "for", "from", "had", "has", "have",
-    "how", "i", "if", "in", "into", "is", "it", "its", "may", "me", "must", "my", "no", "not",
-    "of", "on", "or", "our", "should", "so", "such", "than", "that", "the", "their", "them",
-    "then", "there", "these", "they", "this", "those", "to", "was", "we", "were", "what", "when",
-    "where", "which", "who", "whom", "why", "will", "with", "would", "you", "your",
+    "how", "i", "if", "in", "into", "is", "it", "its", "many", "may", "me", "much", "must", "my",
+    "no", "not", "of", "on", "or", "our", "should", "so", "such", "than", "that", "the", "their",
+    "them", "then", "there", "these", "they", "this", "those", "to", "was", "we", "were", "what",
+    "when", "where", "which", "who", "whom", "why", "will", "with", "would", "you", "your",
 ];
 
 /// The folded function words of `lang`.
