@@ -325,7 +325,27 @@ mod lexicon {
     ];
     /// Modal verbs: with them a question asks what the rules allow.
     pub(super) const MODALS: &[&str] = &[
-        "puede", "pueden", "podria", "pode", "podem", "poderia", "can", "could", "may",
+        "puede", "pueden", "podria", "pode", "podem", "poderia", "can", "could", "may", "permite",
+        "permiten", "permitem", "allow", "allows",
+    ];
+    /// Capitalised words that name the texts of the rulebook, not a Party ("la Decisión 6/CMA.4",
+    /// "o Artigo 6.2").
+    pub(super) const DOCUMENT_WORDS: &[&str] = &[
+        "decision",
+        "decisao",
+        "decisiones",
+        "decisoes",
+        "decisions",
+        "articulo",
+        "artigo",
+        "article",
+        "anexo",
+        "annex",
+        "capitulo",
+        "chapter",
+        "parrafo",
+        "paragrafo",
+        "paragraph",
     ];
     /// Words that ask whether something has happened by now.
     pub(super) const ALREADY: &[&str] = &[
@@ -899,10 +919,14 @@ pub(crate) fn named_entities(question: &str) -> impl Iterator<Item = &str> {
                 .strip_suffix("'s")
                 .or_else(|| word.strip_suffix("’s"))
                 .unwrap_or(word);
+            // A plural acronym is still an acronym: "ITMOs", "A6.4ERs", "NDCs".
+            let singular = word.strip_suffix('s').unwrap_or(word);
+            let acronym = !singular.chars().any(char::is_lowercase);
             let mut chars = word.chars();
             let first = chars.next()?;
-            let capitalised = first.is_uppercase() && chars.clone().any(char::is_lowercase);
-            (!starts && capitalised && word.chars().count() > 2).then_some(word)
+            let capitalised = first.is_uppercase() && !acronym;
+            let document = lexicon::DOCUMENT_WORDS.contains(&fold(word).as_str());
+            (!starts && capitalised && !document && word.chars().count() > 2).then_some(word)
         })
 }
 
@@ -1193,5 +1217,41 @@ mod tests {
         assert_eq!(names, ["Suiza"]);
         assert_eq!(named_entities("Is the DNA's letter enough?").count(), 0);
         assert!(!names_someone("What is an ITMO under the CMA?"));
+        assert!(!names_someone(
+            "Se os ITMOs e as A6.4ERs já foram transferidos?"
+        ));
+        assert!(!names_someone(
+            "A Decisão 6/CMA.4 já trouxe a nomenclatura?"
+        ));
+        assert!(names_someone("O programa Tuki Wasi já transferiu ITMOs?"));
+    }
+
+    #[test]
+    fn already_about_a_rule_or_a_plural_acronym_is_not_a_status_question() {
+        for (question, lang) in [
+            (
+                "Dá pra mudar uma autorização depois que os ITMOs já foram transferidos?",
+                Lang::Pt,
+            ),
+            (
+                "If we amend a letter of authorization, are ITMOs that were already first \
+                 transferred affected?",
+                Lang::En,
+            ),
+            (
+                "A Decisão 6/CMA.4 já trouxe a nomenclatura comum dos propósitos autorizados?",
+                Lang::Pt,
+            ),
+            (
+                "¿Un memorando de entendimiento con Singapur ya permite transferir créditos?",
+                Lang::Es,
+            ),
+        ] {
+            assert_eq!(request(question, lang), None, "{question}");
+        }
+        assert_eq!(
+            request("¿Brasil ya autorizó ITMOs?", Lang::Es),
+            Some(NeedsPerson::CurrentStatus)
+        );
     }
 }
