@@ -260,6 +260,13 @@ impl Sandbox {
         desk.set_language(&expert.parse().unwrap(), lang).unwrap();
     }
 
+    /// `consulta tickets` with `args`, under `config`.
+    fn tickets(&self, config: &Path, args: &[&str]) -> Output {
+        let mut all = vec!["tickets"];
+        all.extend_from_slice(args);
+        self.run_with_config(config, &all)
+    }
+
     fn run_with_config(&self, config: &Path, args: &[&str]) -> Output {
         self.consulta()
             .arg("--config")
@@ -524,6 +531,14 @@ fn claim_and_answer(act: &impl Fn(&[&str]) -> Output, id: &str, answer: &str) {
     }
 }
 
+/// The FAQ draft `tickets approve` shows Ana for ticket `id` when given no text to publish (it
+/// publishes nothing, and fails).
+fn draft_shown(act: &impl Fn(&[&str]) -> Output, id: &str) -> String {
+    let out = act(&["approve", "--as", "ana", id]);
+    assert!(!out.status.success());
+    stdout(&out)
+}
+
 /// Particulars written the way phones and keyboards write them (a DNI with dots, a passport, an
 /// en-dashed phone, a full-width `＠`) are flagged in the draft `tickets approve` prints, with the
 /// reminder that names are not; publishing the draft as shown is refused with the flags listed and
@@ -535,11 +550,7 @@ fn flagged_particulars_hold_the_faq_until_the_expert_edits_them_out() {
     let (config, id) = sandbox.with_ticket_asking(
         "Soy Marta, DNI 30.123.456 y pasaporte AAB123456: ¿cuándo vence el plazo de transición?",
     );
-    let act = |args: &[&str]| {
-        let mut all = vec!["tickets"];
-        all.extend_from_slice(args);
-        sandbox.run_with_config(&config, &all)
-    };
+    let act = |args: &[&str]| sandbox.tickets(&config, args);
     // The curated entries as `tickets export` writes them, all files together.
     let exported = || {
         let dir = sandbox.data.join("faq");
@@ -554,9 +565,7 @@ fn flagged_particulars_hold_the_faq_until_the_expert_edits_them_out() {
     let answer = "El 31 de diciembre de 2025. Dudas: +54 11 4567–8901 o marta＠correo.example";
     claim_and_answer(&act, &id, answer);
 
-    let out = act(&["approve", "--as", "ana", &id]);
-    assert!(!out.status.success());
-    let draft = stdout(&out);
+    let draft = draft_shown(&act, &id);
     for flagged in [
         "document number \"30.123.456\"",
         "document number \"AAB123456\"",
@@ -620,15 +629,9 @@ fn the_expert_sees_the_faq_edit_step_in_their_own_language() {
     let (config, id) =
         sandbox.with_ticket_asking("Sou a Marta (marta@correo.example): quando vence o prazo?");
     sandbox.choose_language("cli:ana", Lang::Pt);
-    let act = |args: &[&str]| {
-        let mut all = vec!["tickets"];
-        all.extend_from_slice(args);
-        sandbox.run_with_config(&config, &all)
-    };
+    let act = |args: &[&str]| sandbox.tickets(&config, args);
     claim_and_answer(&act, &id, "Em 31 de dezembro de 2025.");
-    let out = act(&["approve", "--as", "ana", &id]);
-    assert!(!out.status.success());
-    let draft = stdout(&out);
+    let draft = draft_shown(&act, &id);
     for portuguese in [
         "Rascunho de FAQ do ticket",
         "Só este texto será publicado:",

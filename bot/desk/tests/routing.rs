@@ -8,8 +8,8 @@ mod common;
 use common::*;
 use consulta_corpus::Lang;
 use consulta_desk::{
-    Action, Actor, ChatRef, Desk, DeskConfig, DeskError, EventKind, Message, MessageKind, Span,
-    TicketId,
+    Action, Actor, ChatRef, Desk, DeskConfig, DeskError, EventKind, Message, MessageKind,
+    NewTicket, Span, TicketId,
 };
 
 fn reminders(desk: &Desk) -> Vec<(TicketId, ChatRef)> {
@@ -29,6 +29,16 @@ fn sent(desk: &Desk, id: &TicketId, kind: MessageKind) -> Vec<(ChatRef, Message)
         .filter(|m| &m.message.ticket == id && m.message.kind == kind)
         .map(|m| (m.chat, m.message))
         .collect()
+}
+
+/// A question the rules send to markets, a group with no chat of its own.
+fn markets_question() -> NewTicket {
+    new_ticket(
+        joaquim(),
+        Lang::En,
+        "Article 6.4 baselines?",
+        tags(&["6.4"], &[]),
+    )
 }
 
 #[test]
@@ -90,15 +100,7 @@ fn a_route_to_an_undefined_group_is_refused_when_the_desk_opens() {
 fn the_card_goes_to_the_group_chat_or_else_to_every_member_privately() {
     let f = Fixture::new();
     let andes = open(&f.desk, chile_question());
-    let markets = open(
-        &f.desk,
-        new_ticket(
-            joaquim(),
-            Lang::En,
-            "Article 6.4 baselines?",
-            tags(&["6.4"], &[]),
-        ),
-    );
+    let markets = open(&f.desk, markets_question());
     let cards = |id: &TicketId| -> Vec<ChatRef> {
         sent(&f.desk, id, MessageKind::TicketCard)
             .into_iter()
@@ -269,15 +271,7 @@ fn desk_chats_hear_in_their_language_and_an_expert_in_theirs() {
     config.chat_languages.insert(chat(ANDES_CHAT), Lang::Pt);
     let f = Fixture::with_config(config);
     let andes = open(&f.desk, chile_question());
-    let markets = open(
-        &f.desk,
-        new_ticket(
-            joaquim(),
-            Lang::En,
-            "Article 6.4 baselines?",
-            tags(&["6.4"], &[]),
-        ),
-    );
+    let markets = open(&f.desk, markets_question());
     let cards = sent(&f.desk, &andes.id, MessageKind::TicketCard);
     assert_eq!(cards.len(), 1);
     assert_eq!(cards[0].1.language, Lang::Pt);

@@ -191,17 +191,16 @@ pub(super) async fn by_address(
         .extensions()
         .get::<PublicCaller>()
         .is_none_or(PublicCaller::is_visitor);
-    if visitor {
-        if let Some(client) = limits.client_of(&request)
-            && let Err(wait) = limits.by_address.take(client, Instant::now())
-        {
-            service.state.metrics.rate_limited();
-            return too_many(
-                wait,
-                "too many requests from your address; wait and try again",
-            )
-            .into_response();
-        }
+    if visitor
+        && let Some(client) = limits.client_of(&request)
+        && let Err(wait) = limits.by_address.take(client, Instant::now())
+    {
+        service.state.metrics.rate_limited();
+        return too_many(
+            wait,
+            "too many requests from your address; wait and try again",
+        )
+        .into_response();
     }
     next.run(request).await
 }
