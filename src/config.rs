@@ -103,9 +103,15 @@ impl Settings {
         let origin = file.map_or("the environment".to_string(), |p| {
             format!("{} and the environment", p.display())
         });
-        toml::Value::Table(table)
+        let mut settings: Settings = toml::Value::Table(table)
             .try_into()
-            .with_context(|| format!("invalid settings in {origin}"))
+            .with_context(|| format!("invalid settings in {origin}"))?;
+        // The desk speaks the service's language unless told otherwise.
+        settings
+            .desk
+            .language
+            .get_or_insert(settings.retrieval.default_language);
+        Ok(settings)
     }
 }
 

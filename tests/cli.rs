@@ -211,9 +211,11 @@ fn a_missing_model_says_how_to_fetch_it() {
     );
 }
 
-/// The desk settings of the ticket tests: one group, one expert who acts from the command line.
+/// The desk settings of the ticket tests: one group, one expert who acts from the command line, and
+/// English for experts who chose no language.
 const DESK_CONFIG: &str = r#"
 [desk]
+language = "en"
 groups = [{ name = "andes", chats = ["telegram:-100200"] }]
 experts = [{ name = "Ana", identities = ["cli:ana"], groups = ["andes"] }]
 "#;
@@ -248,6 +250,21 @@ impl Sandbox {
             .unwrap()
             .ticket;
         (config, ticket.id.to_string())
+    }
+
+    /// Records that `expert` chose `lang` (with `/lang` on a chat platform), as the desk keeps it.
+    fn choose_language(&self, expert: &str, lang: Lang) {
+        let settings: toml::Table = DESK_CONFIG.parse().unwrap();
+        let desk_config: DeskConfig = settings["desk"].clone().try_into().unwrap();
+        let desk = Desk::open(&self.data.join("desk"), desk_config).unwrap();
+        desk.set_language(&expert.parse().unwrap(), lang).unwrap();
+    }
+
+    /// `consulta tickets` with `args`, under `config`.
+    fn tickets(&self, config: &Path, args: &[&str]) -> Output {
+        let mut all = vec!["tickets"];
+        all.extend_from_slice(args);
+        self.run_with_config(config, &all)
     }
 
     fn run_with_config(&self, config: &Path, args: &[&str]) -> Output {
@@ -502,6 +519,26 @@ fn a_data_directory_in_use_is_reported_as_held_by_a_running_consulta() {
     assert!(!told.contains("delete it"), "{told}");
 }
 
+/// Ana claims ticket `id` and answers it with `answer`, through `act` (`consulta tickets` with
+/// the arguments given).
+fn claim_and_answer(act: &impl Fn(&[&str]) -> Output, id: &str, answer: &str) {
+    for args in [
+        &["claim", "--as", "ana", id][..],
+        &["answer", "--as", "ana", id, answer],
+    ] {
+        let out = act(args);
+        assert!(out.status.success(), "{}", stderr(&out));
+    }
+}
+
+/// The FAQ draft `tickets approve` shows Ana for ticket `id` when given no text to publish (it
+/// publishes nothing, and fails).
+fn draft_shown(act: &impl Fn(&[&str]) -> Output, id: &str) -> String {
+    let out = act(&["approve", "--as", "ana", id]);
+    assert!(!out.status.success());
+    stdout(&out)
+}
+
 /// Particulars written the way phones and keyboards write them (a DNI with dots, a passport, an
 /// en-dashed phone, a full-width `＠`) are flagged in the draft `tickets approve` prints, with the
 /// reminder that names are not; publishing the draft as shown is refused with the flags listed and
@@ -513,11 +550,7 @@ fn flagged_particulars_hold_the_faq_until_the_expert_edits_them_out() {
     let (config, id) = sandbox.with_ticket_asking(
         "Soy Marta, DNI 30.123.456 y pasaporte AAB123456: ¿cuándo vence el plazo de transición?",
     );
-    let act = |args: &[&str]| {
-        let mut all = vec!["tickets"];
-        all.extend_from_slice(args);
-        sandbox.run_with_config(&config, &all)
-    };
+    let act = |args: &[&str]| sandbox.tickets(&config, args);
     // The curated entries as `tickets export` writes them, all files together.
     let exported = || {
         let dir = sandbox.data.join("faq");
@@ -529,15 +562,10 @@ fn flagged_particulars_hold_the_faq_until_the_expert_edits_them_out() {
             .map(|f| std::fs::read_to_string(f.unwrap().path()).unwrap())
             .collect::<String>()
     };
-    let out = act(&["claim", "--as", "ana", &id]);
-    assert!(out.status.success(), "{}", stderr(&out));
     let answer = "El 31 de diciembre de 2025. Dudas: +54 11 4567–8901 o marta＠correo.example";
-    let out = act(&["answer", "--as", "ana", &id, answer]);
-    assert!(out.status.success(), "{}", stderr(&out));
+    claim_and_answer(&act, &id, answer);
 
-    let out = act(&["approve", "--as", "ana", &id]);
-    assert!(!out.status.success());
-    let draft = stdout(&out);
+    let draft = draft_shown(&act, &id);
     for flagged in [
         "document number \"30.123.456\"",
         "document number \"AAB123456\"",
@@ -591,4 +619,46 @@ fn flagged_particulars_hold_the_faq_until_the_expert_edits_them_out() {
         "{published}"
     );
     assert!(!published.contains("4567"), "{published}");
+}
+
+/// `consulta tickets approve` speaks the language the expert chose on a chat platform: Ana chose
+/// Portuguese, so the draft, its flags, the refusal and the confirmation are in Portuguese.
+#[test]
+fn the_expert_sees_the_faq_edit_step_in_their_own_language() {
+    let sandbox = Sandbox::new();
+    let (config, id) =
+        sandbox.with_ticket_asking("Sou a Marta (marta@correo.example): quando vence o prazo?");
+    sandbox.choose_language("cli:ana", Lang::Pt);
+    let act = |args: &[&str]| sandbox.tickets(&config, args);
+    claim_and_answer(&act, &id, "Em 31 de dezembro de 2025.");
+    let draft = draft_shown(&act, &id);
+    for portuguese in [
+        "Rascunho de FAQ do ticket",
+        "Só este texto será publicado:",
+        "e-mail \"marta@correo.example\"",
+        "Nomes não são sinalizados",
+    ] {
+        assert!(draft.contains(portuguese), "{portuguese}: {draft}");
+    }
+    assert!(!draft.contains("FAQ draft"), "{draft}");
+    let out = act(&["approve", "--as", "ana", &id, "--as-shown"]);
+    assert!(!out.status.success());
+    let refused = stderr(&out);
+    assert!(refused.contains("Dados pessoais sinalizados"), "{refused}");
+    let out = act(&[
+        "approve",
+        "--as",
+        "ana",
+        &id,
+        "--question",
+        "Quando vence o prazo?",
+        "--answer",
+        "Em 31 de dezembro de 2025.",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("agora é uma entrada de FAQ"),
+        "{}",
+        stdout(&out)
+    );
 }

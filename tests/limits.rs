@@ -565,3 +565,57 @@ async fn forgetting_a_conversation_again_and_again_ends_in_429s() {
     }
     assert!(refused >= 7, "{refused} of 12 refused over a budget of 5");
 }
+
+/// The chat page polls its messages every few seconds while it is open: a minute of polling from
+/// three tabs of one conversation, all at once, is served with the default budgets. A client
+/// polling in a loop ends in 429s with `Retry-After` in the JSON error shape, while another
+/// conversation from the same address is still served, and the looping one again after the wait.
+#[tokio::test]
+async fn the_chat_pages_polls_are_served_and_a_poll_flood_ends_in_429s() {
+    let (_sandbox, server) = serve("");
+    let poll = |visitor: String| {
+        let request = http()
+            .get(server.url("/v1/conversations/messages?after=0"))
+            .header("X-Consulta-Session", visitor);
+        async move {
+            let response = request.send().await.unwrap();
+            let status = response.status();
+            let retry_after = response
+                .headers()
+                .get("retry-after")
+                .map(|v| v.to_str().unwrap().parse::<u64>().unwrap());
+            let body: Value = response.json().await.unwrap();
+            (status, retry_after, body)
+        }
+    };
+    // The page polls every 3 s: 20 a minute, and three tabs 60.
+    for _ in 0..60 {
+        let (status, _, body) = poll(session(1)).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+    }
+    let mut refused = None;
+    for _ in 0..40 {
+        let (status, retry_after, body) = poll(session(1)).await;
+        if status == StatusCode::TOO_MANY_REQUESTS {
+            refused = Some((retry_after, body));
+            break;
+        }
+    }
+    let (retry_after, body) = refused.expect("a flood of polls is refused");
+    let wait = retry_after.expect("Retry-After");
+    assert_eq!(body["error"]["code"], "too_many_requests", "{body}");
+    let (status, _, body) = poll(session(2)).await;
+    assert_eq!(
+        status,
+        StatusCode::OK,
+        "another conversation is served: {body}"
+    );
+    tokio::time::sleep(Duration::from_secs(wait)).await;
+    let (status, _, body) = poll(session(1)).await;
+    assert_eq!(
+        status,
+        StatusCode::OK,
+        "served again after the wait: {body}"
+    );
+    assert!(metric_in(&server.metrics().await, "consulta_rate_limited_total") >= 1);
+}

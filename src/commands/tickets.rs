@@ -8,8 +8,8 @@ use anyhow::{Context, bail};
 use consulta_bot::chat::{approval_words, draft_text, flag_warning};
 use consulta_corpus::Lang;
 use consulta_desk::{
-    Action, Approval, ApprovalDraft, Desk, Identity, Particular, Platform, Status, Ticket,
-    TicketId, TransferTarget, find_particulars,
+    Action, Approval, ApprovalDraft, Identity, Particular, Platform, Status, Ticket, TicketId,
+    TransferTarget, find_particulars,
 };
 
 use crate::cli::{TicketCommand, TicketsArgs};
@@ -52,7 +52,7 @@ pub fn run(settings: &Settings, args: TicketsArgs) -> anyhow::Result<ExitCode> {
             let id = parse_id(&id)?;
             let desk = engine::open_desk(settings, None)?;
             let draft = desk.approval_draft(&by, &id)?;
-            let lang = expert_lang(&desk, &by);
+            let lang = desk.expert_language(&by);
             // Publishing opens the desk again with the engine, and its store opens once at a time.
             drop(desk);
             if question.is_none() && answer.is_none() && !as_shown {
@@ -217,19 +217,4 @@ fn unconfirmed(question: &str, answer: &str, confirmed: &[String]) -> Vec<Partic
 /// The draft approving would publish, as the chat front-ends show it, in the expert's language.
 fn print_draft(draft: &ApprovalDraft, lang: Lang) {
     println!("{}", draft_text(draft, lang, false));
-}
-
-/// The language the expert chose with `/lang` on any of their accounts (the terminal has no `/lang`
-/// of its own), so that the edit step speaks to them as the chat front-ends do; English otherwise.
-fn expert_lang(desk: &Desk, by: &Identity) -> Lang {
-    let accounts = desk
-        .config()
-        .experts
-        .iter()
-        .find(|expert| expert.identities.contains(by))
-        .map_or_else(|| vec![by.clone()], |expert| expert.identities.clone());
-    accounts
-        .iter()
-        .find_map(|account| desk.profile(account).ok()?.language)
-        .unwrap_or(Lang::En)
 }

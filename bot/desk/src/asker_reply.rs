@@ -89,14 +89,15 @@ impl Desk {
             batch: &mut batch,
             now,
         };
-        notifier.edit_cards(&ticket)?;
+        notifier.edit_cards(&ticket, self.directory())?;
         // A reopened ticket has several cards in a chat; the chat hears the reply once.
         let mut chats: Vec<_> = ticket.cards.iter().map(|card| card.chat.clone()).collect();
         chats.sort();
         chats.dedup();
         for chat in chats {
             let key = format!("reply:{id}:{event}:{chat}");
-            notifier.send(chat, message::asker_replied(&ticket, text), key)?;
+            let language = self.directory().chat_language(&chat);
+            notifier.send(chat, message::asker_replied(&ticket, text, language), key)?;
         }
         index::put_ticket(&mut batch, &indexed, &ticket)?;
         store.commit(batch)?;

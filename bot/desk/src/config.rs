@@ -2,6 +2,8 @@
 //! retry policy and the time windows. Parsed and validated once at start, so a mistyped group or identity
 //! is reported before any ticket is routed by it.
 
+use std::collections::BTreeMap;
+
 use consulta_corpus::Lang;
 use serde::{Deserialize, Serialize};
 
@@ -22,6 +24,14 @@ pub struct DeskConfig {
     pub routes: Vec<RouteRule>,
     /// The group for tickets no rule matches; the first group when unset.
     pub default_group: Option<String>,
+    /// The language of the desk's words (ticket cards, their buttons, reminders) in a desk chat
+    /// that `chat_languages` does not name, and to an expert who chose none with `/lang`. Unset:
+    /// the service's `retrieval.default_language`, which `consulta` puts here (English for a desk
+    /// opened on its own).
+    pub language: Option<Lang>,
+    /// The language of each desk chat that several experts share (`"telegram:-100…" = "es"`): the
+    /// chat is not one person's, so it has no `/lang` of its own.
+    pub chat_languages: BTreeMap<ChatRef, Lang>,
     /// How long a ticket may wait unclaimed before its group is reminded (and reminded again).
     pub reminder_after: Span,
     /// How long after an answer a silence (no rating, no new question) counts as "resolved".
@@ -46,6 +56,8 @@ impl Default for DeskConfig {
             groups: Vec::new(),
             routes: Vec::new(),
             default_group: None,
+            language: None,
+            chat_languages: BTreeMap::new(),
             reminder_after: Span::from_hours(2),
             resolution_after: Span::from_days(3),
             low_confidence: 0.35,

@@ -500,7 +500,7 @@ impl Desk {
         let asker_chat = ticket.asker.chat();
         match &action {
             Action::Claim => {
-                notifier.edit_cards(&ticket)?;
+                notifier.edit_cards(&ticket, self.directory())?;
                 notifier.send(
                     asker_chat,
                     message::expert_took(&ticket, &expert),
@@ -508,7 +508,7 @@ impl Desk {
                 )?;
             }
             Action::Answer { .. } => {
-                notifier.edit_cards(&ticket)?;
+                notifier.edit_cards(&ticket, self.directory())?;
                 let text = ticket.answer.as_ref().map_or("", |a| a.text.as_str());
                 notifier.send(
                     asker_chat,
@@ -517,16 +517,16 @@ impl Desk {
                 )?;
             }
             Action::Clarify { text } => {
-                notifier.edit_cards(&ticket)?;
+                notifier.edit_cards(&ticket, self.directory())?;
                 notifier.send(
                     asker_chat,
                     message::expert_question(&ticket, &expert, text),
                     format!("clarify:{id}:{event}"),
                 )?;
             }
-            Action::Unclaim => notifier.edit_cards(&ticket)?,
+            Action::Unclaim => notifier.edit_cards(&ticket, self.directory())?,
             Action::Close { .. } => {
-                notifier.edit_cards(&ticket)?;
+                notifier.edit_cards(&ticket, self.directory())?;
                 notifier.send(
                     asker_chat,
                     message::ticket_closed(&ticket),
@@ -534,19 +534,20 @@ impl Desk {
                 )?;
             }
             Action::Reopen { .. } | Action::Transfer(TransferTarget::Group(_)) => {
-                notifier.edit_cards(&ticket)?;
+                notifier.edit_cards(&ticket, self.directory())?;
                 notifier.post_cards(&mut ticket, self.directory())?;
             }
             Action::Transfer(TransferTarget::Expert(to)) => {
-                notifier.edit_cards(&ticket)?;
-                if let Some(chat) = self
+                notifier.edit_cards(&ticket, self.directory())?;
+                if let Some((chat, identity)) = self
                     .directory()
                     .find_expert(to)
-                    .and_then(|e| e.notify.clone())
+                    .and_then(|e| Some((e.notify.clone()?, e.identities.first()?.clone())))
                 {
+                    let language = self.expert_language(&identity);
                     notifier.send(
                         chat,
-                        message::transferred(&ticket, &expert),
+                        message::transferred(&ticket, &expert, language),
                         format!("transfer:{id}:{event}"),
                     )?;
                 }
@@ -649,7 +650,7 @@ impl Desk {
                 batch: &mut batch,
                 now,
             };
-            notifier.edit_cards(&ticket)?;
+            notifier.edit_cards(&ticket, self.directory())?;
             notifier.post_cards(&mut ticket, self.directory())?;
             notifier.send(
                 ticket.asker.chat(),

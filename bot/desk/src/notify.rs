@@ -71,7 +71,8 @@ impl Notifier<'_> {
     ) -> Result<(), StorageError> {
         for chat in directory.group_chats(&ticket.group) {
             let key = format!("card:{}:{}", ticket.id, ticket.cards.len());
-            self.send(chat.clone(), message::ticket_card(ticket), key.clone())?;
+            let card = message::ticket_card(ticket, directory.chat_language(&chat));
+            self.send(chat.clone(), card, key.clone())?;
             ticket.cards.push(Card { chat, key });
         }
         Ok(())
@@ -80,7 +81,11 @@ impl Notifier<'_> {
     /// Re-renders every card of the ticket. A pending edit of the same card is dropped: only the latest
     /// state is worth showing, and an older edit delivered late would overwrite a newer one.
     /// The stale edits are found through the pending-edits index: the outbox is not read.
-    pub(crate) fn edit_cards(&mut self, ticket: &Ticket) -> Result<(), StorageError> {
+    pub(crate) fn edit_cards(
+        &mut self,
+        ticket: &Ticket,
+        directory: &Directory,
+    ) -> Result<(), StorageError> {
         let version = ticket.events.len();
         for (at, card) in ticket.cards.iter().enumerate() {
             for stale in index::pending_edits(self.store, &card.key)? {
@@ -89,7 +94,7 @@ impl Notifier<'_> {
             let key = format!("edit:{}:{at}:{version}", ticket.id);
             self.enqueue(
                 card.chat.clone(),
-                message::ticket_card(ticket),
+                message::ticket_card(ticket, directory.chat_language(&card.chat)),
                 key,
                 Some(card.key.clone()),
             )?;

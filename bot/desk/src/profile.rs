@@ -44,6 +44,20 @@ impl Desk {
         })
     }
 
+    /// The language the expert acting as `by` chose with `/lang` on any of their accounts, so that
+    /// what the desk says to them alone (a transfer, the terminal's edit step) follows it wherever
+    /// they chose it; the desk's language when they chose none.
+    pub fn expert_language(&self, by: &Identity) -> Lang {
+        let directory = self.directory();
+        let accounts = directory
+            .expert(by)
+            .map_or_else(|| vec![by.clone()], |expert| expert.identities.clone());
+        accounts
+            .iter()
+            .find_map(|account| self.profile(account).ok()?.language)
+            .unwrap_or_else(|| directory.desk_language())
+    }
+
     /// Remembers the language `person` chose for the bot's words; durable when this returns.
     pub fn set_language(&self, person: &Identity, language: Lang) -> Result<(), DeskError> {
         let _guard = self.lock();

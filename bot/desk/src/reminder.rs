@@ -80,7 +80,8 @@ impl Desk {
             };
             for chat in self.directory().group_chats(&ticket.group) {
                 let key = format!("remind:{}:{}:{chat}", ticket.id, ticket.events.len());
-                notifier.send(chat, message::reminder(&ticket, waited), key)?;
+                let language = self.directory().chat_language(&chat);
+                notifier.send(chat, message::reminder(&ticket, waited, language), key)?;
             }
             ticket.reminded_at = Some(now);
             ticket.events.push(Event {

@@ -134,6 +134,20 @@ impl Directory {
     }
 
     /// The chats that hear about a group's queue: its own chats, or else its members' private chats.
+    /// The language of the desk's words in `chat`: the chat's own, else the desk's.
+    pub(crate) fn chat_language(&self, chat: &ChatRef) -> Lang {
+        self.config
+            .chat_languages
+            .get(chat)
+            .copied()
+            .unwrap_or_else(|| self.desk_language())
+    }
+
+    /// The desk's language where nothing more particular is known.
+    pub(crate) fn desk_language(&self) -> Lang {
+        self.config.language.unwrap_or(Lang::En)
+    }
+
     pub(crate) fn group_chats(&self, group: &str) -> Vec<ChatRef> {
         match self.group(group) {
             Some(g) if !g.chats.is_empty() => g.chats.clone(),

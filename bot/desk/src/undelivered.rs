@@ -46,7 +46,7 @@ impl Desk {
                 batch: &mut *batch,
                 now,
             };
-            notifier.edit_cards(&ticket)?;
+            notifier.edit_cards(&ticket, self.directory())?;
         }
         index::put_ticket(batch, &indexed, &ticket)
     }

@@ -8,7 +8,8 @@ mod common;
 use common::*;
 use consulta_corpus::Lang;
 use consulta_desk::{
-    Action, Actor, ChatRef, Desk, DeskConfig, DeskError, EventKind, MessageKind, Span, TicketId,
+    Action, Actor, ChatRef, Desk, DeskConfig, DeskError, EventKind, Message, MessageKind,
+    NewTicket, Span, TicketId,
 };
 
 fn reminders(desk: &Desk) -> Vec<(TicketId, ChatRef)> {
@@ -18,6 +19,26 @@ fn reminders(desk: &Desk) -> Vec<(TicketId, ChatRef)> {
         .filter(|m| m.message.kind == MessageKind::Reminder)
         .map(|m| (m.message.ticket, m.chat))
         .collect()
+}
+
+/// The messages queued about ticket `id` of `kind`, with the chat each goes to.
+fn sent(desk: &Desk, id: &TicketId, kind: MessageKind) -> Vec<(ChatRef, Message)> {
+    desk.pending_messages()
+        .unwrap()
+        .into_iter()
+        .filter(|m| &m.message.ticket == id && m.message.kind == kind)
+        .map(|m| (m.chat, m.message))
+        .collect()
+}
+
+/// A question the rules send to markets, a group with no chat of its own.
+fn markets_question() -> NewTicket {
+    new_ticket(
+        joaquim(),
+        Lang::En,
+        "Article 6.4 baselines?",
+        tags(&["6.4"], &[]),
+    )
 }
 
 #[test]
@@ -79,22 +100,11 @@ fn a_route_to_an_undefined_group_is_refused_when_the_desk_opens() {
 fn the_card_goes_to_the_group_chat_or_else_to_every_member_privately() {
     let f = Fixture::new();
     let andes = open(&f.desk, chile_question());
-    let markets = open(
-        &f.desk,
-        new_ticket(
-            joaquim(),
-            Lang::En,
-            "Article 6.4 baselines?",
-            tags(&["6.4"], &[]),
-        ),
-    );
+    let markets = open(&f.desk, markets_question());
     let cards = |id: &TicketId| -> Vec<ChatRef> {
-        f.desk
-            .pending_messages()
-            .unwrap()
+        sent(&f.desk, id, MessageKind::TicketCard)
             .into_iter()
-            .filter(|m| &m.message.ticket == id && m.message.kind == MessageKind::TicketCard)
-            .map(|m| m.chat)
+            .map(|(chat, _)| chat)
             .collect()
     };
     assert_eq!(cards(&andes.id), vec![chat(ANDES_CHAT)]);
@@ -248,4 +258,64 @@ fn a_group_nobody_would_hear_from_is_refused_when_the_desk_opens() {
     let dir = tempfile::tempdir().unwrap();
     let err = Desk::open(dir.path(), config).unwrap_err();
     assert!(err.to_string().contains("\"andes\" has no chats"), "{err}");
+}
+
+/// Each desk chat hears of a ticket in its own language (the andes chat is Portuguese here), chats
+/// the setting does not name in the desk's (Spanish), whatever the asker's; a transfer reaches the
+/// expert in the language they chose, and every message says its language for the buttons a
+/// front-end adds.
+#[test]
+fn desk_chats_hear_in_their_language_and_an_expert_in_theirs() {
+    let mut config = config();
+    config.language = Some(Lang::Es);
+    config.chat_languages.insert(chat(ANDES_CHAT), Lang::Pt);
+    let f = Fixture::with_config(config);
+    let andes = open(&f.desk, chile_question());
+    let markets = open(&f.desk, markets_question());
+    let cards = sent(&f.desk, &andes.id, MessageKind::TicketCard);
+    assert_eq!(cards.len(), 1);
+    assert_eq!(cards[0].1.language, Lang::Pt);
+    assert!(
+        cards[0].1.text.contains("aberto: aguarda um especialista"),
+        "{}",
+        cards[0].1.text
+    );
+    for (to, card) in sent(&f.desk, &markets.id, MessageKind::TicketCard) {
+        assert_eq!(card.language, Lang::Es, "{to}");
+        assert!(
+            card.text.contains("abierto: espera a un experto"),
+            "{}",
+            card.text
+        );
+    }
+
+    f.clock.advance(Span::from_hours(2));
+    f.desk.tick().unwrap();
+    let reminded = sent(&f.desk, &andes.id, MessageKind::Reminder);
+    assert!(
+        reminded[0].1.text.starts_with("Lembrete"),
+        "{}",
+        reminded[0].1.text
+    );
+
+    f.desk.set_language(&bruno(), Lang::En).unwrap();
+    f.desk
+        .act(
+            &carmen(),
+            &markets.id,
+            Action::Transfer(consulta_desk::TransferTarget::Expert("Bruno".into())),
+        )
+        .unwrap();
+    let handed = sent(&f.desk, &markets.id, MessageKind::Transferred);
+    assert_eq!(handed[0].0, chat("discord:8"));
+    assert!(
+        handed[0].1.text.starts_with("Carmen handed ticket"),
+        "{}",
+        handed[0].1.text
+    );
+    assert!(
+        handed[0].1.text.contains("claimed by Bruno"),
+        "the card comes in his language too: {}",
+        handed[0].1.text
+    );
 }

@@ -21,7 +21,7 @@ use consulta_desk::{
 use super::flood::{FloodConfig, FloodControl, Verdict};
 use super::intent::{Answered, Person, Said};
 use super::memory::{CarryOverError, Memory, StoreError};
-use super::texts::texts;
+use super::texts::{DeskTexts, texts};
 
 /// Why a conversation step failed on our side (the assistant or the front-end's database).
 #[derive(Debug, thiserror::Error)]
@@ -159,13 +159,15 @@ impl ExpertMessage {
     }
 }
 
-/// How experts answer, added under every ticket card (in English, the desk's working language).
-pub const HOW_TO_ANSWER: &str = "To answer the asker, reply to this card, press Answer where there is one, or send /answer followed by the text in the ticket's thread; /clarify followed by a question asks the asker first. Other messages there stay on the ticket as internal notes.";
-
-/// The text a chat front-end shows for a desk message: a ticket card also says how to answer.
+/// The text a chat front-end shows for a desk message: a ticket card also says how to answer, in
+/// the card's language.
 pub fn desk_text(message: &Message) -> String {
     if message.kind == MessageKind::TicketCard {
-        format!("{}\n\n{HOW_TO_ANSWER}", message.text.trim_end())
+        format!(
+            "{}\n\n{}",
+            message.text.trim_end(),
+            texts(message.language).desk.card_how_to_answer
+        )
     } else {
         message.text.clone()
     }
@@ -177,10 +179,10 @@ pub fn desk_text(message: &Message) -> String {
 pub trait Place: Serialize + DeserializeOwned + Send + Sync + 'static {
     /// Where a ticket's question was asked, as the platform's deliveries read it back.
     type Origin: Serialize;
-    /// How experts answer on this platform, said after a claim.
-    const HOW_TO_ANSWER: &'static str;
+    /// How experts answer on this platform, said after a claim, in `words`' language.
+    fn how_to_answer(words: &DeskTexts) -> &'static str;
     /// The refusal for someone who may not act on tickets, saying how one becomes an expert here.
-    const NOT_AN_EXPERT: &'static str;
+    fn not_an_expert(words: &DeskTexts) -> &'static str;
     /// Whether people here can choose the language of the bot's words (`/lang`), so that the desk
     /// may hold a choice to read before answering them. The web chat page has no such command: a
     /// question asked there costs no read of the desk.
@@ -318,7 +320,7 @@ impl<P: Place> Conversation<P> {
     ) -> Result<Said, ConversationError> {
         let t = texts(by.lang);
         if by.standing.in_desk_chat {
-            return Ok(Said::Reply(Reply::text(DESK_CHAT)));
+            return Ok(Said::Reply(Reply::text(t.desk.desk_chat)));
         }
         let question = question.trim();
         if question.is_empty() {
@@ -453,20 +455,24 @@ impl<P: Place> Conversation<P> {
     /// nothing for a note that was kept, since talk among experts needs no receipt.
     pub(super) async fn expert_message(
         &self,
-        by: Identity,
+        by: &Person,
         ticket: TicketId,
         text: &str,
         meaning: ExpertMessage,
     ) -> Option<Reply> {
+        let words = &texts(by.lang).desk;
         let text = text.trim().to_string();
+        let id = ticket.to_string();
         let (action, done) = match meaning {
             ExpertMessage::Ignore => return None,
             ExpertMessage::Note if text.is_empty() => return None,
-            _ if text.is_empty() => return Some(Reply::refused(EMPTY_TEXT)),
-            ExpertMessage::Answer => (Action::Answer { text }, Some(answer_recorded(&ticket))),
-            ExpertMessage::Clarify => (Action::Clarify { text }, Some(question_sent(&ticket))),
+            _ if text.is_empty() => return Some(Reply::refused(words.empty_text)),
+            ExpertMessage::Answer => (Action::Answer { text }, Some(words.answer_recorded)),
+            ExpertMessage::Clarify => (Action::Clarify { text }, Some(words.question_recorded)),
             ExpertMessage::Note => (Action::Note { text }, None),
         };
+        let done = done.map(|words| words.replace("{id}", &id));
+        let by = by.identity.clone();
         match self.assistant.act(by, ticket, action).await {
             Ok(_) => done.map(Reply::text),
             Err(error) => Some(Reply::refusal_of(error)),
@@ -506,7 +512,7 @@ impl<P: Place> Conversation<P> {
 }
 
 /// Where a transfer sends a ticket, from an expert's words: `expert NAME` or `group NAME`. `None`
-/// for anything else (tell them [`TRANSFER_USAGE`]).
+/// for anything else (tell them [`DeskTexts::transfer_usage`]).
 pub fn transfer_target(words: &str) -> Option<TransferTarget> {
     let (kind, name) = words.trim().split_once(char::is_whitespace)?;
     let name = name.trim().to_string();
@@ -517,36 +523,14 @@ pub fn transfer_target(words: &str) -> Option<TransferTarget> {
     }
 }
 
-/// How to transfer a ticket from a chat (in English, the desk's working language).
-pub const TRANSFER_USAGE: &str = "Say where the ticket goes: \"expert NAME\" (a configured expert's name or identity) or \"group NAME\" (a desk group).";
-
 /// Passages cited after "More sources".
 const MORE_SOURCES: usize = 8;
-
-/// What an expert is told when they write to a desk chat that is their private chat: questions are
-/// answered elsewhere (in English, the desk's working language).
-const DESK_CHAT: &str = "This chat receives the desk's tickets: reply to a ticket's card (or send /answer in its topic) to answer it. Ask your own questions in another chat.";
 
 /// Why a question with no words was not asked, for adapters that answer with a status.
 const EMPTY_QUESTION: &str = "the question is empty: write what you want to know";
 
-/// Why an answer or a clarifying question with no words was not sent.
-const EMPTY_TEXT: &str = "The text was empty; nothing was sent.";
-
 /// The reply to a button this bot does not (or no longer) know.
 pub const STALE_BUTTON: &str = "This button is no longer in use; ask again to get fresh buttons.";
-
-/// What an expert is told once their clarifying question is in the desk.
-fn question_sent(ticket: &TicketId) -> String {
-    format!(
-        "Question on {ticket} recorded; it is on its way to the asker, and the ticket waits for their reply."
-    )
-}
-
-/// What an expert is told once their answer is in the desk.
-fn answer_recorded(ticket: &TicketId) -> String {
-    format!("Answer to {ticket} recorded; it is on its way to the asker.")
-}
 
 #[cfg(test)]
 mod tests {

@@ -11,8 +11,7 @@ use consulta_desk::{
 
 use super::approval::Edit;
 use super::conversation::{
-    Conversation, ConversationError, Done, ExpertMessage, Place, Reply, TRANSFER_USAGE,
-    transfer_target,
+    Conversation, ConversationError, Done, ExpertMessage, Place, Reply, transfer_target,
 };
 use super::texts::texts;
 use crate::assistant::AskReply;
@@ -220,12 +219,13 @@ impl<P: Place> Conversation<P> {
                 }
             );
             return Ok(if addressed {
-                Said::Reply(Reply::refused(P::NOT_AN_EXPERT))
+                Said::Reply(Reply::refused(P::not_an_expert(&t.desk)))
             } else {
                 Said::Nothing
             });
         }
         let identity = by.identity.clone();
+        let words = &t.desk;
         let reply = match intent {
             Intent::Ask {
                 question,
@@ -268,37 +268,44 @@ impl<P: Place> Conversation<P> {
                 ticket,
                 text,
                 meaning,
-            } => match self.expert_message(identity, ticket, &text, meaning).await {
+            } => match self.expert_message(by, ticket, &text, meaning).await {
                 Some(reply) => reply,
                 None => return Ok(Said::Nothing),
             },
             Intent::Claim(ticket) => {
-                let done = format!("You claimed ticket {ticket}. {}", P::HOW_TO_ANSWER);
+                let done = format!(
+                    "{} {}",
+                    words.claimed.replace("{id}", ticket.as_str()),
+                    P::how_to_answer(words)
+                );
                 self.ticket_action(identity, ticket, Action::Claim, done)
                     .await
             }
             Intent::Unclaim(ticket) => {
-                let done = format!("Ticket {ticket} is back in its group's queue.");
+                let done = words.unclaimed.replace("{id}", ticket.as_str());
                 self.ticket_action(identity, ticket, Action::Unclaim, done)
                     .await
             }
             Intent::Close(ticket) => {
-                let done = format!("Ticket {ticket} closed.");
+                let done = words.closed.replace("{id}", ticket.as_str());
                 let close = Action::Close { reason: None };
                 self.ticket_action(identity, ticket, close, done).await
             }
             Intent::Reopen(ticket) => {
-                let done = format!("Ticket {ticket} reopened: it is back in the queue.");
+                let done = words.reopened.replace("{id}", ticket.as_str());
                 let reopen = Action::Reopen { reason: None };
                 self.ticket_action(identity, ticket, reopen, done).await
             }
             Intent::Transfer { ticket, to } => match transfer_target(&to) {
                 Some(target) => {
-                    let done = format!("Ticket {ticket} transferred ({}).", to.trim());
+                    let done = words
+                        .transferred
+                        .replace("{id}", ticket.as_str())
+                        .replace("{to}", to.trim());
                     let transfer = Action::Transfer(target);
                     self.ticket_action(identity, ticket, transfer, done).await
                 }
-                None => Reply::refused(TRANSFER_USAGE),
+                None => Reply::refused(words.transfer_usage),
             },
             Intent::AnswerForm(ticket) => return Ok(Said::AnswerForm(ticket)),
             Intent::Approve(ticket) => return Ok(self.approval_draft(identity, ticket).await),
@@ -324,17 +331,24 @@ mod tests {
 
     use super::*;
     use crate::chat::desk_only::{DeskOnly, NO_ENGINE};
-    use crate::chat::{Asked, FloodConfig, Memory, STALE_BUTTON};
+    use crate::chat::{Asked, DeskTexts, FloodConfig, Memory, STALE_BUTTON};
 
     /// A place on the tests' platform: a message number, which is also where answers go back.
     impl Place for u64 {
         type Origin = u64;
-        const HOW_TO_ANSWER: &'static str = "Reply to the card.";
-        const NOT_AN_EXPERT: &'static str = "Only experts act on tickets.";
+        fn how_to_answer(words: &DeskTexts) -> &'static str {
+            words.how_to_answer_telegram
+        }
+        fn not_an_expert(words: &DeskTexts) -> &'static str {
+            words.not_an_expert_telegram
+        }
         fn origin(_: &str, place: &u64) -> u64 {
             *place
         }
     }
+
+    /// What the tests' people, all English speakers, are told as experts.
+    const EN: &DeskTexts = &texts(Lang::En).desk;
 
     const DESK: &str = r#"
         groups = [{ name = "andes", chats = ["telegram:-100200"] }]
@@ -766,14 +780,14 @@ mod tests {
         let refused = handle(&s, &beto(), Intent::Claim(ticket.clone()))
             .await
             .unwrap();
-        assert_eq!(refused.plain(), u64::NOT_AN_EXPERT);
+        assert_eq!(refused.plain(), EN.not_an_expert_telegram);
         assert!(refused.refusal);
         assert_eq!(status(), Status::Open);
         let claimed = handle(&s, &ana(), Intent::Claim(ticket.clone()))
             .await
             .unwrap();
         assert!(
-            claimed.plain().ends_with(u64::HOW_TO_ANSWER),
+            claimed.plain().ends_with(EN.how_to_answer_telegram),
             "{}",
             claimed.plain()
         );
@@ -789,7 +803,7 @@ mod tests {
             to: to.into(),
         };
         let usage = handle(&s, &ana(), transfer("Ana")).await.unwrap();
-        assert_eq!(usage.plain(), TRANSFER_USAGE);
+        assert_eq!(usage.plain(), EN.transfer_usage);
         let unknown = handle(&s, &ana(), transfer("group pacifico"))
             .await
             .unwrap();
@@ -824,7 +838,7 @@ mod tests {
         let refused = handle(&s, &without_role, claim()).await.unwrap();
         assert_eq!(
             refused.plain(),
-            u64::NOT_AN_EXPERT,
+            EN.not_an_expert_telegram,
             "the platform's gate comes first"
         );
         let mut elsewhere = beto();

@@ -29,4 +29,4 @@ pub use intent::{Answered, Intent, Person, Said, Standing};
 pub use memory::{Asked, CarryOverError, Memory, StoreError, ticket_in};
 pub use press::Press;
 pub use retry::with_retry;
-pub use texts::texts;
+pub use texts::{DeskTexts, Texts, texts};

@@ -1,5 +1,6 @@
-//! The bot's own words in each language, shared by the chat front-ends. Answers and notices from the
-//! desk bring their own.
+//! The bot's own words in each language, shared by the chat front-ends: to askers in their
+//! language, and to experts (confirmations, usage, a card's buttons) in the expert's own or, in a
+//! desk chat several experts share, the chat's. Answers and notices from the desk bring their own.
 
 use consulta_corpus::Lang;
 
@@ -70,6 +71,75 @@ pub struct Texts {
     pub status_sent_privately: &'static str,
     /// `/status` in a group from someone the bot cannot write to privately.
     pub status_ask_privately: &'static str,
+    /// What the bot says to experts.
+    pub desk: DeskTexts,
+}
+
+/// The bot's words to experts: under a ticket card and on its buttons in a desk chat (in the
+/// chat's language), and in what is said to one expert (in theirs). `{id}` is a ticket.
+pub struct DeskTexts {
+    /// Under every ticket card: the ways of answering on every platform.
+    pub card_how_to_answer: &'static str,
+    /// Card button: take the ticket.
+    pub claim: &'static str,
+    /// Card button: the answer form (Discord).
+    pub answer: &'static str,
+    /// Card button: close the ticket.
+    pub close: &'static str,
+    /// Card button: start the FAQ edit step.
+    pub approve: &'static str,
+    /// A claim done; how to answer on the platform follows.
+    pub claimed: &'static str,
+    /// How to answer on Telegram, said after a claim.
+    pub how_to_answer_telegram: &'static str,
+    /// How to answer on Discord, said after a claim.
+    pub how_to_answer_discord: &'static str,
+    /// How to answer from the web chat's side: in the console.
+    pub how_to_answer_web: &'static str,
+    /// Someone not an expert tried to act on a ticket on Telegram.
+    pub not_an_expert_telegram: &'static str,
+    /// The same on Discord (role and desk entry).
+    pub not_an_expert_discord: &'static str,
+    /// The same from the web chat.
+    pub not_an_expert_web: &'static str,
+    /// An unclaim done.
+    pub unclaimed: &'static str,
+    /// A close done.
+    pub closed: &'static str,
+    /// A reopen done.
+    pub reopened: &'static str,
+    /// A transfer done; `{to}` is where, as the expert wrote it.
+    pub transferred: &'static str,
+    /// How to say where a transfer goes.
+    pub transfer_usage: &'static str,
+    /// An expert's answer is in the desk.
+    pub answer_recorded: &'static str,
+    /// An expert's clarifying question is in the desk.
+    pub question_recorded: &'static str,
+    /// An answer or clarifying question with no words.
+    pub empty_text: &'static str,
+    /// An expert writes to their own desk chat as if to ask.
+    pub desk_chat: &'static str,
+    /// Telegram has no answer form: how to answer the ticket `{id}`.
+    pub reply_to_card: &'static str,
+    /// Telegram: how to use `/answer`.
+    pub answer_usage: &'static str,
+    /// Telegram: how to use `/clarify`.
+    pub clarify_usage: &'static str,
+    /// Telegram: where `/unclaim`, `/reopen` and `/transfer` work.
+    pub ticket_command_usage: &'static str,
+    /// Telegram: a draft too long for one message.
+    pub too_long_for_a_draft: &'static str,
+    /// Discord: where `/answer` and `/clarify` work.
+    pub answer_where: &'static str,
+    /// Discord: where `/unclaim`, `/reopen` and `/transfer` work.
+    pub ticket_command_where: &'static str,
+    /// Discord: a draft too long for the form's fields.
+    pub too_long_for_the_form: &'static str,
+    /// Discord: the answer form's title (at most 45 characters with the id).
+    pub answer_form_title: &'static str,
+    /// Discord: the answer form's field label (at most 45 characters).
+    pub answer_form_label: &'static str,
 }
 
 const ES: Texts = Texts {
@@ -105,6 +175,39 @@ const ES: Texts = Texts {
     reply_sent: "Tu respuesta llegó al equipo de expertos.",
     status_sent_privately: "Le envié sus tickets en un chat privado.",
     status_ask_privately: "Sus tickets son privados: escríbame en un chat privado y envíe /status allí.",
+    desk: DeskTexts {
+        card_how_to_answer: "Para responder a quien consulta, responda a esta tarjeta, pulse Responder donde lo haya, o envíe /answer seguido del texto en el hilo del ticket; /clarify seguido de una pregunta le pregunta antes. Los demás mensajes allí quedan en el ticket como notas internas.",
+        claim: "Tomar",
+        answer: "Responder",
+        close: "Cerrar",
+        approve: "Aprobar como FAQ",
+        claimed: "Tomó el ticket {id}.",
+        how_to_answer_telegram: "Responda a su tarjeta para contestar.",
+        how_to_answer_discord: "Pulse Responder en la tarjeta, responda a la tarjeta en su hilo, o use /answer allí.",
+        how_to_answer_web: "Respóndalo en la consola de expertos.",
+        not_an_expert_telegram: "Solo los expertos del equipo pueden actuar sobre tickets: miembros del grupo de expertos, o expertos de la configuración. Pida a un administrador que lo agregue.",
+        not_an_expert_discord: "Solo los expertos del equipo pueden actuar sobre tickets: necesita el rol de expertos aquí, y un administrador debe agregar su id de Discord (discord:USER_ID) a la configuración.",
+        not_an_expert_web: "Los expertos actúan sobre tickets en la consola de expertos, con su propio token.",
+        unclaimed: "El ticket {id} volvió a la cola de su grupo.",
+        closed: "Ticket {id} cerrado.",
+        reopened: "Ticket {id} reabierto: vuelve a la cola.",
+        transferred: "Ticket {id} transferido ({to}).",
+        transfer_usage: "Diga adónde va el ticket: \"expert NOMBRE\" (nombre o identidad de un experto configurado) o \"group NOMBRE\" (un grupo).",
+        answer_recorded: "Respuesta al ticket {id} registrada; va camino a quien consulta.",
+        question_recorded: "Pregunta sobre el ticket {id} registrada; va camino a quien consulta, y el ticket espera su respuesta.",
+        empty_text: "El texto estaba vacío; no se envió nada.",
+        desk_chat: "Este chat recibe los tickets del equipo: responda a la tarjeta de un ticket (o envíe /answer en su tema) para contestarlo. Haga sus propias preguntas en otro chat.",
+        reply_to_card: "Responda a la tarjeta del ticket {id} para contestarlo.",
+        answer_usage: "Envíe /answer seguido de la respuesta, en el tema de un ticket o respondiendo a su tarjeta.",
+        clarify_usage: "Envíe /clarify seguido de una pregunta para quien consulta, en el tema de un ticket o respondiendo a su tarjeta.",
+        ticket_command_usage: "Envíe /unclaim, /reopen o /transfer (seguido de \"expert NOMBRE\" o \"group NOMBRE\") en el tema de un ticket o respondiendo a su tarjeta.",
+        too_long_for_a_draft: "Esta respuesta es demasiado larga para editarla en un mensaje de Telegram: apruébela en la consola de expertos o con `consulta tickets approve`.",
+        answer_where: "Use /answer (o /clarify) en el hilo de un ticket: responde (o pregunta) a quien lo consultó.",
+        ticket_command_where: "Use /unclaim, /reopen o /transfer en el hilo de un ticket: actúan sobre ese ticket.",
+        too_long_for_the_form: "La pregunta o la respuesta excede lo que cabe en un formulario de Discord (4000 caracteres): apruébela en la consola de expertos o con `consulta tickets approve`.",
+        answer_form_title: "Responder el ticket {id}",
+        answer_form_label: "Su respuesta",
+    },
 };
 
 const PT: Texts = Texts {
@@ -140,6 +243,39 @@ const PT: Texts = Texts {
     reply_sent: "Sua resposta chegou à equipe de especialistas.",
     status_sent_privately: "Enviei seus tickets em um chat privado.",
     status_ask_privately: "Seus tickets são privados: escreva-me em um chat privado e envie /status lá.",
+    desk: DeskTexts {
+        card_how_to_answer: "Para responder a quem consultou, responda a este cartão, toque em Responder onde houver, ou envie /answer seguido do texto no tópico do ticket; /clarify seguido de uma pergunta pergunta antes. As outras mensagens ali ficam no ticket como notas internas.",
+        claim: "Assumir",
+        answer: "Responder",
+        close: "Fechar",
+        approve: "Aprovar como FAQ",
+        claimed: "Você assumiu o ticket {id}.",
+        how_to_answer_telegram: "Responda ao cartão dele para responder.",
+        how_to_answer_discord: "Toque em Responder no cartão, responda ao cartão no tópico dele, ou use /answer ali.",
+        how_to_answer_web: "Responda-o no console de especialistas.",
+        not_an_expert_telegram: "Só os especialistas da equipe podem agir sobre tickets: membros do grupo de especialistas, ou especialistas da configuração. Peça a um administrador que o adicione.",
+        not_an_expert_discord: "Só os especialistas da equipe podem agir sobre tickets: você precisa do cargo de especialistas aqui, e um administrador deve adicionar seu id do Discord (discord:USER_ID) à configuração.",
+        not_an_expert_web: "Os especialistas agem sobre tickets no console de especialistas, com seu próprio token.",
+        unclaimed: "O ticket {id} voltou à fila do grupo.",
+        closed: "Ticket {id} fechado.",
+        reopened: "Ticket {id} reaberto: voltou à fila.",
+        transferred: "Ticket {id} transferido ({to}).",
+        transfer_usage: "Diga para onde vai o ticket: \"expert NOME\" (nome ou identidade de um especialista configurado) ou \"group NOME\" (um grupo).",
+        answer_recorded: "Resposta ao ticket {id} registrada; está a caminho de quem consultou.",
+        question_recorded: "Pergunta sobre o ticket {id} registrada; está a caminho de quem consultou, e o ticket aguarda a resposta.",
+        empty_text: "O texto estava vazio; nada foi enviado.",
+        desk_chat: "Este chat recebe os tickets da equipe: responda ao cartão de um ticket (ou envie /answer no tópico dele) para respondê-lo. Faça suas próprias perguntas em outro chat.",
+        reply_to_card: "Responda ao cartão do ticket {id} para respondê-lo.",
+        answer_usage: "Envie /answer seguido da resposta, no tópico de um ticket ou respondendo ao cartão dele.",
+        clarify_usage: "Envie /clarify seguido de uma pergunta para quem consultou, no tópico de um ticket ou respondendo ao cartão dele.",
+        ticket_command_usage: "Envie /unclaim, /reopen ou /transfer (seguido de \"expert NOME\" ou \"group NOME\") no tópico de um ticket ou respondendo ao cartão dele.",
+        too_long_for_a_draft: "Esta resposta é longa demais para editar numa mensagem do Telegram: aprove-a no console de especialistas ou com `consulta tickets approve`.",
+        answer_where: "Use /answer (ou /clarify) no tópico de um ticket: responde (ou pergunta) a quem o consultou.",
+        ticket_command_where: "Use /unclaim, /reopen ou /transfer no tópico de um ticket: agem sobre esse ticket.",
+        too_long_for_the_form: "A pergunta ou a resposta passa do que cabe num formulário do Discord (4000 caracteres): aprove-a no console de especialistas ou com `consulta tickets approve`.",
+        answer_form_title: "Responder o ticket {id}",
+        answer_form_label: "Sua resposta",
+    },
 };
 
 const EN: Texts = Texts {
@@ -175,13 +311,64 @@ const EN: Texts = Texts {
     reply_sent: "Your reply is with the experts.",
     status_sent_privately: "I sent you your tickets in a private chat.",
     status_ask_privately: "Your tickets are private: write to me in a private chat and send /status there.",
+    desk: DeskTexts {
+        card_how_to_answer: "To answer the asker, reply to this card, press Answer where there is one, or send /answer followed by the text in the ticket's thread; /clarify followed by a question asks the asker first. Other messages there stay on the ticket as internal notes.",
+        claim: "Claim",
+        answer: "Answer",
+        close: "Close",
+        approve: "Approve as FAQ",
+        claimed: "You claimed ticket {id}.",
+        how_to_answer_telegram: "Reply to its card to answer.",
+        how_to_answer_discord: "Press Answer on the card, reply to the card in its thread, or use /answer there.",
+        how_to_answer_web: "Answer it in the expert console.",
+        not_an_expert_telegram: "Sorry, only the desk's experts can act on tickets: members of the experts' group, or experts in the desk configuration. Ask an administrator to add you.",
+        not_an_expert_discord: "Sorry, only the desk's experts can act on tickets: you need the experts role here, and an administrator must add your Discord id (discord:USER_ID) to the desk configuration.",
+        not_an_expert_web: "Experts act on tickets in the expert console, signed in with their own token.",
+        unclaimed: "Ticket {id} is back in its group's queue.",
+        closed: "Ticket {id} closed.",
+        reopened: "Ticket {id} reopened: it is back in the queue.",
+        transferred: "Ticket {id} transferred ({to}).",
+        transfer_usage: "Say where the ticket goes: \"expert NAME\" (a configured expert's name or identity) or \"group NAME\" (a desk group).",
+        answer_recorded: "Answer to {id} recorded; it is on its way to the asker.",
+        question_recorded: "Question on {id} recorded; it is on its way to the asker, and the ticket waits for their reply.",
+        empty_text: "The text was empty; nothing was sent.",
+        desk_chat: "This chat receives the desk's tickets: reply to a ticket's card (or send /answer in its topic) to answer it. Ask your own questions in another chat.",
+        reply_to_card: "Reply to the card of {id} to answer.",
+        answer_usage: "Send /answer followed by the answer, in a ticket's topic or as a reply to its card.",
+        clarify_usage: "Send /clarify followed by a question for the asker, in a ticket's topic or as a reply to its card.",
+        ticket_command_usage: "Send /unclaim, /reopen or /transfer (followed by \"expert NAME\" or \"group NAME\") in a ticket's topic or as a reply to its card.",
+        too_long_for_a_draft: "This answer is too long to edit in a Telegram message: approve it in the expert console or with `consulta tickets approve`.",
+        answer_where: "Use /answer (or /clarify) in a ticket's thread: it answers (or asks) that ticket's asker.",
+        ticket_command_where: "Use /unclaim, /reopen or /transfer in a ticket's thread: they act on that ticket.",
+        too_long_for_the_form: "This question or answer is longer than a Discord form holds (4000 characters): approve it in the expert console or with `consulta tickets approve`.",
+        answer_form_title: "Answer ticket {id}",
+        answer_form_label: "Your answer",
+    },
 };
 
 /// The bot's words in `lang`.
-pub fn texts(lang: Lang) -> &'static Texts {
+pub const fn texts(lang: Lang) -> &'static Texts {
     match lang {
         Lang::Es => &ES,
         Lang::Pt => &PT,
         Lang::En => &EN,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Discord refuses a form whose title or labels pass 45 characters: with the longest ticket id,
+    /// every language's answer form fits.
+    #[test]
+    fn answer_form_words_fit_discords_limit() {
+        for lang in [Lang::Es, Lang::Pt, Lang::En] {
+            let desk = &texts(lang).desk;
+            let title = desk.answer_form_title.replace("{id}", "K7P2QK7P2Q");
+            for text in [title.as_str(), desk.answer_form_label] {
+                assert!(text.chars().count() <= 45, "{text}");
+            }
+        }
     }
 }

@@ -58,14 +58,23 @@ pub fn answer(lang: Lang, question: QuestionId, more: bool) -> Vec<CreateActionR
     vec![CreateActionRow::Buttons(row)]
 }
 
-/// Under a ticket card (English, the desk's working language).
-pub fn ticket(id: &TicketId) -> Vec<CreateActionRow> {
+/// Under a ticket card, in the card's language.
+pub fn ticket(id: &TicketId, lang: Lang) -> Vec<CreateActionRow> {
+    let words = &texts(lang).desk;
     vec![CreateActionRow::Buttons(vec![
-        button("Claim", &Press::Claim(id.clone()), ButtonStyle::Primary),
-        button("Answer", &Press::Answer(id.clone()), ButtonStyle::Success),
-        button("Close", &Press::Close(id.clone()), ButtonStyle::Secondary),
+        button(words.claim, &Press::Claim(id.clone()), ButtonStyle::Primary),
         button(
-            "Approve as FAQ",
+            words.answer,
+            &Press::Answer(id.clone()),
+            ButtonStyle::Success,
+        ),
+        button(
+            words.close,
+            &Press::Close(id.clone()),
+            ButtonStyle::Secondary,
+        ),
+        button(
+            words.approve,
             &Press::Approve(id.clone()),
             ButtonStyle::Secondary,
         ),
@@ -85,16 +94,21 @@ pub fn forget(lang: Lang, user: &str) -> Vec<CreateActionRow> {
     ])]
 }
 
-/// The form the Answer button opens.
-pub fn answer_form(id: &TicketId) -> CreateModal {
+/// The form the Answer button opens, in the expert's language.
+pub fn answer_form(id: &TicketId, lang: Lang) -> CreateModal {
+    let words = &texts(lang).desk;
     CreateModal::new(
         Press::Answer(id.clone()).encode(),
-        format!("Answer ticket {id}"),
+        words.answer_form_title.replace("{id}", id.as_str()),
     )
     .components(vec![CreateActionRow::InputText(
-        CreateInputText::new(InputTextStyle::Paragraph, "Your answer", ANSWER_FIELD)
-            .min_length(1)
-            .max_length(4000),
+        CreateInputText::new(
+            InputTextStyle::Paragraph,
+            words.answer_form_label,
+            ANSWER_FIELD,
+        )
+        .min_length(1)
+        .max_length(4000),
     )])
 }
 

@@ -312,7 +312,7 @@ impl DiscordFrontEnd {
 
 fn card_components(delivery: &Delivery<'_>) -> Vec<CreateActionRow> {
     if delivery.message.kind == MessageKind::TicketCard {
-        components::ticket(&delivery.message.ticket)
+        components::ticket(&delivery.message.ticket, delivery.message.language)
     } else {
         Vec::new()
     }

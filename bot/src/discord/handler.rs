@@ -15,18 +15,17 @@ use serenity::http::Http;
 use serenity::model::channel::MessageReference;
 
 use crate::assistant::AssistantError;
-use crate::chat::{Answered, Conversation, ExpertMessage, Intent, Person, Place, Said, Standing};
+use crate::chat::{
+    Answered, Conversation, DeskTexts, ExpertMessage, Intent, Person, Place, Said, Standing,
+};
 use consulta_desk::{Clock, Identity, Platform};
 
 use super::components;
 use super::frontend::send_text;
+use super::held::HeldEdits;
 use super::render::{AnswerEmbed, render_reply};
 use super::seen::{InFlight, Seen};
 use super::store::{Asked, Spot, Store, StoreError};
-
-/// The refusal for people without the experts role, or not configured as experts in the desk (in
-/// English, the desk's working language).
-pub const NOT_AN_EXPERT: &str = "Sorry, only the desk's experts can act on tickets: you need the experts role here, and an administrator must add your Discord id (discord:USER_ID) to the desk configuration.";
 
 /// What every handler needs, shared by all event tasks.
 pub struct Context {
@@ -50,6 +49,8 @@ pub struct Context {
     pub experts_role: Option<RoleId>,
     /// Events already handled (replays after a reconnect are dropped).
     pub seen: Seen,
+    /// FAQ edits held for flagged particulars, for the form opened again to show them.
+    pub held: HeldEdits,
     /// Events in hand, waited for at shutdown, and the count of those done.
     pub inflight: Arc<InFlight>,
 }
@@ -58,9 +59,12 @@ pub struct Context {
 /// ticket's answer goes back to.
 impl Place for Spot {
     type Origin = Spot;
-    const HOW_TO_ANSWER: &'static str =
-        "Press Answer on the card, reply to the card in its thread, or use /answer there.";
-    const NOT_AN_EXPERT: &'static str = NOT_AN_EXPERT;
+    fn how_to_answer(words: &DeskTexts) -> &'static str {
+        words.how_to_answer_discord
+    }
+    fn not_an_expert(words: &DeskTexts) -> &'static str {
+        words.not_an_expert_discord
+    }
 
     fn origin(_: &str, place: &Spot) -> Spot {
         *place

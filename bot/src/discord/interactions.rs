@@ -196,7 +196,7 @@ async fn on_command(ctx: &Context, command: &CommandInteraction) -> Handled {
         "status" => Intent::Status,
         "answer" | "clarify" => {
             let Some(ticket) = ticket()? else {
-                return response.say(ctx, &escape(ANSWER_WHERE), true).await;
+                return response.say(ctx, &escape(t.desk.answer_where), true).await;
             };
             let meaning = if command.data.name == "clarify" {
                 ExpertMessage::Clarify
@@ -212,7 +212,9 @@ async fn on_command(ctx: &Context, command: &CommandInteraction) -> Handled {
         }
         "unclaim" | "reopen" | "transfer" => {
             let Some(ticket) = ticket()? else {
-                return response.say(ctx, &escape(TICKET_COMMAND_WHERE), true).await;
+                return response
+                    .say(ctx, &escape(t.desk.ticket_command_where), true)
+                    .await;
             };
             match command.data.name.as_str() {
                 "unclaim" => Intent::Unclaim(ticket),
@@ -251,11 +253,22 @@ async fn deferred(
     ephemeral: bool,
 ) -> Handled {
     response.defer(ctx, ephemeral).await?;
+    let publishing = match &intent {
+        Intent::Publish { ticket, .. } => Some(ticket.clone()),
+        _ => None,
+    };
     let told = match said(ctx, who, intent).await? {
-        Said::Reply(told) => return response.put_reply(ctx, &told, ephemeral).await,
+        Said::Reply(told) => {
+            // Published: the edit held for it, if any, is done with.
+            if let Some(ticket) = publishing.filter(|_| !told.refusal) {
+                ctx.held.release(who.user.id.get(), &ticket);
+            }
+            return response.put_reply(ctx, &told, ephemeral).await;
+        }
         // The flags go first, so that a long edit cut to a message's length never cuts them; the
         // button reopens the form with the field that confirms them.
         Said::Unconfirmed(draft) => {
+            ctx.held.hold(who.user.id.get(), draft.clone());
             let lang = ui_lang(ctx, who).await?;
             let words = approval_words(lang);
             let text = format!(
@@ -351,11 +364,22 @@ async fn on_press(ctx: &Context, press: &ComponentInteraction) -> Handled {
         Intent::Forget { .. } => return forget(ctx, &response, &who, intent).await,
         _ => {}
     }
+    // Pressed on the card, "Approve as FAQ" starts over from the desk's draft; pressed under a held
+    // edit, the form opens with that edit, so that what the expert typed is not lost.
+    let held = match &intent {
+        Intent::Approve(ticket) if flags_shown => ctx.held.edit_of(who.user.id.get(), ticket),
+        Intent::Approve(ticket) => {
+            ctx.held.release(who.user.id.get(), ticket);
+            None
+        }
+        _ => None,
+    };
     // A form must be the first response, within Discord's 3 seconds: the draft and the expert check
     // are reads; a rating is one write.
     match said(ctx, &who, intent).await? {
         Said::AnswerForm(ticket) => {
-            let form = CreateInteractionResponse::Modal(components::answer_form(&ticket));
+            let lang = ui_lang(ctx, &who).await?;
+            let form = CreateInteractionResponse::Modal(components::answer_form(&ticket, lang));
             response.create(ctx, form).await
         }
         // Flagged particulars are listed in full, in a message only the expert sees, before any
@@ -366,18 +390,20 @@ async fn on_press(ctx: &Context, press: &ComponentInteraction) -> Handled {
             let warning = escape(&flag_warning(&draft.particulars, lang));
             response.say_with(ctx, &warning, true, rows).await
         }
-        Said::Draft(draft) => match components::approval_form(&draft, ui_lang(ctx, &who).await?) {
-            Some(form) => {
-                response
-                    .create(ctx, CreateInteractionResponse::Modal(form))
-                    .await
+        Said::Draft(draft) => {
+            let lang = ui_lang(ctx, &who).await?;
+            match components::approval_form(held.as_ref().unwrap_or(&draft), lang) {
+                Some(form) => {
+                    response
+                        .create(ctx, CreateInteractionResponse::Modal(form))
+                        .await
+                }
+                None => {
+                    let too_long = texts(lang).desk.too_long_for_the_form;
+                    response.say(ctx, &escape(too_long), true).await
+                }
             }
-            None => {
-                response
-                    .say(ctx, &escape(TOO_LONG_FOR_THE_FORM), true)
-                    .await
-            }
-        },
+        }
         Said::Reply(told) => response.say_reply(ctx, Some(told)).await,
         Said::Nothing | Said::Answer(_) | Said::Unconfirmed(_) => {
             response.say_reply(ctx, None).await
@@ -413,17 +439,6 @@ async fn forget(ctx: &Context, response: &Response<'_>, who: &Who, intent: Inten
         | Said::Unconfirmed(_) => Ok(()),
     }
 }
-
-/// Where `/answer` works (in English, the desk's working language).
-const ANSWER_WHERE: &str =
-    "Use /answer (or /clarify) in a ticket's thread: it answers (or asks) that ticket's asker.";
-
-/// Where `/unclaim`, `/reopen` and `/transfer` work (in English, the desk's working language).
-const TICKET_COMMAND_WHERE: &str =
-    "Use /unclaim, /reopen or /transfer in a ticket's thread: they act on that ticket.";
-
-/// Why an answer cannot be approved with the form (in English, the desk's working language).
-const TOO_LONG_FOR_THE_FORM: &str = "This question or answer is longer than a Discord form holds (4000 characters): approve it in the expert console or with `consulta tickets approve`.";
 
 async fn on_form(ctx: &Context, form: &ModalInteraction) -> Handled {
     let who = who(&form.user, form.member.as_ref(), &form.locale);

@@ -13,6 +13,7 @@ mod components;
 mod config;
 mod frontend;
 mod handler;
+mod held;
 mod interactions;
 mod render;
 mod seen;
@@ -40,6 +41,7 @@ pub use store::StoreError;
 
 use frontend::{classify, with_retry};
 use handler::{Context, Handler};
+use held::HeldEdits;
 use seen::Seen;
 use store::Store;
 
@@ -208,6 +210,7 @@ impl DiscordBot {
                 .collect(),
             experts_role: config.experts_role_id.map(RoleId::new),
             seen: Seen::default(),
+            held: HeldEdits::default(),
             inflight: Arc::new(InFlight::default()),
         });
         // The gateway client only fetches the gateway's address with its own HTTP client; handlers and

@@ -74,6 +74,12 @@ pub struct ServiceConfig {
     pub requests_per_minute_per_address: u32,
     /// The same budget for one web session (a visitor's conversation).
     pub requests_per_minute_per_session: u32,
+    /// Polls of `GET /v1/conversations/messages` one address may send a minute (the chat page
+    /// polls every 3 s, 20 a minute, while open); over it: 429 with `Retry-After`. Apart from
+    /// the budget above, which the page would otherwise use up. 0: no limit.
+    pub polls_per_minute_per_address: u32,
+    /// The same budget for one web session: room for a few tabs of one conversation.
+    pub polls_per_minute_per_session: u32,
     /// Questions (asks and searches) answered at once, whoever asks; the rest queue for a slot.
     pub max_concurrent_questions: usize,
     /// How long a question waits for a slot before it is refused with 503 and `Retry-After`.
@@ -183,6 +189,8 @@ impl Default for ServiceConfig {
             shutdown_grace_secs: 20,
             requests_per_minute_per_address: 60,
             requests_per_minute_per_session: 20,
+            polls_per_minute_per_address: 600,
+            polls_per_minute_per_session: 60,
             max_concurrent_questions: 8,
             question_queue_secs: 10,
             max_open_tickets_per_asker: 3,
@@ -221,6 +229,14 @@ impl fmt::Debug for ServiceConfig {
             .field(
                 "requests_per_minute_per_session",
                 &self.requests_per_minute_per_session,
+            )
+            .field(
+                "polls_per_minute_per_address",
+                &self.polls_per_minute_per_address,
+            )
+            .field(
+                "polls_per_minute_per_session",
+                &self.polls_per_minute_per_session,
             )
             .field("max_concurrent_questions", &self.max_concurrent_questions)
             .field("question_queue_secs", &self.question_queue_secs)

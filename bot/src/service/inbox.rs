@@ -306,6 +306,7 @@ mod tests {
             kind: MessageKind::ExpertAnswer,
             ticket: ticket.clone(),
             text: text.into(),
+            language: consulta_corpus::Lang::En,
         };
         let runtime = tokio::runtime::Builder::new_current_thread()
             .build()

@@ -1,6 +1,6 @@
 //! What one client may ask of the service: a request budget per address and per web session on the
-//! routes anyone may call (ask, search, escalations, feedback), and a cap on the questions being
-//! answered at once.
+//! routes anyone may call (ask, search, escalations, feedback), a budget of their own for the chat
+//! page's poll of its messages, and a cap on the questions being answered at once.
 //!
 //! Each budget is a token bucket: `per_minute` requests, refilled continuously, so a client may
 //! send a burst of a minute's worth and then one request every `60 / per_minute` seconds. A request
@@ -20,7 +20,7 @@ use axum::response::{IntoResponse, Response};
 use tokio::sync::Semaphore;
 
 use super::Service;
-use super::access::PublicCaller;
+use super::access::{PublicCaller, WebVisitor};
 use super::config::ServiceConfig;
 use super::error::ApiError;
 
@@ -34,6 +34,12 @@ pub(crate) struct Limits {
     by_address: Budget<IpAddr>,
     /// Requests per minute from one web session.
     by_session: Budget<String>,
+    /// Polls of a conversation's messages per minute from one address. Apart from the other
+    /// budgets: the chat page polls every few seconds while it is open, which would use up a
+    /// budget sized for questions.
+    polls_by_address: Budget<IpAddr>,
+    /// The same for one web session.
+    polls_by_session: Budget<String>,
     /// Questions (asks and searches) being answered at once; more wait for a slot.
     answering: Arc<Semaphore>,
     /// How long a question waits for a slot before it is refused with 503.
@@ -49,6 +55,8 @@ impl Limits {
         Limits {
             by_address: Budget::new(config.requests_per_minute_per_address),
             by_session: Budget::new(config.requests_per_minute_per_session),
+            polls_by_address: Budget::new(config.polls_per_minute_per_address),
+            polls_by_session: Budget::new(config.polls_per_minute_per_session),
             answering: Arc::new(Semaphore::new(config.max_concurrent_questions.max(1))),
             queue_wait: Duration::from_secs(config.question_queue_secs),
             client_ip_header: (!header.is_empty()).then_some(header),
@@ -65,6 +73,15 @@ impl Limits {
                     "this conversation sent too many requests; wait and try again",
                 )
             })
+    }
+
+    /// The address `request` comes from, as budgets count it ([`Limits::client`]).
+    fn client_of(&self, request: &Request) -> Option<IpAddr> {
+        let peer = request
+            .extensions()
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|c| c.0);
+        self.client(request.headers(), peer)
     }
 
     /// The client's address: the proxy's header when one is configured, else the peer's.
@@ -174,21 +191,50 @@ pub(super) async fn by_address(
         .extensions()
         .get::<PublicCaller>()
         .is_none_or(PublicCaller::is_visitor);
-    if visitor {
-        let peer = request
-            .extensions()
-            .get::<ConnectInfo<SocketAddr>>()
-            .map(|c| c.0);
-        if let Some(client) = limits.client(request.headers(), peer)
-            && let Err(wait) = limits.by_address.take(client, Instant::now())
-        {
-            service.state.metrics.rate_limited();
-            return too_many(
-                wait,
-                "too many requests from your address; wait and try again",
-            )
-            .into_response();
-        }
+    if visitor
+        && let Some(client) = limits.client_of(&request)
+        && let Err(wait) = limits.by_address.take(client, Instant::now())
+    {
+        service.state.metrics.rate_limited();
+        return too_many(
+            wait,
+            "too many requests from your address; wait and try again",
+        )
+        .into_response();
+    }
+    next.run(request).await
+}
+
+/// Spends one poll of the visitor's address and session poll budgets before their messages are read
+/// (the access layer, outside this one, has checked the session).
+pub(super) async fn polls(
+    State(service): State<Service>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let limits = &service.state.limits;
+    let now = Instant::now();
+    let client = limits.client_of(&request);
+    let session = request
+        .extensions()
+        .get::<WebVisitor>()
+        .map(|WebVisitor(session)| session.visitor_id());
+    let refused = if let Some(Err(wait)) = client.map(|c| limits.polls_by_address.take(c, now)) {
+        Some(too_many(
+            wait,
+            "too many polls from your address; wait and try again",
+        ))
+    } else if let Some(Err(wait)) = session.map(|s| limits.polls_by_session.take(s, now)) {
+        Some(too_many(
+            wait,
+            "this conversation polls too often; wait and try again",
+        ))
+    } else {
+        None
+    };
+    if let Some(refused) = refused {
+        service.state.metrics.rate_limited();
+        return refused.into_response();
     }
     next.run(request).await
 }
@@ -243,6 +289,31 @@ mod tests {
         }
         let kept = budget.buckets.lock().unwrap().len();
         assert!(kept <= MAX_BUCKETS, "{kept} buckets");
+    }
+
+    /// With the default poll budgets, the chat page's cadence (its `POLL_MS`) is never refused over
+    /// an hour, from three tabs of one conversation at once.
+    #[test]
+    fn the_default_poll_budget_holds_the_chat_pages_cadence() {
+        let page = include_str!("web/chat.js");
+        let interval: u64 = page
+            .lines()
+            .find_map(|line| line.strip_prefix("const POLL_MS = "))
+            .and_then(|rest| rest.trim_end_matches(';').parse().ok())
+            .expect("chat.js sets POLL_MS");
+        let limits = Limits::new(&ServiceConfig::default());
+        let start = Instant::now();
+        for n in 0..3600 * 1000 / interval {
+            let at = start + Duration::from_millis(n * interval);
+            for _tab in 0..3 {
+                limits.polls_by_session.take("visitor".into(), at).unwrap();
+                limits.polls_by_address.take(ip(), at).unwrap();
+            }
+        }
+    }
+
+    fn ip() -> IpAddr {
+        "192.0.2.7".parse().unwrap()
     }
 
     #[test]

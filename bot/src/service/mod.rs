@@ -269,6 +269,10 @@ impl Service {
                     limits::by_address,
                 ));
             }
+            if doc.operation == POLL {
+                handler = handler
+                    .route_layer(middleware::from_fn_with_state(self.clone(), limits::polls));
+            }
             if ANSWERING.contains(&doc.operation) {
                 handler = handler.route_layer(middleware::from_fn_with_state(
                     self.clone(),
@@ -312,6 +316,10 @@ const BUDGETED: &[&str] = &[
     "reply",
     "forgetConversation",
 ];
+
+/// The chat page's poll of its messages: cheap, frequent while a page is open, so budgeted apart
+/// ([`limits::polls`]) with room for the page's cadence.
+const POLL: &str = "conversation";
 
 /// The routes that run the engine: they share the `max_concurrent_questions` slots.
 const ANSWERING: &[&str] = &["ask", "search"];

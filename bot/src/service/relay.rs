@@ -367,6 +367,7 @@ mod tests {
             kind: MessageKind::ExpertAnswer,
             ticket: "K7P2Q".parse().unwrap(),
             text: "hola".into(),
+            language: consulta_corpus::Lang::Es,
         }
     }
 

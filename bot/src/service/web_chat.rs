@@ -13,7 +13,9 @@ use serde::{Deserialize, Serialize};
 use super::error::ApiError;
 use super::inbox::SessionId;
 use crate::assistant::{AskReply, Assistant};
-use crate::chat::{Conversation, ConversationError, Done, Intent, Person, Place, Said, Standing};
+use crate::chat::{
+    Conversation, ConversationError, DeskTexts, Done, Intent, Person, Place, Said, Standing,
+};
 
 /// Where a web visitor asked: always their own conversation on the chat page, whose id is the
 /// visitor's, so there is nothing to keep about it.
@@ -22,9 +24,12 @@ pub struct WebPage;
 
 impl Place for WebPage {
     type Origin = ();
-    const HOW_TO_ANSWER: &'static str = "Answer it in the expert console.";
-    const NOT_AN_EXPERT: &'static str =
-        "Experts act on tickets in the expert console, signed in with their own token.";
+    fn how_to_answer(words: &DeskTexts) -> &'static str {
+        words.how_to_answer_web
+    }
+    fn not_an_expert(words: &DeskTexts) -> &'static str {
+        words.not_an_expert_web
+    }
     const CHOOSES_LANGUAGE: bool = false;
     fn origin(_: &str, _: &WebPage) {}
 }

@@ -201,7 +201,7 @@ impl TelegramFrontEnd {
         let mut placement = Placement::default();
         match message.kind {
             MessageKind::TicketCard => {
-                placement.keyboard = Some(keyboard::ticket(ticket));
+                placement.keyboard = Some(keyboard::ticket(ticket, message.language));
                 placement.thread_id = self.topic(chat_id, ticket).await?;
             }
             MessageKind::Reminder | MessageKind::Transferred | MessageKind::AskerReply => {
@@ -329,7 +329,10 @@ impl FrontEnd for TelegramFrontEnd {
                 .edit_message_text(ChatId(chat_id), MessageId(id), first)
                 .parse_mode(ParseMode::Html);
             if delivery.message.kind == MessageKind::TicketCard {
-                request = request.reply_markup(keyboard::ticket(&delivery.message.ticket));
+                request = request.reply_markup(keyboard::ticket(
+                    &delivery.message.ticket,
+                    delivery.message.language,
+                ));
             }
             self.pace.wait(chat_id).await;
             match request.await {

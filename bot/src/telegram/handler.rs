@@ -14,8 +14,9 @@ use teloxide::types::{
 
 use crate::assistant::AssistantError;
 use crate::chat::{
-    Answered, Conversation, ExpertMessage, Intent, Person, Place, Press, Reply, STALE_BUTTON, Said,
-    Standing, approval_words, draft_text, flag_warning, read_draft, read_edit, texts,
+    Answered, Conversation, DeskTexts, ExpertMessage, Intent, Person, Place, Press, Reply,
+    STALE_BUTTON, Said, Standing, approval_words, draft_text, flag_warning, read_draft, read_edit,
+    texts,
 };
 use consulta_desk::{ApprovalDraft, ChatRef, Clock, FailureKind, Identity, Platform, TicketId};
 
@@ -49,8 +50,12 @@ pub struct Context {
 /// Telegram's terms for the conversation: a question's message (and topic), and the chat it was in.
 impl Place for Spot {
     type Origin = Origin;
-    const HOW_TO_ANSWER: &'static str = "Reply to its card to answer.";
-    const NOT_AN_EXPERT: &'static str = "Sorry, only the desk's experts can act on tickets: members of the experts' group, or experts in the desk configuration. Ask an administrator to add you.";
+    fn how_to_answer(words: &DeskTexts) -> &'static str {
+        words.how_to_answer_telegram
+    }
+    fn not_an_expert(words: &DeskTexts) -> &'static str {
+        words.not_an_expert_telegram
+    }
 
     fn origin(chat_id: &str, place: &Spot) -> Origin {
         Origin {
@@ -274,10 +279,13 @@ async fn show(ctx: &Context, message: &Message, by: &Person, said: Said) -> Hand
         Said::Nothing => Ok(()),
         Said::Reply(told) => answer_with(ctx, message, by, &told).await,
         Said::Answer(answered) => post_answer(ctx, message, &answered).await,
-        Said::AnswerForm(ticket) => reply(ctx, message, &escape(&answer_here(&ticket))).await,
+        Said::AnswerForm(ticket) => {
+            reply(ctx, message, &escape(&answer_here(&ticket, by.lang))).await
+        }
         Said::Draft(draft) | Said::Unconfirmed(draft) => {
             if draft_html(&draft, by.lang).is_none() {
-                return reply(ctx, message, &escape(TOO_LONG_FOR_A_DRAFT)).await;
+                let too_long = texts(by.lang).desk.too_long_for_a_draft;
+                return reply(ctx, message, &escape(too_long)).await;
             }
             show_draft(ctx, message, &draft, by.lang).await?;
             Ok(())
@@ -285,9 +293,12 @@ async fn show(ctx: &Context, message: &Message, by: &Person, said: Said) -> Hand
     }
 }
 
-/// Telegram has no forms: an answer is a reply to the card.
-fn answer_here(ticket: &TicketId) -> String {
-    format!("Reply to the card of {ticket} to answer.")
+/// Telegram has no forms: an answer is a reply to the card (said in `lang`).
+fn answer_here(ticket: &TicketId, lang: Lang) -> String {
+    texts(lang)
+        .desk
+        .reply_to_card
+        .replace("{id}", ticket.as_str())
 }
 
 async fn reply(ctx: &Context, message: &Message, html: &str) -> Handled {
@@ -431,12 +442,14 @@ async fn command(ctx: &Context, message: &Message, from: &User, name: &str, args
                     ExpertMessage::Clarify
                 },
             },
-            _ if name == "answer" => return reply(ctx, message, &escape(ANSWER_USAGE)).await,
-            _ => return reply(ctx, message, &escape(CLARIFY_USAGE)).await,
+            _ if name == "answer" => {
+                return reply(ctx, message, &escape(t.desk.answer_usage)).await;
+            }
+            _ => return reply(ctx, message, &escape(t.desk.clarify_usage)).await,
         },
         "unclaim" | "reopen" | "transfer" => {
             let Some(ticket) = ticket()? else {
-                return reply(ctx, message, &escape(TICKET_COMMAND_USAGE)).await;
+                return reply(ctx, message, &escape(t.desk.ticket_command_usage)).await;
             };
             match name {
                 "unclaim" => Intent::Unclaim(ticket),
@@ -504,16 +517,6 @@ async fn post_answer(ctx: &Context, under: &Message, answered: &Answered) -> Han
     Ok(())
 }
 
-/// How to use `/answer` (in English, the desk's working language).
-const ANSWER_USAGE: &str =
-    "Send /answer followed by the answer, in a ticket's topic or as a reply to its card.";
-
-/// How to use `/clarify` (in English, the desk's working language).
-const CLARIFY_USAGE: &str = "Send /clarify followed by a question for the asker, in a ticket's topic or as a reply to its card.";
-
-/// Where `/unclaim`, `/reopen` and `/transfer` work (in English, the desk's working language).
-const TICKET_COMMAND_USAGE: &str = "Send /unclaim, /reopen or /transfer (followed by \"expert NAME\" or \"group NAME\") in a ticket's topic or as a reply to its card.";
-
 async fn on_callback(ctx: &Context, query: &CallbackQuery) -> Handled {
     let from = &query.from;
     let Some(press) = query.data.as_deref().and_then(Press::decode) else {
@@ -559,7 +562,7 @@ async fn on_callback(ctx: &Context, query: &CallbackQuery) -> Handled {
             reply(ctx, message, &render_reply(&told)).await?;
             None
         }
-        (Said::AnswerForm(ticket), _) => Some((answer_here(&ticket), false)),
+        (Said::AnswerForm(ticket), _) => Some((answer_here(&ticket, by.lang), false)),
         (Said::Answer(answered), Some(message)) => {
             ctx.bot.answer_callback_query(query.id.clone()).await?;
             return post_answer(ctx, message, &answered).await;
@@ -619,7 +622,7 @@ async fn show_draft(
     lang: Lang,
 ) -> Result<(String, bool), HandlerError> {
     let Some(html) = draft_html(draft, lang) else {
-        return Ok((TOO_LONG_FOR_A_DRAFT.to_string(), true));
+        return Ok((texts(lang).desk.too_long_for_a_draft.to_string(), true));
     };
     let placement = Placement {
         thread_id: topic_of(under),
@@ -653,8 +656,6 @@ fn draft_html(draft: &ApprovalDraft, lang: Lang) -> Option<String> {
     let html = escape(&draft_text(draft, lang, true));
     (html.chars().count() <= MESSAGE_LIMIT).then_some(html)
 }
-/// Why a draft cannot be shown here.
-const TOO_LONG_FOR_A_DRAFT: &str = "This answer is too long to edit in a Telegram message: approve it in the expert console or with `consulta tickets approve`.";
 
 /// A reply as a button's notice: a refusal is an alert, so that it is not missed.
 fn notice_of(reply: Reply) -> (String, bool) {

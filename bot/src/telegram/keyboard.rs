@@ -53,12 +53,13 @@ pub fn expert_answer(id: &TicketId) -> InlineKeyboardMarkup {
     ]])
 }
 
-/// Under a ticket card in an experts' chat (English, the desk's working language).
-pub fn ticket(id: &TicketId) -> InlineKeyboardMarkup {
+/// Under a ticket card in an experts' chat, in the card's language.
+pub fn ticket(id: &TicketId, lang: Lang) -> InlineKeyboardMarkup {
+    let words = &texts(lang).desk;
     InlineKeyboardMarkup::new(vec![vec![
-        button("Claim", Press::Claim(id.clone())),
-        button("Close", Press::Close(id.clone())),
-        button("Approve as FAQ", Press::Approve(id.clone())),
+        button(words.claim, Press::Claim(id.clone())),
+        button(words.close, Press::Close(id.clone())),
+        button(words.approve, Press::Approve(id.clone())),
     ]])
 }
 

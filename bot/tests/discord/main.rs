@@ -101,21 +101,30 @@ impl Harness {
 
     /// Starts after `prepare` has set up the gateway (to refuse the bot, say).
     async fn start_with(prepare: impl FnOnce(&Gateway)) -> Harness {
-        Harness::start_on(prepare, None).await
+        Harness::start_on(DESK, prepare, None).await
     }
 
     /// Starts with the desk on `clock`, which the test moves instead of waiting.
     async fn start_with_clock(clock: Arc<ManualClock>) -> Harness {
-        Harness::start_on(|_| {}, Some(clock)).await
+        Harness::start_on(DESK, |_| {}, Some(clock)).await
     }
 
-    async fn start_on(prepare: impl FnOnce(&Gateway), clock: Option<Arc<ManualClock>>) -> Harness {
+    /// Starts with the desk configured by `desk` (TOML).
+    async fn start_with_desk(desk: &str) -> Harness {
+        Harness::start_on(desk, |_| {}, None).await
+    }
+
+    async fn start_on(
+        desk: &str,
+        prepare: impl FnOnce(&Gateway),
+        clock: Option<Arc<ManualClock>>,
+    ) -> Harness {
         let gateway = Gateway::start().await;
         prepare(&gateway);
         let fake = Fake::start(gateway.url()).await;
         let dir = tempfile::tempdir().expect("temporary directory");
         let engine = kb::engine(&dir.path().join("index"));
-        let config: DeskConfig = toml::from_str(DESK).expect("the desk config parses");
+        let config: DeskConfig = toml::from_str(desk).expect("the desk config parses");
         // The desk and the bot wait on the same clock, as in production (the system's).
         let clock: Arc<dyn Clock> = match clock {
             Some(clock) => clock,
@@ -437,13 +446,23 @@ fn form_fields<'a>(form: &'a Value, key: &str) -> Vec<&'a str> {
 
 /// The custom ids of the buttons in a message body (or interaction response data).
 fn buttons(body: &Value) -> Vec<String> {
+    button_fields(body, "custom_id")
+}
+
+/// The labels of the buttons in a message body (or interaction response data).
+fn button_labels(body: &Value) -> Vec<String> {
+    button_fields(body, "label")
+}
+
+/// One field of every button in a message body (or interaction response data).
+fn button_fields(body: &Value, field: &str) -> Vec<String> {
     let body = body.get("data").unwrap_or(body);
     body["components"]
         .as_array()
         .into_iter()
         .flatten()
         .flat_map(|row| row["components"].as_array().cloned().unwrap_or_default())
-        .filter_map(|b| b["custom_id"].as_str().map(str::to_string))
+        .filter_map(|b| b[field].as_str().map(str::to_string))
         .collect()
 }
 
@@ -721,8 +740,10 @@ async fn low_confidence_goes_to_a_thread_and_the_experts_answer_comes_back() {
         json!(true),
         "the asker is pinged by the expert's answer"
     );
+    // A gateway message does not say which language Ana's client is in, and she chose none: the
+    // bot's default, Spanish.
     let ack = wait_posted(&h, thread_id, 0).await;
-    assert!(content(&ack).contains("recorded"), "{}", ack.body);
+    assert!(content(&ack).contains("registrada"), "{}", ack.body);
     h.caught_up().await;
     assert_eq!(
         posted(&h, thread_id).len(),
@@ -879,8 +900,13 @@ async fn members_without_the_experts_role_or_desk_entry_are_refused() {
     }
     let (_, thread_id) = ticket_thread(&h).await;
     h.reply(thread_id, INTRUDER, &[], "I know the answer", &card.result);
+    // Nothing says which language a gateway message's author reads: the bot's default, Spanish.
     let told = wait_posted(&h, thread_id, 0).await;
-    assert!(content(&told).contains("only the desk's experts"));
+    assert!(
+        content(&told).contains("Solo los expertos del equipo"),
+        "{}",
+        told.body
+    );
     let ticket = h.desk.tickets().unwrap().pop().expect("one ticket");
     assert_eq!(ticket.status, Status::Open, "nothing changed");
     h.stop().await;
@@ -1304,18 +1330,43 @@ async fn flagged_particulars_hold_the_faq_until_the_expert_edits_them_out() {
             ],
         )
     };
-    let held = h.outcome(submit(prefilled[0], prefilled[1])).await;
-    for flagged in flags {
+    assert_eq!(
+        prefilled[0],
+        "What is a corresponding adjustment? Meu CPF é 123.456.789-09"
+    );
+    // Ana removes the phone but leaves the CPF and the e-mail: her edit is held, flags first.
+    let her_answer = "An adjustment to the emissions balance; write to ana＠desk.example.";
+    let held = h.outcome(submit(prefilled[0], her_answer)).await;
+    for flagged in [flags[0], flags[1], flags[3]] {
         assert!(content(&held).contains(flagged), "{flagged}: {}", held.body);
     }
-    assert!(
-        buttons(&held.body)
-            .iter()
-            .any(|id| id.starts_with("pubok:")),
-        "the form can be opened again: {}",
-        held.body
-    );
+    assert!(!content(&held).contains(flags[2]), "{}", held.body);
+    let again = buttons(&held.body)
+        .into_iter()
+        .find(|id| id.starts_with("pubok:"))
+        .expect("the form can be opened again");
     assert!(h.desk.curated().unwrap().is_empty(), "nothing published");
+    // The form opened again holds her edit, not the desk's draft she had already changed, and
+    // counts the flags left in it.
+    let mut refusal = card.result.clone();
+    refusal["content"] = json!(content(&held));
+    refusal["flags"] = json!(64);
+    let reopened = h
+        .callback(h.press(ANA, &[EXPERT_ROLE], &refusal, &again))
+        .await;
+    assert_eq!(reopened.body["type"], json!(9), "a form: {}", reopened.body);
+    assert_eq!(
+        form_fields(&reopened.body["data"], "value"),
+        [prefilled[0], her_answer]
+    );
+    assert!(
+        form_fields(&reopened.body["data"], "label")[2].contains("2 señalado(s)"),
+        "{}",
+        reopened.body
+    );
+    // Pressed on the card, "Approve as FAQ" starts over from the draft.
+    let restarted = h.callback(h.expert_presses(&card, "faq:")).await;
+    assert!(content(&restarted).contains(flags[2]), "{}", restarted.body);
 
     let edited = h
         .outcome(submit(
@@ -1331,5 +1382,64 @@ async fn flagged_particulars_hold_the_faq_until_the_expert_edits_them_out() {
     let curated = h.desk.curated().unwrap();
     assert_eq!(curated.len(), 1);
     assert_eq!(curated[0].answer, "An adjustment to the emissions balance.");
+    h.stop().await;
+}
+
+/// A desk channel configured as Spanish gets its cards, their buttons and how to answer in
+/// Spanish, whatever the asker's language; Ana, who chose Portuguese, is told of her claim in
+/// Portuguese, only to her; with no language configured the card is English.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_spanish_desk_channel_gets_spanish_cards_and_a_portuguese_expert_portuguese_replies() {
+    let desk = DESK.replace(
+        "[outbox]",
+        "[chat_languages]\n\"discord:experts\" = \"es\"\n\n[outbox]",
+    );
+    let h = Harness::start_with_desk(&desk).await;
+    let (_, card) = ask_and_escalate(&h, "What is the best recipe for chocolate cake?").await;
+    let text = content(&card);
+    for spanish in [
+        "abierto: espera a un experto",
+        "De marta",
+        "Para responder a quien consulta",
+    ] {
+        assert!(text.contains(spanish), "{spanish}: {text}");
+    }
+    assert_eq!(
+        button_labels(&card.body),
+        ["Tomar", "Responder", "Cerrar", "Aprobar como FAQ"]
+    );
+    let ana: consulta_desk::Identity = format!("discord:{ANA}").parse().unwrap();
+    h.desk.set_language(&ana, Lang::Pt).unwrap();
+    let claim = h.expert_presses(&card, "claim:");
+    let claimed = h.outcome(claim).await;
+    assert!(
+        content(&claimed).starts_with("Você assumiu o ticket"),
+        "{}",
+        claimed.body
+    );
+    assert!(ephemeral(&h.callback(claim).await), "only Ana is told");
+    let edited = h
+        .fake
+        .wait_for("the card to be edited", |_| {
+            h.fake
+                .sent("PATCH", &format!("/channels/{EXPERTS}/messages/"))
+                .into_iter()
+                .find(|c| content(c).contains("tomado por Ana"))
+        })
+        .await;
+    assert_eq!(button_labels(&edited.body)[0], "Tomar", "{}", edited.body);
+    h.stop().await;
+
+    let h = Harness::start().await;
+    let (_, card) = ask_and_escalate(&h, "What is the best recipe for chocolate cake?").await;
+    assert!(
+        content(&card).contains("open: waiting for an expert"),
+        "{}",
+        card.body
+    );
+    assert_eq!(
+        button_labels(&card.body),
+        ["Claim", "Answer", "Close", "Approve as FAQ"]
+    );
     h.stop().await;
 }

@@ -123,7 +123,7 @@ async fn an_experts_private_desk_chat_is_not_answered_as_questions() {
     let told = h.fake.wait_sent("sendmessage", ANA, 1).await;
     let text = told.body["text"].as_str().unwrap();
     assert!(
-        text.contains("receives the desk's tickets"),
+        text.contains("recibe los tickets del equipo"),
         "no answer, a pointer: {text}"
     );
     assert!(

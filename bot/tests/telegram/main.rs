@@ -238,12 +238,22 @@ fn sent_message(call: &fake::Call) -> Value {
 
 /// The callback data of the buttons under a sent message.
 fn buttons(call: &fake::Call) -> Vec<String> {
+    button_fields(call, "callback_data")
+}
+
+/// The labels of the buttons under a sent message.
+fn button_labels(call: &fake::Call) -> Vec<String> {
+    button_fields(call, "text")
+}
+
+/// One field of every button under a sent message.
+fn button_fields(call: &fake::Call, field: &str) -> Vec<String> {
     call.body["reply_markup"]["inline_keyboard"]
         .as_array()
         .into_iter()
         .flatten()
         .flat_map(|row| row.as_array().cloned().unwrap_or_default())
-        .map(|b| b["callback_data"].as_str().unwrap_or_default().to_string())
+        .map(|b| b[field].as_str().unwrap_or_default().to_string())
         .collect()
 }
 
@@ -642,14 +652,15 @@ async fn experts_transfer_unclaim_and_reopen_by_replying_to_the_card() {
     let command = |from: Value, text: &str| {
         h.say(EXPERTS, from, text, Some(sent_message(&card)));
     };
+    // Ana's Telegram is in Spanish: what the bot tells her is too; Ivo's is in English.
     let ana = || user(ANA, "Ana", "es");
     command(user(INTRUDER, "Ivo", "en"), "/transfer expert Ana");
     sent_to_experts(&h, "only the desk's experts", 0).await;
     assert_eq!(status(), Status::Open);
     command(ana(), "/transfer Ana");
-    sent_to_experts(&h, "group NAME", 0).await;
+    sent_to_experts(&h, "group NOMBRE", 0).await;
     command(ana(), "/transfer expert Ana");
-    let moved = sent_to_experts(&h, &format!("Ticket {ticket} transferred"), 0).await;
+    let moved = sent_to_experts(&h, &format!("Ticket {ticket} transferido"), 0).await;
     assert!(
         moved.body["reply_parameters"]["message_id"].is_i64(),
         "told in the experts' chat, as a reply: {:?}",
@@ -657,7 +668,7 @@ async fn experts_transfer_unclaim_and_reopen_by_replying_to_the_card() {
     );
     assert_eq!(status(), Status::Claimed);
     command(ana(), "/unclaim");
-    sent_to_experts(&h, "back in its group's queue", 0).await;
+    sent_to_experts(&h, "volvió a la cola de su grupo", 0).await;
     assert_eq!(status(), Status::Open);
     let ana_at_desk =
         consulta_desk::Identity::new(consulta_desk::Platform::Telegram, ANA.to_string());
@@ -666,7 +677,7 @@ async fn experts_transfer_unclaim_and_reopen_by_replying_to_the_card() {
         .act(&ana_at_desk, &ticket, close)
         .expect("Ana closes it");
     command(ana(), "/reopen");
-    sent_to_experts(&h, &format!("Ticket {ticket} reopened"), 0).await;
+    sent_to_experts(&h, &format!("Ticket {ticket} reabierto"), 0).await;
     assert_eq!(status(), Status::Reopened);
     h.stop().await;
 }
@@ -699,7 +710,8 @@ async fn an_expert_transfers_a_ticket_to_another_expert_who_is_told() {
         "{text}"
     );
     assert!(text.contains("ITMO"), "the card comes with it: {text}");
-    sent_to_experts(&h, &format!("Ticket {ticket} transferred"), 0).await;
+    // Ana's Telegram is in Spanish; Bruno chose no language, so he reads the desk's.
+    sent_to_experts(&h, &format!("Ticket {ticket} transferido"), 0).await;
     let moved = h.desk.ticket(&ticket).unwrap();
     assert_eq!(moved.status, Status::Claimed);
     assert_eq!(moved.assignee.as_deref(), Some("Bruno"));
@@ -1160,5 +1172,52 @@ async fn flagged_particulars_hold_the_faq_until_the_expert_edits_them_out() {
         "What is the transition deadline for CDM activities?"
     );
     assert_eq!(curated[0].answer, "31 December 2025.");
+    h.stop().await;
+}
+
+/// A desk group configured as Spanish gets its cards, their buttons and how to answer in Spanish,
+/// whatever the asker's language; Ana, whose Telegram is in Portuguese, is told of her claim in
+/// Portuguese; with no language configured the card is English.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_spanish_desk_group_gets_spanish_cards_and_a_portuguese_expert_portuguese_replies() {
+    let desk = DESK.replace(
+        "[outbox]",
+        "[chat_languages]\n\"telegram:-100200\" = \"es\"\n\n[outbox]",
+    );
+    let h = Harness::start_with_desk(&desk, |_| {}).await;
+    let (_, card) = ask_and_escalate(&h, "What is the best recipe for chocolate cake?").await;
+    let text = card.body["text"].as_str().unwrap();
+    for spanish in [
+        "abierto: espera a un experto",
+        "De Marta",
+        "Para responder a quien consulta",
+    ] {
+        assert!(text.contains(spanish), "{spanish}: {text}");
+    }
+    assert_eq!(
+        button_labels(&card),
+        ["Tomar", "Cerrar", "Aprobar como FAQ"]
+    );
+    let claim = buttons(&card)
+        .into_iter()
+        .find(|d| d.starts_with("claim:"))
+        .expect("a claim button");
+    let pressed = h.press(user(ANA, "Ana", "pt"), &card, &claim);
+    let told = h.fake.wait_callback_answer(&pressed).await;
+    assert!(
+        told.body["text"]
+            .as_str()
+            .unwrap()
+            .starts_with("Você assumiu o ticket"),
+        "{:?}",
+        told.body
+    );
+    h.stop().await;
+
+    let h = Harness::start().await;
+    let (_, card) = ask_and_escalate(&h, "What is the best recipe for chocolate cake?").await;
+    let text = card.body["text"].as_str().unwrap();
+    assert!(text.contains("open: waiting for an expert"), "{text}");
+    assert_eq!(button_labels(&card), ["Claim", "Close", "Approve as FAQ"]);
     h.stop().await;
 }

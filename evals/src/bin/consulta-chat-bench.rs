@@ -19,7 +19,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, bail};
 use consulta_bot::assistant::{Assistant, LocalAssistant};
 use consulta_bot::chat::{
-    Conversation, FloodConfig, Intent, Memory, Person, Place, Said, Standing,
+    Conversation, DeskTexts, FloodConfig, Intent, Memory, Person, Place, Said, Standing,
 };
 use consulta_corpus::Lang;
 use consulta_desk::{Desk, Identity, Platform, Span};
@@ -35,8 +35,12 @@ struct Chat;
 
 impl Place for Chat {
     type Origin = ();
-    const HOW_TO_ANSWER: &'static str = "Reply to the card.";
-    const NOT_AN_EXPERT: &'static str = "Only experts act on tickets.";
+    fn how_to_answer(words: &DeskTexts) -> &'static str {
+        words.how_to_answer_telegram
+    }
+    fn not_an_expert(words: &DeskTexts) -> &'static str {
+        words.not_an_expert_telegram
+    }
     fn origin(_: &str, _: &Chat) {}
 }
 
@@ -46,8 +50,12 @@ struct Page;
 
 impl Place for Page {
     type Origin = ();
-    const HOW_TO_ANSWER: &'static str = "Reply to the card.";
-    const NOT_AN_EXPERT: &'static str = "Only experts act on tickets.";
+    fn how_to_answer(words: &DeskTexts) -> &'static str {
+        words.how_to_answer_telegram
+    }
+    fn not_an_expert(words: &DeskTexts) -> &'static str {
+        words.not_an_expert_telegram
+    }
     const CHOOSES_LANGUAGE: bool = false;
     fn origin(_: &str, _: &Page) {}
 }
