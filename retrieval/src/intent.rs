@@ -173,8 +173,11 @@ mod lexicon {
         &["semana", "pasada"],
         &["semana", "passada"],
     ];
-    /// Verbs of paying that ask what is paid at the moment, not who pays a fee.
-    pub(super) const PAYING_NOW: &[&str] = &["paga", "offering", "ofrecen", "oferecem"];
+    /// Verbs of paying and trading that ask what is paid at the moment (with a word of the
+    /// present), not who pays a fee or whether units may be traded.
+    pub(super) const PAYING_NOW: &[&str] = &[
+        "paga", "offering", "ofrecen", "oferecem", "trade", "trades", "trading", "traded",
+    ];
     /// Progressive forms of paying and closing a deal: a market in motion.
     pub(super) const PAYING_IN_PROGRESS: &[&str] = &[
         "pagando",
@@ -231,8 +234,26 @@ mod lexicon {
     /// Words of cost or worth, which are live data only about traded units.
     pub(super) const WORTH: &[&str] = &[
         "cost", "costs", "worth", "cuesta", "cuestan", "vale", "valen", "valer", "valdra", "custa",
-        "custam", "valera", "pagan", "pagam", "paying", "pay", "trade", "trades", "trading",
-        "traded",
+        "custam", "valera", "pagan", "pagam", "paying", "pay",
+    ];
+    /// Levies the rules set on units (a share, a fee, a fund): paying one is a rule, not a price.
+    pub(super) const LEVY: &[&str] = &[
+        "fondo",
+        "fundo",
+        "fund",
+        "fee",
+        "fees",
+        "tasa",
+        "tasas",
+        "taxa",
+        "taxas",
+        "levy",
+        "proceeds",
+        "parcela",
+        "porcentaje",
+        "porcentagem",
+        "percent",
+        "percentage",
     ];
     /// Traded units.
     pub(super) const UNITS: &[&str] = &[
@@ -778,8 +799,9 @@ fn needs_person(
     let about_units = has(lexicon::UNITS);
     let names_a_party = names_someone(question) || has(lexicon::PARTIES);
     let future = has(lexicon::FUTURE);
+    let levy = has(lexicon::LEVY) || question.contains('%');
     if has(lexicon::PRICE)
-        || (has(lexicon::WORTH) && (about_units || now))
+        || (has(lexicon::WORTH) && (about_units || now) && !levy)
         || (has(lexicon::PAYING_NOW) && now)
         || (has(lexicon::PAYING_IN_PROGRESS) && (now || about_units))
         || (has(lexicon::HOW_MUCH) && about_units && now)
@@ -1224,6 +1246,35 @@ mod tests {
             "A Decisão 6/CMA.4 já trouxe a nomenclatura?"
         ));
         assert!(names_someone("O programa Tuki Wasi já transferiu ITMOs?"));
+    }
+
+    #[test]
+    fn paying_a_levy_or_trading_units_is_a_rule_and_paying_for_units_a_price() {
+        for (question, lang) in [
+            (
+                "Does the 6.2 guidance oblige us to pay into the Adaptation Fund when we transfer \
+                 ITMOs?",
+                Lang::En,
+            ),
+            (
+                "As A6.4ERs de contribuição para a mitigação também pagam os 5 % e os 2 %?",
+                Lang::Pt,
+            ),
+            (
+                "Can we trade ITMOs before the initial report is reviewed?",
+                Lang::En,
+            ),
+        ] {
+            assert_eq!(request(question, lang), None, "{question}");
+        }
+        assert_eq!(
+            request("What do buyers pay for A6.4ERs?", Lang::En),
+            Some(NeedsPerson::LiveData)
+        );
+        assert_eq!(
+            request("¿Cuánto cuestan los RMTI?", Lang::Es),
+            Some(NeedsPerson::LiveData)
+        );
     }
 
     #[test]
