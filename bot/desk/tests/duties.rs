@@ -100,12 +100,7 @@ async fn a_reminder_and_a_retention_sweep_happen_when_the_clock_reaches_them() {
     f.desk
         .act(&ana(), &ticket, Action::Close { reason: None })
         .expect("Ana closes the ticket");
-    let retention = f
-        .desk
-        .config()
-        .retention
-        .expect("the desk keeps data for a time");
-    let purge_due = reminder_due.plus(retention).plus(one_ms);
+    let purge_due = reminder_due.plus(retention(&f)).plus(one_ms);
     f.clock.set(purge_due.minus(one_ms));
     sleeping_until(&f.clock, purge_due).await;
     assert!(
@@ -139,17 +134,7 @@ async fn a_sweep_made_with_no_front_end_running_or_that_one_failed_is_handed_on_
     for platform in [Platform::Telegram, Platform::Discord, Platform::Web] {
         f.desk.front_end_runs(platform).expect("the desk writes");
     }
-    let ticket = open(&f.desk, chile_question()).id;
-    f.desk
-        .act(&ana(), &ticket, Action::Close { reason: None })
-        .expect("Ana closes the ticket");
-    let retention = f
-        .desk
-        .config()
-        .retention
-        .expect("the desk keeps data for a time");
-    f.clock
-        .set(f.now().plus(retention).plus(Span::from_millis(1)));
+    let ticket = closed_past_retention(&f);
     // `consulta tickets tick`: the desk sweeps with no front-end attached.
     let report = f.desk.tick().expect("the desk ticks");
     assert_eq!(report.retention.ticket_ids, std::slice::from_ref(&ticket));
@@ -194,19 +179,22 @@ async fn a_sweep_made_with_no_front_end_running_or_that_one_failed_is_handed_on_
     running.stop().await;
 }
 
+/// How long the fixture's desk keeps closed tickets.
+fn retention(f: &Fixture) -> Span {
+    f.desk
+        .config()
+        .retention
+        .expect("the desk keeps data for a time")
+}
+
 /// Opens a ticket, closes it, and moves the clock just past its retention period.
 fn closed_past_retention(f: &Fixture) -> consulta_desk::TicketId {
     let ticket = open(&f.desk, chile_question()).id;
     f.desk
         .act(&ana(), &ticket, Action::Close { reason: None })
         .expect("Ana closes the ticket");
-    let retention = f
-        .desk
-        .config()
-        .retention
-        .expect("the desk keeps data for a time");
     f.clock
-        .set(f.now().plus(retention).plus(Span::from_millis(1)));
+        .set(f.now().plus(retention(f)).plus(Span::from_millis(1)));
     ticket
 }
 

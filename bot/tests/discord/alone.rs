@@ -97,17 +97,8 @@ async fn alone_the_discord_bot_reminds_and_its_retention_sweep_drops_the_swept_t
     let dir = h.stop().await;
 
     let rows = kb::rows(&dir.path().join("discord"), &TICKET_TREES);
-    for (tree, row) in &rows {
-        assert!(
-            !row.contains(swept.as_str()),
-            "a row about the swept ticket remains in {tree}: {row:?}"
-        );
-    }
-    let kept_in: Vec<&str> = rows
-        .iter()
-        .filter(|(_, row)| row.contains(kept.as_str()))
-        .map(|(tree, _)| tree.as_str())
-        .collect();
+    kb::assert_none_names(&rows, swept.as_str());
+    let kept_in = kb::trees_naming(&rows, kept.as_str());
     for tree in ["threads", "ticket_threads", "origins", "ticket_rows"] {
         assert!(
             kept_in.contains(&tree),

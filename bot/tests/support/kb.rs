@@ -138,3 +138,18 @@ pub fn rows(path: &Path, trees: &[&str]) -> Vec<(String, String)> {
     }
     rows
 }
+
+/// The trees of the rows in `rows` (from [`rows`]) that name `id`, one entry per row.
+pub fn trees_naming<'a>(rows: &'a [(String, String)], id: &str) -> Vec<&'a str> {
+    rows.iter()
+        .filter(|(_, row)| row.contains(id))
+        .map(|(tree, _)| tree.as_str())
+        .collect()
+}
+
+/// Fails when a row of `rows` (from [`rows`]) still names `swept`, a ticket the retention rule
+/// deleted, saying in which trees.
+pub fn assert_none_names(rows: &[(String, String)], swept: &str) {
+    let naming = trees_naming(rows, swept);
+    assert!(naming.is_empty(), "rows about {swept} remain in {naming:?}");
+}

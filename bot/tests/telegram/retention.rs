@@ -60,16 +60,8 @@ async fn a_retention_sweep_drops_the_front_ends_rows_of_swept_tickets_only() {
     let dir = h.stop().await;
 
     let rows = kb::rows(&dir.path().join("telegram"), &TICKET_TREES);
-    for (tree, row) in &rows {
-        assert!(
-            !row.contains(swept.as_str()),
-            "a row about the swept ticket remains in {tree}: {row:?}"
-        );
-    }
-    let naming_kept = rows
-        .iter()
-        .filter(|(_, row)| row.contains(kept.as_str()))
-        .count();
+    kb::assert_none_names(&rows, swept.as_str());
+    let naming_kept = kb::trees_naming(&rows, kept.as_str()).len();
     let db = sled::open(dir.path().join("telegram")).expect("the front-end's database opens");
     let cards = db.open_tree("cards").expect("the tree opens");
     let card_of = |call: &super::fake::Call| {
