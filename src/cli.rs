@@ -39,8 +39,7 @@ pub enum Command {
     Ingest(IngestArgs),
     /// Answer a question with cited passages.
     Ask(AskArgs),
-    /// Measure retrieval quality on the gold sets.
-    #[cfg(feature = "eval")]
+    /// Measure retrieval quality on the gold sets (in builds with `--features eval`).
     Eval(EvalArgs),
     /// Work the expert desk from a terminal: list, show and act on tickets.
     Tickets(TicketsArgs),
@@ -255,7 +254,8 @@ pub struct AskArgs {
     pub tags: Vec<String>,
 }
 
-#[cfg(feature = "eval")]
+/// Kept in every build, so that a build without the `eval` feature still knows the command and can
+/// say how to get it instead of calling it unknown.
 #[derive(Debug, Args)]
 pub struct EvalArgs {
     /// Directory with the gold sets.

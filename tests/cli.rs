@@ -122,6 +122,21 @@ fn asking_an_empty_index_says_to_ingest_and_fails() {
     assert!(stdout(&out).is_empty(), "no empty answer: {}", stdout(&out));
 }
 
+/// A build without the `eval` feature (a plain `cargo build --release`) still knows the command, says
+/// how to get a build that has it, and fails. `make test` builds with the feature, so this runs under a
+/// plain `cargo test --release -p consulta`.
+#[cfg(not(feature = "eval"))]
+#[test]
+fn eval_in_a_build_without_it_says_how_to_get_it_and_fails() {
+    let out = Sandbox::new().run(&["eval"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let said = stderr(&out);
+    assert!(
+        said.contains("has no `eval`") && said.contains("--features eval"),
+        "{said}"
+    );
+}
+
 #[test]
 fn huge_question_is_truncated_with_a_note() {
     let sandbox = Sandbox::new().ingested();

@@ -350,4 +350,13 @@ fn the_image_is_built_without_the_evaluation_code() {
         manifest["features"]["eval"].as_array().map(Vec::len),
         Some(1)
     );
+    let default = manifest["features"]["default"]
+        .as_array()
+        .expect("the binary declares its default features");
+    assert!(
+        !default
+            .iter()
+            .any(|feature| feature.as_str() == Some("eval")),
+        "a plain `cargo build --release` links the evaluation code: {default:?}"
+    );
 }

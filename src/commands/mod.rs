@@ -5,6 +5,10 @@ mod chat_bot;
 mod discord;
 #[cfg(feature = "eval")]
 mod eval;
+#[cfg(not(feature = "eval"))]
+mod no_eval;
+#[cfg(not(feature = "eval"))]
+use no_eval as eval;
 mod ingest;
 mod migrate;
 mod report;
@@ -29,7 +33,6 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Ingest(args) => ingest::run(&settings, args),
         Command::Ask(args) => ask::run(&settings, args),
-        #[cfg(feature = "eval")]
         Command::Eval(args) => eval::run(&settings, args),
         Command::Tickets(args) => tickets::run(&settings, args),
         Command::Report(args) => report::run(&settings, args),

@@ -42,9 +42,13 @@ pub struct DeskConfig {
     pub gap_similarity: f32,
     /// How many example questions each gap cluster shows.
     pub gap_examples: usize,
-    /// Closed tickets are deleted, and older questions anonymised, after this many days; `None` keeps
-    /// them until `forget`.
-    pub retention_days: Option<u32>,
+    /// How long closed tickets, and the words and askers of questions, are kept (`365d`, `90d`,
+    /// `12h`): then tickets are deleted and questions anonymised. A span like the desk's other
+    /// windows, so a deployment that must keep less than a day (or a test against a running
+    /// service) can say so; `retention_days = N`, the setting's first form, still reads as `Nd`.
+    /// `None` keeps them until `forget`.
+    #[serde(alias = "retention_days", deserialize_with = "days_or_span")]
+    pub retention: Option<Span>,
     /// Delivery retries.
     pub outbox: OutboxConfig,
 }
@@ -63,10 +67,39 @@ impl Default for DeskConfig {
             low_confidence: 0.35,
             gap_similarity: 0.88,
             gap_examples: 3,
-            retention_days: Some(365),
+            retention: Some(Span::from_days(365)),
             outbox: OutboxConfig::default(),
         }
     }
+}
+
+/// Reads `retention`: a span (`"90d"`), or a whole number of days, as `retention_days` was given.
+fn days_or_span<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<Span>, D::Error> {
+    struct DaysOrSpan;
+    impl serde::de::Visitor<'_> for DaysOrSpan {
+        type Value = Option<Span>;
+
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a span such as \"365d\" or \"12h\", or a whole number of days")
+        }
+
+        fn visit_u64<E: serde::de::Error>(self, days: u64) -> Result<Self::Value, E> {
+            Ok(Some(Span::from_days(days)))
+        }
+
+        fn visit_i64<E: serde::de::Error>(self, days: i64) -> Result<Self::Value, E> {
+            u64::try_from(days)
+                .map(|days| Some(Span::from_days(days)))
+                .map_err(|_| E::custom(format!("retention of {days} days: it cannot be negative")))
+        }
+
+        fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<Self::Value, E> {
+            text.parse().map(Some).map_err(E::custom)
+        }
+    }
+    deserializer.deserialize_any(DaysOrSpan)
 }
 
 /// One expert.

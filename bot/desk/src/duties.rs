@@ -112,7 +112,12 @@ impl DeskDuties {
     /// [`TICK_EVERY`] rather than spinning.
     async fn tick(&self) -> Timestamp {
         let desk = self.desk.clone();
+        let platforms: Vec<_> = self.worker.frontends().map(|f| f.platform()).collect();
         let ticked = tokio::task::spawn_blocking(move || {
+            // Before the tick sweeps: what it deletes is queued for these platforms too.
+            for platform in platforms {
+                desk.front_end_runs(platform)?;
+            }
             let started = desk.now();
             let report = desk.tick()?;
             Ok::<_, DeskError>((report, started, desk.next_duty()?, desk.now()))

@@ -14,7 +14,6 @@ use super::storage::Table;
 use super::store::Batch;
 use super::ticket::Ticket;
 use super::ticket_id::TicketId;
-use super::time::Span;
 
 /// What [`Desk::forget`] removed, or what the retention rule swept ([`super::TickReport`]).
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -48,9 +47,14 @@ impl Forgotten {
 }
 
 /// The platforms whose front-ends keep rows about tickets and questions (cards, threads, where a
-/// question was asked, a visitor's inbox), and so are told what the retention rule swept. The
-/// command line keeps nothing.
+/// question was asked, a visitor's inbox), and so are told what the retention rule swept once their
+/// front-end has run ([`Desk::front_end_runs`]). The command line keeps nothing.
 const KEEPING_ROWS: [Platform; 3] = [Platform::Telegram, Platform::Discord, Platform::Web];
+
+/// The mark, in [`Table::Meta`], that `platform`'s front-end has run against this desk.
+fn ran_key(platform: Platform) -> Vec<u8> {
+    format!("front_end_ran:{platform}").into_bytes()
+}
 
 /// What the retention rule swept that one platform's front-end has still to drop its rows about:
 /// kept in the desk until that front-end says it did, so that a sweep is not lost to a front-end
@@ -77,6 +81,30 @@ fn sweep_prefix(platform: Platform) -> Vec<u8> {
 }
 
 impl Desk {
+    /// Remembers that `platform`'s front-end runs against this desk, so that from now on the retention
+    /// rule queues its sweeps for that platform (the desk's duties say so for each front-end they
+    /// serve, at every tick). Only a platform whose front-end has run can hold rows about a ticket,
+    /// and it holds them for good, so the mark is never removed.
+    ///
+    /// Why not the platforms the desk is configured with, or those a ticket touched: a bot keeps rows
+    /// on a platform the desk configuration never names (askers on Telegram, experts on the web), and
+    /// a platform taken out of the configuration still holds the rows it made, to be dropped when it
+    /// runs again; and a ticket's rows spread over its asker's platform, the chats of every group it
+    /// was routed or transferred to and the experts' own chats, so a list worked out per ticket would
+    /// keep personal data past retention the day it missed one. "Has run" needs no such list: a
+    /// platform that never ran has nothing to drop, and gets no sweep.
+    pub fn front_end_runs(&self, platform: Platform) -> Result<(), DeskError> {
+        if !KEEPING_ROWS.contains(&platform)
+            || self.store().contains(Table::Meta, &ran_key(platform))?
+        {
+            return Ok(());
+        }
+        let _guard = self.lock();
+        let mut batch = Batch::default();
+        batch.put(Table::Meta, &ran_key(platform), &true)?;
+        Ok(self.store().commit(batch)?)
+    }
+
     /// The retention sweeps `platform`'s front-end has not yet confirmed, oldest first: one read of
     /// that platform's queue (empty almost always).
     pub fn pending_sweeps(&self, platform: Platform) -> Result<Vec<Sweep>, DeskError> {
@@ -146,16 +174,16 @@ impl Desk {
         Ok(messages)
     }
 
-    /// Deletes tickets closed more than `retention_days` ago and anonymises questions asked before
+    /// Deletes tickets closed longer than `retention` ago and anonymises questions asked before
     /// then, reading only those through the time-ordered indexes. Returns what went, with the ids a
     /// chat front-end needs to drop its own rows about them, as after [`Desk::forget`].
     pub(crate) fn apply_retention(&self) -> Result<Forgotten, DeskError> {
-        let Some(days) = self.config().retention_days else {
+        let Some(period) = self.config().retention else {
             return Ok(Forgotten::default());
         };
         let _guard = self.lock();
         let store = self.store();
-        let cutoff = self.now().minus(Span::from_days(u64::from(days)));
+        let cutoff = self.now().minus(period);
         let tickets = index::closed_before(store, cutoff)?;
         let mut batch = Batch::default();
         let mut question_ids = Vec::new();
@@ -179,6 +207,9 @@ impl Desk {
         if !forgotten.ticket_ids.is_empty() || !forgotten.question_ids.is_empty() {
             // In the same commit as the deletion: a crash cannot leave rows nobody is told about.
             for platform in KEEPING_ROWS {
+                if !store.contains(Table::Meta, &ran_key(platform))? {
+                    continue;
+                }
                 let seq = store.next(&mut batch, "sweep_seq")?;
                 let sweep = Sweep {
                     seq,

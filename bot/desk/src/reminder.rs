@@ -45,12 +45,11 @@ impl Desk {
         let store = self.store();
         let reminder = index::earliest(store, Table::ReminderWaits)?
             .map(|waiting_since| waiting_since.plus(self.config().reminder_after));
-        let retention = match self.config().retention_days {
-            Some(days) => {
+        let retention = match self.config().retention {
+            Some(period) => {
                 let closed = index::earliest(store, Table::ClosedTickets)?;
                 let asked = index::earliest(store, Table::IdentifiedQuestions)?;
                 // Retention takes what is strictly older than the period: due 1 ms past it.
-                let period = Span::from_days(u64::from(days));
                 closed
                     .into_iter()
                     .chain(asked)

@@ -100,8 +100,7 @@ async fn a_reminder_and_a_retention_sweep_happen_when_the_clock_reaches_them() {
     f.desk
         .act(&ana(), &ticket, Action::Close { reason: None })
         .expect("Ana closes the ticket");
-    let retention = Span::from_days(u64::from(f.desk.config().retention_days.unwrap_or(0)));
-    let purge_due = reminder_due.plus(retention).plus(one_ms);
+    let purge_due = reminder_due.plus(retention(&f)).plus(one_ms);
     f.clock.set(purge_due.minus(one_ms));
     sleeping_until(&f.clock, purge_due).await;
     assert!(
@@ -131,13 +130,11 @@ async fn a_reminder_and_a_retention_sweep_happen_when_the_clock_reaches_them() {
 #[tokio::test]
 async fn a_sweep_made_with_no_front_end_running_or_that_one_failed_is_handed_on_at_the_next_tick() {
     let f = Fixture::new();
-    let ticket = open(&f.desk, chile_question()).id;
-    f.desk
-        .act(&ana(), &ticket, Action::Close { reason: None })
-        .expect("Ana closes the ticket");
-    let retention = Span::from_days(u64::from(f.desk.config().retention_days.unwrap_or(0)));
-    f.clock
-        .set(f.now().plus(retention).plus(Span::from_millis(1)));
+    // Every chat front-end has run against this desk before, so each may hold rows.
+    for platform in [Platform::Telegram, Platform::Discord, Platform::Web] {
+        f.desk.front_end_runs(platform).expect("the desk writes");
+    }
+    let ticket = closed_past_retention(&f);
     // `consulta tickets tick`: the desk sweeps with no front-end attached.
     let report = f.desk.tick().expect("the desk ticks");
     assert_eq!(report.retention.ticket_ids, std::slice::from_ref(&ticket));
@@ -180,4 +177,75 @@ async fn a_sweep_made_with_no_front_end_running_or_that_one_failed_is_handed_on_
     );
 
     running.stop().await;
+}
+
+/// How long the fixture's desk keeps closed tickets.
+fn retention(f: &Fixture) -> Span {
+    f.desk
+        .config()
+        .retention
+        .expect("the desk keeps data for a time")
+}
+
+/// Opens a ticket, closes it, and moves the clock just past its retention period.
+fn closed_past_retention(f: &Fixture) -> consulta_desk::TicketId {
+    let ticket = open(&f.desk, chile_question()).id;
+    f.desk
+        .act(&ana(), &ticket, Action::Close { reason: None })
+        .expect("Ana closes the ticket");
+    f.clock
+        .set(f.now().plus(retention(f)).plus(Span::from_millis(1)));
+    ticket
+}
+
+/// Runs the duties with `frontends` until their first tick is over, as a command that serves those
+/// platforms does, then stops them.
+async fn run_once(f: &Fixture, frontends: &[Arc<RecordingFrontEnd>]) {
+    let mut duties = DeskDuties::new(f.desk.clone());
+    for frontend in frontends {
+        duties = duties.with_frontend(frontend.clone());
+    }
+    let running = Running::start(duties);
+    sleeping_until(&f.clock, f.now().plus(Span::from_duration(TICK_EVERY))).await;
+    running.stop().await;
+}
+
+#[tokio::test]
+async fn a_sweep_is_queued_only_for_the_platforms_whose_front_end_has_run() {
+    let f = Fixture::new();
+    let pending = |platform| {
+        f.desk
+            .pending_sweeps(platform)
+            .expect("the desk reads")
+            .len()
+    };
+    let web = Arc::new(RecordingFrontEnd::new(Platform::Web));
+    // `consulta serve` with no bot token and no bot process allowed in: the web alone.
+    run_once(&f, std::slice::from_ref(&web)).await;
+    let first = closed_past_retention(&f);
+    let report = f.desk.tick().expect("the desk ticks");
+    assert_eq!(report.retention.ticket_ids, [first]);
+    assert_eq!(pending(Platform::Web), 1, "the web inbox is to be told");
+    assert_eq!(
+        (pending(Platform::Telegram), pending(Platform::Discord)),
+        (0, 0),
+        "platforms that never ran hold nothing and are told nothing"
+    );
+
+    let telegram = Arc::new(RecordingFrontEnd::new(Platform::Telegram));
+    run_once(&f, &[web, telegram.clone()]).await;
+    assert_eq!(
+        telegram.forgotten(),
+        [],
+        "nothing was queued for it before it ran"
+    );
+    let second = closed_past_retention(&f);
+    let report = f.desk.tick().expect("the desk ticks");
+    assert_eq!(report.retention.ticket_ids, [second]);
+    assert_eq!(
+        pending(Platform::Telegram),
+        1,
+        "Telegram has run: it is told"
+    );
+    assert_eq!(pending(Platform::Discord), 0);
 }

@@ -1,7 +1,7 @@
 //! What the desk forgets, and when. `forget` removes a person's tickets, the undelivered messages about
 //! them and the words and identity of their questions, while the anonymised question records stay so
 //! that past metrics do not change. Retention does the same by age at `tick`: closed tickets past
-//! `retention_days` are deleted and older questions anonymised.
+//! `retention` are deleted and older questions anonymised.
 
 mod common;
 
@@ -172,7 +172,7 @@ fn after_being_forgotten_a_new_question_is_not_a_follow_up_of_the_old_one() {
 #[test]
 fn retention_purges_closed_tickets_older_than_the_configured_days_at_tick() {
     let f = Fixture::new();
-    assert_eq!(f.desk.config().retention_days, Some(30));
+    assert_eq!(f.desk.config().retention, Some(Span::from_days(30)));
     let closed_early = escalate(&f, marta(), "¿Primera?");
     f.desk
         .act(&ana(), &closed_early.id, Action::Close { reason: None })
@@ -279,9 +279,9 @@ fn retention_drops_the_undelivered_messages_of_purged_tickets() {
 }
 
 #[test]
-fn without_retention_days_nothing_is_purged() {
+fn without_retention_nothing_is_purged() {
     let mut config = config();
-    config.retention_days = None;
+    config.retention = None;
     let f = Fixture::with_config(config);
     let ticket = escalate(&f, marta(), "¿Para siempre?");
     f.desk
@@ -301,5 +301,27 @@ fn whole_history(f: &Fixture) -> Period {
     Period {
         since: start(),
         until: f.now().plus(Span::from_days(1)),
+    }
+}
+
+#[test]
+fn retention_is_a_span_and_a_number_of_days_still_reads_as_days() {
+    let parse = |text: &str| toml::from_str::<consulta_desk::DeskConfig>(text);
+    let retention = |text: &str| parse(text).expect("the config parses").retention;
+    assert_eq!(retention("retention = \"12h\""), Some(Span::from_hours(12)));
+    assert_eq!(retention("retention = \"90d\""), Some(Span::from_days(90)));
+    assert_eq!(retention("retention_days = 30"), Some(Span::from_days(30)));
+    assert_eq!(
+        retention(""),
+        Some(Span::from_days(365)),
+        "a year unless set"
+    );
+    for (bad, said) in [
+        ("retention = \"soon\"", "soon"),
+        ("retention_days = -3", "cannot be negative"),
+        ("retention = \"1d\"\nretention_days = 1", "duplicate field"),
+    ] {
+        let error = parse(bad).expect_err(bad).to_string();
+        assert!(error.contains(said), "{bad}: {error}");
     }
 }

@@ -86,11 +86,14 @@ impl RelayClient {
                 }
                 .map(RelayOutcome::Sent)
             }
-            RelayWork::Forget { swept } => self
-                .frontend
-                .forget(swept)
-                .await
-                .map(|()| RelayOutcome::Forgot),
+            RelayWork::Forget { swept } => {
+                let forgot = self.frontend.forget(swept).await;
+                if forgot.is_ok() {
+                    // The operator of the bot process sees retention reach it (ids are no one's data).
+                    tracing::info!(tickets = ?swept.ticket_ids, questions = swept.question_ids.len(), "dropped the rows about what the desk's retention swept");
+                }
+                forgot.map(|()| RelayOutcome::Forgot)
+            }
         };
         let outcome =
             result.unwrap_or_else(|error| RelayOutcome::Failed(RelayFailure::from(error)));

@@ -1,6 +1,7 @@
 //! The real serenity client against a fake Discord HTTP API and gateway on 127.0.0.1, answering from
 //! a small knowledge base with the real model, escalating to a real desk.
 
+mod alone;
 mod experts;
 mod fake;
 mod gateway;
@@ -14,7 +15,7 @@ use consulta_bot::assistant::{Assistant, EscalateRequest, LocalAssistant};
 use consulta_bot::discord::{DiscordBot, DiscordConfig, DiscordError, InFlight};
 use consulta_corpus::Lang;
 use consulta_desk::{
-    Asker, Clock, Desk, DeskConfig, ManualClock, MessageKind, OutboxWorker, Platform,
+    Asker, Clock, Desk, DeskConfig, DeskDuties, ManualClock, MessageKind, Platform,
     RecordingFrontEnd, Span, Status, SystemClock, Timestamp,
 };
 use serde_json::{Value, json};
@@ -59,7 +60,8 @@ backoff_max = "2s"
 max_attempts = 5
 "#;
 
-/// The bot, its outbox worker (Discord, plus a recording Telegram front-end), and the fakes.
+/// The bot, the desk's duties (deliveries through Discord and a recording Telegram front-end,
+/// reminders, retention), and the fakes.
 struct Harness {
     fake: Arc<Fake>,
     gateway: Arc<Gateway>,
@@ -71,8 +73,8 @@ struct Harness {
     stop: watch::Sender<bool>,
     /// The bot's run, which ends at shutdown or when Discord refuses it for good.
     bot: tokio::task::JoinHandle<Result<(), DiscordError>>,
-    /// The outbox worker's run.
-    worker: tokio::task::JoinHandle<()>,
+    /// The duties' run.
+    duties: tokio::task::JoinHandle<()>,
     _dir: TempDir,
 }
 
@@ -101,23 +103,24 @@ impl Harness {
 
     /// Starts after `prepare` has set up the gateway (to refuse the bot, say).
     async fn start_with(prepare: impl FnOnce(&Gateway)) -> Harness {
-        Harness::start_on(DESK, prepare, None).await
+        Harness::start_on(prepare, None, DESK).await
     }
 
-    /// Starts with the desk on `clock`, which the test moves instead of waiting.
-    async fn start_with_clock(clock: Arc<ManualClock>) -> Harness {
-        Harness::start_on(DESK, |_| {}, Some(clock)).await
+    /// Starts with the desk configured by `desk` (TOML) on `clock`, which the test moves instead of
+    /// waiting.
+    async fn start_with_clock(clock: Arc<ManualClock>, desk: &str) -> Harness {
+        Harness::start_on(|_| {}, Some(clock), desk).await
     }
 
     /// Starts with the desk configured by `desk` (TOML).
     async fn start_with_desk(desk: &str) -> Harness {
-        Harness::start_on(desk, |_| {}, None).await
+        Harness::start_on(|_| {}, None, desk).await
     }
 
     async fn start_on(
-        desk: &str,
         prepare: impl FnOnce(&Gateway),
         clock: Option<Arc<ManualClock>>,
+        desk: &str,
     ) -> Harness {
         let gateway = Gateway::start().await;
         prepare(&gateway);
@@ -155,7 +158,8 @@ impl Harness {
         .expect("the bot connects to the fake");
         let telegram = Arc::new(RecordingFrontEnd::new(Platform::Telegram));
         let events = bot.events();
-        let worker = OutboxWorker::new(desk.clone())
+        // What `consulta discord` runs beside the bot when it holds the desk itself.
+        let duties = DeskDuties::new(desk.clone())
             .with_frontend(bot.frontend())
             .with_frontend(telegram.clone());
         let (stop, stopped) = watch::channel(false);
@@ -163,7 +167,7 @@ impl Harness {
             let stopped = stopped.clone();
             tokio::spawn(async move { bot.run(until(stopped)).await })
         };
-        let worker = tokio::spawn(async move { worker.run(until(stopped)).await });
+        let duties = tokio::spawn(async move { duties.run(until(stopped)).await });
         let h = Harness {
             fake,
             gateway,
@@ -173,7 +177,7 @@ impl Harness {
             events,
             stop,
             bot,
-            worker,
+            duties,
             _dir: dir,
         };
         h.wait_identified(1).await;
@@ -210,8 +214,9 @@ impl Harness {
             .await;
     }
 
-    /// Stops the bot and checks that nothing it sent broke Discord's limits.
-    async fn stop(self) {
+    /// Stops the bot and checks that nothing it sent broke Discord's limits; returns the data
+    /// directory, for a test that reads what the bot left there.
+    async fn stop(self) -> TempDir {
         self.stop.send(true).expect("the bot is running");
         let minute = Duration::from_secs(60);
         tokio::time::timeout(minute, self.bot)
@@ -219,13 +224,14 @@ impl Harness {
             .expect("the bot shuts down")
             .expect("the bot task did not panic")
             .expect("the bot ran until shutdown");
-        tokio::time::timeout(minute, self.worker)
+        tokio::time::timeout(minute, self.duties)
             .await
-            .expect("the worker shuts down")
-            .expect("the worker did not panic");
+            .expect("the duties stop")
+            .expect("the duties did not panic");
         for call in self.fake.calls() {
             assert_within_limits(&call);
         }
+        self._dir
     }
 
     /// `from` writes `text` in `channel` (of the guild); returns the message id.
@@ -921,7 +927,7 @@ async fn members_without_the_experts_role_or_desk_entry_are_refused() {
 async fn a_429_is_honoured_and_the_card_delivered_once() {
     let refused_at = Timestamp::from_millis(1_764_000_000_000);
     let clock = Arc::new(ManualClock::new(refused_at));
-    let h = Harness::start_with_clock(clock.clone()).await;
+    let h = Harness::start_with_clock(clock.clone(), DESK).await;
     h.fake.fail_next(
         "POST",
         &format!("/channels/{EXPERTS}/messages"),

@@ -1,6 +1,6 @@
 //! What the front-end tests answer from: the real embedding model (loaded once per test binary), a
 //! three-passage knowledge base in Spanish and English, and a real engine over it; and what they read
-//! back from the desk.
+//! back from the desk and from a front-end's own database.
 
 use std::path::Path;
 use std::sync::{Arc, OnceLock};
@@ -121,4 +121,35 @@ pub fn notes(ticket: &consulta_desk::Ticket) -> Vec<String> {
             _ => None,
         })
         .collect()
+}
+
+/// Every row of `trees` in the front-end database at `path` (read once the bot has stopped), as its
+/// tree and its key and value in one lossy UTF-8 string: where a retention test looks for the ids
+/// of swept tickets.
+pub fn rows(path: &Path, trees: &[&str]) -> Vec<(String, String)> {
+    let db = sled::open(path).expect("the front-end's database opens");
+    let mut rows = Vec::new();
+    for name in trees {
+        for entry in db.open_tree(name).expect("a tree opens").iter() {
+            let (key, value) = entry.expect("an entry reads");
+            let row = String::from_utf8_lossy(&key).into_owned() + &String::from_utf8_lossy(&value);
+            rows.push((name.to_string(), row));
+        }
+    }
+    rows
+}
+
+/// The trees of the rows in `rows` (from [`rows`]) that name `id`, one entry per row.
+pub fn trees_naming<'a>(rows: &'a [(String, String)], id: &str) -> Vec<&'a str> {
+    rows.iter()
+        .filter(|(_, row)| row.contains(id))
+        .map(|(tree, _)| tree.as_str())
+        .collect()
+}
+
+/// Fails when a row of `rows` (from [`rows`]) still names `swept`, a ticket the retention rule
+/// deleted, saying in which trees.
+pub fn assert_none_names(rows: &[(String, String)], swept: &str) {
+    let naming = trees_naming(rows, swept);
+    assert!(naming.is_empty(), "rows about {swept} remain in {naming:?}");
 }

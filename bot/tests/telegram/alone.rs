@@ -11,7 +11,7 @@ use super::{ANA, DESK, EXPERTS, Harness, WAIT, ask_and_escalate};
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn alone_the_telegram_bot_reminds_and_applies_retention() {
     let clock = Arc::new(ManualClock::new(Timestamp::from_millis(1_764_000_000_000)));
-    let desk = format!("reminder_after = \"1h\"\nretention_days = 30\n{DESK}");
+    let desk = format!("reminder_after = \"1h\"\nretention = \"30d\"\n{DESK}");
     let h = Harness::start_with_clock(&desk, Some(clock.clone()), |_| {}).await;
     ask_and_escalate(&h, "What is an ITMO?").await;
     let ticket = h.desk.tickets().expect("the desk reads").remove(0).id;

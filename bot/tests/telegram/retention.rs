@@ -1,5 +1,5 @@
 //! The retention rule sweeps the front-end too: once the desk deletes a ticket closed longer ago
-//! than `retention_days`, no row of the Telegram front-end's database names it (its card, the
+//! than `retention`, no row of the Telegram front-end's database names it (its card, the
 //! messages to its asker, where it was asked), while a ticket still open keeps its rows.
 
 use std::sync::Arc;
@@ -7,7 +7,7 @@ use std::sync::Arc;
 use consulta_desk::{Action, Identity, ManualClock, Platform, Span, Timestamp};
 
 use super::fake::user;
-use super::{ANA, DESK, EXPERTS, Harness, INTRUDER, MARTA, WAIT, ask_and_escalate};
+use super::{ANA, DESK, EXPERTS, Harness, INTRUDER, MARTA, WAIT, ask_and_escalate, kb};
 
 /// The trees in which the front-end keeps rows about tickets, and the index of them by ticket.
 const TICKET_TREES: [&str; 5] = [
@@ -59,19 +59,10 @@ async fn a_retention_sweep_drops_the_front_ends_rows_of_swept_tickets_only() {
     // The duties hand the sweep to the front-end within the same tick, before they stop.
     let dir = h.stop().await;
 
+    let rows = kb::rows(&dir.path().join("telegram"), &TICKET_TREES);
+    kb::assert_none_names(&rows, swept.as_str());
+    let naming_kept = kb::trees_naming(&rows, kept.as_str()).len();
     let db = sled::open(dir.path().join("telegram")).expect("the front-end's database opens");
-    let mut naming_kept = 0;
-    for name in TICKET_TREES {
-        for entry in db.open_tree(name).expect("a tree opens").iter() {
-            let (key, value) = entry.expect("an entry reads");
-            let row = String::from_utf8_lossy(&key).into_owned() + &String::from_utf8_lossy(&value);
-            assert!(
-                !row.contains(swept.as_str()),
-                "a row about the swept ticket remains in {name}: {row:?}"
-            );
-            naming_kept += usize::from(row.contains(kept.as_str()));
-        }
-    }
     let cards = db.open_tree("cards").expect("the tree opens");
     let card_of = |call: &super::fake::Call| {
         let id = call.result["message_id"]
