@@ -1248,9 +1248,16 @@ mod tests {
         assert!(names_someone("O programa Tuki Wasi já transferiu ITMOs?"));
     }
 
+    /// Each of `questions` asks about the rules: no request rule sends it to a person.
+    fn assert_rule_questions(questions: &[(&str, Lang)]) {
+        for &(question, lang) in questions {
+            assert_eq!(request(question, lang), None, "{question}");
+        }
+    }
+
     #[test]
     fn paying_a_levy_or_trading_units_is_a_rule_and_paying_for_units_a_price() {
-        for (question, lang) in [
+        assert_rule_questions(&[
             (
                 "Does the 6.2 guidance oblige us to pay into the Adaptation Fund when we transfer \
                  ITMOs?",
@@ -1264,9 +1271,7 @@ mod tests {
                 "Can we trade ITMOs before the initial report is reviewed?",
                 Lang::En,
             ),
-        ] {
-            assert_eq!(request(question, lang), None, "{question}");
-        }
+        ]);
         assert_eq!(
             request("What do buyers pay for A6.4ERs?", Lang::En),
             Some(NeedsPerson::LiveData)
@@ -1279,7 +1284,7 @@ mod tests {
 
     #[test]
     fn already_about_a_rule_or_a_plural_acronym_is_not_a_status_question() {
-        for (question, lang) in [
+        assert_rule_questions(&[
             (
                 "Dá pra mudar uma autorização depois que os ITMOs já foram transferidos?",
                 Lang::Pt,
@@ -1297,9 +1302,7 @@ mod tests {
                 "¿Un memorando de entendimiento con Singapur ya permite transferir créditos?",
                 Lang::Es,
             ),
-        ] {
-            assert_eq!(request(question, lang), None, "{question}");
-        }
+        ]);
         assert_eq!(
             request("¿Brasil ya autorizó ITMOs?", Lang::Es),
             Some(NeedsPerson::CurrentStatus)
