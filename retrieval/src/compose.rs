@@ -205,10 +205,9 @@ pub(crate) fn compose(
             candidate.likelihood = (candidate.score - best).exp() / total;
         }
     }
-    let lead_likelihood = candidates.first().map_or(0.0, |best| best.likelihood);
-    let lead_cosine = candidates
-        .first()
-        .and_then(|best| (asked.similarity)(&split[best.passage][best.sentence]));
+    let lead = leading(&candidates, &split, asked.kind);
+    let lead_likelihood = lead.map_or(0.0, |lead| lead.likelihood);
+    let lead_cosine = lead.and_then(|lead| (asked.similarity)(&split[lead.passage][lead.sentence]));
     let considered = if asked.trace {
         candidates
             .iter()
@@ -235,7 +234,9 @@ pub(crate) fn compose(
     } else {
         Vec::new()
     };
-    let chosen = choose(&candidates, &split, answer_lang, asked.kind, &parts);
+    let chosen = lead.map_or_else(Vec::new, |lead| {
+        choose(lead, &candidates, &split, answer_lang, &parts)
+    });
     let mut text = String::new();
     let mut cited: Vec<usize> = Vec::new();
     let mut order: Vec<usize> = Vec::new();
@@ -315,30 +316,17 @@ fn reading_order(chosen: &[(usize, usize)], p: usize) -> Vec<usize> {
     in_passage
 }
 
-/// Picks the sentences to show, best first, as `(passage, sentence)` pairs; an antecedent is
-/// pushed just before the sentence that leans on it.
-///
-/// The best sentence always leads. Then each part of a question of several parts that the chosen
-/// sentences leave uncovered gets the best sentence for it, when one fits: a second question
-/// asked in the same message is worth more than a second sentence on the first. A "who", "when"
-/// or "how much" question is led by the best sentence that names an actor, a date or a number
-/// when the best one does not and that one is likely enough to be the
-/// answer: the deadline question is answered by the date. Another sentence
-/// follows only when it too is likely to be the answer (its share of the candidates' softmax
-/// weight reaches [`FOLLOWER_LIKELIHOOD`]), says something not yet shown, and fits the
-/// [`MAX_CHARS`] and [`MAX_SENTENCES`] budget: a question one sentence answers gets one sentence,
-/// and one whose answer is uncertain between two gets both.
-fn choose(
-    candidates: &[Candidate],
+/// The sentence that leads the answer: the best one, except that a "who", "when" or "how much"
+/// question is led by the best sentence that names an actor, a date or a number when the best one
+/// does not and that one is likely enough to be the answer (the deadline question is answered by
+/// the date). The confidence reads the leading sentence's likelihood and closeness from this one,
+/// the sentence the asker reads first.
+fn leading<'a>(
+    candidates: &'a [Candidate],
     split: &[Vec<String>],
-    lang: Lang,
     kind: QuestionType,
-    parts: &[WeightedTerms],
-) -> Vec<(usize, usize)> {
-    let mut selection = Selection::default();
-    let Some(best) = candidates.first() else {
-        return selection.chosen;
-    };
+) -> Option<&'a Candidate> {
+    let best = candidates.first()?;
     // A who or how-much sentence states its fact when it fits the type (already weighed as
     // `type_fit`); a when sentence needs more than a word about time.
     let states = |c: &Candidate| match kind {
@@ -346,15 +334,34 @@ fn choose(
         QuestionType::Who | QuestionType::HowMuch => c.features.type_fit > 0.0,
         QuestionType::Open | QuestionType::YesNo => true,
     };
-    let lead = if states(best) {
-        best
-    } else {
-        candidates
-            .iter()
-            .find(|c| states(c))
-            .filter(|c| c.likelihood >= FOLLOWER_LIKELIHOOD)
-            .unwrap_or(best)
-    };
+    if states(best) {
+        return Some(best);
+    }
+    let stating = candidates
+        .iter()
+        .find(|c| states(c))
+        .filter(|c| c.likelihood >= FOLLOWER_LIKELIHOOD);
+    Some(stating.unwrap_or(best))
+}
+
+/// Picks the sentences to show after `lead` ([`leading`]), as `(passage, sentence)` pairs; an
+/// antecedent is pushed just before the sentence that leans on it.
+///
+/// Each part of a question of several parts that the chosen sentences leave uncovered gets the
+/// best sentence for it, when one fits: a second question asked in the same message is worth more
+/// than a second sentence on the first. Another sentence follows only when it too is likely to be
+/// the answer (its share of the candidates' softmax weight reaches [`FOLLOWER_LIKELIHOOD`]), says
+/// something not yet shown, and fits the [`MAX_CHARS`] and [`MAX_SENTENCES`] budget: a question
+/// one sentence answers gets one sentence, and one whose answer is uncertain between two gets
+/// both.
+fn choose<'a>(
+    lead: &'a Candidate,
+    candidates: &'a [Candidate],
+    split: &[Vec<String>],
+    lang: Lang,
+    parts: &[WeightedTerms],
+) -> Vec<(usize, usize)> {
+    let mut selection = Selection::default();
     selection.add(lead, split, lang, MAX_CHARS);
     for part in parts {
         let shown = |selection: &Selection<'_>| {
@@ -1234,6 +1241,13 @@ mod tests {
                 .starts_with("Each participating Party submits"),
             "{}",
             composed.text
+        );
+        // The confidence weighs the sentence the asker reads first, not the best-scoring one: of
+        // two candidates, the one led with here is the less likely.
+        assert!(
+            composed.lead_likelihood < 0.5,
+            "{}",
+            composed.lead_likelihood
         );
     }
 

@@ -45,7 +45,8 @@ pub struct ConfidenceFeatures {
     /// 1 when a shown sentence has the kind of fact the question's type asks for.
     pub type_answered: f32,
     /// The leading sentence's share of the candidates' softmax weight: how sure the composer is
-    /// of its choice.
+    /// of its choice. The leading sentence is the one shown first, also when a "who", "when" or
+    /// "how much" question is led by a less likely sentence that states its fact.
     pub lead_likelihood: f32,
     /// The leading sentence's closeness in meaning to the question, mapped from the dense floor
     /// (unrelated) to the ceiling (same meaning).
