@@ -3,6 +3,7 @@
 
 use std::convert::Infallible;
 use std::path::Path;
+use std::time::{Duration, Instant};
 
 use sled::transaction::{ConflictableTransactionError, TransactionError};
 
@@ -17,14 +18,31 @@ pub struct SledStorage {
 
 impl SledStorage {
     /// Opens (or creates) the database directory at `path`.
+    ///
+    /// A lock can outlive its holder by a moment: a process the program spawns holds a copy of
+    /// the lock's descriptor until it has started, and a previous `consulta` may still be exiting.
+    /// So a held lock is tried again for up to [`LOCK_PATIENCE`] before it is reported.
     pub fn open(path: &Path) -> Result<Self, StorageError> {
-        let db = sled::Config::new()
-            .path(path)
-            .open()
-            .map_err(|e| open_error(path, e))?;
-        Ok(SledStorage { db })
+        let started = Instant::now();
+        loop {
+            match sled::Config::new().path(path).open() {
+                Ok(db) => return Ok(SledStorage { db }),
+                Err(error) => match open_error(path, error) {
+                    StorageError::Locked { .. } if started.elapsed() < LOCK_PATIENCE => {
+                        std::thread::sleep(LOCK_RETRY);
+                    }
+                    error => return Err(error),
+                },
+            }
+        }
     }
 }
+
+/// How long a held lock is waited for before the directory is reported as in use.
+const LOCK_PATIENCE: Duration = Duration::from_secs(2);
+
+/// The pause between two tries of a held lock.
+const LOCK_RETRY: Duration = Duration::from_millis(50);
 
 fn open_error(path: &Path, error: sled::Error) -> StorageError {
     match &error {
@@ -112,5 +130,26 @@ impl Storage for SledStorage {
         }
         self.db.flush().map_err(backend)?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_lock_released_soon_is_waited_for_and_one_kept_is_reported() {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let holder = SledStorage::open(dir.path()).expect("the first open");
+        let error = SledStorage::open(dir.path()).expect_err("the directory is locked");
+        assert!(matches!(error, StorageError::Locked { .. }), "{error:?}");
+
+        let released_soon = std::thread::spawn(move || {
+            std::thread::sleep(LOCK_RETRY * 4);
+            drop(holder);
+        });
+        let reopened = SledStorage::open(dir.path());
+        released_soon.join().expect("the holder drops its handle");
+        assert!(reopened.is_ok(), "{:?}", reopened.err());
     }
 }
