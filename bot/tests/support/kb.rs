@@ -127,7 +127,7 @@ pub fn notes(ticket: &consulta_desk::Ticket) -> Vec<String> {
 /// tree and its key and value in one lossy UTF-8 string: where a retention test looks for the ids
 /// of swept tickets.
 pub fn rows(path: &Path, trees: &[&str]) -> Vec<(String, String)> {
-    let db = sled::open(path).expect("the front-end's database opens");
+    let db = open_released(path);
     let mut rows = Vec::new();
     for name in trees {
         for entry in db.open_tree(name).expect("a tree opens").iter() {
@@ -152,4 +152,23 @@ pub fn trees_naming<'a>(rows: &'a [(String, String)], id: &str) -> Vec<&'a str> 
 pub fn assert_none_names(rows: &[(String, String)], swept: &str) {
     let naming = trees_naming(rows, swept);
     assert!(naming.is_empty(), "rows about {swept} remain in {naming:?}");
+}
+
+/// Opens the sled database at `path` once the stopped bot has let go of it: its last handles (the
+/// store's background flusher, a task still unwinding) can hold the directory's lock for a moment
+/// after the bot returns, so a held lock is tried again for up to five seconds.
+pub fn open_released(path: &Path) -> sled::Db {
+    let started = std::time::Instant::now();
+    loop {
+        match sled::open(path) {
+            Ok(db) => return db,
+            Err(error)
+                if error.to_string().contains("could not acquire lock")
+                    && started.elapsed() < std::time::Duration::from_secs(5) =>
+            {
+                std::thread::sleep(std::time::Duration::from_millis(50));
+            }
+            Err(error) => panic!("the front-end's database opens: {error}"),
+        }
+    }
 }

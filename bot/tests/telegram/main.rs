@@ -1072,7 +1072,7 @@ async fn forgetting_at_the_desk_leaves_no_words_of_a_question_in_the_front_ends_
     assert_eq!(forgotten.tickets, 1);
     let dir = h.stop().await;
 
-    let db = sled::open(dir.path().join("telegram")).expect("the front-end's database opens");
+    let db = kb::open_released(&dir.path().join("telegram"));
     let mut entries = 0;
     for name in db.tree_names() {
         for entry in db.open_tree(&name).expect("a tree opens").iter() {

@@ -62,7 +62,7 @@ async fn a_retention_sweep_drops_the_front_ends_rows_of_swept_tickets_only() {
     let rows = kb::rows(&dir.path().join("telegram"), &TICKET_TREES);
     kb::assert_none_names(&rows, swept.as_str());
     let naming_kept = kb::trees_naming(&rows, kept.as_str()).len();
-    let db = sled::open(dir.path().join("telegram")).expect("the front-end's database opens");
+    let db = kb::open_released(&dir.path().join("telegram"));
     let cards = db.open_tree("cards").expect("the tree opens");
     let card_of = |call: &super::fake::Call| {
         let id = call.result["message_id"]
