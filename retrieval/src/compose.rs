@@ -1111,6 +1111,22 @@ mod tests {
         compose(&Analyzers::new(), &asked, passages)
     }
 
+    /// Asserts that the answer's text opens with `start`.
+    fn assert_leads(composed: &Composed, start: &str) {
+        assert!(composed.text.starts_with(start), "{}", composed.text);
+    }
+
+    /// Asks a "when" question (its content words `search_text`) of one English guide section.
+    fn ask_when(search_text: &str, text: &str) -> Composed {
+        let section = guide(Lang::En, text);
+        ask(
+            search_text,
+            Lang::En,
+            QuestionType::When,
+            &quote(&[&section]),
+        )
+    }
+
     #[test]
     fn the_sentence_closest_in_meaning_leads_when_words_do_not_decide() {
         let registry = guide(
@@ -1120,11 +1136,7 @@ mod tests {
         );
         let passages = quote(&[&registry]);
         let by_words = ask("registry", Lang::En, QuestionType::Open, &passages);
-        assert!(
-            by_words
-                .text
-                .starts_with("The international registry tracks")
-        );
+        assert_leads(&by_words, "The international registry tracks");
 
         let asked = Asked {
             search_text: "registry",
@@ -1142,11 +1154,7 @@ mod tests {
             parts: &[],
         };
         let by_meaning = compose(&Analyzers::new(), &asked, &passages);
-        assert!(
-            by_meaning.text.starts_with("Parties without a registry"),
-            "{}",
-            by_meaning.text
-        );
+        assert_leads(&by_meaning, "Parties without a registry");
     }
 
     #[test]
@@ -1176,11 +1184,7 @@ mod tests {
             compose(&Analyzers::new(), &asked, &passages)
         };
         let whole = compose_with(&[]);
-        assert!(
-            whole.text.starts_with("The initial report is due"),
-            "{}",
-            whole.text
-        );
+        assert_leads(&whole, "The initial report is due");
         assert!(!whole.text.contains("not mandatory"), "{}", whole.text);
 
         let parts = [
@@ -1188,60 +1192,32 @@ mod tests {
             "share proceeds adaptation mandatory".to_string(),
         ];
         let by_parts = compose_with(&parts);
-        assert!(
-            by_parts.text.starts_with("The initial report is due"),
-            "{}",
-            by_parts.text
-        );
+        assert_leads(&by_parts, "The initial report is due");
         assert!(by_parts.text.contains("not mandatory"), "{}", by_parts.text);
         assert_eq!(by_parts.cited, [0, 1]);
     }
 
     #[test]
     fn a_when_question_gets_the_sentence_with_the_date() {
-        let report = guide(
-            Lang::En,
+        let composed = ask_when(
+            "initial report",
             "The initial report describes the cooperative approach and its metrics. The initial \
              report is due no later than the authorization of ITMOs.",
         );
-        let composed = ask(
-            "initial report",
-            Lang::En,
-            QuestionType::When,
-            &quote(&[&report]),
-        );
-        assert!(
-            composed
-                .text
-                .starts_with("The initial report is due no later than"),
-            "{}",
-            composed.text
-        );
+        assert_leads(&composed, "The initial report is due no later than");
         assert!(composed.type_answered);
     }
 
     #[test]
     fn a_deadline_question_is_led_by_the_date_not_by_a_word_of_time() {
-        let annual = guide(
-            Lang::En,
+        let composed = ask_when(
+            "annual information agreed electronic format tables",
             "The annual information on ITMO actions is submitted in the agreed electronic format \
              with its tables for authorizations, actions, holdings and authorized entities. Each \
              participating Party submits the annual information by 15 April of the following \
              year.",
         );
-        let composed = ask(
-            "annual information agreed electronic format tables",
-            Lang::En,
-            QuestionType::When,
-            &quote(&[&annual]),
-        );
-        assert!(
-            composed
-                .text
-                .starts_with("Each participating Party submits"),
-            "{}",
-            composed.text
-        );
+        assert_leads(&composed, "Each participating Party submits");
         // The confidence weighs the sentence the asker reads first, not the best-scoring one: of
         // two candidates, the one led with here is the less likely.
         assert!(
@@ -1253,24 +1229,12 @@ mod tests {
 
     #[test]
     fn a_time_set_by_an_event_answers_a_when_question_without_a_date() {
-        let report = guide(
-            Lang::En,
+        let composed = ask_when(
+            "party submit initial report authorizes ITMOs",
             "A Party submits its initial report no later than when it authorizes ITMOs. Guyana \
              submitted its report in April 2024.",
         );
-        let composed = ask(
-            "party submit initial report authorizes ITMOs",
-            Lang::En,
-            QuestionType::When,
-            &quote(&[&report]),
-        );
-        assert!(
-            composed
-                .text
-                .starts_with("A Party submits its initial report"),
-            "{}",
-            composed.text
-        );
+        assert_leads(&composed, "A Party submits its initial report");
     }
 
     #[test]
@@ -1338,11 +1302,7 @@ mod tests {
             QuestionType::Who,
             &quotable,
         );
-        assert!(
-            composed.text.starts_with("Lo aplica la Parte"),
-            "{}",
-            composed.text
-        );
+        assert_leads(&composed, "Lo aplica la Parte");
     }
 
     #[test]
@@ -1358,12 +1318,9 @@ mod tests {
             QuestionType::Open,
             &quote(&[&text]),
         );
-        assert!(
-            composed
-                .text
-                .starts_with("Multi-year NDCs use a multi-year budget. This differs"),
-            "{}",
-            composed.text
+        assert_leads(
+            &composed,
+            "Multi-year NDCs use a multi-year budget. This differs",
         );
     }
 
@@ -1431,11 +1388,7 @@ mod tests {
     fn the_best_passage_is_quoted_even_without_matching_words() {
         let only = guide(Lang::Pt, "Primeira frase. Segunda frase.");
         let composed = ask("ajuste", Lang::Pt, QuestionType::Open, &quote(&[&only]));
-        assert!(
-            composed.text.starts_with("Primeira frase."),
-            "{}",
-            composed.text
-        );
+        assert_leads(&composed, "Primeira frase.");
         assert_eq!(composed.cited, [0]);
     }
 
