@@ -78,7 +78,7 @@ pub use reminder::TickReport;
 pub use report::{
     Gap, Period, QuestionEmbedder, Report, ResolutionCounts, ResponseTimes, TagCount,
 };
-pub use sled_storage::SledStorage;
+pub use sled_storage::{SledStorage, open_sled};
 pub use storage::{Record, Storage, StorageError, Table, Write};
 pub use ticket::{
     Actor, Card, Event, EventKind, ExpertAnswer, RetrievedPassage, Status, Tags, Ticket,

@@ -17,23 +17,30 @@ pub struct SledStorage {
 }
 
 impl SledStorage {
-    /// Opens (or creates) the database directory at `path`.
-    ///
-    /// A lock can outlive its holder by a moment: a process the program spawns holds a copy of
-    /// the lock's descriptor until it has started, and a previous `consulta` may still be exiting.
-    /// So a held lock is tried again for up to [`LOCK_PATIENCE`] before it is reported.
+    /// Opens (or creates) the database directory at `path`, waiting up to [`LOCK_PATIENCE`] for a
+    /// held lock ([`open_sled`]).
     pub fn open(path: &Path) -> Result<Self, StorageError> {
-        let started = Instant::now();
-        loop {
-            match sled::Config::new().path(path).open() {
-                Ok(db) => return Ok(SledStorage { db }),
-                Err(error) => match open_error(path, error) {
-                    StorageError::Locked { .. } if started.elapsed() < LOCK_PATIENCE => {
-                        std::thread::sleep(LOCK_RETRY);
-                    }
-                    error => return Err(error),
-                },
-            }
+        open_sled(path, LOCK_PATIENCE).map(|db| SledStorage { db })
+    }
+}
+
+/// Opens (or creates) the sled database at `path`, trying a held lock again for up to `patience`
+/// before reporting it.
+///
+/// A lock can outlive its holder by a moment: a process the program spawns holds a copy of the
+/// lock's descriptor until it has started, a previous `consulta` may still be exiting, and a
+/// stopped front-end's last handles may still be unwinding.
+pub fn open_sled(path: &Path, patience: Duration) -> Result<sled::Db, StorageError> {
+    let started = Instant::now();
+    loop {
+        match sled::Config::new().path(path).open() {
+            Ok(db) => return Ok(db),
+            Err(error) => match open_error(path, error) {
+                StorageError::Locked { .. } if started.elapsed() < patience => {
+                    std::thread::sleep(LOCK_RETRY);
+                }
+                error => return Err(error),
+            },
         }
     }
 }

@@ -156,19 +156,8 @@ pub fn assert_none_names(rows: &[(String, String)], swept: &str) {
 
 /// Opens the sled database at `path` once the stopped bot has let go of it: its last handles (the
 /// store's background flusher, a task still unwinding) can hold the directory's lock for a moment
-/// after the bot returns, so a held lock is tried again for up to five seconds.
+/// after the bot returns.
 pub fn open_released(path: &Path) -> sled::Db {
-    let started = std::time::Instant::now();
-    loop {
-        match sled::open(path) {
-            Ok(db) => return db,
-            Err(error)
-                if error.to_string().contains("could not acquire lock")
-                    && started.elapsed() < std::time::Duration::from_secs(5) =>
-            {
-                std::thread::sleep(std::time::Duration::from_millis(50));
-            }
-            Err(error) => panic!("the front-end's database opens: {error}"),
-        }
-    }
+    consulta_desk::open_sled(path, std::time::Duration::from_secs(5))
+        .expect("the front-end's database opens")
 }
