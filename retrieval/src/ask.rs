@@ -82,7 +82,7 @@ impl Engine {
         let asked_for = intent(&prepared.text, lang);
         let parts = question_parts(&prepared.text);
 
-        let content = inner.analyzers.content_words(lang, &prepared.text);
+        let content = inner.analyzers.content_words(lang, &prepared.dense_text);
         // The question's terms as each language analyses them, and the terms of the passages in
         // the question's language: each analysed once, for both the evidence and the question's
         // terms no passage holds.
@@ -178,8 +178,10 @@ impl Engine {
                     .map(|part| inner.analyzers.content_words(lang, part))
                     .collect()
             };
-            let similarity = inner
-                .sentence_similarities(&prepared.text, quotable.iter().map(|(c, _)| &c.passage))?;
+            let similarity = inner.sentence_similarities(
+                &prepared.dense_text,
+                quotable.iter().map(|(c, _)| &c.passage),
+            )?;
             let similarity = |sentence: &str| similarity.get(sentence).copied();
             let asked = Asked {
                 similarity: &similarity,

@@ -31,6 +31,9 @@ pub(crate) struct Prepared {
     /// Typing slips read as the knowledge base's words ([`crate::spelling`]): each as written
     /// and as read, for the answer to say so.
     pub(crate) read_as: Vec<(String, String)>,
+    /// What the embedding model reads: the text with its acronyms spelled out
+    /// ([`consulta_corpus::Glossary::spelled_out`]).
+    pub(crate) dense_text: String,
 }
 
 /// A ranked passage with the evidence each leg gave for it.
@@ -99,11 +102,16 @@ impl Inner {
                 })
         };
         let corrected = self.catalog().spelling().correct(text, lang, &known);
+        let dense_text = self.glossary().map_or_else(
+            || corrected.text.clone(),
+            |glossary| glossary.spelled_out(&corrected.text, lang),
+        );
         Ok(Prepared {
             text: corrected.text,
             lang,
             truncated,
             read_as: corrected.changes,
+            dense_text,
         })
     }
 
@@ -156,7 +164,7 @@ impl Inner {
             Leg::Dense => Vec::new(),
         };
         let (dense, question_cosines) = match leg {
-            Leg::Dense | Leg::Hybrid => self.dense_search(&question.text, filter, depth)?,
+            Leg::Dense | Leg::Hybrid => self.dense_search(&question.dense_text, filter, depth)?,
             Leg::Bm25 => (Vec::new(), HashMap::new()),
         };
         let weights = FusionWeights {

@@ -1,6 +1,6 @@
 //! Questions and answers on the fixture knowledge base.
 
-use consulta_corpus::{Lang, PassageKind, RuleChange, Timeline, Topic};
+use consulta_corpus::{Glossary, GlossaryTerm, Lang, PassageKind, RuleChange, Timeline, Topic};
 use consulta_retrieval::{AskOptions, Leg, RetrievalError, SearchFilter, SearchOptions, phrases};
 
 use crate::common::{engine_with_kb, id_of, knowledge_base, model, passage, shared_engine};
@@ -259,6 +259,32 @@ fn a_typing_slip_is_read_as_the_knowledge_bases_word_and_the_answer_says_so() {
         "{:?}",
         written_right.notes
     );
+}
+
+#[test]
+fn a_two_letter_acronym_is_searched_by_its_full_name() {
+    let dir = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).unwrap();
+    let engine = engine_with_kb(dir.path(), model());
+    engine.set_glossary(Some(Glossary::new(vec![GlossaryTerm {
+        id: "corresponding-adjustment".into(),
+        en: vec!["corresponding adjustment".into(), "CA".into()],
+        es: vec!["ajuste correspondiente".into()],
+        pt: vec!["ajuste correspondente".into()],
+    }])));
+    let dense_only = SearchOptions {
+        leg: Leg::Dense,
+        k: 1,
+        ..SearchOptions::default()
+    };
+    // Without the glossary the model takes "CA" for anything: the registry, the CDM transition.
+    for question in ["who applies the CA", "how is the CA done"] {
+        let hits = engine.search(question, &dense_only).unwrap();
+        assert_eq!(
+            hits.first().map(|h| h.passage.doc_id.as_str()),
+            Some("faq:ca-what"),
+            "{question:?} is read with \"corresponding adjustment\": {hits:#?}"
+        );
+    }
 }
 
 #[test]
