@@ -35,6 +35,10 @@ const NEEDS_PERSON_DISCOUNT: f32 = 0.5;
 /// The evidence a passage needs to be quoted at all: below it, the passages found are on another
 /// topic than the question's, however the sentences would read.
 const MIN_QUOTABLE_EVIDENCE: f32 = 0.45;
+/// The share of [`MIN_QUOTABLE_EVIDENCE`] a passage in another language than the question's
+/// needs: its words cannot match the question's, nor BM25 agree with the dense leg, so its
+/// evidence is the dense part alone.
+const OTHER_LANGUAGE_FLOOR: f32 = 0.5;
 /// A passage is quoted when its evidence reaches this share of the best passage's. The sentence
 /// score weighs the evidence itself, so a low bar costs nothing: 0.5 answers 0.621 of the tuning
 /// questions, 0.7 answered 0.613.
@@ -154,8 +158,13 @@ impl Engine {
         let quotable: Vec<&(Candidate, f32)> = scored
             .iter()
             .enumerate()
-            .filter(|(rank, (_, score))| {
-                *score >= MIN_QUOTABLE_EVIDENCE && (*rank == 0 || *score >= best * QUOTABLE_SHARE)
+            .filter(|(rank, (candidate, score))| {
+                let floor = if candidate.passage.lang == lang {
+                    MIN_QUOTABLE_EVIDENCE
+                } else {
+                    MIN_QUOTABLE_EVIDENCE * OTHER_LANGUAGE_FLOOR
+                };
+                *score >= floor && (*rank == 0 || *score >= best * QUOTABLE_SHARE)
             })
             .map(|(_, scored)| scored)
             .collect();

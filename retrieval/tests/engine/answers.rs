@@ -73,6 +73,30 @@ fn portuguese_question_finds_an_english_only_passage() {
 }
 
 #[test]
+fn a_passage_found_only_in_another_language_is_quoted_on_its_meaning_alone() {
+    // Across languages the question's words hardly match the passage's, nor does BM25 agree
+    // with the dense leg: the passage's evidence is little more than its closeness in meaning,
+    // and that is enough to quote it (the confidence then weighs the other language).
+    for (question, fact) in [
+        (
+            "¿Hasta qué fecha podían las actividades del Mecanismo de Desarrollo Limpio solicitar \
+             la transición?",
+            "31 December 2023",
+        ),
+        (
+            "¿Qué fracción de las A6.4ER va al Fondo de Adaptación?",
+            "five percent",
+        ),
+    ] {
+        let explained = shared_engine()
+            .explain(question, &AskOptions::default())
+            .unwrap();
+        let shown = explained.would_show.unwrap_or_default();
+        assert!(shown.contains(fact), "{question:?}: {shown:?}");
+    }
+}
+
+#[test]
 fn out_of_scope_questions_escalate_in_their_language() {
     for (question, lang) in [
         ("¿Quién ganó la Copa del Mundo de fútbol en 2022?", Lang::Es),
