@@ -15,12 +15,12 @@
 
 use std::collections::{HashMap, HashSet};
 
-use consulta_corpus::{Date, Lang};
+use consulta_corpus::{Date, Lang, PassageKind};
 
 use crate::compose::{Asked, Quotable, compose};
 use crate::confidence::ConfidenceFeatures;
 use crate::evidence::{coverage, evidence};
-use crate::intent::{intent, named_entities};
+use crate::intent::{NeedsPerson, QuestionType, intent, named_entities, named_parties};
 use crate::question_parts::question_parts;
 use crate::retrieve::Candidate;
 use crate::text::fold;
@@ -120,7 +120,14 @@ impl Engine {
             .map(|(_, score)| *score)
             .fold(0.0_f32, f32::max);
         let mut notes = Vec::new();
-        let needs_person = asked_for.needs_person.is_some();
+        // Whether a named Party has done something, when the knowledge base records it in an
+        // entry of its own with the date it was checked, is answered from it; any other status
+        // question needs a person (how many it has done is a live count).
+        let recorded_status = (asked_for.needs_person == Some(NeedsPerson::CurrentStatus)
+            && asked_for.kind == QuestionType::YesNo)
+            .then(|| recorded_status(&prepared.text, &scored, config.question_match))
+            .flatten();
+        let needs_person = asked_for.needs_person.is_some() && recorded_status.is_none();
         let flag = |on: bool| if on { 1.0 } else { 0.0 };
         let signals = asked_for.signals;
         let mut features = ConfidenceFeatures {
@@ -145,6 +152,9 @@ impl Engine {
             notes.push(words.personal_request.to_string());
         } else if mentions_unknown_name(&prepared.text, lang, &scored) {
             features.unknown_name = 1.0;
+        }
+        if let Some(checked) = &recorded_status {
+            notes.push(words.status_as_of(checked));
         }
         if prepared.truncated {
             notes.push(words.truncated(config.max_question_chars));
@@ -419,6 +429,31 @@ fn runner_up_share(scored: &[(Candidate, f32)], best: f32) -> f32 {
     let mut scores: Vec<f32> = scored.iter().map(|(_, score)| *score).collect();
     scores.sort_by(|a, b| b.total_cmp(a));
     scores.get(1).map_or(0.0, |second| second / best)
+}
+
+/// The date the knowledge base last checked the status a question asks about, when retrieval's
+/// first choice is an FAQ or curated entry on that very question (its own question is as close as
+/// `question_match`), dated, and naming every Party, body or programme the question names: "Has
+/// Guyana already submitted its initial report?" has such an entry, "Has Brazil already
+/// authorized ITMOs?" has none. A question naming nobody ("has ours been approved yet?") is the
+/// asker's own case, which no entry records.
+fn recorded_status(
+    question: &str,
+    scored: &[(Candidate, f32)],
+    question_match: f32,
+) -> Option<String> {
+    let (first, _) = scored.first()?;
+    let passage = &first.passage;
+    let on_this_question = matches!(passage.kind, PassageKind::Faq | PassageKind::Curated)
+        && first
+            .question_cosine
+            .is_some_and(|cosine| cosine >= question_match);
+    let text = fold(&passage.indexable_text());
+    let names = named_parties(question);
+    let all_named = names.iter().all(|name| text.contains(name.as_str()));
+    (on_this_question && !names.is_empty() && all_named)
+        .then(|| passage.valid_as_of.clone())
+        .flatten()
 }
 
 /// Whether the question names a Party, body or company (see [`crate::intent::named_entities`])

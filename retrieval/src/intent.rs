@@ -925,6 +925,20 @@ pub(crate) fn names_someone(question: &str) -> bool {
     named_entities(question).next().is_some()
 }
 
+/// Every Party, body or programme `question` names, folded: its [`named_entities`] and the
+/// Parties it names anywhere, the first word included ("¿Guyana ya entregó…?").
+pub(crate) fn named_parties(question: &str) -> Vec<String> {
+    let mut names: Vec<String> = named_entities(question).map(fold).collect();
+    names.extend(
+        words(question)
+            .map(fold)
+            .filter(|word| lexicon::PARTIES.contains(&word.as_str())),
+    );
+    names.sort_unstable();
+    names.dedup();
+    names
+}
+
 /// Capitalised words (`Brasil`, `EcoAndes`) after the first word of each sentence: the names a
 /// question is about. Acronyms (all capitals) are not names: they are the field's own vocabulary.
 pub(crate) fn named_entities(question: &str) -> impl Iterator<Item = &str> {
@@ -1230,6 +1244,19 @@ mod tests {
             request("¿Quién paga la tarifa de registro?", Lang::Es),
             None
         );
+    }
+
+    #[test]
+    fn named_parties_include_a_party_that_opens_the_question() {
+        assert_eq!(
+            named_parties("¿Guyana ya entregó su informe inicial a la CMNUCC?"),
+            vec!["guyana"]
+        );
+        assert_eq!(
+            named_parties("O programa Tuki Wasi já transferiu ITMOs para a Suíça?"),
+            vec!["suica", "tuki", "wasi"]
+        );
+        assert!(named_parties("¿Ya aprobaron nuestra carta de autorización?").is_empty());
     }
 
     #[test]

@@ -26,6 +26,9 @@ pub struct Phrases {
     /// Note shown when one part of a question is not covered by the quoted sources; `{part}`
     /// stands for that part.
     part_not_covered: &'static str,
+    /// Note shown when a question about where a named Party's or programme's file stands is
+    /// answered from an entry that records it; `{date}` stands for the date the entry was checked.
+    status_as_of: &'static str,
     /// Note shown when a question was cut; `{n}` stands for the number of characters kept.
     truncated: &'static str,
     /// Note shown when typing slips were read as other words; `{pairs}` stands for the list of
@@ -44,6 +47,7 @@ const ES: Phrases = Phrases {
     superseded: "«{title}» se verificó el {checked}; después, la decisión {decision} ({date}) trató {topic}: confirme ahí que siga vigente.",
     part_not_covered: "Nuestras fuentes no responden esta parte: «{part}». Una persona experta puede responderla si la deriva.",
     personal_request: "La pregunta trata de un caso, un contacto, un precio o una decisión futura que la base de conocimiento no puede saber: la pasamos a una persona experta.",
+    status_as_of: "Así estaba al {date}, según la fuente citada; puede haber cambiado desde entonces: una persona experta puede confirmarlo.",
     truncated: "La pregunta era demasiado larga: se usaron sus primeros {n} caracteres.",
     read_as: "Se leyó {pairs}.",
     read_as_pair: "«{written}» como «{read}»",
@@ -58,6 +62,7 @@ const PT: Phrases = Phrases {
     superseded: "“{title}” foi verificada em {checked}; depois, a decisão {decision} ({date}) tratou de {topic}: confirme nela que continua válida.",
     part_not_covered: "Nossas fontes não respondem esta parte: “{part}”. Uma pessoa especialista pode respondê-la se você encaminhar.",
     personal_request: "A pergunta trata de um caso, um contato, um preço ou uma decisão futura que a base de conhecimento não tem como saber: vamos passá-la a uma pessoa especialista.",
+    status_as_of: "Era assim em {date}, segundo a fonte citada; pode ter mudado desde então: uma pessoa especialista pode confirmar.",
     truncated: "A pergunta era longa demais: foram usados os primeiros {n} caracteres.",
     read_as: "Lemos {pairs}.",
     read_as_pair: "“{written}” como “{read}”",
@@ -72,6 +77,7 @@ const EN: Phrases = Phrases {
     superseded: "“{title}” was checked on {checked}; Decision {decision} ({date}) later dealt with {topic}: check there that it still holds.",
     part_not_covered: "Our sources do not answer this part: “{part}”. An expert can answer it if you pass it on.",
     personal_request: "This asks about a specific case, a contact, a price or a decision not yet taken, which the knowledge base cannot know: it goes to an expert.",
+    status_as_of: "This was the state on {date}, per the cited source; it may have changed since: an expert can confirm.",
     truncated: "The question was too long: only its first {n} characters were used.",
     read_as: "Read {pairs}.",
     read_as_pair: "“{written}” as “{read}”",
@@ -111,6 +117,11 @@ impl Phrases {
     /// The note added when a question was cut to `max_chars` characters.
     pub fn truncated(&self, max_chars: usize) -> String {
         self.truncated.replace("{n}", &max_chars.to_string())
+    }
+
+    /// The note added when a status question is answered from an entry checked on `date`.
+    pub fn status_as_of(&self, date: &str) -> String {
+        self.status_as_of.replace("{date}", date)
     }
 
     /// The note added when typing slips were read as other words: each as written and as read.

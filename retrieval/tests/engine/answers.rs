@@ -491,6 +491,46 @@ fn requests_only_a_person_can_meet_escalate_with_the_reason() {
 }
 
 #[test]
+fn a_status_an_entry_records_for_the_named_party_is_answered_with_its_date() {
+    let dir = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).unwrap();
+    let engine = engine_with_kb(dir.path(), model());
+    let mut status = passage(
+        "faq:guyana-initial-report",
+        PassageKind::Faq,
+        Lang::Es,
+        "¿Guyana ya presentó su informe inicial del artículo 6.2?",
+        &["6.2"],
+        "Sí: Guyana presentó su informe inicial del artículo 6.2 en noviembre de 2024, para la \
+         cooperación con la aviación internacional.",
+    );
+    status.valid_as_of = Some("2026-11-30".into());
+    let mut passages = knowledge_base();
+    passages.push(status);
+    engine.sync(&passages, &|_, _| {}).unwrap();
+    let ask = |question: &str| engine.ask(question, &AskOptions::default()).unwrap();
+
+    let answer = ask("¿Guyana ya entregó su informe inicial del artículo 6.2?");
+    assert!(!answer.escalate, "{answer:#?}");
+    assert!(answer.answer.contains("noviembre de 2024"), "{answer:#?}");
+    assert!(
+        answer
+            .notes
+            .contains(&phrases(Lang::Es).status_as_of("2026-11-30")),
+        "the answer says how old the status is: {answer:#?}"
+    );
+
+    // No entry records Brazil's report: where its file stands needs a person.
+    let answer = ask("¿Brasil ya entregó su informe inicial del artículo 6.2?");
+    assert!(answer.escalate, "{answer:#?}");
+    assert!(
+        answer
+            .notes
+            .contains(&phrases(Lang::Es).personal_request.to_string()),
+        "{answer:#?}"
+    );
+}
+
+#[test]
 fn an_entry_found_only_in_another_language_is_quoted_in_the_askers() {
     let dir = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).unwrap();
     let config = consulta_retrieval::RetrievalConfig {
