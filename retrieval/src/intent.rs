@@ -702,7 +702,7 @@ mod lexicon {
 
 /// Reads `question` (in `lang`).
 pub(crate) fn intent(question: &str, lang: Lang) -> Intent {
-    let folded: Vec<String> = words(question).map(fold).collect();
+    let folded = folded_words(question);
     let has = |list: &[&str]| folded.iter().any(|w| list.contains(&w.as_str()));
     let has_stem = |stems: &[&str]| {
         folded
@@ -737,8 +737,24 @@ pub(crate) fn intent(question: &str, lang: Lang) -> Intent {
 /// The type of `question` (in `lang`) alone: what ranking needs of every FAQ entry's question,
 /// without the request features.
 pub(crate) fn question_kind(question: &str, lang: Lang) -> QuestionType {
-    let folded: Vec<String> = words(question).map(fold).collect();
+    let folded = folded_words(question);
     question_type(&folded, lang)
+}
+
+/// The question's words, folded, with the adjective "up to date" ("up-to-date inventory") as one
+/// word: its "to date" and "date" are not the present moment or a time asked for.
+fn folded_words(question: &str) -> Vec<String> {
+    let mut folded: Vec<String> = Vec::new();
+    for word in words(question).map(fold) {
+        let n = folded.len();
+        if word == "date" && n >= 2 && folded[n - 2] == "up" && folded[n - 1] == "to" {
+            folded.truncate(n - 2);
+            folded.push("up-to-date".to_string());
+        } else {
+            folded.push(word);
+        }
+    }
+    folded
 }
 
 fn question_type(folded: &[String], lang: Lang) -> QuestionType {
@@ -1333,6 +1349,18 @@ mod tests {
         assert_eq!(
             request("¿Brasil ya autorizó ITMOs?", Lang::Es),
             Some(NeedsPerson::CurrentStatus)
+        );
+    }
+
+    #[test]
+    fn up_to_date_is_an_adjective_not_the_present_or_a_time() {
+        let question = "Do we need an up-to-date national inventory report before we can trade?";
+        assert_rule_questions(&[(question, Lang::En)]);
+        assert!(!intent(question, Lang::En).signals.present);
+        assert_eq!(kind(question, Lang::En), QuestionType::YesNo);
+        assert_eq!(
+            request("How many ITMOs has Chile transferred to date?", Lang::En),
+            Some(NeedsPerson::LiveData)
         );
     }
 }
