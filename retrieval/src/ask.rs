@@ -20,7 +20,9 @@ use consulta_corpus::{Date, Lang, PassageKind};
 use crate::compose::{Asked, Quotable, compose};
 use crate::confidence::ConfidenceFeatures;
 use crate::evidence::{coverage, evidence};
-use crate::intent::{NeedsPerson, QuestionType, intent, named_entities, named_parties};
+use crate::intent::{
+    NeedsPerson, QuestionType, asks_for_a_published_address, intent, named_entities, named_parties,
+};
 use crate::question_parts::question_parts;
 use crate::retrieve::Candidate;
 use crate::text::fold;
@@ -43,6 +45,8 @@ const OTHER_LANGUAGE_FLOOR: f32 = 0.5;
 /// score weighs the evidence itself, so a low bar costs nothing: 0.5 answers 0.621 of the tuning
 /// questions, 0.7 answered 0.613.
 const QUOTABLE_SHARE: f32 = 0.5;
+/// How many of retrieval's first choices may hold the published address a question asks for.
+const ADDRESS_DEPTH: usize = 3;
 /// A part of a multi-part question counts as covered when the quoted passages hold this share of
 /// its words.
 const PART_COVERED: f32 = 0.34;
@@ -127,7 +131,16 @@ impl Engine {
             && asked_for.kind == QuestionType::YesNo)
             .then(|| recorded_status(&prepared.text, &scored, config.question_match))
             .flatten();
-        let needs_person = asked_for.needs_person.is_some() && recorded_status.is_none();
+        // An institution's address is answered when one of retrieval's first choices publishes
+        // one.
+        let published_address = asked_for.needs_person == Some(NeedsPerson::Contact)
+            && asks_for_a_published_address(&prepared.text)
+            && scored
+                .iter()
+                .take(ADDRESS_DEPTH)
+                .any(|(candidate, _)| publishes_an_address(&candidate.passage.text));
+        let needs_person =
+            asked_for.needs_person.is_some() && recorded_status.is_none() && !published_address;
         let flag = |on: bool| if on { 1.0 } else { 0.0 };
         let signals = asked_for.signals;
         let mut features = ConfidenceFeatures {
@@ -454,6 +467,16 @@ fn recorded_status(
     (on_this_question && !names.is_empty() && all_named)
         .then(|| passage.valid_as_of.clone())
         .flatten()
+}
+
+/// Whether `text` holds an e-mail address (`name@domain.tld`).
+fn publishes_an_address(text: &str) -> bool {
+    text.split_whitespace().any(|word| {
+        let word = word.trim_matches(|c: char| !c.is_alphanumeric());
+        word.split_once('@').is_some_and(|(name, domain)| {
+            !name.is_empty() && domain.contains('.') && !domain.ends_with('.')
+        })
+    })
 }
 
 /// Whether the question names a Party, body or company (see [`crate::intent::named_entities`])

@@ -303,6 +303,8 @@ mod lexicon {
         "contact",
     ];
     /// Verbs of getting in touch with someone.
+    /// The words of [`CONTACT`] that ask for an e-mail address.
+    pub(super) const EMAIL: &[&str] = &["email", "mail", "correo"];
     pub(super) const REACH: &[&str] = &[
         "comunico",
         "comunicarme",
@@ -941,6 +943,24 @@ pub(crate) fn names_someone(question: &str) -> bool {
     named_entities(question).next().is_some()
 }
 
+/// Whether `question` asks for an institution's published e-mail address ("Qual é o e-mail da
+/// UNFCCC para a revisão técnica?", "¿a qué correo se manda el formulario?"), not a person's: it
+/// asks for an e-mail only (no phone), names no person, no Party or office by name, and nothing of
+/// the asker's own. Such an address is in the guidance when the secretariat publishes it; a
+/// named office's or reviewer's is not.
+pub(crate) fn asks_for_a_published_address(question: &str) -> bool {
+    let folded = folded_words(question);
+    let has = |list: &[&str]| folded.iter().any(|w| list.contains(&w.as_str()));
+    has(lexicon::EMAIL)
+        && !folded.iter().any(|w| {
+            lexicon::CONTACT.contains(&w.as_str()) && !lexicon::EMAIL.contains(&w.as_str())
+        })
+        && !has(lexicon::PERSON)
+        && !has(lexicon::MINE)
+        && !has(lexicon::WE)
+        && named_parties(question).is_empty()
+}
+
 /// Every Party, body or programme `question` names, folded: its [`named_entities`] and the
 /// Parties it names anywhere, the first word included ("¿Guyana ya entregó…?").
 pub(crate) fn named_parties(question: &str) -> Vec<String> {
@@ -1362,5 +1382,25 @@ mod tests {
             request("How many ITMOs has Chile transferred to date?", Lang::En),
             Some(NeedsPerson::LiveData)
         );
+    }
+
+    #[test]
+    fn a_published_address_is_an_institutions_e_mail_not_a_persons() {
+        for question in [
+            "Qual é o e-mail da UNFCCC para perguntas sobre a revisão técnica?",
+            "¿A qué correo se manda el formulario de aprobación de la transición?",
+            "Which email address do CARP questions go to?",
+        ] {
+            assert!(asks_for_a_published_address(question), "{question}");
+        }
+        for question in [
+            "¿Cuál es el correo de la persona que revisa informes en la secretaría?",
+            "What's the email of Chile's Article 6 committee?",
+            "qual o e-mail do nosso revisor?",
+            "¿Cuál es el teléfono o el correo de la secretaría?",
+            "¿Qué formulario usa la AND para la transición?",
+        ] {
+            assert!(!asks_for_a_published_address(question), "{question}");
+        }
     }
 }

@@ -531,6 +531,41 @@ fn a_status_an_entry_records_for_the_named_party_is_answered_with_its_date() {
 }
 
 #[test]
+fn an_institutions_published_address_is_answered_and_a_persons_is_not() {
+    let dir = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).unwrap();
+    let engine = engine_with_kb(dir.path(), model());
+    let mut passages = knowledge_base();
+    passages.push(passage(
+        "guide:transicion-contacto",
+        PassageKind::Guide,
+        Lang::Es,
+        "Aprobación de la transición del MDL",
+        &["6.4"],
+        "La autoridad nacional designada aprueba la transición de una actividad del MDL con el \
+         formulario A6.4-FORM-AC-003, que envía a la secretaría por correo electrónico a \
+         A6.4mechanism-info@unfccc.int.",
+    ));
+    engine.sync(&passages, &|_, _| {}).unwrap();
+    let ask = |question: &str| engine.ask(question, &AskOptions::default()).unwrap();
+
+    let answer =
+        ask("¿A qué correo se manda el formulario de aprobación de la transición del MDL?");
+    assert!(!answer.escalate, "{answer:#?}");
+    assert!(
+        answer.answer.contains("A6.4mechanism-info@unfccc.int"),
+        "{answer:#?}"
+    );
+
+    for question in [
+        "¿Cuál es el correo de la persona que aprueba la transición del MDL?",
+        "¿Cuál es el teléfono de la secretaría para la transición del MDL?",
+    ] {
+        let answer = ask(question);
+        assert!(answer.escalate, "{question}: {answer:#?}");
+    }
+}
+
+#[test]
 fn an_entry_found_only_in_another_language_is_quoted_in_the_askers() {
     let dir = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).unwrap();
     let config = consulta_retrieval::RetrievalConfig {
