@@ -226,8 +226,9 @@ struct Webhook {
 
 impl TelegramBot {
     /// Checks the configuration and the token (`getMe`), turns off any webhook (long polling and a
-    /// webhook exclude each other), and opens the front-end's database at `store_dir`. Requests to
-    /// Telegram that are retried wait on `clock` (the desk's, so that tests see and end the waits).
+    /// webhook exclude each other), opens the front-end's database at `store_dir`, and sets the
+    /// command menus beside the bot. Requests to Telegram that are retried wait on `clock` (the
+    /// desk's, so that tests see and end the waits).
     pub async fn connect(
         config: &TelegramConfig,
         assistant: Arc<dyn Assistant>,
@@ -441,8 +442,8 @@ impl TelegramBot {
 /// language, and the default one, in `default`, for the others. Run beside the bot rather than
 /// before it: the menus only help people find the commands, so a Telegram that is slow, asks to wait
 /// (429) or fails (5xx) delays nothing. Each menu is retried on such failures, waiting on `clock`; one
-/// that still cannot be set is logged and the next is set all the same. `relay` (where `bot` sends)
-/// is kept serving until the last one is done.
+/// that still cannot be set is logged and the next is set all the same. `_relay` (where `bot`
+/// sends) is kept serving until the last one is done.
 async fn set_command_menus(
     bot: Bot,
     _relay: Arc<api_relay::Relay>,
