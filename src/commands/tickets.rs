@@ -251,7 +251,7 @@ fn in_language(error: anyhow::Error, settings: &Settings, expert: Option<&str>) 
         }
         desk_refusal(error.downcast_ref::<DeskError>()?, lang)
     };
-    // Most refusals need no desk read; the language is looked up only for one that is said.
+    // A failure that is no refusal stays as it is, without opening the desk to find a language.
     if said(Lang::En).is_none() {
         return error;
     }
