@@ -164,7 +164,14 @@ pub enum TicketCommand {
     /// Hand a ticket to another expert (by name) or group.
     Transfer {
         id: String,
-        #[arg(long, conflicts_with = "group", required_unless_present = "group")]
+        // An id of its own: the global `--as` is `expert` too, and two arguments with one id made
+        // `--as` unknown here and the target the acting expert.
+        #[arg(
+            id = "to_expert",
+            long = "expert",
+            conflicts_with = "group",
+            required_unless_present = "group"
+        )]
         expert: Option<String>,
         #[arg(long)]
         group: Option<String>,

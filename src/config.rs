@@ -111,6 +111,8 @@ impl Settings {
             .desk
             .language
             .get_or_insert(settings.retrieval.default_language);
+        // So does Telegram's command menu for clients in a language Consulta does not speak.
+        settings.telegram.default_language = settings.retrieval.default_language;
         Ok(settings)
     }
 }

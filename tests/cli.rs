@@ -677,3 +677,59 @@ fn the_expert_sees_the_faq_edit_step_in_their_own_language() {
         stdout(&out)
     );
 }
+
+/// What `consulta tickets` refuses, by itself or as the desk refused it, is said in the expert's
+/// language (the `/lang` they chose on a chat platform) and says what to do next; with no expert
+/// named, in the desk's language.
+#[test]
+fn the_terminals_refusals_are_in_the_experts_language_and_say_what_to_do() {
+    let sandbox = Sandbox::new();
+    let (config, id) = sandbox.with_ticket();
+    sandbox.choose_language("cli:ana", Lang::Pt);
+    let refused = |args: &[&str]| {
+        let out = sandbox.tickets(&config, args);
+        assert!(!out.status.success(), "{args:?} was refused");
+        stderr(&out)
+    };
+    for (args, portuguese) in [
+        (
+            &["unclaim", "--as", "ana", &id][..],
+            format!("ticket {id} recusado: ninguém o assumiu (status: open)"),
+        ),
+        (
+            &["approve", "--as", "ana", &id],
+            "ainda não tem resposta de um especialista: responda-o antes".to_string(),
+        ),
+        (
+            &["transfer", "--as", "ana", &id, "--expert", "Nadie"],
+            "nenhum especialista configurado se chama \"Nadie\"".to_string(),
+        ),
+        (
+            &["claim", "--as", "ana", "no-such-ticket"],
+            "\"no-such-ticket\" não é um id de ticket; `consulta tickets list`".to_string(),
+        ),
+        (
+            &["claim", "--as", "ana", "ZZZZZZZZ"],
+            "não existe o ticket ZZZZZZZZ: confira o id com `consulta tickets list`".to_string(),
+        ),
+    ] {
+        let said = refused(args);
+        assert!(said.contains(&portuguese), "{portuguese}: {said}");
+    }
+
+    std::fs::write(
+        &config,
+        DESK_CONFIG.replace("language = \"en\"", "language = \"es\""),
+    )
+    .unwrap();
+    let said = refused(&["claim", &id]);
+    assert!(
+        said.contains("diga qué experto es usted: --as NOMBRE"),
+        "{said}"
+    );
+    let said = refused(&["list", "--status", "pending"]);
+    assert!(
+        said.contains("estado desconocido \"pending\": use open, claimed"),
+        "{said}"
+    );
+}

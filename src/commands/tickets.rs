@@ -3,21 +3,28 @@
 use std::io::Read;
 use std::process::ExitCode;
 
-use anyhow::{Context, bail};
+use anyhow::bail;
 
-use consulta_bot::chat::{approval_words, draft_text, flag_warning};
+use consulta_bot::chat::{approval_words, draft_text, flag_warning, texts};
 use consulta_corpus::Lang;
 use consulta_desk::{
-    Action, Approval, ApprovalDraft, Identity, Particular, Platform, Status, Ticket, TicketId,
-    TransferTarget, find_particulars,
+    Action, Approval, ApprovalDraft, DeskError, Identity, Particular, Platform, Status, Ticket,
+    TicketId, TransferTarget, TransitionError, find_particulars,
 };
 
 use crate::cli::{TicketCommand, TicketsArgs};
 use crate::config::Settings;
 use crate::{engine, output};
 
-/// Lists, shows and acts on tickets as the expert `--as NAME` (identity `cli:NAME`).
+/// Lists, shows and acts on tickets as the expert `--as NAME` (identity `cli:NAME`). What cannot be
+/// done is said in that expert's language, as the rest of what the terminal says to them (their
+/// `/lang`, else the desk's): the expert reads it to know what to do next.
 pub fn run(settings: &Settings, args: TicketsArgs) -> anyhow::Result<ExitCode> {
+    let expert = args.expert.clone();
+    work(settings, args).map_err(|error| in_language(error, settings, expert.as_deref()))
+}
+
+fn work(settings: &Settings, args: TicketsArgs) -> anyhow::Result<ExitCode> {
     match args.command {
         TicketCommand::List { status } => {
             let wanted = status.as_deref().map(parse_status).transpose()?;
@@ -57,26 +64,18 @@ pub fn run(settings: &Settings, args: TicketsArgs) -> anyhow::Result<ExitCode> {
             drop(desk);
             if question.is_none() && answer.is_none() && !as_shown {
                 print_draft(&draft, lang);
-                bail!(
-                    "nothing published: pass the text to publish with --question and --answer, or --as-shown to publish the draft above unchanged"
-                );
+                bail!(Refusal::NothingPublished);
             }
-            let shown = |given: Option<String>, draft: &str, what: &str| match given {
+            let shown = |given: Option<String>, draft: &str, missing: Refusal| match given {
                 Some(text) => Ok(text),
                 None if as_shown => Ok(draft.to_string()),
-                None => Err(anyhow::anyhow!(
-                    "give the {what} to publish with --{what}, or --as-shown to publish the draft's {what} unchanged"
-                )),
+                None => Err(missing),
             };
-            let question = shown(question, &draft.question, "question")?;
-            let answer = shown(answer, &draft.answer, "answer")?;
+            let question = shown(question, &draft.question, Refusal::GiveQuestion)?;
+            let answer = shown(answer, &draft.answer, Refusal::GiveAnswer)?;
             let unseen = unconfirmed(&question, &answer, &confirm_particulars);
             if !unseen.is_empty() {
-                bail!(
-                    "nothing published. {}\nTo publish them, confirm each by name with --confirm-particulars (for example --confirm-particulars {:?}).",
-                    flag_warning(&unseen, lang),
-                    unseen[0].text
-                );
+                bail!(Refusal::Unconfirmed(unseen));
             }
             let approval = Approval {
                 question,
@@ -141,7 +140,7 @@ fn action_of(command: TicketCommand) -> anyhow::Result<(String, Action)> {
                     let mut text = String::new();
                     std::io::stdin()
                         .read_to_string(&mut text)
-                        .context("cannot read the answer from stdin (it must be UTF-8)")?;
+                        .map_err(|_| Refusal::UnreadableStdin)?;
                     text
                 }
             };
@@ -155,7 +154,7 @@ fn action_of(command: TicketCommand) -> anyhow::Result<(String, Action)> {
             let target = match (expert, group) {
                 (Some(expert), _) => TransferTarget::Expert(expert),
                 (None, Some(group)) => TransferTarget::Group(group),
-                (None, None) => bail!("say where the ticket goes: --expert NAME or --group NAME"),
+                (None, None) => bail!(Refusal::TransferWhere),
             };
             (id, Action::Transfer(target))
         }
@@ -168,28 +167,145 @@ fn action_of(command: TicketCommand) -> anyhow::Result<(String, Action)> {
     })
 }
 
-fn expert(name: Option<&str>) -> anyhow::Result<Identity> {
-    let Some(name) = name else {
-        bail!(
-            "say which expert you are: --as NAME (or CONSULTA_EXPERT=NAME), where cli:NAME is one of your identities in [[desk.experts]]"
-        );
-    };
+fn expert(name: Option<&str>) -> Result<Identity, Refusal> {
+    let name = name.ok_or(Refusal::WhichExpert)?;
     Ok(Identity::new(Platform::Cli, name))
 }
 
-fn parse_id(id: &str) -> anyhow::Result<TicketId> {
+fn parse_id(id: &str) -> Result<TicketId, Refusal> {
     id.parse()
-        .with_context(|| format!("{id:?} is not a ticket id; `consulta tickets list` shows them"))
+        .map_err(|_| Refusal::NotATicketId(id.to_string()))
 }
 
-fn parse_status(status: &str) -> anyhow::Result<Status> {
+fn parse_status(status: &str) -> Result<Status, Refusal> {
     Status::ALL
         .into_iter()
         .find(|s| s.as_str() == status)
-    .with_context(|| {
-        format!(
-            "unknown status {status:?}: use open, claimed, answered, closed, reopened or waiting"
-        )
+        .ok_or_else(|| Refusal::UnknownStatus(status.to_string()))
+}
+
+/// What `consulta tickets` refuses by itself, before or instead of asking the desk. Worded when it
+/// is said, in the language of whoever it is said to ([`in_language`]); English otherwise.
+#[derive(Debug)]
+enum Refusal {
+    /// No `--as`.
+    WhichExpert,
+    /// Not a ticket id.
+    NotATicketId(String),
+    /// Not a status `--status` knows.
+    UnknownStatus(String),
+    /// `approve` with nothing to publish.
+    NothingPublished,
+    /// `approve` with an answer and no question.
+    GiveQuestion,
+    /// `approve` with a question and no answer.
+    GiveAnswer,
+    /// `approve` of text with particulars the expert did not confirm by name.
+    Unconfirmed(Vec<Particular>),
+    /// `transfer` with no target.
+    TransferWhere,
+    /// The answer on standard input is not text.
+    UnreadableStdin,
+}
+
+impl Refusal {
+    /// The refusal in `lang`.
+    fn said(&self, lang: Lang) -> String {
+        let words = &texts(lang).desk.terminal;
+        match self {
+            Refusal::WhichExpert => words.which_expert.to_string(),
+            Refusal::NotATicketId(id) => words.not_a_ticket_id.replace("{id}", id),
+            Refusal::UnknownStatus(status) => words.unknown_status.replace("{status}", status),
+            Refusal::NothingPublished => words.nothing_published.to_string(),
+            Refusal::GiveQuestion => words.give_question.to_string(),
+            Refusal::GiveAnswer => words.give_answer.to_string(),
+            Refusal::Unconfirmed(unseen) => {
+                let example = unseen.first().map(|p| format!("{:?}", p.text));
+                words
+                    .unconfirmed
+                    .replace("{warning}", &flag_warning(unseen, lang))
+                    .replace("{example}", &example.unwrap_or_default())
+            }
+            Refusal::TransferWhere => words.transfer_where.to_string(),
+            Refusal::UnreadableStdin => words.unreadable_stdin.to_string(),
+        }
+    }
+}
+
+impl std::fmt::Display for Refusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.said(Lang::En))
+    }
+}
+
+impl std::error::Error for Refusal {}
+
+/// `error` in the language of the expert `--as NAME` (or, with no expert named, the desk's) when it
+/// is a refusal the expert can act on: the terminal's own, or the desk's about a ticket, an expert or
+/// a group. Anything else (a storage or configuration failure) is for whoever runs the service, and
+/// stays as it is.
+fn in_language(error: anyhow::Error, settings: &Settings, expert: Option<&str>) -> anyhow::Error {
+    let said = |lang| {
+        if let Some(refusal) = error.downcast_ref::<Refusal>() {
+            return Some(refusal.said(lang));
+        }
+        desk_refusal(error.downcast_ref::<DeskError>()?, lang)
+    };
+    // A failure that is no refusal stays as it is, without opening the desk to find a language.
+    if said(Lang::En).is_none() {
+        return error;
+    }
+    let desk_language = settings
+        .desk
+        .language
+        .unwrap_or(settings.retrieval.default_language);
+    let lang = expert.map_or(desk_language, |name| {
+        let by = Identity::new(Platform::Cli, name);
+        engine::open_desk(settings, None).map_or(desk_language, |desk| desk.expert_language(&by))
+    });
+    said(lang).map_or(error, |said| anyhow::anyhow!(said))
+}
+
+/// The desk's refusal `error` in `lang`, when it is one an expert meets at the terminal.
+fn desk_refusal(error: &DeskError, lang: Lang) -> Option<String> {
+    let words = &texts(lang).desk.terminal;
+    Some(match error {
+        DeskError::NoSuchTicket(id) => words.no_such_ticket.replace("{id}", id.as_str()),
+        DeskError::NotAnExpert(who) => words.not_an_expert.replace("{who}", &who.to_string()),
+        DeskError::UnknownExpert(name) => words.unknown_expert.replace("{name}", name),
+        DeskError::UnknownGroup(name) => words.unknown_group.replace("{name}", name),
+        DeskError::Particulars { found, .. } => Refusal::Unconfirmed(found.clone()).said(lang),
+        DeskError::Refused { ticket, reason } => words
+            .refused
+            .replace("{id}", ticket.as_str())
+            .replace("{reason}", &transition_refusal(reason, lang)?),
+        _ => return None,
+    })
+}
+
+/// Why the desk refused an action on a ticket, in `lang`.
+fn transition_refusal(reason: &TransitionError, lang: Lang) -> Option<String> {
+    let words = &texts(lang).desk.terminal;
+    Some(match reason {
+        TransitionError::ClaimedBy { expert } => words.claimed_by.replace("{expert}", expert),
+        TransitionError::AlreadyYours => words.already_yours.to_string(),
+        TransitionError::NotClaimed { status } => {
+            words.not_claimed.replace("{status}", status.as_str())
+        }
+        TransitionError::AlreadyAnswered => words.already_answered.to_string(),
+        TransitionError::Closed => words.closed.to_string(),
+        TransitionError::NotReopenable { status } => {
+            words.not_reopenable.replace("{status}", status.as_str())
+        }
+        TransitionError::NotTransferable { status } => {
+            words.not_transferable.replace("{status}", status.as_str())
+        }
+        TransitionError::SameAssignee { expert } => words.same_assignee.replace("{expert}", expert),
+        TransitionError::SameGroup { group } => words.same_group.replace("{group}", group),
+        TransitionError::EmptyText { .. } => words.empty_text.to_string(),
+        TransitionError::NoAnswer => words.no_answer.to_string(),
+        // Said to an asker writing back, never to an expert.
+        TransitionError::TooManyReplies { .. } => return None,
     })
 }
 

@@ -385,7 +385,7 @@ impl<P: Place> Conversation<P> {
             None => None,
         };
         let Some(asked) = asked else {
-            return Ok(Said::Reply(Reply::refused(STALE_BUTTON)));
+            return Ok(Said::Reply(Reply::refused(texts(by.lang).stale_button)));
         };
         let refused = |text: &str| Ok(Said::Reply(Reply::refused(text)));
         match self.assistant.question(by.identity.clone(), question).await {
@@ -396,7 +396,9 @@ impl<P: Place> Conversation<P> {
             Err(error) if error.code == FailureCode::Forbidden => {
                 refused(texts(by.lang).not_your_question)
             }
-            Err(error) if error.code == FailureCode::NotFound => refused(STALE_BUTTON),
+            Err(error) if error.code == FailureCode::NotFound => {
+                refused(texts(by.lang).stale_button)
+            }
             Err(error) => Err(error.into()),
         }
     }
@@ -528,9 +530,6 @@ const MORE_SOURCES: usize = 8;
 
 /// Why a question with no words was not asked, for adapters that answer with a status.
 const EMPTY_QUESTION: &str = "the question is empty: write what you want to know";
-
-/// The reply to a button this bot does not (or no longer) know.
-pub const STALE_BUTTON: &str = "This button is no longer in use; ask again to get fresh buttons.";
 
 #[cfg(test)]
 mod tests {

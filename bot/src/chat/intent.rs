@@ -331,7 +331,7 @@ mod tests {
 
     use super::*;
     use crate::chat::desk_only::{DeskOnly, NO_ENGINE};
-    use crate::chat::{Asked, DeskTexts, FloodConfig, Memory, STALE_BUTTON};
+    use crate::chat::{Asked, DeskTexts, FloodConfig, Memory};
 
     /// A place on the tests' platform: a message number, which is also where answers go back.
     impl Place for u64 {
@@ -658,8 +658,13 @@ mod tests {
             "asked again where it was asked"
         );
         s.desk.forget(&marta().identity).unwrap();
-        let gone = handle(&s, &marta(), more).await.unwrap();
-        assert_eq!(gone.plain(), STALE_BUTTON);
+        // The button is stale now: said in the presser's language.
+        let in_portuguese = Person {
+            lang: Lang::Pt,
+            ..marta()
+        };
+        let gone = handle(&s, &in_portuguese, more).await.unwrap();
+        assert_eq!(gone.plain(), texts(Lang::Pt).stale_button);
     }
 
     /// "More sources" cites this many passages.

@@ -20,8 +20,7 @@ pub use approval::{
     read_edit,
 };
 pub use conversation::{
-    Conversation, ConversationError, Done, ExpertMessage, Piece, Place, Reply, STALE_BUTTON,
-    desk_text,
+    Conversation, ConversationError, Done, ExpertMessage, Piece, Place, Reply, desk_text,
 };
 pub use flood::FloodConfig;
 pub use handler_error::{Classify, HandlerError};
@@ -29,4 +28,4 @@ pub use intent::{Answered, Intent, Person, Said, Standing};
 pub use memory::{Asked, CarryOverError, Memory, StoreError, ticket_in};
 pub use press::Press;
 pub use retry::with_retry;
-pub use texts::{DeskTexts, Texts, texts};
+pub use texts::{CommandTexts, DeskTexts, TerminalTexts, Texts, texts, topic_name};

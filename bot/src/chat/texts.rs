@@ -3,6 +3,7 @@
 //! desk chat several experts share, the chat's. Answers and notices from the desk bring their own.
 
 use consulta_corpus::Lang;
+use consulta_desk::TicketId;
 
 /// Everything a chat front-end says by itself, in one language.
 pub struct Texts {
@@ -71,8 +72,111 @@ pub struct Texts {
     pub status_sent_privately: &'static str,
     /// `/status` in a group from someone the bot cannot write to privately.
     pub status_ask_privately: &'static str,
+    /// A button this bot does not (or no longer) know: an old keyboard, a draft gone, a question
+    /// forgotten. Said to whoever pressed it, in their language.
+    pub stale_button: &'static str,
+    /// What each command is for, as the platforms' command menus list them.
+    pub commands: CommandTexts,
     /// What the bot says to experts.
     pub desk: DeskTexts,
+}
+
+/// The descriptions in the platforms' command menus: Telegram's menu (one per client language) and
+/// Discord's slash commands (localised per locale). Discord takes at most 100 characters each.
+pub struct CommandTexts {
+    /// `/ask`.
+    pub ask: &'static str,
+    /// `/ask`'s question option (Discord).
+    pub ask_question: &'static str,
+    /// `/ask`'s private option (Discord).
+    pub ask_private: &'static str,
+    /// `/expert`.
+    pub expert: &'static str,
+    /// `/lang`.
+    pub lang: &'static str,
+    /// `/lang`'s language option (Discord).
+    pub lang_language: &'static str,
+    /// `/status`.
+    pub status: &'static str,
+    /// `/forget`.
+    pub forget: &'static str,
+    /// `/help`.
+    pub help: &'static str,
+    /// `/answer` (Discord, experts).
+    pub answer: &'static str,
+    /// `/answer`'s text option.
+    pub answer_text: &'static str,
+    /// `/clarify` (Discord, experts).
+    pub clarify: &'static str,
+    /// `/clarify`'s text option.
+    pub clarify_text: &'static str,
+    /// `/unclaim` (Discord, experts).
+    pub unclaim: &'static str,
+    /// `/reopen` (Discord, experts).
+    pub reopen: &'static str,
+    /// `/transfer` (Discord, experts).
+    pub transfer: &'static str,
+    /// `/transfer`'s target option.
+    pub transfer_to: &'static str,
+}
+
+/// What `consulta tickets` says by itself when it cannot do what an expert asked, in the expert's
+/// language: the terminal is one more place an expert works in, and its refusals must say what to do
+/// as plainly as the chats do. Flags, commands and status names stay as typed. The desk's refusals
+/// (`{reason}` in [`Self::refused`]) are worded here too; in English they read as the desk's own
+/// error texts, which logs and the HTTP API keep.
+pub struct TerminalTexts {
+    /// No `--as`.
+    pub which_expert: &'static str,
+    /// `{id}` is not a ticket id.
+    pub not_a_ticket_id: &'static str,
+    /// `--status {status}` names no status.
+    pub unknown_status: &'static str,
+    /// `approve` with no text to publish; the draft is shown above it.
+    pub nothing_published: &'static str,
+    /// `approve` with an answer but no question.
+    pub give_question: &'static str,
+    /// `approve` with a question but no answer.
+    pub give_answer: &'static str,
+    /// `approve` with flagged particulars not confirmed: `{warning}` lists them, `{example}` is the
+    /// first one, quoted.
+    pub unconfirmed: &'static str,
+    /// `transfer` with neither `--expert` nor `--group`.
+    pub transfer_where: &'static str,
+    /// The answer on standard input is not text.
+    pub unreadable_stdin: &'static str,
+    /// No ticket `{id}`.
+    pub no_such_ticket: &'static str,
+    /// `{who}` (an identity) is not a configured expert.
+    pub not_an_expert: &'static str,
+    /// A transfer to an expert `{name}` the configuration does not have.
+    pub unknown_expert: &'static str,
+    /// A transfer to a group `{name}` the configuration does not have.
+    pub unknown_group: &'static str,
+    /// The desk refused an action on ticket `{id}`: `{reason}` is one of the reasons below.
+    pub refused: &'static str,
+    /// Reason: `{expert}` holds the ticket.
+    pub claimed_by: &'static str,
+    /// Reason: the expert already holds it.
+    pub already_yours: &'static str,
+    /// Reason: nobody holds it; `{status}` is its status.
+    pub not_claimed: &'static str,
+    /// Reason: it is answered.
+    pub already_answered: &'static str,
+    /// Reason: it is closed.
+    pub closed: &'static str,
+    /// Reason: nothing to reopen; `{status}` is its status.
+    pub not_reopenable: &'static str,
+    /// Reason: it cannot change hands in `{status}`.
+    pub not_transferable: &'static str,
+    /// Reason: `{expert}` already holds it.
+    pub same_assignee: &'static str,
+    /// Reason: it is already in `{group}`'s queue.
+    pub same_group: &'static str,
+    /// Reason: the text is empty.
+    pub empty_text: &'static str,
+    /// Reason: there is no expert answer to approve.
+    pub no_answer: &'static str,
 }
 
 /// The bot's words to experts: under a ticket card and on its buttons in a desk chat (in the
@@ -140,6 +244,11 @@ pub struct DeskTexts {
     pub answer_form_title: &'static str,
     /// Discord: the answer form's field label (at most 45 characters).
     pub answer_form_label: &'static str,
+    /// The name of a ticket's forum topic (Telegram, at most 128 characters) or thread (Discord, at
+    /// most 100), in the desk chat's language.
+    pub topic_name: &'static str,
+    /// What `consulta tickets` says to an expert by itself.
+    pub terminal: TerminalTexts,
 }
 
 const ES: Texts = Texts {
@@ -175,6 +284,26 @@ const ES: Texts = Texts {
     reply_sent: "Tu respuesta llegó al equipo de expertos.",
     status_sent_privately: "Le envié sus tickets en un chat privado.",
     status_ask_privately: "Sus tickets son privados: escríbame en un chat privado y envíe /status allí.",
+    stale_button: "Este botón ya no sirve; pregunte de nuevo para recibir botones nuevos.",
+    commands: CommandTexts {
+        ask: "Preguntar sobre el Artículo 6 del Acuerdo de París",
+        ask_question: "Su pregunta",
+        ask_private: "Solo usted ve la respuesta; la de un experto llega por mensaje directo",
+        expert: "Pasar su última pregunta a una persona experta",
+        lang: "Idioma de las respuestas: es, pt o en",
+        lang_language: "es, pt o en",
+        status: "Sus tickets abiertos (solo para usted)",
+        forget: "Borrar sus preguntas y tickets",
+        help: "Qué hace Consulta y cómo preguntar",
+        answer: "Expertos: responder a quien consultó en el hilo de este ticket",
+        answer_text: "La respuesta",
+        clarify: "Expertos: preguntar antes algo a quien consultó en el hilo de este ticket",
+        clarify_text: "La pregunta",
+        unclaim: "Expertos: devolver el ticket de este hilo a la cola de su grupo",
+        reopen: "Expertos: devolver a la cola el ticket respondido o cerrado de este hilo",
+        transfer: "Expertos: pasar el ticket de este hilo a otro experto o grupo",
+        transfer_to: "expert NOMBRE (un experto configurado) o group NOMBRE (un grupo)",
+    },
     desk: DeskTexts {
         card_how_to_answer: "Para responder a quien consulta, responda a esta tarjeta, pulse Responder donde lo haya, o envíe /answer seguido del texto en el hilo del ticket; /clarify seguido de una pregunta le pregunta antes. Los demás mensajes allí quedan en el ticket como notas internas.",
         claim: "Tomar",
@@ -207,6 +336,34 @@ const ES: Texts = Texts {
         too_long_for_the_form: "La pregunta o la respuesta excede lo que cabe en un formulario de Discord (4000 caracteres): apruébela en la consola de expertos o con `consulta tickets approve`.",
         answer_form_title: "Responder el ticket {id}",
         answer_form_label: "Su respuesta",
+        topic_name: "Caso {id}",
+        terminal: TerminalTexts {
+            which_expert: "diga qué experto es usted: --as NOMBRE (o CONSULTA_EXPERT=NOMBRE), donde cli:NOMBRE es una de sus identidades en [[desk.experts]]",
+            not_a_ticket_id: "\"{id}\" no es un id de ticket; `consulta tickets list` los muestra",
+            unknown_status: "estado desconocido \"{status}\": use open, claimed, answered, closed, reopened o waiting",
+            nothing_published: "no se publicó nada: pase el texto a publicar con --question y --answer, o --as-shown para publicar sin cambios el borrador de arriba",
+            give_question: "indique la pregunta a publicar con --question, o --as-shown para publicar sin cambios la del borrador",
+            give_answer: "indique la respuesta a publicar con --answer, o --as-shown para publicar sin cambios la del borrador",
+            unconfirmed: "no se publicó nada. {warning}\nPara publicarlos, confirme cada uno por su texto con --confirm-particulars (por ejemplo --confirm-particulars {example}).",
+            transfer_where: "diga adónde va el ticket: --expert NOMBRE o --group NOMBRE",
+            unreadable_stdin: "no se pudo leer la respuesta de la entrada estándar (debe ser texto UTF-8); también puede darla después del id",
+            no_such_ticket: "no existe el ticket {id}: revise el id con `consulta tickets list`",
+            not_an_expert: "{who} no es un experto configurado: agréguelo a las `identities` de un experto en la sección [desk] de la configuración",
+            unknown_expert: "ningún experto configurado se llama \"{name}\" ni tiene esa identidad: use el nombre de un experto de [[desk.experts]]",
+            unknown_group: "no hay ningún grupo \"{name}\" en la sección [desk] de la configuración: use el nombre de uno de [[desk.groups]]",
+            refused: "ticket {id} rechazado: {reason}",
+            claimed_by: "lo tomó {expert}: pídaselo, o que lo libere (unclaim) o lo transfiera",
+            already_yours: "usted ya lo tomó",
+            not_claimed: "nadie lo tomó (estado: {status})",
+            already_answered: "ya está respondido: reábralo (reopen) para responder de nuevo",
+            closed: "está cerrado: reábralo (reopen) primero",
+            not_reopenable: "no está respondido ni cerrado (estado: {status}): no hay nada que reabrir",
+            not_transferable: "no se puede transferir en estado {status}: reábralo (reopen) primero",
+            same_assignee: "{expert} ya lo tiene",
+            same_group: "ya está en la cola del grupo {group}",
+            empty_text: "el texto está vacío: escriba algo",
+            no_answer: "aún no tiene respuesta de un experto: respóndalo antes de aprobarlo como FAQ",
+        },
     },
 };
 
@@ -243,6 +400,26 @@ const PT: Texts = Texts {
     reply_sent: "Sua resposta chegou à equipe de especialistas.",
     status_sent_privately: "Enviei seus tickets em um chat privado.",
     status_ask_privately: "Seus tickets são privados: escreva-me em um chat privado e envie /status lá.",
+    stale_button: "Este botão não vale mais; pergunte de novo para receber botões novos.",
+    commands: CommandTexts {
+        ask: "Perguntar sobre o Artigo 6 do Acordo de Paris",
+        ask_question: "Sua pergunta",
+        ask_private: "Só você vê a resposta; a de um especialista chega por mensagem direta",
+        expert: "Passar sua última pergunta a um especialista",
+        lang: "Idioma das respostas: es, pt ou en",
+        lang_language: "es, pt ou en",
+        status: "Seus tickets abertos (só para você)",
+        forget: "Apagar suas perguntas e tickets",
+        help: "O que a Consulta faz e como perguntar",
+        answer: "Especialistas: responder a quem consultou no tópico deste ticket",
+        answer_text: "A resposta",
+        clarify: "Especialistas: perguntar antes algo a quem consultou no tópico deste ticket",
+        clarify_text: "A pergunta",
+        unclaim: "Especialistas: devolver o ticket deste tópico à fila do grupo",
+        reopen: "Especialistas: devolver à fila o ticket respondido ou fechado deste tópico",
+        transfer: "Especialistas: passar o ticket deste tópico a outro especialista ou grupo",
+        transfer_to: "expert NOME (um especialista configurado) ou group NOME (um grupo)",
+    },
     desk: DeskTexts {
         card_how_to_answer: "Para responder a quem consultou, responda a este cartão, toque em Responder onde houver, ou envie /answer seguido do texto no tópico do ticket; /clarify seguido de uma pergunta pergunta antes. As outras mensagens ali ficam no ticket como notas internas.",
         claim: "Assumir",
@@ -275,6 +452,34 @@ const PT: Texts = Texts {
         too_long_for_the_form: "A pergunta ou a resposta passa do que cabe num formulário do Discord (4000 caracteres): aprove-a no console de especialistas ou com `consulta tickets approve`.",
         answer_form_title: "Responder o ticket {id}",
         answer_form_label: "Sua resposta",
+        topic_name: "Caso {id}",
+        terminal: TerminalTexts {
+            which_expert: "diga qual especialista você é: --as NOME (ou CONSULTA_EXPERT=NOME), onde cli:NOME é uma das suas identidades em [[desk.experts]]",
+            not_a_ticket_id: "\"{id}\" não é um id de ticket; `consulta tickets list` mostra os tickets",
+            unknown_status: "status desconhecido \"{status}\": use open, claimed, answered, closed, reopened ou waiting",
+            nothing_published: "nada foi publicado: passe o texto a publicar com --question e --answer, ou --as-shown para publicar sem mudanças o rascunho acima",
+            give_question: "informe a pergunta a publicar com --question, ou --as-shown para publicar sem mudanças a do rascunho",
+            give_answer: "informe a resposta a publicar com --answer, ou --as-shown para publicar sem mudanças a do rascunho",
+            unconfirmed: "nada foi publicado. {warning}\nPara publicá-los, confirme cada um pelo texto com --confirm-particulars (por exemplo --confirm-particulars {example}).",
+            transfer_where: "diga para onde vai o ticket: --expert NOME ou --group NOME",
+            unreadable_stdin: "não foi possível ler a resposta da entrada padrão (deve ser texto UTF-8); você também pode dá-la depois do id",
+            no_such_ticket: "não existe o ticket {id}: confira o id com `consulta tickets list`",
+            not_an_expert: "{who} não é um especialista configurado: adicione-o às `identities` de um especialista na seção [desk] da configuração",
+            unknown_expert: "nenhum especialista configurado se chama \"{name}\" ou tem essa identidade: use o nome de um especialista de [[desk.experts]]",
+            unknown_group: "não há nenhum grupo \"{name}\" na seção [desk] da configuração: use o nome de um de [[desk.groups]]",
+            refused: "ticket {id} recusado: {reason}",
+            claimed_by: "{expert} o assumiu: peça a essa pessoa, ou que o libere (unclaim) ou transfira",
+            already_yours: "você já o assumiu",
+            not_claimed: "ninguém o assumiu (status: {status})",
+            already_answered: "já foi respondido: reabra-o (reopen) para responder de novo",
+            closed: "está fechado: reabra-o (reopen) primeiro",
+            not_reopenable: "não foi respondido nem fechado (status: {status}): não há nada a reabrir",
+            not_transferable: "não pode ser transferido com status {status}: reabra-o (reopen) primeiro",
+            same_assignee: "{expert} já está com ele",
+            same_group: "já está na fila do grupo {group}",
+            empty_text: "o texto está vazio: escreva algo",
+            no_answer: "ainda não tem resposta de um especialista: responda-o antes de aprová-lo como FAQ",
+        },
     },
 };
 
@@ -311,6 +516,26 @@ const EN: Texts = Texts {
     reply_sent: "Your reply is with the experts.",
     status_sent_privately: "I sent you your tickets in a private chat.",
     status_ask_privately: "Your tickets are private: write to me in a private chat and send /status there.",
+    stale_button: "This button is no longer in use; ask again to get fresh buttons.",
+    commands: CommandTexts {
+        ask: "Ask about Article 6 of the Paris Agreement",
+        ask_question: "Your question",
+        ask_private: "Only you see the answer; an expert's answer comes by direct message",
+        expert: "Hand your last question to a human expert",
+        lang: "Language of the answers: es, pt or en",
+        lang_language: "es, pt or en",
+        status: "Your open tickets (only for you)",
+        forget: "Delete your questions and tickets",
+        help: "What Consulta does and how to ask",
+        answer: "Experts: answer the asker of this ticket's thread",
+        answer_text: "The answer",
+        clarify: "Experts: ask the asker of this ticket's thread a question first",
+        clarify_text: "The question",
+        unclaim: "Experts: put this thread's ticket back in its group's queue",
+        reopen: "Experts: put this thread's answered or closed ticket back in the queue",
+        transfer: "Experts: hand this thread's ticket to another expert or group",
+        transfer_to: "expert NAME (a configured expert) or group NAME (a desk group)",
+    },
     desk: DeskTexts {
         card_how_to_answer: "To answer the asker, reply to this card, press Answer where there is one, or send /answer followed by the text in the ticket's thread; /clarify followed by a question asks the asker first. Other messages there stay on the ticket as internal notes.",
         claim: "Claim",
@@ -343,6 +568,34 @@ const EN: Texts = Texts {
         too_long_for_the_form: "This question or answer is longer than a Discord form holds (4000 characters): approve it in the expert console or with `consulta tickets approve`.",
         answer_form_title: "Answer ticket {id}",
         answer_form_label: "Your answer",
+        topic_name: "Ticket {id}",
+        terminal: TerminalTexts {
+            which_expert: "say which expert you are: --as NAME (or CONSULTA_EXPERT=NAME), where cli:NAME is one of your identities in [[desk.experts]]",
+            not_a_ticket_id: "\"{id}\" is not a ticket id; `consulta tickets list` shows them",
+            unknown_status: "unknown status \"{status}\": use open, claimed, answered, closed, reopened or waiting",
+            nothing_published: "nothing published: pass the text to publish with --question and --answer, or --as-shown to publish the draft above unchanged",
+            give_question: "give the question to publish with --question, or --as-shown to publish the draft's question unchanged",
+            give_answer: "give the answer to publish with --answer, or --as-shown to publish the draft's answer unchanged",
+            unconfirmed: "nothing published. {warning}\nTo publish them, confirm each by name with --confirm-particulars (for example --confirm-particulars {example}).",
+            transfer_where: "say where the ticket goes: --expert NAME or --group NAME",
+            unreadable_stdin: "cannot read the answer from stdin (it must be UTF-8 text); you can also give it after the id",
+            no_such_ticket: "no ticket {id}: check the id with `consulta tickets list`",
+            not_an_expert: "{who} is not a configured expert: add it to an expert's `identities` in the [desk] config",
+            unknown_expert: "no configured expert is named \"{name}\" or has that identity: use the name of one in [[desk.experts]]",
+            unknown_group: "no group named \"{name}\" in the [desk] config: use the name of one in [[desk.groups]]",
+            refused: "ticket {id} refused: {reason}",
+            claimed_by: "it is claimed by {expert}: ask them, or have them unclaim or transfer it",
+            already_yours: "you have already claimed it",
+            not_claimed: "it is not claimed (it is {status})",
+            already_answered: "it is already answered: reopen it first to answer again",
+            closed: "it is closed: reopen it first",
+            not_reopenable: "it is {status}, not answered or closed: there is nothing to reopen",
+            not_transferable: "it is {status}: reopen it first to transfer it",
+            same_assignee: "{expert} already holds it",
+            same_group: "it is already queued in group {group}",
+            empty_text: "the text is empty: write some text",
+            no_answer: "it has no expert answer yet: answer it before approving it as a curated FAQ",
+        },
     },
 };
 
@@ -353,6 +606,18 @@ pub const fn texts(lang: Lang) -> &'static Texts {
         Lang::Pt => &PT,
         Lang::En => &EN,
     }
+}
+
+/// The name of `ticket`'s forum topic or thread in `lang` (the desk chat's), cut to the platform's
+/// `limit` in characters: a name too long is refused, and the ticket would get no topic.
+pub fn topic_name(ticket: &TicketId, lang: Lang, limit: usize) -> String {
+    texts(lang)
+        .desk
+        .topic_name
+        .replace("{id}", ticket.as_str())
+        .chars()
+        .take(limit)
+        .collect()
 }
 
 #[cfg(test)]
@@ -368,6 +633,36 @@ mod tests {
             let title = desk.answer_form_title.replace("{id}", "K7P2QK7P2Q");
             for text in [title.as_str(), desk.answer_form_label] {
                 assert!(text.chars().count() <= 45, "{text}");
+            }
+        }
+    }
+
+    /// Discord refuses a command whose description is empty or passes 100 characters (Telegram
+    /// allows 256), and the whole registration with it.
+    #[test]
+    fn command_descriptions_fit_discords_limit() {
+        for lang in Lang::ALL {
+            let c = &texts(lang).commands;
+            for text in [
+                c.ask,
+                c.ask_question,
+                c.ask_private,
+                c.expert,
+                c.lang,
+                c.lang_language,
+                c.status,
+                c.forget,
+                c.help,
+                c.answer,
+                c.answer_text,
+                c.clarify,
+                c.clarify_text,
+                c.unclaim,
+                c.reopen,
+                c.transfer,
+                c.transfer_to,
+            ] {
+                assert!((1..=100).contains(&text.chars().count()), "{text}");
             }
         }
     }

@@ -1,92 +1,100 @@
 //! The slash commands, registered per configured guild, and the options they carry.
 
+use consulta_corpus::Lang;
 use serenity::all::{CommandDataOption, CommandDataOptionValue, CommandOptionType};
 use serenity::builder::{CreateCommand, CreateCommandOption};
+
+use crate::chat::{CommandTexts, texts};
 
 /// Longest question `/ask` accepts; Discord itself allows 6000 characters in an option.
 pub const QUESTION_LIMIT: u16 = 2000;
 /// Longest answer `/answer` accepts: what the answer form accepts too.
 pub const ANSWER_LIMIT: u16 = 4000;
 
-/// Every command the bot registers (descriptions in English, with Spanish and Portuguese
-/// localisations so the command picker speaks the member's language).
+/// The Discord locales whose members see the command picker in Spanish or Portuguese (Spain's and
+/// Latin America's Spanish, Brazil's Portuguese). Every other locale, the English ones included, sees
+/// the English descriptions Discord takes as the default.
+const LOCALES: [(&str, Lang); 3] = [
+    ("es-ES", Lang::Es),
+    ("es-419", Lang::Es),
+    ("pt-BR", Lang::Pt),
+];
+
+/// What a command or option is for, in one language of [`texts`].
+type Describe = fn(&CommandTexts) -> &'static str;
+
+/// The description `describe` picks, in English and in each of [`LOCALES`].
+fn descriptions(
+    describe: Describe,
+) -> (
+    &'static str,
+    impl Iterator<Item = (&'static str, &'static str)>,
+) {
+    let localized = LOCALES
+        .into_iter()
+        .map(move |(locale, lang)| (locale, describe(&texts(lang).commands)));
+    (describe(&texts(Lang::En).commands), localized)
+}
+
+/// Command `name`, described by `describe`.
+fn command(name: &str, describe: Describe) -> CreateCommand {
+    let (english, localized) = descriptions(describe);
+    localized.fold(
+        CreateCommand::new(name).description(english),
+        |command, (locale, text)| command.description_localized(locale, text),
+    )
+}
+
+/// Option `name` of `kind`, described by `describe`.
+fn option(kind: CommandOptionType, name: &str, describe: Describe) -> CreateCommandOption {
+    let (english, localized) = descriptions(describe);
+    localized.fold(
+        CreateCommandOption::new(kind, name, english),
+        |option, (locale, text)| option.description_localized(locale, text),
+    )
+}
+
+/// Every command the bot registers, described in each language the command picker may speak.
 pub fn definitions() -> Vec<CreateCommand> {
+    let text = CommandOptionType::String;
     vec![
-        CreateCommand::new("ask")
-            .description("Ask about Article 6 of the Paris Agreement")
-            .description_localized(
-                "es-ES",
-                "Preguntar sobre el Artículo 6 del Acuerdo de París",
-            )
-            .description_localized("pt-BR", "Perguntar sobre o Artigo 6 do Acordo de Paris")
+        command("ask", |c| c.ask)
             .add_option(
-                CreateCommandOption::new(CommandOptionType::String, "question", "Your question")
-                    .description_localized("es-ES", "Su pregunta")
-                    .description_localized("pt-BR", "Sua pergunta")
+                option(text, "question", |c| c.ask_question)
                     .required(true)
                     .max_length(QUESTION_LIMIT),
             )
-            .add_option(CreateCommandOption::new(
-                CommandOptionType::Boolean,
-                "private",
-                "Only you see the answer; an expert's answer comes by direct message",
-            )),
-        CreateCommand::new("expert")
-            .description("Hand your last question to a human expert")
-            .description_localized("es-ES", "Pasar su última pregunta a una persona experta")
-            .description_localized("pt-BR", "Passar sua última pergunta a um especialista"),
-        CreateCommand::new("lang")
-            .description("The language Consulta answers you in")
-            .description_localized("es-ES", "El idioma de las respuestas")
-            .description_localized("pt-BR", "O idioma das respostas")
-            .add_option(
-                CreateCommandOption::new(CommandOptionType::String, "language", "es, pt or en")
-                    .required(true)
-                    .add_string_choice("Español", "es")
-                    .add_string_choice("Português", "pt")
-                    .add_string_choice("English", "en"),
-            ),
-        CreateCommand::new("status")
-            .description("Your open tickets")
-            .description_localized("es-ES", "Sus tickets abiertos")
-            .description_localized("pt-BR", "Seus tickets abertos"),
-        CreateCommand::new("forget")
-            .description("Delete your questions and tickets")
-            .description_localized("es-ES", "Borrar sus preguntas y tickets")
-            .description_localized("pt-BR", "Apagar suas perguntas e tickets"),
-        CreateCommand::new("answer")
-            .description("Experts: answer the asker of this ticket's thread")
-            .add_option(
-                CreateCommandOption::new(CommandOptionType::String, "text", "The answer")
-                    .required(true)
-                    .max_length(ANSWER_LIMIT),
-            ),
-        CreateCommand::new("clarify")
-            .description("Experts: ask the asker of this ticket's thread a question first")
-            .add_option(
-                CreateCommandOption::new(CommandOptionType::String, "text", "The question")
-                    .required(true)
-                    .max_length(ANSWER_LIMIT),
-            ),
-        CreateCommand::new("unclaim")
-            .description("Experts: put this thread's ticket back in its group's queue"),
-        CreateCommand::new("reopen")
-            .description("Experts: put this thread's answered or closed ticket back in the queue"),
-        CreateCommand::new("transfer")
-            .description("Experts: hand this thread's ticket to another expert or group")
-            .add_option(
-                CreateCommandOption::new(
-                    CommandOptionType::String,
-                    "to",
-                    "expert NAME (a configured expert) or group NAME (a desk group)",
-                )
+            .add_option(option(CommandOptionType::Boolean, "private", |c| {
+                c.ask_private
+            })),
+        command("expert", |c| c.expert),
+        command("lang", |c| c.lang).add_option(
+            option(text, "language", |c| c.lang_language)
+                .required(true)
+                .add_string_choice("Español", "es")
+                .add_string_choice("Português", "pt")
+                .add_string_choice("English", "en"),
+        ),
+        command("status", |c| c.status),
+        command("forget", |c| c.forget),
+        command("answer", |c| c.answer).add_option(
+            option(text, "text", |c| c.answer_text)
+                .required(true)
+                .max_length(ANSWER_LIMIT),
+        ),
+        command("clarify", |c| c.clarify).add_option(
+            option(text, "text", |c| c.clarify_text)
+                .required(true)
+                .max_length(ANSWER_LIMIT),
+        ),
+        command("unclaim", |c| c.unclaim),
+        command("reopen", |c| c.reopen),
+        command("transfer", |c| c.transfer).add_option(
+            option(text, "to", |c| c.transfer_to)
                 .required(true)
                 .max_length(200),
-            ),
-        CreateCommand::new("help")
-            .description("What Consulta does and how to ask")
-            .description_localized("es-ES", "Qué hace Consulta y cómo preguntar")
-            .description_localized("pt-BR", "O que a Consulta faz e como perguntar"),
+        ),
+        command("help", |c| c.help),
     ]
 }
 

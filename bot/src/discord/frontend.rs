@@ -19,6 +19,8 @@ use consulta_desk::{
     TicketId,
 };
 
+use consulta_corpus::Lang;
+
 use super::api_relay::Relay;
 use super::components;
 use super::render::{MESSAGE_LIMIT, escape, split, truncate};
@@ -252,10 +254,16 @@ impl DiscordFrontEnd {
         }
     }
 
-    /// Opens the ticket's thread on its card; a failure here is logged, not returned, because the card
-    /// is already posted and the outbox must not post it again.
-    async fn open_thread(&self, channel: ChannelId, card: MessageId, ticket: &TicketId) {
-        let name = truncate(&format!("Ticket {ticket}"), THREAD_NAME_LIMIT);
+    /// Opens the ticket's thread on its card, named in `lang` (the card's language); a failure here is
+    /// logged, not returned, because the card is already posted and the outbox must not post it again.
+    async fn open_thread(
+        &self,
+        channel: ChannelId,
+        card: MessageId,
+        ticket: &TicketId,
+        lang: Lang,
+    ) {
+        let name = crate::chat::topic_name(ticket, lang, THREAD_NAME_LIMIT);
         let opened = with_retry(self.clock.as_ref(), || {
             channel.create_thread_from_message(&self.http, card, CreateThread::new(name.clone()))
         })
@@ -346,7 +354,8 @@ impl FrontEnd for DiscordFrontEnd {
             let ticket = &delivery.message.ticket;
             match delivery.message.kind {
                 MessageKind::TicketCard if matches!(target, Target::Channel(_)) => {
-                    self.open_thread(channel, first, ticket).await;
+                    self.open_thread(channel, first, ticket, delivery.message.language)
+                        .await;
                 }
                 // The asker's reply to any of these writes back on the ticket.
                 kind if kind.is_for_asker() => {

@@ -13,8 +13,8 @@ use serenity::builder::{
 };
 
 use crate::chat::{
-    CONFIRM_WORD, Edit, ExpertMessage, Intent, Press, Reply, STALE_BUTTON, Said, approval_words,
-    flag_warning, texts,
+    CONFIRM_WORD, Edit, ExpertMessage, Intent, Press, Reply, Said, approval_words, flag_warning,
+    texts,
 };
 
 use super::commands::{flag_option, string_option};
@@ -348,9 +348,7 @@ async fn on_press(ctx: &Context, press: &ComponentInteraction) -> Handled {
     let (intent, flags_shown) = match Press::decode(&press.data.custom_id).map(Press::intent) {
         Some(Ok(intent)) => (intent, false),
         Some(Err((ticket, true))) => (Intent::Approve(ticket), true),
-        Some(Err((_, false))) | None => {
-            return response.say(ctx, &escape(STALE_BUTTON), true).await;
-        }
+        Some(Err((_, false))) | None => return stale(ctx, &response, &who).await,
     };
     match intent {
         Intent::Escalate(_) => return deferred(ctx, &response, &who, intent, private).await,
@@ -409,6 +407,15 @@ async fn on_press(ctx: &Context, press: &ComponentInteraction) -> Handled {
             response.say_reply(ctx, None).await
         }
     }
+}
+
+/// Tells whoever pressed a button (or sent a form) this bot does not (or no longer) know that it is
+/// stale, in their language, for them only.
+async fn stale(ctx: &Context, response: &Response<'_>, who: &Who) -> Handled {
+    let lang = ui_lang(ctx, who).await?;
+    response
+        .say(ctx, &escape(texts(lang).stale_button), true)
+        .await
 }
 
 /// The `/forget` confirmation pressed: acknowledged at once (forgetting deletes everything the desk
@@ -475,7 +482,7 @@ async fn on_form(ctx: &Context, form: &ModalInteraction) -> Handled {
             },
             confirmed: field(FAQ_CONFIRM_FIELD).trim() == CONFIRM_WORD,
         },
-        _ => return response.say(ctx, &escape(STALE_BUTTON), true).await,
+        _ => return stale(ctx, &response, &who).await,
     };
     deferred(ctx, &response, &who, intent, true).await
 }

@@ -14,11 +14,16 @@ use consulta_desk::{
     BoxFuture, Clock, Delivery, DeliveryError, Forgotten, FrontEnd, MessageKind, Platform, Span,
 };
 
+use consulta_corpus::Lang;
+
 use super::api_relay::Relay;
 use super::format::{MESSAGE_LIMIT, escape, split};
 use super::keyboard;
 use super::pace::Pace;
 use super::store::{Origin, Store};
+
+/// Longest forum topic name Telegram accepts, in characters.
+const TOPIC_NAME_LIMIT: usize = 128;
 
 /// Telegram's failure, classified for the outbox. The reason never includes request URLs, which carry
 /// the bot token.
@@ -202,7 +207,7 @@ impl TelegramFrontEnd {
         match message.kind {
             MessageKind::TicketCard => {
                 placement.keyboard = Some(keyboard::ticket(ticket, message.language));
-                placement.thread_id = self.topic(chat_id, ticket).await?;
+                placement.thread_id = self.topic(chat_id, ticket, message.language).await?;
             }
             MessageKind::Reminder | MessageKind::Transferred | MessageKind::AskerReply => {
                 placement.thread_id = self.store.topic(chat_id, ticket)?;
@@ -226,11 +231,13 @@ impl TelegramFrontEnd {
         Ok(placement)
     }
 
-    /// The ticket's forum topic in a group chat, opened on first use, when forum topics are on.
+    /// The ticket's forum topic in a group chat, opened on first use, when forum topics are on, and
+    /// named in `lang`, the language of the card it opens with.
     async fn topic(
         &self,
         chat_id: i64,
         ticket: &consulta_desk::TicketId,
+        lang: Lang,
     ) -> Result<Option<i32>, DeliveryError> {
         if !self.forum_topics || chat_id >= 0 {
             return Ok(None);
@@ -240,7 +247,10 @@ impl TelegramFrontEnd {
         }
         let topic = match self
             .bot
-            .create_forum_topic(ChatId(chat_id), format!("Ticket {ticket}"))
+            .create_forum_topic(
+                ChatId(chat_id),
+                crate::chat::topic_name(ticket, lang, TOPIC_NAME_LIMIT),
+            )
             .await
         {
             Ok(topic) => topic,

@@ -14,9 +14,8 @@ use teloxide::types::{
 
 use crate::assistant::AssistantError;
 use crate::chat::{
-    Answered, Conversation, DeskTexts, ExpertMessage, Intent, Person, Place, Press, Reply,
-    STALE_BUTTON, Said, Standing, approval_words, draft_text, flag_warning, read_draft, read_edit,
-    texts,
+    Answered, Conversation, DeskTexts, ExpertMessage, Intent, Person, Place, Press, Reply, Said,
+    Standing, approval_words, draft_text, flag_warning, read_draft, read_edit, texts,
 };
 use consulta_desk::{ApprovalDraft, ChatRef, Clock, FailureKind, Identity, Platform, TicketId};
 
@@ -520,8 +519,7 @@ async fn post_answer(ctx: &Context, under: &Message, answered: &Answered) -> Han
 async fn on_callback(ctx: &Context, query: &CallbackQuery) -> Handled {
     let from = &query.from;
     let Some(press) = query.data.as_deref().and_then(Press::decode) else {
-        ctx.bot.answer_callback_query(query.id.clone()).await?;
-        return Ok(());
+        return stale(ctx, query).await;
     };
     let message = match &query.message {
         Some(MaybeInaccessibleMessage::Regular(message)) => Some(message.as_ref()),
@@ -542,9 +540,7 @@ async fn on_callback(ctx: &Context, query: &CallbackQuery) -> Handled {
                     edit,
                     confirmed,
                 },
-                None => {
-                    return notify(ctx, query, Some((STALE_BUTTON.to_string(), true))).await;
-                }
+                None => return stale(ctx, query).await,
             }
         }
     };
@@ -571,10 +567,22 @@ async fn on_callback(ctx: &Context, query: &CallbackQuery) -> Handled {
             Some(show_draft(ctx, under, &draft, by.lang).await?)
         }
         (Said::Reply(_) | Said::Answer(_) | Said::Draft(_) | Said::Unconfirmed(_), None) => {
-            Some((STALE_BUTTON.to_string(), true))
+            Some(stale_notice(by.lang))
         }
     };
     notify(ctx, query, notice).await
+}
+
+/// Tells whoever pressed a button this bot does not (or no longer) know that it is stale, in their
+/// language: an old keyboard, or a draft that is no longer the one under the button.
+async fn stale(ctx: &Context, query: &CallbackQuery) -> Handled {
+    let lang = ui_lang(ctx, &query.from).await?;
+    notify(ctx, query, Some(stale_notice(lang))).await
+}
+
+/// The stale-button alert in `lang`: an alert, so that the press is not thought to have worked.
+fn stale_notice(lang: Lang) -> (String, bool) {
+    (texts(lang).stale_button.to_string(), true)
 }
 
 /// Answers a button press, with a notice when there is one (an alert when it must not be missed).

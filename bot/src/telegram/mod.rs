@@ -27,12 +27,14 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use serde::Deserialize;
+use teloxide::payloads::SetMyCommandsSetters;
 use teloxide::prelude::*;
 use teloxide::types::AllowedUpdate;
 use tokio::task::JoinHandle;
 
 use crate::assistant::Assistant;
-use crate::chat::{CarryOverError, Conversation, FloodConfig};
+use crate::chat::{CarryOverError, Conversation, FloodConfig, texts};
+use consulta_corpus::Lang;
 use consulta_desk::{Clock, FrontEnd, Platform, Span};
 
 pub use frontend::TelegramFrontEnd;
@@ -90,6 +92,11 @@ pub struct TelegramConfig {
     /// expert action there asks again; a `chat_member` update (sent when the bot is an
     /// administrator of the group) drops it at once. 0 asks every time.
     pub member_check_ttl: Span,
+    /// The language of the command menu shown to clients in a language Consulta does not speak
+    /// (the menu without a `language_code`): the service's `retrieval.default_language`, which
+    /// `consulta` puts here, as it does for the desk. Not a setting of the `[telegram]` table.
+    #[serde(skip)]
+    pub default_language: Lang,
 }
 
 impl Default for TelegramConfig {
@@ -107,6 +114,7 @@ impl Default for TelegramConfig {
             group_messages_per_minute: 20,
             messages_per_second: 30,
             member_check_ttl: Span::from_mins(5),
+            default_language: Lang::Es,
         }
     }
 }
@@ -142,6 +150,7 @@ impl fmt::Debug for TelegramConfig {
             .field("group_messages_per_minute", &self.group_messages_per_minute)
             .field("messages_per_second", &self.messages_per_second)
             .field("member_check_ttl", &self.member_check_ttl)
+            .field("default_language", &self.default_language)
             .field(
                 "webhook_secret",
                 &if self.webhook_secret.is_empty() {
@@ -217,8 +226,9 @@ struct Webhook {
 
 impl TelegramBot {
     /// Checks the configuration and the token (`getMe`), turns off any webhook (long polling and a
-    /// webhook exclude each other), and opens the front-end's database at `store_dir`. Requests to
-    /// Telegram that are retried wait on `clock` (the desk's, so that tests see and end the waits).
+    /// webhook exclude each other), opens the front-end's database at `store_dir`, and sets the
+    /// command menus beside the bot. Requests to Telegram that are retried wait on `clock` (the
+    /// desk's, so that tests see and end the waits).
     pub async fn connect(
         config: &TelegramConfig,
         assistant: Arc<dyn Assistant>,
@@ -282,14 +292,12 @@ impl TelegramBot {
         ));
         let username = me.username.clone().unwrap_or_default().to_lowercase();
         tracing::info!(bot = %username, "connected to Telegram");
-        if let Err(error) = with_retry(clock.as_ref(), || {
-            bot.set_my_commands(command_menu()).send()
-        })
-        .await
-        {
-            // The menu only helps people find the commands; the bot works without it.
-            tracing::warn!(failure = %classify(&error), "the command menu could not be set");
-        }
+        tokio::spawn(set_command_menus(
+            bot.clone(),
+            relay.clone(),
+            config.default_language,
+            clock.clone(),
+        ));
         let ctx = Arc::new(Context {
             bot,
             clock,
@@ -430,15 +438,45 @@ impl TelegramBot {
     }
 }
 
-/// The commands Telegram lists in the chat's menu (in English; the replies follow the user's language).
-fn command_menu() -> Vec<teloxide::types::BotCommand> {
+/// Sets the command menus: one per language Consulta speaks, which Telegram shows to clients in that
+/// language, and the default one, in `default`, for the others. Run beside the bot rather than
+/// before it: the menus only help people find the commands, so a Telegram that is slow, asks to wait
+/// (429) or fails (5xx) delays nothing. Each menu is retried on such failures, waiting on `clock`; one
+/// that still cannot be set is logged and the next is set all the same. `_relay` (where `bot`
+/// sends) is kept serving until the last one is done.
+async fn set_command_menus(
+    bot: Bot,
+    _relay: Arc<api_relay::Relay>,
+    default: Lang,
+    clock: Arc<dyn Clock>,
+) {
+    let menus = std::iter::once((default, None))
+        .chain(Lang::ALL.into_iter().map(|lang| (lang, Some(lang.code()))));
+    for (lang, code) in menus {
+        let set = with_retry(clock.as_ref(), || {
+            let mut request = bot.set_my_commands(command_menu(lang));
+            if let Some(code) = code {
+                request = request.language_code(code);
+            }
+            request.send()
+        })
+        .await;
+        if let Err(error) = set {
+            tracing::warn!(failure = %classify(&error), language = code.unwrap_or("default"), "a command menu could not be set");
+        }
+    }
+}
+
+/// The commands Telegram lists in the chat's menu, described in `lang`.
+fn command_menu(lang: Lang) -> Vec<teloxide::types::BotCommand> {
+    let words = &texts(lang).commands;
     [
-        ("ask", "Ask a question on Article 6"),
-        ("expert", "Hand your last question to an expert"),
-        ("status", "Your open tickets (sent privately)"),
-        ("lang", "Language of the answers: es, pt or en"),
-        ("forget", "Delete your questions and tickets"),
-        ("help", "What the bot does"),
+        ("ask", words.ask),
+        ("expert", words.expert),
+        ("status", words.status),
+        ("lang", words.lang),
+        ("forget", words.forget),
+        ("help", words.help),
     ]
     .into_iter()
     .map(|(command, description)| teloxide::types::BotCommand::new(command, description))

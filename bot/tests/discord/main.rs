@@ -586,6 +586,41 @@ async fn ask_is_deferred_then_answered_with_an_embed_and_buttons() {
     for name in ["ask", "expert", "lang", "status", "forget"] {
         assert!(names.contains(&name), "{name} in {names:?}");
     }
+    // Every command, the experts' too, and every option is described in the member's language:
+    // Spain's and Latin America's Spanish, Brazil's Portuguese, English for the rest.
+    for command in commands[0].body.as_array().unwrap() {
+        let options = command["options"].as_array().cloned().unwrap_or_default();
+        for described in std::iter::once(command).chain(&options) {
+            let localized = &described["description_localizations"];
+            for locale in ["es-ES", "es-419", "pt-BR"] {
+                let text = localized[locale].as_str().unwrap_or_default();
+                assert!(
+                    !text.is_empty() && text != described["description"],
+                    "{locale} of {described}"
+                );
+            }
+            assert_eq!(localized["es-ES"], localized["es-419"], "{described}");
+        }
+    }
+    let described = |name: &str| {
+        let command = commands[0]
+            .body
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["name"] == name)
+            .cloned()
+            .unwrap();
+        command["description_localizations"].clone()
+    };
+    assert_eq!(
+        described("unclaim")["es-419"],
+        json!("Expertos: devolver el ticket de este hilo a la cola de su grupo")
+    );
+    assert_eq!(
+        described("ask")["pt-BR"],
+        json!("Perguntar sobre o Artigo 6 do Acordo de Paris")
+    );
 
     let more = h.press(MARTA, &[], &answer.result, &button(&answer.body, "more:"));
     h.callback(more).await;
@@ -1414,6 +1449,24 @@ async fn a_spanish_desk_channel_gets_spanish_cards_and_a_portuguese_expert_portu
         button_labels(&card.body),
         ["Tomar", "Responder", "Cerrar", "Aprobar como FAQ"]
     );
+    let (thread, _) = ticket_thread(&h).await;
+    let ticket = h.desk.tickets().unwrap().pop().expect("one ticket");
+    assert_eq!(
+        thread.body["name"],
+        json!(format!("Caso {}", ticket.id)),
+        "the thread is named in the channel's language"
+    );
+    // A button that no longer applies is said to be stale in the language of the one who pressed
+    // it (their Discord's, as nobody chose one), whatever the channel's.
+    let id = h.fake.id();
+    let mut stale = interaction(id, EXPERTS, MARTA, &[], 3);
+    stale["locale"] = json!("pt-BR");
+    stale["data"] = json!({"custom_id": "drop:tables", "component_type": 2});
+    stale["message"] = card.result.clone();
+    h.dispatch(stale);
+    let told = h.callback(id).await;
+    assert!(content(&told).contains("não vale mais"), "{}", told.body);
+    assert!(ephemeral(&told), "only the presser is told");
     let ana: consulta_desk::Identity = format!("discord:{ANA}").parse().unwrap();
     h.desk.set_language(&ana, Lang::Pt).unwrap();
     let claim = h.expert_presses(&card, "claim:");

@@ -181,12 +181,13 @@ async fn status_in_a_group_answers_privately() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_forget_button_works_only_for_who_asked_and_the_menu_is_set() {
     let h = Harness::start().await;
+    // The menus are set beside the bot, which does not wait for them.
     let menu = h
         .fake
-        .calls()
-        .into_iter()
-        .find(|c| c.method == "setmycommands")
-        .expect("the command menu was set at start");
+        .wait_for("the command menu to be set", WAIT, |calls| {
+            calls.iter().find(|c| c.method == "setmycommands").cloned()
+        })
+        .await;
     let names: Vec<&str> = menu.body["commands"]
         .as_array()
         .unwrap()

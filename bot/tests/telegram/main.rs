@@ -113,7 +113,19 @@ impl Harness {
         clock: Option<Arc<ManualClock>>,
         configure: impl FnOnce(&mut TelegramConfig),
     ) -> Harness {
+        Harness::start_prepared(desk, clock, |_| {}, configure).await
+    }
+
+    /// [`Harness::start_with_clock`] once `prepare` has scripted the fake for what the bot does as
+    /// it connects.
+    async fn start_prepared(
+        desk: &str,
+        clock: Option<Arc<ManualClock>>,
+        prepare: impl FnOnce(&Fake),
+        configure: impl FnOnce(&mut TelegramConfig),
+    ) -> Harness {
         let fake = Fake::start().await;
+        prepare(&fake);
         let dir = tempfile::tempdir().expect("temporary directory");
         let engine = kb::engine(&dir.path().join("index"));
         let config: DeskConfig = toml::from_str(desk).expect("the desk config parses");
@@ -895,6 +907,12 @@ async fn with_forum_topics_talk_in_the_topic_is_a_note_and_answer_reaches_the_as
         .find(|c| c.method == "createforumtopic")
         .expect("a topic was created");
     assert_eq!(topic.body["chat_id"], json!(EXPERTS));
+    let ticket = h.desk.tickets().unwrap().pop().expect("one ticket");
+    assert_eq!(
+        topic.body["name"],
+        json!(format!("Ticket {}", ticket.id)),
+        "named in the desk's language, English here"
+    );
     let thread = topic.result["message_thread_id"].clone();
     assert_eq!(
         card.body["message_thread_id"], thread,
@@ -1184,7 +1202,8 @@ async fn a_spanish_desk_group_gets_spanish_cards_and_a_portuguese_expert_portugu
         "[outbox]",
         "[chat_languages]\n\"telegram:-100200\" = \"es\"\n\n[outbox]",
     );
-    let h = Harness::start_with_desk(&desk, |_| {}).await;
+    let h = Harness::start_with_desk(&desk, |c| c.forum_topics = true).await;
+    h.fake.make_forum(EXPERTS);
     let (_, card) = ask_and_escalate(&h, "What is the best recipe for chocolate cake?").await;
     let text = card.body["text"].as_str().unwrap();
     for spanish in [
@@ -1198,6 +1217,39 @@ async fn a_spanish_desk_group_gets_spanish_cards_and_a_portuguese_expert_portugu
         button_labels(&card),
         ["Tomar", "Cerrar", "Aprobar como FAQ"]
     );
+    let ticket = h.desk.tickets().unwrap().pop().expect("one ticket");
+    let topic = h
+        .fake
+        .sent("createforumtopic", EXPERTS)
+        .pop()
+        .expect("a topic was opened");
+    assert_eq!(topic.body["name"], json!(format!("Caso {}", ticket.id)));
+    // A button that no longer applies is said to be stale in the language of whoever pressed it
+    // (their client's, as neither chose one), whatever the group's: "Publish" under a card that
+    // is no FAQ draft, and a button of an old keyboard.
+    for (who, data, stale) in [
+        (
+            user(ANA, "Ana", "pt"),
+            format!("pub:{}", ticket.id),
+            "não vale mais",
+        ),
+        (
+            user(BETO, "Beto", "es"),
+            "drop:tables".to_string(),
+            "ya no sirve",
+        ),
+        (
+            user(ANA, "Ana", "en"),
+            "drop:tables".to_string(),
+            "no longer in use",
+        ),
+    ] {
+        let pressed = h.press(who, &card, &data);
+        let told = h.fake.wait_callback_answer(&pressed).await;
+        let text = told.body["text"].as_str().unwrap_or_default();
+        assert!(text.contains(stale), "{stale}: {:?}", told.body);
+        assert_eq!(told.body["show_alert"], json!(true), "not to be missed");
+    }
     let claim = buttons(&card)
         .into_iter()
         .find(|d| d.starts_with("claim:"))
@@ -1220,4 +1272,110 @@ async fn a_spanish_desk_group_gets_spanish_cards_and_a_portuguese_expert_portugu
     assert!(text.contains("open: waiting for an expert"), "{text}");
     assert_eq!(button_labels(&card), ["Claim", "Close", "Approve as FAQ"]);
     h.stop().await;
+}
+
+/// Telegram shows each client the command menu of its language: one menu per language Consulta
+/// speaks, and the default one, in the service's language, for every other client. A menu Telegram
+/// keeps failing (5xx) is given up and the others are set all the same, a 429 is waited out, and the
+/// bot answers meanwhile.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_language_gets_its_command_menu_and_one_telegram_refuses_stops_nothing() {
+    let h = Harness::start_prepared(
+        DESK,
+        None,
+        |fake| {
+            for _ in 0..5 {
+                let failed = json!({"ok": false, "error_code": 500, "description": "Internal Server Error"});
+                fake.fail_next("setmycommands", 0, failed);
+            }
+            let slow_down = json!({"ok": false, "error_code": 429,
+                "description": "Too Many Requests: retry after 1", "parameters": {"retry_after": 1}});
+            fake.fail_next("setmycommands", 0, slow_down);
+        },
+        |_| {},
+    )
+    .await;
+    h.say(MARTA, user(MARTA, "Marta", "pt"), "/help", None);
+    let help = h.fake.wait_sent("sendmessage", MARTA, 0).await;
+    assert!(
+        help.body["text"]
+            .as_str()
+            .unwrap()
+            .contains("Escreva sua pergunta"),
+        "the bot answers while the menus are set: {:?}",
+        help.body
+    );
+    let menus = command_menus(&h).await;
+    let set: Vec<_> = menus.iter().filter(|(_, failed, _)| !failed).collect();
+    let languages: Vec<_> = set.iter().map(|(code, _, _)| code.as_deref()).collect();
+    assert_eq!(
+        languages,
+        [Some("es"), Some("pt"), Some("en")],
+        "the default menu given up after its retries; Spanish set after Telegram's wait"
+    );
+    let tries = |code: Option<&str>| {
+        menus
+            .iter()
+            .filter(|(c, _, _)| c.as_deref() == code)
+            .count()
+    };
+    assert_eq!(tries(None), 5, "a failing menu is retried, then given up");
+    assert_eq!(
+        tries(Some("es")),
+        2,
+        "a 429 is waited out, then the menu set"
+    );
+    for ((_, _, descriptions), first) in set.iter().zip([
+        "Preguntar sobre el Artículo 6 del Acuerdo de París",
+        "Perguntar sobre o Artigo 6 do Acordo de Paris",
+        "Ask about Article 6 of the Paris Agreement",
+    ]) {
+        assert_eq!(descriptions.len(), 6, "{descriptions:?}");
+        assert_eq!(descriptions[0], first, "{descriptions:?}");
+    }
+    h.stop().await;
+
+    let h = Harness::start_with(|c| c.default_language = Lang::Pt).await;
+    let menus = command_menus(&h).await;
+    let (code, failed, descriptions) = &menus[0];
+    assert_eq!(
+        (code, failed),
+        (&None, &false),
+        "the default menu comes first"
+    );
+    assert_eq!(
+        descriptions[0], "Perguntar sobre o Artigo 6 do Acordo de Paris",
+        "in the service's language"
+    );
+    h.stop().await;
+}
+
+/// Every setMyCommands call, once the last menu (English) is set: its language code, whether it
+/// failed, and the descriptions of its commands.
+async fn command_menus(h: &Harness) -> Vec<(Option<String>, bool, Vec<String>)> {
+    h.fake
+        .wait_for("every command menu to be tried", WAIT, |calls| {
+            let menus: Vec<_> = calls
+                .iter()
+                .filter(|c| c.method == "setmycommands")
+                .collect();
+            let last = menus.last()?;
+            (last.body["language_code"] == json!("en") && !last.failed).then_some(())
+        })
+        .await;
+    h.fake
+        .calls()
+        .into_iter()
+        .filter(|c| c.method == "setmycommands")
+        .map(|c| {
+            let descriptions = c.body["commands"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|command| command["description"].as_str().unwrap().to_string())
+                .collect();
+            let code = c.body["language_code"].as_str().map(str::to_string);
+            (code, c.failed, descriptions)
+        })
+        .collect()
 }
