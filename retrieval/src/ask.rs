@@ -166,9 +166,6 @@ impl Engine {
         } else if mentions_unknown_name(&prepared.text, lang, &scored) {
             features.unknown_name = 1.0;
         }
-        if let Some(checked) = &recorded_status {
-            notes.push(words.status_as_of(checked));
-        }
         if prepared.truncated {
             notes.push(words.truncated(config.max_question_chars));
         }
@@ -274,6 +271,9 @@ impl Engine {
                     .iter()
                     .map(|&i| Citation::new(&quotable[i].0.passage, quotable[i].1))
                     .collect();
+                if let Some(checked) = &recorded_status {
+                    notes.push(words.status_as_of(checked));
+                }
                 if !citations.iter().any(|c| c.lang == lang) {
                     notes.push(words.other_language_sources.to_string());
                 }
