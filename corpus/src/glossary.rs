@@ -194,23 +194,27 @@ mod tests {
     #[test]
     fn acronyms_are_spelled_out_in_the_questions_language() {
         let glossary = glossary();
-        assert_eq!(
-            glossary.spelled_out("What is a CA?", Lang::En),
-            "What is a CA (corresponding adjustment)?"
-        );
-        assert_eq!(
-            glossary.spelled_out("¿Quién aplica los CAs a los ITMO?", Lang::Es),
-            "¿Quién aplica los CAs (ajuste correspondiente) a los ITMO?"
-        );
-        // Lowercase words are not acronyms; a name already spelled out is not repeated.
-        assert_eq!(
-            glossary.spelled_out("ca fica aqui", Lang::Pt),
-            "ca fica aqui"
-        );
-        assert_eq!(
-            glossary.spelled_out("Is a CA a corresponding adjustment?", Lang::En),
-            "Is a CA a corresponding adjustment?"
-        );
+        for (question, lang, read) in [
+            (
+                "What is a CA?",
+                Lang::En,
+                "What is a CA (corresponding adjustment)?",
+            ),
+            (
+                "¿Quién aplica los CAs a los ITMO?",
+                Lang::Es,
+                "¿Quién aplica los CAs (ajuste correspondiente) a los ITMO?",
+            ),
+            // Lowercase words are not acronyms; a name already spelled out is not repeated.
+            ("ca fica aqui", Lang::Pt, "ca fica aqui"),
+            (
+                "Is a CA a corresponding adjustment?",
+                Lang::En,
+                "Is a CA a corresponding adjustment?",
+            ),
+        ] {
+            assert_eq!(glossary.spelled_out(question, lang), read, "{question}");
+        }
     }
 
     #[test]
