@@ -97,9 +97,14 @@ impl Reply {
         }
     }
 
-    /// The assistant's refusal (or failure), in its words, for the person only.
-    pub fn refusal_of(error: AssistantError) -> Reply {
-        Reply::refused(error.message.clone()).failed(error)
+    /// The assistant's refusal (or failure), for the person only: a refusal by the desk in `lang`
+    /// (theirs), anything else in the assistant's words.
+    pub fn refusal_of(error: AssistantError, lang: Lang) -> Reply {
+        let said = match &error.refusal {
+            Some(refusal) => refusal.said(lang),
+            None => error.message.clone(),
+        };
+        Reply::refused(said).failed(error)
     }
 
     /// The same reply, for the person only.
@@ -474,17 +479,26 @@ impl<P: Place> Conversation<P> {
             ExpertMessage::Note => (Action::Note { text }, None),
         };
         let done = done.map(|words| words.replace("{id}", &id));
-        let by = by.identity.clone();
-        match self.assistant.act(by, ticket, action).await {
+        match self
+            .assistant
+            .act(by.identity.clone(), ticket, action)
+            .await
+        {
             Ok(_) => done.map(Reply::text),
-            Err(error) => Some(Reply::refusal_of(error)),
+            Err(error) => Some(Reply::refusal_of(error, by.lang)),
         }
     }
 
     /// The asker `by` replied `text` to one of the desk's messages about `ticket`: it goes to the
     /// experts. Returns what to tell the asker, for them only, in the ticket's language (that of
-    /// the desk's messages they are replying to).
-    pub(super) async fn asker_reply(&self, by: Identity, ticket: TicketId, text: &str) -> Reply {
+    /// the desk's messages they are replying to); why not, in `lang` (theirs).
+    pub(super) async fn asker_reply(
+        &self,
+        by: Identity,
+        lang: Lang,
+        ticket: TicketId,
+        text: &str,
+    ) -> Reply {
         match self
             .assistant
             .asker_reply(by, ticket, text.trim().to_string())
@@ -493,22 +507,23 @@ impl<P: Place> Conversation<P> {
             Ok(ticket) => Reply::text(texts(ticket.language).reply_sent)
                 .private()
                 .recording(Done::Ticket(ticket)),
-            Err(error) => Reply::refusal_of(error),
+            Err(error) => Reply::refusal_of(error, lang),
         }
     }
 
     /// An expert's action on `ticket` that needs no words (claim, unclaim, close, reopen, transfer):
-    /// `done` when it was done, or why it was refused, for the expert only.
+    /// `done` when it was done, or why it was refused, for the expert only and in `lang` (theirs).
     pub(super) async fn ticket_action(
         &self,
         by: Identity,
+        lang: Lang,
         ticket: TicketId,
         action: Action,
         done: String,
     ) -> Reply {
         match self.assistant.act(by, ticket, action).await {
             Ok(_) => Reply::text(done).private(),
-            Err(error) => Reply::refusal_of(error),
+            Err(error) => Reply::refusal_of(error, lang),
         }
     }
 }

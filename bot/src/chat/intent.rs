@@ -248,7 +248,7 @@ impl<P: Place> Conversation<P> {
                     .await
                 {
                     Ok(()) => Reply::text(t.thanks).private(),
-                    Err(error) => Reply::refusal_of(error),
+                    Err(error) => Reply::refusal_of(error, by.lang),
                 }
             }
             Intent::RateTicket { ticket, rating } => {
@@ -256,14 +256,16 @@ impl<P: Place> Conversation<P> {
                     Ok(ticket) => Reply::text(t.thanks)
                         .private()
                         .recording(Done::Ticket(ticket)),
-                    Err(error) => Reply::refusal_of(error),
+                    Err(error) => Reply::refusal_of(error, by.lang),
                 }
             }
             Intent::Forget {
                 confirmed,
                 shown_to,
             } => self.forget(by, &shown_to, confirmed).await?,
-            Intent::AskerReply { ticket, text } => self.asker_reply(identity, ticket, &text).await,
+            Intent::AskerReply { ticket, text } => {
+                self.asker_reply(identity, by.lang, ticket, &text).await
+            }
             Intent::ExpertWords {
                 ticket,
                 text,
@@ -278,23 +280,25 @@ impl<P: Place> Conversation<P> {
                     words.claimed.replace("{id}", ticket.as_str()),
                     P::how_to_answer(words)
                 );
-                self.ticket_action(identity, ticket, Action::Claim, done)
+                self.ticket_action(identity, by.lang, ticket, Action::Claim, done)
                     .await
             }
             Intent::Unclaim(ticket) => {
                 let done = words.unclaimed.replace("{id}", ticket.as_str());
-                self.ticket_action(identity, ticket, Action::Unclaim, done)
+                self.ticket_action(identity, by.lang, ticket, Action::Unclaim, done)
                     .await
             }
             Intent::Close(ticket) => {
                 let done = words.closed.replace("{id}", ticket.as_str());
                 let close = Action::Close { reason: None };
-                self.ticket_action(identity, ticket, close, done).await
+                self.ticket_action(identity, by.lang, ticket, close, done)
+                    .await
             }
             Intent::Reopen(ticket) => {
                 let done = words.reopened.replace("{id}", ticket.as_str());
                 let reopen = Action::Reopen { reason: None };
-                self.ticket_action(identity, ticket, reopen, done).await
+                self.ticket_action(identity, by.lang, ticket, reopen, done)
+                    .await
             }
             Intent::Transfer { ticket, to } => match transfer_target(&to) {
                 Some(target) => {
@@ -303,12 +307,15 @@ impl<P: Place> Conversation<P> {
                         .replace("{id}", ticket.as_str())
                         .replace("{to}", to.trim());
                     let transfer = Action::Transfer(target);
-                    self.ticket_action(identity, ticket, transfer, done).await
+                    self.ticket_action(identity, by.lang, ticket, transfer, done)
+                        .await
                 }
                 None => Reply::refused(words.transfer_usage),
             },
             Intent::AnswerForm(ticket) => return Ok(Said::AnswerForm(ticket)),
-            Intent::Approve(ticket) => return Ok(self.approval_draft(identity, ticket).await),
+            Intent::Approve(ticket) => {
+                return Ok(self.approval_draft(identity, by.lang, ticket).await);
+            }
             Intent::Publish {
                 ticket,
                 edit,

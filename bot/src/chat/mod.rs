@@ -12,6 +12,7 @@ mod handler_error;
 mod intent;
 mod memory;
 mod press;
+mod refusal;
 pub(crate) mod retry;
 mod texts;
 
@@ -27,5 +28,6 @@ pub use handler_error::{Classify, HandlerError};
 pub use intent::{Answered, Intent, Person, Said, Standing};
 pub use memory::{Asked, CarryOverError, Memory, StoreError, ticket_in};
 pub use press::Press;
+pub use refusal::DeskRefusal;
 pub use retry::with_retry;
-pub use texts::{CommandTexts, DeskTexts, TerminalTexts, Texts, texts, topic_name};
+pub use texts::{CommandTexts, DeskTexts, RefusalTexts, TerminalTexts, Texts, texts, topic_name};
