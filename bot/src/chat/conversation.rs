@@ -14,12 +14,13 @@ use serde::de::{DeserializeOwned, IgnoredAny};
 
 use crate::assistant::{AskRequest, Assistant, AssistantError, FailureCode};
 use consulta_desk::{
-    Action, Asker, Escalation, Forgotten, Identity, Message, MessageKind, QuestionId, Ticket,
-    TicketId, TransferTarget,
+    Action, Asker, ChatRef, Escalation, Forgotten, Identity, Message, MessageKind, QuestionId,
+    Ticket, TicketId, TransferTarget,
 };
 
 use super::flood::{FloodConfig, FloodControl, Verdict};
 use super::intent::{Answered, Person, Said};
+use super::languages::Languages;
 use super::memory::{CarryOverError, Memory, StoreError};
 use super::texts::{DeskTexts, texts};
 
@@ -204,6 +205,8 @@ pub struct Conversation<P> {
     /// asker's own conversation (the web chat page), so that who asks says where.
     memory: Option<Memory>,
     flood: Arc<FloodControl>,
+    /// What the bot's words fall back to for someone who chose no language ([`Self::ui_lang`]).
+    languages: Arc<Languages>,
     place: PhantomData<fn() -> P>,
 }
 
@@ -213,6 +216,7 @@ impl<P> Clone for Conversation<P> {
             assistant: self.assistant.clone(),
             memory: self.memory.clone(),
             flood: self.flood.clone(),
+            languages: self.languages.clone(),
             place: PhantomData,
         }
     }
@@ -220,11 +224,12 @@ impl<P> Clone for Conversation<P> {
 
 impl<P: Place> Conversation<P> {
     /// A conversation answering through `assistant`, remembering where questions were asked in
-    /// `memory`, and holding each asker to `flood`.
+    /// `memory`, holding each asker to `flood`, and speaking `languages` to whoever chose none.
     pub fn new(
         assistant: Arc<dyn Assistant>,
         memory: Memory,
         flood: FloodConfig,
+        languages: Languages,
     ) -> Conversation<P> {
         Conversation {
             assistant,
@@ -233,6 +238,7 @@ impl<P: Place> Conversation<P> {
                 flood.max_questions,
                 flood.window.to_duration(),
             )),
+            languages: Arc::new(languages),
             place: PhantomData,
         }
     }
@@ -245,6 +251,7 @@ impl<P: Place> Conversation<P> {
             assistant,
             memory: None,
             flood: Arc::new(FloodControl::new(0, std::time::Duration::ZERO)),
+            languages: Arc::new(Languages::default()),
             place: PhantomData,
         }
     }
@@ -256,24 +263,27 @@ impl<P: Place> Conversation<P> {
         assistant: Arc<dyn Assistant>,
         memory: Memory,
         flood: FloodConfig,
+        languages: Languages,
         platform: Platform,
     ) -> Result<Conversation<P>, CarryOverError> {
         let carried = memory.carry_over(platform, assistant.as_ref()).await?;
         if carried > 0 {
             tracing::info!(%platform, carried, "chosen languages carried over to the desk");
         }
-        Ok(Conversation::new(assistant, memory, flood))
+        Ok(Conversation::new(assistant, memory, flood, languages))
     }
 
-    /// The language of the bot's own words for `person`: their `/lang` (kept by the desk), else the
-    /// language their platform reports (`locale`), else Spanish (most of Consulta's askers).
+    /// The language of the bot's own words for `person`, writing in `desk_chat` when it is a chat
+    /// the desk delivers tickets to: their `/lang` (kept by the desk), else the language their
+    /// platform reports (`locale`), else the place's ([`Languages::pick`]).
     pub async fn ui_lang(
         &self,
         person: &Identity,
         locale: Option<Lang>,
+        desk_chat: Option<&ChatRef>,
     ) -> Result<Lang, AssistantError> {
         let chosen = self.assistant.profile(person.clone()).await?.language;
-        Ok(chosen.or(locale).unwrap_or(Lang::Es))
+        Ok(self.languages.pick(chosen, locale, desk_chat))
     }
 
     /// The assistant behind the conversation, for the steps kept in their own files.

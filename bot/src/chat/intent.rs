@@ -338,7 +338,7 @@ mod tests {
 
     use super::*;
     use crate::chat::desk_only::{DeskOnly, NO_ENGINE};
-    use crate::chat::{Asked, DeskTexts, FloodConfig, Memory};
+    use crate::chat::{Asked, DeskTexts, FloodConfig, Languages, Memory};
 
     /// A place on the tests' platform: a message number, which is also where answers go back.
     impl Place for u64 {
@@ -404,7 +404,12 @@ mod tests {
             max_questions: 2,
             window: Span::from_secs(3600),
         };
-        let conversation = Conversation::new(assistant.clone(), memory.clone(), flood);
+        let conversation = Conversation::new(
+            assistant.clone(),
+            memory.clone(),
+            flood,
+            Languages::default(),
+        );
         Setup {
             _dir: dir,
             desk,
@@ -506,14 +511,18 @@ mod tests {
         );
         let ui = s
             .conversation
-            .ui_lang(&marta().identity, Some(Lang::En))
+            .ui_lang(&marta().identity, Some(Lang::En), None)
             .await;
         assert_eq!(ui.unwrap(), Lang::Pt, "her /lang over her client's");
         let usage = handle(&s, &beto(), Intent::Lang(None)).await;
         assert_eq!(usage.unwrap().plain(), texts(Lang::En).lang_usage);
         assert_eq!(s.desk.profile(&beto().identity).unwrap().language, None);
-        let ui = s.conversation.ui_lang(&beto().identity, None).await;
-        assert_eq!(ui.unwrap(), Lang::Es, "Spanish when nothing is known");
+        let ui = s.conversation.ui_lang(&beto().identity, None, None).await;
+        assert_eq!(
+            ui.unwrap(),
+            Lang::Es,
+            "the askers' language when nothing is known"
+        );
     }
 
     #[tokio::test]
@@ -537,6 +546,7 @@ mod tests {
                     max_questions: 0,
                     window: Span::from_secs(60),
                 },
+                Languages::default(),
                 Platform::Telegram,
             )
         };
@@ -555,7 +565,10 @@ mod tests {
         );
         s.desk.set_language(&marta().identity, Lang::En).unwrap();
         start().await.unwrap();
-        let ui = conversation.ui_lang(&marta().identity, None).await.unwrap();
+        let ui = conversation
+            .ui_lang(&marta().identity, None, None)
+            .await
+            .unwrap();
         assert_eq!(ui, Lang::En, "carried over once: a later /lang stands");
     }
 
@@ -772,7 +785,8 @@ mod tests {
             max_questions: 0,
             window: Span::from_secs(60),
         };
-        let conversation = Conversation::<u64>::new(assistant, s.memory.clone(), flood);
+        let conversation =
+            Conversation::<u64>::new(assistant, s.memory.clone(), flood, Languages::default());
         let said = conversation
             .handle(&marta(), Intent::Escalate(Some(question)))
             .await

@@ -10,6 +10,7 @@ mod escalate;
 mod flood;
 mod handler_error;
 mod intent;
+mod languages;
 mod memory;
 mod press;
 mod refusal;
@@ -26,6 +27,7 @@ pub use conversation::{
 pub use flood::FloodConfig;
 pub use handler_error::{Classify, HandlerError};
 pub use intent::{Answered, Intent, Person, Said, Standing};
+pub use languages::Languages;
 pub use memory::{Asked, CarryOverError, Memory, StoreError, ticket_in};
 pub use press::Press;
 pub use refusal::DeskRefusal;
