@@ -789,9 +789,9 @@ async fn low_confidence_goes_to_a_thread_and_the_experts_answer_comes_back() {
         "the asker is pinged by the expert's answer"
     );
     // A gateway message does not say which language Ana's client is in, and she chose none: the
-    // bot's default, Spanish.
+    // desk channel's, English here (the desk names none).
     let ack = wait_posted(&h, thread_id, 0).await;
-    assert!(content(&ack).contains("registrada"), "{}", ack.body);
+    assert!(content(&ack).contains("recorded"), "{}", ack.body);
     h.caught_up().await;
     assert_eq!(
         posted(&h, thread_id).len(),
@@ -948,10 +948,11 @@ async fn members_without_the_experts_role_or_desk_entry_are_refused() {
     }
     let (_, thread_id) = ticket_thread(&h).await;
     h.reply(thread_id, INTRUDER, &[], "I know the answer", &card.result);
-    // Nothing says which language a gateway message's author reads: the bot's default, Spanish.
+    // Nothing says which language a gateway message's author reads: in a ticket's thread, the
+    // desk channel's, English here (the desk names none).
     let told = wait_posted(&h, thread_id, 0).await;
     assert!(
-        content(&told).contains("Solo los expertos del equipo"),
+        content(&told).contains("only the desk's experts can act"),
         "{}",
         told.body
     );
