@@ -105,9 +105,9 @@ impl Store {
             .and_then(|v| ticket_in(&v)))
     }
 
-    /// The channel the desk posts ticket cards in that `channel_id` is, or is a ticket's thread of:
-    /// `None` for any other channel. A channel is known by the ticket threads opened from its
-    /// cards.
+    /// The desk channel `channel_id` is, or holds it when it is a ticket's thread; `None` for any
+    /// other channel. A desk channel is known by the ticket threads opened from its cards, so that
+    /// an expert there is spoken to in its desk language without asking Discord.
     pub fn desk_channel(&self, channel_id: u64) -> Result<Option<u64>, StoreError> {
         if self
             .ticket_threads
