@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, bail};
 use serde::Deserialize;
 
+use consulta_bot::chat::Languages;
 use consulta_bot::discord::DiscordConfig;
 use consulta_bot::service::ServiceConfig;
 use consulta_bot::telegram::TelegramConfig;
@@ -111,8 +112,14 @@ impl Settings {
             .desk
             .language
             .get_or_insert(settings.retrieval.default_language);
-        // So does Telegram's command menu for clients in a language Consulta does not speak.
-        settings.telegram.default_language = settings.retrieval.default_language;
+        // The chat front-ends speak the service's language to askers, and the desk's to experts in
+        // a desk chat, when they know nothing of the person's.
+        let languages = Languages {
+            askers: settings.retrieval.default_language,
+            desk: settings.desk.clone(),
+        };
+        settings.telegram.languages = languages.clone();
+        settings.discord.languages = languages;
         Ok(settings)
     }
 }

@@ -17,6 +17,8 @@ use consulta_desk::{
     RetrievedPassage, Tags, Ticket, TicketId,
 };
 
+use crate::chat::DeskRefusal;
+
 /// A question from someone on a platform.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AskRequest {
@@ -106,6 +108,10 @@ pub struct AssistantError {
     pub code: FailureCode,
     /// What went wrong, in words the user or operator can act on.
     pub message: String,
+    /// The desk's refusal, when the desk refused an expert and said why in this process: a chat
+    /// says it in the expert's language rather than `message`'s English. `None` for everything
+    /// else, and for a refusal that came over HTTP, whose error carries only `message`.
+    pub refusal: Option<DeskRefusal>,
 }
 
 impl AssistantError {
@@ -114,6 +120,7 @@ impl AssistantError {
         AssistantError {
             code,
             message: message.to_string(),
+            refusal: None,
         }
     }
 }
@@ -134,7 +141,10 @@ impl From<DeskError> for AssistantError {
             | DeskError::UnknownGroup(_) => FailureCode::BadRequest,
             _ => FailureCode::Internal,
         };
-        AssistantError::new(code, error)
+        AssistantError {
+            refusal: DeskRefusal::of(&error),
+            ..AssistantError::new(code, error)
+        }
     }
 }
 

@@ -5,11 +5,11 @@ use std::process::ExitCode;
 
 use anyhow::bail;
 
-use consulta_bot::chat::{approval_words, draft_text, flag_warning, texts};
+use consulta_bot::chat::{DeskRefusal, approval_words, draft_text, flag_warning, texts};
 use consulta_corpus::Lang;
 use consulta_desk::{
     Action, Approval, ApprovalDraft, DeskError, Identity, Particular, Platform, Status, Ticket,
-    TicketId, TransferTarget, TransitionError, find_particulars,
+    TicketId, TransferTarget, find_particulars,
 };
 
 use crate::cli::{TicketCommand, TicketsArgs};
@@ -266,47 +266,23 @@ fn in_language(error: anyhow::Error, settings: &Settings, expert: Option<&str>) 
     said(lang).map_or(error, |said| anyhow::anyhow!(said))
 }
 
-/// The desk's refusal `error` in `lang`, when it is one an expert meets at the terminal.
+/// The desk's refusal `error` in `lang`, when it is one an expert meets at the terminal: the words
+/// a chat says too ([`DeskRefusal::said`]), then what to fix here, where the expert typed the id or
+/// may edit the configuration.
 fn desk_refusal(error: &DeskError, lang: Lang) -> Option<String> {
+    if let DeskError::Particulars { found, .. } = error {
+        return Some(Refusal::Unconfirmed(found.clone()).said(lang));
+    }
+    let refusal = DeskRefusal::of(error)?;
     let words = &texts(lang).desk.terminal;
-    Some(match error {
-        DeskError::NoSuchTicket(id) => words.no_such_ticket.replace("{id}", id.as_str()),
-        DeskError::NotAnExpert(who) => words.not_an_expert.replace("{who}", &who.to_string()),
-        DeskError::UnknownExpert(name) => words.unknown_expert.replace("{name}", name),
-        DeskError::UnknownGroup(name) => words.unknown_group.replace("{name}", name),
-        DeskError::Particulars { found, .. } => Refusal::Unconfirmed(found.clone()).said(lang),
-        DeskError::Refused { ticket, reason } => words
-            .refused
-            .replace("{id}", ticket.as_str())
-            .replace("{reason}", &transition_refusal(reason, lang)?),
-        _ => return None,
-    })
-}
-
-/// Why the desk refused an action on a ticket, in `lang`.
-fn transition_refusal(reason: &TransitionError, lang: Lang) -> Option<String> {
-    let words = &texts(lang).desk.terminal;
-    Some(match reason {
-        TransitionError::ClaimedBy { expert } => words.claimed_by.replace("{expert}", expert),
-        TransitionError::AlreadyYours => words.already_yours.to_string(),
-        TransitionError::NotClaimed { status } => {
-            words.not_claimed.replace("{status}", status.as_str())
-        }
-        TransitionError::AlreadyAnswered => words.already_answered.to_string(),
-        TransitionError::Closed => words.closed.to_string(),
-        TransitionError::NotReopenable { status } => {
-            words.not_reopenable.replace("{status}", status.as_str())
-        }
-        TransitionError::NotTransferable { status } => {
-            words.not_transferable.replace("{status}", status.as_str())
-        }
-        TransitionError::SameAssignee { expert } => words.same_assignee.replace("{expert}", expert),
-        TransitionError::SameGroup { group } => words.same_group.replace("{group}", group),
-        TransitionError::EmptyText { .. } => words.empty_text.to_string(),
-        TransitionError::NoAnswer => words.no_answer.to_string(),
-        // Said to an asker writing back, never to an expert.
-        TransitionError::TooManyReplies { .. } => return None,
-    })
+    let fix = match &refusal {
+        DeskRefusal::NoSuchTicket(_) => words.check_ticket_id,
+        DeskRefusal::NotAnExpert(_) => words.add_expert,
+        DeskRefusal::UnknownExpert(_) => words.name_an_expert,
+        DeskRefusal::UnknownGroup(_) => words.name_a_group,
+        DeskRefusal::Refused { .. } => return Some(refusal.said(lang)),
+    };
+    Some(format!("{}: {fix}", refusal.said(lang)))
 }
 
 fn print_ticket(ticket: &Ticket, json: bool) -> anyhow::Result<()> {

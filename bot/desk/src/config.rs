@@ -53,6 +53,23 @@ pub struct DeskConfig {
     pub outbox: OutboxConfig,
 }
 
+impl DeskConfig {
+    /// The language of the desk's words in `chat`: the chat's own, else the desk's. Public so that
+    /// a chat front-end speaks to an expert there, when it knows nothing of them, as the desk does.
+    pub fn chat_language(&self, chat: &ChatRef) -> Lang {
+        self.chat_languages
+            .get(chat)
+            .copied()
+            .unwrap_or_else(|| self.desk_language())
+    }
+
+    /// The desk's language where nothing more particular is known: English for a desk opened on
+    /// its own (`consulta` sets `language` to the service's).
+    pub fn desk_language(&self) -> Lang {
+        self.language.unwrap_or(Lang::En)
+    }
+}
+
 impl Default for DeskConfig {
     fn default() -> Self {
         DeskConfig {

@@ -134,18 +134,14 @@ impl Directory {
     }
 
     /// The chats that hear about a group's queue: its own chats, or else its members' private chats.
-    /// The language of the desk's words in `chat`: the chat's own, else the desk's.
+    /// The language of the desk's words in `chat` ([`DeskConfig::chat_language`]).
     pub(crate) fn chat_language(&self, chat: &ChatRef) -> Lang {
-        self.config
-            .chat_languages
-            .get(chat)
-            .copied()
-            .unwrap_or_else(|| self.desk_language())
+        self.config.chat_language(chat)
     }
 
-    /// The desk's language where nothing more particular is known.
+    /// The desk's language where nothing more particular is known ([`DeskConfig::desk_language`]).
     pub(crate) fn desk_language(&self) -> Lang {
-        self.config.language.unwrap_or(Lang::En)
+        self.config.desk_language()
     }
 
     pub(crate) fn group_chats(&self, group: &str) -> Vec<ChatRef> {

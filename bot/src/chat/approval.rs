@@ -228,11 +228,11 @@ pub fn read_edit(text: &str) -> Option<Edit> {
 
 impl<P: Place> Conversation<P> {
     /// The start of the edit step for `ticket`: the draft to show, or why there is none (for the
-    /// presser only).
-    pub(super) async fn approval_draft(&self, by: Identity, ticket: TicketId) -> Said {
+    /// presser only, in `lang`).
+    pub(super) async fn approval_draft(&self, by: Identity, lang: Lang, ticket: TicketId) -> Said {
         match self.assistant().approval_draft(by, ticket).await {
             Ok(draft) => Said::Draft(draft),
-            Err(error) => Said::Reply(Reply::refusal_of(error)),
+            Err(error) => Said::Reply(Reply::refusal_of(error, lang)),
         }
     }
 
@@ -274,7 +274,7 @@ impl<P: Place> Conversation<P> {
                     particulars,
                 })
             }
-            Err(error) => Said::Reply(Reply::refusal_of(error)),
+            Err(error) => Said::Reply(Reply::refusal_of(error, lang)),
         }
     }
 }

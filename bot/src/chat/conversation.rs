@@ -14,12 +14,13 @@ use serde::de::{DeserializeOwned, IgnoredAny};
 
 use crate::assistant::{AskRequest, Assistant, AssistantError, FailureCode};
 use consulta_desk::{
-    Action, Asker, Escalation, Forgotten, Identity, Message, MessageKind, QuestionId, Ticket,
-    TicketId, TransferTarget,
+    Action, Asker, ChatRef, Escalation, Forgotten, Identity, Message, MessageKind, QuestionId,
+    Ticket, TicketId, TransferTarget,
 };
 
 use super::flood::{FloodConfig, FloodControl, Verdict};
 use super::intent::{Answered, Person, Said};
+use super::languages::Languages;
 use super::memory::{CarryOverError, Memory, StoreError};
 use super::texts::{DeskTexts, texts};
 
@@ -97,9 +98,14 @@ impl Reply {
         }
     }
 
-    /// The assistant's refusal (or failure), in its words, for the person only.
-    pub fn refusal_of(error: AssistantError) -> Reply {
-        Reply::refused(error.message.clone()).failed(error)
+    /// The assistant's refusal (or failure), for the person only: a refusal by the desk in `lang`
+    /// (theirs), anything else in the assistant's words.
+    pub fn refusal_of(error: AssistantError, lang: Lang) -> Reply {
+        let said = match &error.refusal {
+            Some(refusal) => refusal.said(lang),
+            None => error.message.clone(),
+        };
+        Reply::refused(said).failed(error)
     }
 
     /// The same reply, for the person only.
@@ -199,6 +205,8 @@ pub struct Conversation<P> {
     /// asker's own conversation (the web chat page), so that who asks says where.
     memory: Option<Memory>,
     flood: Arc<FloodControl>,
+    /// What the bot's words fall back to for someone who chose no language ([`Self::ui_lang`]).
+    languages: Arc<Languages>,
     place: PhantomData<fn() -> P>,
 }
 
@@ -208,6 +216,7 @@ impl<P> Clone for Conversation<P> {
             assistant: self.assistant.clone(),
             memory: self.memory.clone(),
             flood: self.flood.clone(),
+            languages: self.languages.clone(),
             place: PhantomData,
         }
     }
@@ -215,11 +224,12 @@ impl<P> Clone for Conversation<P> {
 
 impl<P: Place> Conversation<P> {
     /// A conversation answering through `assistant`, remembering where questions were asked in
-    /// `memory`, and holding each asker to `flood`.
+    /// `memory`, holding each asker to `flood`, and speaking `languages` to whoever chose none.
     pub fn new(
         assistant: Arc<dyn Assistant>,
         memory: Memory,
         flood: FloodConfig,
+        languages: Languages,
     ) -> Conversation<P> {
         Conversation {
             assistant,
@@ -228,6 +238,7 @@ impl<P: Place> Conversation<P> {
                 flood.max_questions,
                 flood.window.to_duration(),
             )),
+            languages: Arc::new(languages),
             place: PhantomData,
         }
     }
@@ -240,6 +251,7 @@ impl<P: Place> Conversation<P> {
             assistant,
             memory: None,
             flood: Arc::new(FloodControl::new(0, std::time::Duration::ZERO)),
+            languages: Arc::new(Languages::default()),
             place: PhantomData,
         }
     }
@@ -251,24 +263,27 @@ impl<P: Place> Conversation<P> {
         assistant: Arc<dyn Assistant>,
         memory: Memory,
         flood: FloodConfig,
+        languages: Languages,
         platform: Platform,
     ) -> Result<Conversation<P>, CarryOverError> {
         let carried = memory.carry_over(platform, assistant.as_ref()).await?;
         if carried > 0 {
             tracing::info!(%platform, carried, "chosen languages carried over to the desk");
         }
-        Ok(Conversation::new(assistant, memory, flood))
+        Ok(Conversation::new(assistant, memory, flood, languages))
     }
 
-    /// The language of the bot's own words for `person`: their `/lang` (kept by the desk), else the
-    /// language their platform reports (`locale`), else Spanish (most of Consulta's askers).
+    /// The language of the bot's own words for `person`, writing in `desk_chat` when it is a chat
+    /// the desk delivers tickets to: their `/lang` (kept by the desk), else the language their
+    /// platform reports (`locale`), else the place's ([`Languages::pick`]).
     pub async fn ui_lang(
         &self,
         person: &Identity,
         locale: Option<Lang>,
+        desk_chat: Option<&ChatRef>,
     ) -> Result<Lang, AssistantError> {
         let chosen = self.assistant.profile(person.clone()).await?.language;
-        Ok(chosen.or(locale).unwrap_or(Lang::Es))
+        Ok(self.languages.pick(chosen, locale, desk_chat))
     }
 
     /// The assistant behind the conversation, for the steps kept in their own files.
@@ -474,17 +489,26 @@ impl<P: Place> Conversation<P> {
             ExpertMessage::Note => (Action::Note { text }, None),
         };
         let done = done.map(|words| words.replace("{id}", &id));
-        let by = by.identity.clone();
-        match self.assistant.act(by, ticket, action).await {
+        match self
+            .assistant
+            .act(by.identity.clone(), ticket, action)
+            .await
+        {
             Ok(_) => done.map(Reply::text),
-            Err(error) => Some(Reply::refusal_of(error)),
+            Err(error) => Some(Reply::refusal_of(error, by.lang)),
         }
     }
 
     /// The asker `by` replied `text` to one of the desk's messages about `ticket`: it goes to the
     /// experts. Returns what to tell the asker, for them only, in the ticket's language (that of
-    /// the desk's messages they are replying to).
-    pub(super) async fn asker_reply(&self, by: Identity, ticket: TicketId, text: &str) -> Reply {
+    /// the desk's messages they are replying to); why not, in `lang` (theirs).
+    pub(super) async fn asker_reply(
+        &self,
+        by: Identity,
+        lang: Lang,
+        ticket: TicketId,
+        text: &str,
+    ) -> Reply {
         match self
             .assistant
             .asker_reply(by, ticket, text.trim().to_string())
@@ -493,22 +517,23 @@ impl<P: Place> Conversation<P> {
             Ok(ticket) => Reply::text(texts(ticket.language).reply_sent)
                 .private()
                 .recording(Done::Ticket(ticket)),
-            Err(error) => Reply::refusal_of(error),
+            Err(error) => Reply::refusal_of(error, lang),
         }
     }
 
     /// An expert's action on `ticket` that needs no words (claim, unclaim, close, reopen, transfer):
-    /// `done` when it was done, or why it was refused, for the expert only.
+    /// `done` when it was done, or why it was refused, for the expert only and in `lang` (theirs).
     pub(super) async fn ticket_action(
         &self,
         by: Identity,
+        lang: Lang,
         ticket: TicketId,
         action: Action,
         done: String,
     ) -> Reply {
         match self.assistant.act(by, ticket, action).await {
             Ok(_) => Reply::text(done).private(),
-            Err(error) => Reply::refusal_of(error),
+            Err(error) => Reply::refusal_of(error, lang),
         }
     }
 }

@@ -248,7 +248,7 @@ impl<P: Place> Conversation<P> {
                     .await
                 {
                     Ok(()) => Reply::text(t.thanks).private(),
-                    Err(error) => Reply::refusal_of(error),
+                    Err(error) => Reply::refusal_of(error, by.lang),
                 }
             }
             Intent::RateTicket { ticket, rating } => {
@@ -256,14 +256,16 @@ impl<P: Place> Conversation<P> {
                     Ok(ticket) => Reply::text(t.thanks)
                         .private()
                         .recording(Done::Ticket(ticket)),
-                    Err(error) => Reply::refusal_of(error),
+                    Err(error) => Reply::refusal_of(error, by.lang),
                 }
             }
             Intent::Forget {
                 confirmed,
                 shown_to,
             } => self.forget(by, &shown_to, confirmed).await?,
-            Intent::AskerReply { ticket, text } => self.asker_reply(identity, ticket, &text).await,
+            Intent::AskerReply { ticket, text } => {
+                self.asker_reply(identity, by.lang, ticket, &text).await
+            }
             Intent::ExpertWords {
                 ticket,
                 text,
@@ -278,23 +280,25 @@ impl<P: Place> Conversation<P> {
                     words.claimed.replace("{id}", ticket.as_str()),
                     P::how_to_answer(words)
                 );
-                self.ticket_action(identity, ticket, Action::Claim, done)
+                self.ticket_action(identity, by.lang, ticket, Action::Claim, done)
                     .await
             }
             Intent::Unclaim(ticket) => {
                 let done = words.unclaimed.replace("{id}", ticket.as_str());
-                self.ticket_action(identity, ticket, Action::Unclaim, done)
+                self.ticket_action(identity, by.lang, ticket, Action::Unclaim, done)
                     .await
             }
             Intent::Close(ticket) => {
                 let done = words.closed.replace("{id}", ticket.as_str());
                 let close = Action::Close { reason: None };
-                self.ticket_action(identity, ticket, close, done).await
+                self.ticket_action(identity, by.lang, ticket, close, done)
+                    .await
             }
             Intent::Reopen(ticket) => {
                 let done = words.reopened.replace("{id}", ticket.as_str());
                 let reopen = Action::Reopen { reason: None };
-                self.ticket_action(identity, ticket, reopen, done).await
+                self.ticket_action(identity, by.lang, ticket, reopen, done)
+                    .await
             }
             Intent::Transfer { ticket, to } => match transfer_target(&to) {
                 Some(target) => {
@@ -303,12 +307,15 @@ impl<P: Place> Conversation<P> {
                         .replace("{id}", ticket.as_str())
                         .replace("{to}", to.trim());
                     let transfer = Action::Transfer(target);
-                    self.ticket_action(identity, ticket, transfer, done).await
+                    self.ticket_action(identity, by.lang, ticket, transfer, done)
+                        .await
                 }
                 None => Reply::refused(words.transfer_usage),
             },
             Intent::AnswerForm(ticket) => return Ok(Said::AnswerForm(ticket)),
-            Intent::Approve(ticket) => return Ok(self.approval_draft(identity, ticket).await),
+            Intent::Approve(ticket) => {
+                return Ok(self.approval_draft(identity, by.lang, ticket).await);
+            }
             Intent::Publish {
                 ticket,
                 edit,
@@ -331,7 +338,7 @@ mod tests {
 
     use super::*;
     use crate::chat::desk_only::{DeskOnly, NO_ENGINE};
-    use crate::chat::{Asked, DeskTexts, FloodConfig, Memory};
+    use crate::chat::{Asked, DeskTexts, FloodConfig, Languages, Memory};
 
     /// A place on the tests' platform: a message number, which is also where answers go back.
     impl Place for u64 {
@@ -397,7 +404,12 @@ mod tests {
             max_questions: 2,
             window: Span::from_secs(3600),
         };
-        let conversation = Conversation::new(assistant.clone(), memory.clone(), flood);
+        let conversation = Conversation::new(
+            assistant.clone(),
+            memory.clone(),
+            flood,
+            Languages::default(),
+        );
         Setup {
             _dir: dir,
             desk,
@@ -499,14 +511,18 @@ mod tests {
         );
         let ui = s
             .conversation
-            .ui_lang(&marta().identity, Some(Lang::En))
+            .ui_lang(&marta().identity, Some(Lang::En), None)
             .await;
         assert_eq!(ui.unwrap(), Lang::Pt, "her /lang over her client's");
         let usage = handle(&s, &beto(), Intent::Lang(None)).await;
         assert_eq!(usage.unwrap().plain(), texts(Lang::En).lang_usage);
         assert_eq!(s.desk.profile(&beto().identity).unwrap().language, None);
-        let ui = s.conversation.ui_lang(&beto().identity, None).await;
-        assert_eq!(ui.unwrap(), Lang::Es, "Spanish when nothing is known");
+        let ui = s.conversation.ui_lang(&beto().identity, None, None).await;
+        assert_eq!(
+            ui.unwrap(),
+            Lang::Es,
+            "the askers' language when nothing is known"
+        );
     }
 
     #[tokio::test]
@@ -530,6 +546,7 @@ mod tests {
                     max_questions: 0,
                     window: Span::from_secs(60),
                 },
+                Languages::default(),
                 Platform::Telegram,
             )
         };
@@ -548,7 +565,10 @@ mod tests {
         );
         s.desk.set_language(&marta().identity, Lang::En).unwrap();
         start().await.unwrap();
-        let ui = conversation.ui_lang(&marta().identity, None).await.unwrap();
+        let ui = conversation
+            .ui_lang(&marta().identity, None, None)
+            .await
+            .unwrap();
         assert_eq!(ui, Lang::En, "carried over once: a later /lang stands");
     }
 
@@ -765,7 +785,8 @@ mod tests {
             max_questions: 0,
             window: Span::from_secs(60),
         };
-        let conversation = Conversation::<u64>::new(assistant, s.memory.clone(), flood);
+        let conversation =
+            Conversation::<u64>::new(assistant, s.memory.clone(), flood, Languages::default());
         let said = conversation
             .handle(&marta(), Intent::Escalate(Some(question)))
             .await

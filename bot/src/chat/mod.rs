@@ -10,8 +10,10 @@ mod escalate;
 mod flood;
 mod handler_error;
 mod intent;
+mod languages;
 mod memory;
 mod press;
+mod refusal;
 pub(crate) mod retry;
 mod texts;
 
@@ -25,7 +27,9 @@ pub use conversation::{
 pub use flood::FloodConfig;
 pub use handler_error::{Classify, HandlerError};
 pub use intent::{Answered, Intent, Person, Said, Standing};
+pub use languages::Languages;
 pub use memory::{Asked, CarryOverError, Memory, StoreError, ticket_in};
 pub use press::Press;
+pub use refusal::DeskRefusal;
 pub use retry::with_retry;
-pub use texts::{CommandTexts, DeskTexts, TerminalTexts, Texts, texts, topic_name};
+pub use texts::{CommandTexts, DeskTexts, RefusalTexts, TerminalTexts, Texts, texts, topic_name};

@@ -120,31 +120,11 @@ pub struct CommandTexts {
     pub transfer_to: &'static str,
 }
 
-/// What `consulta tickets` says by itself when it cannot do what an expert asked, in the expert's
-/// language: the terminal is one more place an expert works in, and its refusals must say what to do
-/// as plainly as the chats do. Flags, commands and status names stay as typed. The desk's refusals
-/// (`{reason}` in [`Self::refused`]) are worded here too; in English they read as the desk's own
-/// error texts, which logs and the HTTP API keep.
-pub struct TerminalTexts {
-    /// No `--as`.
-    pub which_expert: &'static str,
-    /// `{id}` is not a ticket id.
-    pub not_a_ticket_id: &'static str,
-    /// `--status {status}` names no status.
-    pub unknown_status: &'static str,
-    /// `approve` with no text to publish; the draft is shown above it.
-    pub nothing_published: &'static str,
-    /// `approve` with an answer but no question.
-    pub give_question: &'static str,
-    /// `approve` with a question but no answer.
-    pub give_answer: &'static str,
-    /// `approve` with flagged particulars not confirmed: `{warning}` lists them, `{example}` is the
-    /// first one, quoted.
-    pub unconfirmed: &'static str,
-    /// `transfer` with neither `--expert` nor `--group`.
-    pub transfer_where: &'static str,
-    /// The answer on standard input is not text.
-    pub unreadable_stdin: &'static str,
+/// The desk's refusals of what an expert asked, in the expert's language: the same words in a chat
+/// and at the terminal, which adds what to do there ([`TerminalTexts`]). Said by
+/// [`crate::chat::DeskRefusal::said`]. In English they read as the desk's own error texts, which logs
+/// and the HTTP API keep.
+pub struct RefusalTexts {
     /// No ticket `{id}`.
     pub no_such_ticket: &'static str,
     /// `{who}` (an identity) is not a configured expert.
@@ -177,6 +157,41 @@ pub struct TerminalTexts {
     pub empty_text: &'static str,
     /// Reason: there is no expert answer to approve.
     pub no_answer: &'static str,
+}
+
+/// What `consulta tickets` says by itself when it cannot do what an expert asked, in the expert's
+/// language: the terminal is one more place an expert works in, and its refusals must say what to do
+/// as plainly as the chats do. Flags, commands and status names stay as typed. After some of the
+/// desk's refusals ([`RefusalTexts`]) it says what to fix where only the terminal's user can: the
+/// configuration, or the id they typed.
+pub struct TerminalTexts {
+    /// No `--as`.
+    pub which_expert: &'static str,
+    /// `{id}` is not a ticket id.
+    pub not_a_ticket_id: &'static str,
+    /// `--status {status}` names no status.
+    pub unknown_status: &'static str,
+    /// `approve` with no text to publish; the draft is shown above it.
+    pub nothing_published: &'static str,
+    /// `approve` with an answer but no question.
+    pub give_question: &'static str,
+    /// `approve` with a question but no answer.
+    pub give_answer: &'static str,
+    /// `approve` with flagged particulars not confirmed: `{warning}` lists them, `{example}` is the
+    /// first one, quoted.
+    pub unconfirmed: &'static str,
+    /// `transfer` with neither `--expert` nor `--group`.
+    pub transfer_where: &'static str,
+    /// The answer on standard input is not text.
+    pub unreadable_stdin: &'static str,
+    /// After "no ticket": where the ids are.
+    pub check_ticket_id: &'static str,
+    /// After "not a configured expert": how one becomes one.
+    pub add_expert: &'static str,
+    /// After an unknown expert: where their names are.
+    pub name_an_expert: &'static str,
+    /// After an unknown group: where their names are.
+    pub name_a_group: &'static str,
 }
 
 /// The bot's words to experts: under a ticket card and on its buttons in a desk chat (in the
@@ -247,6 +262,8 @@ pub struct DeskTexts {
     /// The name of a ticket's forum topic (Telegram, at most 128 characters) or thread (Discord, at
     /// most 100), in the desk chat's language.
     pub topic_name: &'static str,
+    /// The desk's refusals of what an expert asked, wherever they asked it.
+    pub refusals: RefusalTexts,
     /// What `consulta tickets` says to an expert by itself.
     pub terminal: TerminalTexts,
 }
@@ -337,20 +354,11 @@ const ES: Texts = Texts {
         answer_form_title: "Responder el ticket {id}",
         answer_form_label: "Su respuesta",
         topic_name: "Caso {id}",
-        terminal: TerminalTexts {
-            which_expert: "diga qué experto es usted: --as NOMBRE (o CONSULTA_EXPERT=NOMBRE), donde cli:NOMBRE es una de sus identidades en [[desk.experts]]",
-            not_a_ticket_id: "\"{id}\" no es un id de ticket; `consulta tickets list` los muestra",
-            unknown_status: "estado desconocido \"{status}\": use open, claimed, answered, closed, reopened o waiting",
-            nothing_published: "no se publicó nada: pase el texto a publicar con --question y --answer, o --as-shown para publicar sin cambios el borrador de arriba",
-            give_question: "indique la pregunta a publicar con --question, o --as-shown para publicar sin cambios la del borrador",
-            give_answer: "indique la respuesta a publicar con --answer, o --as-shown para publicar sin cambios la del borrador",
-            unconfirmed: "no se publicó nada. {warning}\nPara publicarlos, confirme cada uno por su texto con --confirm-particulars (por ejemplo --confirm-particulars {example}).",
-            transfer_where: "diga adónde va el ticket: --expert NOMBRE o --group NOMBRE",
-            unreadable_stdin: "no se pudo leer la respuesta de la entrada estándar (debe ser texto UTF-8); también puede darla después del id",
-            no_such_ticket: "no existe el ticket {id}: revise el id con `consulta tickets list`",
-            not_an_expert: "{who} no es un experto configurado: agréguelo a las `identities` de un experto en la sección [desk] de la configuración",
-            unknown_expert: "ningún experto configurado se llama \"{name}\" ni tiene esa identidad: use el nombre de un experto de [[desk.experts]]",
-            unknown_group: "no hay ningún grupo \"{name}\" en la sección [desk] de la configuración: use el nombre de uno de [[desk.groups]]",
+        refusals: RefusalTexts {
+            no_such_ticket: "no existe el ticket {id}",
+            not_an_expert: "{who} no es un experto configurado",
+            unknown_expert: "ningún experto configurado se llama \"{name}\" ni tiene esa identidad",
+            unknown_group: "no hay ningún grupo \"{name}\" en la sección [desk] de la configuración",
             refused: "ticket {id} rechazado: {reason}",
             claimed_by: "lo tomó {expert}: pídaselo, o que lo libere (unclaim) o lo transfiera",
             already_yours: "usted ya lo tomó",
@@ -363,6 +371,21 @@ const ES: Texts = Texts {
             same_group: "ya está en la cola del grupo {group}",
             empty_text: "el texto está vacío: escriba algo",
             no_answer: "aún no tiene respuesta de un experto: respóndalo antes de aprobarlo como FAQ",
+        },
+        terminal: TerminalTexts {
+            which_expert: "diga qué experto es usted: --as NOMBRE (o CONSULTA_EXPERT=NOMBRE), donde cli:NOMBRE es una de sus identidades en [[desk.experts]]",
+            not_a_ticket_id: "\"{id}\" no es un id de ticket; `consulta tickets list` los muestra",
+            unknown_status: "estado desconocido \"{status}\": use open, claimed, answered, closed, reopened o waiting",
+            nothing_published: "no se publicó nada: pase el texto a publicar con --question y --answer, o --as-shown para publicar sin cambios el borrador de arriba",
+            give_question: "indique la pregunta a publicar con --question, o --as-shown para publicar sin cambios la del borrador",
+            give_answer: "indique la respuesta a publicar con --answer, o --as-shown para publicar sin cambios la del borrador",
+            unconfirmed: "no se publicó nada. {warning}\nPara publicarlos, confirme cada uno por su texto con --confirm-particulars (por ejemplo --confirm-particulars {example}).",
+            transfer_where: "diga adónde va el ticket: --expert NOMBRE o --group NOMBRE",
+            unreadable_stdin: "no se pudo leer la respuesta de la entrada estándar (debe ser texto UTF-8); también puede darla después del id",
+            check_ticket_id: "revise el id con `consulta tickets list`",
+            add_expert: "agréguelo a las `identities` de un experto en la sección [desk] de la configuración",
+            name_an_expert: "use el nombre de un experto de [[desk.experts]]",
+            name_a_group: "use el nombre de uno de [[desk.groups]]",
         },
     },
 };
@@ -453,20 +476,11 @@ const PT: Texts = Texts {
         answer_form_title: "Responder o ticket {id}",
         answer_form_label: "Sua resposta",
         topic_name: "Caso {id}",
-        terminal: TerminalTexts {
-            which_expert: "diga qual especialista você é: --as NOME (ou CONSULTA_EXPERT=NOME), onde cli:NOME é uma das suas identidades em [[desk.experts]]",
-            not_a_ticket_id: "\"{id}\" não é um id de ticket; `consulta tickets list` mostra os tickets",
-            unknown_status: "status desconhecido \"{status}\": use open, claimed, answered, closed, reopened ou waiting",
-            nothing_published: "nada foi publicado: passe o texto a publicar com --question e --answer, ou --as-shown para publicar sem mudanças o rascunho acima",
-            give_question: "informe a pergunta a publicar com --question, ou --as-shown para publicar sem mudanças a do rascunho",
-            give_answer: "informe a resposta a publicar com --answer, ou --as-shown para publicar sem mudanças a do rascunho",
-            unconfirmed: "nada foi publicado. {warning}\nPara publicá-los, confirme cada um pelo texto com --confirm-particulars (por exemplo --confirm-particulars {example}).",
-            transfer_where: "diga para onde vai o ticket: --expert NOME ou --group NOME",
-            unreadable_stdin: "não foi possível ler a resposta da entrada padrão (deve ser texto UTF-8); você também pode dá-la depois do id",
-            no_such_ticket: "não existe o ticket {id}: confira o id com `consulta tickets list`",
-            not_an_expert: "{who} não é um especialista configurado: adicione-o às `identities` de um especialista na seção [desk] da configuração",
-            unknown_expert: "nenhum especialista configurado se chama \"{name}\" ou tem essa identidade: use o nome de um especialista de [[desk.experts]]",
-            unknown_group: "não há nenhum grupo \"{name}\" na seção [desk] da configuração: use o nome de um de [[desk.groups]]",
+        refusals: RefusalTexts {
+            no_such_ticket: "não existe o ticket {id}",
+            not_an_expert: "{who} não é um especialista configurado",
+            unknown_expert: "nenhum especialista configurado se chama \"{name}\" ou tem essa identidade",
+            unknown_group: "não há nenhum grupo \"{name}\" na seção [desk] da configuração",
             refused: "ticket {id} recusado: {reason}",
             claimed_by: "{expert} o assumiu: peça a essa pessoa, ou que o libere (unclaim) ou transfira",
             already_yours: "você já o assumiu",
@@ -479,6 +493,21 @@ const PT: Texts = Texts {
             same_group: "já está na fila do grupo {group}",
             empty_text: "o texto está vazio: escreva algo",
             no_answer: "ainda não tem resposta de um especialista: responda-o antes de aprová-lo como FAQ",
+        },
+        terminal: TerminalTexts {
+            which_expert: "diga qual especialista você é: --as NOME (ou CONSULTA_EXPERT=NOME), onde cli:NOME é uma das suas identidades em [[desk.experts]]",
+            not_a_ticket_id: "\"{id}\" não é um id de ticket; `consulta tickets list` mostra os tickets",
+            unknown_status: "status desconhecido \"{status}\": use open, claimed, answered, closed, reopened ou waiting",
+            nothing_published: "nada foi publicado: passe o texto a publicar com --question e --answer, ou --as-shown para publicar sem mudanças o rascunho acima",
+            give_question: "informe a pergunta a publicar com --question, ou --as-shown para publicar sem mudanças a do rascunho",
+            give_answer: "informe a resposta a publicar com --answer, ou --as-shown para publicar sem mudanças a do rascunho",
+            unconfirmed: "nada foi publicado. {warning}\nPara publicá-los, confirme cada um pelo texto com --confirm-particulars (por exemplo --confirm-particulars {example}).",
+            transfer_where: "diga para onde vai o ticket: --expert NOME ou --group NOME",
+            unreadable_stdin: "não foi possível ler a resposta da entrada padrão (deve ser texto UTF-8); você também pode dá-la depois do id",
+            check_ticket_id: "confira o id com `consulta tickets list`",
+            add_expert: "adicione-o às `identities` de um especialista na seção [desk] da configuração",
+            name_an_expert: "use o nome de um especialista de [[desk.experts]]",
+            name_a_group: "use o nome de um de [[desk.groups]]",
         },
     },
 };
@@ -569,20 +598,11 @@ const EN: Texts = Texts {
         answer_form_title: "Answer ticket {id}",
         answer_form_label: "Your answer",
         topic_name: "Ticket {id}",
-        terminal: TerminalTexts {
-            which_expert: "say which expert you are: --as NAME (or CONSULTA_EXPERT=NAME), where cli:NAME is one of your identities in [[desk.experts]]",
-            not_a_ticket_id: "\"{id}\" is not a ticket id; `consulta tickets list` shows them",
-            unknown_status: "unknown status \"{status}\": use open, claimed, answered, closed, reopened or waiting",
-            nothing_published: "nothing published: pass the text to publish with --question and --answer, or --as-shown to publish the draft above unchanged",
-            give_question: "give the question to publish with --question, or --as-shown to publish the draft's question unchanged",
-            give_answer: "give the answer to publish with --answer, or --as-shown to publish the draft's answer unchanged",
-            unconfirmed: "nothing published. {warning}\nTo publish them, confirm each by name with --confirm-particulars (for example --confirm-particulars {example}).",
-            transfer_where: "say where the ticket goes: --expert NAME or --group NAME",
-            unreadable_stdin: "cannot read the answer from stdin (it must be UTF-8 text); you can also give it after the id",
-            no_such_ticket: "no ticket {id}: check the id with `consulta tickets list`",
-            not_an_expert: "{who} is not a configured expert: add it to an expert's `identities` in the [desk] config",
-            unknown_expert: "no configured expert is named \"{name}\" or has that identity: use the name of one in [[desk.experts]]",
-            unknown_group: "no group named \"{name}\" in the [desk] config: use the name of one in [[desk.groups]]",
+        refusals: RefusalTexts {
+            no_such_ticket: "no ticket {id}",
+            not_an_expert: "{who} is not a configured expert",
+            unknown_expert: "no configured expert is named \"{name}\" or has that identity",
+            unknown_group: "no group named \"{name}\" in the [desk] config",
             refused: "ticket {id} refused: {reason}",
             claimed_by: "it is claimed by {expert}: ask them, or have them unclaim or transfer it",
             already_yours: "you have already claimed it",
@@ -595,6 +615,21 @@ const EN: Texts = Texts {
             same_group: "it is already queued in group {group}",
             empty_text: "the text is empty: write some text",
             no_answer: "it has no expert answer yet: answer it before approving it as a curated FAQ",
+        },
+        terminal: TerminalTexts {
+            which_expert: "say which expert you are: --as NAME (or CONSULTA_EXPERT=NAME), where cli:NAME is one of your identities in [[desk.experts]]",
+            not_a_ticket_id: "\"{id}\" is not a ticket id; `consulta tickets list` shows them",
+            unknown_status: "unknown status \"{status}\": use open, claimed, answered, closed, reopened or waiting",
+            nothing_published: "nothing published: pass the text to publish with --question and --answer, or --as-shown to publish the draft above unchanged",
+            give_question: "give the question to publish with --question, or --as-shown to publish the draft's question unchanged",
+            give_answer: "give the answer to publish with --answer, or --as-shown to publish the draft's answer unchanged",
+            unconfirmed: "nothing published. {warning}\nTo publish them, confirm each by name with --confirm-particulars (for example --confirm-particulars {example}).",
+            transfer_where: "say where the ticket goes: --expert NAME or --group NAME",
+            unreadable_stdin: "cannot read the answer from stdin (it must be UTF-8 text); you can also give it after the id",
+            check_ticket_id: "check the id with `consulta tickets list`",
+            add_expert: "add it to an expert's `identities` in the [desk] config",
+            name_an_expert: "use the name of one in [[desk.experts]]",
+            name_a_group: "use the name of one in [[desk.groups]]",
         },
     },
 };

@@ -6,7 +6,7 @@ use serde::Deserialize;
 
 use consulta_desk::Span;
 
-use crate::chat::FloodConfig;
+use crate::chat::{FloodConfig, Languages};
 
 /// The `[discord]` settings: which workspace (guild) the bot serves, where it listens, and who may act
 /// on tickets.
@@ -37,6 +37,12 @@ pub struct DiscordConfig {
     pub flood_max_questions: u32,
     /// The window of the flood control.
     pub flood_window: Span,
+    /// The languages of the bot's words for whoever chose none and whose client Consulta does not
+    /// understand: an asker hears `askers` (`retrieval.default_language`), an expert in a desk
+    /// channel or its threads the channel's desk language. `consulta` fills it, as it does the
+    /// desk's. Not a setting of the `[discord]` table.
+    #[serde(skip)]
+    pub languages: Languages,
 }
 
 impl Default for DiscordConfig {
@@ -50,6 +56,7 @@ impl Default for DiscordConfig {
             api_url: None,
             flood_max_questions: 10,
             flood_window: Span::from_secs(60),
+            languages: Languages::default(),
         }
     }
 }
@@ -80,6 +87,7 @@ impl fmt::Debug for DiscordConfig {
             .field("api_url", &self.api_url)
             .field("flood_max_questions", &self.flood_max_questions)
             .field("flood_window", &self.flood_window)
+            .field("languages", &self.languages)
             .finish()
     }
 }

@@ -14,11 +14,10 @@ use serenity::builder::CreateActionRow;
 use serenity::http::Http;
 use serenity::model::channel::MessageReference;
 
-use crate::assistant::AssistantError;
 use crate::chat::{
     Answered, Conversation, DeskTexts, ExpertMessage, Intent, Person, Place, Said, Standing,
 };
-use consulta_desk::{Clock, Identity, Platform};
+use consulta_desk::{ChatRef, Clock, Identity, Platform};
 
 use super::components;
 use super::frontend::send_text;
@@ -47,6 +46,8 @@ pub struct Context {
     pub allowed_channels: Vec<ChannelId>,
     /// The role experts need, when configured.
     pub experts_role: Option<RoleId>,
+    /// The experts' channel (`discord:experts`), when configured.
+    pub experts_channel: Option<ChannelId>,
     /// Events already handled (replays after a reconnect are dropped).
     pub seen: Seen,
     /// FAQ edits held for flagged particulars, for the form opened again to show them.
@@ -125,6 +126,9 @@ pub struct Who {
     pub roles: Vec<RoleId>,
     /// The language their Discord client is set to, when the event says (interactions do).
     pub locale: Option<Lang>,
+    /// Where the event happened: in a desk channel or a ticket's thread, the channel's desk
+    /// language is theirs when nothing else is known.
+    pub channel: ChannelId,
 }
 
 impl Who {
@@ -147,14 +151,29 @@ impl Who {
     }
 }
 
-/// The language of the bot's own words for `who` (see [`Conversation::ui_lang`]).
-pub async fn ui_lang(ctx: &Context, who: &Who) -> Result<Lang, AssistantError> {
-    ctx.conversation.ui_lang(&who.identity(), who.locale).await
+/// The language of the bot's own words for `who`, where they are (see
+/// [`Conversation::ui_lang`]): the experts' channel, a channel with tickets' threads and those
+/// threads are desk chats.
+pub async fn ui_lang(ctx: &Context, who: &Who) -> Result<Lang, HandlerError> {
+    let channel = who.channel.get();
+    let desk_channel = match ctx.experts_channel {
+        Some(experts) if experts == who.channel => Some(channel),
+        _ => ctx.store.desk_channel(channel)?,
+    };
+    let desk_chat = desk_channel.map(|desk| match ctx.experts_channel {
+        // The desk names the experts' channel so (`discord:experts`), and so its languages do.
+        Some(experts) if experts.get() == desk => ChatRef::new(Platform::Discord, "experts"),
+        _ => ChatRef::new(Platform::Discord, desk.to_string()),
+    });
+    Ok(ctx
+        .conversation
+        .ui_lang(&who.identity(), who.locale, desk_chat.as_ref())
+        .await?)
 }
 
 /// `who` as the conversation layer sees them: the experts role is the platform's fact (always
 /// passed when no role is configured); the desk then decides whether they are an expert.
-pub async fn person(ctx: &Context, who: &Who) -> Result<Person, AssistantError> {
+pub async fn person(ctx: &Context, who: &Who) -> Result<Person, HandlerError> {
     Ok(Person {
         identity: who.identity(),
         lang: ui_lang(ctx, who).await?,
@@ -226,6 +245,7 @@ async fn on_message(ctx: &Context, message: &Message) -> Handled {
             .map(|m| m.roles.clone())
             .unwrap_or_default(),
         locale: None,
+        channel: message.channel_id,
     };
     let text = message.content.clone();
     let intent = if let Some(ticket) = ctx.store.thread_ticket(message.channel_id.get())? {

@@ -145,16 +145,27 @@ impl Response<'_> {
     }
 }
 
-fn who(user: &serenity::all::User, member: Option<&serenity::all::Member>, locale: &str) -> Who {
+fn who(
+    user: &serenity::all::User,
+    member: Option<&serenity::all::Member>,
+    locale: &str,
+    channel: serenity::all::ChannelId,
+) -> Who {
     Who {
         user: user.clone(),
         roles: member.map(|m| m.roles.clone()).unwrap_or_default(),
         locale: locale.parse().ok(),
+        channel,
     }
 }
 
 async fn on_command(ctx: &Context, command: &CommandInteraction) -> Handled {
-    let who = who(&command.user, command.member.as_deref(), &command.locale);
+    let who = who(
+        &command.user,
+        command.member.as_deref(),
+        &command.locale,
+        command.channel_id,
+    );
     let lang = ui_lang(ctx, &who).await?;
     let t = texts(lang);
     let response = Response {
@@ -334,7 +345,12 @@ async fn ask_deferred(
 }
 
 async fn on_press(ctx: &Context, press: &ComponentInteraction) -> Handled {
-    let who = who(&press.user, press.member.as_ref(), &press.locale);
+    let who = who(
+        &press.user,
+        press.member.as_ref(),
+        &press.locale,
+        press.channel_id,
+    );
     let response = Response {
         id: press.id,
         token: &press.token,
@@ -448,7 +464,12 @@ async fn forget(ctx: &Context, response: &Response<'_>, who: &Who, intent: Inten
 }
 
 async fn on_form(ctx: &Context, form: &ModalInteraction) -> Handled {
-    let who = who(&form.user, form.member.as_ref(), &form.locale);
+    let who = who(
+        &form.user,
+        form.member.as_ref(),
+        &form.locale,
+        form.channel_id,
+    );
     let response = Response {
         id: form.id,
         token: &form.token,

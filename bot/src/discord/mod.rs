@@ -196,6 +196,7 @@ impl DiscordBot {
                 assistant,
                 store.memory.clone(),
                 config.flood(),
+                config.languages.clone(),
                 Platform::Discord,
             )
             .await?,
@@ -209,6 +210,7 @@ impl DiscordBot {
                 .map(|c| ChannelId::new(*c))
                 .collect(),
             experts_role: config.experts_role_id.map(RoleId::new),
+            experts_channel: config.experts_channel_id.map(ChannelId::new),
             seen: Seen::default(),
             held: HeldEdits::default(),
             inflight: Arc::new(InFlight::default()),

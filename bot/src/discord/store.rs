@@ -105,6 +105,35 @@ impl Store {
             .and_then(|v| ticket_in(&v)))
     }
 
+    /// The desk channel `channel_id` is, or holds it when it is a ticket's thread; `None` for any
+    /// other channel. A desk channel is known by the ticket threads opened from its cards, so that
+    /// an expert there is spoken to in its desk language without asking Discord.
+    pub fn desk_channel(&self, channel_id: u64) -> Result<Option<u64>, StoreError> {
+        if self
+            .ticket_threads
+            .scan_prefix(format!("{channel_id}:"))
+            .next()
+            .transpose()?
+            .is_some()
+        {
+            return Ok(Some(channel_id));
+        }
+        if self.thread_ticket(channel_id)?.is_none() {
+            return Ok(None);
+        }
+        let thread = channel_id.to_be_bytes();
+        for row in self.ticket_threads.iter() {
+            let (key, value) = row?;
+            if value.as_ref() == thread {
+                let channel = String::from_utf8_lossy(&key)
+                    .split_once(':')
+                    .and_then(|(channel, _)| channel.parse().ok());
+                return Ok(channel);
+            }
+        }
+        Ok(None)
+    }
+
     /// The thread of `ticket` in `channel_id`.
     pub fn thread_of(&self, channel_id: u64, ticket: &TicketId) -> Result<Option<u64>, StoreError> {
         Ok(self

@@ -12,7 +12,6 @@ use teloxide::types::{
     ThreadId, UpdateKind, User,
 };
 
-use crate::assistant::AssistantError;
 use crate::chat::{
     Answered, Conversation, DeskTexts, ExpertMessage, Intent, Person, Place, Press, Reply, Said,
     Standing, approval_words, draft_text, flag_warning, read_draft, read_edit, texts,
@@ -99,11 +98,23 @@ fn identity(user: &User) -> Identity {
     Identity::new(Platform::Telegram, user.id.0.to_string())
 }
 
-/// The language of the bot's own words for `user` (see [`Conversation::ui_lang`]).
-async fn ui_lang(ctx: &Context, user: &User) -> Result<Lang, AssistantError> {
-    ctx.conversation
-        .ui_lang(&identity(user), locale(user))
-        .await
+/// The language of the bot's own words for `user`, writing in `chat` (see
+/// [`Conversation::ui_lang`]): a chat the desk posted cards in is a desk chat.
+async fn ui_lang(
+    ctx: &Context,
+    user: &User,
+    chat: Option<&teloxide::types::Chat>,
+) -> Result<Lang, HandlerError> {
+    let desk_chat = match chat {
+        Some(chat) if ctx.store.is_desk_chat(chat.id.0)? => {
+            Some(ChatRef::new(Platform::Telegram, chat.id.0.to_string()))
+        }
+        _ => None,
+    };
+    Ok(ctx
+        .conversation
+        .ui_lang(&identity(user), locale(user), desk_chat.as_ref())
+        .await?)
 }
 
 /// The language `user`'s Telegram client reports.
@@ -156,7 +167,7 @@ async fn person(
     };
     Ok(Person {
         identity: identity(user),
-        lang: ui_lang(ctx, user).await?,
+        lang: ui_lang(ctx, user, chat).await?,
         locale: locale(user),
         name: name(user),
         standing: Standing {
@@ -363,7 +374,7 @@ async fn on_message(ctx: &Context, message: &Message) -> Handled {
     let private = message.chat.is_private();
     let Some(text) = message.text().or(message.caption()) else {
         if private {
-            let lang = ui_lang(ctx, from).await?;
+            let lang = ui_lang(ctx, from, Some(&message.chat)).await?;
             reply(ctx, message, &escape(texts(lang).text_only)).await?;
         }
         return Ok(());
@@ -381,7 +392,8 @@ async fn on_message(ctx: &Context, message: &Message) -> Handled {
                 confirmed: false,
             },
             None => {
-                let how = approval_words(ui_lang(ctx, from).await?).how_to_edit;
+                let how =
+                    approval_words(ui_lang(ctx, from, Some(&message.chat)).await?).how_to_edit;
                 return reply(ctx, message, &escape(how)).await;
             }
         };
@@ -420,7 +432,7 @@ async fn on_message(ctx: &Context, message: &Message) -> Handled {
 }
 
 async fn command(ctx: &Context, message: &Message, from: &User, name: &str, args: &str) -> Handled {
-    let lang = ui_lang(ctx, from).await?;
+    let lang = ui_lang(ctx, from, Some(&message.chat)).await?;
     let t = texts(lang);
     let user = from.id.0.to_string();
     let ticket = || ticket_of(ctx, message).map(|found| found.map(|(ticket, _)| ticket));
@@ -576,7 +588,8 @@ async fn on_callback(ctx: &Context, query: &CallbackQuery) -> Handled {
 /// Tells whoever pressed a button this bot does not (or no longer) know that it is stale, in their
 /// language: an old keyboard, or a draft that is no longer the one under the button.
 async fn stale(ctx: &Context, query: &CallbackQuery) -> Handled {
-    let lang = ui_lang(ctx, &query.from).await?;
+    let chat = query.message.as_ref().map(|m| m.chat());
+    let lang = ui_lang(ctx, &query.from, chat).await?;
     notify(ctx, query, Some(stale_notice(lang))).await
 }
 

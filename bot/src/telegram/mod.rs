@@ -33,7 +33,7 @@ use teloxide::types::AllowedUpdate;
 use tokio::task::JoinHandle;
 
 use crate::assistant::Assistant;
-use crate::chat::{CarryOverError, Conversation, FloodConfig, texts};
+use crate::chat::{CarryOverError, Conversation, FloodConfig, Languages, texts};
 use consulta_corpus::Lang;
 use consulta_desk::{Clock, FrontEnd, Platform, Span};
 
@@ -92,11 +92,13 @@ pub struct TelegramConfig {
     /// expert action there asks again; a `chat_member` update (sent when the bot is an
     /// administrator of the group) drops it at once. 0 asks every time.
     pub member_check_ttl: Span,
-    /// The language of the command menu shown to clients in a language Consulta does not speak
-    /// (the menu without a `language_code`): the service's `retrieval.default_language`, which
-    /// `consulta` puts here, as it does for the desk. Not a setting of the `[telegram]` table.
+    /// The languages of the bot's words for whoever chose none and whose client Consulta does not
+    /// understand: the command menu without a `language_code` is in `askers`
+    /// (`retrieval.default_language`), and so is a reply to an asker; an expert in a desk group is
+    /// spoken to in the group's desk language. `consulta` fills it, as it does the desk's. Not a
+    /// setting of the `[telegram]` table.
     #[serde(skip)]
-    pub default_language: Lang,
+    pub languages: Languages,
 }
 
 impl Default for TelegramConfig {
@@ -114,7 +116,7 @@ impl Default for TelegramConfig {
             group_messages_per_minute: 20,
             messages_per_second: 30,
             member_check_ttl: Span::from_mins(5),
-            default_language: Lang::Es,
+            languages: Languages::default(),
         }
     }
 }
@@ -150,7 +152,7 @@ impl fmt::Debug for TelegramConfig {
             .field("group_messages_per_minute", &self.group_messages_per_minute)
             .field("messages_per_second", &self.messages_per_second)
             .field("member_check_ttl", &self.member_check_ttl)
-            .field("default_language", &self.default_language)
+            .field("languages", &self.languages)
             .field(
                 "webhook_secret",
                 &if self.webhook_secret.is_empty() {
@@ -295,7 +297,7 @@ impl TelegramBot {
         tokio::spawn(set_command_menus(
             bot.clone(),
             relay.clone(),
-            config.default_language,
+            config.languages.askers,
             clock.clone(),
         ));
         let ctx = Arc::new(Context {
@@ -305,6 +307,7 @@ impl TelegramBot {
                 assistant,
                 store.memory.clone(),
                 config.flood(),
+                config.languages.clone(),
                 Platform::Telegram,
             )
             .await?,

@@ -12,6 +12,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use consulta_bot::assistant::{Assistant, EscalateRequest, LocalAssistant};
+use consulta_bot::chat::Languages;
 use consulta_bot::discord::{DiscordBot, DiscordConfig, DiscordError, InFlight};
 use consulta_corpus::Lang;
 use consulta_desk::{
@@ -128,6 +129,11 @@ impl Harness {
         let dir = tempfile::tempdir().expect("temporary directory");
         let engine = kb::engine(&dir.path().join("index"));
         let config: DeskConfig = toml::from_str(desk).expect("the desk config parses");
+        // What `consulta` gives the bot: the service's language (Spanish here) and the desk's.
+        let languages = Languages {
+            askers: Lang::Es,
+            desk: config.clone(),
+        };
         // The desk and the bot wait on the same clock, as in production (the system's).
         let clock: Arc<dyn Clock> = match clock {
             Some(clock) => clock,
@@ -146,6 +152,7 @@ impl Harness {
             experts_role_id: Some(EXPERT_ROLE),
             api_url: Some(fake.url()),
             flood_max_questions: 20,
+            languages,
             ..DiscordConfig::default()
         };
         let bot = DiscordBot::connect(
@@ -782,9 +789,9 @@ async fn low_confidence_goes_to_a_thread_and_the_experts_answer_comes_back() {
         "the asker is pinged by the expert's answer"
     );
     // A gateway message does not say which language Ana's client is in, and she chose none: the
-    // bot's default, Spanish.
+    // desk channel's, English here (the desk names none).
     let ack = wait_posted(&h, thread_id, 0).await;
-    assert!(content(&ack).contains("registrada"), "{}", ack.body);
+    assert!(content(&ack).contains("recorded"), "{}", ack.body);
     h.caught_up().await;
     assert_eq!(
         posted(&h, thread_id).len(),
@@ -941,10 +948,11 @@ async fn members_without_the_experts_role_or_desk_entry_are_refused() {
     }
     let (_, thread_id) = ticket_thread(&h).await;
     h.reply(thread_id, INTRUDER, &[], "I know the answer", &card.result);
-    // Nothing says which language a gateway message's author reads: the bot's default, Spanish.
+    // Nothing says which language a gateway message's author reads: in a ticket's thread, the
+    // desk channel's, English here (the desk names none).
     let told = wait_posted(&h, thread_id, 0).await;
     assert!(
-        content(&told).contains("Solo los expertos del equipo"),
+        content(&told).contains("only the desk's experts can act"),
         "{}",
         told.body
     );
@@ -1423,6 +1431,57 @@ async fn flagged_particulars_hold_the_faq_until_the_expert_edits_them_out() {
     let curated = h.desk.curated().unwrap();
     assert_eq!(curated.len(), 1);
     assert_eq!(curated[0].answer, "An adjustment to the emissions balance.");
+    h.stop().await;
+}
+
+/// What the desk refuses an expert is said in the expert's language: their Discord's (Portuguese
+/// here) when nobody holds the ticket and when someone else does; with a client language Consulta
+/// does not speak, the desk channel's (English here, though the desk's is Spanish).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_desks_refusals_are_in_the_experts_language_else_the_desk_channels() {
+    let desk = format!(
+        "language = \"es\"\n{}",
+        DESK.replace(
+            "[outbox]",
+            "[[experts]]\nname = \"Rui\"\nidentities = [\"discord:98\"]\ngroups = [\"andes\"]\n\n[chat_languages]\n\"discord:experts\" = \"en\"\n\n[outbox]",
+        )
+    );
+    let h = Harness::start_with_desk(&desk).await;
+    let (_, card) = ask_and_escalate(&h, "What is an ITMO?").await;
+    let (_, thread) = ticket_thread(&h).await;
+    let ticket = h.desk.tickets().unwrap().pop().expect("one ticket").id;
+    // Rui, whose Discord is in Portuguese, unclaims in the ticket's thread what nobody holds.
+    let id = h.fake.id();
+    let mut unclaim = interaction(id, thread, RUI, &[EXPERT_ROLE], 2);
+    unclaim["locale"] = json!("pt-BR");
+    unclaim["data"] = json!({"id": "1", "name": "unclaim", "type": 1, "options": []});
+    h.dispatch(unclaim);
+    let told = h.outcome(id).await;
+    let refused = format!("ticket {ticket} recusado: ninguém o assumiu (status: open)");
+    assert!(content(&told).contains(&refused), "{}", told.body);
+    let claim = h.expert_presses(&card, "claim:");
+    h.outcome(claim).await;
+    for (locale, refused) in [
+        ("pt-BR", format!("ticket {ticket} recusado: Ana o assumiu")),
+        (
+            "de",
+            format!("ticket {ticket} refused: it is claimed by Ana"),
+        ),
+    ] {
+        let id = h.fake.id();
+        let mut press = interaction(id, EXPERTS, RUI, &[EXPERT_ROLE], 3);
+        press["locale"] = json!(locale);
+        press["data"] = json!({"custom_id": button(&card.body, "claim:"), "component_type": 2});
+        press["message"] = card.result.clone();
+        h.dispatch(press);
+        let told = h.outcome(id).await;
+        assert!(
+            content(&told).starts_with(&refused),
+            "{refused}: {}",
+            told.body
+        );
+        assert!(ephemeral(&h.callback(id).await), "only Rui is told");
+    }
     h.stop().await;
 }
 

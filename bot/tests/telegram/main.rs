@@ -16,6 +16,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use consulta_bot::assistant::LocalAssistant;
+use consulta_bot::chat::Languages;
 use consulta_bot::telegram::{TelegramBot, TelegramConfig};
 use consulta_corpus::Lang;
 use consulta_desk::{
@@ -129,6 +130,11 @@ impl Harness {
         let dir = tempfile::tempdir().expect("temporary directory");
         let engine = kb::engine(&dir.path().join("index"));
         let config: DeskConfig = toml::from_str(desk).expect("the desk config parses");
+        // What `consulta` gives the bot: the service's language (Spanish here) and the desk's.
+        let languages = Languages {
+            askers: Lang::Es,
+            desk: config.clone(),
+        };
         // The desk and the bot wait on the same clock, as in production (the system's).
         let clock: Arc<dyn Clock> = match clock {
             Some(clock) => clock,
@@ -144,6 +150,7 @@ impl Harness {
             api_url: Some(fake.url()),
             poll_timeout: Span::from_secs(1),
             flood_max_questions: 5,
+            languages,
             ..TelegramConfig::default()
         };
         configure(&mut telegram);
@@ -1274,6 +1281,51 @@ async fn a_spanish_desk_group_gets_spanish_cards_and_a_portuguese_expert_portugu
     h.stop().await;
 }
 
+/// What the desk refuses an expert is said in the expert's language: their Telegram's (Portuguese
+/// here) when nobody holds the ticket and when someone else does; with a client language Consulta
+/// does not speak, the desk group's (English here, though the desk's is Spanish).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_desks_refusals_are_in_the_experts_language_else_the_desk_groups() {
+    let desk = format!(
+        "language = \"es\"\n{}",
+        DESK.replace(
+            "[outbox]",
+            "[[experts]]\nname = \"Bruno\"\nidentities = [\"telegram:8\"]\ngroups = [\"andes\"]\n\n[chat_languages]\n\"telegram:-100200\" = \"en\"\n\n[outbox]",
+        )
+    );
+    let h = Harness::start_with_desk(&desk, |_| {}).await;
+    let (_, card) = ask_and_escalate(&h, "What is an ITMO?").await;
+    let ticket = h.desk.tickets().unwrap().pop().expect("one ticket").id;
+    let bruno = |language: &str| user(BRUNO, "Bruno", language);
+    h.say(EXPERTS, bruno("pt"), "/unclaim", Some(sent_message(&card)));
+    sent_to_experts(
+        &h,
+        &format!("ticket {ticket} recusado: ninguém o assumiu (status: open)"),
+        0,
+    )
+    .await;
+    let claim = buttons(&card)
+        .into_iter()
+        .find(|d| d.starts_with("claim:"))
+        .expect("a claim button");
+    let pressed = h.press(user(ANA, "Ana", "es"), &card, &claim);
+    h.fake.wait_callback_answer(&pressed).await;
+    for (language, refused) in [
+        ("pt", format!("ticket {ticket} recusado: Ana o assumiu")),
+        (
+            "de",
+            format!("ticket {ticket} refused: it is claimed by Ana"),
+        ),
+    ] {
+        let pressed = h.press(bruno(language), &card, &claim);
+        let told = h.fake.wait_callback_answer(&pressed).await;
+        let text = told.body["text"].as_str().unwrap_or_default();
+        assert!(text.starts_with(&refused), "{refused}: {:?}", told.body);
+        assert_eq!(told.body["show_alert"], json!(true), "not to be missed");
+    }
+    h.stop().await;
+}
+
 /// Telegram shows each client the command menu of its language: one menu per language Consulta
 /// speaks, and the default one, in the service's language, for every other client. A menu Telegram
 /// keeps failing (5xx) is given up and the others are set all the same, a 429 is waited out, and the
@@ -1335,7 +1387,7 @@ async fn each_language_gets_its_command_menu_and_one_telegram_refuses_stops_noth
     }
     h.stop().await;
 
-    let h = Harness::start_with(|c| c.default_language = Lang::Pt).await;
+    let h = Harness::start_with(|c| c.languages.askers = Lang::Pt).await;
     let menus = command_menus(&h).await;
     let (code, failed, descriptions) = &menus[0];
     assert_eq!(

@@ -19,7 +19,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, bail};
 use consulta_bot::assistant::{Assistant, LocalAssistant};
 use consulta_bot::chat::{
-    Conversation, DeskTexts, FloodConfig, Intent, Memory, Person, Place, Said, Standing,
+    Conversation, DeskTexts, FloodConfig, Intent, Languages, Memory, Person, Place, Said, Standing,
 };
 use consulta_corpus::Lang;
 use consulta_desk::{Desk, Identity, Platform, Span};
@@ -159,8 +159,10 @@ fn main() -> anyhow::Result<()> {
         max_questions: 0,
         window: Span::from_secs(60),
     };
-    let chat = Conversation::<Chat>::new(assistant.clone(), memory.clone(), flood);
-    let page = Conversation::<Page>::new(assistant.clone(), memory, flood);
+    let languages = Languages::default();
+    let chat =
+        Conversation::<Chat>::new(assistant.clone(), memory.clone(), flood, languages.clone());
+    let page = Conversation::<Page>::new(assistant.clone(), memory, flood, languages);
 
     let gold = consulta_evals::gold::load(&args.gold)?;
     // Each update asks its own question: the engine keeps the vectors of recent questions, so the
@@ -191,7 +193,7 @@ fn main() -> anyhow::Result<()> {
             read.push(started.elapsed());
 
             let started = Instant::now();
-            let lang = chat.ui_lang(&by.identity, by.locale).await?;
+            let lang = chat.ui_lang(&by.identity, by.locale, None).await?;
             let speaking = Person { lang, ..by.clone() };
             answered(chat.handle(&speaking, ask(&by, first)).await?)?;
             with_reads.push(started.elapsed());
