@@ -280,7 +280,9 @@ fn desk_refusal(error: &DeskError, lang: Lang) -> Option<String> {
         DeskRefusal::NotAnExpert(_) => words.add_expert,
         DeskRefusal::UnknownExpert(_) => words.name_an_expert,
         DeskRefusal::UnknownGroup(_) => words.name_a_group,
-        DeskRefusal::Refused { .. } => return Some(refusal.said(lang)),
+        // A ticket's state, or an asker's refusal met here only through a bug: nothing to fix in
+        // the id or the configuration.
+        _ => return Some(refusal.said(lang)),
     };
     Some(format!("{}: {fix}", refusal.said(lang)))
 }

@@ -4,13 +4,14 @@
 //! are [`RefusalTexts`](super::RefusalTexts), once per language.
 
 use consulta_corpus::Lang;
-use consulta_desk::{DeskError, Identity, TicketId, TransitionError};
+use consulta_desk::{DeskError, Identity, QuestionId, TicketId, TransitionError};
 
 use super::texts::texts;
 
-/// A refusal by the desk that the expert can act on: a ticket, an expert or a group that is not
-/// there, or an action the ticket's state does not allow. Everything else the desk refuses is for
-/// askers or for the operator, and keeps the desk's own words.
+/// A refusal by the desk that its reader can act on: for an expert, a ticket, an expert or a group
+/// that is not there, or an action the ticket's state does not allow; for an asker, a question that
+/// is not theirs or not there any more, an empty question, a reply too long, or too many waiting.
+/// What the desk refuses for the operator (storage, configuration) keeps the desk's own words.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DeskRefusal {
     /// No such ticket (mistyped, or purged by retention).
@@ -28,25 +29,48 @@ pub enum DeskRefusal {
         /// Why not.
         reason: TransitionError,
     },
+    /// The identity did not ask the question it acts on.
+    NotTheAsker(Identity),
+    /// No such question.
+    NoSuchQuestion(QuestionId),
+    /// The question was forgotten (on request or by retention).
+    ForgottenQuestion(QuestionId),
+    /// A ticket for an empty question.
+    EmptyQuestion,
+    /// An asker's reply over the limit.
+    ReplyTooLong {
+        /// The reply's length, in characters.
+        chars: usize,
+        /// The most a reply may have.
+        max: usize,
+    },
+    /// An asker with the most open tickets allowed.
+    TooManyOpen {
+        /// The asker's open tickets.
+        open: usize,
+        /// The most allowed.
+        cap: usize,
+    },
 }
 
 impl DeskRefusal {
-    /// The refusal in `error`, when it is one an expert meets. A reply refused to an asker writing
-    /// back (too many replies) is not: the asker is told in the desk's words.
+    /// The refusal in `error`, when it is one an expert or an asker meets.
     pub fn of(error: &DeskError) -> Option<DeskRefusal> {
         Some(match error {
             DeskError::NoSuchTicket(id) => DeskRefusal::NoSuchTicket(id.clone()),
             DeskError::NotAnExpert(who) => DeskRefusal::NotAnExpert(who.clone()),
             DeskError::UnknownExpert(name) => DeskRefusal::UnknownExpert(name.clone()),
             DeskError::UnknownGroup(name) => DeskRefusal::UnknownGroup(name.clone()),
-            DeskError::Refused {
-                reason: TransitionError::TooManyReplies { .. },
-                ..
-            } => return None,
             DeskError::Refused { ticket, reason } => DeskRefusal::Refused {
                 ticket: ticket.clone(),
                 reason: reason.clone(),
             },
+            DeskError::NotTheAsker(who) => DeskRefusal::NotTheAsker(who.clone()),
+            &DeskError::NoSuchQuestion(id) => DeskRefusal::NoSuchQuestion(id),
+            &DeskError::ForgottenQuestion(id) => DeskRefusal::ForgottenQuestion(id),
+            DeskError::EmptyQuestion => DeskRefusal::EmptyQuestion,
+            &DeskError::ReplyTooLong { chars, max } => DeskRefusal::ReplyTooLong { chars, max },
+            &DeskError::TooManyOpen { open, cap } => DeskRefusal::TooManyOpen { open, cap },
             _ => return None,
         })
     }
@@ -63,6 +87,22 @@ impl DeskRefusal {
                 .refused
                 .replace("{id}", ticket.as_str())
                 .replace("{reason}", &reason_said(reason, lang)),
+            DeskRefusal::NotTheAsker(who) => words.not_the_asker.replace("{who}", &who.to_string()),
+            DeskRefusal::NoSuchQuestion(id) => {
+                words.no_such_question.replace("{id}", &id.to_string())
+            }
+            DeskRefusal::ForgottenQuestion(id) => {
+                words.forgotten_question.replace("{id}", &id.to_string())
+            }
+            DeskRefusal::EmptyQuestion => words.empty_question.to_string(),
+            DeskRefusal::ReplyTooLong { chars, max } => words
+                .reply_too_long
+                .replace("{chars}", &chars.to_string())
+                .replace("{max}", &max.to_string()),
+            DeskRefusal::TooManyOpen { open, cap } => words
+                .too_many_open
+                .replace("{open}", &open.to_string())
+                .replace("{cap}", &cap.to_string()),
         }
     }
 }
@@ -88,8 +128,9 @@ fn reason_said(reason: &TransitionError, lang: Lang) -> String {
         TransitionError::SameGroup { group } => words.same_group.replace("{group}", group),
         TransitionError::EmptyText { .. } => words.empty_text.to_string(),
         TransitionError::NoAnswer => words.no_answer.to_string(),
-        // `DeskRefusal::of` keeps none: the asker writing back is told in the desk's words.
-        TransitionError::TooManyReplies { .. } => reason.to_string(),
+        TransitionError::TooManyReplies { max } => {
+            words.too_many_replies.replace("{max}", &max.to_string())
+        }
     }
 }
 
@@ -110,12 +151,52 @@ mod tests {
                 },
             },
             DeskError::Refused {
-                ticket,
+                ticket: ticket.clone(),
                 reason: TransitionError::Closed,
             },
+            DeskError::Refused {
+                ticket,
+                reason: TransitionError::TooManyReplies { max: 3 },
+            },
+            DeskError::NotTheAsker(Identity::new(consulta_desk::Platform::Telegram, "42")),
+            DeskError::NoSuchQuestion(QuestionId(7)),
+            DeskError::ForgottenQuestion(QuestionId(7)),
+            DeskError::EmptyQuestion,
+            DeskError::ReplyTooLong {
+                chars: 5000,
+                max: 4000,
+            },
+            DeskError::TooManyOpen { open: 3, cap: 3 },
         ] {
             let refusal = DeskRefusal::of(&error).unwrap();
             assert_eq!(refusal.said(Lang::En), error.to_string());
         }
+    }
+
+    /// What the desk refuses an asker is said in the asker's language, with its figures.
+    #[test]
+    fn an_askers_refusal_is_said_in_their_language() {
+        let too_long = DeskRefusal::of(&DeskError::ReplyTooLong {
+            chars: 5000,
+            max: 4000,
+        })
+        .unwrap();
+        assert_eq!(
+            too_long.said(Lang::Es),
+            "la respuesta tiene 5000 caracteres; escriba como máximo 4000, o envíela en varias \
+             respuestas"
+        );
+        let waiting = DeskRefusal::of(&DeskError::Refused {
+            ticket: "K7P2Q".parse().unwrap(),
+            reason: TransitionError::TooManyReplies { max: 3 },
+        })
+        .unwrap();
+        assert!(
+            waiting
+                .said(Lang::Pt)
+                .ends_with("os especialistas ainda não responderam às suas últimas 3 mensagens: aguarde a resposta"),
+            "{}",
+            waiting.said(Lang::Pt)
+        );
     }
 }

@@ -157,6 +157,20 @@ pub struct RefusalTexts {
     pub empty_text: &'static str,
     /// Reason: there is no expert answer to approve.
     pub no_answer: &'static str,
+    /// Reason, to an asker: the experts have not answered their last `{max}` messages.
+    pub too_many_replies: &'static str,
+    /// To an asker: `{who}` did not ask the question they act on.
+    pub not_the_asker: &'static str,
+    /// To an asker: no question `{id}` is recorded.
+    pub no_such_question: &'static str,
+    /// To an asker: question `{id}` was forgotten.
+    pub forgotten_question: &'static str,
+    /// To an asker: the question to escalate is empty.
+    pub empty_question: &'static str,
+    /// To an asker: the reply has `{chars}` characters, over `{max}`.
+    pub reply_too_long: &'static str,
+    /// To an asker: `{open}` questions wait for an expert already, and `{cap}` is the most.
+    pub too_many_open: &'static str,
 }
 
 /// What `consulta tickets` says by itself when it cannot do what an expert asked, in the expert's
@@ -371,6 +385,13 @@ const ES: Texts = Texts {
             same_group: "ya está en la cola del grupo {group}",
             empty_text: "el texto está vacío: escriba algo",
             no_answer: "aún no tiene respuesta de un experto: respóndalo antes de aprobarlo como FAQ",
+            too_many_replies: "los expertos aún no respondieron sus últimos {max} mensajes: espere su respuesta",
+            not_the_asker: "solo quien hizo la pregunta puede hacer esto ({who} no la hizo); haga su propia pregunta",
+            no_such_question: "no hay ninguna pregunta {id} registrada",
+            forgotten_question: "la pregunta {id} se borró (a pedido o por el plazo de conservación); vuelva a hacerla",
+            empty_question: "la pregunta está vacía: no hay nada que pasar a un experto",
+            reply_too_long: "la respuesta tiene {chars} caracteres; escriba como máximo {max}, o envíela en varias respuestas",
+            too_many_open: "ya tiene {open} preguntas esperando a un experto (el máximo es {cap}); espere sus respuestas antes de pedir otra",
         },
         terminal: TerminalTexts {
             which_expert: "diga qué experto es usted: --as NOMBRE (o CONSULTA_EXPERT=NOMBRE), donde cli:NOMBRE es una de sus identidades en [[desk.experts]]",
@@ -493,6 +514,13 @@ const PT: Texts = Texts {
             same_group: "já está na fila do grupo {group}",
             empty_text: "o texto está vazio: escreva algo",
             no_answer: "ainda não tem resposta de um especialista: responda-o antes de aprová-lo como FAQ",
+            too_many_replies: "os especialistas ainda não responderam às suas últimas {max} mensagens: aguarde a resposta",
+            not_the_asker: "só quem fez a pergunta pode fazer isto ({who} não a fez); faça sua própria pergunta",
+            no_such_question: "não há nenhuma pergunta {id} registrada",
+            forgotten_question: "a pergunta {id} foi apagada (a pedido ou pelo prazo de retenção); faça-a de novo",
+            empty_question: "a pergunta está vazia: não há nada para passar a um especialista",
+            reply_too_long: "a resposta tem {chars} caracteres; escreva no máximo {max}, ou envie-a em várias respostas",
+            too_many_open: "você já tem {open} perguntas esperando um especialista (o máximo é {cap}); aguarde as respostas antes de pedir outra",
         },
         terminal: TerminalTexts {
             which_expert: "diga qual especialista você é: --as NOME (ou CONSULTA_EXPERT=NOME), onde cli:NOME é uma das suas identidades em [[desk.experts]]",
@@ -615,6 +643,13 @@ const EN: Texts = Texts {
             same_group: "it is already queued in group {group}",
             empty_text: "the text is empty: write some text",
             no_answer: "it has no expert answer yet: answer it before approving it as a curated FAQ",
+            too_many_replies: "the experts have not answered your last {max} messages yet: wait for them",
+            not_the_asker: "only the person who asked may do this ({who} did not ask it); ask your own question instead",
+            no_such_question: "no question {id} is recorded",
+            forgotten_question: "question {id} was forgotten (on request or by retention); ask it again",
+            empty_question: "the question is empty: there is nothing to ask an expert",
+            reply_too_long: "the reply has {chars} characters; write at most {max}, or send it in several replies",
+            too_many_open: "you already have {open} questions waiting for an expert (the most is {cap}); wait for their answers before asking for another",
         },
         terminal: TerminalTexts {
             which_expert: "say which expert you are: --as NAME (or CONSULTA_EXPERT=NAME), where cli:NAME is one of your identities in [[desk.experts]]",
