@@ -26,6 +26,7 @@
 
 mod chunk;
 mod date;
+mod email;
 mod error;
 mod faq;
 mod glossary;
@@ -39,6 +40,7 @@ mod yaml;
 
 pub use chunk::{ChunkLimits, fold_accent, section_slug};
 pub use date::{Date, DateError};
+pub use email::is_email_address;
 pub use error::CorpusError;
 pub use faq::FaqEntry;
 pub use glossary::{Glossary, GlossaryTerm};

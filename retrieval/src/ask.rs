@@ -15,7 +15,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use consulta_corpus::{Date, Lang, PassageKind};
+use consulta_corpus::{Date, Lang, PassageKind, is_email_address};
 
 use crate::compose::{Asked, Quotable, compose};
 use crate::confidence::ConfidenceFeatures;
@@ -38,8 +38,8 @@ const NEEDS_PERSON_DISCOUNT: f32 = 0.5;
 /// topic than the question's, however the sentences would read.
 const MIN_QUOTABLE_EVIDENCE: f32 = 0.45;
 /// The share of [`MIN_QUOTABLE_EVIDENCE`] a passage in another language than the question's
-/// needs: its words cannot match the question's, nor BM25 agree with the dense leg, so its
-/// evidence is the dense part alone.
+/// needs: its words hardly match the question's, nor can BM25 agree with the dense leg, so its
+/// evidence is little more than the dense part.
 const OTHER_LANGUAGE_FLOOR: f32 = 0.5;
 /// A passage is quoted when its evidence reaches this share of the best passage's. The sentence
 /// score weighs the evidence itself, so a low bar costs nothing: 0.5 answers 0.621 of the tuning
@@ -469,14 +469,10 @@ fn recorded_status(
         .flatten()
 }
 
-/// Whether `text` holds an e-mail address (`name@domain.tld`).
+/// Whether `text` holds an e-mail address ([`is_email_address`]).
 fn publishes_an_address(text: &str) -> bool {
-    text.split_whitespace().any(|word| {
-        let word = word.trim_matches(|c: char| !c.is_alphanumeric());
-        word.split_once('@').is_some_and(|(name, domain)| {
-            !name.is_empty() && domain.contains('.') && !domain.ends_with('.')
-        })
-    })
+    text.split_whitespace()
+        .any(|word| is_email_address(word.trim_matches(|c: char| !c.is_alphanumeric())))
 }
 
 /// Whether the question names a Party, body or company (see [`crate::intent::named_entities`])

@@ -302,9 +302,9 @@ mod lexicon {
         "contacto",
         "contact",
     ];
-    /// Verbs of getting in touch with someone.
     /// The words of [`CONTACT`] that ask for an e-mail address.
     pub(super) const EMAIL: &[&str] = &["email", "mail", "correo"];
+    /// Verbs of getting in touch with someone.
     pub(super) const REACH: &[&str] = &[
         "comunico",
         "comunicarme",

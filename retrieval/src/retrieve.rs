@@ -31,7 +31,7 @@ pub(crate) struct Prepared {
     /// Typing slips read as the knowledge base's words ([`crate::spelling`]): each as written
     /// and as read, for the answer to say so.
     pub(crate) read_as: Vec<(String, String)>,
-    /// What the embedding model reads: the text with its acronyms spelled out
+    /// What the embedding model reads: the text with its two-letter acronyms spelled out
     /// ([`consulta_corpus::Glossary::spelled_out`]).
     pub(crate) dense_text: String,
 }

@@ -5,6 +5,7 @@
 
 use std::fmt;
 
+use consulta_corpus::is_email_address;
 use serde::{Deserialize, Serialize};
 
 /// Digits a run of numbers needs before it reads as a phone number (a year or an article does not).
@@ -97,7 +98,7 @@ pub fn find_particulars(text: &str) -> Vec<Particular> {
         let word = &words[index];
         let plain = word.plain.as_str();
         let digits = count_digits(plain);
-        if is_email(plain) {
+        if is_email_address(plain) {
             found.push(particular(ParticularKind::Email, &word.written));
         } else if is_document_shape(plain) {
             found.push(particular(ParticularKind::Document, &word.written));
@@ -165,17 +166,6 @@ fn is_word_char(c: char) -> bool {
 
 fn count_digits(word: &str) -> usize {
     word.chars().filter(char::is_ascii_digit).count()
-}
-
-fn is_email(word: &str) -> bool {
-    let Some((local, domain)) = word.split_once('@') else {
-        return false;
-    };
-    !local.is_empty()
-        && domain.contains('.')
-        && !domain.starts_with('.')
-        && !domain.ends_with('.')
-        && !domain.contains('@')
 }
 
 /// A national ID in the region's usual written shapes: dotted groups of three after one to three
