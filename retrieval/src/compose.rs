@@ -47,6 +47,9 @@ const LIKELY_MAX_CHARS: usize = 750;
 /// needs: below it, it is filler on the topic rather than a likely answer. 0.1 keeps the mean
 /// length of 0.05 answers 0.02 fewer tuning questions with answers 50 characters shorter.
 const FOLLOWER_LIKELIHOOD: f32 = 0.1;
+/// The share of the candidates' softmax weight a sentence that states the asked kind of fact (a
+/// date for "when") needs to lead in place of a better-scored one that does not.
+const STATING_LEAD_LIKELIHOOD: f32 = 0.05;
 /// The weighted share of a question part's terms the shown sentences must hold for the part to
 /// count as answered.
 const PART_SHOWN: f32 = 0.5;
@@ -340,7 +343,7 @@ fn leading<'a>(
     let stating = candidates
         .iter()
         .find(|c| states(c))
-        .filter(|c| c.likelihood >= FOLLOWER_LIKELIHOOD);
+        .filter(|c| c.likelihood >= STATING_LEAD_LIKELIHOOD);
     Some(stating.unwrap_or(best))
 }
 

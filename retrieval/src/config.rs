@@ -43,6 +43,10 @@ pub struct RetrievalConfig {
     /// must an initial report contain?"): the embedding model weighs the shared topic words far
     /// above the one interrogative that tells the two questions apart.
     pub type_mismatch_penalty: f32,
+    /// Relative penalty on the fused score of a passage tagged only with other paragraphs of
+    /// Article 6 than the ones the question names by number ("6.2", "A6.4ER"): the embedding
+    /// model reads the paragraph numbers as near synonyms.
+    pub paragraph_mismatch_penalty: f32,
     /// Whether passages in the question's language get [`Self::same_language_bonus`].
     pub prefer_same_language: bool,
     /// Relative bonus on the fused score of passages in the question's language: when two
@@ -86,6 +90,7 @@ impl Default for RetrievalConfig {
             prefer_same_language: true,
             same_language_bonus: 0.0,
             type_mismatch_penalty: 0.3,
+            paragraph_mismatch_penalty: 0.5,
             bm25_same_language_weight: 2.0,
             expansion_weight: 0.5,
             dense_floor: 0.80,
@@ -131,6 +136,7 @@ impl RetrievalConfig {
             ("question_match", self.question_match),
             ("same_language_bonus", self.same_language_bonus),
             ("type_mismatch_penalty", self.type_mismatch_penalty),
+            ("paragraph_mismatch_penalty", self.paragraph_mismatch_penalty),
         ] {
             if !unit(value) {
                 return fail(format!("{name} = {value} must be between 0 and 1"));

@@ -80,6 +80,7 @@
 
 mod analysis;
 mod answer;
+mod articles;
 mod ask;
 mod atomic;
 mod bm25;

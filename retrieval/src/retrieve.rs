@@ -7,6 +7,7 @@ use std::sync::Arc;
 use consulta_corpus::{Lang, Passage, PassageKind};
 use consulta_models::Role;
 
+use crate::articles::{about_other_paragraphs, named_paragraphs};
 use crate::bm25::Bm25Query;
 use crate::engine::Inner;
 use crate::fusion::{FusionWeights, fuse};
@@ -198,6 +199,7 @@ impl Inner {
         if leg == Leg::Hybrid {
             self.translate_entries(&mut candidates, question.lang, filter);
             self.penalise_other_question_types(&mut candidates, &question.text, question.lang);
+            self.penalise_other_paragraphs(&mut candidates, &question.text);
             self.apply_preferences(&mut candidates, question.lang);
             candidates.truncate(depth);
             self.rank(&mut candidates, question.lang);
@@ -320,6 +322,22 @@ impl Inner {
             if matches!(passage.kind, PassageKind::Faq | PassageKind::Curated)
                 && kind(&passage.title, passage.lang) != asked
             {
+                candidate.score *= 1.0 - penalty;
+            }
+        }
+    }
+
+    /// Lowers the fused score of passages about another paragraph of Article 6 than the one the
+    /// question names by number ([`crate::articles`]): asked about 6.2, the 6.4 entry on the same
+    /// levy answers for the other route.
+    fn penalise_other_paragraphs(&self, candidates: &mut [Candidate], text: &str) {
+        let penalty = self.config.paragraph_mismatch_penalty;
+        let named = named_paragraphs(text);
+        if penalty == 0.0 || named.is_empty() {
+            return;
+        }
+        for candidate in candidates.iter_mut() {
+            if about_other_paragraphs(&candidate.passage.tags, &named) {
                 candidate.score *= 1.0 - penalty;
             }
         }
