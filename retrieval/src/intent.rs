@@ -976,7 +976,9 @@ pub(crate) fn named_parties(question: &str) -> Vec<String> {
 }
 
 /// Capitalised words (`Brasil`, `EcoAndes`) after the first word of each sentence: the names a
-/// question is about. Acronyms (all capitals) are not names: they are the field's own vocabulary.
+/// question is about. Acronyms and units are not names: they are the field's own vocabulary, and
+/// they are written with more capitals than small letters (`ITMO`, `LoA`, `PoA`, `MWh`), where a
+/// name has one or two (`EcoAndes`).
 pub(crate) fn named_entities(question: &str) -> impl Iterator<Item = &str> {
     let mut sentence_start = true;
     question
@@ -993,7 +995,8 @@ pub(crate) fn named_entities(question: &str) -> impl Iterator<Item = &str> {
                 .unwrap_or(word);
             // A plural acronym is still an acronym: "ITMOs", "A6.4ERs", "NDCs".
             let singular = word.strip_suffix('s').unwrap_or(word);
-            let acronym = !singular.chars().any(char::is_lowercase);
+            let capitals = singular.chars().filter(|c| c.is_uppercase()).count();
+            let acronym = capitals > singular.chars().filter(|c| c.is_lowercase()).count();
             let mut chars = word.chars();
             let first = chars.next()?;
             let capitalised = first.is_uppercase() && !acronym;
@@ -1301,6 +1304,14 @@ mod tests {
             named_entities("¿Guyana firmó con Suiza? Brasil también ITMO").collect();
         assert_eq!(names, ["Suiza"]);
         assert_eq!(named_entities("Is the DNA's letter enough?").count(), 0);
+        assert_eq!(
+            named_entities("Can the LoA count ITMOs in MWh or GWh, per PoA?").count(),
+            0
+        );
+        assert_eq!(
+            named_entities("Does EcoAndes need a LoA?").collect::<Vec<_>>(),
+            ["EcoAndes"]
+        );
         assert!(!names_someone("What is an ITMO under the CMA?"));
         assert!(!names_someone(
             "Se os ITMOs e as A6.4ERs já foram transferidos?"
