@@ -17,7 +17,7 @@ use std::collections::{HashMap, HashSet};
 
 use consulta_corpus::{Date, Lang, PassageKind, is_email_address};
 
-use crate::compose::{Asked, Quotable, compose};
+use crate::compose::{Asked, Quotable, compose, reference_codes, without_codes};
 use crate::confidence::ConfidenceFeatures;
 use crate::evidence::{coverage, evidence};
 use crate::intent::{
@@ -191,7 +191,14 @@ impl Engine {
         let mut composed = None;
         let mut considered = Vec::new();
         if !needs_person && !quotable.is_empty() {
-            let mut search_text = content.clone();
+            let codes = reference_codes(&prepared.text);
+            let mut search_text = if codes.is_empty() {
+                content.clone()
+            } else {
+                inner
+                    .analyzers
+                    .content_words(lang, &without_codes(&prepared.dense_text))
+            };
             if let Some(glossary) = inner.glossary() {
                 for variant in glossary.expansions(&prepared.text) {
                     search_text.push(' ');
@@ -215,6 +222,7 @@ impl Engine {
             let asked = Asked {
                 similarity: &similarity,
                 search_text: &search_text,
+                codes: &codes,
                 lang,
                 kind: asked_for.kind,
                 weight: &weight,

@@ -72,6 +72,9 @@ pub(crate) struct Quotable<'a> {
 pub(crate) struct Asked<'a> {
     /// The question's content words and glossary variants.
     pub(crate) search_text: &'a str,
+    /// The reference codes the question cites ([`reference_codes`]), which its content words
+    /// cut apart.
+    pub(crate) codes: &'a [String],
     /// The question's language: the language of the answer when a passage in it can be quoted.
     pub(crate) lang: Lang,
     /// What kind of fact answers it.
@@ -128,11 +131,15 @@ pub(crate) fn compose(
     passages: &[Quotable<'_>],
 ) -> Composed {
     let answer_lang = answer_language(asked.lang, passages);
+    let codes = asked.codes;
     let question_terms: HashSet<String> = analyzers
         .terms(answer_lang, asked.search_text)
         .into_iter()
+        .chain(codes.iter().cloned())
         .collect();
-    let weighted = WeightedTerms::new(&question_terms, |term| (asked.weight)(answer_lang, term));
+    let weighted = WeightedTerms::with_codes(&question_terms, codes, |term| {
+        (asked.weight)(answer_lang, term)
+    });
     let split: Vec<Vec<String>> = passages
         .iter()
         .map(|q| {
@@ -170,8 +177,11 @@ pub(crate) fn compose(
         );
         let flag = |on: bool| if on { 1.0 } else { 0.0 };
         for (s, sentence) in passage_sentences.iter().enumerate() {
-            let terms: HashSet<String> =
-                analyzers.terms(answer_lang, sentence).into_iter().collect();
+            let terms: HashSet<String> = analyzers
+                .terms(answer_lang, sentence)
+                .into_iter()
+                .chain(codes_cited(codes, sentence))
+                .collect();
             let features = SentenceFeatures {
                 coverage: weighted.coverage(&terms),
                 type_fit: flag(
@@ -258,6 +268,7 @@ pub(crate) fn compose(
             let sentence = &split[p][s];
             text.push_str(sentence);
             shown_terms.extend(analyzers.terms(answer_lang, sentence));
+            shown_terms.extend(codes_cited(codes, sentence));
             type_answered |= fits(asked.kind, sentence, answer_lang);
         }
         cited.push(p);
@@ -566,6 +577,30 @@ impl WeightedTerms {
         WeightedTerms { terms, total }
     }
 
+    /// Like [`Self::new`], with the question's reference `codes` among `terms` weighing as much
+    /// together as all its words: a question citing a document asks about that document, and
+    /// a sentence citing another one ("4/CMA.6" for "6/CMA.6") answers for something else.
+    fn with_codes(
+        terms: &HashSet<String>,
+        codes: &[String],
+        weight: impl Fn(&str) -> f32,
+    ) -> WeightedTerms {
+        let is_code = |term: &str| codes.iter().any(|code| code == term);
+        let mut weighted =
+            WeightedTerms::new(terms, |term| if is_code(term) { 0.0 } else { weight(term) });
+        let words = weighted.total;
+        let cited = weighted.terms.iter().filter(|(t, _)| is_code(t)).count();
+        if cited > 0 && words > 0.0 {
+            for (term, w) in &mut weighted.terms {
+                if is_code(term) {
+                    *w = words / cited as f32;
+                }
+            }
+            weighted.total = 2.0 * words;
+        }
+        weighted
+    }
+
     /// The weighted share of the question's terms found in `found`, in [0, 1].
     fn coverage(&self, found: &HashSet<String>) -> f32 {
         if self.total <= 0.0 {
@@ -579,6 +614,53 @@ impl WeightedTerms {
             .sum();
         hit / self.total
     }
+}
+
+/// The reference codes `text` cites, folded: decision symbols ("6/CMA.6"), forms and standards
+/// ("A6.4-FORM-GOV-001", "GOV-001"). The analysers cut a code into its letters and numbers, so
+/// "4/CMA.6" would cover a question on "6/CMA.6" as well as the decision asked about; whole, a
+/// code is the question's rarest term, and only a sentence citing that very document has it.
+pub(crate) fn reference_codes(text: &str) -> Vec<String> {
+    let mut codes: Vec<String> = text
+        .split_whitespace()
+        .map(|token| token.trim_matches(|c: char| !c.is_alphanumeric()))
+        .filter(|token| is_code(token))
+        .map(fold)
+        .collect();
+    codes.sort_unstable();
+    codes.dedup();
+    codes
+}
+
+/// `text` without its reference codes: what the analysers should read of a question whose codes
+/// are weighed whole, so that the "6" and "CMA" of "6/CMA.6" do not cover a sentence on
+/// "4/CMA.6".
+pub(crate) fn without_codes(text: &str) -> String {
+    text.split_whitespace()
+        .filter(|token| !is_code(token.trim_matches(|c: char| !c.is_alphanumeric())))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// A token with a digit, two letters or more, and a `/` or `-` between them.
+fn is_code(token: &str) -> bool {
+    token.contains(['/', '-'])
+        && token.chars().any(|c| c.is_ascii_digit())
+        && token.chars().filter(|c| c.is_alphabetic()).count() >= 2
+}
+
+/// Those of the question's `codes` that `sentence` cites: a sentence naming
+/// "A6.4-FORM-GOV-001" cites the "GOV-001" a question asked about.
+fn codes_cited<'c>(codes: &'c [String], sentence: &str) -> impl Iterator<Item = String> + 'c {
+    let folded = if codes.is_empty() {
+        String::new()
+    } else {
+        fold(sentence)
+    };
+    codes
+        .iter()
+        .filter(move |code| folded.contains(code.as_str()))
+        .cloned()
 }
 
 fn jaccard(a: &HashSet<String>, b: &HashSet<String>) -> f32 {
@@ -1103,6 +1185,7 @@ mod tests {
         passages: &[Quotable<'_>],
     ) -> Composed {
         let asked = Asked {
+            codes: &[],
             search_text,
             lang,
             kind,
@@ -1142,6 +1225,7 @@ mod tests {
         assert_leads(&by_words, "The international registry tracks");
 
         let asked = Asked {
+            codes: &[],
             search_text: "registry",
             lang: Lang::En,
             kind: QuestionType::Open,
@@ -1176,6 +1260,7 @@ mod tests {
         let search_text = "initial report due first ITMO authorized approach share";
         let compose_with = |parts: &[String]| {
             let asked = Asked {
+                codes: &[],
                 search_text,
                 lang: Lang::En,
                 kind: QuestionType::Open,
@@ -1254,6 +1339,7 @@ mod tests {
             "assess".to_string(),
         ];
         let asked = Asked {
+            codes: &[],
             search_text: "sustainable development tool mandatory activity mechanism assess",
             lang: Lang::En,
             kind: QuestionType::YesNo,
@@ -1442,5 +1528,47 @@ mod tests {
             "The report lists metrics.",
             Lang::En
         ));
+    }
+
+    #[test]
+    fn reference_codes_are_read_whole_and_left_out_of_the_words() {
+        let question = "¿El formulario GOV-001 y la decisión 6/CMA.6 (A6.4-FORM-GOV-001) valen para 2021-2030 y el 6.4?";
+        assert_eq!(
+            reference_codes(question),
+            ["6/cma.6", "a6.4-form-gov-001", "gov-001"]
+        );
+        assert_eq!(
+            without_codes(question),
+            "¿El formulario y la decisión valen para 2021-2030 y el 6.4?"
+        );
+    }
+
+    #[test]
+    fn a_question_citing_a_decision_is_answered_by_the_sentence_citing_it() {
+        let section = guide(
+            Lang::En,
+            "Decision 4/CMA.6 (para. 49) says what a national registry connected to the \
+             mechanism registry lets Parties see. Decision 6/CMA.6 opened voluntary links for \
+             Party registries (para. 17).",
+        );
+        let passages = quote(&[&section]);
+        let question = "Which paragraph of decision 6/CMA.6 lets a national registry connect to \
+                        the mechanism registry?";
+        let by_words = ask(question, Lang::En, QuestionType::Open, &passages);
+        assert_leads(&by_words, "Decision 4/CMA.6");
+
+        let codes = reference_codes(question);
+        let asked = Asked {
+            codes: &codes,
+            search_text: &without_codes(question),
+            lang: Lang::En,
+            kind: QuestionType::Open,
+            weight: &|_, _| 1.0,
+            similarity: &|_| None,
+            trace: false,
+            parts: &[],
+        };
+        let by_code = compose(&Analyzers::new(), &asked, &passages);
+        assert_leads(&by_code, "Decision 6/CMA.6");
     }
 }

@@ -136,7 +136,10 @@ impl RetrievalConfig {
             ("question_match", self.question_match),
             ("same_language_bonus", self.same_language_bonus),
             ("type_mismatch_penalty", self.type_mismatch_penalty),
-            ("paragraph_mismatch_penalty", self.paragraph_mismatch_penalty),
+            (
+                "paragraph_mismatch_penalty",
+                self.paragraph_mismatch_penalty,
+            ),
         ] {
             if !unit(value) {
                 return fail(format!("{name} = {value} must be between 0 and 1"));
