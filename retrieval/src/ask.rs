@@ -21,7 +21,8 @@ use crate::compose::{Asked, Quotable, compose, reference_codes, without_codes};
 use crate::confidence::ConfidenceFeatures;
 use crate::evidence::{coverage, evidence};
 use crate::intent::{
-    NeedsPerson, QuestionType, asks_for_a_published_address, intent, named_entities, named_parties,
+    NeedsPerson, QuestionType, asks_for_a_published_address, country_of_demonym, intent,
+    named_entities, named_parties,
 };
 use crate::question_parts::question_parts;
 use crate::retrieve::Candidate;
@@ -487,7 +488,8 @@ fn publishes_an_address(text: &str) -> bool {
 /// that none of the found passages in the question's language mentions: then the passages are
 /// about the topic, not about what the asker named. Names are written differently across
 /// languages ("Fundo de Adaptação", "Adaptation Fund"), so when the best passage is in another
-/// language there is nothing to tell.
+/// language there is nothing to tell. A people's adjective ("Peruvian") is found where its
+/// country is.
 fn mentions_unknown_name(question: &str, lang: Lang, scored: &[(Candidate, f32)]) -> bool {
     let best_in_lang = scored
         .iter()
@@ -501,6 +503,9 @@ fn mentions_unknown_name(question: &str, lang: Lang, scored: &[(Candidate, f32)]
     best_in_lang
         && named_entities(question).any(|name| {
             let name = fold(name);
-            !found.iter().any(|text| text.contains(&name))
+            let country = country_of_demonym(&name);
+            !found
+                .iter()
+                .any(|text| text.contains(&name) || country.iter().any(|form| text.contains(form)))
         })
 }

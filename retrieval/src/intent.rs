@@ -961,6 +961,55 @@ pub(crate) fn asks_for_a_published_address(question: &str) -> bool {
         && named_parties(question).is_empty()
 }
 
+/// The names a Party goes by in the knowledge base's languages, folded, when `word` (folded) is
+/// the adjective of its people: a question on "the Peruvian decree" is about the Peru that the
+/// passages name.
+pub(crate) fn country_of_demonym(word: &str) -> &'static [&'static str] {
+    const DEMONYMS: &[(&[&str], &[&str])] = &[
+        (
+            &["argentine", "argentinian", "argentino", "argentina"],
+            &["argentina"],
+        ),
+        (
+            &["brazilian", "brasileno", "brasileiro"],
+            &["brasil", "brazil"],
+        ),
+        (&["chilean", "chileno", "chilena"], &["chile"]),
+        (&["colombian", "colombiano", "colombiana"], &["colombia"]),
+        (&["mexican", "mexicano", "mexicana"], &["mexico"]),
+        (&["peruvian", "peruano", "peruana"], &["peru"]),
+        (
+            &["paraguayan", "paraguayo", "paraguaio"],
+            &["paraguay", "paraguai"],
+        ),
+        (
+            &["uruguayan", "uruguayo", "uruguaio"],
+            &["uruguay", "uruguai"],
+        ),
+        (
+            &["swiss", "suizo", "suiza", "suico", "suica"],
+            &["suiza", "suica", "switzerland"],
+        ),
+        (
+            &["singaporean", "singapurense"],
+            &["singapur", "singapura", "singapore"],
+        ),
+        (
+            &["japanese", "japones", "japonesa"],
+            &["japon", "japao", "japan"],
+        ),
+        (&["swedish", "sueco", "sueca"], &["suecia", "sweden"]),
+        (
+            &["korean", "coreano", "coreana"],
+            &["corea", "coreia", "korea"],
+        ),
+    ];
+    DEMONYMS
+        .iter()
+        .find(|(demonyms, _)| demonyms.contains(&word))
+        .map_or(&[], |(_, country)| *country)
+}
+
 /// Every Party, body or programme `question` names, folded: its [`named_entities`] and the
 /// Parties it names anywhere, the first word included ("¿Guyana ya entregó…?").
 pub(crate) fn named_parties(question: &str) -> Vec<String> {
@@ -1296,6 +1345,16 @@ mod tests {
             vec!["suica", "tuki", "wasi"]
         );
         assert!(named_parties("¿Ya aprobaron nuestra carta de autorización?").is_empty());
+    }
+
+    #[test]
+    fn a_peoples_adjective_names_its_country() {
+        assert_eq!(country_of_demonym("peruvian"), ["peru"]);
+        assert_eq!(
+            country_of_demonym("suico"),
+            ["suiza", "suica", "switzerland"]
+        );
+        assert!(country_of_demonym("decree").is_empty());
     }
 
     #[test]
