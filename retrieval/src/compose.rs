@@ -802,6 +802,10 @@ fn leaning_openers(lang: Lang) -> &'static [&'static str] {
         Lang::Pt => &[
             "isso",
             "isto",
+            "nele",
+            "nela",
+            "neles",
+            "nelas",
             "esse",
             "essa",
             "esses",
