@@ -51,6 +51,12 @@ const ADDRESS_DEPTH: usize = 3;
 /// A part of a multi-part question counts as covered when the quoted passages hold this share of
 /// its words.
 const PART_COVERED: f32 = 0.34;
+/// The cosine of two sentences' vectors at which the second only says the first again in other
+/// words ("the DOE submits the request for registration…", "a DOE validates… and then submits the
+/// request for registration…"): word overlap misses such repeats, the model does not. Chosen on
+/// the tuning questions among 0.90–0.95: 0.94 answered one more and shortened answers by 4
+/// characters; at 0.92 and below, sentences on one topic that say different things were dropped.
+const SAME_MEANING: f32 = 0.94;
 
 impl Engine {
     /// Answers `question` with sentences quoted from the best passages, citations, a confidence,
@@ -220,8 +226,10 @@ impl Engine {
                 quotable.iter().map(|(c, _)| &c.passage),
             )?;
             let similarity = |sentence: &str| similarity.get(sentence).copied();
+            let same_meaning = |a: &str, b: &str| inner.sentences.alike(a, b, SAME_MEANING);
             let asked = Asked {
                 similarity: &similarity,
+                same_meaning: &same_meaning,
                 search_text: &search_text,
                 codes: &codes,
                 lang,

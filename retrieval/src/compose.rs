@@ -85,6 +85,9 @@ pub(crate) struct Asked<'a> {
     /// How close a sentence's meaning is to the question's (the cosine of their vectors), when
     /// known.
     pub(crate) similarity: &'a dyn Fn(&str) -> Option<f32>,
+    /// Whether two sentences say the same thing in other words (their vectors are about as close
+    /// as a sentence is to itself): the second adds nothing.
+    pub(crate) same_meaning: &'a dyn Fn(&str, &str) -> bool,
     /// Keep every candidate sentence with its features in [`Composed::considered`].
     pub(crate) trace: bool,
     /// The content words of each part of a question of several parts (sentences ending in `?`
@@ -248,7 +251,14 @@ pub(crate) fn compose(
         Vec::new()
     };
     let chosen = lead.map_or_else(Vec::new, |lead| {
-        choose(lead, &candidates, &split, answer_lang, &parts)
+        choose(
+            lead,
+            &candidates,
+            &split,
+            answer_lang,
+            &parts,
+            asked.same_meaning,
+        )
     });
     let mut text = String::new();
     let mut cited: Vec<usize> = Vec::new();
@@ -374,8 +384,14 @@ fn choose<'a>(
     split: &[Vec<String>],
     lang: Lang,
     parts: &[WeightedTerms],
+    same_meaning: &dyn Fn(&str, &str) -> bool,
 ) -> Vec<(usize, usize)> {
-    let mut selection = Selection::default();
+    let mut selection = Selection {
+        chosen: Vec::new(),
+        chosen_terms: Vec::new(),
+        chars: 0,
+        same_meaning,
+    };
     selection.add(lead, split, lang, MAX_CHARS);
     for part in parts {
         let shown = |selection: &Selection<'_>| {
@@ -414,11 +430,12 @@ fn choose<'a>(
 }
 
 /// The sentences chosen so far, with their terms and length.
-#[derive(Default)]
 struct Selection<'a> {
     chosen: Vec<(usize, usize)>,
     chosen_terms: Vec<&'a HashSet<String>>,
     chars: usize,
+    /// [`Asked::same_meaning`].
+    same_meaning: &'a dyn Fn(&str, &str) -> bool,
 }
 
 impl<'a> Selection<'a> {
@@ -434,7 +451,10 @@ impl<'a> Selection<'a> {
                 || self
                     .chosen_terms
                     .iter()
-                    .any(|terms| jaccard(terms, &candidate.terms) >= REPEAT_OVERLAP))
+                    .any(|terms| jaccard(terms, &candidate.terms) >= REPEAT_OVERLAP)
+                || self.chosen.iter().any(|&(p, s)| {
+                    (self.same_meaning)(&split[p][s], &split[candidate.passage][candidate.sentence])
+                }))
         {
             return;
         }
@@ -1202,6 +1222,7 @@ mod tests {
             weight: &|_, _| 1.0,
             similarity: &|_| None,
             trace: false,
+            same_meaning: &|_, _| false,
             parts: &[],
         };
         compose(&Analyzers::new(), &asked, passages)
@@ -1248,6 +1269,7 @@ mod tests {
                 })
             },
             trace: false,
+            same_meaning: &|_, _| false,
             parts: &[],
         };
         let by_meaning = compose(&Analyzers::new(), &asked, &passages);
@@ -1277,6 +1299,7 @@ mod tests {
                 weight: &|_, _| 1.0,
                 similarity: &|_| None,
                 trace: false,
+                same_meaning: &|_, _| false,
                 parts,
             };
             compose(&Analyzers::new(), &asked, &passages)
@@ -1356,6 +1379,7 @@ mod tests {
             weight: &|_, _| 1.0,
             similarity: &|_| None,
             trace: false,
+            same_meaning: &|_, _| false,
             parts: &parts,
         };
         let composed = compose(&Analyzers::new(), &asked, &quote(&[&tool]));
@@ -1576,9 +1600,48 @@ mod tests {
             weight: &|_, _| 1.0,
             similarity: &|_| None,
             trace: false,
+            same_meaning: &|_, _| false,
             parts: &[],
         };
         let by_code = compose(&Analyzers::new(), &asked, &passages);
         assert_leads(&by_code, "Decision 6/CMA.6");
+    }
+
+    #[test]
+    fn a_sentence_saying_the_same_in_other_words_is_not_shown_twice() {
+        let section = guide(
+            Lang::En,
+            "The DOE submits the request for registration after a positive validation. A DOE \
+             validates the activity and then files the registration request with the UNFCCC.",
+        );
+        let passages = quote(&[&section]);
+        let compose_with = |same_meaning: &dyn Fn(&str, &str) -> bool| {
+            let asked = Asked {
+                codes: &[],
+                search_text: "DOE registration request validation",
+                lang: Lang::En,
+                kind: QuestionType::Open,
+                weight: &|_, _| 1.0,
+                similarity: &|_| None,
+                trace: false,
+                same_meaning,
+                parts: &[],
+            };
+            compose(&Analyzers::new(), &asked, &passages)
+        };
+        let unaware = compose_with(&|_, _| false);
+        assert!(
+            unaware.text.contains("files the registration"),
+            "{}",
+            unaware.text
+        );
+
+        let aware = compose_with(&|a, b| a.contains("submits") != b.contains("submits"));
+        assert!(
+            !aware.text.contains("files the registration"),
+            "{}",
+            aware.text
+        );
+        assert_leads(&aware, "The DOE submits");
     }
 }

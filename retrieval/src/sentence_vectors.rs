@@ -124,6 +124,15 @@ impl SentenceVectors {
             .collect())
     }
 
+    /// Whether `a` and `b` both have vectors whose cosine reaches `at`.
+    pub(crate) fn alike(&self, a: &str, b: &str, at: f32) -> bool {
+        let vectors = self.read();
+        match (vectors.get(&key(a)), vectors.get(&key(b))) {
+            (Some(a), Some(b)) => a.iter().zip(b.iter()).map(|(x, y)| x * y).sum::<f32>() >= at,
+            _ => false,
+        }
+    }
+
     /// Embeds those of `sentences` that have no vector, `batch` at a time, while there is room;
     /// returns how many were embedded.
     pub(crate) fn fill(
