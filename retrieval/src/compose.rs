@@ -1208,24 +1208,42 @@ mod tests {
             .collect()
     }
 
+    /// What the composer is told of a question whose content words are `search_text`: every
+    /// word weighs the same, no sentence has a vector, and no two sentences mean the same.
+    fn asked_of(search_text: &str, lang: Lang, kind: QuestionType) -> Asked<'_> {
+        fn same_weight(_: Lang, _: &str) -> f32 {
+            1.0
+        }
+        fn no_vector(_: &str) -> Option<f32> {
+            None
+        }
+        fn never_alike(_: &str, _: &str) -> bool {
+            false
+        }
+        Asked {
+            codes: &[],
+            search_text,
+            lang,
+            kind,
+            weight: &same_weight,
+            similarity: &no_vector,
+            trace: false,
+            same_meaning: &never_alike,
+            parts: &[],
+        }
+    }
+
     fn ask(
         search_text: &str,
         lang: Lang,
         kind: QuestionType,
         passages: &[Quotable<'_>],
     ) -> Composed {
-        let asked = Asked {
-            codes: &[],
-            search_text,
-            lang,
-            kind,
-            weight: &|_, _| 1.0,
-            similarity: &|_| None,
-            trace: false,
-            same_meaning: &|_, _| false,
-            parts: &[],
-        };
-        compose(&Analyzers::new(), &asked, passages)
+        compose(
+            &Analyzers::new(),
+            &asked_of(search_text, lang, kind),
+            passages,
+        )
     }
 
     /// Asserts that the answer's text opens with `start`.
@@ -1256,11 +1274,6 @@ mod tests {
         assert_leads(&by_words, "The international registry tracks");
 
         let asked = Asked {
-            codes: &[],
-            search_text: "registry",
-            lang: Lang::En,
-            kind: QuestionType::Open,
-            weight: &|_, _| 1.0,
             similarity: &|sentence: &str| {
                 Some(if sentence.contains("instead of building") {
                     0.9
@@ -1268,9 +1281,7 @@ mod tests {
                     0.8
                 })
             },
-            trace: false,
-            same_meaning: &|_, _| false,
-            parts: &[],
+            ..asked_of("registry", Lang::En, QuestionType::Open)
         };
         let by_meaning = compose(&Analyzers::new(), &asked, &passages);
         assert_leads(&by_meaning, "Parties without a registry");
@@ -1292,15 +1303,8 @@ mod tests {
         let search_text = "initial report due first ITMO authorized approach share";
         let compose_with = |parts: &[String]| {
             let asked = Asked {
-                codes: &[],
-                search_text,
-                lang: Lang::En,
-                kind: QuestionType::Open,
-                weight: &|_, _| 1.0,
-                similarity: &|_| None,
-                trace: false,
-                same_meaning: &|_, _| false,
                 parts,
+                ..asked_of(search_text, Lang::En, QuestionType::Open)
             };
             compose(&Analyzers::new(), &asked, &passages)
         };
@@ -1372,15 +1376,12 @@ mod tests {
             "assess".to_string(),
         ];
         let asked = Asked {
-            codes: &[],
-            search_text: "sustainable development tool mandatory activity mechanism assess",
-            lang: Lang::En,
-            kind: QuestionType::YesNo,
-            weight: &|_, _| 1.0,
-            similarity: &|_| None,
-            trace: false,
-            same_meaning: &|_, _| false,
             parts: &parts,
+            ..asked_of(
+                "sustainable development tool mandatory activity mechanism assess",
+                Lang::En,
+                QuestionType::YesNo,
+            )
         };
         let composed = compose(&Analyzers::new(), &asked, &quote(&[&tool]));
         assert!(
@@ -1592,16 +1593,10 @@ mod tests {
         assert_leads(&by_words, "Decision 4/CMA.6");
 
         let codes = reference_codes(question);
+        let words = without_codes(question);
         let asked = Asked {
             codes: &codes,
-            search_text: &without_codes(question),
-            lang: Lang::En,
-            kind: QuestionType::Open,
-            weight: &|_, _| 1.0,
-            similarity: &|_| None,
-            trace: false,
-            same_meaning: &|_, _| false,
-            parts: &[],
+            ..asked_of(&words, Lang::En, QuestionType::Open)
         };
         let by_code = compose(&Analyzers::new(), &asked, &passages);
         assert_leads(&by_code, "Decision 6/CMA.6");
@@ -1617,15 +1612,12 @@ mod tests {
         let passages = quote(&[&section]);
         let compose_with = |same_meaning: &dyn Fn(&str, &str) -> bool| {
             let asked = Asked {
-                codes: &[],
-                search_text: "DOE registration request validation",
-                lang: Lang::En,
-                kind: QuestionType::Open,
-                weight: &|_, _| 1.0,
-                similarity: &|_| None,
-                trace: false,
                 same_meaning,
-                parts: &[],
+                ..asked_of(
+                    "DOE registration request validation",
+                    Lang::En,
+                    QuestionType::Open,
+                )
             };
             compose(&Analyzers::new(), &asked, &passages)
         };
