@@ -186,6 +186,38 @@ fn ingest_reports_bad_files_by_name_and_keeps_the_rest() {
 }
 
 #[test]
+fn the_glossary_travels_with_the_indexes_and_its_absence_is_reported() {
+    let sandbox = Sandbox::new();
+    let glossary = "- id: itmo\n  en: [ITMO, ITMOs]\n  es: [RMTI, ITMO]\n  pt: [ITMO]\n";
+    std::fs::write(sandbox.kb.join("glossary.yaml"), glossary).unwrap();
+    let sandbox = sandbox.ingested();
+    let kept = sandbox.data.join("index").join("glossary.yaml");
+    assert_eq!(std::fs::read_to_string(&kept).unwrap(), glossary);
+
+    let elsewhere = sandbox.dir.path().join("not-the-kb");
+    let ask_elsewhere = || {
+        sandbox
+            .consulta()
+            .env("CONSULTA_KB_DIR", &elsewhere)
+            .args(["ask", "What is a corresponding adjustment?"])
+            .output()
+            .unwrap()
+    };
+    let out = ask_elsewhere();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(!stderr(&out).contains("glossary.yaml"), "{}", stderr(&out));
+
+    std::fs::remove_file(&kept).unwrap();
+    let out = ask_elsewhere();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let warning = stderr(&out);
+    assert!(
+        warning.contains("no glossary.yaml in") && warning.contains("CONSULTA_KB_DIR"),
+        "{warning}"
+    );
+}
+
+#[test]
 fn reingest_embeds_only_what_changed() {
     let sandbox = Sandbox::new().ingested();
     let out = sandbox.run(&["ingest"]);
