@@ -38,12 +38,13 @@ fn open_as(settings: &Settings, opener: Opener, what: &str) -> anyhow::Result<En
     let dir = index_dir(settings);
     let engine = opener(&dir, Arc::new(embedder), settings.retrieval.clone())
         .with_context(|| format!("cannot open the {what} in {}", dir.display()))?;
-    match kb_file(settings, GLOSSARY_FILE) {
+    match kb_file(settings, consulta_corpus::GLOSSARY_FILE) {
         Some(path) => engine.set_glossary(Some(consulta_corpus::Glossary::load(&path)?)),
         None => tracing::warn!(
-            "no {GLOSSARY_FILE} in {} nor beside the indexes in {}: questions are searched without \
+            "no {} in {} nor beside the indexes in {}: questions are searched without \
              acronym and term variants (RMTI for ITMO); set `kb_dir` (CONSULTA_KB_DIR) to the \
              knowledge base, or run `consulta ingest` once with it",
+            consulta_corpus::GLOSSARY_FILE,
             settings.kb_dir.display(),
             dir.display()
         ),
@@ -54,40 +55,13 @@ fn open_as(settings: &Settings, opener: Opener, what: &str) -> anyhow::Result<En
     Ok(engine)
 }
 
-/// The knowledge base's glossary: what answers read acronyms and term variants with.
-const GLOSSARY_FILE: &str = "glossary.yaml";
-
 /// Where the engine reads the knowledge base's file `name` (the glossary, the timeline of rule
-/// changes): `kb_dir` when it has it, else the copy `consulta ingest` keeps beside the indexes
-/// ([`keep_kb_files`]), so that answers do not depend on the directory a command runs from.
+/// changes): `kb_dir` when it has it, else the copy each ingest keeps beside the indexes
+/// ([`Engine::keep_kb_files`]), so that answers do not depend on the directory a command runs from.
 fn kb_file(settings: &Settings, name: &str) -> Option<PathBuf> {
     [settings.kb_dir.join(name), index_dir(settings).join(name)]
         .into_iter()
         .find(|path| path.exists())
-}
-
-/// Copies the knowledge base's glossary and timeline beside the indexes, each replaced whole
-/// (written aside, then renamed), so that the indexes carry what they were built to be read with
-/// wherever `consulta` runs next ([`kb_file`]).
-pub fn keep_kb_files(settings: &Settings) -> anyhow::Result<()> {
-    for name in [GLOSSARY_FILE, consulta_corpus::TIMELINE_FILE] {
-        let source = settings.kb_dir.join(name);
-        if !source.exists() {
-            continue;
-        }
-        let target = index_dir(settings).join(name);
-        let aside = target.with_extension("yaml.tmp");
-        std::fs::copy(&source, &aside)
-            .and_then(|_| std::fs::rename(&aside, &target))
-            .with_context(|| {
-                format!(
-                    "cannot keep {} beside the indexes in {}",
-                    source.display(),
-                    target.display()
-                )
-            })?;
-    }
-    Ok(())
 }
 
 /// Opens the desk's database under `data_dir/desk`; `sink` makes approved answers searchable.

@@ -504,6 +504,8 @@ async fn a_visitor_escalates_an_expert_answers_and_the_answer_reaches_the_page()
 #[tokio::test]
 async fn readiness_waits_for_an_index_and_the_admin_can_build_it() {
     let sandbox = Sandbox::new();
+    let glossary = "- id: itmo\n  en: [ITMO]\n  es: [RMTI, ITMO]\n  pt: [ITMO]\n";
+    std::fs::write(sandbox.kb.join("glossary.yaml"), glossary).unwrap();
     let server = sandbox.serve(CONFIG);
     let client = http();
     let health = client.get(server.url("/healthz")).send().await.unwrap();
@@ -524,6 +526,8 @@ async fn readiness_waits_for_an_index_and_the_admin_can_build_it() {
     let (status, ready) = json_of(client.get(server.url("/readyz")).send().await.unwrap()).await;
     assert_eq!(status, StatusCode::OK, "{ready}");
     assert_eq!(ready["passages"], 3);
+    let kept = sandbox.data.join("index").join("glossary.yaml");
+    assert_eq!(std::fs::read_to_string(kept).unwrap(), glossary);
 }
 
 #[tokio::test]

@@ -7,10 +7,7 @@ use std::path::{Path, PathBuf};
 use crate::chunk::ChunkLimits;
 use crate::faq::parse_faq;
 use crate::guide::parse_guide;
-use crate::{CorpusError, Glossary, Passage};
-
-/// The name of the glossary file at the root of a knowledge base.
-const GLOSSARY_FILE: &str = "glossary.yaml";
+use crate::{CorpusError, GLOSSARY_FILE, Glossary, Passage};
 
 /// What loading a knowledge-base directory produced. Errors do not stop loading: every readable file
 /// contributes its passages, and the errors say which files (and lines) need fixing.

@@ -244,6 +244,21 @@ impl Engine {
         Ok(engine)
     }
 
+    /// Keeps the knowledge base's glossary and timeline from `kb_dir` beside the indexes
+    /// ([`consulta_corpus::keep_beside`]): whoever opens them next, from whatever directory, can
+    /// read them with what they were built with. Called after each ingest.
+    pub fn keep_kb_files(&self, kb_dir: &Path) -> Result<(), RetrievalError> {
+        let dir = self
+            .inner
+            .manifest_path
+            .parent()
+            .unwrap_or_else(|| Path::new("."));
+        consulta_corpus::keep_beside(kb_dir, dir).map_err(|source| RetrievalError::Io {
+            path: dir.to_path_buf(),
+            source,
+        })
+    }
+
     /// Sets (or clears) the glossary whose variants expand BM25 queries, so that "RMTI" also
     /// finds passages that say "ITMO". Takes effect for the next question.
     pub fn set_glossary(&self, glossary: Option<Glossary>) {

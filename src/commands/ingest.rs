@@ -72,7 +72,7 @@ pub fn run(settings: &Settings, args: IngestArgs) -> anyhow::Result<ExitCode> {
         println!("{}", summary(&report));
     }
     if !report.interrupted {
-        engine::keep_kb_files(settings)?;
+        engine.keep_kb_files(&settings.kb_dir)?;
         let started = Instant::now();
         let sentences = engine.embed_sentences()?;
         if !args.json && !args.quiet {

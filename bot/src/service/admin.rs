@@ -58,6 +58,9 @@ async fn rebuild(service: &Service) -> Result<ReindexResponse, ApiError> {
                 cancel: &AtomicBool::new(false),
             })
             .map_err(ApiError::internal)?;
+        engine
+            .keep_kb_files(&sources.kb_dir)
+            .map_err(ApiError::internal)?;
         Ok(ReindexResponse { report })
     })
     .await

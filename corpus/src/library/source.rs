@@ -9,10 +9,7 @@ use serde::Deserialize;
 
 use super::SkipReason;
 use super::metadata::{FOLDER_METADATA, Metadata, is_metadata_file, sidecar_paths};
-
-/// A file at the root of a knowledge base that is not a document: the glossary expands queries (the
-/// timeline, `crate::TIMELINE_FILE`, dates rule changes; neither is indexed).
-const GLOSSARY_FILE: &str = "glossary.yaml";
+use crate::GLOSSARY_FILE;
 
 /// What to ingest.
 #[derive(Debug, Clone, PartialEq, Eq)]
