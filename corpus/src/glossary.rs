@@ -13,24 +13,6 @@ use crate::chunk::section_slug;
 /// The name of the glossary file at the root of a knowledge base.
 pub const GLOSSARY_FILE: &str = "glossary.yaml";
 
-/// Copies the files at the root of the knowledge base `kb_dir` that answers are read with (this
-/// glossary and [`crate::TIMELINE_FILE`]) into `dir`, each replaced whole (written aside, then
-/// renamed), so that indexes kept in `dir` carry what they were built to be read with. A file
-/// `kb_dir` does not have is left as it was in `dir`.
-pub fn keep_beside(kb_dir: &Path, dir: &Path) -> std::io::Result<()> {
-    for name in [GLOSSARY_FILE, crate::TIMELINE_FILE] {
-        let source = kb_dir.join(name);
-        if !source.exists() {
-            continue;
-        }
-        let target = dir.join(name);
-        let aside = target.with_extension("yaml.tmp");
-        std::fs::copy(&source, &aside)?;
-        std::fs::rename(&aside, &target)?;
-    }
-    Ok(())
-}
-
 /// One concept and the ways practitioners write it in each language (`ITMO`, `RMTI`, `resultados de
 /// mitigación de transferencia internacional`, ...).
 #[derive(Debug, Clone, Deserialize)]

@@ -43,7 +43,7 @@ pub use date::{Date, DateError};
 pub use email::is_email_address;
 pub use error::CorpusError;
 pub use faq::FaqEntry;
-pub use glossary::{GLOSSARY_FILE, Glossary, GlossaryTerm, keep_beside};
+pub use glossary::{GLOSSARY_FILE, Glossary, GlossaryTerm};
 pub use lang::Lang;
 pub use load::{Loaded, load_dir};
 pub use passage::{Passage, PassageKind, passage_id};

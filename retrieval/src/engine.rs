@@ -9,6 +9,7 @@ use consulta_models::Embedder;
 use serde::Serialize;
 
 use crate::analysis::Analyzers;
+use crate::atomic::write_with;
 use crate::bm25::Bm25Index;
 use crate::catalog::{Catalog, EmbedderInfo};
 use crate::question_cache::QuestionCache;
@@ -244,19 +245,33 @@ impl Engine {
         Ok(engine)
     }
 
-    /// Keeps the knowledge base's glossary and timeline from `kb_dir` beside the indexes
-    /// ([`consulta_corpus::keep_beside`]): whoever opens them next, from whatever directory, can
-    /// read them with what they were built with. Called after each ingest.
+    /// Keeps the knowledge base's glossary and timeline from `kb_dir` beside the indexes, each
+    /// replaced whole ([`write_with`]): whoever opens them next, from whatever directory, can read
+    /// them with what they were built with. A file `kb_dir` does not have stays as it was. Called
+    /// after each ingest.
     pub fn keep_kb_files(&self, kb_dir: &Path) -> Result<(), RetrievalError> {
         let dir = self
             .inner
             .manifest_path
             .parent()
             .unwrap_or_else(|| Path::new("."));
-        consulta_corpus::keep_beside(kb_dir, dir).map_err(|source| RetrievalError::Io {
-            path: dir.to_path_buf(),
-            source,
-        })
+        for name in [
+            consulta_corpus::GLOSSARY_FILE,
+            consulta_corpus::TIMELINE_FILE,
+        ] {
+            let source = kb_dir.join(name);
+            if !source.exists() {
+                continue;
+            }
+            let mut kept = std::fs::File::open(&source).map_err(|error| RetrievalError::Io {
+                path: source.clone(),
+                source: error,
+            })?;
+            write_with(&dir.join(name), |writer| {
+                std::io::copy(&mut kept, writer).map(drop)
+            })?;
+        }
+        Ok(())
     }
 
     /// Sets (or clears) the glossary whose variants expand BM25 queries, so that "RMTI" also
