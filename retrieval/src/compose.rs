@@ -277,8 +277,13 @@ pub(crate) fn compose(
             }
             let sentence = &split[p][s];
             text.push_str(sentence);
-            shown_terms.extend(analyzers.terms(answer_lang, sentence));
-            shown_terms.extend(codes_cited(codes, sentence));
+            // Every sentence of a quoted passage was a candidate: its terms are analysed already.
+            if let Some(candidate) = candidates
+                .iter()
+                .find(|c| c.passage == p && c.sentence == s)
+            {
+                shown_terms.extend(candidate.terms.iter().cloned());
+            }
             type_answered |= fits(asked.kind, sentence, answer_lang);
         }
         cited.push(p);

@@ -642,21 +642,13 @@ mod lexicon {
     /// question is not capitalised mid-sentence, so [`super::named_entities`] cannot see it.
     pub(super) const PARTIES: &[&str] = &[
         "argentina",
-        "argentino",
         "belice",
         "belize",
         "bolivia",
         "brasil",
         "brazil",
-        "brasileno",
-        "brasileiro",
-        "brazilian",
         "chile",
-        "chileno",
-        "chilean",
         "colombia",
-        "colombiano",
-        "colombian",
         "costa",
         "cuba",
         "dominica",
@@ -669,24 +661,17 @@ mod lexicon {
         "honduras",
         "jamaica",
         "mexico",
-        "mexicano",
-        "mexican",
         "nicaragua",
         "panama",
         "paraguay",
         "paraguai",
         "peru",
-        "peruano",
-        "peruvian",
         "uruguay",
         "uruguai",
         "venezuela",
         "suiza",
         "suica",
         "switzerland",
-        "swiss",
-        "suizo",
-        "suico",
         "singapur",
         "singapura",
         "singapore",
@@ -697,8 +682,51 @@ mod lexicon {
         "sweden",
         "noruega",
         "norway",
-        "noruego",
-        "norwegian",
+    ];
+    /// The adjectives of the peoples of [`PARTIES`] and of other countries the passages name,
+    /// folded, each with the names its country goes by in the knowledge base's languages.
+    pub(super) const DEMONYMS: &[(&[&str], &[&str])] = &[
+        (
+            &["argentine", "argentinian", "argentino", "argentina"],
+            &["argentina"],
+        ),
+        (
+            &["brazilian", "brasileno", "brasileiro"],
+            &["brasil", "brazil"],
+        ),
+        (&["chilean", "chileno", "chilena"], &["chile"]),
+        (&["colombian", "colombiano", "colombiana"], &["colombia"]),
+        (&["mexican", "mexicano", "mexicana"], &["mexico"]),
+        (&["peruvian", "peruano", "peruana"], &["peru"]),
+        (
+            &["paraguayan", "paraguayo", "paraguaio"],
+            &["paraguay", "paraguai"],
+        ),
+        (
+            &["uruguayan", "uruguayo", "uruguaio"],
+            &["uruguay", "uruguai"],
+        ),
+        (
+            &["swiss", "suizo", "suiza", "suico", "suica"],
+            &["suiza", "suica", "switzerland"],
+        ),
+        (
+            &["singaporean", "singapurense"],
+            &["singapur", "singapura", "singapore"],
+        ),
+        (
+            &["japanese", "japones", "japonesa"],
+            &["japon", "japao", "japan"],
+        ),
+        (&["swedish", "sueco", "sueca"], &["suecia", "sweden"]),
+        (
+            &["norwegian", "noruego", "noruega", "noruegues", "norueguesa"],
+            &["noruega", "norway"],
+        ),
+        (
+            &["korean", "coreano", "coreana"],
+            &["corea", "coreia", "korea"],
+        ),
     ];
 }
 
@@ -725,7 +753,7 @@ pub(crate) fn intent(question: &str, lang: Lang) -> Intent {
             || has_phrase(lexicon::RECENT_PHRASES),
         own: has(lexicon::MINE) || has(lexicon::WE),
         future: has(lexicon::FUTURE) || has_synthetic_future(question),
-        names_party: names_someone(question) || has(lexicon::PARTIES),
+        names_party: names_someone(question) || folded.iter().any(|w| names_a_party(w)),
         already: has(lexicon::ALREADY),
         figures: has(lexicon::PRICE) || has(lexicon::WORTH) || has(lexicon::COUNT),
     };
@@ -815,7 +843,7 @@ fn needs_person(
     }
     let now = has(lexicon::NOW) || has_phrase(lexicon::NOW_PHRASES);
     let about_units = has(lexicon::UNITS);
-    let names_a_party = names_someone(question) || has(lexicon::PARTIES);
+    let names_a_party = names_someone(question) || folded.iter().any(|w| names_a_party(w));
     let future = has(lexicon::FUTURE);
     let levy = has(lexicon::LEVY) || question.contains('%');
     if has(lexicon::PRICE)
@@ -965,60 +993,26 @@ pub(crate) fn asks_for_a_published_address(question: &str) -> bool {
 /// the adjective of its people: a question on "the Peruvian decree" is about the Peru that the
 /// passages name.
 pub(crate) fn country_of_demonym(word: &str) -> &'static [&'static str] {
-    const DEMONYMS: &[(&[&str], &[&str])] = &[
-        (
-            &["argentine", "argentinian", "argentino", "argentina"],
-            &["argentina"],
-        ),
-        (
-            &["brazilian", "brasileno", "brasileiro"],
-            &["brasil", "brazil"],
-        ),
-        (&["chilean", "chileno", "chilena"], &["chile"]),
-        (&["colombian", "colombiano", "colombiana"], &["colombia"]),
-        (&["mexican", "mexicano", "mexicana"], &["mexico"]),
-        (&["peruvian", "peruano", "peruana"], &["peru"]),
-        (
-            &["paraguayan", "paraguayo", "paraguaio"],
-            &["paraguay", "paraguai"],
-        ),
-        (
-            &["uruguayan", "uruguayo", "uruguaio"],
-            &["uruguay", "uruguai"],
-        ),
-        (
-            &["swiss", "suizo", "suiza", "suico", "suica"],
-            &["suiza", "suica", "switzerland"],
-        ),
-        (
-            &["singaporean", "singapurense"],
-            &["singapur", "singapura", "singapore"],
-        ),
-        (
-            &["japanese", "japones", "japonesa"],
-            &["japon", "japao", "japan"],
-        ),
-        (&["swedish", "sueco", "sueca"], &["suecia", "sweden"]),
-        (
-            &["korean", "coreano", "coreana"],
-            &["corea", "coreia", "korea"],
-        ),
-    ];
-    DEMONYMS
+    lexicon::DEMONYMS
         .iter()
         .find(|(demonyms, _)| demonyms.contains(&word))
         .map_or(&[], |(_, country)| *country)
+}
+
+/// Whether `word` (folded) is one of the Parties most questions name ([`lexicon::PARTIES`]) or its
+/// people's adjective.
+fn names_a_party(word: &str) -> bool {
+    lexicon::PARTIES.contains(&word)
+        || country_of_demonym(word)
+            .iter()
+            .any(|name| lexicon::PARTIES.contains(name))
 }
 
 /// Every Party, body or programme `question` names, folded: its [`named_entities`] and the
 /// Parties it names anywhere, the first word included ("¿Guyana ya entregó…?").
 pub(crate) fn named_parties(question: &str) -> Vec<String> {
     let mut names: Vec<String> = named_entities(question).map(fold).collect();
-    names.extend(
-        words(question)
-            .map(fold)
-            .filter(|word| lexicon::PARTIES.contains(&word.as_str())),
-    );
+    names.extend(words(question).map(fold).filter(|word| names_a_party(word)));
     names.sort_unstable();
     names.dedup();
     names
@@ -1355,6 +1349,15 @@ mod tests {
             ["suiza", "suica", "switzerland"]
         );
         assert!(country_of_demonym("decree").is_empty());
+        assert_eq!(
+            named_parties("¿El decreto paraguayo exige una carta de no objeción?"),
+            ["paraguayo"]
+        );
+        assert!(
+            intent("Does the Norwegian programme buy ITMOs?", Lang::En)
+                .signals
+                .names_party
+        );
     }
 
     #[test]
