@@ -38,7 +38,7 @@ fn open_as(settings: &Settings, opener: Opener, what: &str) -> anyhow::Result<En
     let dir = index_dir(settings);
     let engine = opener(&dir, Arc::new(embedder), settings.retrieval.clone())
         .with_context(|| format!("cannot open the {what} in {}", dir.display()))?;
-    match kb_file(settings, consulta_corpus::GLOSSARY_FILE) {
+    match kb_file(settings, &dir, consulta_corpus::GLOSSARY_FILE) {
         Some(path) => engine.set_glossary(Some(consulta_corpus::Glossary::load(&path)?)),
         None => tracing::warn!(
             "no {} in {} nor beside the indexes in {}: questions are searched without \
@@ -49,17 +49,18 @@ fn open_as(settings: &Settings, opener: Opener, what: &str) -> anyhow::Result<En
             dir.display()
         ),
     }
-    if let Some(path) = kb_file(settings, consulta_corpus::TIMELINE_FILE) {
+    if let Some(path) = kb_file(settings, &dir, consulta_corpus::TIMELINE_FILE) {
         engine.set_timeline(Some(consulta_corpus::Timeline::load(&path)?));
     }
     Ok(engine)
 }
 
 /// Where the engine reads the knowledge base's file `name` (the glossary, the timeline of rule
-/// changes): `kb_dir` when it has it, else the copy each ingest keeps beside the indexes
-/// ([`Engine::keep_kb_files`]), so that answers do not depend on the directory a command runs from.
-fn kb_file(settings: &Settings, name: &str) -> Option<PathBuf> {
-    [settings.kb_dir.join(name), index_dir(settings).join(name)]
+/// changes): `kb_dir` when it has it, else the copy each ingest keeps beside the indexes in
+/// `index_dir` ([`Engine::keep_kb_files`]), so that answers do not depend on the directory a
+/// command runs from.
+fn kb_file(settings: &Settings, index_dir: &Path, name: &str) -> Option<PathBuf> {
+    [settings.kb_dir.join(name), index_dir.join(name)]
         .into_iter()
         .find(|path| path.exists())
 }

@@ -42,6 +42,11 @@ const CAPACITY: usize = 65_536;
 /// A sentence's key: the first 16 bytes of the SHA-256 of its text.
 type Key = [u8; 16];
 
+/// The cosine of two unit vectors.
+fn dot(a: &[f32], b: &[f32]) -> f32 {
+    a.iter().zip(b).map(|(x, y)| x * y).sum()
+}
+
 fn key(sentence: &str) -> Key {
     let digest = Sha256::digest(sentence.as_bytes());
     let mut key = [0; 16];
@@ -117,9 +122,9 @@ impl SentenceVectors {
         Ok(sentences
             .iter()
             .map(|sentence| {
-                vectors.get(&key(sentence)).map_or(0.0, |vector| {
-                    vector.iter().zip(question).map(|(a, b)| a * b).sum()
-                })
+                vectors
+                    .get(&key(sentence))
+                    .map_or(0.0, |vector| dot(vector, question))
             })
             .collect())
     }
@@ -128,7 +133,7 @@ impl SentenceVectors {
     pub(crate) fn alike(&self, a: &str, b: &str, at: f32) -> bool {
         let vectors = self.read();
         match (vectors.get(&key(a)), vectors.get(&key(b))) {
-            (Some(a), Some(b)) => a.iter().zip(b.iter()).map(|(x, y)| x * y).sum::<f32>() >= at,
+            (Some(a), Some(b)) => dot(a, b) >= at,
             _ => false,
         }
     }
