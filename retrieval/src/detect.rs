@@ -10,7 +10,13 @@
 //!
 //! Acronyms and numbers (`ITMO`, `A6.4ER`, `6.2`) carry no language and are skipped, so a Spanish
 //! question about an English acronym stays Spanish. When the evidence is weak or tied, detection
-//! says so ([`detect`] returns `None`) and the caller falls back to the user's known language.
+//! says so ([`detect_language`] returns `None`).
+//!
+//! The knowledge base is a fourth signal for such questions ([`detect_language_with`]): it is
+//! written in all three languages, so a content word that only one language's passages use
+//! ("adquire") tells the language of "o país adquire o ITMO?", whose function words are shared by
+//! Spanish and Portuguese and whose words have no telling ending. Only when that too says nothing does the caller fall back to
+//! the asker's known language.
 
 use consulta_corpus::Lang;
 
@@ -39,6 +45,8 @@ const SUFFIXES: &[(&str, Lang, f32)] = &[
     // of verbs ("precisam"; Spanish "necesitan").
     ("ais", Lang::Pt, 0.75),
     ("am", Lang::Pt, 0.5),
+    // The third person of verbs in -uir ("substitui", "inclui"; Spanish "sustituye", "incluye").
+    ("ui", Lang::Pt, 0.75),
     ("tion", Lang::En, 1.0),
     ("tions", Lang::En, 1.0),
     ("ing", Lang::En, 0.75),
@@ -204,6 +212,41 @@ pub fn detect_language(text: &str) -> Option<Lang> {
     language_scores(text).verdict()
 }
 
+/// The language of `text` from its own words and, when they leave it undecided, from the words
+/// only one language's passages use: `used_only_in(word)` names that language, or `None` when no
+/// passage or passages of several languages use the word.
+///
+/// ```
+/// use consulta_corpus::Lang;
+/// use consulta_retrieval::detect_language_with;
+///
+/// let knowledge_base = |word: &str| (word == "adquire").then_some(Lang::Pt);
+/// assert_eq!(detect_language_with("o país adquire o ITMO?", knowledge_base), Some(Lang::Pt));
+/// assert_eq!(detect_language_with("o PACM e o MDL?", knowledge_base), None);
+/// ```
+pub fn detect_language_with(
+    text: &str,
+    used_only_in: impl Fn(&str) -> Option<Lang>,
+) -> Option<Lang> {
+    let mut scores = language_scores(text);
+    if let Some(lang) = scores.verdict() {
+        return Some(lang);
+    }
+    for word in words(text) {
+        if is_acronym_or_number(word) {
+            continue;
+        }
+        let folded = fold(word);
+        if Lang::ALL.iter().any(|lang| is_stopword(*lang, &folded)) {
+            continue;
+        }
+        if let Some(lang) = used_only_in(word) {
+            scores.add(lang, 1.0);
+        }
+    }
+    scores.verdict()
+}
+
 /// `ITMO`, `A6.4ER`'s pieces, `CMA`, `2021`: tokens that are the same in every language.
 fn is_acronym_or_number(word: &str) -> bool {
     word.chars().any(|c| c.is_ascii_digit())
@@ -246,7 +289,7 @@ mod tests {
     }
 
     #[test]
-    fn portuguese_plural_endings_without_marks() {
+    fn portuguese_endings_without_marks() {
         check(
             "as metodologias do PACM precisam descontar vazamentos?",
             Some(Lang::Pt),
@@ -259,6 +302,8 @@ mod tests {
             "¿Qué arreglos institucionales necesita el país?",
             Some(Lang::Es),
         );
+        check("o PACM substitui o MDL?", Some(Lang::Pt));
+        check("¿el PACM sustituye al MDL?", Some(Lang::Es));
     }
 
     #[test]
@@ -279,6 +324,30 @@ mod tests {
         check("¿El CDM y el A6.4M son lo mismo?", Some(Lang::Es));
         check("Is the CDM the same as the A6.4M?", Some(Lang::En));
         check("ITMO CDM NDC 6.2", None);
+    }
+
+    #[test]
+    fn the_knowledge_base_decides_only_what_the_words_leave_open() {
+        let portuguese_only = |word: &str| {
+            ["adquire", "subtrai", "informe"]
+                .contains(&word)
+                .then_some(Lang::Pt)
+        };
+        let used_only_in = |word: &str| portuguese_only(&fold(word));
+        let undecided = "o país que adquire subtrai o ITMO?";
+        assert_eq!(detect_language(undecided), None);
+        assert_eq!(
+            detect_language_with(undecided, used_only_in),
+            Some(Lang::Pt)
+        );
+        // A verdict the question's own words give is kept, whatever the passages use.
+        assert_eq!(
+            detect_language_with("¿Qué informe necesita el país?", used_only_in),
+            Some(Lang::Es)
+        );
+        // Words several languages' passages use, and acronyms, still leave it open.
+        assert_eq!(detect_language_with("o PACM e o MDL?", used_only_in), None);
+        assert_eq!(detect_language_with("ITMO?", used_only_in), None);
     }
 
     #[test]

@@ -3,7 +3,8 @@
 //! # How a question is answered
 //!
 //! 1. **Preparation.** The question is trimmed, cut to `max_question_chars`, and its language
-//!    detected ([`detect_language`]; the asker's profile language is the fallback).
+//!    detected ([`detect_language_with`]: the question's own words, then the words only one
+//!    language's passages use; the asker's profile language is the fallback).
 //! 2. **BM25 leg** (tantivy). One index, one text field per language, each with its own analyzer
 //!    (accent folding, function words, stemming). The question's content words are searched in
 //!    every field, each field stemming them its own way, with the question's language weighted up:
@@ -127,7 +128,7 @@ mod vector_store;
 pub use answer::{Answer, Citation, Hit, Leg, LegRank};
 pub use confidence::{CONFIDENCE_FEATURES, ConfidenceFeatures};
 pub use config::{AskOptions, RetrievalConfig, SearchOptions};
-pub use detect::{LanguageScores, detect_language, language_scores};
+pub use detect::{LanguageScores, detect_language, detect_language_with, language_scores};
 #[cfg(feature = "edge")]
 pub use edge_store::EdgeStore;
 pub use engine::{Engine, IndexStats};

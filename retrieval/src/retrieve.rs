@@ -16,7 +16,7 @@ use crate::points::question_owner;
 use crate::rank_score::{Fusion, RankFeatures, rank_features};
 use crate::stopwords::is_stopword;
 use crate::text::{fold, has_content, truncate_chars, words};
-use crate::{Hit, Leg, LegRank, RetrievalError, SearchFilter, detect_language, phrases};
+use crate::{Hit, Leg, LegRank, RetrievalError, SearchFilter, detect_language_with, phrases};
 
 /// Passage ids with their similarity, best first.
 type Ranked = Vec<(String, f32)>;
@@ -87,7 +87,7 @@ impl Inner {
         }
         let (text, truncated) = truncate_chars(trimmed, self.config.max_question_chars);
         let lang = language
-            .or_else(|| detect_language(text))
+            .or_else(|| detect_language_with(text, |word| self.sole_language_using(word)))
             .or(user_lang)
             .unwrap_or(self.config.default_language);
         let known = |word: &str| {
@@ -114,6 +114,19 @@ impl Inner {
             read_as: corrected.changes,
             dense_text,
         })
+    }
+
+    /// The one language whose passages use `word` (as each language's analyzer stems it), when
+    /// exactly one does.
+    fn sole_language_using(&self, word: &str) -> Option<Lang> {
+        let mut using = Lang::ALL.into_iter().filter(|lang| {
+            self.analyzers
+                .terms(*lang, word)
+                .iter()
+                .any(|term| self.bm25.knows(*lang, term))
+        });
+        let first = using.next()?;
+        using.next().is_none().then_some(first)
     }
 
     /// The BM25 query for a question: its content words (judged in its language) on every

@@ -73,6 +73,21 @@ fn portuguese_question_finds_an_english_only_passage() {
 }
 
 #[test]
+fn words_only_one_languages_passages_use_settle_an_undecided_question() {
+    // "o", "país" and "que" are Spanish as much as Portuguese, and no ending decides; only the
+    // Portuguese passages use "adquire" and "subtrai".
+    let question = "o país que adquire subtrai o ITMO?";
+    assert_eq!(consulta_retrieval::detect_language(question), None);
+    let answer = ask(question);
+    assert_eq!(answer.language, Lang::Pt, "{answer:#?}");
+    assert_eq!(
+        answer.citations[0].passage_id,
+        id_of("faq:ca-what", Lang::Pt),
+        "{answer:#?}"
+    );
+}
+
+#[test]
 fn a_passage_found_only_in_another_language_is_quoted_on_its_meaning_alone() {
     // Across languages the question's words hardly match the passage's, nor does BM25 agree
     // with the dense leg: the passage's evidence is little more than its closeness in meaning,
