@@ -235,7 +235,9 @@ pub(crate) fn compose(
     } else {
         Vec::new()
     };
-    // A part's words can only be found in sentences of the asker's language.
+    // A part's words can only be found in sentences of the asker's language. A word no candidate
+    // has ("actually" in "what does it actually assess?") cannot tell them apart; weighed, as
+    // the rarest of all, it would keep every sentence below half the part.
     let parts: Vec<WeightedTerms> = if answer_lang == asked.lang {
         asked
             .parts
@@ -243,7 +245,13 @@ pub(crate) fn compose(
             .map(|part| {
                 let terms: HashSet<String> =
                     analyzers.terms(answer_lang, part).into_iter().collect();
-                WeightedTerms::new(&terms, |term| (asked.weight)(answer_lang, term))
+                WeightedTerms::new(&terms, |term| {
+                    if candidates.iter().any(|c| c.terms.contains(term)) {
+                        (asked.weight)(answer_lang, term)
+                    } else {
+                        0.0
+                    }
+                })
             })
             .filter(|part| !part.terms.is_empty())
             .collect()
@@ -1384,6 +1392,37 @@ mod tests {
             parts: &parts,
             ..asked_of(
                 "sustainable development tool mandatory activity mechanism assess",
+                Lang::En,
+                QuestionType::YesNo,
+            )
+        };
+        let composed = compose(&Analyzers::new(), &asked, &quote(&[&tool]));
+        assert!(
+            composed.text.contains("environmental and social risks"),
+            "{}",
+            composed.text
+        );
+    }
+
+    #[test]
+    fn words_no_sentence_has_do_not_keep_a_part_unserved() {
+        let tool = guide(
+            Lang::En,
+            "The sustainable development tool is mandatory for every activity of the mechanism. \
+             Every activity of the mechanism applies the mandatory sustainable development tool \
+             from its design onwards. Participants assess environmental and social risks against \
+             safeguards.",
+        );
+        // "actually" and "in practice" are in no sentence: weighed, they would leave the sentence
+        // that says what is assessed a third of the part, short of serving it.
+        let parts = [
+            "sustainable development tool mandatory".to_string(),
+            "actually assess in practice".to_string(),
+        ];
+        let asked = Asked {
+            parts: &parts,
+            ..asked_of(
+                "sustainable development tool mandatory activity mechanism",
                 Lang::En,
                 QuestionType::YesNo,
             )
