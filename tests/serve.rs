@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 
 use consulta_bot::assistant::{AskRequest, Assistant, EscalateRequest};
 use consulta_bot::remote::{RelayClient, RemoteAssistant, ServiceClient};
+use consulta_corpus::Lang;
 use consulta_corpus::library::fixtures::{
     PdfPage, inflate_bomb_pdf, pdf_with_catalog_in_object_stream, with_cross_reference_damaged,
 };
@@ -937,6 +938,19 @@ async fn a_bot_in_another_process_asks_and_delivers_through_the_service() {
         consulta_bot::assistant::FailureCode::Forbidden,
         "{refused}"
     );
+    // The desk's refusal crosses the API as what was refused, so the bot says it in its reader's
+    // language, not in the service's English.
+    let refusal = refused
+        .refusal
+        .expect("the service sends the desk's refusal");
+    assert_eq!(
+        refusal,
+        consulta_bot::chat::DeskRefusal::NotAnExpert("telegram:99".parse().unwrap())
+    );
+    assert_eq!(
+        refusal.said(Lang::Es),
+        "telegram:99 no es un experto configurado"
+    );
 
     // The Telegram expert answers through the service; the bot process delivers to the asker.
     let telegram = Arc::new(RecordingFrontEnd::new(Platform::Telegram));
@@ -957,6 +971,22 @@ async fn a_bot_in_another_process_asks_and_delivers_through_the_service() {
         )
         .await
         .unwrap();
+    let twice = assistant
+        .act(
+            "telegram:7".parse().unwrap(),
+            ticket.id.clone(),
+            consulta_desk::Action::Claim,
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(
+        twice.refusal,
+        Some(consulta_bot::chat::DeskRefusal::Refused {
+            ticket: ticket.id.clone(),
+            reason: consulta_desk::TransitionError::AlreadyYours,
+        }),
+        "{twice}"
+    );
     assistant
         .act(
             "telegram:7".parse().unwrap(),

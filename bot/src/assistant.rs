@@ -108,10 +108,9 @@ pub struct AssistantError {
     pub code: FailureCode,
     /// What went wrong, in words the user or operator can act on.
     pub message: String,
-    /// The desk's refusal, when the desk refused an expert or an asker and said why in this
-    /// process: a chat says it in the reader's language rather than `message`'s English. `None`
-    /// for everything else, and for a refusal that came over HTTP, whose error carries only
-    /// `message`.
+    /// The desk's refusal, when the desk refused an expert or an asker and said why, in this
+    /// process or in the service's error body: a chat says it in the reader's language rather than
+    /// `message`'s English. `None` for everything else.
     pub refusal: Option<DeskRefusal>,
 }
 

@@ -2,6 +2,8 @@
 //! changes. Separate from storage and notifications so the rules can be read (and tested) in one place,
 //! and so every way of acting — chat buttons, commands, the console, the CLI — obeys the same ones.
 
+use serde::{Deserialize, Serialize};
+
 use super::ticket::{Actor, Event, EventKind, Status, Ticket};
 use super::time::Timestamp;
 
@@ -52,7 +54,11 @@ pub enum TransferTarget {
 }
 
 /// Why an action was refused. The ticket is unchanged.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+///
+/// Serializable so that a refusal the service gave travels to a front-end process, which says it in
+/// its reader's language.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum TransitionError {
     /// Another expert holds the ticket.
     #[error("it is claimed by {expert}: ask them, or have them unclaim or transfer it")]
@@ -102,7 +108,9 @@ pub enum TransitionError {
     /// An answer or note with no text.
     #[error("the {what} is empty: write some text")]
     EmptyText {
-        /// What was empty (answer, note).
+        /// What was empty (answer, note). Only the operator's English message names it, so it
+        /// does not come back from the wire.
+        #[serde(skip_deserializing)]
         what: &'static str,
     },
     /// The asker wrote [`MAX_REPLIES_IN_A_ROW`](crate::MAX_REPLIES_IN_A_ROW) replies no expert has

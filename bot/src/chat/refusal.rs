@@ -5,6 +5,7 @@
 
 use consulta_corpus::Lang;
 use consulta_desk::{DeskError, Identity, QuestionId, TicketId, TransitionError};
+use serde::{Deserialize, Serialize};
 
 use super::texts::texts;
 
@@ -12,7 +13,11 @@ use super::texts::texts;
 /// that is not there, or an action the ticket's state does not allow; for an asker, a question that
 /// is not theirs or not there any more, an empty question, a reply too long, or too many waiting.
 /// What the desk refuses for the operator (storage, configuration) keeps the desk's own words.
-#[derive(Debug, Clone, PartialEq, Eq)]
+///
+/// The service sends it in its error body (`error.refusal`), so that a front-end in another process
+/// says it in its reader's language too.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "detail", rename_all = "snake_case")]
 pub enum DeskRefusal {
     /// No such ticket (mistyped, or purged by retention).
     NoSuchTicket(TicketId),
@@ -170,6 +175,55 @@ mod tests {
         ] {
             let refusal = DeskRefusal::of(&error).unwrap();
             assert_eq!(refusal.said(Lang::En), error.to_string());
+        }
+    }
+
+    /// A refusal that crossed the service's API reads the same as where the desk made it, in every
+    /// language.
+    #[test]
+    fn a_refusal_says_the_same_after_the_wire() {
+        let ticket: TicketId = "K7P2Q".parse().unwrap();
+        let expert = Identity::new(consulta_desk::Platform::Discord, "9876");
+        for refusal in [
+            DeskRefusal::NoSuchTicket(ticket.clone()),
+            DeskRefusal::NotAnExpert(expert.clone()),
+            DeskRefusal::UnknownExpert("Ana".into()),
+            DeskRefusal::UnknownGroup("caribe".into()),
+            DeskRefusal::Refused {
+                ticket: ticket.clone(),
+                reason: TransitionError::ClaimedBy {
+                    expert: "Ana".into(),
+                },
+            },
+            DeskRefusal::Refused {
+                ticket: ticket.clone(),
+                reason: TransitionError::NotClaimed {
+                    status: consulta_desk::Status::Open,
+                },
+            },
+            DeskRefusal::Refused {
+                ticket: ticket.clone(),
+                reason: TransitionError::EmptyText { what: "answer" },
+            },
+            DeskRefusal::Refused {
+                ticket,
+                reason: TransitionError::Closed,
+            },
+            DeskRefusal::NotTheAsker(expert),
+            DeskRefusal::NoSuchQuestion(QuestionId(7)),
+            DeskRefusal::ForgottenQuestion(QuestionId(7)),
+            DeskRefusal::EmptyQuestion,
+            DeskRefusal::ReplyTooLong {
+                chars: 5000,
+                max: 4000,
+            },
+            DeskRefusal::TooManyOpen { open: 3, cap: 3 },
+        ] {
+            let wire = serde_json::to_value(&refusal).unwrap();
+            let back: DeskRefusal = serde_json::from_value(wire.clone()).unwrap();
+            for lang in Lang::ALL {
+                assert_eq!(back.said(lang), refusal.said(lang), "{wire}");
+            }
         }
     }
 

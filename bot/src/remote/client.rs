@@ -8,6 +8,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::assistant::{AssistantError, FailureCode};
+use crate::chat::DeskRefusal;
 use crate::service::IDENTITY_HEADER;
 use consulta_desk::Identity;
 
@@ -28,6 +29,8 @@ pub enum RemoteError {
         code: String,
         /// The service's message.
         message: String,
+        /// The desk's refusal, when the service sent one (`error.refusal`).
+        refusal: Option<DeskRefusal>,
     },
     /// The service could not be reached or did not answer in time.
     #[error(
@@ -53,11 +56,16 @@ impl From<RemoteError> for AssistantError {
             },
             _ => FailureCode::Internal,
         };
-        let message = match &error {
-            RemoteError::Api { message, .. } => message.clone(),
-            other => other.to_string(),
+        let (message, refusal) = match &error {
+            RemoteError::Api {
+                message, refusal, ..
+            } => (message.clone(), refusal.clone()),
+            other => (other.to_string(), None),
         };
-        AssistantError::new(code, message)
+        AssistantError {
+            refusal,
+            ..AssistantError::new(code, message)
+        }
     }
 }
 
@@ -209,6 +217,7 @@ fn api_error(status: StatusCode, body: &[u8]) -> RemoteError {
         status: status.as_u16(),
         code: field("code"),
         message: field("message"),
+        refusal: serde_json::from_value(detail["error"]["refusal"].clone()).ok(),
     }
 }
 

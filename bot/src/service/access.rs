@@ -16,6 +16,7 @@ use super::error::ApiError;
 use super::inbox::SessionId;
 use super::routes::Access;
 use super::session_key::SessionKey;
+use crate::chat::DeskRefusal;
 use consulta_desk::{Identity, IdentityError, Platform};
 
 /// The header a visitor's page names its session in: never in the URL, where proxies and server
@@ -76,9 +77,12 @@ async fn admit(gate: &Gate, headers: &HeaderMap, found: &mut Extensions) -> Resu
             let identity = Caller::from_headers(headers, config)?.expert_identity(headers)?;
             // Checked before anything is read: tickets hold askers' questions.
             if !state.assistant.is_expert(identity.clone()).await? {
-                return Err(ApiError::forbidden(format!(
-                    "{identity} is not a configured expert; add it to an expert's identities in [desk]"
-                )));
+                return Err(ApiError {
+                    refusal: Some(DeskRefusal::NotAnExpert(identity.clone())),
+                    ..ApiError::forbidden(format!(
+                        "{identity} is not a configured expert; add it to an expert's identities in [desk]"
+                    ))
+                });
             }
             found.insert(ExpertActor(identity));
         }

@@ -7,6 +7,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
 use crate::assistant::{AssistantError, FailureCode};
+use crate::chat::DeskRefusal;
 use consulta_desk::DeskError;
 
 /// An API failure: an HTTP status, a stable machine-readable code that clients can branch on, and a
@@ -21,6 +22,9 @@ pub struct ApiError {
     pub message: String,
     /// Seconds the client should wait before trying again (`Retry-After`), for 429 and 503.
     pub retry_after: Option<u64>,
+    /// The desk's refusal behind the error, sent as `error.refusal` so that a front-end process
+    /// says it in its reader's language rather than in `message`'s English.
+    pub refusal: Option<DeskRefusal>,
 }
 
 #[derive(Serialize)]
@@ -32,6 +36,8 @@ struct ErrorBody<'a> {
 struct ErrorDetail<'a> {
     code: &'a str,
     message: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    refusal: Option<&'a DeskRefusal>,
 }
 
 impl ApiError {
@@ -42,6 +48,7 @@ impl ApiError {
             code,
             message: message.into(),
             retry_after: None,
+            refusal: None,
         }
     }
 
@@ -98,6 +105,7 @@ impl IntoResponse for ApiError {
             error: ErrorDetail {
                 code: self.code,
                 message: &self.message,
+                refusal: self.refusal.as_ref(),
             },
         };
         let mut response = (self.status, Json(body)).into_response();
@@ -115,7 +123,8 @@ const TICKET_CAP_WAIT: u64 = 3600;
 
 impl From<AssistantError> for ApiError {
     fn from(error: AssistantError) -> Self {
-        match error.code {
+        let refusal = error.refusal;
+        let api = match error.code {
             FailureCode::BadRequest => ApiError::bad_request(error.message),
             FailureCode::Forbidden => ApiError::forbidden(error.message),
             FailureCode::NotFound => ApiError::not_found(error.message),
@@ -125,7 +134,8 @@ impl From<AssistantError> for ApiError {
             }
             FailureCode::TooMany => ApiError::too_many_requests(error.message, TICKET_CAP_WAIT),
             FailureCode::Internal => ApiError::internal(error.message),
-        }
+        };
+        ApiError { refusal, ..api }
     }
 }
 
