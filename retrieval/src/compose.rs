@@ -1377,60 +1377,54 @@ mod tests {
 
     #[test]
     fn a_second_question_is_served_before_a_second_sentence_on_the_first() {
-        let tool = guide(
-            Lang::En,
-            "The sustainable development tool is mandatory for every activity of the mechanism. \
-             Every activity of the mechanism applies the mandatory sustainable development tool \
-             from its design onwards, under the standards of the Supervisory Body. Participants \
-             assess environmental and social risks against safeguards.",
-        );
-        let parts = [
-            "sustainable development tool mandatory".to_string(),
-            "assess".to_string(),
-        ];
-        let asked = Asked {
-            parts: &parts,
-            ..asked_of(
-                "sustainable development tool mandatory activity mechanism assess",
-                Lang::En,
-                QuestionType::YesNo,
-            )
-        };
-        let composed = compose(&Analyzers::new(), &asked, &quote(&[&tool]));
-        assert!(
-            composed.text.contains("environmental and social risks"),
-            "{}",
-            composed.text
+        assert_serves_the_second_part(
+            "from its design onwards, under the standards of the Supervisory Body",
+            "sustainable development tool mandatory activity mechanism assess",
+            "assess",
         );
     }
 
     #[test]
     fn words_no_sentence_has_do_not_keep_a_part_unserved() {
-        let tool = guide(
-            Lang::En,
-            "The sustainable development tool is mandatory for every activity of the mechanism. \
-             Every activity of the mechanism applies the mandatory sustainable development tool \
-             from its design onwards. Participants assess environmental and social risks against \
-             safeguards.",
-        );
         // "actually" and "in practice" are in no sentence: weighed, they would leave the sentence
         // that says what is assessed a third of the part, short of serving it.
+        assert_serves_the_second_part(
+            "from its design onwards",
+            "sustainable development tool mandatory activity mechanism",
+            "actually assess in practice",
+        );
+    }
+
+    /// Asks the yes/no question "is the tool mandatory?" with a second part, `second_part`, of a
+    /// guide section whose second sentence ends with `second_sentence_end`, and asserts that the
+    /// answer serves the second part with the sentence on what is assessed.
+    #[track_caller]
+    fn assert_serves_the_second_part(
+        second_sentence_end: &str,
+        search_text: &str,
+        second_part: &str,
+    ) {
+        let tool = guide(
+            Lang::En,
+            &format!(
+                "The sustainable development tool is mandatory for every activity of the \
+                 mechanism. Every activity of the mechanism applies the mandatory sustainable \
+                 development tool {second_sentence_end}. Participants assess environmental and \
+                 social risks against safeguards."
+            ),
+        );
         let parts = [
             "sustainable development tool mandatory".to_string(),
-            "actually assess in practice".to_string(),
+            second_part.to_string(),
         ];
         let asked = Asked {
             parts: &parts,
-            ..asked_of(
-                "sustainable development tool mandatory activity mechanism",
-                Lang::En,
-                QuestionType::YesNo,
-            )
+            ..asked_of(search_text, Lang::En, QuestionType::YesNo)
         };
         let composed = compose(&Analyzers::new(), &asked, &quote(&[&tool]));
         assert!(
             composed.text.contains("environmental and social risks"),
-            "{}",
+            "{second_part:?}: {}",
             composed.text
         );
     }
