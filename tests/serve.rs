@@ -373,6 +373,25 @@ async fn a_visitor_escalates_an_expert_answers_and_the_answer_reaches_the_page()
         .await;
         assert_eq!(status, StatusCode::OK, "{action}: {result}");
     }
+    // A second answer is refused; the console shows the refusal in its reader's language.
+    let (status, refused) = json_of(
+        as_expert(
+            client.post(server.url(&format!("/v1/tickets/{id}/answer"))),
+            "web:ana",
+        )
+        .json(&json!({"text": "Otra respuesta."}))
+        .send()
+        .await
+        .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{refused}");
+    let said = &refused["error"]["said"];
+    assert_eq!(said["en"], refused["error"]["message"], "{refused}");
+    assert!(
+        said["es"].as_str().unwrap().contains(id.as_str()) && said["es"] != said["en"],
+        "{refused}"
+    );
     let messages = conversation(&server, 2).await;
     let kinds: Vec<&str> = messages
         .iter()

@@ -1,6 +1,8 @@
 //! The service's one error shape: an HTTP status, a stable code clients can branch on, and a message
 //! a person can act on. Every failure of every route is turned into it.
 
+use std::collections::BTreeMap;
+
 use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -8,6 +10,7 @@ use serde::Serialize;
 
 use crate::assistant::{AssistantError, FailureCode};
 use crate::chat::DeskRefusal;
+use consulta_corpus::Lang;
 use consulta_desk::DeskError;
 
 /// An API failure: an HTTP status, a stable machine-readable code that clients can branch on, and a
@@ -38,6 +41,10 @@ struct ErrorDetail<'a> {
     message: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     refusal: Option<&'a DeskRefusal>,
+    /// The refusal in each language, keyed by language code: what the browser pages show in
+    /// their reader's language instead of `message`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    said: Option<BTreeMap<&'static str, String>>,
 }
 
 impl ApiError {
@@ -106,6 +113,12 @@ impl IntoResponse for ApiError {
                 code: self.code,
                 message: &self.message,
                 refusal: self.refusal.as_ref(),
+                said: self.refusal.as_ref().map(|refusal| {
+                    Lang::ALL
+                        .into_iter()
+                        .map(|lang| (lang.code(), refusal.said(lang)))
+                        .collect()
+                }),
             },
         };
         let mut response = (self.status, Json(body)).into_response();

@@ -27,7 +27,8 @@ pub fn openapi_document() -> Value {
             "title": "Consulta",
             "version": env!("CARGO_PKG_VERSION"),
             "description": "Cited answers on Article 6 of the Paris Agreement, with human experts behind them. \
-                Errors are always `{\"error\": {\"code\", \"message\"}}` with a stable code."
+                Errors are always `{\"error\": {\"code\", \"message\"}}` with a stable code; a refusal \
+                by the desk adds `refusal` and `said`."
         },
         "paths": paths,
         "components": {
@@ -98,7 +99,9 @@ fn schemas() -> Value {
     let mut schemas = json!({
         "Error": {"type": "object", "required": ["error"], "properties": {"error": {"type": "object", "required": ["code", "message"], "properties": {
             "code": {"type": "string", "enum": ["bad_request", "unauthorized", "forbidden", "not_found", "conflict", "particulars", "gone", "payload_too_large", "method_not_allowed", "unsupported_media_type", "internal"]},
-            "message": {"type": "string"}}}}},
+            "message": {"type": "string"},
+            "refusal": {"type": "object", "description": "When the desk refused: what was refused (`kind`, `detail`), for a front-end to say in its reader's language", "required": ["kind"], "properties": {"kind": {"type": "string"}, "detail": {}}},
+            "said": {"type": "object", "description": "When the desk refused: the refusal in each language, keyed by language code", "properties": {"es": {"type": "string"}, "pt": {"type": "string"}, "en": {"type": "string"}}}}}}},
         "AskRequest": {"type": "object", "required": ["question"], "properties": {
             "question": {"type": "string"}, "language": lang, "session": session, "name": {"type": "string"},
             "top_k": {"type": "integer", "minimum": 1}, "asker": {"$ref": "#/components/schemas/Asker"}, "user_lang": lang}},

@@ -98,7 +98,8 @@ function setLanguage(lang) {
   applyTexts();
 }
 
-// The API's errors are {"error": {"code", "message"}}; anything else becomes a generic message.
+// The API's errors are {"error": {"code", "message"}}, with "said" (the message per language) when
+// the desk refused; anything else becomes a generic message.
 async function api(method, path, body, headers) {
   const options = { method, headers: Object.assign({ "Content-Type": "application/json" }, headers || {}) };
   if (body !== undefined) options.body = JSON.stringify(body);
@@ -107,7 +108,8 @@ async function api(method, path, body, headers) {
   let data = null;
   try { data = text ? JSON.parse(text) : null; } catch (_) { data = null; }
   if (!response.ok) {
-    const message = data && data.error ? data.error.message : response.status + " " + response.statusText;
+    const said = data && data.error && data.error.said;
+    const message = (said && said[LANG]) || (data && data.error ? data.error.message : response.status + " " + response.statusText);
     throw new Error(message);
   }
   return data;
