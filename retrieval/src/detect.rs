@@ -15,8 +15,8 @@
 //! The knowledge base is a fourth signal for such questions ([`detect_language_with`]): it is
 //! written in all three languages, so a content word that only one language's passages use
 //! ("adquire") tells the language of "o país adquire o ITMO?", whose function words are shared by
-//! Spanish and Portuguese and whose words have no telling ending. Only when that too says nothing does the caller fall back to
-//! the asker's known language.
+//! Spanish and Portuguese and whose words have no telling ending. Only when that too says nothing
+//! does the caller fall back to the asker's known language.
 
 use consulta_corpus::Lang;
 

@@ -93,14 +93,9 @@ impl Inner {
         let known = |word: &str| {
             let folded = fold(word);
             self.embedder.knows_word(word)
-                || Lang::ALL.into_iter().any(|field| {
-                    is_stopword(field, &folded)
-                        || self
-                            .analyzers
-                            .terms(field, word)
-                            .iter()
-                            .any(|term| self.bm25.knows(field, term))
-                })
+                || Lang::ALL
+                    .into_iter()
+                    .any(|field| is_stopword(field, &folded) || self.passages_use(field, word))
         };
         let corrected = self.catalog().spelling().correct(text, lang, &known);
         let dense_text = self.glossary().map_or_else(
@@ -116,15 +111,19 @@ impl Inner {
         })
     }
 
-    /// The one language whose passages use `word` (as each language's analyzer stems it), when
-    /// exactly one does.
+    /// Whether some passage of `lang` uses `word`, as that language's analyzer stems it.
+    fn passages_use(&self, lang: Lang, word: &str) -> bool {
+        self.analyzers
+            .terms(lang, word)
+            .iter()
+            .any(|term| self.bm25.knows(lang, term))
+    }
+
+    /// The one language whose passages use `word`, when exactly one does.
     fn sole_language_using(&self, word: &str) -> Option<Lang> {
-        let mut using = Lang::ALL.into_iter().filter(|lang| {
-            self.analyzers
-                .terms(*lang, word)
-                .iter()
-                .any(|term| self.bm25.knows(*lang, term))
-        });
+        let mut using = Lang::ALL
+            .into_iter()
+            .filter(|lang| self.passages_use(*lang, word));
         let first = using.next()?;
         using.next().is_none().then_some(first)
     }
