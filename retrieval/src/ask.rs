@@ -3,7 +3,8 @@
 //! An answer is decided in three steps, each on evidence:
 //! 1. **Can the knowledge base know this?** [`crate::intent`] reads what the question asks for; a
 //!    price, a contact, the state of a file, a forecast, a favour or an opinion go to an expert
-//!    whatever the passages say.
+//!    whatever the passages say. When only some parts of a question ask for one, the other parts
+//!    are answered and a note names the part for the expert.
 //! 2. **Which sentences answer it?** [`crate::compose`] quotes the sentences that fit the question.
 //! 3. **How sure are we?** The confidence is the chance that the shown text answers
 //!    ([`crate::confidence`]), learned from the gold sets: how strongly the best passage supports
@@ -17,15 +18,15 @@ use std::collections::{HashMap, HashSet};
 
 use consulta_corpus::{Date, Lang, PassageKind, is_email_address};
 
-use crate::compose::{Asked, Quotable, compose, reference_codes, without_codes};
+use crate::compose::{Asked, AskedPart, Quotable, compose, reference_codes, without_codes};
 use crate::confidence::ConfidenceFeatures;
 use crate::evidence::{coverage, evidence};
 use crate::intent::{
-    NeedsPerson, QuestionType, asks_for_a_published_address, country_of_demonym, intent,
-    named_entities, named_parties,
+    NeedsPerson, QuestionType, asks_for_a_published_address, asks_only_about_rules,
+    country_of_demonym, intent, named_entities, named_parties, question_kind,
 };
 use crate::question_parts::question_parts;
-use crate::retrieve::Candidate;
+use crate::retrieve::{Candidate, Prepared};
 use crate::text::fold;
 use crate::{
     Answer, AskOptions, Citation, Engine, Explained, Hit, Leg, RankedHit, RetrievalError,
@@ -48,9 +49,6 @@ const OTHER_LANGUAGE_FLOOR: f32 = 0.5;
 const QUOTABLE_SHARE: f32 = 0.5;
 /// How many of retrieval's first choices may hold the published address a question asks for.
 const ADDRESS_DEPTH: usize = 3;
-/// A part of a multi-part question counts as covered when the quoted passages hold this share of
-/// its words.
-const PART_COVERED: f32 = 0.34;
 /// The cosine of two sentences' vectors at which the second only says the first again in other
 /// words ("the DOE submits the request for registration…", "a DOE validates… and then submits the
 /// request for registration…"): word overlap misses such repeats, the model does not. Chosen on
@@ -94,8 +92,15 @@ impl Engine {
         let words = phrases(lang);
         let top_k = options.top_k.unwrap_or(config.top_k).max(1);
         let candidates = inner.candidates(&prepared, Leg::Hybrid, &options.filter, top_k)?;
-        let asked_for = intent(&prepared.text, lang);
         let parts = question_parts(&prepared.text);
+        let mut asked_for = intent(&prepared.text, lang);
+        // A part that asks for a person does so even when the whole reads as a question on the
+        // rules: "Who authorizes ITMOs, and can you submit ours?" opens with "who".
+        if asked_for.needs_person.is_none() && parts.len() > 1 {
+            asked_for.needs_person = parts
+                .iter()
+                .find_map(|part| intent(part, lang).needs_person);
+        }
 
         let content = inner.analyzers.content_words(lang, &prepared.dense_text);
         // The question's terms as each language analyses them, and the terms of the passages in
@@ -148,6 +153,11 @@ impl Engine {
                 .any(|(candidate, _)| publishes_an_address(&candidate.passage.text));
         let needs_person =
             asked_for.needs_person.is_some() && recorded_status.is_none() && !published_address;
+        if needs_person
+            && let Some(explained) = self.answer_general_parts(&prepared, &parts, options, trace)?
+        {
+            return Ok(explained);
+        }
         let flag = |on: bool| if on { 1.0 } else { 0.0 };
         let signals = asked_for.signals;
         let mut features = ConfidenceFeatures {
@@ -213,12 +223,15 @@ impl Engine {
                 }
             }
             let weight = |lang: Lang, term: &str| inner.bm25.idf(lang, term);
-            let part_words: Vec<String> = if parts.len() < 2 {
+            let asked_parts: Vec<AskedPart> = if parts.len() < 2 {
                 Vec::new()
             } else {
                 parts
                     .iter()
-                    .map(|part| inner.analyzers.content_words(lang, part))
+                    .map(|part| AskedPart {
+                        words: inner.analyzers.content_words(lang, part),
+                        kind: question_kind(part, lang),
+                    })
                     .collect()
             };
             let similarity = inner.sentence_similarities(
@@ -236,7 +249,7 @@ impl Engine {
                 kind: asked_for.kind,
                 weight: &weight,
                 trace,
-                parts: &part_words,
+                parts: &asked_parts,
             };
             let passages: Vec<Quotable<'_>> = quotable
                 .iter()
@@ -296,9 +309,10 @@ impl Engine {
                 }
                 notes.extend(self.superseded_notes(&citations, lang));
                 notes.extend(
-                    self.uncovered_parts(&parts, lang, &citations)
+                    composed
+                        .unanswered_parts
                         .iter()
-                        .map(|part| words.part_not_covered(part)),
+                        .map(|&i| words.part_not_covered(parts[i])),
                 );
                 (composed.text, citations)
             }
@@ -401,6 +415,52 @@ impl Engine {
         (share, rarest)
     }
 
+    /// A question of several parts of which some ask what only a person can know ("What is an
+    /// ITMO, and what does one cost today?"), answered for its other parts, with a note for each
+    /// personal one: the asker gets what the sources say and learns which part needs an expert.
+    /// `None`, and the whole question goes to an expert, when every part needs a person, when no
+    /// part does on its own (the request is in the parts together: "our letter…? approved
+    /// yet?"), when another part leans on the request ([`asks_only_about_rules`]: "can you
+    /// review it?"), or when the other parts are not answered with confidence either.
+    fn answer_general_parts(
+        &self,
+        prepared: &Prepared,
+        parts: &[&str],
+        options: &AskOptions,
+        trace: bool,
+    ) -> Result<Option<Explained>, RetrievalError> {
+        let lang = prepared.lang;
+        let (personal, general): (Vec<&str>, Vec<&str>) = parts
+            .iter()
+            .partition(|part| intent(part, lang).needs_person.is_some());
+        if personal.is_empty()
+            || general.is_empty()
+            || !general.iter().all(|part| asks_only_about_rules(part, lang))
+        {
+            return Ok(None);
+        }
+        let options = AskOptions {
+            language: Some(lang),
+            ..options.clone()
+        };
+        let mut explained = self.answer(&general.join(" "), &options, trace)?;
+        if explained.answer.escalate {
+            return Ok(None);
+        }
+        let words = phrases(lang);
+        let answer = &mut explained.answer;
+        answer.question.clone_from(&prepared.text);
+        if prepared.truncated {
+            answer
+                .notes
+                .push(words.truncated(self.inner.config.max_question_chars));
+        }
+        answer
+            .notes
+            .extend(personal.iter().map(|part| words.part_needs_person(part)));
+        Ok(Some(explained))
+    }
+
     /// One note per quoted passage checked before a later rule change on its topic (see
     /// [`consulta_corpus::Timeline`]): the fact may be out of date, and the note says which
     /// decision to check.
@@ -426,28 +486,6 @@ impl Engine {
             }
         }
         notes
-    }
-
-    /// The parts of a question of several parts ([`question_parts`]) whose words the quoted
-    /// passages do not hold, as the asker wrote them. A one-part question has none: whether it is
-    /// answered at all is the confidence's business.
-    fn uncovered_parts(&self, parts: &[&str], lang: Lang, citations: &[Citation]) -> Vec<String> {
-        if parts.len() < 2 {
-            return Vec::new();
-        }
-        let analyzers = &self.inner.analyzers;
-        let cited_terms: HashSet<String> = citations
-            .iter()
-            .flat_map(|c| analyzers.terms(c.lang, &format!("{}\n{}", c.title, c.text)))
-            .collect();
-        parts
-            .iter()
-            .filter(|part| {
-                let terms: HashSet<String> = analyzers.terms(lang, part).into_iter().collect();
-                terms.len() >= 2 && coverage(&terms, &cited_terms) < PART_COVERED
-            })
-            .map(|part| part.to_string())
-            .collect()
     }
 }
 

@@ -53,6 +53,9 @@ const STATING_LEAD_LIKELIHOOD: f32 = 0.05;
 /// The weighted share of a question part's terms the shown sentences must hold for the part to
 /// count as answered.
 const PART_SHOWN: f32 = 0.5;
+/// The share of a question part's terms the quoted passages must hold for the answer not to say
+/// that the part is not covered ([`unanswered`]).
+const PART_COVERED: f32 = 0.34;
 /// Term overlap (Jaccard) at which a sentence only repeats one already chosen.
 const REPEAT_OVERLAP: f32 = 0.6;
 
@@ -90,9 +93,18 @@ pub(crate) struct Asked<'a> {
     pub(crate) same_meaning: &'a dyn Fn(&str, &str) -> bool,
     /// Keep every candidate sentence with its features in [`Composed::considered`].
     pub(crate) trace: bool,
-    /// The content words of each part of a question of several parts (sentences ending in `?`
-    /// or `;`); empty for a one-part question.
-    pub(crate) parts: &'a [String],
+    /// Each part of a question of several parts (sentences ending in `?` or `;`); empty for a
+    /// one-part question.
+    pub(crate) parts: &'a [AskedPart],
+}
+
+/// One part of a question of several parts.
+pub(crate) struct AskedPart {
+    /// Its content words.
+    pub(crate) words: String,
+    /// What kind of fact answers it: "and who is exempt?" is answered by a sentence that names
+    /// an actor, whatever the other parts ask.
+    pub(crate) kind: QuestionType,
 }
 
 /// The composed answer: text with markers `[1]`, `[2]`... and, for each marker in order, the index
@@ -112,6 +124,9 @@ pub(crate) struct Composed {
     pub(crate) lead_likelihood: f32,
     /// The cosine of the leading sentence's vector to the question's, when it has one.
     pub(crate) lead_cosine: Option<f32>,
+    /// The indices in [`Asked::parts`] of the parts the shown sentences do not answer
+    /// ([`unanswered`]).
+    pub(crate) unanswered_parts: Vec<usize>,
 }
 
 struct Candidate {
@@ -163,6 +178,7 @@ pub(crate) fn compose(
             considered: Vec::new(),
             lead_likelihood: 0.0,
             lead_cosine: None,
+            unanswered_parts: Vec::new(),
         };
     }
     let closeness = Closeness::new(asked, &split);
@@ -243,8 +259,10 @@ pub(crate) fn compose(
             .parts
             .iter()
             .map(|part| {
-                let terms: HashSet<String> =
-                    analyzers.terms(answer_lang, part).into_iter().collect();
+                let terms: HashSet<String> = analyzers
+                    .terms(answer_lang, &part.words)
+                    .into_iter()
+                    .collect();
                 WeightedTerms::new(&terms, |term| {
                     if candidates.iter().any(|c| c.terms.contains(term)) {
                         (asked.weight)(answer_lang, term)
@@ -253,7 +271,6 @@ pub(crate) fn compose(
                     }
                 })
             })
-            .filter(|part| !part.terms.is_empty())
             .collect()
     } else {
         Vec::new()
@@ -276,7 +293,7 @@ pub(crate) fn compose(
             order.push(p);
         }
     }
-    let mut shown_terms = HashSet::new();
+    let mut shown: Vec<&Candidate> = Vec::new();
     let mut type_answered = asked.kind == QuestionType::Open;
     for p in order {
         for s in reading_order(&chosen, p) {
@@ -286,17 +303,38 @@ pub(crate) fn compose(
             let sentence = &split[p][s];
             text.push_str(sentence);
             // Every sentence of a quoted passage was a candidate: its terms are analysed already.
-            if let Some(candidate) = candidates
-                .iter()
-                .find(|c| c.passage == p && c.sentence == s)
-            {
-                shown_terms.extend(candidate.terms.iter().cloned());
-            }
+            shown.extend(
+                candidates
+                    .iter()
+                    .find(|c| c.passage == p && c.sentence == s),
+            );
             type_answered |= fits(asked.kind, sentence, answer_lang);
         }
         cited.push(p);
         text.push_str(&format!(" [{}]", cited.len()));
     }
+    let shown_terms: HashSet<String> = shown.iter().flat_map(|c| c.terms.iter().cloned()).collect();
+    // The entry's own question or the section's title says what the passage answers.
+    let quoted_terms: HashSet<String> = candidates
+        .iter()
+        .filter(|c| cited.contains(&c.passage))
+        .flat_map(|c| c.terms.iter().cloned())
+        .chain(
+            cited
+                .iter()
+                .flat_map(|&p| analyzers.terms(answer_lang, &passages[p].passage.title)),
+        )
+        .collect();
+    let unanswered_parts = asked
+        .parts
+        .iter()
+        .zip(&parts)
+        .enumerate()
+        .filter(|(_, (part, terms))| {
+            unanswered(part, terms, &quoted_terms, &shown, &split, answer_lang)
+        })
+        .map(|(i, _)| i)
+        .collect();
     Composed {
         text,
         cited,
@@ -305,7 +343,43 @@ pub(crate) fn compose(
         considered,
         lead_likelihood,
         lead_cosine,
+        unanswered_parts,
     }
+}
+
+/// Whether the answer leaves `part` (its `terms`) unanswered: the passages it quotes hold less
+/// than [`PART_COVERED`] of the part's terms, each counted once whatever its weight (a rare word
+/// of the question, "receive", is often the one an answer says otherwise), or the part asks when or how much and none
+/// of the `shown` sentences on it (sharing a term with it) states a time or a number. "And how
+/// long does the Supervisory Body take?" is not answered by a sentence on the Body's procedures
+/// that names no span of time, however many of the part's words it has. The words themselves are
+/// looked for in the whole of the quoted passages, not only in the shown sentences: an answer
+/// says a part's fact in its own words ("at most 93 % reaches the participants" for "how much do
+/// participants receive?"), and a note on a part that is answered teaches the asker to ignore
+/// notes. A part of fewer than two terms is too short to judge.
+fn unanswered(
+    part: &AskedPart,
+    terms: &WeightedTerms,
+    quoted_terms: &HashSet<String>,
+    shown: &[&Candidate],
+    split: &[Vec<String>],
+    lang: Lang,
+) -> bool {
+    if terms.terms.len() < 2 {
+        return false;
+    }
+    if terms.share_found(quoted_terms) < PART_COVERED {
+        return true;
+    }
+    let states_it = |sentence: &str| match part.kind {
+        QuestionType::When => states_a_time(sentence),
+        QuestionType::HowMuch => fits(part.kind, sentence, lang),
+        QuestionType::Who | QuestionType::Open | QuestionType::YesNo => true,
+    };
+    !shown
+        .iter()
+        .filter(|c| terms.terms.iter().any(|(term, _)| c.terms.contains(term)))
+        .any(|c| states_it(&split[c.passage][c.sentence]))
 }
 
 /// The one language the answer quotes: the asker's, when retrieval's first choice is in it or its
@@ -632,6 +706,19 @@ impl WeightedTerms {
             weighted.total = 2.0 * words;
         }
         weighted
+    }
+
+    /// The share of the terms found in `found`, each counted once, in [0, 1].
+    fn share_found(&self, found: &HashSet<String>) -> f32 {
+        if self.terms.is_empty() {
+            return 0.0;
+        }
+        let hit = self
+            .terms
+            .iter()
+            .filter(|(term, _)| found.contains(term))
+            .count();
+        hit as f32 / self.terms.len() as f32
     }
 
     /// The weighted share of the question's terms found in `found`, in [0, 1].
@@ -1314,7 +1401,7 @@ mod tests {
         let mut passages = quote(&[&report, &levy]);
         passages[1].evidence_share = 0.3;
         let search_text = "initial report due first ITMO authorized approach share";
-        let compose_with = |parts: &[String]| {
+        let compose_with = |parts: &[AskedPart]| {
             let asked = Asked {
                 parts,
                 ..asked_of(search_text, Lang::En, QuestionType::Open)
@@ -1325,14 +1412,81 @@ mod tests {
         assert_leads(&whole, "The initial report is due");
         assert!(!whole.text.contains("not mandatory"), "{}", whole.text);
 
-        let parts = [
-            "initial report due".to_string(),
-            "share proceeds adaptation mandatory".to_string(),
-        ];
+        let parts = open_parts(&["initial report due", "share proceeds adaptation mandatory"]);
         let by_parts = compose_with(&parts);
         assert_leads(&by_parts, "The initial report is due");
         assert!(by_parts.text.contains("not mandatory"), "{}", by_parts.text);
         assert_eq!(by_parts.cited, [0, 1]);
+    }
+
+    /// Parts of a question with these content words, each an open question.
+    fn open_parts(words: &[&str]) -> Vec<AskedPart> {
+        words
+            .iter()
+            .map(|words| AskedPart {
+                words: words.to_string(),
+                kind: QuestionType::Open,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_when_part_whose_words_are_shown_without_a_time_is_unanswered() {
+        let parts = |kind: QuestionType| {
+            vec![
+                AskedPart {
+                    words: "methodology approved supervisory body".to_string(),
+                    kind: QuestionType::Open,
+                },
+                AskedPart {
+                    words: "long supervisory body approve methodology".to_string(),
+                    kind,
+                },
+            ]
+        };
+        let compose_part = |text: &str, kind: QuestionType| {
+            let procedures = guide(Lang::En, text);
+            let parts = parts(kind);
+            let asked = Asked {
+                parts: &parts,
+                ..asked_of(
+                    "methodology approved supervisory body long",
+                    Lang::En,
+                    QuestionType::Open,
+                )
+            };
+            compose(&Analyzers::new(), &asked, &quote(&[&procedures]))
+        };
+        let procedures = "The Supervisory Body approves each methodology at one of its meetings.";
+        let when = compose_part(procedures, QuestionType::When);
+        assert_eq!(when.unanswered_parts, [1], "{}", when.text);
+        // Asked as an open question, the same words are answered by the same sentence.
+        assert!(
+            compose_part(procedures, QuestionType::Open)
+                .unanswered_parts
+                .is_empty()
+        );
+        // With the span of time, the part is answered.
+        let timed = compose_part(
+            "The Supervisory Body approves each methodology within 120 days of its submission.",
+            QuestionType::When,
+        );
+        assert!(timed.unanswered_parts.is_empty(), "{}", timed.text);
+    }
+
+    #[test]
+    fn a_part_whose_words_the_quoted_passages_lack_is_unanswered() {
+        let report = guide(
+            Lang::En,
+            "The initial report is due when the first ITMO is authorized.",
+        );
+        let parts = open_parts(&["initial report due", "price tonne today market"]);
+        let asked = Asked {
+            parts: &parts,
+            ..asked_of("initial report due price", Lang::En, QuestionType::Open)
+        };
+        let composed = compose(&Analyzers::new(), &asked, &quote(&[&report]));
+        assert_eq!(composed.unanswered_parts, [1], "{}", composed.text);
     }
 
     #[test]
@@ -1413,10 +1567,7 @@ mod tests {
                  social risks against safeguards."
             ),
         );
-        let parts = [
-            "sustainable development tool mandatory".to_string(),
-            second_part.to_string(),
-        ];
+        let parts = open_parts(&["sustainable development tool mandatory", second_part]);
         let asked = Asked {
             parts: &parts,
             ..asked_of(search_text, Lang::En, QuestionType::YesNo)

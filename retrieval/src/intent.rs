@@ -764,6 +764,18 @@ pub(crate) fn intent(question: &str, lang: Lang) -> Intent {
     }
 }
 
+/// Whether `question` (in `lang`) asks about the rules alone: no request rule sends it to a person,
+/// none of the request word categories is in it, and it does not ask the assistant to act. Asked
+/// of the parts of a question that also asks for a person: such a part stands on its own ("What
+/// is an ITMO?"), while "can you review it?" or "how many projects did Brazilians file?" lean on
+/// the personal request beside them.
+pub(crate) fn asks_only_about_rules(question: &str, lang: Lang) -> bool {
+    let read = intent(question, lang);
+    read.needs_person.is_none()
+        && read.signals == RequestSignals::default()
+        && !addresses_assistant(&folded_words(question))
+}
+
 /// The type of `question` (in `lang`) alone: what ranking needs of every FAQ entry's question,
 /// without the request features.
 pub(crate) fn question_kind(question: &str, lang: Lang) -> QuestionType {
@@ -1058,6 +1070,28 @@ mod tests {
 
     fn request(question: &str, lang: Lang) -> Option<NeedsPerson> {
         intent(question, lang).needs_person
+    }
+
+    #[test]
+    fn a_part_on_the_rules_alone_stands_on_its_own() {
+        for (part, lang) in [
+            ("What is an ITMO?", Lang::En),
+            ("¿Qué es un ajuste correspondiente?", Lang::Es),
+            ("quem autoriza os ITMOs?", Lang::Pt),
+        ] {
+            assert!(asks_only_about_rules(part, lang), "{part}");
+        }
+        for (part, lang) in [
+            // Asks the assistant to act.
+            ("can you review it?", Lang::En),
+            // A count of what a named Party did is a live figure, even when no rule fires.
+            ("how many projects did Brazil submit", Lang::En),
+            // The asker's own case.
+            ("¿y nuestra carta?", Lang::Es),
+            ("what does one cost today?", Lang::En),
+        ] {
+            assert!(!asks_only_about_rules(part, lang), "{part}");
+        }
     }
 
     #[test]

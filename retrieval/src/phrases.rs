@@ -26,6 +26,10 @@ pub struct Phrases {
     /// Note shown when one part of a question is not covered by the quoted sources; `{part}`
     /// stands for that part.
     part_not_covered: &'static str,
+    /// Note shown when one part of a question asks what only a person can know or do (a contact,
+    /// a price, a file's status, an action) and the other parts are answered; `{part}` stands for
+    /// that part.
+    part_needs_person: &'static str,
     /// Note shown when a question about where a named Party's or programme's file stands is
     /// answered from an entry that records it; `{date}` stands for the date the entry was checked.
     status_as_of: &'static str,
@@ -46,6 +50,7 @@ const ES: Phrases = Phrases {
     other_language_sources: "Las fuentes citadas están en otro idioma.",
     superseded: "«{title}» se verificó el {checked}; después, la decisión {decision} ({date}) trató {topic}: confirme ahí que siga vigente.",
     part_not_covered: "Nuestras fuentes no responden esta parte: «{part}». Una persona experta puede responderla si la deriva.",
+    part_needs_person: "Esta parte pide algo que solo una persona puede saber o hacer: «{part}». Una persona experta puede responderla si la deriva.",
     personal_request: "La pregunta trata de un caso, un contacto, un precio o una decisión futura que la base de conocimiento no puede saber: la pasamos a una persona experta.",
     status_as_of: "Así estaba al {date}, según la fuente citada; puede haber cambiado desde entonces: una persona experta puede confirmarlo.",
     truncated: "La pregunta era demasiado larga: se usaron sus primeros {n} caracteres.",
@@ -61,6 +66,7 @@ const PT: Phrases = Phrases {
     other_language_sources: "As fontes citadas estão em outro idioma.",
     superseded: "“{title}” foi verificada em {checked}; depois, a decisão {decision} ({date}) tratou de {topic}: confirme nela que continua válida.",
     part_not_covered: "Nossas fontes não respondem esta parte: “{part}”. Uma pessoa especialista pode respondê-la se você encaminhar.",
+    part_needs_person: "Esta parte pede algo que só uma pessoa pode saber ou fazer: “{part}”. Uma pessoa especialista pode respondê-la se você encaminhar.",
     personal_request: "A pergunta trata de um caso, um contato, um preço ou uma decisão futura que a base de conhecimento não tem como saber: vamos passá-la a uma pessoa especialista.",
     status_as_of: "Era assim em {date}, segundo a fonte citada; pode ter mudado desde então: uma pessoa especialista pode confirmar.",
     truncated: "A pergunta era longa demais: foram usados os primeiros {n} caracteres.",
@@ -76,6 +82,7 @@ const EN: Phrases = Phrases {
     other_language_sources: "The cited sources are in another language.",
     superseded: "“{title}” was checked on {checked}; Decision {decision} ({date}) later dealt with {topic}: check there that it still holds.",
     part_not_covered: "Our sources do not answer this part: “{part}”. An expert can answer it if you pass it on.",
+    part_needs_person: "This part asks for what only a person can know or do: “{part}”. An expert can answer it if you pass it on.",
     personal_request: "This asks about a specific case, a contact, a price or a decision not yet taken, which the knowledge base cannot know: it goes to an expert.",
     status_as_of: "This was the state on {date}, per the cited source; it may have changed since: an expert can confirm.",
     truncated: "The question was too long: only its first {n} characters were used.",
@@ -112,6 +119,11 @@ impl Phrases {
     /// The note added when `part` of the question is not covered by the quoted sources.
     pub fn part_not_covered(&self, part: &str) -> String {
         self.part_not_covered.replace("{part}", part)
+    }
+
+    /// The note added when `part` of the question asks what only a person can know.
+    pub fn part_needs_person(&self, part: &str) -> String {
+        self.part_needs_person.replace("{part}", part)
     }
 
     /// The note added when a question was cut to `max_chars` characters.

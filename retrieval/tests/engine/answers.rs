@@ -506,6 +506,48 @@ fn requests_only_a_person_can_meet_escalate_with_the_reason() {
 }
 
 #[test]
+fn a_part_only_a_person_can_answer_is_noted_while_the_others_are_answered() {
+    for (question, lang, personal) in [
+        (
+            "¿Qué es un ITMO? ¿Y cuánto cuesta hoy uno?",
+            Lang::Es,
+            "Y cuánto cuesta hoy uno?",
+        ),
+        (
+            "O que é um ajuste correspondente e qual o e-mail do ponto focal do Peru?",
+            Lang::Pt,
+            "e qual o e-mail do ponto focal do Peru?",
+        ),
+    ] {
+        let answer = ask(question);
+        assert!(!answer.escalate, "{question}: {answer:#?}");
+        assert_eq!(answer.question, question);
+        assert!(
+            answer
+                .notes
+                .contains(&phrases(lang).part_needs_person(personal)),
+            "{question}: {answer:#?}"
+        );
+        assert!(
+            !answer
+                .notes
+                .contains(&phrases(lang).personal_request.to_string()),
+            "{question}: {answer:#?}"
+        );
+    }
+    // "Can you review it?" leans on the request beside it: not a question on the rules of its own.
+    let question = "Is the revocation clause in our ITMO contract enforceable? Can you review it?";
+    let answer = ask(question);
+    assert!(answer.escalate, "{question}: {answer:#?}");
+    assert!(
+        answer
+            .notes
+            .contains(&phrases(Lang::En).personal_request.to_string()),
+        "{question}: {answer:#?}"
+    );
+}
+
+#[test]
 fn a_status_an_entry_records_for_the_named_party_is_answered_with_its_date() {
     let dir = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).unwrap();
     let engine = engine_with_kb(dir.path(), model());
