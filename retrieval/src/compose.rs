@@ -105,6 +105,10 @@ pub(crate) struct AskedPart {
     /// What kind of fact answers it: "and who is exempt?" is answered by a sentence that names
     /// an actor, whatever the other parts ask.
     pub(crate) kind: QuestionType,
+    /// It names something in capitals after its first word, an acronym or a name ("¿Qué es la
+    /// CARP?"): a part of one content word can then be judged on its own, where "and when did it
+    /// end?" only follows up on the part before.
+    pub(crate) names_something: bool,
 }
 
 /// The composed answer: text with markers `[1]`, `[2]`... and, for each marker in order, the index
@@ -356,7 +360,8 @@ pub(crate) fn compose(
 /// looked for in the whole of the quoted passages, not only in the shown sentences: an answer
 /// says a part's fact in its own words ("at most 93 % reaches the participants" for "how much do
 /// participants receive?"), and a note on a part that is answered teaches the asker to ignore
-/// notes. A part of fewer than two terms is too short to judge.
+/// notes. A part of one content word is judged only when it names something
+/// ([`AskedPart::names_something`]).
 fn unanswered(
     part: &AskedPart,
     terms: &WeightedTerms,
@@ -365,21 +370,27 @@ fn unanswered(
     split: &[Vec<String>],
     lang: Lang,
 ) -> bool {
-    if terms.terms.len() < 2 {
+    if terms.terms.len() < 2 && !(part.names_something && !terms.terms.is_empty()) {
         return false;
     }
     if terms.share_found(quoted_terms) < PART_COVERED {
         return true;
     }
-    let states_it = |sentence: &str| match part.kind {
-        QuestionType::When => states_a_time(sentence),
-        QuestionType::HowMuch => fits(part.kind, sentence, lang),
-        QuestionType::Who | QuestionType::Open | QuestionType::YesNo => true,
-    };
     !shown
         .iter()
         .filter(|c| terms.terms.iter().any(|(term, _)| c.terms.contains(term)))
-        .any(|c| states_it(&split[c.passage][c.sentence]))
+        .any(|c| states_asked_figure(part.kind, &split[c.passage][c.sentence], lang))
+}
+
+/// Whether `sentence` states the figure a question of type `kind` asks for: a time for "when"
+/// ([`states_a_time`]), a number for "how much"; any sentence may answer the other types, whose
+/// answers take too many forms to tell ("who is exempt?": "the least developed countries").
+pub(crate) fn states_asked_figure(kind: QuestionType, sentence: &str, lang: Lang) -> bool {
+    match kind {
+        QuestionType::When => states_a_time(sentence),
+        QuestionType::HowMuch => fits(kind, sentence, lang),
+        QuestionType::Who | QuestionType::Open | QuestionType::YesNo => true,
+    }
 }
 
 /// The one language the answer quotes: the asker's, when retrieval's first choice is in it or its
@@ -1426,6 +1437,7 @@ mod tests {
             .map(|words| AskedPart {
                 words: words.to_string(),
                 kind: QuestionType::Open,
+                names_something: false,
             })
             .collect()
     }
@@ -1437,10 +1449,12 @@ mod tests {
                 AskedPart {
                     words: "methodology approved supervisory body".to_string(),
                     kind: QuestionType::Open,
+                    names_something: false,
                 },
                 AskedPart {
                     words: "long supervisory body approve methodology".to_string(),
                     kind,
+                    names_something: false,
                 },
             ]
         };

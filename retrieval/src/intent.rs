@@ -810,7 +810,9 @@ fn question_type(folded: &[String], lang: Lang) -> QuestionType {
     {
         return QuestionType::HowMuch;
     }
-    if has(lexicon::WHEN) {
+    // "How long" asks for a span of time, as "cuánto tiempo" and "quanto tempo" (counted above)
+    // ask for its number.
+    if has(lexicon::WHEN) || folded.windows(2).any(|w| w[0] == "how" && w[1] == "long") {
         return QuestionType::When;
     }
     let opens_with_auxiliary = folded
@@ -1070,6 +1072,18 @@ mod tests {
 
     fn request(question: &str, lang: Lang) -> Option<NeedsPerson> {
         intent(question, lang).needs_person
+    }
+
+    #[test]
+    fn how_long_asks_for_a_time() {
+        assert_eq!(
+            question_kind("how long does the Supervisory Body take?", Lang::En),
+            QuestionType::When
+        );
+        assert_eq!(
+            question_kind("how does the Supervisory Body work?", Lang::En),
+            QuestionType::Open
+        );
     }
 
     #[test]

@@ -548,6 +548,35 @@ fn a_part_only_a_person_can_answer_is_noted_while_the_others_are_answered() {
 }
 
 #[test]
+fn a_part_the_passages_found_for_the_whole_leave_unanswered_is_searched_on_its_own() {
+    // One passage quoted for the whole question cannot answer both of its parts.
+    let options = AskOptions {
+        top_k: Some(1),
+        ..AskOptions::default()
+    };
+    let question = "¿Qué es un ITMO? ¿Y quién expide las A6.4ER?";
+    let answer = shared_engine().ask(question, &options).unwrap();
+    assert!(!answer.escalate, "{answer:#?}");
+    assert!(answer.answer.contains("Un ITMO"), "{answer:#?}");
+    assert!(answer.answer.contains("expide las A6.4ER"), "{answer:#?}");
+    let cited: Vec<&str> = answer
+        .citations
+        .iter()
+        .map(|c| c.passage_id.as_str())
+        .collect();
+    assert_eq!(cited.len(), 2, "{answer:#?}");
+    assert!(
+        cited.contains(&id_of("guide:sbm", Lang::Es).as_str()),
+        "{cited:?}"
+    );
+    assert!(answer.answer.contains("[1]") && answer.answer.contains("[2]"));
+    assert!(
+        !answer.notes.iter().any(|note| note.contains("esta parte")),
+        "{answer:#?}"
+    );
+}
+
+#[test]
 fn a_status_an_entry_records_for_the_named_party_is_answered_with_its_date() {
     let dir = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).unwrap();
     let engine = engine_with_kb(dir.path(), model());
