@@ -8,7 +8,7 @@
 use std::path::PathBuf;
 use std::time::Instant;
 
-use consulta_models::{E5Embedder, Embedder, ModelError, Role, default_model_dir};
+use consulta_models::{E5Embedder, Embedder, ModelError, Role, default_model_dir, dot};
 
 fn main() -> Result<(), ModelError> {
     let dir = std::env::args_os()
@@ -32,9 +32,7 @@ fn main() -> Result<(), ModelError> {
 
     println!("query: {query}");
     for (passage, vector) in passages.iter().zip(&passage_vectors) {
-        // Vectors are unit length, so the dot product is the cosine.
-        let cosine: f32 = query_vector.iter().zip(vector).map(|(a, b)| a * b).sum();
-        println!("  cosine {cosine:.4}  {passage}");
+        println!("  cosine {:.4}  {passage}", dot(&query_vector, vector));
     }
     Ok(())
 }

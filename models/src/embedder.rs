@@ -6,7 +6,7 @@ use crate::{ModelError, Role};
 ///
 /// Object-safe and `Send + Sync` so one loaded model (hundreds of MB) is shared by every task as
 /// `Arc<dyn Embedder>`, and so tests of other crates can substitute their own implementation.
-/// Vectors are unit length, so a dot product is the cosine similarity.
+/// Vectors are unit length, so their [`dot`] product is their cosine similarity.
 pub trait Embedder: Send + Sync {
     /// Length of every vector this embedder returns.
     fn dimension(&self) -> usize;
@@ -29,4 +29,21 @@ pub trait Embedder: Send + Sync {
         let _ = word;
         false
     }
+}
+
+/// The dot product of two vectors of the same length. The model's vectors ([`Embedder::embed`])
+/// are normalised to unit length, so for them it is their cosine similarity, the measure of how
+/// close two texts are in meaning that retrieval ranks by: 1 for the same direction, 0 for
+/// unrelated ones.
+///
+/// ```
+/// use consulta_models::dot;
+///
+/// let (east, north, north_east) = ([1.0, 0.0], [0.0, 1.0], [0.6, 0.8]);
+/// assert_eq!(dot(&east, &north), 0.0);
+/// assert_eq!(dot(&east, &north_east), 0.6);
+/// assert!((dot(&north_east, &north_east) - 1.0).abs() < 1e-6);
+/// ```
+pub fn dot(a: &[f32], b: &[f32]) -> f32 {
+    a.iter().zip(b).map(|(x, y)| x * y).sum()
 }

@@ -36,7 +36,7 @@ mod tokenize;
 mod unigram;
 
 pub use e5::E5Embedder;
-pub use embedder::Embedder;
+pub use embedder::{Embedder, dot};
 pub use error::{FIX_COMMAND, ModelError};
 pub use location::default_model_dir;
 pub use options::LoadOptions;

@@ -20,7 +20,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, PoisonError, RwLock};
 
-use consulta_models::{Embedder, Role};
+use consulta_models::{Embedder, Role, dot};
 use sha2::{Digest, Sha256};
 
 use consulta_corpus::Passage;
@@ -41,11 +41,6 @@ const CAPACITY: usize = 65_536;
 
 /// A sentence's key: the first 16 bytes of the SHA-256 of its text.
 type Key = [u8; 16];
-
-/// The cosine of two unit vectors.
-fn dot(a: &[f32], b: &[f32]) -> f32 {
-    a.iter().zip(b).map(|(x, y)| x * y).sum()
-}
 
 fn key(sentence: &str) -> Key {
     let digest = Sha256::digest(sentence.as_bytes());

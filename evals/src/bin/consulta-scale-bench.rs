@@ -20,6 +20,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, bail};
 use consulta_corpus::{Lang, PassageKind};
 use consulta_evals::measure::{ms, percentile, status_kib};
+use consulta_models::dot;
 use consulta_retrieval::{EdgeStore, PointPayload, SearchFilter, VectorPoint, VectorStore};
 
 /// The dimension of multilingual-e5-small.
@@ -227,10 +228,6 @@ impl Ord for Score {
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
         self.0.total_cmp(&other.0)
     }
-}
-
-fn dot(a: &[f32], b: &[f32]) -> f32 {
-    a.iter().zip(b).map(|(x, y)| x * y).sum()
 }
 
 fn passage_id(i: usize) -> String {
