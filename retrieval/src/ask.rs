@@ -51,6 +51,11 @@ const OTHER_LANGUAGE_FLOOR: f32 = 0.5;
 const QUOTABLE_SHARE: f32 = 0.5;
 /// How many of retrieval's first choices may hold the published address a question asks for.
 const ADDRESS_DEPTH: usize = 3;
+/// The parts of a question the answer serves one by one, at most; later ones are left to the
+/// answer to the whole. Each part may cost a search of its own and a note, so a message of forty
+/// one-word "questions" must not cost forty searches; and a message asking more than this is a
+/// list better sent as separate questions.
+const MAX_PARTS: usize = 4;
 /// The confidence the answer to a part of a question, asked on its own, needs to be added to the
 /// answer: more than `escalate_below` asks, since the part is read without the question around it
 /// ("is there a UN body that approves?" finds the 6.4 Supervisory Body for a question on ITMOs, at
@@ -101,7 +106,8 @@ impl Engine {
         let words = phrases(lang);
         let top_k = options.top_k.unwrap_or(config.top_k).max(1);
         let candidates = inner.candidates(&prepared, Leg::Hybrid, &options.filter, top_k)?;
-        let parts = question_parts(&prepared.text);
+        let mut parts = question_parts(&prepared.text);
+        parts.truncate(MAX_PARTS);
         let mut asked_for = intent(&prepared.text, lang);
         // A part that asks for a person does so even when the whole reads as a question on the
         // rules: "Who authorizes ITMOs, and can you submit ours?" opens with "who".

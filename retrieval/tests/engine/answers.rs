@@ -577,6 +577,23 @@ fn a_part_the_passages_found_for_the_whole_leave_unanswered_is_searched_on_its_o
 }
 
 #[test]
+fn a_message_of_many_parts_costs_a_few_searches_and_notes_not_one_per_part() {
+    // Every part after the first asks a price: each would get a note of its own.
+    let prices: Vec<String> = (0..40)
+        .map(|i| format!("¿Y cuánto cuesta hoy el lote {i}?"))
+        .collect();
+    let question = format!("¿Qué es un ITMO? {}", prices.join(" "));
+    let answer = ask(&question);
+    assert!(!answer.escalate, "{answer:#?}");
+    assert!(
+        answer.notes.len() <= 4,
+        "{} notes: {:#?}",
+        answer.notes.len(),
+        answer.notes
+    );
+}
+
+#[test]
 fn a_status_an_entry_records_for_the_named_party_is_answered_with_its_date() {
     let dir = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).unwrap();
     let engine = engine_with_kb(dir.path(), model());
