@@ -485,8 +485,8 @@ impl Engine {
 
     /// What the answer to `part` of a question, asked on its own, quotes from its first passage,
     /// for a part the answer to the whole leaves unanswered: retrieval for the whole question
-    /// ranks the passages on what most of its words ask, and "who issues A6.4ERs" loses to "how
-    /// long does the Supervisory Body take to approve a methodology" beside it. `None` unless
+    /// ranks the passages on what most of its words ask, and "what is the CARP?" loses to "who
+    /// approves the 6.4 methodologies?" beside it. `None` unless
     /// the part asks about the rules alone ([`asks_only_about_rules`]), is not a yes/no question
     /// (those follow up on the part before: "does it need UN approval?", and read alone they find
     /// another topic's body), and is answered with [`PART_ANSWER_CONFIDENCE`], in `lang`, stating

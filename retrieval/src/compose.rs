@@ -353,15 +353,15 @@ pub(crate) fn compose(
 
 /// Whether the answer leaves `part` (its `terms`) unanswered: the passages it quotes hold less
 /// than [`PART_COVERED`] of the part's terms, each counted once whatever its weight (a rare word
-/// of the question, "receive", is often the one an answer says otherwise), or the part asks when or how much and none
-/// of the `shown` sentences on it (sharing a term with it) states a time or a number. "And how
-/// long does the Supervisory Body take?" is not answered by a sentence on the Body's procedures
-/// that names no span of time, however many of the part's words it has. The words themselves are
-/// looked for in the whole of the quoted passages, not only in the shown sentences: an answer
-/// says a part's fact in its own words ("at most 93 % reaches the participants" for "how much do
-/// participants receive?"), and a note on a part that is answered teaches the asker to ignore
-/// notes. A part of one content word is judged only when it names something
-/// ([`AskedPart::names_something`]).
+/// of the question, "receive", is often the one an answer says otherwise), or the part asks when
+/// or how much and none of the `shown` sentences on it (sharing a term with it) states a time or a
+/// number. "And how long does the Supervisory Body take?" is not answered by a sentence on the
+/// Body's procedures that names no span of time, however many of the part's words it has. The
+/// words themselves are looked for in the whole of the quoted passages, not only in the shown
+/// sentences: an answer says a part's fact in its own words ("at most 93 % reaches the
+/// participants" for "how much do participants receive?"), and a note on a part that is answered
+/// teaches the asker to ignore notes. A part of one content word is judged only when it names
+/// something ([`AskedPart::names_something`]).
 fn unanswered(
     part: &AskedPart,
     terms: &WeightedTerms,
@@ -370,7 +370,12 @@ fn unanswered(
     split: &[Vec<String>],
     lang: Lang,
 ) -> bool {
-    if terms.terms.len() < 2 && !(part.names_something && !terms.terms.is_empty()) {
+    let judged = match terms.terms.len() {
+        0 => false,
+        1 => part.names_something,
+        _ => true,
+    };
+    if !judged {
         return false;
     }
     if terms.share_found(quoted_terms) < PART_COVERED {
