@@ -318,27 +318,31 @@ pub(crate) fn compose(
         text.push_str(&format!(" [{}]", cited.len()));
     }
     let shown_terms: HashSet<String> = shown.iter().flat_map(|c| c.terms.iter().cloned()).collect();
-    // The entry's own question or the section's title says what the passage answers.
-    let quoted_terms: HashSet<String> = candidates
-        .iter()
-        .filter(|c| cited.contains(&c.passage))
-        .flat_map(|c| c.terms.iter().cloned())
-        .chain(
-            cited
-                .iter()
-                .flat_map(|&p| analyzers.terms(answer_lang, &passages[p].passage.title)),
-        )
-        .collect();
-    let unanswered_parts = asked
-        .parts
-        .iter()
-        .zip(&parts)
-        .enumerate()
-        .filter(|(_, (part, terms))| {
-            unanswered(part, terms, &quoted_terms, &shown, &split, answer_lang)
-        })
-        .map(|(i, _)| i)
-        .collect();
+    let unanswered_parts = if parts.is_empty() {
+        Vec::new()
+    } else {
+        // The entry's own question or the section's title says what the passage answers.
+        let quoted_terms: HashSet<String> = candidates
+            .iter()
+            .filter(|c| cited.contains(&c.passage))
+            .flat_map(|c| c.terms.iter().cloned())
+            .chain(
+                cited
+                    .iter()
+                    .flat_map(|&p| analyzers.terms(answer_lang, &passages[p].passage.title)),
+            )
+            .collect();
+        asked
+            .parts
+            .iter()
+            .zip(&parts)
+            .enumerate()
+            .filter(|(_, (part, terms))| {
+                unanswered(part, terms, &quoted_terms, &shown, &split, answer_lang)
+            })
+            .map(|(i, _)| i)
+            .collect()
+    };
     Composed {
         text,
         cited,
